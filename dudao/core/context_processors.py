@@ -1,0 +1,27 @@
+"""Top navigation, by area of work, showing the entries the user's roles may use."""
+
+from dudao.core.models import Role
+from dudao.core.scope import scope_for
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    scope = scope_for(user)
+    sees_registry = scope.everything or scope.has_role(Role.OFFICE, Role.LEADER, Role.INSPECTOR, Role.SCHOOL)
+    sees_units = scope.everything or scope.has_role(Role.OFFICE, Role.LEADER, Role.UNIT)
+    office = scope.everything or scope.has_role(Role.OFFICE)
+    # (area label, [(entry label, url name)]): areas whose issues have not landed yet show no entries.
+    areas = [
+        ("督学", [("学校名录", "schools:list")] if sees_registry else []),
+        ("督政", [("政府单位", "regions:unit_list")] if sees_units else []),
+        ("评估监测", []),
+        ("整改问责", []),
+        ("工作计划", []),
+        ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),
+        ("系统管理", ([("数据导入", "schools:import"), ("审计日志", "core:audit")] if office else [])
+                     + ([("账号管理", "core:users")] if scope.everything else [])),
+    ]
+    return {"nav_areas": [(label, entries) for label, entries in areas if entries], "user_scope": scope,
+            "user_roles": sorted({str(Role(r).label) for r in scope.roles})}

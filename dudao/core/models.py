@@ -1,0 +1,146 @@
+"""Core models: who holds which role where, the append-only audit log, login failures, API tokens, policy."""
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("系统管理员")
+    OFFICE = "office", _("督导室")
+    INSPECTOR = "inspector", _("督学")
+    SCHOOL = "school", _("学校用户")
+    UNIT = "unit", _("单位用户")
+    EXPERT = "expert", _("评估专家")
+    LEADER = "leader", _("领导")
+
+
+# Which target each role is scoped by (DESIGN.md §1).
+ROLE_TARGET = {
+    Role.ADMIN: None,
+    Role.OFFICE: "region",
+    Role.LEADER: "region",
+    Role.INSPECTOR: "school",
+    Role.SCHOOL: "school",
+    Role.UNIT: "unit",
+    Role.EXPERT: None,
+}
+
+
+class RoleAssignment(models.Model):
+    """One role a user holds, scoped to a region subtree, a school or a government unit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=16, choices=Role.choices)
+    region = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT)
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT)
+    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色分配")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region", "school", "unit"],
+                name="uniq_role_assignment",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        target = self.region or self.school or self.unit or _("全部")
+        return f"{self.get_role_display()} · {target}"
+
+
+class AuditLogQuerySet(models.QuerySet):
+    """Audit records can be added and read, never changed or removed."""
+
+    def update(self, **kwargs):
+        raise PermissionError("audit log is append-only")
+
+    def delete(self):
+        raise PermissionError("audit log is append-only")
+
+    def visible_to(self, user):
+        from dudao.core.scope import scope_for
+
+        scope = scope_for(user)
+        if scope.everything:
+            return self
+        if not scope.region_prefixes:
+            return self.none()
+        q = models.Q()
+        for prefix in scope.region_prefixes:
+            q |= models.Q(region_code__startswith=prefix)
+        return self.filter(q)
+
+
+class AuditLog(models.Model):
+    """An append-only record of one change, written by the service in the same transaction."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    region_code = models.CharField(_("所属区划"), max_length=12, blank=True, db_index=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=36, blank=True)
+    ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        ordering = ["-at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit log is append-only")
+
+
+class LoginFailure(models.Model):
+    """A failed login, counted for the lockout window; cleared (not deleted) when an admin unlocks."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    cleared = models.BooleanField(default=False)
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts and the tablet app; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Policy(models.Model):
+    """An override of a policy number (DOMAIN.md rule 6) for a region subtree; '' means nationwide."""
+
+    key = models.CharField(_("参数"), max_length=64)
+    region_code = models.CharField(_("适用区划"), max_length=12, blank=True, default="")
+    value = models.JSONField(_("取值"))
+    note = models.CharField(_("依据"), max_length=255, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("政策参数")
+        constraints = [models.UniqueConstraint(fields=["key", "region_code"], name="uniq_policy_key_region")]

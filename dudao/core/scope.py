@@ -1,0 +1,106 @@
+"""Who may see what: a user's scope, computed once per request from their role assignments.
+
+Scope comes from the region tree: "inside region R" is a prefix match on GB/T 2260 codes, so no recursion.
+Every user-facing queryset goes through `Model.objects.visible_to(user)`, built on ScopedQuerySet.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class Scope:
+    everything: bool = False
+    region_prefixes: tuple[str, ...] = ()
+    school_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.everything or self.region_prefixes or self.school_ids or self.unit_ids)
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def covers_region(self, code: str) -> bool:
+        """True if a region code lies inside this user's region subtrees."""
+        return self.everything or any(code.startswith(p) for p in self.region_prefixes)
+
+
+def region_prefix(code: str) -> str:
+    """The code prefix that every descendant shares: 2 digits province, 4 city, 6 county, 9 town."""
+    if len(code) > 6:
+        return code
+    if code.endswith("0000"):
+        return code[:2]
+    if code.endswith("00"):
+        return code[:4]
+    return code
+
+
+def scope_for(user) -> Scope:
+    """The user's scope, cached on the user object for the request."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Scope()
+    cached = getattr(user, "_dudao_scope", None)
+    if cached is not None:
+        return cached
+    from dudao.core.models import Role
+
+    prefixes: set[str] = set()
+    school_ids: set[int] = set()
+    unit_ids: set[int] = set()
+    roles: set[str] = set()
+    everything = user.is_superuser
+    for role, region_id, school_id, unit_id in user.role_assignments.values_list(
+        "role", "region_id", "school_id", "unit_id"
+    ):
+        roles.add(role)
+        if role == Role.ADMIN:
+            everything = True
+        if region_id:
+            prefixes.add(region_prefix(region_id))
+        if school_id:
+            school_ids.add(school_id)
+        if unit_id:
+            unit_ids.add(unit_id)
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    scope = Scope(everything, tuple(sorted(prefixes)), frozenset(school_ids), frozenset(unit_ids), frozenset(roles))
+    user._dudao_scope = scope
+    return scope
+
+
+def prefix_q(lookup: str, prefixes) -> models.Q:
+    """OR of `<lookup>__startswith=prefix` over prefixes; matches nothing when there are none."""
+    q = models.Q(pk__in=[])
+    for prefix in prefixes:
+        q |= models.Q(**{f"{lookup}__startswith": prefix})
+    return q
+
+
+class ScopedQuerySet(models.QuerySet):
+    """Base queryset: subclasses say how a Scope turns into a filter."""
+
+    def scope_q(self, scope: Scope) -> models.Q:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def visible_to(self, user):
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        if scope.is_empty:
+            return self.none()
+        return self.filter(self.scope_q(scope))
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """The object if it exists and the user may see it; otherwise the same 404 as a missing one."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(_("未找到该对象，或您无权查看。")) from None

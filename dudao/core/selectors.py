@@ -1,0 +1,54 @@
+"""Reads of the audit log and of accounts, scoped to the user."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, Q, QuerySet
+
+from dudao.core.models import AuditLog, RoleAssignment
+from dudao.core.scope import scope_for
+
+User = get_user_model()
+
+
+def audit_list(user, *, action: str = "", object_type: str = "", actor: str = "", q: str = "",
+               date_from=None, date_to=None) -> QuerySet[AuditLog]:
+    qs = AuditLog.objects.visible_to(user)
+    if action:
+        qs = qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if actor:
+        qs = qs.filter(actor_name__contains=actor)
+    if q:
+        qs = qs.filter(Q(object_repr__contains=q) | Q(object_id=q) | Q(request_id=q))
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
+    return qs.order_by("-at", "-id")
+
+
+def audit_actions(user) -> list[str]:
+    return list(AuditLog.objects.visible_to(user).values_list("action", flat=True).distinct().order_by("action"))
+
+
+def user_list(user, *, q: str = "", role: str = "") -> QuerySet:
+    """Accounts, for administrators only (anyone else gets an empty list)."""
+    if not scope_for(user).everything:
+        return User.objects.none()
+    qs = User.objects.prefetch_related(
+        Prefetch("role_assignments", queryset=RoleAssignment.objects.select_related("region", "school", "unit"))
+    )
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(first_name__contains=q))
+    if role:
+        qs = qs.filter(role_assignments__role=role).distinct()
+    return qs.order_by("username")
+
+
+def get_user_for(user, pk: int):
+    from django.http import Http404
+
+    found = user_list(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("未找到该账号。")
+    return found

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from dudao.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change, name="password_change"),
+    path("audit/", views.audit_list, name="audit"),
+    path("users/", views.user_list, name="users"),
+    path("users/new/", views.user_new, name="user_new"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+]

@@ -1,0 +1,173 @@
+"""Login, password, audit log and account pages. Thin: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from dudao.core import selectors, services
+from dudao.core.errors import ApplicationError
+from dudao.core.forms import AuditFilterForm, LoginForm, PasswordChangeForm, RoleAssignForm, UserCreateForm
+from dudao.core.listing import paginate, query_without_page, xlsx_response
+from dudao.core.middleware import client_ip
+from dudao.core.models import Role, RoleAssignment
+from dudao.core.scope import scope_for
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        username = form.cleaned_data["username"]
+        if services.login_locked(username):
+            error = "该账号因多次登录失败已被临时锁定，请稍后再试或联系系统管理员解锁。"
+        else:
+            user = authenticate(request, username=username, password=form.cleaned_data["password"])
+            if user is None:
+                locked = services.login_failed(username=username, ip=client_ip(request))
+                error = "多次登录失败，账号已被临时锁定。" if locked else "用户名或密码错误。"
+            else:
+                login(request, user)
+                target = request.GET.get("next", "")
+                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                    target = "dashboard:home"
+                return redirect(target)
+    return render(request, "core/login.html", {"form": form, "error": error}, status=400 if error else 200)
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("core:login")
+
+
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not request.user.check_password(form.cleaned_data["old_password"]):
+            form.add_error("old_password", "原密码不正确。")
+        else:
+            try:
+                services.user_set_password(actor=request.user, user=request.user, password=form.cleaned_data["new_password"])
+            except ApplicationError as exc:
+                form.add_error("new_password", exc.message)
+            else:
+                login(request, request.user)  # keep the session valid after the hash changed
+                messages.success(request, "密码已修改。")
+                return redirect("dashboard:home")
+    return render(request, "core/password_change.html", {"form": form})
+
+
+AUDIT_EXPORT = [
+    ("时间", lambda a: a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+    ("操作人", lambda a: a.actor_name), ("操作", lambda a: a.action), ("对象类型", lambda a: a.object_type),
+    ("对象编号", lambda a: a.object_id), ("对象", lambda a: a.object_repr), ("IP", lambda a: a.ip),
+    ("请求编号", lambda a: a.request_id),
+]
+
+
+@login_required
+def audit_list(request):
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.has_role(Role.OFFICE)):
+        raise Http404
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    records = selectors.audit_list(request.user, **{k: v for k, v in filters.items() if v})
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("审计日志", "审计日志", AUDIT_EXPORT, records.iterator())
+    page, size = paginate(request, records)
+    return render(request, "core/audit_list.html", {
+        "form": form, "page": page, "size": size, "query": query_without_page(request),
+        "actions": selectors.audit_actions(request.user),
+    })
+
+
+@login_required
+def user_list(request):
+    if not scope_for(request.user).everything:
+        raise Http404
+    users = selectors.user_list(request.user, q=request.GET.get("q", ""), role=request.GET.get("role", ""))
+    page, size = paginate(request, users)
+    return render(request, "core/user_list.html", {
+        "page": page, "size": size, "query": query_without_page(request), "roles": Role.choices,
+    })
+
+
+@login_required
+def user_new(request):
+    if not scope_for(request.user).everything:
+        raise Http404
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"账号“{user.username}”已创建，请为其分配角色。")
+            return redirect("core:user_detail", pk=user.pk)
+    return render(request, "core/user_new.html", {"form": form})
+
+
+@login_required
+def user_detail(request, pk: int):
+    account = selectors.get_user_for(request.user, pk)
+    role_form = RoleAssignForm()
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "assign":
+                role_form = RoleAssignForm(request.POST)
+                if role_form.is_valid():
+                    services.role_assign(actor=request.user, user=account,
+                                         **_role_targets(request.user, role_form.cleaned_data))
+                    messages.success(request, "角色已分配。")
+                    return redirect("core:user_detail", pk=pk)
+            elif action == "revoke":
+                assignment = RoleAssignment.objects.get(pk=request.POST.get("assignment"), user=account)
+                services.role_revoke(actor=request.user, assignment=assignment)
+                messages.success(request, "角色已撤销。")
+                return redirect("core:user_detail", pk=pk)
+            elif action in {"activate", "deactivate"}:
+                services.user_set_active(actor=request.user, user=account, active=action == "activate")
+                return redirect("core:user_detail", pk=pk)
+            elif action == "unlock":
+                services.user_unlock(actor=request.user, user=account)
+                messages.success(request, "账号已解锁。")
+                return redirect("core:user_detail", pk=pk)
+            elif action == "reset_password":
+                services.user_set_password(actor=request.user, user=account, password=request.POST.get("password", ""))
+                messages.success(request, "密码已重置。")
+                return redirect("core:user_detail", pk=pk)
+        except (ApplicationError, RoleAssignment.DoesNotExist) as exc:
+            messages.error(request, getattr(exc, "message", "操作失败。"))
+    return render(request, "core/user_detail.html", {
+        "account": account, "role_form": role_form, "locked": services.login_locked(account.username),
+    })
+
+
+def _role_targets(actor, data: dict) -> dict:
+    """Turn the codes typed in the role form into objects the actor may see (404 otherwise)."""
+    from dudao.regions.selectors import get_region_for, unit_list
+    from dudao.schools.selectors import get_school_by_code_for
+
+    targets: dict = {"role": data["role"]}
+    if data["region"]:
+        targets["region"] = get_region_for(actor, data["region"])
+    if data["school"]:
+        targets["school"] = get_school_by_code_for(actor, data["school"])
+    if data["unit"]:
+        unit = unit_list(actor).filter(code=data["unit"]).first()
+        if unit is None:
+            raise ApplicationError(f"单位编码 {data['unit']} 不存在。")
+        targets["unit"] = unit
+    return targets

@@ -1,0 +1,71 @@
+"""Reads of the region tree and government units, always scoped to the user."""
+
+from django.db.models import Count, Q, QuerySet
+
+from dudao.core.scope import get_visible_or_404, scope_for
+from dudao.regions.models import GovUnit, Level, Region
+
+
+def region_tree_for(user) -> list[dict]:
+    """The visible regions as nested dicts with school and unit counts, built from one query each."""
+    from dudao.schools.models import School
+
+    regions = list(Region.objects.visible_to(user).order_by("code"))
+    school_counts: dict[str, int] = dict(
+        School.objects.visible_to(user).values_list("region_id").annotate(n=Count("id")).order_by()
+    )
+    unit_counts: dict[str, int] = dict(
+        GovUnit.objects.visible_to(user).values_list("region_id").annotate(n=Count("id")).order_by()
+    )
+    nodes = {r.code: {"region": r, "children": [], "schools": 0, "units": unit_counts.get(r.code, 0)}
+             for r in regions}
+    roots = []
+    for region in regions:
+        node = nodes[region.code]
+        node["schools"] = school_counts.get(region.code, 0)
+        parent = nodes.get(region.parent_id)
+        (parent["children"] if parent else roots).append(node)
+
+    def total(node):
+        node["schools_total"] = node["schools"] + sum(total(c) for c in node["children"])
+        return node["schools_total"]
+
+    for root in roots:
+        total(root)
+    return roots
+
+
+def region_list(user, *, level: str = "", q: str = "") -> QuerySet[Region]:
+    qs = Region.objects.visible_to(user).select_related("parent")
+    if level:
+        qs = qs.filter(level=level)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
+    return qs.order_by("code")
+
+
+def towns_for(user) -> QuerySet[Region]:
+    return Region.objects.visible_to(user).filter(level=Level.TOWN).order_by("code")
+
+
+def unit_list(user, *, kind: str = "", region: str = "", q: str = "") -> QuerySet[GovUnit]:
+    qs = GovUnit.objects.visible_to(user).select_related("region")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if region:
+        qs = qs.filter(region_id__startswith=region)
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
+    return qs.order_by("region_id", "code")
+
+
+def get_unit_for(user, pk: int) -> GovUnit:
+    return get_visible_or_404(GovUnit.objects.select_related("region"), user, pk=pk)
+
+
+def get_region_for(user, code: str) -> Region:
+    return get_visible_or_404(Region.objects.select_related("parent"), user, code=code)
+
+
+def user_can_see_region(user, code: str) -> bool:
+    return scope_for(user).covers_region(code)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from dudao.api import api
+
+urlpatterns = [
+    path("", include("dudao.dashboard.urls")),
+    path("", include("dudao.core.urls")),
+    path("regions/", include("dudao.regions.urls")),
+    path("schools/", include("dudao.schools.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "dudao.core.views.page_not_found"

@@ -1,0 +1,8 @@
+"""Test settings: production settings, but plain HTTP for the live server and a fast hasher."""
+import os
+
+os.environ.setdefault("DUDAO_PLAIN_HTTP", "1")
+
+from dudao.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
