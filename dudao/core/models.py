@@ -41,13 +41,6 @@ class RoleAssignment(models.Model):
 
     class Meta:
         verbose_name = _("角色分配")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "region", "school", "unit"],
-                name="uniq_role_assignment",
-                nulls_distinct=False,
-            )
-        ]
 
     def __str__(self) -> str:
         target = self.region or self.school or self.unit or _("全部")

@@ -200,7 +200,7 @@ YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}
 
 
-@dataclass
+@dataclass(eq=False)
 class Column:
     """One expected column: its Chinese header, the key it maps to, and how to parse the cell."""
 

@@ -50,7 +50,7 @@ class UnitKind(models.TextChoices):
 
 class GovUnitQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("region_id", scope.region_prefixes) | models.Q(pk__in=scope.unit_ids)
+        return prefix_q("region__code", scope.region_prefixes) | models.Q(pk__in=scope.unit_ids)
 
 
 class GovUnit(models.Model):

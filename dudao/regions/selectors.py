@@ -53,7 +53,7 @@ def unit_list(user, *, kind: str = "", region: str = "", q: str = "") -> QuerySe
     if kind:
         qs = qs.filter(kind=kind)
     if region:
-        qs = qs.filter(region_id__startswith=region)
+        qs = qs.filter(region__code__startswith=region)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
     return qs.order_by("region_id", "code")

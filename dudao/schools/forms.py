@@ -24,7 +24,9 @@ class SchoolForm(forms.ModelForm):
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=Level.TOWN)
         self.fields["competent_unit"].queryset = GovUnit.objects.visible_to(user)
         self.fields["management_centre"].queryset = ManagementCentre.objects.visible_to(user)
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if name.startswith(("students_", "classes_")):
+                field.required = False  # an empty count means 0
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
             if isinstance(field.widget, forms.Select):
                 css = "form-select"

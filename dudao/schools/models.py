@@ -58,13 +58,13 @@ class UrbanRural(models.TextChoices):
 
 class SchoolQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("region_id", scope.region_prefixes) | models.Q(pk__in=scope.school_ids)
+        return prefix_q("region__code", scope.region_prefixes) | models.Q(pk__in=scope.school_ids)
 
 
 class ManagementCentreQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         own = School.objects.filter(pk__in=scope.school_ids).values("management_centre_id")
-        return prefix_q("region_id", scope.region_prefixes) | models.Q(pk__in=own)
+        return prefix_q("region__code", scope.region_prefixes) | models.Q(pk__in=own)
 
 
 class ManagementCentre(models.Model):
@@ -146,7 +146,7 @@ class School(models.Model):
 
 class CampusQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("school__region_id", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+        return prefix_q("school__region__code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
 
 
 class Campus(models.Model):
@@ -186,7 +186,7 @@ class GroupKind(models.TextChoices):
 class EducationGroupQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         own = EducationGroup.members.through.objects.filter(school_id__in=scope.school_ids)
-        return prefix_q("region_id", scope.region_prefixes) | models.Q(pk__in=own.values("educationgroup_id"))
+        return prefix_q("region__code", scope.region_prefixes) | models.Q(pk__in=own.values("educationgroup_id"))
 
 
 class EducationGroup(models.Model):

@@ -14,7 +14,7 @@ def school_list(
     """The schools a user may see, filtered as on the list page and the API."""
     qs = School.objects.visible_to(user).select_related("region")
     if region:
-        qs = qs.filter(region_id__startswith=region)
+        qs = qs.filter(region__code__startswith=region)
     if school_type:
         qs = qs.filter(school_type=school_type)
     if ownership:

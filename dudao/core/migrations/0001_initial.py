@@ -88,7 +88,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': '角色分配',
-                'constraints': [models.UniqueConstraint(fields=('user', 'role', 'region', 'school', 'unit'), name='uniq_role_assignment', nulls_distinct=False)],
             },
         ),
     ]

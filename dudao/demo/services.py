@@ -1,0 +1,103 @@
+"""Loading the demo district through the same services and import an office uses."""
+
+import random
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from dudao.core.models import Role
+from dudao.core.services import role_assign, user_create, user_set_password
+from dudao.demo import generator
+from dudao.regions.models import GovUnit, Region
+from dudao.schools.imports import registry_import
+from dudao.schools.models import EducationGroup, ManagementCentre, School
+from dudao.schools.services import centre_create, group_save
+from dudao.schools.templates_xlsx import write_registry_workbook
+
+User = get_user_model()
+
+# username, full name, role; targets are filled in by demo_load.
+DEMO_ACCOUNTS = [
+    ("demo_admin", "系统管理员", Role.ADMIN),
+    ("demo_office", "督导室 周主任", Role.OFFICE),
+    ("demo_inspector", "责任督学 李老师", Role.INSPECTOR),
+    ("demo_school", "校长 王校长", Role.SCHOOL),
+    ("demo_unit", "南湖镇政府 张科长", Role.UNIT),
+    ("demo_expert", "评估专家 陈教授", Role.EXPERT),
+    ("demo_leader", "分管领导 刘局长", Role.LEADER),
+]
+
+
+def _password() -> str:
+    return "Dd-" + secrets.token_urlsafe(9)
+
+
+@transaction.atomic
+def demo_load(*, seed: int = 2026) -> dict[str, str]:
+    """Load (or refresh) 示范区 and reset the demo accounts' passwords; returns username → password."""
+    rng = random.Random(seed)
+    area = generator.demo_area()
+    passwords = {username: _password() for username, _name, _role in DEMO_ACCOUNTS}
+    admin = User.objects.filter(username="demo_admin").first()
+    if admin is None:
+        # The first administrator, as Django's createsuperuser would make it.
+        admin = User.objects.create_superuser("demo_admin", password=passwords["demo_admin"], first_name="系统管理员")
+    else:
+        user_set_password(actor=admin, user=admin, password=passwords["demo_admin"])
+
+    first = write_registry_workbook({
+        "行政区划": generator.region_rows([area]),
+        "政府单位": generator.unit_rows(area, rng),
+    }, with_notes=False)
+    registry_import(actor=admin, data=first, filename="示范区_区划与单位.xlsx")
+
+    county = Region.objects.get(code=area.county_code)
+    centre_code = f"C{area.county_code}01"
+    if not ManagementCentre.objects.filter(code=centre_code).exists():
+        centre_create(actor=admin, code=centre_code, name=f"{area.county_name}东部教管中心", region=county,
+                      director=generator.person(rng), phone=generator.phone(rng))
+    schools, campuses = generator.school_rows(
+        area, rng, competent_unit=generator.education_authority_code(area), centre_code=centre_code, centre_towns=3)
+    second = write_registry_workbook({"学校": schools, "校区": campuses}, with_notes=False)
+    registry_import(actor=admin, data=second, filename="示范区_学校与校区.xlsx")
+
+    in_county = School.objects.filter(region__code__startswith=area.county_code)
+    primaries = list(in_county.filter(school_type="primary", ownership="public").order_by("code"))
+    juniors = list(in_county.filter(school_type="junior").order_by("code"))
+    group_save(actor=admin, code=f"G{area.county_code}01", name=f"{area.county_name}实验小学教育集团", kind="group",
+               region=county, lead_school=primaries[0], members=primaries[:5])
+    group_save(actor=admin, code=f"G{area.county_code}02", name=f"{area.county_name}城区初中学区", kind="district",
+               region=county, lead_school=juniors[0], members=juniors[:4])
+
+    inspector_schools = primaries[5:8]
+    targets = {
+        "demo_office": {"region": county}, "demo_leader": {"region": county},
+        "demo_school": {"school": inspector_schools[0]},
+        "demo_unit": {"unit": GovUnit.objects.filter(region__name="南湖镇").first()},
+    }
+    for username, full_name, role in DEMO_ACCOUNTS:
+        if username == "demo_admin":
+            if not admin.role_assignments.filter(role=Role.ADMIN).exists():
+                role_assign(actor=admin, user=admin, role=Role.ADMIN)
+            continue
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = user_create(actor=admin, username=username, full_name=full_name, password=passwords[username])
+        else:
+            user_set_password(actor=admin, user=user, password=passwords[username])
+        if user.role_assignments.exists():
+            continue
+        if role == Role.INSPECTOR:
+            for school in inspector_schools:
+                role_assign(actor=admin, user=user, role=role, school=school)
+        else:
+            role_assign(actor=admin, user=user, role=role, **targets.get(username, {}))
+    return passwords
+
+
+def demo_counts() -> dict[str, int]:
+    return {
+        "regions": Region.objects.count(), "units": GovUnit.objects.count(), "schools": School.objects.count(),
+        "groups": EducationGroup.objects.count(),
+    }
