@@ -1,5 +1,7 @@
 """The registry import: one workbook (or CSV) with 行政区划, 政府单位, 学校 and 校区 sheets, all-or-nothing."""
 
+import os
+
 from django.db import transaction
 
 from dudao.core.audit import audit_record
@@ -183,6 +185,9 @@ IMPORTERS = {
 def registry_import(*, actor, data: bytes, filename: str) -> dict:
     """Import regions, units, schools and campuses from one upload; all of it or none of it.
 
+    The audit record carries the common prefix of every region code touched, so the office users of
+    that area see the import in their log.
+
     Sheets are recognised by name (or, for CSV and unnamed sheets, by their headers) and applied in
     dependency order inside one transaction; any error anywhere rolls everything back.
     """
@@ -206,6 +211,7 @@ def registry_import(*, actor, data: bytes, filename: str) -> dict:
     if not matched and not errors:
         raise ApplicationError("文件中没有可导入的数据。")
     summary: dict[str, dict] = {}
+    touched: set[str] = set()
     try:
         with transaction.atomic():
             for spec in SPECS:
@@ -217,11 +223,13 @@ def registry_import(*, actor, data: bytes, filename: str) -> dict:
                 errors.extend(parsed.errors)
                 if result is not None:
                     summary[spec.name] = result.as_dict()
+                    touched.update(r.values.get("region") or r.values.get("code") or "" for r in parsed.rows
+                                   if spec is not CAMPUS_SPEC)
             if errors:
                 raise _Rollback()
             audit_record(
                 actor=actor, action="registry.import", object_type="import", object_id="",
-                object_repr=filename[:255], region_code=scope.region_prefixes[0] if not scope.everything and scope.region_prefixes else "",
+                object_repr=filename[:255], region_code=os.path.commonprefix(sorted(touched - {""})) if touched else "",
                 after={"file": filename, "bytes": len(data), "sheets": summary},
             )
     except _Rollback:

@@ -1,0 +1,30 @@
+"""The demo district: deterministic, complete enough to show every screen, safe to load twice."""
+
+from django.contrib.auth import authenticate
+
+from dudao.core.models import Role
+from dudao.demo.services import DEMO_ACCOUNTS, demo_load
+from dudao.regions.models import GovUnit, Region
+from dudao.schools.models import Campus, EducationGroup, ManagementCentre, School, SchoolType
+
+
+def test_it_loads_a_county_with_every_type_of_school(db):
+    passwords = demo_load(seed=2026)
+    assert Region.objects.filter(level="town", code__startswith="990102").count() == 8
+    assert 140 <= School.objects.count() <= 160
+    assert set(School.objects.values_list("school_type", flat=True)) == set(SchoolType.values)
+    assert School.objects.filter(school_type="teaching_point", students_primary__lt=50).exists()
+    assert School.objects.filter(school_type="kindergarten", ownership="private", is_puhui=True).exists()
+    assert Campus.objects.exists() and EducationGroup.objects.count() == 2 and ManagementCentre.objects.count() == 1
+    assert GovUnit.objects.count() >= 20
+    for username, _name, role in DEMO_ACCOUNTS:
+        user = authenticate(username=username, password=passwords[username])
+        assert user is not None, username
+        assert user.role_assignments.filter(role=role).exists() or role == Role.ADMIN
+
+
+def test_it_is_deterministic_and_idempotent(db):
+    demo_load(seed=2026)
+    first = list(School.objects.order_by("code").values_list("code", "name", "students_primary"))
+    demo_load(seed=2026)
+    assert list(School.objects.order_by("code").values_list("code", "name", "students_primary")) == first
