@@ -3,11 +3,11 @@
 import contextvars
 import uuid
 
-_request_meta: contextvars.ContextVar[dict] = contextvars.ContextVar("dudao_request_meta", default={})
+_request_meta: contextvars.ContextVar[dict | None] = contextvars.ContextVar("dudao_request_meta", default=None)
 
 
 def current_request_meta() -> dict:
-    return _request_meta.get()
+    return _request_meta.get() or {}
 
 
 def client_ip(request) -> str | None:

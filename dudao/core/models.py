@@ -47,6 +47,17 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()} · {target}"
 
 
+# Chinese names of audit actions; apps add theirs here as they add services.
+ACTION_LABELS = {
+    "registry.import": _("基础数据导入"), "school.create": _("新增学校"), "school.update": _("修改学校"),
+    "unit.create": _("新增政府单位"), "unit.update": _("修改政府单位"), "region.create": _("新增行政区划"),
+    "centre.create": _("新增教管中心"), "group.save": _("保存教育集团/学区"), "user.create": _("新建账号"),
+    "user.set_password": _("设置密码"), "user.activate": _("启用账号"), "user.deactivate": _("停用账号"),
+    "user.locked": _("登录失败锁定"), "user.unlock": _("解除锁定"), "role.assign": _("分配角色"),
+    "role.revoke": _("撤销角色"), "token.issue": _("签发接口令牌"), "policy.set": _("修改政策参数"),
+}
+
+
 class AuditLogQuerySet(models.QuerySet):
     """Audit records can be added and read, never changed or removed."""
 
@@ -92,6 +103,9 @@ class AuditLog(models.Model):
         verbose_name = _("审计日志")
         ordering = ["-at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("audit log is append-only")
@@ -99,6 +113,10 @@ class AuditLog(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit log is append-only")
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
 
 class LoginFailure(models.Model):
@@ -108,6 +126,9 @@ class LoginFailure(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     cleared = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
 
 
 class ApiToken(models.Model):
@@ -119,6 +140,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"令牌 #{self.pk} ({self.user_id})"
 
     @staticmethod
     def hash_key(key: str) -> str:
@@ -137,3 +161,6 @@ class Policy(models.Model):
     class Meta:
         verbose_name = _("政策参数")
         constraints = [models.UniqueConstraint(fields=["key", "region_code"], name="uniq_policy_key_region")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.region_code or '全国'}={self.value}"

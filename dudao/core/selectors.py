@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from dudao.core.models import AuditLog, RoleAssignment
+from dudao.core.models import ACTION_LABELS, AuditLog, RoleAssignment
 from dudao.core.scope import scope_for
 
 User = get_user_model()
@@ -27,8 +27,9 @@ def audit_list(user, *, action: str = "", object_type: str = "", actor: str = ""
     return qs.order_by("-at", "-id")
 
 
-def audit_actions(user) -> list[str]:
-    return list(AuditLog.objects.visible_to(user).values_list("action", flat=True).distinct().order_by("action"))
+def audit_actions(user) -> list[tuple[str, str]]:
+    actions = AuditLog.objects.visible_to(user).values_list("action", flat=True).distinct().order_by("action")
+    return [(a, str(ACTION_LABELS.get(a, a))) for a in actions]
 
 
 def user_list(user, *, q: str = "", role: str = "") -> QuerySet:

@@ -30,6 +30,7 @@ LABEL_TYPE = {
     "complete_secondary": "完全中学", "twelve_year": "十二年一贯制学校", "senior": "普通高中",
     "vocational": "中等职业学校", "special": "特殊教育学校", "teaching_point": "教学点", "training": "校外培训机构",
 }
+CN_ORDINALS = "零一二三四五六七八九十"
 URBAN_LABEL = {"urban": "城区", "town": "镇区", "rural": "乡村"}
 
 # (type, count, name pattern, ownership mix)
@@ -166,8 +167,9 @@ def school_rows(area: Area, rng: random.Random, mix=DEMO_MIX, code_start: int = 
             tails = NAME_TAIL[school_type]
             name = f"{area.county_name}{town_name.replace('街道', '').replace('镇', '').replace('乡', '')}{tails[n % len(tails)]}"
             suffix = 2
+            base = name
             while name in used_names:
-                name = f"{area.county_name}{town_name[:2]}{tails[n % len(tails)][:-2]}{suffix}{tails[n % len(tails)][-2:]}"
+                name = f"{base[:-len(tails[n % len(tails)])]}第{CN_ORDINALS[suffix % len(CN_ORDINALS)]}{tails[n % len(tails)].lstrip('第一二三')}"
                 suffix += 1
             used_names.add(name)
             code = f"1{area.county_code}{seq:03d}" if seq < 1000 else f"{area.county_code}{seq:04d}"

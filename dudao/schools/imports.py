@@ -12,7 +12,16 @@ from dudao.core.scope import Scope, scope_for
 from dudao.core.tabular import Column, ParsedSheet, SheetSpec, check_duplicates, parse_sheet, read_upload
 from dudao.regions.imports import REGION_SPEC, UNIT_SPEC, import_regions, import_units
 from dudao.regions.models import GovUnit, Level, Region
-from dudao.schools.models import TYPE_STAGES, Campus, ManagementCentre, Ownership, School, SchoolType, Stage, UrbanRural
+from dudao.schools.models import (
+    TYPE_STAGES,
+    Campus,
+    ManagementCentre,
+    Ownership,
+    School,
+    SchoolType,
+    Stage,
+    UrbanRural,
+)
 
 TYPE_CHOICES = {str(label): value for value, label in SchoolType.choices}
 TYPE_CHOICES.update({"九年一贯制": SchoolType.NINE_YEAR, "十二年一贯制": SchoolType.TWELVE_YEAR, "中职": SchoolType.VOCATIONAL,

@@ -50,7 +50,7 @@ def test_it_renders_the_office_pages(live_server, browser, shot):
     nine_year = School.objects.filter(school_type="nine_year", campuses__isnull=False).first()
     for path, name, expected in [
         ("/regions/", "regions", "示范区"), ("/regions/units/", "units", "示范区教育委员会"),
-        ("/audit/", "audit", "registry.import"), ("/schools/import/", "import", "下载导入模板"),
+        ("/audit/", "audit", "基础数据导入"), ("/schools/import/", "import", "下载导入模板"),
         (f"/schools/{nine_year.pk}/", "school-campuses", "本部校区"),
     ]:
         page.goto(base + path)

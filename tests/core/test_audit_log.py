@@ -3,8 +3,16 @@
 import pytest
 from django.urls import reverse
 
+from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import AuditLog
-from dudao.core.services import policy_set, role_assign, role_revoke, token_issue, user_create, user_set_active
+from dudao.core.services import (
+    policy_set,
+    role_assign,
+    role_revoke,
+    token_issue,
+    user_create,
+    user_set_active,
+)
 from dudao.regions.models import Region
 from dudao.regions.services import region_create, unit_save
 from dudao.schools.services import centre_create, group_save, school_save
@@ -55,9 +63,9 @@ def test_it_writes_exactly_one_record_per_service(world, service):
 
 def test_it_writes_nothing_when_a_service_refuses(world):
     before = AuditLog.objects.count()
-    with pytest.raises(Exception):
+    with pytest.raises(PermissionDenied):
         school_save(actor=world.office_b, school=world.schools_a[0], name="越权修改")
-    with pytest.raises(Exception):
+    with pytest.raises(ApplicationError, match="小学不设初中学段"):
         school_save(actor=world.office_a, school=world.schools_a[0], students_junior=10)  # a primary school
     assert AuditLog.objects.count() == before
     world.schools_a[0].refresh_from_db()

@@ -62,8 +62,9 @@ def test_it_gives_the_leader_read_only_access(world, login):
 def test_it_hides_other_districts_in_exports(world, login):
     response = login(world.office_b).get(reverse("schools:list") + "?export=xlsx")
     assert response.status_code == 200
-    from python_calamine import CalamineWorkbook
     import io
+
+    from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     names = [r[1] for r in rows[1:]]

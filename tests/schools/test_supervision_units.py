@@ -1,8 +1,7 @@
 """One school = one campus per stage, for the 1:5 inspector ratio (DOMAIN.md §4.3)."""
 
-from dudao.schools.models import Campus
+from dudao.schools.models import Campus, School
 from dudao.schools.selectors import supervision_unit_total, supervision_units
-from dudao.schools.models import School
 
 
 def test_it_counts_a_single_campus_school_once_per_stage(world):
