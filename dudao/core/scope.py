@@ -104,3 +104,13 @@ def get_visible_or_404(queryset, user, **lookup):
         return queryset.visible_to(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404(_("未找到该对象，或您无权查看。")) from None
+
+
+def require_office_for(actor, region_code: str, message: str) -> None:
+    """Writes on registry data: administrators anywhere, office users inside their own region subtree."""
+    from dudao.core.errors import PermissionDenied
+    from dudao.core.models import Role
+
+    scope = scope_for(actor)
+    if not (scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(region_code))):
+        raise PermissionDenied(message)

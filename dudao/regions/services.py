@@ -3,16 +3,13 @@
 from django.db import transaction
 
 from dudao.core.audit import audit_record, snapshot
-from dudao.core.errors import ApplicationError, PermissionDenied
-from dudao.core.models import Role
-from dudao.core.scope import region_prefix, scope_for
+from dudao.core.errors import ApplicationError
+from dudao.core.scope import region_prefix, require_office_for
 from dudao.regions.models import LEVEL_CODE_LENGTH, PARENT_LEVEL, GovUnit, Region
 
 
 def _require_editor(actor, region_code: str) -> None:
-    scope = scope_for(actor)
-    if not (scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(region_code))):
-        raise PermissionDenied("您无权修改该地区的基础数据。")
+    require_office_for(actor, region_code, "您无权修改该地区的基础数据。")
 
 
 @transaction.atomic

@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dudao.core.audit import audit_record, snapshot
-from dudao.core.errors import ApplicationError, PermissionDenied
-from dudao.core.models import Role
-from dudao.core.scope import scope_for
+from dudao.core.errors import ApplicationError
+from dudao.core.scope import require_office_for
 from dudao.regions.models import Level
 from dudao.schools.models import TYPE_STAGES, EducationGroup, ManagementCentre, School, SchoolType, Stage
 
@@ -25,9 +24,7 @@ STAGE_COUNTS = {
 
 
 def _require_editor(actor, region_code: str) -> None:
-    scope = scope_for(actor)
-    if not (scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(region_code))):
-        raise PermissionDenied("您无权修改该地区的学校信息。")
+    require_office_for(actor, region_code, "您无权修改该地区的学校信息。")
 
 
 def _validate_school(school: School) -> None:
