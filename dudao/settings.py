@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "dudao.core",
     "dudao.regions",
     "dudao.schools",
+    "dudao.documents",
+    "dudao.people",
+    "dudao.rectification",
+    "dudao.zones",
     "dudao.dashboard",
     "dudao.demo",
 ]

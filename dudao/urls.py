@@ -7,6 +7,10 @@ urlpatterns = [
     path("", include("dudao.core.urls")),
     path("regions/", include("dudao.regions.urls")),
     path("schools/", include("dudao.schools.urls")),
+    path("people/", include("dudao.people.urls")),
+    path("zones/", include("dudao.zones.urls")),
+    path("documents/", include("dudao.documents.urls")),
+    path("gs/", include("dudao.zones.public_urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -13,14 +13,27 @@ def navigation(request) -> dict:
     sees_units = scope.everything or scope.has_role(Role.OFFICE, Role.LEADER, Role.UNIT)
     office = scope.everything or scope.has_role(Role.OFFICE)
     # (area label, [(entry label, url name)]): areas whose issues have not landed yet show no entries.
+    region_staff = office or scope.has_role(Role.LEADER)
+    supervise = [("学校名录", "schools:list")] if sees_registry else []
+    if scope.has_role(Role.INSPECTOR):
+        supervise += [("填写督导纪实", "zones:visit_new")]
+    if not scope.is_empty:
+        supervise += [("督导纪实", "zones:visit_list"), ("走访频次", "zones:frequency")]
+    if region_staff or scope.has_role(Role.INSPECTOR):
+        supervise += [("督学名录", "people:inspector_list"), ("督学责任区", "zones:zone_list"),
+                      ("督学工作量", "zones:workload"), ("投诉举报", "zones:complaint_list")]
+    if region_staff:
+        supervise += [("挂牌覆盖", "zones:coverage"), ("配备达标", "zones:compliance"), ("交叉督导", "zones:cross"),
+                      ("专家库", "people:expert_list")]
     areas = [
-        ("督学", [("学校名录", "schools:list")] if sees_registry else []),
+        ("督学", supervise),
         ("督政", [("政府单位", "regions:unit_list")] if sees_units else []),
         ("评估监测", []),
         ("整改问责", []),
         ("工作计划", []),
         ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),
-        ("系统管理", ([("数据导入", "schools:import"), ("审计日志", "core:audit")] if office else [])
+        ("系统管理", ([("数据导入", "schools:import"), ("督学与专家导入", "people:import"),
+                       ("文书模板", "documents:templates"), ("审计日志", "core:audit")] if office else [])
                      + ([("账号管理", "core:users")] if scope.everything else [])),
     ]
     return {"nav_areas": [(label, entries) for label, entries in areas if entries], "user_scope": scope,

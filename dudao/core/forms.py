@@ -42,3 +42,20 @@ class AuditFilterForm(forms.Form):
     q = forms.CharField(label="对象/请求编号", required=False)
     date_from = forms.DateField(label="起始日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(label="截止日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    """Bootstrap classes on every widget, so templates can render fields with includes/form_fields.html."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+            css = ""
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        if css:
+            widget.attrs["class"] = css
+    return form

@@ -55,6 +55,14 @@ ACTION_LABELS = {
     "user.set_password": _("设置密码"), "user.activate": _("启用账号"), "user.deactivate": _("停用账号"),
     "user.locked": _("登录失败锁定"), "user.unlock": _("解除锁定"), "role.assign": _("分配角色"),
     "role.revoke": _("撤销角色"), "token.issue": _("签发接口令牌"), "policy.set": _("修改政策参数"),
+    "document.template_upload": _("上传文书模板"), "finding.raise": _("登记问题"),
+    "inspector.create": _("新增督学"), "inspector.update": _("修改督学信息"), "inspector.status": _("督学状态变更"),
+    "inspector.renew": _("督学续聘"), "training.add": _("登记培训"), "review.record": _("录入年度考核"),
+    "expert.create": _("新增专家"), "expert.update": _("修改专家信息"), "people.import": _("督学与专家导入"),
+    "zone.create": _("新增责任区"), "zone.update": _("修改责任区"), "assignment.set": _("挂牌责任督学"),
+    "assignment.end": _("结束挂牌"), "visit.submit": _("提交督导纪实"), "visit.photo": _("补充督导照片"),
+    "visit.sign": _("学校签收督导纪实"), "cross.create": _("安排交叉督导"), "complaint.receive": _("受理投诉举报"),
+    "complaint.advance": _("办理投诉举报"),
 }
 
 

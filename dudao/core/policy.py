@@ -18,6 +18,21 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "auth.token_days": PolicyDefault(30, _("接口令牌有效期（天）"), "平台安全要求"),
     "zones.schools_per_inspector": PolicyDefault(5, _("每名责任督学负责学校数上限"), "挂牌督导办法 1:5 [OK]"),
     "zones.large_school_enrolment": PolicyDefault(2000, _("大规模学校在校生数（1:1 配备）"), "DOMAIN.md §4.5 [LOCAL]"),
+    "zones.fulltime_share_min": PolicyDefault(0.30, _("专职督学占比下限"), "督导体制机制改革意见 [MEM]"),
+    "zones.retired_parttime_share_max": PolicyDefault(0.40, _("退休人员占兼职督学比例上限"), "地方配备要求 [LOCAL]"),
+    "zones.retired_years_max": PolicyDefault(5, _("退休督学退休年限上限（年）"), "地方配备要求 [LOCAL]"),
+    "zones.zone_size_max": PolicyDefault(20, _("每个督学责任区学校数上限"), "DOMAIN.md §4.3（2012）"),
+    "zones.visits_per_month_min": PolicyDefault(1, _("每校每月责任督学走访次数下限"), "挂牌督导办法 [OK]"),
+    "zones.visits_per_semester_min": PolicyDefault(2, _("每校每学期督导次数下限"), "教育督导条例 §14"),
+    "zones.vacation_months": PolicyDefault([2, 7, 8], _("不要求月度走访的假期月份"), "各地校历"),
+    "zones.cross_visits_per_semester_min": PolicyDefault(1, _("每个责任区每学期接受交叉督导次数下限"), "seed 003"),
+    "zones.complaint_phone": PolicyDefault("", _("挂牌公示监督（投诉）电话"), "本地设置"),
+    "zones.public_complaints_per_hour": PolicyDefault(5, _("公示页同一来源每小时可提交投诉数"), "平台安全要求"),
+    "people.training_hours_min": PolicyDefault(40, _("督学年度培训学时下限"), "督学管理暂行办法 [OK]"),
+    "people.parttime_term_years": PolicyDefault(3, _("兼职督学每届聘期（年）"), "教育督导条例 §6"),
+    "people.parttime_max_terms": PolicyDefault(3, _("兼职督学最多连任届数"), "教育督导条例 §6"),
+    "people.term_warning_days": PolicyDefault(180, _("聘期届满提前提醒天数"), "平台默认"),
+    "files.max_upload_mb": PolicyDefault(20, _("单个上传文件大小上限（MB）"), "平台安全要求"),
 }
 
 

@@ -42,6 +42,16 @@ def region_prefix(code: str) -> str:
     return code
 
 
+# Other apps add to a user's scope without core importing them: each source returns (roles, school ids).
+# zones registers one: an active inspector in the registry sees the schools currently assigned to them.
+_SCOPE_SOURCES: list = []
+
+
+def register_scope_source(source) -> None:
+    if source not in _SCOPE_SOURCES:
+        _SCOPE_SOURCES.append(source)
+
+
 def scope_for(user) -> Scope:
     """The user's scope, cached on the user object for the request."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -70,6 +80,10 @@ def scope_for(user) -> Scope:
             unit_ids.add(unit_id)
     if user.is_superuser:
         roles.add(Role.ADMIN)
+    for source in _SCOPE_SOURCES:
+        extra_roles, extra_schools = source(user)
+        roles.update(extra_roles)
+        school_ids.update(extra_schools)
     scope = Scope(everything, tuple(sorted(prefixes)), frozenset(school_ids), frozenset(unit_ids), frozenset(roles))
     user._dudao_scope = scope
     return scope

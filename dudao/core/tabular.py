@@ -6,6 +6,8 @@ so callers collect every error before deciding.
 """
 
 import csv
+import datetime
+import decimal
 import io
 import re
 import zipfile
@@ -197,6 +199,21 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 # ---- validation against a spec ------------------------------------------------------------------
 
 YES = {"是", "y", "yes", "true", "1", "√"}
+NULLABLE_KINDS = {"int", "year", "choice", "date", "decimal"}
+DATE_PATTERN = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?")
+
+
+def parse_date_text(text: str) -> datetime.date:
+    """2024-03-16, 2024/3/16, 2024.3.16 or 2024年3月16日 (a time part, as Excel dates carry, is ignored)."""
+    match = DATE_PATTERN.fullmatch(text.strip())
+    if match:
+        try:
+            return datetime.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            pass
+    raise ValueError(f"日期“{text}”无法识别（格式如 2024-03-16）")
+
+
 NO = {"否", "n", "no", "false", "0", ""}
 
 
@@ -207,7 +224,7 @@ class Column:
     header: str
     key: str
     required: bool = False
-    kind: str = "str"  # str | int | bool | choice | year
+    kind: str = "str"  # str | int | bool | choice | year | date | decimal
     choices: dict[str, str] | None = None  # accepted label → stored value
     max_length: int = 255
     pattern: str = ""
@@ -219,7 +236,7 @@ class Column:
         if not text:
             if self.required:
                 raise ValueError("必填项为空")
-            return None if self.kind in {"int", "year", "choice"} else ("" if self.kind == "str" else False)
+            return None if self.kind in NULLABLE_KINDS else ("" if self.kind == "str" else False)
         if self.kind == "str":
             if len(text) > self.max_length:
                 raise ValueError(f"内容过长（最多 {self.max_length} 个字符）")
@@ -239,6 +256,16 @@ class Column:
             if self.kind == "year" and not 1800 <= number <= 2100:
                 raise ValueError(f"年份不合理（{number}）")
             return number
+        if self.kind == "date":
+            return parse_date_text(text)
+        if self.kind == "decimal":
+            try:
+                number = decimal.Decimal(text)
+            except decimal.InvalidOperation:
+                raise ValueError(f"应为数字，实际为“{text}”") from None
+            if not number.is_finite() or number < 0:
+                raise ValueError(f"应为非负数字，实际为“{text}”")
+            return number.quantize(decimal.Decimal("0.1"))
         if self.kind == "bool":
             lowered = text.lower()
             if lowered in YES:
@@ -334,7 +361,7 @@ def parse_sheet(sheet: RawSheet, spec: SheetSpec) -> ParsedSheet:
             if index not in positions and index >= len(sheet.header) and cells[index]:
                 errors.append(RowError(sheet.name, number, column_letter(index), "该单元格在表头范围之外，内容无法导入。"))
         for column in spec.columns:
-            values.setdefault(column.key, None if column.kind in {"int", "year", "choice"} else "")
+            values.setdefault(column.key, None if column.kind in NULLABLE_KINDS else "")
         parsed.append(ParsedRow(number, values))
     return ParsedSheet(spec, parsed, errors, letters)
 

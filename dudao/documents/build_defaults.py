@@ -1,0 +1,78 @@
+"""Build the shipped Word templates (documents/defaults/*.docx). Run: python -m dudao.documents.build_defaults
+
+The output is committed; offices download it, edit it in Word/WPS (letterhead, fonts, wording) and upload it.
+Jinja tags ({{ }}, {%tr %}) mark where the platform fills in data: see render.TEMPLATES for the fields.
+"""
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from dudao.documents.render import default_template_path
+
+
+def _fonts(document) -> None:
+    style = document.styles["Normal"]
+    style.font.name = "宋体"
+    style.font.size = Pt(12)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+
+
+def _table(document, headers: list[str], loop: str, cells: list[str]) -> None:
+    table = document.add_table(rows=3, cols=len(headers))
+    table.style = "Table Grid"
+    for i, header in enumerate(headers):
+        table.rows[0].cells[i].text = header
+    table.rows[1].cells[0].text = f"{{%tr for row in {loop} %}}"
+    for i, cell in enumerate(cells):
+        table.rows[2].cells[i].text = "{{ row.%s }}" % cell
+    row = table.add_row()
+    row.cells[0].text = "{%tr endfor %}"
+
+
+def zone_report() -> Document:
+    document = Document()
+    _fonts(document)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run("{{ title }}")
+    run.bold = True
+    run.font.size = Pt(18)
+    meta = document.add_paragraph("责任区：{{ zone.name }}（{{ zone.region }}）    牵头督学：{{ zone.lead }}    统计期间：{{ period }}")
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_heading("一、基本情况", level=2)
+    document.add_paragraph(
+        "本责任区共有学校 {{ summary.schools }} 所，已落实责任督学 {{ summary.covered }} 所。本期责任督学共开展督导 "
+        "{{ summary.visits }} 次，覆盖学校 {{ summary.visited_schools }} 所，在校督导 {{ summary.hours }} 小时；发现问题 "
+        "{{ summary.findings }} 个，已整改 {{ summary.findings_closed }} 个；受理投诉举报 {{ summary.complaints }} 件；"
+        "本期未按要求走访的学校 {{ summary.overdue_schools }} 所。")
+    document.add_heading("二、责任督学工作情况", level=2)
+    _table(document, ["督学", "类别", "负责学校（所）", "督导次数", "在校时长（小时）", "发现问题（个）"], "inspectors",
+           ["name", "kind", "schools", "visits", "hours", "findings"])
+    document.add_heading("三、发现问题（按督导事项）", level=2)
+    _table(document, ["督导事项", "问题数（个）"], "items", ["name", "count"])
+    document.add_paragraph("")
+    _table(document, ["学校", "督导事项", "处理方式", "问题", "状态"], "problems", ["school", "item", "code", "text", "status"])
+    document.add_heading("四、亮点与经验", level=2)
+    _table(document, ["学校", "日期", "亮点/经验"], "highlights", ["school", "date", "text"])
+    document.add_heading("五、未按要求走访的学校", level=2)
+    _table(document, ["学校", "最近一次督导"], "overdue", ["school", "last_visit"])
+    closing = document.add_paragraph("{{ zone.region }}人民政府教育督导室    {{ generated_on }}")
+    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return document
+
+
+BUILDERS = {"zone_report": zone_report}
+
+
+def main() -> None:
+    for key, build in BUILDERS.items():
+        path = default_template_path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        build().save(path)
+        print(path)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Checking uploads by content (never by name), storing them by SHA-256, thumbnails, signed download links."""
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+from django.conf import settings
+from django.core import signing
+
+from dudao.core.errors import ApplicationError
+from dudao.core.policy import policy_value
+
+THUMB_SIZE = (480, 480)
+LINK_MAX_AGE = 12 * 3600
+_SIGNER_SALT = "dudao.documents.file"
+
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+OOXML_TYPES = {
+    "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"),
+    "xl/": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"),
+    "ppt/": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ".pptx"),
+}
+
+
+def max_upload_bytes(region_code: str = "") -> int:
+    return int(policy_value("files.max_upload_mb", region_code)) * 1024 * 1024
+
+
+def read_checked(upload, *, region_code: str = "") -> bytes:
+    """The bytes of an upload after the size check, which looks at the declared size before reading."""
+    limit = max_upload_bytes(region_code)
+    name = getattr(upload, "name", "") or "文件"
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ApplicationError(f"文件“{name}”大小为 {size / 1048576:.1f} MB，超过上限 {limit // 1048576} MB。")
+    data = upload.read()
+    if len(data) > limit:
+        raise ApplicationError(f"文件“{name}”超过大小上限 {limit // 1048576} MB。")
+    if not data:
+        raise ApplicationError(f"文件“{name}”是空文件。")
+    return data
+
+
+def sniff_image(data: bytes, name: str) -> tuple[str, int, int]:
+    """(content type, width, height) of a real image; anything else is refused."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            fmt, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ApplicationError(f"文件“{name}”不是有效的图片（支持 JPEG、PNG、WebP、GIF）。") from None
+    if fmt not in IMAGE_FORMATS:
+        raise ApplicationError(f"文件“{name}”的图片格式 {fmt} 不受支持（支持 JPEG、PNG、WebP、GIF）。")
+    return IMAGE_FORMATS[fmt], width, height
+
+
+def sniff_document(data: bytes, name: str) -> str:
+    """Content type of a PDF or an Office Open XML file (docx/xlsx/pptx), judged by its bytes."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            names = []
+        if "[Content_Types].xml" in names:
+            for prefix, (content_type, _ext) in OOXML_TYPES.items():
+                if any(n.startswith(prefix) for n in names):
+                    return content_type
+    raise ApplicationError(f"文件“{name}”不是支持的文档（支持 PDF、Word、Excel、PowerPoint 的 .docx/.xlsx/.pptx）。")
+
+
+def write_blob(sha256: str, data: bytes, suffix: str = "") -> str:
+    """Write content under files/ab/<sha>; an existing blob with that hash is the same bytes and is kept."""
+    relative = f"files/{sha256[:2]}/{sha256}{suffix}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    return relative
+
+
+def make_thumbnail(sha256: str, data: bytes) -> str:
+    from PIL import Image, ImageOps
+
+    relative = f"thumbs/{sha256[:2]}/{sha256}.jpg"
+    target = Path(settings.MEDIA_ROOT) / relative
+    if not target.exists():
+        with Image.open(io.BytesIO(data)) as image:
+            image = ImageOps.exif_transpose(image).convert("RGB")
+            image.thumbnail(THUMB_SIZE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=80)
+            target.write_bytes(buffer.getvalue())
+    return relative
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def absolute_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def file_token(file_id: int) -> str:
+    return signing.TimestampSigner(salt=_SIGNER_SALT).sign(str(file_id))
+
+
+def file_id_from_token(token: str) -> int | None:
+    try:
+        return int(signing.TimestampSigner(salt=_SIGNER_SALT).unsign(token, max_age=LINK_MAX_AGE))
+    except (signing.BadSignature, ValueError):
+        return None

@@ -1,0 +1,56 @@
+"""Rendering official documents: Word (.docx) through docxtpl from an editable template, PDF through WeasyPrint.
+
+Shipped templates live in documents/defaults/<key>.docx (built by `python -m dudao.documents.build_defaults`);
+an office may upload its own version (letterhead, 文号 layout) and the newest one for its region wins.
+"""
+
+import io
+from pathlib import Path
+
+from django.template.loader import render_to_string
+
+DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
+
+# key → (Chinese name, sample context used to check an uploaded template and to show the available fields)
+TEMPLATES: dict[str, tuple[str, dict]] = {
+    "zone_report": ("督学责任区工作专报", {
+        "title": "示范区第一责任区 2026年11月 工作专报",
+        "zone": {"name": "第一责任区", "region": "示范区", "lead": "张督学"},
+        "period": "2026年11月",
+        "generated_on": "2026年11月24日",
+        "summary": {"schools": 12, "covered": 12, "visits": 14, "visited_schools": 11, "hours": 52.5,
+                    "overdue_schools": 1, "findings": 6, "findings_closed": 2, "complaints": 1},
+        "inspectors": [{"name": "张督学", "kind": "专职", "schools": 5, "visits": 6, "hours": 22.0, "findings": 3}],
+        "items": [{"name": "校务管理", "count": 2}],
+        "highlights": [{"school": "示范区第一小学", "date": "2026年11月3日", "text": "课后服务课程丰富。"}],
+        "problems": [{"school": "示范区第一小学", "item": "食堂、食品、饮水、宿舍卫生", "code": "一般问题整改建议",
+                      "text": "食堂留样记录不全。", "status": "待整改"}],
+        "overdue": [{"school": "示范区第二小学", "last_visit": "2026年9月28日"}],
+    }),
+}
+
+
+def sample_context(key: str) -> dict:
+    return TEMPLATES[key][1]
+
+
+def default_template_path(key: str) -> Path:
+    return DEFAULTS_DIR / f"{key}.docx"
+
+
+def render_docx_bytes(template_file, context: dict) -> bytes:
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(template_file)
+    document.render(context, autoescape=True)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def render_pdf_bytes(template_name: str, context: dict) -> bytes:
+    """An HTML template rendered to PDF (A4, Noto CJK fonts from the system)."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, context)
+    return HTML(string=html).write_pdf()

@@ -1,0 +1,36 @@
+"""Which Word template is in force for a region, and the files a signed link points at."""
+
+import io
+
+from dudao.core.scope import region_prefix
+from dudao.documents import files
+from dudao.documents.models import DocumentTemplate, StoredFile
+from dudao.documents.render import TEMPLATES, default_template_path, render_docx_bytes
+
+
+def template_in_force(key: str, region_code: str) -> DocumentTemplate | None:
+    """The newest uploaded template whose region subtree contains region_code, deepest region first."""
+    best = None
+    for template in DocumentTemplate.objects.filter(key=key).select_related("file"):
+        prefix = region_prefix(template.region_code) if template.region_code else ""
+        if region_code.startswith(prefix) and (best is None or len(prefix) > best[0]):
+            best = (len(prefix), template)
+    return best[1] if best else None
+
+
+def template_bytes(key: str, region_code: str) -> bytes:
+    template = template_in_force(key, region_code)
+    if template is None:
+        return default_template_path(key).read_bytes()
+    return files.absolute_path(template.file.path).read_bytes()
+
+
+def render_docx(key: str, region_code: str, context: dict) -> bytes:
+    if key not in TEMPLATES:
+        raise KeyError(key)
+    return render_docx_bytes(io.BytesIO(template_bytes(key, region_code)), context)
+
+
+def file_for_token(token: str) -> StoredFile | None:
+    file_id = files.file_id_from_token(token)
+    return None if file_id is None else StoredFile.objects.filter(pk=file_id).first()

@@ -1,0 +1,53 @@
+"""Writes: storing a checked upload as a new StoredFile row; uploading an office's own Word template."""
+
+import io
+
+from django.db import transaction
+
+from dudao.core.audit import audit_record
+from dudao.core.errors import ApplicationError
+from dudao.core.scope import require_office_for
+from dudao.documents import files
+from dudao.documents.models import DocumentTemplate, FileKind, StoredFile
+from dudao.documents.render import TEMPLATES, render_docx_bytes, sample_context
+
+
+def file_store(*, actor, upload, kind: str, region_code: str = "") -> StoredFile:
+    """Check an upload by its content and size, store it by hash, and return a new row (never a reused one)."""
+    data = files.read_checked(upload, region_code=region_code)
+    name = (getattr(upload, "name", "") or "未命名")[-200:]
+    width = height = None
+    if kind == FileKind.IMAGE:
+        content_type, width, height = files.sniff_image(data, name)
+    elif kind == FileKind.DOCUMENT:
+        content_type = files.sniff_document(data, name)
+    else:  # pragma: no cover - programming error
+        raise ValueError(kind)
+    digest = files.sha256_of(data)
+    path = files.write_blob(digest, data)
+    thumb = files.make_thumbnail(digest, data) if kind == FileKind.IMAGE else ""
+    return StoredFile.objects.create(
+        sha256=digest, size=len(data), content_type=content_type, kind=kind, original_name=name, path=path,
+        thumb_path=thumb, width=width, height=height,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+@transaction.atomic
+def template_upload(*, actor, key: str, region_code: str, upload) -> DocumentTemplate:
+    """An office's edited version of a shipped template; it must render with sample data before it is kept."""
+    if key not in TEMPLATES:
+        raise ApplicationError(f"未知的文书模板：{key}")
+    require_office_for(actor, region_code, "您无权修改该地区的文书模板。")
+    stored = file_store(actor=actor, upload=upload, kind=FileKind.DOCUMENT, region_code=region_code)
+    if not stored.content_type.endswith("wordprocessingml.document"):
+        raise ApplicationError("文书模板必须是 Word（.docx）文件。")
+    data = files.absolute_path(stored.path).read_bytes()
+    try:
+        render_docx_bytes(io.BytesIO(data), sample_context(key))
+    except Exception as exc:  # docxtpl raises jinja2 errors of many kinds for a broken template
+        raise ApplicationError(f"模板无法使用示例数据生成文书，请检查模板中的 {{{{ }}}} 标记：{exc}") from None
+    template = DocumentTemplate.objects.create(key=key, region_code=region_code, file=stored, uploaded_by=actor)
+    audit_record(actor=actor, action="document.template_upload", obj=template, region_code=region_code,
+                 after={"key": key, "sha256": stored.sha256, "name": stored.original_name})
+    return template

@@ -1,0 +1,176 @@
+"""督学 (inspectors), the 专家库 (expert pool), training hours and annual reviews."""
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
+
+
+class InspectorKind(models.TextChoices):
+    FULL_TIME = "fulltime", _("专职")
+    PART_TIME = "parttime", _("兼职")
+
+
+class InspectorSource(models.TextChoices):
+    PRINCIPAL = "principal", _("在职校长")
+    TEACHER = "teacher", _("教师")
+    RESEARCHER = "researcher", _("教研员")
+    OFFICIAL = "official", _("机关干部")
+    RETIRED = "retired", _("退休人员")
+
+
+class InspectorStatus(models.TextChoices):
+    ACTIVE = "active", _("在岗")
+    SUSPENDED = "suspended", _("暂停")
+    EXITED = "exited", _("退出")
+
+
+class Grade(models.TextChoices):
+    EXCELLENT = "excellent", _("优秀")
+    PASS = "pass", _("合格")
+    BASIC = "basic", _("基本合格")
+    FAIL = "fail", _("不合格")
+
+
+class ExpertCategory(models.TextChoices):
+    PRESCHOOL = "preschool", _("学前")
+    COMPULSORY = "compulsory", _("义务教育")
+    SENIOR = "senior", _("高中")
+    VOCATIONAL = "vocational", _("职教")
+    SPECIAL = "special", _("特教")
+    FINANCE = "finance", _("财务")
+    CONSTRUCTION = "construction", _("基建")
+    SAFETY = "safety", _("安全")
+    HEALTH = "health", _("卫生")
+    MORAL = "moral", _("德育")
+    RESEARCH = "research", _("教学教研")
+    MANAGEMENT = "management", _("学校管理")
+
+
+class InspectorQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        assignment = apps.get_model("zones", "Assignment")
+        serving = assignment.objects.filter(school_id__in=scope.school_ids, ended_on__isnull=True)
+        return prefix_q("region__code", scope.region_prefixes) | models.Q(pk__in=serving.values("inspector_id"))
+
+    def visible_to(self, user):
+        """Region staff see their region's inspectors; schools see theirs; an inspector always sees themself."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        q = models.Q(user_id=user.pk)
+        if not scope.is_empty:
+            q |= self.scope_q(scope)
+        return self.filter(q)
+
+
+class Inspector(models.Model):
+    card_no = models.CharField(_("督学证号"), max_length=32, unique=True)
+    name = models.CharField(_("姓名"), max_length=64, db_index=True)
+    gender = models.CharField(_("性别"), max_length=2, blank=True, choices=[("男", "男"), ("女", "女")])
+    phone = models.CharField(_("联系电话"), max_length=32)
+    employer = models.CharField(_("工作单位"), max_length=128, blank=True)
+    position = models.CharField(_("职务/职称"), max_length=64, blank=True)
+    kind = models.CharField(_("类别"), max_length=16, choices=InspectorKind.choices, db_index=True)
+    source = models.CharField(_("来源"), max_length=16, choices=InspectorSource.choices)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("聘任地区"))
+    home_school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="staff_inspectors", verbose_name=_("本人所在学校"),
+                                    help_text=_("用于回避：不得担任本校的责任督学"))
+    retirement_date = models.DateField(_("退休日期"), null=True, blank=True)
+    appointed_on = models.DateField(_("首次聘任日期"))
+    term_start = models.DateField(_("本届聘期开始"))
+    term_no = models.PositiveSmallIntegerField(_("连续聘任届数"), default=1)
+    status = models.CharField(_("状态"), max_length=16, choices=InspectorStatus.choices,
+                              default=InspectorStatus.ACTIVE, db_index=True)
+    status_reason = models.CharField(_("状态变更原因"), max_length=255, blank=True)
+    status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
+    photo = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("照片"))
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="inspector", verbose_name=_("登录账号"))
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = InspectorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("督学")
+        ordering = ["region_id", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == InspectorStatus.ACTIVE
+
+
+class ExpertQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("region__code", scope.region_prefixes)
+
+
+class Expert(models.Model):
+    name = models.CharField(_("姓名"), max_length=64, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=32)
+    id_key = models.CharField(_("专家编号"), max_length=32, unique=True)
+    employer = models.CharField(_("工作单位"), max_length=128, blank=True)
+    title = models.CharField(_("职称/职务"), max_length=64, blank=True)
+    categories = models.CharField(_("专业领域"), max_length=255, help_text=_("逗号分隔的领域代码"))
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("入库地区"))
+    is_active = models.BooleanField(_("在库"), default=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="expert_profile", verbose_name=_("登录账号"))
+    note = models.TextField(_("备注"), blank=True)
+
+    objects = ExpertQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("评估专家")
+        ordering = ["region_id", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def category_list(self) -> list[str]:
+        return [c for c in self.categories.split(",") if c]
+
+    def get_categories_display(self) -> str:
+        return "、".join(str(ExpertCategory(c).label) for c in self.category_list if c in ExpertCategory.values)
+
+
+class Training(models.Model):
+    """One training an inspector attended (the 培训档案); natural key (inspector, date, title)."""
+
+    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="trainings")
+    date = models.DateField(_("培训日期"), db_index=True)
+    title = models.CharField(_("培训名称"), max_length=200)
+    organizer = models.CharField(_("主办单位"), max_length=128, blank=True)
+    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
+    credits = models.DecimalField(_("学分"), max_digits=5, decimal_places=1, default=0)
+
+    class Meta:
+        verbose_name = _("培训记录")
+        ordering = ["-date", "id"]
+        constraints = [models.UniqueConstraint(fields=["inspector", "date", "title"], name="uniq_training")]
+
+
+class Review(models.Model):
+    """The annual review (年度考核) of an inspector; one per year."""
+
+    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("考核年度"))
+    grade = models.CharField(_("考核等次"), max_length=16, choices=Grade.choices)
+    comment = models.TextField(_("考核意见"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("年度考核")
+        ordering = ["-year"]
+        constraints = [models.UniqueConstraint(fields=["inspector", "year"], name="uniq_review_year")]

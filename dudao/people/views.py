@@ -1,0 +1,207 @@
+"""Inspector registry and expert pool pages: lists (filter, export), detail, forms, import."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dudao.core.errors import ApplicationError
+from dudao.core.forms import style_form
+from dudao.core.listing import paginate, query_without_page, xlsx_response
+from dudao.core.models import Role
+from dudao.core.policy import policy_value
+from dudao.core.scope import scope_for
+from dudao.people import selectors, services
+from dudao.people.forms import ExpertForm, InspectorForm, RenewForm, ReviewForm, StatusForm, TrainingForm
+from dudao.people.imports import people_import as run_import
+from dudao.people.imports import template_bytes
+from dudao.people.models import ExpertCategory, InspectorKind, InspectorSource, InspectorStatus
+from dudao.regions.selectors import region_list
+from dudao.schools.forms import ImportForm
+
+INSPECTOR_FILTERS = ("region", "kind", "source", "status", "q")
+INSPECTOR_EXPORT = [
+    ("督学证号", lambda i: i.card_no), ("姓名", lambda i: i.name), ("性别", lambda i: i.gender),
+    ("联系电话", lambda i: i.phone), ("工作单位", lambda i: i.employer), ("职务/职称", lambda i: i.position),
+    ("类别", lambda i: i.get_kind_display()), ("来源", lambda i: i.get_source_display()),
+    ("聘任地区代码", lambda i: i.region_id), ("聘任地区", lambda i: i.region.name),
+    ("本人所在学校标识码", lambda i: i.home_school.code if i.home_school else ""),
+    ("退休日期", lambda i: i.retirement_date), ("首次聘任日期", lambda i: i.appointed_on),
+    ("本届聘期开始", lambda i: i.term_start), ("连续聘任届数", lambda i: i.term_no),
+    ("状态", lambda i: i.get_status_display()), ("本年培训学时", lambda i: float(i.training_hours)),
+]
+EXPERT_EXPORT = [
+    ("专家编号", lambda e: e.id_key), ("姓名", lambda e: e.name), ("联系电话", lambda e: e.phone),
+    ("工作单位", lambda e: e.employer), ("职称/职务", lambda e: e.title), ("专业领域", lambda e: e.get_categories_display()),
+    ("入库地区代码", lambda e: e.region_id), ("是否在库", lambda e: e.is_active),
+]
+
+
+def _is_office(user) -> bool:
+    scope = scope_for(user)
+    return scope.everything or scope.has_role(Role.OFFICE)
+
+
+def _require_office(user) -> None:
+    if not _is_office(user):
+        raise Http404
+
+
+@login_required
+def inspector_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in INSPECTOR_FILTERS}
+    inspectors = selectors.inspector_list(request.user, **filters)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("督学名录", "督学", INSPECTOR_EXPORT, inspectors.iterator(chunk_size=2000))
+    page, size = paginate(request, inspectors)
+    return render(request, "people/inspector_list.html", {
+        "page": page, "size": size, "query": query_without_page(request), "filters": filters,
+        "regions": region_list(request.user), "kinds": InspectorKind.choices, "sources": InspectorSource.choices,
+        "statuses": InspectorStatus.choices, "can_edit": _is_office(request.user),
+        "training_min": policy_value("people.training_hours_min", filters["region"]),
+    })
+
+
+@login_required
+def inspector_detail(request, pk: int):
+    inspector = selectors.get_inspector_for(request.user, pk)
+    from dudao.zones.selectors import assignment_list
+
+    year = timezone.localdate().year
+    return render(request, "people/inspector_detail.html", {
+        "inspector": inspector, "term": selectors.term_status(inspector),
+        "training": selectors.training_summary(inspector, year), "trainings": inspector.trainings.all()[:50],
+        "reviews": inspector.reviews.all(), "assignments": assignment_list(request.user, inspector_id=inspector.pk),
+        "can_edit": _is_office(request.user),
+        "status_form": style_form(StatusForm()), "renew_form": style_form(RenewForm()),
+        "training_form": style_form(TrainingForm()), "review_form": style_form(ReviewForm(initial={"year": year - 1})),
+    })
+
+
+@login_required
+def inspector_edit(request, pk: int | None = None):
+    _require_office(request.user)
+    inspector = selectors.get_inspector_for(request.user, pk) if pk else None
+    form = InspectorForm(request.POST or None, request.FILES or None, instance=inspector, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.inspector_save(
+                actor=request.user, inspector=selectors.get_inspector_for(request.user, pk) if pk else None,
+                photo=form.cleaned_data.get("photo_upload"), **form.service_fields())
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "督学信息已保存。")
+            return redirect("people:inspector_detail", pk=saved.pk)
+    return render(request, "people/inspector_edit.html", {"form": form, "inspector": inspector})
+
+
+def _action(request, pk: int, form_class, call):
+    _require_office(request.user)
+    inspector = selectors.get_inspector_for(request.user, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()
+                                         if k in form.fields) or "输入有误。")
+    else:
+        try:
+            message = call(inspector, form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, message)
+    return redirect("people:inspector_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def inspector_status(request, pk: int):
+    def call(inspector, data):
+        services.inspector_set_status(actor=request.user, inspector=inspector, **data)
+        return f"{inspector.name}已变更为“{InspectorStatus(data['status']).label}”。"
+    return _action(request, pk, StatusForm, call)
+
+
+@login_required
+@require_POST
+def inspector_renew(request, pk: int):
+    def call(inspector, data):
+        services.inspector_renew_term(actor=request.user, inspector=inspector, term_start=data["term_start"])
+        return f"已续聘，现为第 {inspector.term_no} 届。"
+    return _action(request, pk, RenewForm, call)
+
+
+@login_required
+@require_POST
+def training_add(request, pk: int):
+    def call(inspector, data):
+        services.training_add(actor=request.user, inspector=inspector, **data)
+        return "培训记录已登记。"
+    return _action(request, pk, TrainingForm, call)
+
+
+@login_required
+@require_POST
+def review_add(request, pk: int):
+    def call(inspector, data):
+        services.review_record(actor=request.user, inspector=inspector, **data)
+        return "年度考核结果已录入。" + ("考核不合格，该督学已退出并结束挂牌。" if data["grade"] == "fail" else "")
+    return _action(request, pk, ReviewForm, call)
+
+
+@login_required
+def expert_list(request):
+    if not (_is_office(request.user) or scope_for(request.user).has_role(Role.LEADER)):
+        raise Http404
+    filters = {k: request.GET.get(k, "").strip() for k in ("region", "category", "q", "active")}
+    experts = selectors.expert_list(request.user, **filters)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("专家库", "专家", EXPERT_EXPORT, experts.iterator(chunk_size=2000))
+    page, size = paginate(request, experts)
+    return render(request, "people/expert_list.html", {
+        "page": page, "size": size, "query": query_without_page(request), "filters": filters,
+        "regions": region_list(request.user), "categories": ExpertCategory.choices, "can_edit": _is_office(request.user),
+    })
+
+
+@login_required
+def expert_edit(request, pk: int | None = None):
+    _require_office(request.user)
+    expert = selectors.get_expert_for(request.user, pk) if pk else None
+    form = ExpertForm(request.POST or None, instance=expert, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expert_save(actor=request.user, expert=selectors.get_expert_for(request.user, pk) if pk else None,
+                                 **form.service_fields())
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "专家信息已保存。")
+            return redirect("people:expert_list")
+    return render(request, "people/expert_edit.html", {"form": form, "expert": expert})
+
+
+@login_required
+def people_import(request):
+    _require_office(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, summary, message = [], None, ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = run_import(actor=request.user, data=upload.read(), filename=upload.name)
+        except ApplicationError as exc:
+            message, errors = exc.message, exc.errors
+    return render(request, "people/import.html", {
+        "form": form, "errors": errors[:500], "error_total": len(errors), "message": message, "summary": summary,
+    }, status=400 if message else 200)
+
+
+@login_required
+def import_template(request):
+    _require_office(request.user)
+    response = HttpResponse(template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%9D%A3%E5%AD%A6%E4%B8%8E%E4%B8%93%E5%AE%B6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    return response

@@ -1,0 +1,412 @@
+"""Reads of 挂牌督导, always scoped: zones, assignments, coverage, ratio compliance, visit frequency,
+workload, cross-supervision, visits and complaints. Province-size pages load plain values in a few
+queries and leave the counting to zones.engine."""
+
+import datetime
+from collections import defaultdict
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from dudao.core.policy import policy_value
+from dudao.core.scope import get_visible_or_404, scope_for
+from dudao.people import engine as people_engine
+from dudao.people.models import Inspector, InspectorKind, InspectorStatus
+from dudao.rectification.models import Finding, Status
+from dudao.regions.models import Region
+from dudao.schools.models import TYPE_STAGES, Campus, School, SchoolType
+from dudao.zones import engine
+from dudao.zones.models import (
+    Assignment,
+    Complaint,
+    CrossSupervision,
+    LessonObservation,
+    Visit,
+    VisitFile,
+    VisitReason,
+    Zone,
+)
+
+# 挂牌督导 covers schools and kindergartens; off-campus training bodies are supervised otherwise.
+SUPERVISED = ~Q(school_type=SchoolType.TRAINING)
+
+
+def inspector_scope(user) -> tuple[set[str], set[int]]:
+    """Scope source for core.scope: an active inspector in the registry sees their current schools."""
+    rows = list(Inspector.objects.filter(user_id=user.pk, status=InspectorStatus.ACTIVE).values_list("pk", flat=True))
+    if not rows:
+        return set(), set()
+    schools = set(Assignment.objects.current().filter(inspector_id__in=rows).values_list("school_id", flat=True))
+    return {"inspector"}, schools
+
+
+# ---- zones and assignments -------------------------------------------------------------------------
+
+def zone_list(user, *, region: str = "") -> QuerySet[Zone]:
+    qs = Zone.objects.visible_to(user).select_related("region", "lead").annotate(
+        school_count=Count("assignments__school", filter=Q(assignments__ended_on__isnull=True), distinct=True),
+        inspector_count=Count("assignments__inspector", filter=Q(assignments__ended_on__isnull=True), distinct=True),
+    )
+    if region:
+        qs = qs.filter(region__code__startswith=region)
+    return qs.order_by("region_id", "code")
+
+
+def get_zone_for(user, pk: int) -> Zone:
+    return get_visible_or_404(Zone.objects.select_related("region", "lead"), user, pk=pk)
+
+
+def zone_assignments(zone: Zone) -> QuerySet[Assignment]:
+    return zone.assignments.current().select_related("inspector", "school", "campus").order_by("inspector__name", "school__code")
+
+
+def assignment_history(user, school: School) -> QuerySet[Assignment]:
+    return Assignment.objects.visible_to(user).filter(school=school).select_related("inspector", "zone", "campus")
+
+
+def current_inspectors_of(school: School) -> list[Assignment]:
+    return list(Assignment.objects.current().filter(school=school).select_related("inspector__photo", "campus", "zone"))
+
+
+def assignment_list(user, *, region: str = "", inspector_id: int | None = None, current: bool = True):
+    qs = Assignment.objects.visible_to(user).select_related("inspector", "school", "campus", "zone")
+    if current:
+        qs = qs.current()
+    if region:
+        qs = qs.filter(school__region__code__startswith=region)
+    if inspector_id:
+        qs = qs.filter(inspector_id=inspector_id)
+    return qs.order_by("school__code", "campus_id")
+
+
+def _scoped_schools(user, region: str = "") -> QuerySet[School]:
+    qs = School.objects.visible_to(user).filter(SUPERVISED)
+    if region:
+        qs = qs.filter(region__code__startswith=region)
+    return qs
+
+
+# ---- supervision units (each campus and each stage counts once) ----------------------------------
+
+def _campus_stages(school_ids) -> dict[int, list[tuple[int, int]]]:
+    """school id → [(campus id, units)], read in one query per 2,000 schools."""
+    result: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    ids = list(school_ids)
+    for start in range(0, len(ids), 2000):
+        for school_id, campus_id, stages in Campus.objects.filter(school_id__in=ids[start:start + 2000]).values_list(
+                "school_id", "id", "stages"):
+            result[school_id].append((campus_id, max(1, len([s for s in stages.split(",") if s]))))
+    return result
+
+
+def _school_units(school_type: str, campuses: list[tuple[int, int]]) -> int:
+    if campuses:
+        return sum(units for _cid, units in campuses)
+    return max(1, len(TYPE_STAGES[school_type]))
+
+
+ENROLMENT = ("students_preschool", "students_primary", "students_junior", "students_senior", "students_other")
+
+
+def coverage(user, *, region: str = "") -> dict:
+    """Schools in scope without a current responsible inspector (whole school, or some campus uncovered)."""
+    schools = list(_scoped_schools(user, region).values("id", "code", "name", "school_type", "region__name"))
+    ids = [s["id"] for s in schools]
+    campuses = _campus_stages(ids)
+    covered_whole, covered_campus = set(), defaultdict(set)
+    for start in range(0, len(ids), 2000):
+        for school_id, campus_id in Assignment.objects.current().filter(
+                school_id__in=ids[start:start + 2000]).values_list("school_id", "campus_id"):
+            if campus_id is None:
+                covered_whole.add(school_id)
+            else:
+                covered_campus[school_id].add(campus_id)
+    uncovered = []
+    for school in schools:
+        if school["id"] in covered_whole:
+            continue
+        all_campuses = {cid for cid, _u in campuses.get(school["id"], [])}
+        missing = all_campuses - covered_campus[school["id"]]
+        if covered_campus[school["id"]] and not missing:
+            continue
+        school["partial"] = bool(covered_campus[school["id"]])
+        uncovered.append(school)
+    return {"total": len(schools), "covered": len(schools) - len(uncovered), "uncovered": uncovered}
+
+
+# ---- ratio compliance -----------------------------------------------------------------------------
+
+def limits_for(region_code: str) -> engine.Limits:
+    return engine.Limits(
+        per_inspector=int(policy_value("zones.schools_per_inspector", region_code)),
+        large_enrolment=int(policy_value("zones.large_school_enrolment", region_code)),
+        fulltime_min=float(policy_value("zones.fulltime_share_min", region_code)),
+        retired_parttime_max=float(policy_value("zones.retired_parttime_share_max", region_code)),
+        retired_years_max=float(policy_value("zones.retired_years_max", region_code)),
+        zone_max=int(policy_value("zones.zone_size_max", region_code)),
+    )
+
+
+def compliance(user, *, region: str = "", today: datetime.date | None = None) -> list[dict]:
+    """Per county in scope: the ratio rules with their numbers; one engine call per county and per zone."""
+    today = today or timezone.localdate()
+    school_rows = list(_scoped_schools(user, region).values("id", "name", "school_type", "region_id", *ENROLMENT))
+    ids = [s["id"] for s in school_rows]
+    campuses = _campus_stages(ids)
+    campus_units = {cid: u for rows in campuses.values() for cid, u in rows}
+    schools: dict[int, engine.SchoolFact] = {}
+    county_of: dict[int, str] = {}
+    for row in school_rows:
+        schools[row["id"]] = engine.SchoolFact(row["id"], row["name"], _school_units(row["school_type"], campuses.get(row["id"], [])),
+                                               sum(row[k] for k in ENROLMENT))
+        county_of[row["id"]] = row["region_id"][:6]
+    counties = sorted(set(county_of.values()))
+    inspectors: dict[int, engine.InspectorFact] = {}
+    inspector_county: dict[int, str] = {}
+    insp_qs = Inspector.objects.filter(status=InspectorStatus.ACTIVE)
+    if region:
+        insp_qs = insp_qs.filter(region__code__startswith=region[:6])
+    scope = scope_for(user)
+    if not scope.everything:
+        q = Q(pk__in=[])
+        for prefix in scope.region_prefixes:
+            q |= Q(region__code__startswith=prefix[:6]) | Q(region__code__startswith=prefix)
+        insp_qs = insp_qs.filter(q)
+    for pk, name, kind, retirement, region_id in insp_qs.values_list("pk", "name", "kind", "retirement_date", "region_id"):
+        inspectors[pk] = engine.InspectorFact(pk, name, kind == InspectorKind.FULL_TIME,
+                                              people_engine.years_retired(retirement, today))
+        inspector_county[pk] = region_id[:6]
+    zone_units: dict[int, int] = defaultdict(int)
+    zone_inspectors: dict[int, set[int]] = defaultdict(set)
+    zone_schools: dict[int, set[int]] = defaultdict(set)
+    for start in range(0, len(ids), 2000):
+        for inspector_id, school_id, campus_id, zone_id in Assignment.objects.current().filter(
+                school_id__in=ids[start:start + 2000]).values_list("inspector_id", "school_id", "campus_id", "zone_id"):
+            school = schools[school_id]
+            units = campus_units.get(campus_id, 1) if campus_id else school.units
+            school.inspector_ids.add(inspector_id)
+            zone_units[zone_id] += units
+            zone_inspectors[zone_id].add(inspector_id)
+            zone_schools[zone_id].add(school_id)
+            fact = inspectors.get(inspector_id)
+            if fact is not None:
+                fact.units += units
+                fact.school_ids.add(school_id)
+    zones_by_county: dict[str, list] = defaultdict(list)
+    for zone in Zone.objects.filter(region_id__in=counties).values("id", "name", "region_id"):
+        zones_by_county[zone["region_id"]].append(zone)
+    names = dict(Region.objects.filter(code__in=counties).values_list("code", "name"))
+    results = []
+    for county in counties:
+        limits = limits_for(county)
+        c_schools = [s for s in schools.values() if county_of[s.id] == county]
+        c_inspectors = [i for i in inspectors.values() if inspector_county[i.id] == county]
+        c_zones = [engine.ZoneFact(z["id"], z["name"], zone_units[z["id"]]) for z in zones_by_county[county]]
+        rules = engine.ratio_rules(c_inspectors, c_schools, c_zones, limits)
+        per_zone = []
+        for z in c_zones:
+            z_rules = engine.ratio_rules([inspectors[i] for i in zone_inspectors[z.id] if i in inspectors],
+                                         [schools[s] for s in zone_schools[z.id]], [z], limits)
+            per_zone.append({"zone": z, "rules": [r for r in z_rules if r.code in ("ratio", "large", "zone_size")]})
+        results.append({"code": county, "name": names.get(county, county), "rules": rules, "zones": per_zone,
+                        "passed": all(r.passed for r in rules)})
+    return results
+
+
+# ---- visit frequency and overdue schools ---------------------------------------------------------
+
+def frequency(user, *, region: str = "", today: datetime.date | None = None) -> dict:
+    """Every school in scope with visits this month and this semester against the rules."""
+    today = today or timezone.localdate()
+    semester = engine.semester_of(today)
+    month_start, _end = engine.month_bounds(today)
+    tz = timezone.get_current_timezone()
+    sem_from = datetime.datetime.combine(semester.start, datetime.time.min, tzinfo=tz)
+    month_from = datetime.datetime.combine(month_start, datetime.time.min, tzinfo=tz)
+    schools = list(_scoped_schools(user, region).values("id", "code", "name", "region__name", "region_id"))
+    ids = [s["id"] for s in schools]
+    counts: dict[int, dict] = {}
+    last_visit: dict[int, datetime.datetime] = {}
+    for start in range(0, len(ids), 2000):
+        chunk = ids[start:start + 2000]
+        for row in Visit.objects.counted().filter(school_id__in=chunk, started_at__gte=sem_from).values(
+                "school_id").annotate(sem=Count("id"), month=Count("id", filter=Q(started_at__gte=month_from))):
+            counts[row["school_id"]] = row
+        for school_id, last in Visit.objects.counted().filter(school_id__in=chunk).values("school_id").annotate(
+                last=Max("started_at")).values_list("school_id", "last"):
+            last_visit[school_id] = last
+    inspectors = defaultdict(list)
+    for start in range(0, len(ids), 2000):
+        for school_id, name in Assignment.objects.current().filter(school_id__in=ids[start:start + 2000]).values_list(
+                "school_id", "inspector__name"):
+            inspectors[school_id].append(name)
+    rules_cache: dict[str, tuple] = {}
+    rows, overdue = [], []
+    for school in schools:
+        county = school["region_id"][:6]
+        if county not in rules_cache:
+            rules_cache[county] = (int(policy_value("zones.visits_per_month_min", county)),
+                                   int(policy_value("zones.visits_per_semester_min", county)),
+                                   policy_value("zones.vacation_months", county))
+        per_month, per_semester, vacation = rules_cache[county]
+        c = counts.get(school["id"], {"sem": 0, "month": 0})
+        f = engine.frequency(c["month"], c["sem"], month=today.month, per_month=per_month, per_semester=per_semester,
+                             vacation_months=vacation)
+        last = last_visit.get(school["id"])
+        row = {**school, "freq": f, "last_visit": last, "inspectors": "、".join(sorted(set(inspectors[school["id"]]))),
+               "days_since": (today - timezone.localtime(last).date()).days if last else None}
+        rows.append(row)
+        if f.overdue or not f.semester_ok:
+            overdue.append(row)
+    overdue.sort(key=lambda r: (r["freq"].month_ok, -(r["days_since"] if r["days_since"] is not None else 10**6)))
+    return {"semester": semester, "month": month_start, "rows": rows, "overdue": overdue,
+            "month_missing": sum(1 for r in rows if r["freq"].overdue),
+            "semester_short": sum(1 for r in rows if not r["freq"].semester_ok)}
+
+
+# ---- workload -----------------------------------------------------------------------------------------
+
+def workload(user, *, region: str = "", start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per inspector: schools now, visits, hours on site, problems raised and closed in the period."""
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    inspectors = Inspector.objects.visible_to(user).select_related("region")
+    if region:
+        inspectors = inspectors.filter(region__code__startswith=region[:6])
+    inspectors = list(inspectors.order_by("region_id", "name"))
+    ids = [i.pk for i in inspectors]
+    schools = dict(Assignment.objects.current().filter(inspector_id__in=ids).values("inspector_id").annotate(
+        n=Count("school_id", distinct=True)).values_list("inspector_id", "n"))
+    visits = {r["inspector_id"]: r for r in Visit.objects.counted().filter(
+        inspector_id__in=ids, started_at__gte=since, started_at__lt=until).values("inspector_id").annotate(
+        n=Count("id"), minutes=Sum("minutes_on_site"), schools=Count("school_id", distinct=True))}
+    visit_owner = dict(Visit.objects.counted().filter(inspector_id__in=ids, started_at__gte=since, started_at__lt=until)
+                       .values_list("pk", "inspector_id"))
+    raised, closed = defaultdict(int), defaultdict(int)
+    for source_id, status in Finding.objects.filter(source_type="zones.visit", source_id__in=[str(k) for k in visit_owner]).values_list(
+            "source_id", "status"):
+        owner = visit_owner[int(source_id)]
+        raised[owner] += 1
+        if status != Status.OPEN:
+            closed[owner] += 1
+    rows = []
+    for inspector in inspectors:
+        v = visits.get(inspector.pk, {})
+        rows.append({"inspector": inspector, "schools": schools.get(inspector.pk, 0), "visits": v.get("n", 0),
+                     "visited_schools": v.get("schools", 0), "hours": round((v.get("minutes") or 0) / 60, 1),
+                     "raised": raised[inspector.pk], "closed": closed[inspector.pk]})
+    return rows
+
+
+# ---- cross-supervision --------------------------------------------------------------------------------
+
+def cross_status(user, *, semester: engine.Semester, region: str = "") -> list[dict]:
+    """Per zone in scope: cross-supervision plans and visits received this semester against the minimum."""
+    zones = Zone.objects.visible_to(user).select_related("region")
+    if region:
+        zones = zones.filter(region__code__startswith=region[:6])
+    zones = list(zones.order_by("region_id", "code"))
+    tz = timezone.get_current_timezone()
+    since = datetime.datetime.combine(semester.start, datetime.time.min, tzinfo=tz)
+    until = datetime.datetime.combine(semester.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
+    received = dict(Visit.objects.counted().filter(reason=VisitReason.CROSS, zone__in=zones, started_at__gte=since,
+                                                   started_at__lt=until).values("zone_id").annotate(n=Count("id"))
+                    .values_list("zone_id", "n"))
+    plans = defaultdict(list)
+    for plan in CrossSupervision.objects.filter(semester=semester.key, host_zone__in=zones).select_related(
+            "visiting_zone").prefetch_related("inspectors").annotate(done=Count("visits")):
+        plans[plan.host_zone_id].append(plan)
+    rows = []
+    for zone in zones:
+        minimum = int(policy_value("zones.cross_visits_per_semester_min", zone.region_id))
+        rows.append({"zone": zone, "plans": plans[zone.pk], "received": received.get(zone.pk, 0), "minimum": minimum,
+                     "ok": received.get(zone.pk, 0) >= minimum})
+    return rows
+
+
+def cross_plan_list(user, *, semester: str = "") -> QuerySet[CrossSupervision]:
+    qs = CrossSupervision.objects.visible_to(user).select_related("visiting_zone", "host_zone").prefetch_related(
+        "inspectors").annotate(done=Count("visits"))
+    if semester:
+        qs = qs.filter(semester=semester)
+    return qs
+
+
+# ---- visits ---------------------------------------------------------------------------------------
+
+def visit_list(user, *, region: str = "", school_id: int | None = None, inspector_id: int | None = None,
+               reason: str = "", status: str = "", date_from: datetime.date | None = None,
+               date_to: datetime.date | None = None, q: str = "") -> QuerySet[Visit]:
+    qs = Visit.objects.visible_to(user).select_related("school", "inspector", "campus")
+    if region:
+        qs = qs.filter(school__region__code__startswith=region)
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    if inspector_id:
+        qs = qs.filter(inspector_id=inspector_id)
+    if reason:
+        qs = qs.filter(reason=reason)
+    if status:
+        qs = qs.filter(status=status)
+    tz = timezone.get_current_timezone()
+    if date_from:
+        qs = qs.filter(started_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
+    if date_to:
+        qs = qs.filter(started_at__lt=datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+    if q:
+        qs = qs.filter(Q(school__name__contains=q) | Q(inspector__name__contains=q) | Q(narrative__contains=q))
+    return qs.order_by("-started_at", "-id")
+
+
+def get_visit_for(user, pk: int) -> Visit:
+    return get_visible_or_404(Visit.objects.select_related("school", "inspector", "campus", "zone", "signed_by").prefetch_related(
+        "companions", Prefetch("files", queryset=VisitFile.objects.select_related("file")),
+        Prefetch("lessons", queryset=LessonObservation.objects.all())), user, pk=pk)
+
+
+def get_visit_by_client_id_for(user, client_id) -> Visit:
+    return get_visible_or_404(Visit.objects.select_related("school", "inspector"), user, client_id=client_id)
+
+
+def visit_findings(visit: Visit) -> QuerySet[Finding]:
+    return Finding.objects.filter(source_type="zones.visit", source_id=str(visit.pk)).order_by("id")
+
+
+def visitable_schools(user, inspector: Inspector | None) -> QuerySet[School]:
+    """Schools offered first on the visit form: the inspector's own; office users see their region."""
+    if inspector is not None:
+        ids = Assignment.objects.current().filter(inspector=inspector).values("school_id")
+        return School.objects.filter(pk__in=ids).order_by("code")
+    return School.objects.visible_to(user).filter(SUPERVISED).order_by("code")
+
+
+# ---- complaints -----------------------------------------------------------------------------------
+
+def complaint_list(user, *, region: str = "", status: str = "", kind: str = "", q: str = "") -> QuerySet[Complaint]:
+    qs = Complaint.objects.visible_to(user).select_related("school", "assigned_to")
+    if region:
+        qs = qs.filter(school__region__code__startswith=region)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q:
+        qs = qs.filter(Q(number__startswith=q) | Q(school__name__contains=q) | Q(content__contains=q))
+    return qs.order_by("-received_at", "-id")
+
+
+def get_complaint_for(user, pk: int) -> Complaint:
+    return get_visible_or_404(Complaint.objects.select_related("school", "assigned_to", "received_by").prefetch_related(
+        "transitions__actor"), user, pk=pk)
+
+
+def complaint_findings(complaint: Complaint) -> QuerySet[Finding]:
+    return Finding.objects.filter(source_type="zones.complaint", source_id=str(complaint.pk))
+
+
+def may_see_complainant(user, complaint: Complaint) -> bool:
+    from dudao.core.models import Role
+
+    scope = scope_for(user)
+    return scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id))

@@ -1,0 +1,451 @@
+"""挂牌督导 pages: zones and assignments, coverage, compliance, visit frequency, workload, cross-supervision,
+visit records (tablet form, detail, sign-off), complaints, plaques and the zone report."""
+
+import base64
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dudao.core.errors import ApplicationError
+from dudao.core.listing import paginate, query_without_page, xlsx_response
+from dudao.core.models import Role
+from dudao.core.policy import policy_value
+from dudao.core.scope import scope_for
+from dudao.documents.files import absolute_path
+from dudao.documents.render import render_pdf_bytes
+from dudao.documents.selectors import render_docx
+from dudao.people.models import Inspector, InspectorStatus
+from dudao.people.selectors import inspector_for_user
+from dudao.regions.selectors import region_list
+from dudao.schools.models import Campus, School
+from dudao.schools.selectors import get_school_for
+from dudao.zones import engine, selectors, services
+from dudao.zones.forms import (
+    FOLLOW_UPS,
+    RATINGS,
+    AssignForm,
+    ComplaintActionForm,
+    ComplaintForm,
+    CrossPlanForm,
+    EndAssignmentForm,
+    VisitForm,
+    ZoneForm,
+    new_client_id,
+    visit_payload,
+)
+from dudao.zones.models import (
+    METHODS,
+    ROUTINE_ITEMS,
+    ComplaintKind,
+    ComplaintStatus,
+    VisitReason,
+    VisitStatus,
+)
+from dudao.zones.public import qr_svg, school_public_url
+from dudao.zones.reports import zone_report_context
+
+
+def _is_office(user) -> bool:
+    scope = scope_for(user)
+    return scope.everything or scope.has_role(Role.OFFICE)
+
+
+def _require_office(user) -> None:
+    if not _is_office(user):
+        raise Http404
+
+
+def _require_region_staff(user) -> None:
+    scope = scope_for(user)
+    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
+        raise Http404
+
+
+# ---- zones and assignments -----------------------------------------------------------------------
+
+@login_required
+def zone_list(request):
+    form = ZoneForm(request.POST or None, user=request.user) if _is_office(request.user) else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            zone = services.zone_save(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"责任区“{zone.name}”已创建。")
+            return redirect("zones:zone_detail", pk=zone.pk)
+    region = request.GET.get("region", "").strip()
+    zones = selectors.zone_list(request.user, region=region)
+    return render(request, "zones/zone_list.html", {"zones": zones, "form": form, "region": region,
+                                                    "regions": region_list(request.user)})
+
+
+@login_required
+def zone_detail(request, pk: int):
+    zone = selectors.get_zone_for(request.user, pk)
+    can_edit = _is_office(request.user)
+    form = AssignForm(request.POST or None, user=request.user, zone=zone) if can_edit else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.assignment_set(actor=request.user, zone=zone, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "挂牌已保存。")
+            return redirect("zones:zone_detail", pk=pk)
+    today = timezone.localdate()
+    return render(request, "zones/zone_detail.html", {
+        "zone": zone, "assignments": selectors.zone_assignments(zone), "form": form, "can_edit": can_edit,
+        "end_form": EndAssignmentForm(), "this_month": today.strftime("%Y-%m"),
+        "semester": engine.semester_of(today),
+    })
+
+
+@login_required
+@require_POST
+def assignment_end(request, pk: int):
+    _require_office(request.user)
+    assignment = selectors.assignment_list(request.user).filter(pk=pk).select_related("school").first()
+    if assignment is None:
+        raise Http404
+    form = EndAssignmentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_end(actor=request.user, assignment=assignment, **form.cleaned_data)
+            messages.success(request, "已结束挂牌。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "请填写结束日期和原因。")
+    return redirect("zones:zone_detail", pk=assignment.zone_id)
+
+
+@login_required
+def coverage(request):
+    _require_region_staff(request.user)
+    region = request.GET.get("region", "").strip()
+    data = selectors.coverage(request.user, region=region)
+    page = Paginator(data["uncovered"], 100).get_page(request.GET.get("page"))
+    return render(request, "zones/coverage.html", {**data, "page": page, "region": region,
+                                                   "regions": region_list(request.user), "query": query_without_page(request)})
+
+
+@login_required
+def compliance(request):
+    _require_region_staff(request.user)
+    region = request.GET.get("region", "").strip()
+    counties = selectors.compliance(request.user, region=region)
+    chosen = request.GET.get("county") or (counties[0]["code"] if len(counties) == 1 else "")
+    detail = next((c for c in counties if c["code"] == chosen), None)
+    return render(request, "zones/compliance.html", {"counties": counties, "detail": detail, "region": region,
+                                                     "regions": region_list(request.user)})
+
+
+@login_required
+def frequency(request):
+    scope = scope_for(request.user)
+    if scope.is_empty:
+        raise Http404
+    region = request.GET.get("region", "").strip()
+    data = selectors.frequency(request.user, region=region)
+    show = request.GET.get("show", "overdue")
+    rows = data["overdue"] if show == "overdue" else data["rows"]
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("走访频次", "走访频次", [
+            ("学校标识码", lambda r: r["code"]), ("学校名称", lambda r: r["name"]), ("所在乡镇", lambda r: r["region__name"]),
+            ("责任督学", lambda r: r["inspectors"]), ("本月督导次数", lambda r: r["freq"].month_visits),
+            ("本月要求", lambda r: r["freq"].month_required), ("本学期督导次数", lambda r: r["freq"].semester_visits),
+            ("本学期要求", lambda r: r["freq"].semester_required),
+            ("最近一次督导", lambda r: timezone.localtime(r["last_visit"]).date() if r["last_visit"] else "无"),
+        ], rows)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "zones/frequency.html", {**data, "page": page, "show": show, "region": region,
+                                                    "regions": region_list(request.user), "query": query_without_page(request)})
+
+
+@login_required
+def workload(request):
+    scope = scope_for(request.user)
+    if scope.is_empty:
+        raise Http404
+    today = timezone.localdate()
+    semester = engine.semester_of(today)
+    region = request.GET.get("region", "").strip()
+    rows = selectors.workload(request.user, region=region, start=semester.start, end=min(semester.end, today))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("督学工作量", "工作量", [
+            ("督学", lambda r: r["inspector"].name), ("类别", lambda r: r["inspector"].get_kind_display()),
+            ("负责学校（所）", lambda r: r["schools"]), ("督导次数", lambda r: r["visits"]),
+            ("督导学校（所）", lambda r: r["visited_schools"]), ("在校时长（小时）", lambda r: r["hours"]),
+            ("发现问题（个）", lambda r: r["raised"]), ("已处理问题（个）", lambda r: r["closed"]),
+        ], rows)
+    return render(request, "zones/workload.html", {"rows": rows, "semester": semester, "region": region,
+                                                   "regions": region_list(request.user)})
+
+
+@login_required
+def cross(request):
+    _require_region_staff(request.user)
+    form = CrossPlanForm(request.POST or None, user=request.user) if _is_office(request.user) else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            services.cross_plan_create(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "交叉督导已安排。")
+            return redirect("zones:cross")
+    semester = engine.semester_of(timezone.localdate())
+    return render(request, "zones/cross.html", {
+        "semester": semester, "rows": selectors.cross_status(request.user, semester=semester), "form": form,
+        "plans": selectors.cross_plan_list(request.user, semester=semester.key)})
+
+
+# ---- visits ------------------------------------------------------------------------------------------
+
+VISIT_FILTERS = ("region", "reason", "status", "q", "date_from", "date_to")
+
+
+def _parse_date(text: str):
+    try:
+        return timezone.datetime.strptime(text, "%Y-%m-%d").date() if text else None
+    except ValueError:
+        return None
+
+
+@login_required
+def visit_list(request):
+    filters = {k: request.GET.get(k, "").strip() for k in VISIT_FILTERS}
+    visits = selectors.visit_list(request.user, region=filters["region"], reason=filters["reason"],
+                                  status=filters["status"], q=filters["q"], date_from=_parse_date(filters["date_from"]),
+                                  date_to=_parse_date(filters["date_to"]))
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("督导纪实", "督导纪实", [
+            ("督导日期", lambda v: timezone.localtime(v.started_at).strftime("%Y-%m-%d")),
+            ("到校", lambda v: timezone.localtime(v.started_at).strftime("%H:%M")),
+            ("离校", lambda v: timezone.localtime(v.ended_at).strftime("%H:%M")), ("学校", lambda v: v.school.name),
+            ("督学", lambda v: v.inspector.name), ("督导类型", lambda v: v.get_reason_display()),
+            ("督导事项", lambda v: "、".join(v.item_labels())), ("督导纪实", lambda v: v.narrative),
+            ("亮点与经验", lambda v: v.highlights), ("状态", lambda v: v.get_status_display()),
+        ], visits.iterator(chunk_size=2000))
+    page, size = paginate(request, visits)
+    return render(request, "zones/visit_list.html", {
+        "page": page, "size": size, "filters": filters, "query": query_without_page(request),
+        "regions": region_list(request.user), "reasons": VisitReason.choices, "statuses": VisitStatus.choices,
+        "inspector": inspector_for_user(request.user)})
+
+
+def _visit_form_context(request, form, inspector, errors=None):
+    own = list(selectors.visitable_schools(request.user, inspector))
+    others = []
+    if inspector is not None:
+        others = list(School.objects.filter(region__code__startswith=inspector.region_id[:6]).exclude(
+            pk__in=[s.pk for s in own]).exclude(school_type="training").order_by("code").only("id", "name", "code"))
+    campuses = Campus.objects.filter(school__in=[s.pk for s in own + others]).select_related("school").order_by("school_id")
+    companions = Inspector.objects.filter(status=InspectorStatus.ACTIVE)
+    if inspector is not None:
+        companions = companions.filter(region_id=inspector.region_id).exclude(pk=inspector.pk)
+    else:
+        companions = companions.none()
+    return {"form": form, "inspector": inspector, "own_schools": own, "other_schools": others, "campuses": campuses,
+            "companions": companions, "methods": METHODS, "items": ROUTINE_ITEMS, "follow_ups": FOLLOW_UPS,
+            "ratings": RATINGS, "errors": errors or [], "posted": request.POST,
+            "posted_items": request.POST.getlist("items"), "posted_companions": request.POST.getlist("companions"),
+            "max_mb": policy_value("files.max_upload_mb")}
+
+
+@login_required
+def visit_new(request):
+    inspector = inspector_for_user(request.user)
+    if inspector is None or inspector.status != InspectorStatus.ACTIVE:
+        raise Http404
+    if request.method != "POST":
+        today = timezone.localdate()
+        form = VisitForm(initial={"client_id": new_client_id(), "date": today.isoformat()})
+        return render(request, "zones/visit_form.html", _visit_form_context(request, form, inspector))
+    form = VisitForm(request.POST)
+    errors = []
+    if form.is_valid():
+        try:
+            school = School.objects.filter(pk=form.cleaned_data["school"], region__code__startswith=inspector.region_id[:6]).first()
+            if school is None:
+                raise ApplicationError("请选择本县（区）的学校。")
+            campus = None
+            if form.cleaned_data.get("campus"):
+                campus = Campus.objects.filter(pk=form.cleaned_data["campus"], school=school).first()
+                if campus is None:
+                    raise ApplicationError("所选校区不属于该学校。")
+            companions = list(Inspector.objects.filter(pk__in=[int(i) for i in request.POST.getlist("companions") if i.isdigit()]))
+            visit, created = services.visit_submit(
+                actor=request.user, inspector=inspector, school=school, campus=campus, companions=companions,
+                photos=request.FILES.getlist("photos"), **visit_payload(form, request.POST))
+        except ApplicationError as exc:
+            errors.append(exc.message)
+        else:
+            messages.success(request, "督导纪实已提交。" if created else "该督导纪实此前已提交成功（未重复保存）。")
+            return redirect(reverse("zones:visit_detail", args=[visit.pk]) + "?saved=1")
+    else:
+        errors.extend(f"{form.fields[k].label if k in form.fields else ''}：{v[0]}" for k, v in form.errors.items())
+    return render(request, "zones/visit_form.html", _visit_form_context(request, form, inspector, errors), status=400)
+
+
+@login_required
+def visit_detail(request, pk: int):
+    visit = selectors.get_visit_for(request.user, pk)
+    scope = scope_for(request.user)
+    can_sign = (visit.status == VisitStatus.SUBMITTED and visit.school_id in scope.school_ids
+                and request.user.role_assignments.filter(role=Role.SCHOOL, school_id=visit.school_id).exists())
+    return render(request, "zones/visit_detail.html", {
+        "visit": visit, "findings": selectors.visit_findings(visit), "can_sign": can_sign,
+        "saved": request.GET.get("saved") == "1"})
+
+
+@login_required
+@require_POST
+def visit_sign(request, pk: int):
+    visit = selectors.get_visit_for(request.user, pk)
+    try:
+        services.visit_sign(actor=request.user, visit=visit, comment=request.POST.get("comment", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已签收该督导纪实。")
+    return redirect("zones:visit_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def visit_photo(request, pk: int):
+    visit = selectors.get_visit_for(request.user, pk)
+    upload = request.FILES.get("photo")
+    try:
+        if upload is None:
+            raise ApplicationError("请选择照片。")
+        services.visit_add_photo(actor=request.user, visit=visit, upload=upload)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "照片已添加。")
+    return redirect("zones:visit_detail", pk=pk)
+
+
+# ---- complaints ----------------------------------------------------------------------------------------
+
+@login_required
+def complaint_list(request):
+    scope = scope_for(request.user)
+    if scope.is_empty:
+        raise Http404
+    filters = {k: request.GET.get(k, "").strip() for k in ("region", "status", "kind", "q")}
+    complaints = selectors.complaint_list(request.user, **filters)
+    page, size = paginate(request, complaints)
+    return render(request, "zones/complaint_list.html", {
+        "page": page, "size": size, "filters": filters, "query": query_without_page(request),
+        "statuses": ComplaintStatus.choices, "kinds": ComplaintKind.choices, "can_edit": _is_office(request.user)})
+
+
+@login_required
+def complaint_new(request):
+    _require_office(request.user)
+    form = ComplaintForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint = services.complaint_receive(actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已登记，受理编号 {complaint.number}。")
+            return redirect("zones:complaint_detail", pk=complaint.pk)
+    return render(request, "zones/complaint_new.html", {"form": form})
+
+
+@login_required
+def complaint_detail(request, pk: int):
+    complaint = selectors.get_complaint_for(request.user, pk)
+    moves = services.COMPLAINT_TRANSITIONS[complaint.status]
+    roles = services._complaint_roles(request.user, complaint)
+    actions = [(status, ComplaintStatus(status).label) for status, who in moves.items() if roles & who]
+    return render(request, "zones/complaint_detail.html", {
+        "complaint": complaint, "actions": actions, "form": ComplaintActionForm(user=request.user),
+        "show_person": selectors.may_see_complainant(request.user, complaint),
+        "findings": selectors.complaint_findings(complaint)})
+
+
+@login_required
+@require_POST
+def complaint_action(request, pk: int):
+    complaint = selectors.get_complaint_for(request.user, pk)
+    form = ComplaintActionForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, "输入有误：" + "；".join(v[0] for v in form.errors.values()))
+        return redirect("zones:complaint_detail", pk=pk)
+    data = form.cleaned_data
+    finding = None
+    if data["raise_finding"]:
+        finding = {"item": data["finding_item"], "description": data["verification"]}
+    try:
+        services.complaint_advance(
+            actor=request.user, complaint=complaint, to_status=data["to_status"], note=data["note"],
+            assigned_to=data["assigned_to"], verification=data["verification"], substantiated=data["substantiated"],
+            reply_channel=data["reply_channel"], reply_text=data["reply_text"], finding=finding)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "办理结果已保存。")
+    return redirect("zones:complaint_detail", pk=pk)
+
+
+# ---- plaque and zone report -------------------------------------------------------------------------
+
+def _pdf_response(data: bytes, filename: str, attachment: bool = False) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"{'attachment' if attachment else 'inline'}; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def plaque_pdf(request, school_pk: int):
+    """The gate plaque (挂牌公示牌) of a school: inspector, photo, phone, the 8 items, complaint phone, QR code."""
+    _require_region_staff(request.user)
+    school = get_school_for(request.user, school_pk)
+    assignments = selectors.current_inspectors_of(school)
+    if not assignments:
+        messages.error(request, f"{school.name}尚未挂牌责任督学，不能生成公示牌。")
+        return redirect("zones:coverage")
+    url = request.build_absolute_uri(school_public_url(school))
+    photos = {}
+    for a in assignments:
+        if a.inspector.photo_id:
+            data = absolute_path(a.inspector.photo.thumb_path or a.inspector.photo.path).read_bytes()
+            photos[a.pk] = "data:image/jpeg;base64," + base64.b64encode(data).decode()
+    context = {"school": school, "assignments": [(a, photos.get(a.pk)) for a in assignments], "items": ROUTINE_ITEMS,
+               "qr": qr_svg(url), "url": url, "phone": policy_value("zones.complaint_phone", school.region_id),
+               "today": timezone.localdate()}
+    return _pdf_response(render_pdf_bytes("zones/plaque.html", context), f"{school.name}_挂牌公示牌.pdf")
+
+
+@login_required
+def zone_report(request, pk: int, fmt: str):
+    zone = selectors.get_zone_for(request.user, pk)
+    _require_region_staff(request.user)
+    try:
+        context = zone_report_context(request.user, zone, request.GET.get("period", "month"))
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect("zones:zone_detail", pk=pk)
+    name = f"{zone.name}_{context['period']}_工作专报"
+    if fmt == "docx":
+        data = render_docx("zone_report", zone.region_id, context)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name + '.docx')}"
+        return response
+    return _pdf_response(render_pdf_bytes("zones/zone_report.html", context), name + ".pdf")
+
+
