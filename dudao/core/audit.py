@@ -2,6 +2,7 @@
 
 import datetime
 import decimal
+import uuid
 
 from django.db import models
 
@@ -12,7 +13,7 @@ from dudao.core.models import AuditLog
 def _plain(value):
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    if isinstance(value, decimal.Decimal):
+    if isinstance(value, decimal.Decimal | uuid.UUID):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk

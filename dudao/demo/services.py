@@ -9,6 +9,7 @@ from django.db import transaction
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
+from dudao.demo.supervision import load_supervision
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.imports import registry_import
 from dudao.schools.models import EducationGroup, ManagementCentre, School
@@ -88,11 +89,10 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
             user_set_password(actor=admin, user=user, password=passwords[username])
         if user.role_assignments.exists():
             continue
-        if role == Role.INSPECTOR:
-            for school in inspector_schools:
-                role_assign(actor=admin, user=user, role=role, school=school)
-        else:
+        if role != Role.INSPECTOR:  # the inspector's schools come from the 挂牌 assignments below
             role_assign(actor=admin, user=user, role=role, **targets.get(username, {}))
+    load_supervision(admin=admin, rng=rng, county=county, inspector_user=User.objects.get(username="demo_inspector"),
+                     school_user_school=inspector_schools[0])
     return passwords
 
 

@@ -1,0 +1,165 @@
+"""挂牌督导 API: zones, assignments and visits; POST /visits is idempotent by client_id so a tablet can retry.
+
+POST /api/v1/visits takes multipart form data: `data` (the visit as JSON, schema VisitIn) and any number of
+`photos` files. The same client_id again returns the visit already recorded (200) instead of a new one (201).
+"""
+
+import datetime
+import json
+import uuid
+
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import PageNumberPagination, paginate
+from pydantic import ValidationError
+
+from dudao.core.errors import ApplicationError
+from dudao.people.models import Inspector
+from dudao.people.selectors import inspector_for_user
+from dudao.schools.models import Campus, School
+from dudao.zones import selectors, services
+
+router = Router(tags=["挂牌督导"])
+
+
+class ZoneOut(Schema):
+    id: int
+    code: str
+    name: str
+    region_id: str
+    lead_id: int | None
+    school_count: int
+    inspector_count: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    zone_id: int
+    inspector_id: int
+    school_code: str
+    campus: str | None
+    started_on: datetime.date
+    ended_on: datetime.date | None
+
+    @staticmethod
+    def resolve_school_code(obj) -> str:
+        return obj.school.code
+
+    @staticmethod
+    def resolve_campus(obj) -> str | None:
+        return obj.campus.name if obj.campus_id else None
+
+
+class ProblemIn(Schema):
+    item: str
+    follow_up: str
+    description: str
+    requirement: str = ""
+
+
+class LessonIn(Schema):
+    class_name: str
+    subject: str
+    teacher: str
+    rating: str
+    notes: str = ""
+
+
+class VisitIn(Schema):
+    client_id: uuid.UUID
+    school_code: str
+    campus: str = ""
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
+    methods: dict[str, int]
+    items: list[str]
+    narrative: str
+    highlights: str = ""
+    topic: str = ""
+    reason: str = "assigned"
+    reason_note: str = ""
+    companion_card_nos: list[str] = []
+    problems: list[ProblemIn] = []
+    lessons: list[LessonIn] = []
+
+
+class VisitOut(Schema):
+    id: int
+    client_id: uuid.UUID
+    inspector_id: int
+    school_code: str
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
+    reason: str
+    status: str
+    items: list[str]
+    methods: dict
+    photo_count: int
+    created: bool = False
+
+    @staticmethod
+    def resolve_school_code(obj) -> str:
+        return obj.school.code
+
+    @staticmethod
+    def resolve_photo_count(obj) -> int:
+        return len(obj.files.all())
+
+
+@router.get("/zones", response=list[ZoneOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_zones(request, region: str = ""):
+    return selectors.zone_list(request.user, region=region)
+
+
+@router.get("/zones/{int:pk}", response=ZoneOut)
+def get_zone(request, pk: int):
+    selectors.get_zone_for(request.user, pk)
+    return selectors.zone_list(request.user).get(pk=pk)
+
+
+@router.get("/assignments", response=list[AssignmentOut])
+@paginate(PageNumberPagination, page_size=100)
+def list_assignments(request, region: str = "", current: bool = True):
+    return selectors.assignment_list(request.user, region=region, current=current)
+
+
+@router.get("/visits", response=list[VisitOut])
+@paginate(PageNumberPagination, page_size=50)
+def list_visits(request, region: str = "", reason: str = "", status: str = ""):
+    return selectors.visit_list(request.user, region=region, reason=reason, status=status).prefetch_related("files")
+
+
+@router.get("/visits/{int:pk}", response=VisitOut)
+def get_visit(request, pk: int):
+    return selectors.get_visit_for(request.user, pk)
+
+
+@router.post("/visits", response={200: VisitOut, 201: VisitOut})
+def create_visit(request, data: Form[str], photos: File[list[UploadedFile]] = None):
+    try:
+        payload = VisitIn.model_validate(json.loads(data))
+    except (ValueError, ValidationError) as exc:
+        raise ApplicationError(f"督导纪实数据格式错误：{str(exc)[:300]}") from None
+    inspector = inspector_for_user(request.user)
+    if inspector is None:
+        raise ApplicationError("当前账号没有关联督学，不能提交督导纪实。")
+    school = School.objects.filter(code=payload.school_code, region__code__startswith=inspector.region_id[:6]).first()
+    if school is None:
+        raise ApplicationError(f"学校标识码 {payload.school_code} 不存在或不在本县（区）。")
+    campus = None
+    if payload.campus:
+        campus = Campus.objects.filter(school=school, name=payload.campus).first()
+        if campus is None:
+            raise ApplicationError(f"{school.name}没有名为“{payload.campus}”的校区。")
+    companions = list(Inspector.objects.filter(card_no__in=payload.companion_card_nos))
+    if len(companions) != len(set(payload.companion_card_nos)):
+        raise ApplicationError("随行督学的督学证号有误。")
+    visit, created = services.visit_submit(
+        actor=request.user, client_id=payload.client_id, inspector=inspector, school=school, campus=campus,
+        started_at=payload.started_at, ended_at=payload.ended_at, methods=payload.methods, items=payload.items,
+        narrative=payload.narrative, highlights=payload.highlights, topic=payload.topic, reason=payload.reason,
+        reason_note=payload.reason_note, companions=companions, problems=[p.dict() for p in payload.problems],
+        lessons=[lesson.dict() for lesson in payload.lessons], photos=photos or [])
+    visit.created = created
+    return Status(201 if created else 200, visit)

@@ -1,0 +1,78 @@
+"""Scope of visits for inspector, principal and district B; every page renders for the office."""
+
+import datetime
+
+from dudao.core.models import Role
+from dudao.core.services import role_assign
+from dudao.zones import services
+from dudao.zones.models import Visit
+from tests.zones.conftest import visit_kwargs
+
+
+def _visits(world, posted):
+    mine = services.visit_submit(actor=world.inspector_a, **visit_kwargs(posted, world.schools_a[0]))[0]
+    second = services.visit_submit(actor=world.inspector_a, **visit_kwargs(posted, world.schools_a[1]))[0]
+    other = services.visit_submit(actor=world.office_a, **visit_kwargs(
+        posted, world.schools_a[3], inspector=posted.other, reason="special", reason_note="开学检查"))[0]
+    return mine, second, other
+
+
+def test_visit_scope(world, posted, login):
+    mine, second, other = _visits(world, posted)
+    assert set(Visit.objects.visible_to(world.inspector_a)) == {mine, second}
+    assert set(Visit.objects.visible_to(world.principal_a)) == {mine}
+    assert set(Visit.objects.visible_to(world.office_a)) == {mine, second, other}
+    assert not Visit.objects.visible_to(world.office_b).exists()
+    client = login(world.office_b)
+    assert client.get(f"/zones/visits/{mine.pk}/").status_code == 404
+    assert client.get(f"/api/v1/visits/{mine.pk}").status_code == 404
+    assert client.get("/api/v1/visits").json()["count"] == 0
+    assert client.get(f"/zones/{posted.zone.pk}/").status_code == 404
+    client = login(world.principal_a)
+    assert client.get(f"/zones/visits/{second.pk}/").status_code == 404
+
+
+def test_inspector_scope_comes_from_assignments(world, posted):
+    from dudao.core.scope import scope_for
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(pk=world.inspector_a.pk)
+    scope = scope_for(user)
+    assert "inspector" in scope.roles and {s.pk for s in world.schools_a[:3]} <= set(scope.school_ids)
+
+
+def test_office_pages_render(world, posted, login):
+    _visits(world, posted)
+    services.complaint_receive(actor=None, school=world.schools_a[0], kind="complaint", channel="public_page",
+                               content="校门口交通混乱。")
+    role_assign(actor=world.admin, user=world.office_a, role=Role.LEADER, region=world.county_a)
+    client = login(world.office_a)
+    month = datetime.date.today().strftime("%Y-%m")
+    for url in ["/zones/", f"/zones/{posted.zone.pk}/", "/zones/coverage/", "/zones/compliance/?county=990102",
+                "/zones/frequency/", "/zones/frequency/?show=all", "/zones/workload/", "/zones/cross/", "/zones/visits/",
+                "/zones/complaints/", "/zones/complaints/new/", "/people/inspectors/", f"/people/inspectors/{posted.inspector.pk}/",
+                "/people/experts/", "/people/import/", "/documents/templates/", "/api/v1/zones", "/api/v1/assignments",
+                "/api/v1/inspectors"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+    for url in ["/zones/visits/?export=xlsx", "/zones/frequency/?export=xlsx", "/people/inspectors/?export=xlsx",
+                "/zones/workload/?export=xlsx", "/people/import/template.xlsx"]:
+        assert client.get(url)["Content-Type"].startswith("application/vnd.openxmlformats"), url
+    pdf = client.get(f"/zones/plaque/{world.schools_a[0].pk}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    docx = client.get(f"/zones/{posted.zone.pk}/report.docx?period={month}")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    report = client.get(f"/zones/{posted.zone.pk}/report.pdf?period=semester")
+    assert report.status_code == 200 and report.content.startswith(b"%PDF")
+
+
+def test_public_page_takes_a_complaint_without_login(world, posted, client):
+    page = client.get(f"/gs/{world.schools_a[0].code}/")
+    assert page.status_code == 200 and "督学甲" in page.content.decode()
+    response = client.post(f"/gs/{world.schools_a[0].code}/", {"kind": "suggestion", "content": "建议增加课后体育活动。",
+                                                                 "complainant_phone": "13800000000"})
+    assert response.status_code == 200 and "受理编号" in response.content.decode()
+    assert "13800000000" not in response.content.decode()
+    empty = client.post(f"/gs/{world.schools_a[0].code}/", {"kind": "complaint", "content": "短"})
+    assert empty.status_code == 400
+    assert client.get("/gs/0000000000/").status_code == 404
