@@ -41,8 +41,8 @@ def application_error(request, exc: ApplicationError):
 
 
 from dudao.core.api import router as core_router  # noqa: E402
-from dudao.regions.api import router as regions_router  # noqa: E402
 from dudao.people.api import router as people_router  # noqa: E402
+from dudao.regions.api import router as regions_router  # noqa: E402
 from dudao.schools.api import router as schools_router  # noqa: E402
 from dudao.zones.api import router as zones_router  # noqa: E402
 

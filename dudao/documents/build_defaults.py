@@ -26,7 +26,7 @@ def _table(document, headers: list[str], loop: str, cells: list[str]) -> None:
         table.rows[0].cells[i].text = header
     table.rows[1].cells[0].text = f"{{%tr for row in {loop} %}}"
     for i, cell in enumerate(cells):
-        table.rows[2].cells[i].text = "{{ row.%s }}" % cell
+        table.rows[2].cells[i].text = "{{ row." + cell + " }}"
     row = table.add_row()
     row.cells[0].text = "{%tr endfor %}"
 

@@ -51,3 +51,6 @@ class DocumentTemplate(models.Model):
     class Meta:
         verbose_name = _("文书模板")
         ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.region_code}"

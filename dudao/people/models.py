@@ -159,6 +159,9 @@ class Training(models.Model):
         ordering = ["-date", "id"]
         constraints = [models.UniqueConstraint(fields=["inspector", "date", "title"], name="uniq_training")]
 
+    def __str__(self) -> str:
+        return self.title
+
 
 class Review(models.Model):
     """The annual review (年度考核) of an inspector; one per year."""
@@ -174,3 +177,6 @@ class Review(models.Model):
         verbose_name = _("年度考核")
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["inspector", "year"], name="uniq_review_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_grade_display()}"

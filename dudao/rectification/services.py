@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError
-from dudao.rectification.models import FollowUp, Finding, Source, Status
+from dudao.rectification.models import Finding, FollowUp, Source, Status
 
 
 @transaction.atomic

@@ -190,6 +190,9 @@ class VisitFile(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["visit", "sha256"], name="uniq_visit_file")]
 
+    def __str__(self) -> str:
+        return self.caption or self.sha256[:12]
+
 
 class LessonRating(models.TextChoices):
     EXCELLENT = "excellent", _("优")
@@ -210,6 +213,9 @@ class LessonObservation(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.class_name} {self.subject}"
 
 
 class CrossSupervisionQuerySet(ScopedQuerySet):
@@ -235,6 +241,9 @@ class CrossSupervision(models.Model):
     class Meta:
         verbose_name = _("交叉督导安排")
         ordering = ["-planned_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.semester} {self.visiting_zone_id}→{self.host_zone_id}"
 
 
 class ComplaintKind(models.TextChoices):
@@ -334,6 +343,9 @@ class ComplaintTransition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status}→{self.to_status}"
 
     @property
     def to_label(self) -> str:

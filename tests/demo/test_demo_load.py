@@ -1,11 +1,16 @@
 """The demo district: deterministic, complete enough to show every screen, safe to load twice."""
 
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 
-from dudao.core.models import Role
+from dudao.core.scope import scope_for
 from dudao.demo.services import DEMO_ACCOUNTS, demo_load
+from dudao.people.models import Expert, Inspector
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.models import Campus, EducationGroup, ManagementCentre, School, SchoolType
+from dudao.zones import selectors
+from dudao.zones.models import Complaint, ComplaintStatus, LessonObservation, Visit, VisitFile
+
+User = get_user_model()
 
 
 def test_it_loads_a_county_with_every_type_of_school(db):
@@ -20,7 +25,20 @@ def test_it_loads_a_county_with_every_type_of_school(db):
     for username, _name, role in DEMO_ACCOUNTS:
         user = authenticate(username=username, password=passwords[username])
         assert user is not None, username
-        assert user.role_assignments.filter(role=role).exists() or role == Role.ADMIN
+        assert role in scope_for(user).roles, username  # the inspector's role comes from the registry
+
+
+def test_it_loads_the_supervision_year(db):
+    demo_load(seed=2026)
+    inspectors = Inspector.objects.filter(region_id="990102")
+    assert inspectors.count() >= 35
+    assert inspectors.filter(kind="fulltime").count() / inspectors.count() >= 0.30
+    assert inspectors.filter(source="retired").exists() and Expert.objects.count() >= 8
+    coverage = selectors.coverage(User.objects.get(username="demo_office"))
+    assert len(coverage["uncovered"]) == 2
+    assert Visit.objects.count() > 1000 and VisitFile.objects.exists() and LessonObservation.objects.exists()
+    assert set(Complaint.objects.values_list("status", flat=True)) == set(ComplaintStatus.values)
+    assert inspectors.filter(trainings__isnull=False).exists()
 
 
 def test_it_is_deterministic_and_idempotent(db):

@@ -33,8 +33,9 @@ def test_visit_scope(world, posted, login):
 
 
 def test_inspector_scope_comes_from_assignments(world, posted):
-    from dudao.core.scope import scope_for
     from django.contrib.auth import get_user_model
+
+    from dudao.core.scope import scope_for
 
     user = get_user_model().objects.get(pk=world.inspector_a.pk)
     scope = scope_for(user)
