@@ -471,7 +471,7 @@ def complaint_advance(*, actor, complaint: Complaint, to_status: str, note: str 
                       verification: str = "", substantiated: bool | None = None, reply_channel: str = "",
                       reply_text: str = "", finding: dict | None = None) -> Complaint:
     """Move a complaint along its workflow; any move not declared in COMPLAINT_TRANSITIONS is refused."""
-    complaint = Complaint.objects.select_for_update().select_related("school", "assigned_to").get(pk=complaint.pk)
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("school", "assigned_to").get(pk=complaint.pk)
     allowed = COMPLAINT_TRANSITIONS[complaint.status]
     current_label, target_label = ComplaintStatus(complaint.status).label, ComplaintStatus(to_status).label \
         if to_status in ComplaintStatus.values else to_status
