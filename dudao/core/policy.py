@@ -26,6 +26,7 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "zones.visits_per_semester_min": PolicyDefault(2, _("每校每学期督导次数下限"), "教育督导条例 §14"),
     "zones.vacation_months": PolicyDefault([2, 7, 8], _("不要求月度走访的假期月份"), "各地校历"),
     "zones.cross_visits_per_semester_min": PolicyDefault(1, _("每个责任区每学期接受交叉督导次数下限"), "seed 003"),
+    "zones.visit_max_hours": PolicyDefault(16, _("单次督导在校时长上限（小时，超出视为填错）"), "平台默认"),
     "zones.complaint_phone": PolicyDefault("", _("挂牌公示监督（投诉）电话"), "本地设置"),
     "zones.public_complaints_per_hour": PolicyDefault(5, _("公示页同一来源每小时可提交投诉数"), "平台安全要求"),
     "people.training_hours_min": PolicyDefault(40, _("督学年度培训学时下限"), "督学管理暂行办法 [OK]"),

@@ -375,3 +375,84 @@ def check_duplicates(sheet: ParsedSheet, key: Callable[[dict], object], column: 
             sheet.error(row.row, column, f"{what}与第 {seen[value]} 行重复。")
         else:
             seen[value] = row.row
+
+
+IGNORED_SHEETS = {"填写说明", "说明"}
+
+
+def match_sheets(sheets: list[RawSheet], specs: list[SheetSpec]) -> tuple[dict[str, RawSheet], list[RowError]]:
+    """Pair each sheet with its spec, by sheet name or else by headers; unknown or doubled sheets are errors."""
+    errors: list[RowError] = []
+    matched: dict[str, RawSheet] = {}
+    names = "、".join(s.name for s in specs)
+    for raw in sheets:
+        if raw.name in IGNORED_SHEETS or (not raw.header and not raw.rows):
+            continue
+        spec = next((s for s in specs if s.name == raw.name), None) or next(
+            (s for s in specs if s.matches(raw.header)), None)
+        if spec is None:
+            errors.append(RowError(raw.name, None, "", f"无法识别的工作表：请使用模板中的工作表名称（{names}）和表头。"))
+        elif spec.name in matched:
+            errors.append(RowError(raw.name, None, "", f"文件中有两个“{spec.name}”工作表。"))
+        else:
+            matched[spec.name] = raw
+    if not matched and not errors:
+        raise ApplicationError("文件中没有可导入的数据。")
+    return matched, errors
+
+
+KIND_RULES = {"int": "非负整数。", "bool": "填“是”或“否”。", "date": "日期，如 2024-03-16。", "decimal": "非负数字。"}
+
+
+def write_template_workbook(specs: list[SheetSpec], sheets: dict[str, list[list]] | None = None, *,
+                            with_notes: bool = True, closing_note: str = "") -> bytes:
+    """A workbook with one sheet per spec (headers, then the given rows) and a 填写说明 sheet.
+
+    With `sheets`, only those sheets are written (demo, tests, benchmarks); without, every spec is.
+    """
+    import xlsxwriter
+
+    sheets = sheets or {}
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
+    optional = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    text = workbook.add_format({"num_format": "@"})
+    for spec in specs:
+        if sheets and spec.name not in sheets:
+            continue
+        ws = workbook.add_worksheet(spec.name)
+        for col, column in enumerate(spec.columns):
+            ws.write_string(0, col, column.header + ("*" if column.required else ""), required if column.required else optional)
+            ws.set_column(col, col, max(12, len(column.header) * 2 + 4), text)
+        for r, row in enumerate(sheets.get(spec.name, []), start=1):
+            for c, value in enumerate(row):
+                if value is None or value == "":
+                    continue
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    ws.write_number(r, c, value)
+                else:
+                    ws.write_string(r, c, str(value))
+    if with_notes:
+        notes = workbook.add_worksheet("填写说明")
+        notes.set_column(0, 0, 16)
+        notes.set_column(1, 1, 18)
+        notes.set_column(2, 2, 80)
+        row = 0
+        notes.write_row(row, 0, ["工作表", "列", "填写要求"], required)
+        for spec in specs:
+            for column in spec.columns:
+                row += 1
+                rule = "必填。" if column.required else "选填。"
+                if column.choices:
+                    rule += "可选：" + "、".join(column.choices) + "。"
+                rule += KIND_RULES.get(column.kind, "")
+                if column.pattern_message:
+                    rule += column.pattern_message + "。"
+                if column.help:
+                    rule += column.help + "。"
+                notes.write_row(row, 0, [spec.name, column.header, rule])
+        if closing_note:
+            notes.write(row + 2, 0, closing_note)
+    workbook.close()
+    return buffer.getvalue()

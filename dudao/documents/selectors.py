@@ -1,5 +1,6 @@
 """Which Word template is in force for a region, and the files a signed link points at."""
 
+import base64
 import io
 
 from dudao.core.scope import region_prefix
@@ -34,3 +35,11 @@ def render_docx(key: str, region_code: str, context: dict) -> bytes:
 def file_for_token(token: str) -> StoredFile | None:
     file_id = files.file_id_from_token(token)
     return None if file_id is None else StoredFile.objects.filter(pk=file_id).first()
+
+
+def thumbnail_data_uri(stored: StoredFile | None) -> str | None:
+    """An image's thumbnail inlined as a data: URI, for PDFs rendered without HTTP access to the files."""
+    if stored is None:
+        return None
+    data = files.absolute_path(stored.thumb_path or stored.path).read_bytes()
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode()

@@ -1,18 +1,24 @@
 """The people import: one workbook with 督学, 专家 and 培训记录 sheets; all-or-nothing, upsert by natural key
 (督学证号, 专家编号, and 督学证号+日期+培训名称)."""
 
-import io
-
-import xlsxwriter
 from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record
 from dudao.core.bulk import bulk_upsert, existing_by_key
-from dudao.core.errors import ApplicationError, PermissionDenied, RowError
+from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
-from dudao.core.tabular import Column, ParsedSheet, SheetSpec, check_duplicates, parse_sheet, read_upload
+from dudao.core.tabular import (
+    Column,
+    ParsedSheet,
+    SheetSpec,
+    check_duplicates,
+    match_sheets,
+    parse_sheet,
+    read_upload,
+    write_template_workbook,
+)
 from dudao.people.models import (
     Expert,
     ExpertCategory,
@@ -191,21 +197,7 @@ def people_import(*, actor, data: bytes, filename: str) -> dict:
     if not (scope.everything or scope.has_role(Role.OFFICE)):
         raise PermissionDenied("只有系统管理员和督导室用户可以导入督学和专家。")
     sheets = read_upload(data, filename)
-    errors: list[RowError] = []
-    matched = {}
-    for raw in sheets:
-        if raw.name in {"填写说明", "说明"} or (not raw.header and not raw.rows):
-            continue
-        spec = next((s for s in SPECS if s.name == raw.name), None) or next(
-            (s for s in SPECS if s.matches(raw.header)), None)
-        if spec is None:
-            errors.append(RowError(raw.name, None, "", "无法识别的工作表：请使用模板中的工作表名称（督学、专家、培训记录）和表头。"))
-        elif spec.name in matched:
-            errors.append(RowError(raw.name, None, "", f"文件中有两个“{spec.name}”工作表。"))
-        else:
-            matched[spec.name] = raw
-    if not matched and not errors:
-        raise ApplicationError("文件中没有可导入的数据。")
+    matched, errors = match_sheets(sheets, SPECS)
     today = timezone.localdate()
     summary = {}
     try:
@@ -232,44 +224,6 @@ def people_import(*, actor, data: bytes, filename: str) -> dict:
 
 
 def template_bytes(rows: dict[str, list[list]] | None = None) -> bytes:
-    """The import template (or a filled workbook for exports, the demo and tests)."""
-    rows = rows or {}
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    required = workbook.add_format({"bold": True, "bg_color": "#FCE4D6", "border": 1})
-    optional = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    text = workbook.add_format({"num_format": "@"})
-    for spec in SPECS:
-        if rows and spec.name not in rows:
-            continue
-        ws = workbook.add_worksheet(spec.name)
-        for col, column in enumerate(spec.columns):
-            ws.write_string(0, col, column.header + ("*" if column.required else ""), required if column.required else optional)
-            ws.set_column(col, col, max(12, len(column.header) * 2 + 4), text)
-        for r, row in enumerate(rows.get(spec.name, []), start=1):
-            for c, value in enumerate(row):
-                if value is None or value == "":
-                    continue
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    ws.write_number(r, c, value)
-                else:
-                    ws.write_string(r, c, str(value))
-    if not rows:
-        notes = workbook.add_worksheet("填写说明")
-        notes.set_column(0, 1, 18)
-        notes.set_column(2, 2, 80)
-        notes.write_row(0, 0, ["工作表", "列", "填写要求"], required)
-        line = 0
-        for spec in SPECS:
-            for column in spec.columns:
-                line += 1
-                rule = ("必填。" if column.required else "选填。") + (
-                    "可选：" + "、".join(column.choices) + "。" if column.choices else "")
-                rule += {"date": "日期，如 2024-03-16。", "decimal": "非负数字。", "int": "非负整数。",
-                         "bool": "填“是”或“否”。"}.get(column.kind, "")
-                rule += (column.pattern_message + "。") if column.pattern_message else ""
-                rule += (column.help + "。") if column.help else ""
-                notes.write_row(line, 0, [spec.name, column.header, rule])
-        notes.write(line + 2, 0, "整个文件全部校验通过才会导入；按督学证号、专家编号等新增或更新，重复导入同一文件不会产生重复数据。")
-    workbook.close()
-    return buffer.getvalue()
+    """The import template (or a filled workbook for the demo and tests)."""
+    return write_template_workbook(SPECS, rows, with_notes=not rows, closing_note=(
+        "整个文件全部校验通过才会导入；按督学证号、专家编号等新增或更新，重复导入同一文件不会产生重复数据。"))

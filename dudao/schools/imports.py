@@ -6,10 +6,18 @@ from django.db import transaction
 
 from dudao.core.audit import audit_record
 from dudao.core.bulk import UpsertResult, bulk_upsert, existing_by_key
-from dudao.core.errors import ApplicationError, PermissionDenied, RowError
+from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.scope import Scope, scope_for
-from dudao.core.tabular import Column, ParsedSheet, SheetSpec, check_duplicates, parse_sheet, read_upload
+from dudao.core.tabular import (
+    Column,
+    ParsedSheet,
+    SheetSpec,
+    check_duplicates,
+    match_sheets,
+    parse_sheet,
+    read_upload,
+)
 from dudao.regions.imports import REGION_SPEC, UNIT_SPEC, import_regions, import_units
 from dudao.regions.models import GovUnit, Level, Region
 from dudao.schools.models import (
@@ -65,7 +73,6 @@ CAMPUS_SPEC = SheetSpec("校区", [
 ])
 
 SPECS = [REGION_SPEC, UNIT_SPEC, SCHOOL_SPEC, CAMPUS_SPEC]
-IGNORED_SHEETS = {"填写说明", "说明"}
 
 # Stages with an enrolment column; a school may not report pupils in a stage its type does not teach.
 STAGE_FIELDS = {
@@ -204,21 +211,7 @@ def registry_import(*, actor, data: bytes, filename: str) -> dict:
     if not (scope.everything or scope.has_role(Role.OFFICE)):
         raise PermissionDenied("只有系统管理员和督导室用户可以导入基础数据。")
     sheets = read_upload(data, filename)
-    errors: list[RowError] = []
-    matched: dict[str, object] = {}
-    for raw in sheets:
-        if raw.name in IGNORED_SHEETS or (not raw.header and not raw.rows):
-            continue
-        spec = next((s for s in SPECS if s.name == raw.name), None) or next(
-            (s for s in SPECS if s.matches(raw.header)), None)
-        if spec is None:
-            errors.append(RowError(raw.name, None, "", "无法识别的工作表：请使用模板中的工作表名称（行政区划、政府单位、学校、校区）和表头。"))
-        elif spec.name in matched:
-            errors.append(RowError(raw.name, None, "", f"文件中有两个“{spec.name}”工作表。"))
-        else:
-            matched[spec.name] = raw
-    if not matched and not errors:
-        raise ApplicationError("文件中没有可导入的数据。")
+    matched, errors = match_sheets(sheets, SPECS)
     summary: dict[str, dict] = {}
     touched: set[str] = set()
     try:

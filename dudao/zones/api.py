@@ -14,9 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from pydantic import ValidationError
 
 from dudao.core.errors import ApplicationError
-from dudao.people.models import Inspector
 from dudao.people.selectors import inspector_for_user
-from dudao.schools.models import Campus, School
 from dudao.zones import selectors, services
 
 router = Router(tags=["挂牌督导"])
@@ -144,15 +142,8 @@ def create_visit(request, data: Form[str], photos: File[list[UploadedFile]] = No
     inspector = inspector_for_user(request.user)
     if inspector is None:
         raise ApplicationError("当前账号没有关联督学，不能提交督导纪实。")
-    school = School.objects.filter(code=payload.school_code, region__code__startswith=inspector.region_id[:6]).first()
-    if school is None:
-        raise ApplicationError(f"学校标识码 {payload.school_code} 不存在或不在本县（区）。")
-    campus = None
-    if payload.campus:
-        campus = Campus.objects.filter(school=school, name=payload.campus).first()
-        if campus is None:
-            raise ApplicationError(f"{school.name}没有名为“{payload.campus}”的校区。")
-    companions = list(Inspector.objects.filter(card_no__in=payload.companion_card_nos))
+    school, campus = selectors.visit_target(inspector, school_code=payload.school_code, campus_name=payload.campus)
+    companions = selectors.visit_companions(card_nos=payload.companion_card_nos)
     if len(companions) != len(set(payload.companion_card_nos)):
         raise ApplicationError("随行督学的督学证号有误。")
     visit, created = services.visit_submit(

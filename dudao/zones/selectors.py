@@ -381,6 +381,17 @@ def visitable_schools(user, inspector: Inspector | None) -> QuerySet[School]:
     return School.objects.visible_to(user).filter(SUPERVISED).order_by("code")
 
 
+def visit_form_choices(user, inspector: Inspector) -> dict:
+    """The visit form's choices: own schools first, then the county's others (cross, complaint, special
+    visits), their campuses, and the county's active inspectors as companions."""
+    own = list(visitable_schools(user, inspector))
+    others = list(School.objects.filter(SUPERVISED, region__code__startswith=inspector.region_id[:6]).exclude(
+        pk__in=[s.pk for s in own]).order_by("code").only("id", "name", "code"))
+    campuses = Campus.objects.filter(school__in=[s.pk for s in own + others]).select_related("school").order_by("school_id")
+    companions = Inspector.objects.filter(status=InspectorStatus.ACTIVE, region_id=inspector.region_id).exclude(pk=inspector.pk)
+    return {"own_schools": own, "other_schools": others, "campuses": campuses, "companions": companions}
+
+
 # ---- complaints -----------------------------------------------------------------------------------
 
 def complaint_list(user, *, region: str = "", status: str = "", kind: str = "", q: str = "") -> QuerySet[Complaint]:
@@ -410,3 +421,38 @@ def may_see_complainant(user, complaint: Complaint) -> bool:
 
     scope = scope_for(user)
     return scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id))
+
+
+def visit_target(inspector: Inspector, *, school_id: int | None = None, school_code: str = "",
+                 campus_id: int | None = None, campus_name: str = "") -> tuple[School, Campus | None]:
+    """The school (in the inspector's county) and optional campus a visit record names, from the form or API."""
+    from dudao.core.errors import ApplicationError
+
+    schools = School.objects.filter(region__code__startswith=inspector.region_id[:6])
+    school = schools.filter(pk=school_id).first() if school_id else schools.filter(code=school_code).first()
+    if school is None:
+        raise ApplicationError(f"学校{f'标识码 {school_code} ' if school_code else ''}不存在或不在本县（区）。")
+    campus = None
+    if campus_id or campus_name:
+        campuses = Campus.objects.filter(school=school)
+        campus = campuses.filter(pk=campus_id).first() if campus_id else campuses.filter(name=campus_name).first()
+        if campus is None:
+            raise ApplicationError("所选校区不属于该学校。")
+    return school, campus
+
+
+def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str]]:
+    """The workflow moves this user may make on a complaint now, as (status, label)."""
+    from dudao.zones.models import ComplaintStatus
+    from dudao.zones.services import COMPLAINT_TRANSITIONS, complaint_roles
+
+    roles = complaint_roles(user, complaint)
+    return [(status, str(ComplaintStatus(status).label))
+            for status, who in COMPLAINT_TRANSITIONS[complaint.status].items() if roles & who]
+
+
+def visit_companions(*, ids=(), card_nos=()) -> list[Inspector]:
+    """Accompanying inspectors named by id (form) or 督学证号 (API); the visit service checks who may come."""
+    if card_nos:
+        return list(Inspector.objects.filter(card_no__in=list(card_nos)))
+    return list(Inspector.objects.filter(pk__in=[int(i) for i in ids if str(i).isdigit()]))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
+from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for, scope_for
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_store
@@ -40,7 +41,6 @@ from dudao.zones.models import (
     Zone,
 )
 
-MAX_VISIT_HOURS = 16
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 
 
@@ -200,8 +200,9 @@ def validate_visit_time(school, started_at: datetime.datetime, ended_at: datetim
         raise ApplicationError("督导时间不能晚于当前时间。")
     if ended_at <= started_at:
         raise ApplicationError("离校时间必须晚于到校时间。")
-    if ended_at - started_at > datetime.timedelta(hours=MAX_VISIT_HOURS):
-        raise ApplicationError(f"在校时长超过 {MAX_VISIT_HOURS} 小时，请检查到校、离校时间。")
+    max_hours = int(policy_value("zones.visit_max_hours", school.region_id))
+    if ended_at - started_at > datetime.timedelta(hours=max_hours):
+        raise ApplicationError(f"在校时长超过 {max_hours} 小时，请检查到校、离校时间。")
     local_start = timezone.localtime(started_at)
     if school.founded_year and local_start.year < school.founded_year:
         raise ApplicationError(f"督导日期早于{school.name}的建校年份（{school.founded_year} 年）。")
@@ -456,7 +457,7 @@ def complaint_receive(*, actor, school, kind: str, channel: str, content: str, c
     return complaint
 
 
-def _complaint_roles(actor, complaint: Complaint) -> set[str]:
+def complaint_roles(actor, complaint: Complaint) -> set[str]:
     roles = set()
     scope = scope_for(actor)
     if scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id)):
@@ -477,7 +478,7 @@ def complaint_advance(*, actor, complaint: Complaint, to_status: str, note: str 
         if to_status in ComplaintStatus.values else to_status
     if to_status not in allowed:
         raise ApplicationError(f"投诉当前为“{current_label}”，不能变更为“{target_label}”。")
-    if not (_complaint_roles(actor, complaint) & allowed[to_status]):
+    if not (complaint_roles(actor, complaint) & allowed[to_status]):
         raise PermissionDenied(f"您无权将该投诉变更为“{target_label}”。")
     before = snapshot(complaint)
     now = timezone.now()

@@ -1,7 +1,6 @@
 """挂牌督导 pages: zones and assignments, coverage, compliance, visit frequency, workload, cross-supervision,
 visit records (tablet form, detail, sign-off), complaints, plaques and the zone report."""
 
-import base64
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -18,13 +17,11 @@ from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
 from dudao.core.scope import scope_for
-from dudao.documents.files import absolute_path
 from dudao.documents.render import render_pdf_bytes
-from dudao.documents.selectors import render_docx
-from dudao.people.models import Inspector, InspectorStatus
+from dudao.documents.selectors import render_docx, thumbnail_data_uri
+from dudao.people.models import InspectorStatus
 from dudao.people.selectors import inspector_for_user
 from dudao.regions.selectors import region_list
-from dudao.schools.models import Campus, School
 from dudao.schools.selectors import get_school_for
 from dudao.zones import engine, selectors, services
 from dudao.zones.forms import (
@@ -243,19 +240,8 @@ def visit_list(request):
 
 
 def _visit_form_context(request, form, inspector, errors=None):
-    own = list(selectors.visitable_schools(request.user, inspector))
-    others = []
-    if inspector is not None:
-        others = list(School.objects.filter(region__code__startswith=inspector.region_id[:6]).exclude(
-            pk__in=[s.pk for s in own]).exclude(school_type="training").order_by("code").only("id", "name", "code"))
-    campuses = Campus.objects.filter(school__in=[s.pk for s in own + others]).select_related("school").order_by("school_id")
-    companions = Inspector.objects.filter(status=InspectorStatus.ACTIVE)
-    if inspector is not None:
-        companions = companions.filter(region_id=inspector.region_id).exclude(pk=inspector.pk)
-    else:
-        companions = companions.none()
-    return {"form": form, "inspector": inspector, "own_schools": own, "other_schools": others, "campuses": campuses,
-            "companions": companions, "methods": METHODS, "items": ROUTINE_ITEMS, "follow_ups": FOLLOW_UPS,
+    choices = selectors.visit_form_choices(request.user, inspector)
+    return {"form": form, "inspector": inspector, **choices, "methods": METHODS, "items": ROUTINE_ITEMS, "follow_ups": FOLLOW_UPS,
             "ratings": RATINGS, "errors": errors or [], "posted": request.POST,
             "posted_items": request.POST.getlist("items"), "posted_companions": request.POST.getlist("companions"),
             "max_mb": policy_value("files.max_upload_mb")}
@@ -274,15 +260,9 @@ def visit_new(request):
     errors = []
     if form.is_valid():
         try:
-            school = School.objects.filter(pk=form.cleaned_data["school"], region__code__startswith=inspector.region_id[:6]).first()
-            if school is None:
-                raise ApplicationError("请选择本县（区）的学校。")
-            campus = None
-            if form.cleaned_data.get("campus"):
-                campus = Campus.objects.filter(pk=form.cleaned_data["campus"], school=school).first()
-                if campus is None:
-                    raise ApplicationError("所选校区不属于该学校。")
-            companions = list(Inspector.objects.filter(pk__in=[int(i) for i in request.POST.getlist("companions") if i.isdigit()]))
+            school, campus = selectors.visit_target(inspector, school_id=form.cleaned_data["school"],
+                                                    campus_id=form.cleaned_data.get("campus"))
+            companions = selectors.visit_companions(ids=request.POST.getlist("companions"))
             visit, created = services.visit_submit(
                 actor=request.user, inspector=inspector, school=school, campus=campus, companions=companions,
                 photos=request.FILES.getlist("photos"), **visit_payload(form, request.POST))
@@ -369,9 +349,7 @@ def complaint_new(request):
 @login_required
 def complaint_detail(request, pk: int):
     complaint = selectors.get_complaint_for(request.user, pk)
-    moves = services.COMPLAINT_TRANSITIONS[complaint.status]
-    roles = services._complaint_roles(request.user, complaint)
-    actions = [(status, ComplaintStatus(status).label) for status, who in moves.items() if roles & who]
+    actions = selectors.complaint_actions(request.user, complaint)
     return render(request, "zones/complaint_detail.html", {
         "complaint": complaint, "actions": actions, "form": ComplaintActionForm(user=request.user),
         "show_person": selectors.may_see_complainant(request.user, complaint),
@@ -420,12 +398,7 @@ def plaque_pdf(request, school_pk: int):
         messages.error(request, f"{school.name}尚未挂牌责任督学，不能生成公示牌。")
         return redirect("zones:coverage")
     url = request.build_absolute_uri(school_public_url(school))
-    photos = {}
-    for a in assignments:
-        if a.inspector.photo_id:
-            data = absolute_path(a.inspector.photo.thumb_path or a.inspector.photo.path).read_bytes()
-            photos[a.pk] = "data:image/jpeg;base64," + base64.b64encode(data).decode()
-    context = {"school": school, "assignments": [(a, photos.get(a.pk)) for a in assignments], "items": ROUTINE_ITEMS,
+    context = {"school": school, "assignments": [(a, thumbnail_data_uri(a.inspector.photo)) for a in assignments], "items": ROUTINE_ITEMS,
                "qr": qr_svg(url), "url": url, "phone": policy_value("zones.complaint_phone", school.region_id),
                "today": timezone.localdate()}
     return _pdf_response(render_pdf_bytes("zones/plaque.html", context), f"{school.name}_挂牌公示牌.pdf")
