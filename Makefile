@@ -25,3 +25,4 @@ lint: $(BIN)/.installed
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_registry.py
+	$(BIN)/python bench/bench_zones.py

@@ -1,11 +1,15 @@
 """The JSON API (/api/v1/): each app contributes a router; auth and errors are handled here once."""
 
+import datetime
+
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from dudao.core.errors import ApplicationError
 from dudao.core.models import ApiToken
+
+LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
 
 
 class BearerToken(HttpBearer):
@@ -19,7 +23,10 @@ class BearerToken(HttpBearer):
         )
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_GRANULARITY:
+            # Recorded to the minute: a write on every request would make reads contend for the write lock.
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         return found.user
 

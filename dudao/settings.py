@@ -111,9 +111,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # WAL and a busy timeout let the dev server, a command and the tests share the file.
+    # WAL and a busy timeout let the dev server, a command and the tests share the file. IMMEDIATE takes the
+    # write lock when a transaction begins, so concurrent writers wait for each other (up to the timeout)
+    # instead of failing at once with "database is locked" when a read-then-write transaction upgrades.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 

@@ -39,15 +39,28 @@ DEFAULTS: dict[str, PolicyDefault] = {
 
 def policy_value(key: str, region_code: str = ""):
     """The value in force for a region: the longest matching region override, else the default."""
-    from dudao.core.models import Policy
-    from dudao.core.scope import region_prefix
+    return PolicyTable([key]).get(key, region_code)
 
-    if key not in DEFAULTS:
-        raise KeyError(key)
-    overrides = {p.region_code: p.value for p in Policy.objects.filter(key=key)}
-    best, best_len = None, -1
-    for code, value in overrides.items():
-        prefix = region_prefix(code) if code else ""
-        if region_code.startswith(prefix) and len(prefix) > best_len:
-            best, best_len = value, len(prefix)
-    return DEFAULTS[key].default if best_len < 0 else best
+
+class PolicyTable:
+    """Several policies for many regions from one query: pages that judge every county of a province
+    read their limits through this instead of one policy_value() query per county and key."""
+
+    def __init__(self, keys):
+        from dudao.core.models import Policy
+        from dudao.core.scope import region_prefix
+
+        unknown = [k for k in keys if k not in DEFAULTS]
+        if unknown:
+            raise KeyError(unknown[0])
+        self._overrides: dict[str, list[tuple[str, object]]] = {k: [] for k in keys}
+        for key, code, value in Policy.objects.filter(key__in=list(keys)).values_list("key", "region_code", "value"):
+            self._overrides[key].append((region_prefix(code) if code else "", value))
+        for rows in self._overrides.values():
+            rows.sort(key=lambda row: -len(row[0]))  # the longest prefix first
+
+    def get(self, key: str, region_code: str = ""):
+        for prefix, value in self._overrides[key]:
+            if region_code.startswith(prefix):
+                return value
+        return DEFAULTS[key].default

@@ -15,6 +15,7 @@ from dudao.schools.imports import registry_import
 from dudao.schools.models import EducationGroup, ManagementCentre, School
 from dudao.schools.services import centre_create, group_save
 from dudao.schools.templates_xlsx import write_registry_workbook
+from dudao.zones.models import Assignment
 
 User = get_user_model()
 
@@ -71,10 +72,8 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     group_save(actor=admin, code=f"G{area.county_code}02", name=f"{area.county_name}城区初中学区", kind="district",
                region=county, lead_school=juniors[0], members=juniors[:4])
 
-    inspector_schools = primaries[5:8]
     targets = {
         "demo_office": {"region": county}, "demo_leader": {"region": county},
-        "demo_school": {"school": inspector_schools[0]},
         "demo_unit": {"unit": GovUnit.objects.filter(region__name="南湖镇").first()},
     }
     for username, full_name, role in DEMO_ACCOUNTS:
@@ -89,10 +88,15 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
             user_set_password(actor=admin, user=user, password=passwords[username])
         if user.role_assignments.exists():
             continue
-        if role != Role.INSPECTOR:  # the inspector's schools come from the 挂牌 assignments below
+        if role not in (Role.INSPECTOR, Role.SCHOOL):  # both follow the 挂牌 assignments made below
             role_assign(actor=admin, user=user, role=role, **targets.get(username, {}))
-    load_supervision(admin=admin, rng=rng, county=county, inspector_user=User.objects.get(username="demo_inspector"),
-                     school_user_school=inspector_schools[0])
+    inspector_user = User.objects.get(username="demo_inspector")
+    load_supervision(admin=admin, rng=rng, county=county, inspector_user=inspector_user)
+    school_user = User.objects.get(username="demo_school")
+    if not school_user.role_assignments.exists():
+        # The principal's school is the demo inspector's first one, so the two personas meet on the same visits.
+        first = Assignment.objects.current().filter(inspector__user=inspector_user).order_by("school__code").first()
+        role_assign(actor=admin, user=school_user, role=Role.SCHOOL, school=first.school)
     return passwords
 
 

@@ -49,7 +49,7 @@ def _photo(rng: random.Random, label: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(f"{label}.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def load_supervision(*, admin, rng: random.Random, county: Region, inspector_user, school_user_school) -> None:
+def load_supervision(*, admin, rng: random.Random, county: Region, inspector_user) -> None:
     if Inspector.objects.filter(region=county).exists():
         return
     today = timezone.localdate()
@@ -119,8 +119,7 @@ def load_supervision(*, admin, rng: random.Random, county: Region, inspector_use
                                     inspectors=[i for k, i in enumerate(pool) if k % len(towns) == 0][:2],
                                     note="交叉督导：课后服务与作业管理")
     _history(admin=admin, rng=rng, county=county, today=today)
-    _recent(admin=admin, rng=rng, county=county, today=today, inspector_user=inspector_user,
-            school_user_school=school_user_school)
+    _recent(admin=admin, rng=rng, county=county, today=today, inspector_user=inspector_user)
     _complaints(admin=admin, rng=rng, county=county, inspectors=inspectors)
 
 
@@ -165,11 +164,11 @@ def _history(*, admin, rng, county, today) -> None:
     Finding.objects.bulk_create(problems, batch_size=500)
 
 
-def _recent(*, admin, rng, county, today, inspector_user, school_user_school) -> None:
+def _recent(*, admin, rng, county, today, inspector_user) -> None:
     """This month's visits of the demo inspector, through the visit service, with photos and problems."""
     inspector = Inspector.objects.get(user=inspector_user)
     tz = timezone.get_current_timezone()
-    for k, assignment in enumerate(inspector.assignments.current().select_related("school")[:4]):
+    for k, assignment in enumerate(inspector.assignments.current().select_related("school").order_by("school__code")[:4]):
         day = today - datetime.timedelta(days=2 + k * 3)
         start = datetime.datetime.combine(day, datetime.time(8, 30), tzinfo=tz)
         zone_services.visit_submit(

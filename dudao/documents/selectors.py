@@ -41,5 +41,6 @@ def thumbnail_data_uri(stored: StoredFile | None) -> str | None:
     """An image's thumbnail inlined as a data: URI, for PDFs rendered without HTTP access to the files."""
     if stored is None:
         return None
-    data = files.absolute_path(stored.thumb_path or stored.path).read_bytes()
+    path = files.ensure_thumbnail(stored.path, stored.thumb_path) if stored.thumb_path else stored.path
+    data = files.absolute_path(path).read_bytes()
     return "data:image/jpeg;base64," + base64.b64encode(data).decode()

@@ -14,22 +14,15 @@ from dudao.documents.render import TEMPLATES, render_docx_bytes, sample_context
 
 def file_store(*, actor, upload, kind: str, region_code: str = "") -> StoredFile:
     """Check an upload by its content and size, store it by hash, and return a new row (never a reused one)."""
-    data = files.read_checked(upload, region_code=region_code)
-    name = (getattr(upload, "name", "") or "未命名")[-200:]
-    width = height = None
-    if kind == FileKind.IMAGE:
-        content_type, width, height = files.sniff_image(data, name)
-    elif kind == FileKind.DOCUMENT:
-        content_type = files.sniff_document(data, name)
-    else:  # pragma: no cover - programming error
-        raise ValueError(kind)
-    digest = files.sha256_of(data)
-    path = files.write_blob(digest, data)
-    thumb = files.make_thumbnail(digest, data) if kind == FileKind.IMAGE else ""
+    return file_record(actor=actor, checked=files.check_and_write(upload, kind=kind, region_code=region_code))
+
+
+def file_record(*, actor, checked: files.CheckedFile) -> StoredFile:
+    """The StoredFile row of an upload already checked and written by files.check_and_write."""
     return StoredFile.objects.create(
-        sha256=digest, size=len(data), content_type=content_type, kind=kind, original_name=name, path=path,
-        thumb_path=thumb, width=width, height=height,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        sha256=checked.sha256, size=checked.size, content_type=checked.content_type, kind=checked.kind,
+        original_name=checked.name, path=checked.path, thumb_path=checked.thumb_path, width=checked.width,
+        height=checked.height, uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
 

@@ -41,7 +41,7 @@ def file_thumb(request, token: str):
     stored = selectors.file_for_token(token)
     if stored is None or not stored.thumb_path:
         raise Http404
-    return _stream(stored, stored.thumb_path, "image/jpeg", "thumb.jpg")
+    return _stream(stored, files.ensure_thumbnail(stored.path, stored.thumb_path), "image/jpeg", "thumb.jpg")
 
 
 def _office_region(user) -> str:

@@ -10,7 +10,7 @@ from dudao.core.errors import ApplicationError
 from dudao.rectification.models import Finding, FollowUp, Source, Status
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # called inside the caller's transaction: no savepoint per finding
 def finding_raise(
     *, actor, source: str, description: str, school=None, unit=None, source_type: str = "", source_id: str = "",
     category: str = "", category_label: str = "", follow_up: str = "", severity: int = 1, requirement: str = "",

@@ -120,9 +120,6 @@ class VisitQuerySet(ScopedQuerySet):
             q |= self.scope_q(scope)
         return self.filter(q)
 
-    def counted(self):
-        return self.filter(status__in=[VisitStatus.SUBMITTED, VisitStatus.SIGNED])
-
 
 class Visit(models.Model):
     """督导纪实: one visit of an inspector to a school; idempotent by the client-generated id."""

@@ -40,7 +40,7 @@ def zone_report_context(user, zone: Zone, period: str, today: datetime.date | No
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
     assignments = list(selectors.zone_assignments(zone))
     school_ids = {a.school_id for a in assignments}
-    visits = list(Visit.objects.counted().filter(school_id__in=school_ids, started_at__gte=since, started_at__lt=until)
+    visits = list(Visit.objects.filter(school_id__in=school_ids, started_at__gte=since, started_at__lt=until)
                   .select_related("school", "inspector").order_by("started_at"))
     findings = list(Finding.objects.filter(source_type="zones.visit", source_id__in=[str(v.pk) for v in visits])
                     .select_related("school"))
@@ -60,7 +60,7 @@ def zone_report_context(user, zone: Zone, period: str, today: datetime.date | No
         per_inspector[visit_owner[f.source_id]]["findings"] += 1
     visited = {v.school_id for v in visits}
     last = {}
-    for v in Visit.objects.counted().filter(school_id__in=school_ids - visited, started_at__lt=until).order_by("started_at"):
+    for v in Visit.objects.filter(school_id__in=school_ids - visited, started_at__lt=until).order_by("started_at"):
         last[v.school_id] = v.started_at
     by_item = Counter(f.category for f in findings)
     schools = {a.school_id: a.school for a in assignments}

@@ -8,7 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from dudao.core.policy import policy_value
+from dudao.core.policy import PolicyTable
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.people import engine as people_engine
 from dudao.people.models import Inspector, InspectorKind, InspectorStatus
@@ -87,15 +87,15 @@ def _scoped_schools(user, region: str = "") -> QuerySet[School]:
 
 
 # ---- supervision units (each campus and each stage counts once) ----------------------------------
+# Province pages (20,000 schools) pass the scoped school queryset as a subquery, so each read below is one
+# query whatever the scope, and the counting happens in zones.engine.
 
-def _campus_stages(school_ids) -> dict[int, list[tuple[int, int]]]:
-    """school id → [(campus id, units)], read in one query per 2,000 schools."""
+def _campus_stages(schools: QuerySet[School]) -> dict[int, list[tuple[int, int]]]:
+    """school id → [(campus id, units)] for the schools of a queryset."""
     result: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    ids = list(school_ids)
-    for start in range(0, len(ids), 2000):
-        for school_id, campus_id, stages in Campus.objects.filter(school_id__in=ids[start:start + 2000]).values_list(
-                "school_id", "id", "stages"):
-            result[school_id].append((campus_id, max(1, len([s for s in stages.split(",") if s]))))
+    for school_id, campus_id, stages in Campus.objects.filter(school__in=schools.values("id")).values_list(
+            "school_id", "id", "stages"):
+        result[school_id].append((campus_id, max(1, len([s for s in stages.split(",") if s]))))
     return result
 
 
@@ -110,17 +110,16 @@ ENROLMENT = ("students_preschool", "students_primary", "students_junior", "stude
 
 def coverage(user, *, region: str = "") -> dict:
     """Schools in scope without a current responsible inspector (whole school, or some campus uncovered)."""
-    schools = list(_scoped_schools(user, region).values("id", "code", "name", "school_type", "region__name"))
-    ids = [s["id"] for s in schools]
-    campuses = _campus_stages(ids)
+    scoped = _scoped_schools(user, region)
+    schools = list(scoped.values("id", "code", "name", "school_type", "region__name"))
+    campuses = _campus_stages(scoped)
     covered_whole, covered_campus = set(), defaultdict(set)
-    for start in range(0, len(ids), 2000):
-        for school_id, campus_id in Assignment.objects.current().filter(
-                school_id__in=ids[start:start + 2000]).values_list("school_id", "campus_id"):
-            if campus_id is None:
-                covered_whole.add(school_id)
-            else:
-                covered_campus[school_id].add(campus_id)
+    for school_id, campus_id in Assignment.objects.current().filter(school__in=scoped.values("id")).values_list(
+            "school_id", "campus_id"):
+        if campus_id is None:
+            covered_whole.add(school_id)
+        else:
+            covered_campus[school_id].add(campus_id)
     uncovered = []
     for school in schools:
         if school["id"] in covered_whole:
@@ -136,73 +135,80 @@ def coverage(user, *, region: str = "") -> dict:
 
 # ---- ratio compliance -----------------------------------------------------------------------------
 
-def limits_for(region_code: str) -> engine.Limits:
-    return engine.Limits(
-        per_inspector=int(policy_value("zones.schools_per_inspector", region_code)),
-        large_enrolment=int(policy_value("zones.large_school_enrolment", region_code)),
-        fulltime_min=float(policy_value("zones.fulltime_share_min", region_code)),
-        retired_parttime_max=float(policy_value("zones.retired_parttime_share_max", region_code)),
-        retired_years_max=float(policy_value("zones.retired_years_max", region_code)),
-        zone_max=int(policy_value("zones.zone_size_max", region_code)),
-    )
+LIMIT_KEYS = {
+    "per_inspector": "zones.schools_per_inspector", "large_enrolment": "zones.large_school_enrolment",
+    "fulltime_min": "zones.fulltime_share_min", "retired_parttime_max": "zones.retired_parttime_share_max",
+    "retired_years_max": "zones.retired_years_max", "zone_max": "zones.zone_size_max",
+}
+LIMIT_TYPES = {"per_inspector": int, "large_enrolment": int, "zone_max": int}
 
 
-def compliance(user, *, region: str = "", today: datetime.date | None = None) -> list[dict]:
-    """Per county in scope: the ratio rules with their numbers; one engine call per county and per zone."""
-    today = today or timezone.localdate()
-    school_rows = list(_scoped_schools(user, region).values("id", "name", "school_type", "region_id", *ENROLMENT))
-    ids = [s["id"] for s in school_rows]
-    campuses = _campus_stages(ids)
-    campus_units = {cid: u for rows in campuses.values() for cid, u in rows}
-    schools: dict[int, engine.SchoolFact] = {}
-    county_of: dict[int, str] = {}
-    for row in school_rows:
-        schools[row["id"]] = engine.SchoolFact(row["id"], row["name"], _school_units(row["school_type"], campuses.get(row["id"], [])),
-                                               sum(row[k] for k in ENROLMENT))
-        county_of[row["id"]] = row["region_id"][:6]
-    counties = sorted(set(county_of.values()))
-    inspectors: dict[int, engine.InspectorFact] = {}
-    inspector_county: dict[int, str] = {}
-    insp_qs = Inspector.objects.filter(status=InspectorStatus.ACTIVE)
+def limits_for(region_code: str, table: PolicyTable | None = None) -> engine.Limits:
+    table = table or PolicyTable(LIMIT_KEYS.values())
+    return engine.Limits(**{field: LIMIT_TYPES.get(field, float)(table.get(key, region_code))
+                            for field, key in LIMIT_KEYS.items()})
+
+
+def _inspectors_in_scope(user, region: str = "") -> QuerySet[Inspector]:
+    """Active inspectors appointed in the counties of the user's regions (an office of a town sees its county's)."""
+    qs = Inspector.objects.filter(status=InspectorStatus.ACTIVE)
     if region:
-        insp_qs = insp_qs.filter(region__code__startswith=region[:6])
+        qs = qs.filter(region__code__startswith=region[:6])
     scope = scope_for(user)
     if not scope.everything:
         q = Q(pk__in=[])
         for prefix in scope.region_prefixes:
             q |= Q(region__code__startswith=prefix[:6]) | Q(region__code__startswith=prefix)
-        insp_qs = insp_qs.filter(q)
-    for pk, name, kind, retirement, region_id in insp_qs.values_list("pk", "name", "kind", "retirement_date", "region_id"):
-        inspectors[pk] = engine.InspectorFact(pk, name, kind == InspectorKind.FULL_TIME,
-                                              people_engine.years_retired(retirement, today))
-        inspector_county[pk] = region_id[:6]
+        qs = qs.filter(q)
+    return qs
+
+
+def compliance(user, *, region: str = "", today: datetime.date | None = None) -> list[dict]:
+    """Per county in scope: the ratio rules with their numbers; one engine call per county and per zone."""
+    today = today or timezone.localdate()
+    scoped = _scoped_schools(user, region)
+    campuses = _campus_stages(scoped)
+    campus_units = {cid: u for rows in campuses.values() for cid, u in rows}
+    schools: dict[int, engine.SchoolFact] = {}
+    county_schools: dict[str, list[engine.SchoolFact]] = defaultdict(list)
+    for row in scoped.values("id", "name", "school_type", "region_id", *ENROLMENT):
+        fact = engine.SchoolFact(row["id"], row["name"], _school_units(row["school_type"], campuses.get(row["id"], [])),
+                                 sum(row[k] for k in ENROLMENT))
+        schools[row["id"]] = fact
+        county_schools[row["region_id"][:6]].append(fact)
+    counties = sorted(county_schools)
+    inspectors: dict[int, engine.InspectorFact] = {}
+    county_inspectors: dict[str, list[engine.InspectorFact]] = defaultdict(list)
+    for pk, name, kind, retirement, region_id in _inspectors_in_scope(user, region).values_list(
+            "pk", "name", "kind", "retirement_date", "region_id"):
+        fact = engine.InspectorFact(pk, name, kind == InspectorKind.FULL_TIME, people_engine.years_retired(retirement, today))
+        inspectors[pk] = fact
+        county_inspectors[region_id[:6]].append(fact)
     zone_units: dict[int, int] = defaultdict(int)
     zone_inspectors: dict[int, set[int]] = defaultdict(set)
     zone_schools: dict[int, set[int]] = defaultdict(set)
-    for start in range(0, len(ids), 2000):
-        for inspector_id, school_id, campus_id, zone_id in Assignment.objects.current().filter(
-                school_id__in=ids[start:start + 2000]).values_list("inspector_id", "school_id", "campus_id", "zone_id"):
-            school = schools[school_id]
-            units = campus_units.get(campus_id, 1) if campus_id else school.units
-            school.inspector_ids.add(inspector_id)
-            zone_units[zone_id] += units
-            zone_inspectors[zone_id].add(inspector_id)
-            zone_schools[zone_id].add(school_id)
-            fact = inspectors.get(inspector_id)
-            if fact is not None:
-                fact.units += units
-                fact.school_ids.add(school_id)
+    for inspector_id, school_id, campus_id, zone_id in Assignment.objects.current().filter(
+            school__in=scoped.values("id")).values_list("inspector_id", "school_id", "campus_id", "zone_id"):
+        school = schools[school_id]
+        units = campus_units.get(campus_id, 1) if campus_id else school.units
+        school.inspector_ids.add(inspector_id)
+        zone_units[zone_id] += units
+        zone_inspectors[zone_id].add(inspector_id)
+        zone_schools[zone_id].add(school_id)
+        fact = inspectors.get(inspector_id)
+        if fact is not None:
+            fact.units += units
+            fact.school_ids.add(school_id)
     zones_by_county: dict[str, list] = defaultdict(list)
     for zone in Zone.objects.filter(region_id__in=counties).values("id", "name", "region_id"):
         zones_by_county[zone["region_id"]].append(zone)
     names = dict(Region.objects.filter(code__in=counties).values_list("code", "name"))
+    table = PolicyTable(LIMIT_KEYS.values())
     results = []
     for county in counties:
-        limits = limits_for(county)
-        c_schools = [s for s in schools.values() if county_of[s.id] == county]
-        c_inspectors = [i for i in inspectors.values() if inspector_county[i.id] == county]
+        limits = limits_for(county, table)
         c_zones = [engine.ZoneFact(z["id"], z["name"], zone_units[z["id"]]) for z in zones_by_county[county]]
-        rules = engine.ratio_rules(c_inspectors, c_schools, c_zones, limits)
+        rules = engine.ratio_rules(county_inspectors[county], county_schools[county], c_zones, limits)
         per_zone = []
         for z in c_zones:
             z_rules = engine.ratio_rules([inspectors[i] for i in zone_inspectors[z.id] if i in inspectors],
@@ -215,6 +221,9 @@ def compliance(user, *, region: str = "", today: datetime.date | None = None) ->
 
 # ---- visit frequency and overdue schools ---------------------------------------------------------
 
+FREQUENCY_KEYS = ("zones.visits_per_month_min", "zones.visits_per_semester_min", "zones.vacation_months")
+
+
 def frequency(user, *, region: str = "", today: datetime.date | None = None) -> dict:
     """Every school in scope with visits this month and this semester against the rules."""
     today = today or timezone.localdate()
@@ -223,38 +232,29 @@ def frequency(user, *, region: str = "", today: datetime.date | None = None) -> 
     tz = timezone.get_current_timezone()
     sem_from = datetime.datetime.combine(semester.start, datetime.time.min, tzinfo=tz)
     month_from = datetime.datetime.combine(month_start, datetime.time.min, tzinfo=tz)
-    schools = list(_scoped_schools(user, region).values("id", "code", "name", "region__name", "region_id"))
-    ids = [s["id"] for s in schools]
-    counts: dict[int, dict] = {}
-    last_visit: dict[int, datetime.datetime] = {}
-    for start in range(0, len(ids), 2000):
-        chunk = ids[start:start + 2000]
-        for row in Visit.objects.counted().filter(school_id__in=chunk, started_at__gte=sem_from).values(
-                "school_id").annotate(sem=Count("id"), month=Count("id", filter=Q(started_at__gte=month_from))):
-            counts[row["school_id"]] = row
-        for school_id, last in Visit.objects.counted().filter(school_id__in=chunk).values("school_id").annotate(
-                last=Max("started_at")).values_list("school_id", "last"):
-            last_visit[school_id] = last
-    inspectors = defaultdict(list)
-    for start in range(0, len(ids), 2000):
-        for school_id, name in Assignment.objects.current().filter(school_id__in=ids[start:start + 2000]).values_list(
-                "school_id", "inspector__name"):
-            inspectors[school_id].append(name)
-    rules_cache: dict[str, tuple] = {}
+    scoped = _scoped_schools(user, region)
+    schools = list(scoped.values("id", "code", "name", "region__name", "region_id"))
+    stats = {school_id: (month, sem, last) for school_id, month, sem, last in Visit.objects.filter(
+        school__in=scoped.values("id")).values("school_id").annotate(
+        month=Count("id", filter=Q(started_at__gte=month_from)), sem=Count("id", filter=Q(started_at__gte=sem_from)),
+        last=Max("started_at")).values_list("school_id", "month", "sem", "last")}
+    inspectors = defaultdict(set)
+    for school_id, name in Assignment.objects.current().filter(school__in=scoped.values("id")).values_list(
+            "school_id", "inspector__name"):
+        inspectors[school_id].add(name)
+    table = PolicyTable(FREQUENCY_KEYS)
+    rules: dict[str, tuple] = {}
     rows, overdue = [], []
     for school in schools:
         county = school["region_id"][:6]
-        if county not in rules_cache:
-            rules_cache[county] = (int(policy_value("zones.visits_per_month_min", county)),
-                                   int(policy_value("zones.visits_per_semester_min", county)),
-                                   policy_value("zones.vacation_months", county))
-        per_month, per_semester, vacation = rules_cache[county]
-        c = counts.get(school["id"], {"sem": 0, "month": 0})
-        f = engine.frequency(c["month"], c["sem"], month=today.month, per_month=per_month, per_semester=per_semester,
+        if county not in rules:
+            rules[county] = tuple(table.get(key, county) for key in FREQUENCY_KEYS)
+        per_month, per_semester, vacation = rules[county]
+        month, sem, last = stats.get(school["id"], (0, 0, None))
+        f = engine.frequency(month, sem, month=today.month, per_month=int(per_month), per_semester=int(per_semester),
                              vacation_months=vacation)
-        last = last_visit.get(school["id"])
-        row = {**school, "freq": f, "last_visit": last, "inspectors": "、".join(sorted(set(inspectors[school["id"]]))),
-               "days_since": (today - timezone.localtime(last).date()).days if last else None}
+        row = {**school, "freq": f, "last_visit": last, "inspectors": "、".join(sorted(inspectors[school["id"]])),
+               "days_since": (today - last.astimezone(tz).date()).days if last else None}
         rows.append(row)
         if f.overdue or not f.semester_ok:
             overdue.append(row)
@@ -271,31 +271,31 @@ def workload(user, *, region: str = "", start: datetime.date, end: datetime.date
     tz = timezone.get_current_timezone()
     since = datetime.datetime.combine(start, datetime.time.min, tzinfo=tz)
     until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    inspectors = Inspector.objects.visible_to(user).select_related("region")
+    inspectors = Inspector.objects.visible_to(user)
     if region:
         inspectors = inspectors.filter(region__code__startswith=region[:6])
-    inspectors = list(inspectors.order_by("region_id", "name"))
-    ids = [i.pk for i in inspectors]
-    schools = dict(Assignment.objects.current().filter(inspector_id__in=ids).values("inspector_id").annotate(
+    ids = inspectors.values("id")
+    schools = dict(Assignment.objects.current().filter(inspector__in=ids).values("inspector_id").annotate(
         n=Count("school_id", distinct=True)).values_list("inspector_id", "n"))
-    visits = {r["inspector_id"]: r for r in Visit.objects.counted().filter(
-        inspector_id__in=ids, started_at__gte=since, started_at__lt=until).values("inspector_id").annotate(
+    period = Visit.objects.filter(inspector__in=ids, started_at__gte=since, started_at__lt=until)
+    visits = {r["inspector_id"]: r for r in period.values("inspector_id").annotate(
         n=Count("id"), minutes=Sum("minutes_on_site"), schools=Count("school_id", distinct=True))}
-    visit_owner = dict(Visit.objects.counted().filter(inspector_id__in=ids, started_at__gte=since, started_at__lt=until)
-                       .values_list("pk", "inspector_id"))
+    visit_owner = {str(pk): owner for pk, owner in period.values_list("pk", "inspector_id")}
+    # A visit's findings carry the visit's start as raised_at: read them from `since` on and keep the period's.
     raised, closed = defaultdict(int), defaultdict(int)
-    for source_id, status in Finding.objects.filter(source_type="zones.visit", source_id__in=[str(k) for k in visit_owner]).values_list(
+    for source_id, status in Finding.objects.filter(source_type="zones.visit", raised_at__gte=since).values_list(
             "source_id", "status"):
-        owner = visit_owner[int(source_id)]
-        raised[owner] += 1
-        if status != Status.OPEN:
-            closed[owner] += 1
+        owner = visit_owner.get(source_id)
+        if owner is not None:
+            raised[owner] += 1
+            if status != Status.OPEN:
+                closed[owner] += 1
     rows = []
-    for inspector in inspectors:
-        v = visits.get(inspector.pk, {})
-        rows.append({"inspector": inspector, "schools": schools.get(inspector.pk, 0), "visits": v.get("n", 0),
-                     "visited_schools": v.get("schools", 0), "hours": round((v.get("minutes") or 0) / 60, 1),
-                     "raised": raised[inspector.pk], "closed": closed[inspector.pk]})
+    for pk, name, kind in inspectors.order_by("region_id", "name").values_list("pk", "name", "kind"):
+        v = visits.get(pk, {})
+        rows.append({"id": pk, "name": name, "kind": InspectorKind(kind).label, "schools": schools.get(pk, 0),
+                     "visits": v.get("n", 0), "visited_schools": v.get("schools", 0),
+                     "hours": round((v.get("minutes") or 0) / 60, 1), "raised": raised[pk], "closed": closed[pk]})
     return rows
 
 
@@ -310,16 +310,17 @@ def cross_status(user, *, semester: engine.Semester, region: str = "") -> list[d
     tz = timezone.get_current_timezone()
     since = datetime.datetime.combine(semester.start, datetime.time.min, tzinfo=tz)
     until = datetime.datetime.combine(semester.end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz)
-    received = dict(Visit.objects.counted().filter(reason=VisitReason.CROSS, zone__in=zones, started_at__gte=since,
+    received = dict(Visit.objects.filter(reason=VisitReason.CROSS, zone__in=zones, started_at__gte=since,
                                                    started_at__lt=until).values("zone_id").annotate(n=Count("id"))
                     .values_list("zone_id", "n"))
     plans = defaultdict(list)
     for plan in CrossSupervision.objects.filter(semester=semester.key, host_zone__in=zones).select_related(
             "visiting_zone").prefetch_related("inspectors").annotate(done=Count("visits")):
         plans[plan.host_zone_id].append(plan)
+    table = PolicyTable(["zones.cross_visits_per_semester_min"])
     rows = []
     for zone in zones:
-        minimum = int(policy_value("zones.cross_visits_per_semester_min", zone.region_id))
+        minimum = int(table.get("zones.cross_visits_per_semester_min", zone.region_id))
         rows.append({"zone": zone, "plans": plans[zone.pk], "received": received.get(zone.pk, 0), "minimum": minimum,
                      "ok": received.get(zone.pk, 0) >= minimum})
     return rows

@@ -14,8 +14,9 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for, scope_for
+from dudao.documents import files
 from dudao.documents.models import FileKind
-from dudao.documents.services import file_store
+from dudao.documents.services import file_record, file_store
 from dudao.people.models import Inspector, InspectorStatus
 from dudao.rectification.models import FollowUp
 from dudao.rectification.services import finding_raise
@@ -209,7 +210,6 @@ def validate_visit_time(school, started_at: datetime.datetime, ended_at: datetim
     return int((ended_at - started_at).total_seconds() // 60)
 
 
-@transaction.atomic
 def visit_submit(
     *, actor, client_id, inspector: Inspector, school, started_at: datetime.datetime, ended_at: datetime.datetime,
     methods: dict, items: list[str], narrative: str, campus=None, companions=(), topic: str = "",
@@ -219,7 +219,8 @@ def visit_submit(
     """Record a visit with its problems (→ Findings), lesson observations and photos.
 
     Idempotent by client_id: the same id again (a retry on a flaky connection) returns the visit already
-    recorded and changes nothing. Returns (visit, created).
+    recorded and changes nothing. Returns (visit, created). Everything is checked, and the photos decoded and
+    written to disk, before the one transaction that writes the rows: slow work never holds the write lock.
     """
     try:
         client_id = uuid.UUID(str(client_id))
@@ -262,8 +263,8 @@ def visit_submit(
         if companion.home_school_id == school.pk:
             raise ApplicationError(f"回避：随行督学{companion.name}在{school.name}工作。")
     problems, lessons = [_clean_problem(p) for p in problems], [_clean_lesson(lesson) for lesson in lessons]
-    # Photos are checked before anything is written, so a bad photo saves nothing.
-    stored = [file_store(actor=actor, upload=p, kind=FileKind.IMAGE, region_code=school.region_id) for p in photos]
+    # Photos are checked before any row is written, so a bad photo saves nothing.
+    checked = [files.check_and_write(p, kind=FileKind.IMAGE, region_code=school.region_id) for p in photos]
     zone = assignment.zone if assignment else _school_zone(school, day)
     cross_plan = None
     if reason == VisitReason.CROSS:
@@ -272,28 +273,30 @@ def visit_submit(
             semester=semester.key, host_zone=zone, inspectors=inspector).order_by("planned_on").first()
         if cross_plan is None and not reason_note.strip():
             raise ApplicationError("未找到本学期安排您参加的交叉督导，请说明任务来源。")
-    try:
-        with transaction.atomic():
-            visit = Visit.objects.create(
-                client_id=client_id, inspector=inspector, school=school, campus=campus, zone=zone,
-                started_at=started_at, ended_at=ended_at, minutes_on_site=minutes, methods=methods, items=items,
-                topic=topic.strip(), narrative=narrative, highlights=(highlights or "").strip(), reason=reason,
-                reason_note=reason_note.strip(), cross_plan=cross_plan, created_by=actor,
-            )
-    except IntegrityError:  # the same client id committed by a concurrent request
-        return Visit.objects.get(client_id=client_id), False
-    visit.companions.set(companions)
-    for f in stored:
-        VisitFile.objects.get_or_create(visit=visit, sha256=f.sha256, defaults={"file": f})
-    LessonObservation.objects.bulk_create([LessonObservation(visit=visit, **lesson) for lesson in lessons])
-    for problem in problems:
-        finding_raise(actor=actor, source="visit", source_type="zones.visit", source_id=str(visit.pk), school=school,
-                      category=problem["item"], category_label=str(ROUTINE_ITEM_LABELS.get(problem["item"], "专项督导事项")),
-                      follow_up=problem["follow_up"], description=problem["description"],
-                      requirement=problem.get("requirement", ""), severity=problem["severity"], raised_at=started_at)
-    audit_record(actor=actor, action="visit.submit", obj=visit, region_code=school.region_id,
-                 after={**snapshot(visit, ["client_id", "inspector_id", "school_id", "started_at", "ended_at", "reason"]),
-                        "problems": len(problems), "lessons": len(lessons), "photos": len(stored)})
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                visit = Visit.objects.create(
+                    client_id=client_id, inspector=inspector, school=school, campus=campus, zone=zone,
+                    started_at=started_at, ended_at=ended_at, minutes_on_site=minutes, methods=methods, items=items,
+                    topic=topic.strip(), narrative=narrative, highlights=(highlights or "").strip(), reason=reason,
+                    reason_note=reason_note.strip(), cross_plan=cross_plan, created_by=actor,
+                )
+        except IntegrityError:  # the same client id committed by a concurrent request
+            return Visit.objects.get(client_id=client_id), False
+        if companions:
+            visit.companions.add(*companions)
+        for c in {c.sha256: c for c in checked}.values():  # the same photo twice is kept once
+            VisitFile.objects.create(visit=visit, sha256=c.sha256, file=file_record(actor=actor, checked=c))
+        LessonObservation.objects.bulk_create([LessonObservation(visit=visit, **lesson) for lesson in lessons])
+        for problem in problems:
+            finding_raise(actor=actor, source="visit", source_type="zones.visit", source_id=str(visit.pk), school=school,
+                          category=problem["item"], category_label=str(ROUTINE_ITEM_LABELS.get(problem["item"], "专项督导事项")),
+                          follow_up=problem["follow_up"], description=problem["description"],
+                          requirement=problem.get("requirement", ""), severity=problem["severity"], raised_at=started_at)
+        audit_record(actor=actor, action="visit.submit", obj=visit, region_code=school.region_id,
+                     after={**snapshot(visit, ["client_id", "inspector_id", "school_id", "started_at", "ended_at", "reason"]),
+                            "problems": len(problems), "lessons": len(lessons), "photos": len(checked)})
     return visit, True
 
 

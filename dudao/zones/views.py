@@ -178,13 +178,14 @@ def workload(request):
     rows = selectors.workload(request.user, region=region, start=semester.start, end=min(semester.end, today))
     if request.GET.get("export") == "xlsx":
         return xlsx_response("督学工作量", "工作量", [
-            ("督学", lambda r: r["inspector"].name), ("类别", lambda r: r["inspector"].get_kind_display()),
+            ("督学", lambda r: r["name"]), ("类别", lambda r: r["kind"]),
             ("负责学校（所）", lambda r: r["schools"]), ("督导次数", lambda r: r["visits"]),
             ("督导学校（所）", lambda r: r["visited_schools"]), ("在校时长（小时）", lambda r: r["hours"]),
             ("发现问题（个）", lambda r: r["raised"]), ("已处理问题（个）", lambda r: r["closed"]),
         ], rows)
-    return render(request, "zones/workload.html", {"rows": rows, "semester": semester, "region": region,
-                                                   "regions": region_list(request.user)})
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "zones/workload.html", {"page": page, "semester": semester, "region": region,
+                                                   "regions": region_list(request.user), "query": query_without_page(request)})
 
 
 @login_required

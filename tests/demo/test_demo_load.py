@@ -41,6 +41,15 @@ def test_it_loads_the_supervision_year(db):
     assert inspectors.filter(trainings__isnull=False).exists()
 
 
+def test_the_demo_principal_sees_the_demo_inspectors_visits(db):
+    demo_load(seed=2026)
+    principal, inspector = User.objects.get(username="demo_school"), User.objects.get(username="demo_inspector")
+    school_ids = scope_for(principal).school_ids
+    assert len(school_ids) == 1 and school_ids <= scope_for(inspector).school_ids
+    waiting = Visit.objects.visible_to(principal).filter(inspector__user=inspector, status="submitted")
+    assert waiting.exists()  # something to sign for when the demo is shown
+
+
 def test_it_is_deterministic_and_idempotent(db):
     demo_load(seed=2026)
     first = list(School.objects.order_by("code").values_list("code", "name", "students_primary"))
