@@ -67,6 +67,8 @@ def zone_save(*, actor, zone: Zone | None = None, code: str, name: str, region, 
         raise ApplicationError(f"责任区编码 {code} 已存在。")
     if lead is not None and (lead.status != InspectorStatus.ACTIVE or not region.code.startswith(lead.region_id[:6])):
         raise ApplicationError("牵头督学必须是本县（区）在岗督学。")
+    if not creating and region.code != zone.region_id and zone.assignments.current().exists():
+        raise ApplicationError("该责任区已有挂牌学校，不能改到其他县（区）；请先结束挂牌或新建责任区。")
     before = None if creating else snapshot(zone)
     zone = zone or Zone()
     zone.code, zone.name, zone.region, zone.lead, zone.note = code, name, region, lead, note

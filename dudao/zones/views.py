@@ -106,6 +106,34 @@ def zone_detail(request, pk: int):
 
 
 @login_required
+def zone_edit(request, pk: int):
+    zone = selectors.get_zone_for(request.user, pk)
+    if not _is_office(request.user):
+        raise Http404
+    initial = {"code": zone.code, "name": zone.name, "region": zone.region, "lead": zone.lead, "note": zone.note}
+    form = ZoneForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.zone_save(actor=request.user, zone=zone, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "责任区已保存。")
+            return redirect("zones:zone_detail", pk=pk)
+    return render(request, "zones/zone_edit.html", {"zone": zone, "form": form})
+
+
+@login_required
+def school_supervision(request, school_pk: int):
+    """One school's 挂牌 record: responsible inspectors now and before, and its recent visits."""
+    school = get_school_for(request.user, school_pk)
+    return render(request, "zones/school_supervision.html", {
+        "school": school, "history": selectors.assignment_history(request.user, school),
+        "visits": selectors.visit_list(request.user, school_id=school.pk)[:20],
+    })
+
+
+@login_required
 @require_POST
 def assignment_end(request, pk: int):
     _require_office(request.user)

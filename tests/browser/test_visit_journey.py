@@ -94,7 +94,8 @@ def test_inspector_records_a_visit_and_the_principal_signs(live_server, browser,
     page = context.new_page()
     _login(page, base, "office_a")
     for path, name in (("/zones/compliance/?county=990102", "compliance"), ("/zones/coverage/", "coverage"),
-                       ("/zones/frequency/?show=all", "frequency"), (f"/people/inspectors/{inspector.pk}/", "inspector")):
+                       ("/zones/frequency/?show=all", "frequency"), (f"/people/inspectors/{inspector.pk}/", "inspector"),
+                       ("/zones/workload/", "workload"), (f"/zones/schools/{world.schools_a[0].pk}/", "school-history")):
         page.goto(base + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 1024, path
         shot(page, f"zones-{name}-1024")

@@ -2,7 +2,10 @@
 
 import datetime
 
-from dudao.core.models import Role
+import pytest
+
+from dudao.core.errors import ApplicationError
+from dudao.core.models import AuditLog, Role
 from dudao.core.services import role_assign
 from dudao.zones import services
 from dudao.zones.models import Visit
@@ -77,3 +80,27 @@ def test_public_page_takes_a_complaint_without_login(world, posted, client):
     empty = client.post(f"/gs/{world.schools_a[0].code}/", {"kind": "complaint", "content": "短"})
     assert empty.status_code == 400
     assert client.get("/gs/0000000000/").status_code == 404
+
+
+def test_zone_edit_renames_and_refuses_moving_a_zone_with_schools(world, posted, login):
+    client = login(world.office_a)
+    data = {"code": "Z01", "name": "城东责任区", "region": world.county_a.code, "lead": posted.other.pk, "note": ""}
+    response = client.post(f"/zones/{posted.zone.pk}/edit/", data)
+    assert response.status_code == 302
+    posted.zone.refresh_from_db()
+    assert posted.zone.name == "城东责任区" and posted.zone.lead == posted.other
+    assert AuditLog.objects.filter(action="zone.update", object_id=str(posted.zone.pk)).exists()
+
+    with pytest.raises(ApplicationError, match="已有挂牌学校"):
+        services.zone_save(actor=world.admin, zone=posted.zone, code="Z01", name="城东责任区", region=world.county_b)
+    assert login(world.office_b).get(f"/zones/{posted.zone.pk}/edit/").status_code == 404
+    assert login(world.principal_a).get(f"/zones/{posted.zone.pk}/edit/").status_code == 404
+
+
+def test_school_supervision_page_keeps_the_history_of_inspectors(world, posted, login):
+    school = world.schools_a[0]
+    services.assignment_set(actor=world.office_a, zone=posted.zone, inspector=posted.other, school=school,
+                            started_on=datetime.date(2025, 3, 1))
+    page = login(world.principal_a).get(f"/zones/schools/{school.pk}/").content.decode()
+    assert "督学甲" in page and "督学乙" in page and "现任" in page and "2025-03-01" in page
+    assert login(world.office_b).get(f"/zones/schools/{school.pk}/").status_code == 404
