@@ -172,3 +172,36 @@ class Policy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.region_code or '全国'}={self.value}"
+
+
+class Notification(models.Model):
+    """An in-app inbox item: what needs this user's action or is due soon. `key` makes sending idempotent:
+    the same event (e.g. "notice:12:remind") reaches a user once, however often a job runs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    key = models.CharField(max_length=96)
+    kind = models.CharField(_("类别"), max_length=32)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="uniq_notification_user_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Counter(models.Model):
+    """A named sequence for document numbers (文号), e.g. "notice:990102:2026"; taken under a row lock."""
+
+    key = models.CharField(max_length=64, unique=True)
+    value = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

@@ -34,6 +34,14 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "people.parttime_max_terms": PolicyDefault(3, _("兼职督学最多连任届数"), "教育督导条例 §6"),
     "people.term_warning_days": PolicyDefault(180, _("聘期届满提前提醒天数"), "平台默认"),
     "files.max_upload_mb": PolicyDefault(20, _("单个上传文件大小上限（MB）"), "平台安全要求"),
+    "rectification.default_days": PolicyDefault(30, _("整改通知书默认整改期限（天）"), "各地整改制度"),
+    "rectification.remind_days_before": PolicyDefault(3, _("整改期限前提醒天数"), "平台默认"),
+    "rectification.file_workdays": PolicyDefault(3, _("督学将整改报告报督导室备案（工作日）"), "DOMAIN.md §5 整改通知书"),
+    "rectification.verify_days": PolicyDefault(30, _("收到整改报告后核查期限（天）"), "DOMAIN.md §5（晋江 30 天）"),
+    "rectification.order_days": PolicyDefault(15, _("督办单办理期限（天）"), "平台默认"),
+    "rectification.talk_overdue_findings": PolicyDefault(3, _("同一对象一年内逾期问题达到此数建议约谈"), "seed 004 约谈制度"),
+    "rectification.school_department": PolicyDefault("", _("学校的督办主管部门（单位编码；空则取学校主管部门或县级教育行政部门）"), "本地设置"),
+    "rectification.unit_department": PolicyDefault("", _("政府单位的督办主管部门（单位编码；空则取县（区）人民政府）"), "本地设置"),
 }
 
 

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from dudao.core.models import ACTION_LABELS, AuditLog, RoleAssignment
+from dudao.core.models import ACTION_LABELS, AuditLog, Notification, RoleAssignment
 from dudao.core.scope import scope_for
 
 User = get_user_model()
@@ -53,3 +53,48 @@ def get_user_for(user, pk: int):
     if found is None:
         raise Http404("未找到该账号。")
     return found
+
+
+# ---- who to tell, and the inbox ------------------------------------------------------------------------
+
+def users_of_schools(school_ids) -> dict[int, set[int]]:
+    """school id → ids of active users holding the school role there."""
+    result: dict[int, set[int]] = {}
+    for school_id, user_id in RoleAssignment.objects.filter(
+            role="school", school_id__in=list(school_ids), user__is_active=True).values_list("school_id", "user_id"):
+        result.setdefault(school_id, set()).add(user_id)
+    return result
+
+
+def users_of_units(unit_ids) -> dict[int, set[int]]:
+    """government unit id → ids of active users holding the unit role there."""
+    result: dict[int, set[int]] = {}
+    for unit_id, user_id in RoleAssignment.objects.filter(
+            role="unit", unit_id__in=list(unit_ids), user__is_active=True).values_list("unit_id", "user_id"):
+        result.setdefault(unit_id, set()).add(user_id)
+    return result
+
+
+def office_users_for(region_code: str) -> set[int]:
+    """Active office staff whose region contains the given region (the county office and those above it)."""
+    from dudao.core.scope import region_prefix
+
+    users = set()
+    for code, user_id in RoleAssignment.objects.filter(role="office", user__is_active=True).values_list(
+            "region_id", "user_id"):
+        if region_code.startswith(region_prefix(code)):
+            users.add(user_id)
+    return users
+
+
+def inbox(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    qs = Notification.objects.filter(user_id=user.pk)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    if not user.is_authenticated:
+        return 0
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()

@@ -2,6 +2,7 @@
 
 import datetime
 import secrets
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
@@ -10,7 +11,16 @@ from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError, PermissionDenied
-from dudao.core.models import ROLE_TARGET, ApiToken, LoginFailure, Policy, Role, RoleAssignment
+from dudao.core.models import (
+    ROLE_TARGET,
+    ApiToken,
+    Counter,
+    LoginFailure,
+    Notification,
+    Policy,
+    Role,
+    RoleAssignment,
+)
 from dudao.core.policy import DEFAULTS, policy_value
 from dudao.core.scope import scope_for
 
@@ -180,3 +190,67 @@ def policy_set(*, actor, key: str, value, region_code: str = "", note: str = "")
     audit_record(actor=actor, action="policy.set", obj=policy, region_code=region_code, before=before,
                  after=snapshot(policy, ["key", "region_code", "value", "note"]))
     return policy
+
+
+# ---- notifications -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Message:
+    """One inbox item to put in front of a set of users; `key` names the event, so it is sent once."""
+
+    key: str
+    kind: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notify(*, messages: list[tuple[Message, set[int]]], at=None) -> int:
+    """Deliver inbox items (a user gets each key once: later calls with the same key add nothing) and e-mail
+    the new ones to users with an address after the transaction commits. Returns how many were new."""
+    now = at or timezone.now()
+    wanted = {(user_id, m.key): m for m, user_ids in messages for user_id in user_ids}
+    if not wanted:
+        return 0
+    keys = {key for _uid, key in wanted}
+    existing = set(Notification.objects.filter(key__in=keys, user_id__in={uid for uid, _k in wanted}).values_list(
+        "user_id", "key"))
+    new = [Notification(user_id=uid, key=key, kind=m.kind, title=m.title[:200], body=m.body, url=m.url, created_at=now)
+           for (uid, key), m in wanted.items() if (uid, key) not in existing]
+    Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)  # a concurrent run: no duplicate
+    if new:
+        transaction.on_commit(lambda: _mail([(n.user_id, n.title, n.body, n.url) for n in new]))
+    return len(new)
+
+
+def _mail(items: list[tuple[int, str, str, str]]) -> None:
+    from django.conf import settings
+    from django.core.mail import get_connection, send_mass_mail
+
+    addresses = dict(get_user_model().objects.filter(pk__in={i[0] for i in items}).exclude(email="").values_list(
+        "pk", "email"))
+    base = getattr(settings, "SITE_URL", "")
+    mails = [(f"【督导管理平台】{title}", f"{body}\n\n{base}{url}".strip(), None, [addresses[uid]])
+             for uid, title, body, url in items if uid in addresses]
+    if mails:
+        send_mass_mail(mails, fail_silently=True, connection=get_connection())
+
+
+def notification_read(*, user, ids=None) -> int:
+    """Mark the user's own inbox items read (all unread ones when ids is None)."""
+    qs = Notification.objects.filter(user_id=user.pk, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def counter_take(key: str, count: int = 1) -> int:
+    """Reserve `count` consecutive numbers of a named sequence and return the first. The counter row is
+    locked until the caller's transaction ends, so two requests never get the same 文号."""
+    Counter.objects.bulk_create([Counter(key=key)], ignore_conflicts=True)
+    with transaction.atomic():
+        counter = Counter.objects.select_for_update().get(key=key)
+        first = counter.value + 1
+        counter.value += count
+        counter.save(update_fields=["value"])
+    return first

@@ -37,6 +37,9 @@ class Status(models.TextChoices):
     CLOSED = "closed", _("已整改")
 
 
+DONE_STATUSES = (Status.RESOLVED_ON_SITE, Status.CLOSED)
+
+
 class FindingQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("region_code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
@@ -66,18 +69,197 @@ class Finding(models.Model):
     raised_at = models.DateTimeField(_("提出时间"), db_index=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    notice = models.ForeignKey("RectificationNotice", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="findings", verbose_name=_("整改通知书"))
 
     objects = FindingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问题")
         ordering = ["-raised_at", "-id"]
-        indexes = [models.Index(fields=["source_type", "source_id"])]
+        indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["region_code", "status", "due_date"])]
         constraints = [models.CheckConstraint(
             condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False), name="finding_has_target")]
 
     def __str__(self) -> str:
         return self.description[:40]
+
+    @property
+    def target(self):
+        return self.school or self.unit
+
+
+# ---- 整改通知书 -----------------------------------------------------------------------------------------
+
+class NoticeStatus(models.TextChoices):
+    ISSUED = "issued", _("已下发")
+    ACKNOWLEDGED = "acknowledged", _("已签收")
+    RECTIFYING = "rectifying", _("整改中")
+    REPORTED = "reported", _("已提交整改报告")
+    CLOSED = "closed", _("核查通过")
+
+
+ACTIVE_NOTICE = (NoticeStatus.ISSUED, NoticeStatus.ACKNOWLEDGED, NoticeStatus.RECTIFYING)
+
+
+class TargetQuerySet(ScopedQuerySet):
+    """Office staff by region; the school or unit concerned; the competent department a 督办单 went to."""
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (prefix_q("region_code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+                | models.Q(unit_id__in=scope.unit_ids) | models.Q(orders__department_id__in=scope.unit_ids))
+
+    def visible_to(self, user):
+        return super().visible_to(user).distinct()
+
+
+class RectificationNotice(models.Model):
+    """整改通知书: one or many findings sent to a school or unit with a deadline; the target reports, the
+    inspector or office verifies. Deadlines (due_date) are scanned by the escalation job."""
+
+    number = models.CharField(_("文号"), max_length=64, unique=True)
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="notices", verbose_name=_("学校"))
+    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="notices", verbose_name=_("政府单位"))
+    region_code = models.CharField(_("所在区划"), max_length=12, db_index=True)
+    requirement = models.TextField(_("整改要求"), blank=True)
+    due_date = models.DateField(_("整改期限"), db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED,
+                              db_index=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("下发时间"))
+    verifier = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("核查人"))
+    reported_at = models.DateTimeField(_("提交整改报告时间"), null=True, blank=True)
+    verify_due_date = models.DateField(_("核查期限"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Set once by the escalation job (compare-and-set): the reminder before the deadline and the 督办单 after it.
+    reminded_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改通知书")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
+                                   name="notice_has_target"),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def target(self):
+        return self.school or self.unit
+
+
+class NoticeTransition(models.Model):
+    """Append-only log of a notice's workflow (and of what the escalation job did to it)."""
+
+    notice = models.ForeignKey(RectificationNotice, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    event = models.CharField(max_length=32, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id}: {self.from_status}→{self.to_status}"
+
+
+class FindingReport(models.Model):
+    """The target's rectification report on one finding of a notice, with evidence. A new report after a
+    return is a new row; the old ones stay."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="reports")
+    notice = models.ForeignKey(RectificationNotice, on_delete=models.PROTECT, related_name="reports")
+    measures = models.TextField(_("整改措施与成效"))
+    evidence = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name=_("佐证材料"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.finding_id} @ {self.submitted_at:%Y-%m-%d}"
+
+
+# ---- 督办单 and 约谈 proposals ------------------------------------------------------------------------------
+
+class OrderStatus(models.TextChoices):
+    ISSUED = "issued", _("已下达")
+    ACKNOWLEDGED = "acknowledged", _("主管部门已签收")
+    CLOSED = "closed", _("已办结")
+
+
+class SupervisionOrder(models.Model):
+    """督办单: an overdue notice pressed through the target's competent department (主管部门), which shares
+    liability. One per notice at most (unique), whoever or however often the job runs."""
+
+    number = models.CharField(_("督办单号"), max_length=64, unique=True)
+    notice = models.OneToOneField(RectificationNotice, on_delete=models.PROTECT, related_name="order")
+    department = models.ForeignKey("regions.GovUnit", on_delete=models.PROTECT, related_name="orders",
+                                   verbose_name=_("主管部门"))
+    region_code = models.CharField(max_length=12, db_index=True)
+    issued_at = models.DateTimeField(_("下达时间"))
+    due_date = models.DateField(_("督办期限"), db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.ISSUED)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                        related_name="+")
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    response = models.TextField(_("督办落实情况"), blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)  # → 约谈 proposed
+
+    class Meta:
+        verbose_name = _("督办单")
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class TalkStatus(models.TextChoices):
+    PROPOSED = "proposed", _("建议约谈")
+    HELD = "held", _("已约谈")
+    DISMISSED = "dismissed", _("不予约谈")
+
+
+class TalkQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("region_code", scope.region_prefixes) | models.Q(unit_id__in=scope.unit_ids) | models.Q(
+            school_id__in=scope.school_ids)
+
+
+class Talk(models.Model):
+    """约谈: proposed by the escalation job (a 督办单 overdue too, or too many overdue findings in a year) or by
+    the office; `key` keeps a proposal from being made twice."""
+
+    key = models.CharField(max_length=96, unique=True)
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    region_code = models.CharField(max_length=12, db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=TalkStatus.choices, default=TalkStatus.PROPOSED)
+    reason = models.TextField(_("约谈事由"))
+    findings = models.ManyToManyField(Finding, blank=True, related_name="talks")
+    proposed_at = models.DateTimeField(_("提出时间"))
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("约谈")
+        ordering = ["-proposed_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.reason[:40]
 
     @property
     def target(self):

@@ -1,0 +1,349 @@
+"""Writes of the rectification workflow: 整改通知书 (issue, acknowledge, report, verify or return), 督办单 and
+the office's own edits of findings. Each is one transaction with its audit record and transition rows.
+
+Workflow (declared once, NOTICE_TRANSITIONS): 已下发 → 已签收 → 整改中 → 已提交整改报告 → 核查通过, or back to
+整改中 when the verifier returns it with reasons. The deadline job (rectification.jobs) reminds, escalates
+overdue notices to a 督办单 and proposes 约谈; it shares `order_create` with the office's manual action.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from dudao.core.audit import audit_record, snapshot
+from dudao.core.errors import ApplicationError, PermissionDenied
+from dudao.core.models import Role
+from dudao.core.policy import policy_value
+from dudao.core.scope import require_office_for, scope_for
+from dudao.core.selectors import office_users_for, users_of_schools, users_of_units
+from dudao.core.services import Message, counter_take, notify
+from dudao.documents.models import FileKind
+from dudao.documents.services import file_store
+from dudao.rectification.models import (
+    ACTIVE_NOTICE,
+    DONE_STATUSES,
+    Finding,
+    FindingReport,
+    NoticeStatus,
+    NoticeTransition,
+    OrderStatus,
+    RectificationNotice,
+    Status,
+    SupervisionOrder,
+)
+from dudao.regions.models import GovUnit, Region, UnitKind
+
+S = NoticeStatus
+NOTICE_TRANSITIONS: dict[str, set[str]] = {
+    S.ISSUED: {S.ACKNOWLEDGED},
+    S.ACKNOWLEDGED: {S.RECTIFYING, S.REPORTED},
+    S.RECTIFYING: {S.REPORTED},
+    S.REPORTED: {S.CLOSED, S.RECTIFYING},
+    S.CLOSED: set(),
+}
+
+
+def _move(notice: RectificationNotice, to: str, *, actor, note: str = "", event: str = "", at=None) -> None:
+    if to not in NOTICE_TRANSITIONS[notice.status]:
+        raise ApplicationError(f"整改通知书当前状态为“{notice.get_status_display()}”，不能变为“{NoticeStatus(to).label}”。")
+    at = at or timezone.now()
+    NoticeTransition.objects.create(notice=notice, from_status=notice.status, to_status=to, event=event,
+                                    actor=actor if getattr(actor, "is_authenticated", False) else None, at=at, note=note)
+    notice.status = to
+
+
+def _locked(notice: RectificationNotice) -> RectificationNotice:
+    return RectificationNotice.objects.select_for_update(of=("self",)).select_related("school", "unit").get(pk=notice.pk)
+
+
+def _county_name(region_code: str) -> str:
+    return Region.objects.filter(code=region_code[:6]).values_list("name", flat=True).first() or region_code[:6]
+
+
+def _target_users(notice) -> set[int]:
+    if notice.school_id:
+        return users_of_schools([notice.school_id]).get(notice.school_id, set())
+    return users_of_units([notice.unit_id]).get(notice.unit_id, set())
+
+
+def _require_target(actor, notice) -> None:
+    scope = scope_for(actor)
+    ok = (notice.school_id in scope.school_ids and scope.has_role(Role.SCHOOL)) or (
+        notice.unit_id in scope.unit_ids and scope.has_role(Role.UNIT))
+    if not ok:
+        raise PermissionDenied("只有被督导的学校或单位可以办理本项。")
+
+
+def _require_verifier(actor, notice) -> None:
+    scope = scope_for(actor)
+    if scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(notice.region_code)):
+        return
+    if notice.school_id and scope.has_role(Role.INSPECTOR) and notice.school_id in scope.school_ids:
+        return
+    raise PermissionDenied("只有该校责任督学或督导室可以核查整改。")
+
+
+# ---- findings (office edits) ------------------------------------------------------------------------------
+
+EDITABLE = ("category_label", "severity", "description", "requirement", "responsible_person", "due_date")
+
+
+@transaction.atomic
+def finding_update(*, actor, finding: Finding, **fields) -> Finding:
+    finding = Finding.objects.select_for_update(of=("self",)).get(pk=finding.pk)
+    require_office_for(actor, finding.region_code, "您无权修改该问题。")
+    if finding.status in DONE_STATUSES:
+        raise ApplicationError("问题已办结，不能再修改；如需重新整改，请通过“回头看”重新打开。")
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise ApplicationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    if not (fields.get("description", finding.description) or "").strip():
+        raise ApplicationError("问题描述不能为空。")
+    if fields.get("due_date") and fields["due_date"] < timezone.localdate() and fields["due_date"] != finding.due_date:
+        raise ApplicationError("整改期限不能早于今天。")
+    before = snapshot(finding, list(EDITABLE))
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    finding.full_clean()
+    finding.save()
+    audit_record(actor=actor, action="finding.update", obj=finding, region_code=finding.region_code, before=before,
+                 after=snapshot(finding, list(EDITABLE)))
+    return finding
+
+
+# ---- 整改通知书 -------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def notice_issue(*, actor, findings: list[Finding], due_date: datetime.date | None = None, days: int | None = None,
+                 requirement: str = "") -> RectificationNotice:
+    """One notice for one or many open findings of the same school or unit, with a deadline (date or days)."""
+    if not findings:
+        raise ApplicationError("请至少选择一个问题。")
+    ids = [f.pk for f in findings]
+    findings = list(Finding.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("id"))
+    first = findings[0]
+    if any((f.school_id, f.unit_id) != (first.school_id, first.unit_id) for f in findings):
+        raise ApplicationError("一份整改通知书只能发给同一所学校或同一个单位。")
+    require_office_for(actor, first.region_code, "只有督导室可以下发整改通知书。")
+    for f in findings:
+        if f.status in DONE_STATUSES:
+            raise ApplicationError(f"问题“{f}”已办结，不需要整改通知。")
+        if f.notice_id and f.notice.status != NoticeStatus.CLOSED:
+            raise ApplicationError(f"问题“{f}”已在整改通知书 {f.notice.number} 中。")
+    today = timezone.localdate()
+    if due_date is None:
+        days = days if days is not None else int(policy_value("rectification.default_days", first.region_code))
+        if days < 1:
+            raise ApplicationError("整改期限至少 1 天。")
+        due_date = today + datetime.timedelta(days=days)
+    if due_date <= today:
+        raise ApplicationError("整改期限必须晚于今天。")
+    now = timezone.now()
+    county = first.region_code[:6]
+    seq = counter_take(f"notice:{county}:{today.year}")
+    notice = RectificationNotice.objects.create(
+        number=f"{_county_name(county)}督整〔{today.year}〕{seq}号", school_id=first.school_id, unit_id=first.unit_id,
+        region_code=first.region_code, requirement=(requirement or "").strip(), due_date=due_date, issued_by=actor,
+        issued_at=now)
+    NoticeTransition.objects.create(notice=notice, to_status=NoticeStatus.ISSUED, actor=actor, at=now)
+    Finding.objects.filter(pk__in=ids).update(notice=notice, due_date=due_date)
+    audit_record(actor=actor, action="notice.issue", obj=notice, region_code=notice.region_code,
+                 after={"number": notice.number, "findings": ids, "due_date": due_date.isoformat()})
+    notify(messages=[(Message(f"notice:{notice.pk}:issued", "notice", f"收到整改通知书 {notice.number}",
+                              f"共 {len(ids)} 个问题，整改期限 {due_date:%Y年%m月%d日}。请签收并按期整改。",
+                              f"/rectification/notices/{notice.pk}/"), _target_users(notice))])
+    return notice
+
+
+@transaction.atomic
+def notice_acknowledge(*, actor, notice: RectificationNotice) -> RectificationNotice:
+    notice = _locked(notice)
+    _require_target(actor, notice)
+    _move(notice, NoticeStatus.ACKNOWLEDGED, actor=actor)
+    notice.save(update_fields=["status"])
+    audit_record(actor=actor, action="notice.acknowledge", obj=notice, region_code=notice.region_code)
+    return notice
+
+
+@transaction.atomic
+def notice_start(*, actor, notice: RectificationNotice) -> RectificationNotice:
+    notice = _locked(notice)
+    _require_target(actor, notice)
+    _move(notice, NoticeStatus.RECTIFYING, actor=actor)
+    notice.save(update_fields=["status"])
+    audit_record(actor=actor, action="notice.start", obj=notice, region_code=notice.region_code)
+    return notice
+
+
+def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tuple[str, list]]) -> RectificationNotice:
+    """The target's rectification report: for every finding of the notice, measures and at least one piece of
+    evidence (uploads, checked by content). All or nothing."""
+    notice = RectificationNotice.objects.get(pk=notice.pk)
+    _require_target(actor, notice)
+    finding_ids = set(notice.findings.values_list("pk", flat=True))
+    missing = finding_ids - {fid for fid, (text, files) in reports.items() if (text or "").strip()}
+    if missing:
+        raise ApplicationError(f"还有 {len(missing)} 个问题没有填写整改措施与成效。")
+    if any(not files for fid, (_text, files) in reports.items() if fid in finding_ids):
+        raise ApplicationError("每个问题都要上传整改佐证材料（照片或文件），没有佐证不能提交。")
+    if set(reports) - finding_ids:
+        raise ApplicationError("整改报告中有不属于本通知书的问题。")
+    checked = {fid: [_evidence(actor, f, notice.region_code) for f in files] for fid, (_t, files) in reports.items()}
+    with transaction.atomic():
+        notice = _locked(notice)
+        _move(notice, NoticeStatus.REPORTED, actor=actor)
+        now = timezone.now()
+        notice.reported_at = now
+        notice.verify_due_date = timezone.localdate() + datetime.timedelta(
+            days=int(policy_value("rectification.verify_days", notice.region_code)))
+        notice.save(update_fields=["status", "reported_at", "verify_due_date"])
+        for fid, (text, _files) in reports.items():
+            report = FindingReport.objects.create(finding_id=fid, notice=notice, measures=text.strip(),
+                                                  submitted_by=actor, submitted_at=now)
+            report.evidence.set(checked[fid])
+        audit_record(actor=actor, action="notice.report", obj=notice, region_code=notice.region_code,
+                     after={"findings": sorted(finding_ids), "files": sum(len(v) for v in checked.values())})
+        notify(messages=[(Message(f"notice:{notice.pk}:reported:{now:%Y%m%d%H%M%S}", "notice",
+                                  f"{notice.target}提交了整改报告（{notice.number}）",
+                                  f"请在 {notice.verify_due_date:%Y年%m月%d日} 前核查。", f"/rectification/notices/{notice.pk}/"),
+                          _verifiers(notice))])
+    return notice
+
+
+def _evidence(actor, upload, region_code):
+    kind = FileKind.IMAGE if (getattr(upload, "content_type", "") or "").startswith("image/") else FileKind.DOCUMENT
+    return file_store(actor=actor, upload=upload, kind=kind, region_code=region_code)
+
+
+def _verifiers(notice) -> set[int]:
+    """The office staff over the target and, for a school, its current responsible inspectors (挂牌)."""
+    from dudao.schools.models import School
+    from dudao.zones.selectors import current_inspectors_of
+
+    users = set(office_users_for(notice.region_code))
+    if notice.school_id:
+        users |= {a.inspector.user_id for a in current_inspectors_of(School(pk=notice.school_id)) if a.inspector.user_id}
+    return users
+
+
+@transaction.atomic
+def notice_verify(*, actor, notice: RectificationNotice, accepted: bool, note: str = "",
+                  on_site: bool = False) -> RectificationNotice:
+    """核查: accept (findings closed) or return with reasons (back to 整改中). Nobody verifies a report they wrote."""
+    notice = _locked(notice)
+    if notice.reports.filter(submitted_by=actor).exists():
+        raise PermissionDenied("不能核查自己提交的整改报告。")
+    _require_verifier(actor, notice)
+    note = (note or "").strip()
+    if not accepted and not note:
+        raise ApplicationError("退回整改须写明理由。")
+    how = "实地核查" if on_site else "书面核查"
+    now = timezone.now()
+    if accepted:
+        _move(notice, NoticeStatus.CLOSED, actor=actor, note=f"{how}通过。{note}".strip(), event="verify")
+        notice.closed_at, notice.verifier = now, actor
+        notice.findings.exclude(status__in=DONE_STATUSES).update(status=Status.CLOSED, closed_at=now)
+        SupervisionOrder.objects.filter(notice=notice).exclude(status=OrderStatus.CLOSED).update(status=OrderStatus.CLOSED)
+    else:
+        _move(notice, NoticeStatus.RECTIFYING, actor=actor, note=f"{how}退回：{note}", event="return")
+        notice.verifier = actor
+    notice.save()
+    audit_record(actor=actor, action="notice.verify" if accepted else "notice.return", obj=notice,
+                 region_code=notice.region_code, after={"accepted": accepted, "on_site": on_site, "note": note})
+    title = f"整改通知书 {notice.number} 核查通过" if accepted else f"整改通知书 {notice.number} 被退回，请继续整改"
+    notify(messages=[(Message(f"notice:{notice.pk}:verified:{now:%Y%m%d%H%M%S}", "notice", title, note,
+                              f"/rectification/notices/{notice.pk}/"), _target_users(notice))])
+    return notice
+
+
+# ---- 督办单 ---------------------------------------------------------------------------------------------------
+
+def department_for(notice, *, school=None, unit=None, table=None) -> GovUnit | None:
+    """The competent department (主管部门) a 督办单 goes to. A region policy may name one by unit code;
+    otherwise a school's own 主管部门, else the county's education authority; for a government unit, the
+    county (district) government."""
+    from dudao.core.policy import PolicyTable
+
+    table = table or PolicyTable(["rectification.school_department", "rectification.unit_department"])
+    county = notice.region_code[:6]
+    if notice.school_id:
+        code = table.get("rectification.school_department", notice.region_code)
+        if code:
+            return GovUnit.objects.filter(code=code).first()
+        school = school or notice.school
+        if school.competent_unit_id:
+            return school.competent_unit
+        return GovUnit.objects.filter(region_id=county, is_education_authority=True).order_by("code").first()
+    code = table.get("rectification.unit_department", notice.region_code)
+    if code:
+        return GovUnit.objects.filter(code=code).first()
+    return GovUnit.objects.filter(region_id=county, kind=UnitKind.GOVERNMENT).order_by("code").first()
+
+
+def order_create(*, actor, notice: RectificationNotice, department: GovUnit, now=None) -> SupervisionOrder | None:
+    """Write the 督办单 of an overdue notice, once: returns None when the notice already has one. Called inside
+    the caller's transaction (the job's batch or order_issue)."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    if SupervisionOrder.objects.filter(notice=notice).exists():
+        return None
+    county = notice.region_code[:6]
+    seq = counter_take(f"order:{county}:{today.year}")
+    due = today + datetime.timedelta(days=int(policy_value("rectification.order_days", notice.region_code)))
+    order = SupervisionOrder.objects.create(
+        number=f"{_county_name(county)}督办〔{today.year}〕{seq}号", notice=notice, department=department,
+        region_code=notice.region_code, issued_at=now, due_date=due)
+    NoticeTransition.objects.create(notice=notice, from_status=notice.status, to_status=notice.status, event="order",
+                                    actor=actor if getattr(actor, "is_authenticated", False) else None, at=now,
+                                    note=f"逾期未整改，向{department.name}下达督办单 {order.number}，督办期限 {due:%Y年%m月%d日}。")
+    audit_record(actor=actor, action="order.issue", obj=order, region_code=notice.region_code,
+                 after={"notice": notice.number, "department": department.code, "due_date": due.isoformat()})
+    url = f"/rectification/orders/{order.pk}/"
+    notify(at=now, messages=[
+        (Message(f"order:{order.pk}:issued", "order", f"督办单 {order.number}：{notice.target}整改逾期",
+                 f"{notice.target}未在 {notice.due_date:%Y年%m月%d日} 前完成整改通知书 {notice.number} 的整改。"
+                 f"请督促落实，并于 {due:%Y年%m月%d日} 前反馈。", url),
+         users_of_units([department.pk]).get(department.pk, set())),
+        (Message(f"order:{order.pk}:target", "order", f"整改逾期，已向主管部门下达督办单 {order.number}",
+                 f"整改通知书 {notice.number} 已逾期。", f"/rectification/notices/{notice.pk}/"), _target_users(notice)),
+        (Message(f"order:{order.pk}:office", "order", f"已下达督办单 {order.number}（{notice.target}）", "", url),
+         office_users_for(notice.region_code)),
+    ])
+    return order
+
+
+@transaction.atomic
+def order_issue(*, actor, notice: RectificationNotice) -> SupervisionOrder:
+    """The office presses an overdue notice by hand (the job does the same each day)."""
+    notice = _locked(notice)
+    require_office_for(actor, notice.region_code, "只有督导室可以下达督办单。")
+    if notice.status not in ACTIVE_NOTICE or notice.due_date >= timezone.localdate():
+        raise ApplicationError("该整改通知书未逾期（或已提交整改报告），不能下达督办单。")
+    department = department_for(notice)
+    if department is None:
+        raise ApplicationError("未找到该对象的主管部门，请先在学校信息中设置主管部门，或在政策参数中指定。")
+    order = order_create(actor=actor, notice=notice, department=department)
+    if order is None:
+        raise ApplicationError("该整改通知书已下达过督办单。")
+    RectificationNotice.objects.filter(pk=notice.pk, escalated_at__isnull=True).update(escalated_at=order.issued_at)
+    return order
+
+
+@transaction.atomic
+def order_respond(*, actor, order: SupervisionOrder, response: str) -> SupervisionOrder:
+    """The competent department signs for a 督办单 and records what it did to press the rectification."""
+    order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+    scope = scope_for(actor)
+    if not (scope.has_role(Role.UNIT) and order.department_id in scope.unit_ids):
+        raise PermissionDenied("只有被督办的主管部门可以签收督办单。")
+    if order.status == OrderStatus.CLOSED:
+        raise ApplicationError("督办单已办结。")
+    response = (response or "").strip()
+    if not response:
+        raise ApplicationError("请填写督办落实情况。")
+    order.status, order.response = OrderStatus.ACKNOWLEDGED, response
+    order.acknowledged_by, order.acknowledged_at = actor, timezone.now()
+    order.save()
+    audit_record(actor=actor, action="order.respond", obj=order, region_code=order.region_code, after={"response": response})
+    return order
