@@ -62,7 +62,10 @@ ACTION_LABELS = {
     "zone.create": _("新增责任区"), "zone.update": _("修改责任区"), "assignment.set": _("挂牌责任督学"),
     "assignment.end": _("结束挂牌"), "visit.submit": _("提交督导纪实"), "visit.photo": _("补充督导照片"),
     "visit.sign": _("学校签收督导纪实"), "cross.create": _("安排交叉督导"), "complaint.receive": _("受理投诉举报"),
-    "complaint.advance": _("办理投诉举报"),
+    "complaint.advance": _("办理投诉举报"), "finding.update": _("修改问题"), "notice.issue": _("下发整改通知书"),
+    "notice.acknowledge": _("签收整改通知书"), "notice.start": _("开始整改"), "notice.report": _("提交整改报告"),
+    "notice.verify": _("核查通过"), "notice.return": _("退回整改"), "order.issue": _("下达督办单"),
+    "order.respond": _("主管部门反馈督办落实情况"), "talk.propose": _("建议约谈"),
 }
 
 
