@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("inbox/", views.inbox, name="inbox"),
     path("audit/", views.audit_list, name="audit"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_new, name="user_new"),

@@ -75,6 +75,16 @@ AUDIT_EXPORT = [
 
 
 @login_required
+def inbox(request):
+    """消息: what needs this user's action or is due soon (notices, 督办单, reminders, 约谈 proposals)."""
+    if request.method == "POST":
+        services.notification_read(user=request.user)
+        return redirect("core:inbox")
+    page, _size = paginate(request, selectors.inbox(request.user, unread_only=request.GET.get("unread") == "1"))
+    return render(request, "core/inbox.html", {"page": page, "query": query_without_page(request)})
+
+
+@login_required
 def audit_list(request):
     scope = scope_for(request.user)
     if not (scope.everything or scope.has_role(Role.OFFICE)):

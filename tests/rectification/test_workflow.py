@@ -88,3 +88,13 @@ def test_a_manual_order_needs_an_overdue_notice_and_goes_to_the_competent_depart
     notices.order_respond(actor=ledger.bureau_user, order=order, response="已约见校长，督促一周内整改到位。")
     order.refresh_from_db()
     assert order.status == "acknowledged" and order.acknowledged_by == ledger.bureau_user
+
+
+def test_the_inbox_shows_a_users_own_messages_and_marks_them_read(world, ledger, login):
+    notice = notices.notice_issue(actor=world.office_a, findings=ledger.findings, days=10)
+    client = login(world.principal_a)
+    page = client.get("/inbox/").content.decode()
+    assert notice.number in page and 'badge text-bg-danger">1<' in page
+    client.post("/inbox/")
+    assert not Notification.objects.filter(user=world.principal_a, read_at__isnull=True).exists()
+    assert notice.number not in login(world.office_b).get("/inbox/").content.decode()
