@@ -67,6 +67,10 @@ class PolicyTable:
         for rows in self._overrides.values():
             rows.sort(key=lambda row: -len(row[0]))  # the longest prefix first
 
+    def values(self, key: str) -> list:
+        """Every value the key takes anywhere (the default and each override), e.g. for the widest window."""
+        return [DEFAULTS[key].default] + [value for _prefix, value in self._overrides[key]]
+
     def get(self, key: str, region_code: str = ""):
         for prefix, value in self._overrides[key]:
             if region_code.startswith(prefix):

@@ -51,7 +51,7 @@ def _claim(qs, after: int, batch: int) -> list:
 
 def _remind(now, today, batch) -> int:
     table = PolicyTable(["rectification.remind_days_before"])
-    window = max([3] + [int(v) for _p, v in table._overrides["rectification.remind_days_before"]])
+    window = max(int(v) for v in table.values("rectification.remind_days_before"))
     candidates = RectificationNotice.objects.filter(
         status__in=ACTIVE_NOTICE, reminded_at__isnull=True, due_date__gte=today,
         due_date__lte=today + datetime.timedelta(days=window))

@@ -14,3 +14,8 @@ def test_the_longest_matching_override_wins(world):
         assert reader("zones.schools_per_inspector", "110101") == 5  # elsewhere: the default
         assert reader("zones.zone_size_max", "990102") == 20
 
+
+
+def test_a_table_lists_every_value_a_key_takes(world):
+    policy_set(actor=world.admin, key="rectification.remind_days_before", value=7, region_code="990102")
+    assert sorted(PolicyTable(["rectification.remind_days_before"]).values("rectification.remind_days_before")) == [3, 7]
