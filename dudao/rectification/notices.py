@@ -18,8 +18,9 @@ from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for, scope_for
 from dudao.core.selectors import office_users_for, users_of_schools, users_of_units
 from dudao.core.services import Message, counter_take, notify
+from dudao.documents import files
 from dudao.documents.models import FileKind
-from dudao.documents.services import file_store
+from dudao.documents.services import file_record
 from dudao.rectification.models import (
     ACTIVE_NOTICE,
     DONE_STATUSES,
@@ -182,14 +183,14 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
     notice = RectificationNotice.objects.get(pk=notice.pk)
     _require_target(actor, notice)
     finding_ids = set(notice.findings.values_list("pk", flat=True))
-    missing = finding_ids - {fid for fid, (text, files) in reports.items() if (text or "").strip()}
+    missing = finding_ids - {fid for fid, (text, _uploads) in reports.items() if (text or "").strip()}
     if missing:
         raise ApplicationError(f"还有 {len(missing)} 个问题没有填写整改措施与成效。")
-    if any(not files for fid, (_text, files) in reports.items() if fid in finding_ids):
+    if any(not uploads for fid, (_text, uploads) in reports.items() if fid in finding_ids):
         raise ApplicationError("每个问题都要上传整改佐证材料（照片或文件），没有佐证不能提交。")
     if set(reports) - finding_ids:
         raise ApplicationError("整改报告中有不属于本通知书的问题。")
-    checked = {fid: [_evidence(actor, f, notice.region_code) for f in files] for fid, (_t, files) in reports.items()}
+    checked = {fid: [_evidence(f, notice.region_code) for f in uploads] for fid, (_t, uploads) in reports.items()}
     with transaction.atomic():
         notice = _locked(notice)
         _move(notice, NoticeStatus.REPORTED, actor=actor)
@@ -201,7 +202,7 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
         for fid, (text, _files) in reports.items():
             report = FindingReport.objects.create(finding_id=fid, notice=notice, measures=text.strip(),
                                                   submitted_by=actor, submitted_at=now)
-            report.evidence.set(checked[fid])
+            report.evidence.set([file_record(actor=actor, checked=c) for c in checked[fid]])
         audit_record(actor=actor, action="notice.report", obj=notice, region_code=notice.region_code,
                      after={"findings": sorted(finding_ids), "files": sum(len(v) for v in checked.values())})
         notify(messages=[(Message(f"notice:{notice.pk}:reported:{now:%Y%m%d%H%M%S}", "notice",
@@ -211,9 +212,10 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
     return notice
 
 
-def _evidence(actor, upload, region_code):
+def _evidence(upload, region_code) -> files.CheckedFile:
+    """Checked and written to disk before the transaction; its StoredFile row is made inside it."""
     kind = FileKind.IMAGE if (getattr(upload, "content_type", "") or "").startswith("image/") else FileKind.DOCUMENT
-    return file_store(actor=actor, upload=upload, kind=kind, region_code=region_code)
+    return files.check_and_write(upload, kind=kind, region_code=region_code)
 
 
 def _verifiers(notice) -> set[int]:

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import AuditLog, Notification
+from dudao.documents.models import StoredFile
 from dudao.rectification import notices
 from dudao.rectification.models import Finding, NoticeStatus, RectificationNotice
 from tests.rectification.conftest import evidence
@@ -53,6 +54,7 @@ def test_what_the_workflow_refuses(world, ledger):
         notices.notice_issue(actor=world.office_a, findings=ledger.findings[:1], days=10)
     with pytest.raises(ApplicationError, match="不能变为"):  # reporting before signing for it
         notices.notice_report(actor=world.principal_a, notice=notice, reports=_report(notice, ledger.findings))
+    assert not StoredFile.objects.exists()  # the refused report left no file rows behind
     with pytest.raises(PermissionDenied):  # another school's user
         notices.notice_acknowledge(actor=world.town_a, notice=notice)
     notices.notice_acknowledge(actor=world.principal_a, notice=notice)
