@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("dudao.people.urls")),
     path("zones/", include("dudao.zones.urls")),
     path("documents/", include("dudao.documents.urls")),
+    path("rectification/", include("dudao.rectification.urls")),
     path("gs/", include("dudao.zones.public_urls")),
     path("api/v1/", api.urls),
 ]

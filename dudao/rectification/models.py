@@ -7,6 +7,7 @@ Findings here, so a target's whole record is one query. The rectification workfl
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
@@ -38,12 +39,19 @@ class Status(models.TextChoices):
 
 
 DONE_STATUSES = (Status.RESOLVED_ON_SITE, Status.CLOSED)
+SEVERITY_LABELS = {1: _("一般"), 2: _("较重"), 3: _("严重")}
 
 
 class FindingQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        return (prefix_q("region_code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
-                | models.Q(unit_id__in=scope.unit_ids))
+        q = (prefix_q("region_code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+             | models.Q(unit_id__in=scope.unit_ids))
+        if scope.unit_ids:  # a competent department sees the findings it was ordered to press (督办单)
+            q |= models.Q(notice__order__department_id__in=scope.unit_ids)
+        return q
+
+    def overdue(self, today):
+        return self.filter(status=Status.OPEN, due_date__lt=today)
 
 
 class Finding(models.Model):
@@ -88,6 +96,14 @@ class Finding(models.Model):
     def target(self):
         return self.school or self.unit
 
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS.get(self.severity, str(self.severity))
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == Status.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+
 
 # ---- 整改通知书 -----------------------------------------------------------------------------------------
 
@@ -106,11 +122,11 @@ class TargetQuerySet(ScopedQuerySet):
     """Office staff by region; the school or unit concerned; the competent department a 督办单 went to."""
 
     def scope_q(self, scope: Scope) -> models.Q:
-        return (prefix_q("region_code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
-                | models.Q(unit_id__in=scope.unit_ids) | models.Q(orders__department_id__in=scope.unit_ids))
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
+        q = (prefix_q("region_code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+             | models.Q(unit_id__in=scope.unit_ids))
+        if scope.unit_ids:
+            q |= models.Q(order__department_id__in=scope.unit_ids)
+        return q
 
 
 class RectificationNotice(models.Model):
@@ -156,6 +172,13 @@ class RectificationNotice(models.Model):
     def target(self):
         return self.school or self.unit
 
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in ACTIVE_NOTICE and self.due_date < timezone.localdate()
+
+
+TRANSITION_EVENTS = {"remind": "到期提醒", "order": "逾期，下达督办单", "verify": "核查通过", "return": "核查退回"}
+
 
 class NoticeTransition(models.Model):
     """Append-only log of a notice's workflow (and of what the escalation job did to it)."""
@@ -173,6 +196,17 @@ class NoticeTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notice_id}: {self.from_status}→{self.to_status}"
+
+    @property
+    def actor_name(self) -> str:
+        return (self.actor.get_full_name() or self.actor.username) if self.actor_id else "系统"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words: the job's events by name, otherwise the state reached."""
+        if self.event in TRANSITION_EVENTS:
+            return TRANSITION_EVENTS[self.event]
+        return str(NoticeStatus(self.to_status).label) if self.from_status else "下发"
 
 
 class FindingReport(models.Model):
@@ -201,6 +235,14 @@ class OrderStatus(models.TextChoices):
     CLOSED = "closed", _("已办结")
 
 
+class OrderQuerySet(ScopedQuerySet):
+    """Office staff by region; the department pressed; the school or unit whose notice it is."""
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (prefix_q("region_code", scope.region_prefixes) | models.Q(department_id__in=scope.unit_ids)
+                | models.Q(notice__school_id__in=scope.school_ids) | models.Q(notice__unit_id__in=scope.unit_ids))
+
+
 class SupervisionOrder(models.Model):
     """督办单: an overdue notice pressed through the target's competent department (主管部门), which shares
     liability. One per notice at most (unique), whoever or however often the job runs."""
@@ -218,6 +260,8 @@ class SupervisionOrder(models.Model):
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     response = models.TextField(_("督办落实情况"), blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)  # → 约谈 proposed
+
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("督办单")

@@ -1,8 +1,23 @@
-"""Reads of findings, always scoped."""
+"""Reads of the rectification ledger, always scoped: findings (问题台账), notices, 督办单 and 约谈 proposals,
+and a finding's timeline."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
 
-from dudao.rectification.models import Finding
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dudao.core.models import Role
+from dudao.core.scope import get_visible_or_404, scope_for
+from dudao.rectification.models import (
+    ACTIVE_NOTICE,
+    Finding,
+    NoticeStatus,
+    RectificationNotice,
+    Status,
+    SupervisionOrder,
+    Talk,
+)
 
 
 def finding_list(user, *, source: str = "", school_id: int | None = None, status: str = "") -> QuerySet[Finding]:
@@ -19,3 +34,173 @@ def finding_list(user, *, source: str = "", school_id: int | None = None, status
 def findings_from(source_type: str, source_ids) -> QuerySet[Finding]:
     """Findings raised by given source objects (callers have already scoped the sources)."""
     return Finding.objects.filter(source_type=source_type, source_id__in=[str(i) for i in source_ids])
+
+
+# ---- 问题台账 -------------------------------------------------------------------------------------------------
+
+LEDGER_FILTERS = ("region", "q", "target", "source", "category", "status", "overdue")
+
+
+def ledger(user, *, region: str = "", q: str = "", target: str = "", source: str = "", category: str = "",
+           status: str = "", overdue: str = "", today: datetime.date | None = None) -> QuerySet[Finding]:
+    """The ledger with its filters. `target` is "school" or "unit"; `overdue` any non-empty value."""
+    today = today or timezone.localdate()
+    qs = Finding.objects.visible_to(user).select_related("school", "unit", "notice")
+    if region:
+        qs = qs.filter(region_code__startswith=region)
+    if target == "school":
+        qs = qs.filter(school__isnull=False)
+    elif target == "unit":
+        qs = qs.filter(unit__isnull=False)
+    if source:
+        qs = qs.filter(source=source)
+    if category:
+        qs = qs.filter(Q(category=category) | Q(category_label__contains=category))
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.overdue(today)
+    if q:
+        qs = qs.filter(Q(description__contains=q) | Q(school__name__contains=q) | Q(unit__name__contains=q)
+                       | Q(responsible_person__contains=q))
+    return qs.order_by("-raised_at", "-id")
+
+
+def progress_label(finding: Finding, today: datetime.date) -> str:
+    """进展 column: where the finding stands in the workflow, in one phrase."""
+    if finding.status != Status.OPEN:
+        return finding.get_status_display()
+    notice = finding.notice
+    if notice is None:
+        late = finding.due_date and finding.due_date < today
+        return "逾期未下发整改通知" if late else "待下发整改通知"
+    text = notice.get_status_display()
+    if notice.status in ACTIVE_NOTICE and notice.due_date < today:
+        text += "（已逾期%d天）" % (today - notice.due_date).days
+    if notice.escalated_at:
+        text += "，已督办"
+    return text
+
+
+def get_finding_for(user, pk: int) -> Finding:
+    return get_visible_or_404(Finding.objects.select_related("school", "unit", "notice", "raised_by"), user, pk=pk)
+
+
+@dataclass
+class Event:
+    at: datetime.datetime
+    label: str
+    who: str = ""
+    note: str = ""
+    url: str = ""
+
+
+def _name(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.username
+
+
+def finding_timeline(finding: Finding) -> list[Event]:
+    """Everything that happened to one finding, oldest first: raised, notice steps (with the job's reminders
+    and escalations), reports, 督办单, 约谈 proposals."""
+    events = [Event(finding.raised_at, f"提出问题（{finding.get_source_display()}）", _name(finding.raised_by))]
+    notice = finding.notice
+    if notice is not None:
+        url = f"/rectification/notices/{notice.pk}/"
+        for t in notice.transitions.select_related("actor"):
+            label = f"下发整改通知书 {notice.number}" if not t.from_status else t.label
+            events.append(Event(t.at, label, _name(t.actor), t.note, url))
+        for r in finding.reports.select_related("submitted_by").prefetch_related("evidence"):
+            events.append(Event(r.submitted_at, "提交整改报告", _name(r.submitted_by),
+                                f"{r.measures}（佐证 {len(r.evidence.all())} 份）", url))
+        order = SupervisionOrder.objects.filter(notice=notice).select_related("department", "acknowledged_by").first()
+        if order is not None and order.acknowledged_at:
+            events.append(Event(order.acknowledged_at, f"主管部门{order.department.name}签收督办单",
+                                _name(order.acknowledged_by), order.response, f"/rectification/orders/{order.pk}/"))
+    for talk in finding.talks.all():
+        events.append(Event(talk.proposed_at, "建议约谈", "系统", talk.reason, "/rectification/talks/"))
+    if finding.closed_at:
+        events.append(Event(finding.closed_at, finding.get_status_display(), ""))
+    return sorted(events, key=lambda e: e.at)
+
+
+def issuable(user, ids) -> list[Finding]:
+    """Open findings, visible to the user, not in an active notice: what may go into a new notice."""
+    return list(Finding.objects.visible_to(user).filter(pk__in=ids, status=Status.OPEN).filter(
+        Q(notice__isnull=True) | Q(notice__status=NoticeStatus.CLOSED)).select_related("school", "unit").order_by("id"))
+
+
+# ---- 整改通知书, 督办单, 约谈 ---------------------------------------------------------------------------------------
+
+def notice_list(user, *, status: str = "", overdue: str = "", q: str = "",
+                today: datetime.date | None = None) -> QuerySet[RectificationNotice]:
+    today = today or timezone.localdate()
+    qs = RectificationNotice.objects.visible_to(user).select_related("school", "unit")
+    if status:
+        qs = qs.filter(status=status)
+    if overdue:
+        qs = qs.filter(status__in=ACTIVE_NOTICE, due_date__lt=today)
+    if q:
+        qs = qs.filter(Q(number__contains=q) | Q(school__name__contains=q) | Q(unit__name__contains=q))
+    return qs
+
+
+def get_notice_for(user, pk: int) -> RectificationNotice:
+    return get_visible_or_404(RectificationNotice.objects.select_related("school", "unit", "issued_by", "verifier"),
+                              user, pk=pk)
+
+
+def notice_actions(user, notice: RectificationNotice, today: datetime.date | None = None) -> set[str]:
+    """Which buttons the notice page shows this user (the services check again)."""
+    today = today or timezone.localdate()
+    scope = scope_for(user)
+    is_target = (notice.school_id in scope.school_ids and scope.has_role(Role.SCHOOL)) or (
+        notice.unit_id in scope.unit_ids and scope.has_role(Role.UNIT))
+    office = scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(notice.region_code))
+    verifier = office or (bool(notice.school_id) and scope.has_role(Role.INSPECTOR) and notice.school_id in scope.school_ids)
+    actions = set()
+    if is_target and notice.status == NoticeStatus.ISSUED:
+        actions.add("acknowledge")
+    if is_target and notice.status == NoticeStatus.ACKNOWLEDGED:
+        actions.add("start")
+    if is_target and notice.status in (NoticeStatus.ACKNOWLEDGED, NoticeStatus.RECTIFYING):
+        actions.add("report")
+    if verifier and notice.status == NoticeStatus.REPORTED:
+        actions.add("verify")
+    if office and notice.status in ACTIVE_NOTICE and notice.due_date < today and not has_order(notice):
+        actions.add("order")
+    return actions
+
+
+def has_order(notice: RectificationNotice) -> bool:
+    return SupervisionOrder.objects.filter(notice_id=notice.pk).exists()
+
+
+def notice_reports(notice: RectificationNotice):
+    return notice.reports.select_related("finding", "submitted_by").prefetch_related("evidence").order_by(
+        "-submitted_at", "finding_id")
+
+
+def order_list(user, *, status: str = "") -> QuerySet[SupervisionOrder]:
+    qs = SupervisionOrder.objects.visible_to(user).select_related("notice__school", "notice__unit", "department")
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def get_order_for(user, pk: int) -> SupervisionOrder:
+    return get_visible_or_404(SupervisionOrder.objects.select_related(
+        "notice__school", "notice__unit", "department", "acknowledged_by"), user, pk=pk)
+
+
+def may_respond(user, order: SupervisionOrder) -> bool:
+    scope = scope_for(user)
+    return scope.has_role(Role.UNIT) and order.department_id in scope.unit_ids and order.status != "closed"
+
+
+def talk_list(user, *, status: str = "") -> QuerySet[Talk]:
+    qs = Talk.objects.visible_to(user).select_related("school", "unit").prefetch_related("findings")
+    if status:
+        qs = qs.filter(status=status)
+    return qs

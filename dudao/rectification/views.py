@@ -1,0 +1,223 @@
+"""Pages of the rectification loop: the ledger (问题台账), findings, 整改通知书, 督办单 and 约谈 proposals.
+Thin: parse, call a service or selector, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dudao.core.errors import ApplicationError
+from dudao.core.listing import paginate, query_without_page, xlsx_response
+from dudao.core.models import Role
+from dudao.core.scope import scope_for
+from dudao.rectification import notices, selectors
+from dudao.rectification.forms import FindingEditForm, NoticeIssueForm, OrderRespondForm, VerifyForm
+from dudao.rectification.models import NoticeStatus, OrderStatus, Source, Status, TalkStatus
+
+EXPORT_LIMIT = 100_000
+
+
+def _is_office(user) -> bool:
+    scope = scope_for(user)
+    return scope.everything or scope.has_role(Role.OFFICE)
+
+
+def _require_scope(user) -> None:
+    if scope_for(user).is_empty:
+        raise Http404
+
+
+# ---- 问题台账 -------------------------------------------------------------------------------------------------
+
+LEDGER_COLUMNS = [
+    ("单位", lambda f: str(f.target)),
+    ("问题", lambda f: f.description),
+    ("来源", lambda f: f.get_source_display()),
+    ("整改要求", lambda f: f.requirement or (f.notice.requirement if f.notice else "")),
+    ("期限", lambda f: f.due_date.isoformat() if f.due_date else ""),
+    ("责任人", lambda f: f.responsible_person),
+]
+
+
+@login_required
+def ledger(request):
+    _require_scope(request.user)
+    today = timezone.localdate()
+    filters = {k: request.GET.get(k, "").strip() for k in selectors.LEDGER_FILTERS}
+    findings = selectors.ledger(request.user, today=today, **filters)
+    if request.GET.get("export"):
+        if findings.count() > EXPORT_LIMIT:
+            messages.error(request, f"导出超过 {EXPORT_LIMIT} 条，请先按区划、状态等条件缩小范围。")
+            return redirect(f"{request.path}?{query_without_page(request)}")
+        numbered = enumerate(findings.iterator(chunk_size=2000), start=1)
+        columns = [("序号", lambda p: p[0])] + [(t, (lambda g: lambda p: g(p[1]))(g)) for t, g in LEDGER_COLUMNS] + [
+            ("进展", lambda p: selectors.progress_label(p[1], today)), ("状态", lambda p: p[1].get_status_display())]
+        return xlsx_response("问题台账", "问题台账", columns, numbered)
+    page, size = paginate(request, findings)
+    rows = [(f, selectors.progress_label(f, today)) for f in page]
+    return render(request, "rectification/ledger.html", {
+        "page": page, "rows": rows, "size": size, "filters": filters, "query": query_without_page(request),
+        "sources": Source.choices, "statuses": Status.choices, "today": today, "can_issue": _is_office(request.user)})
+
+
+@login_required
+def finding_detail(request, pk: int):
+    finding = selectors.get_finding_for(request.user, pk)
+    office = _is_office(request.user) and finding.status == Status.OPEN
+    form = FindingEditForm(initial={k: getattr(finding, k) for k in FindingEditForm.base_fields}) if office else None
+    return render(request, "rectification/finding_detail.html", {
+        "finding": finding, "timeline": selectors.finding_timeline(finding), "form": form,
+        "evidence": finding.evidence.all()})
+
+
+@login_required
+@require_POST
+def finding_edit(request, pk: int):
+    finding = selectors.get_finding_for(request.user, pk)
+    form = FindingEditForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "输入有误：" + "；".join(v[0] for v in form.errors.values()))
+        return redirect("rectification:finding_detail", pk=pk)
+    try:
+        notices.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "问题已修改。")
+    return redirect("rectification:finding_detail", pk=pk)
+
+
+# ---- 整改通知书 ------------------------------------------------------------------------------------------------
+
+@login_required
+def notice_new(request):
+    if not _is_office(request.user):
+        raise Http404
+    if request.method == "POST":
+        form = NoticeIssueForm(request.POST)
+        ids = form.cleaned_data["findings"] if form.is_valid() else []
+    else:
+        ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+        form = NoticeIssueForm(initial={"findings": ",".join(map(str, ids))})
+    findings = selectors.issuable(request.user, ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if len(findings) != len(set(ids)):
+            form.add_error(None, "所选问题中有已办结、已在整改通知书中或您无权处理的问题，请回到台账重新选择。")
+        else:
+            try:
+                notice = notices.notice_issue(actor=request.user, findings=findings, due_date=data["due_date"],
+                                              days=data["days"], requirement=data["requirement"])
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已下发整改通知书 {notice.number}。")
+                return redirect("rectification:notice_detail", pk=notice.pk)
+    if not findings and request.method == "GET":
+        messages.error(request, "请先在问题台账中勾选待整改、且未下发整改通知书的问题。")
+        return redirect("rectification:ledger")
+    return render(request, "rectification/notice_new.html", {"form": form, "findings": findings})
+
+
+@login_required
+def notice_list(request):
+    _require_scope(request.user)
+    filters = {k: request.GET.get(k, "").strip() for k in ("status", "overdue", "q")}
+    page, size = paginate(request, selectors.notice_list(request.user, **filters))
+    return render(request, "rectification/notice_list.html", {
+        "page": page, "size": size, "filters": filters, "query": query_without_page(request),
+        "statuses": NoticeStatus.choices, "today": timezone.localdate()})
+
+
+@login_required
+def notice_detail(request, pk: int):
+    notice = selectors.get_notice_for(request.user, pk)
+    return render(request, "rectification/notice_detail.html", {
+        "notice": notice, "findings": notice.findings.order_by("id"), "actions": selectors.notice_actions(request.user, notice),
+        "reports": selectors.notice_reports(notice), "transitions": notice.transitions.select_related("actor"),
+        "order": notice.order if selectors.has_order(notice) else None, "verify_form": VerifyForm(),
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def notice_action(request, pk: int, action: str):
+    notice = selectors.get_notice_for(request.user, pk)
+    try:
+        if action == "acknowledge":
+            notices.notice_acknowledge(actor=request.user, notice=notice)
+            done = "已签收整改通知书。"
+        elif action == "start":
+            notices.notice_start(actor=request.user, notice=notice)
+            done = "已开始整改。"
+        elif action == "report":
+            reports = {f.pk: (request.POST.get(f"measures_{f.pk}", ""), request.FILES.getlist(f"evidence_{f.pk}"))
+                       for f in notice.findings.all()}
+            notices.notice_report(actor=request.user, notice=notice, reports=reports)
+            done = "整改报告已提交，等待核查。"
+        elif action == "verify":
+            form = VerifyForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError("请选择核查结论。")
+            notices.notice_verify(actor=request.user, notice=notice, **form.cleaned_data)
+            done = "核查结果已保存。"
+        elif action == "order":
+            order = notices.order_issue(actor=request.user, notice=notice)
+            done = f"已下达督办单 {order.number}。"
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("rectification:notice_detail", pk=pk)
+
+
+# ---- 督办单 and 约谈 --------------------------------------------------------------------------------------------
+
+@login_required
+def order_list(request):
+    _require_scope(request.user)
+    status = request.GET.get("status", "").strip()
+    page, size = paginate(request, selectors.order_list(request.user, status=status))
+    return render(request, "rectification/order_list.html", {
+        "page": page, "size": size, "status": status, "statuses": OrderStatus.choices,
+        "query": query_without_page(request), "today": timezone.localdate()})
+
+
+@login_required
+def order_detail(request, pk: int):
+    order = selectors.get_order_for(request.user, pk)
+    may_respond = selectors.may_respond(request.user, order)
+    return render(request, "rectification/order_detail.html", {
+        "order": order, "notice": order.notice, "findings": order.notice.findings.order_by("id"),
+        "form": OrderRespondForm(initial={"response": order.response}) if may_respond else None,
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_POST
+def order_respond(request, pk: int):
+    order = selectors.get_order_for(request.user, pk)
+    form = OrderRespondForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError("请填写督办落实情况。")
+        notices.order_respond(actor=request.user, order=order, response=form.cleaned_data["response"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已签收督办单并报送落实情况。")
+    return redirect("rectification:order_detail", pk=pk)
+
+
+@login_required
+def talk_list(request):
+    _require_scope(request.user)
+    status = request.GET.get("status", "").strip()
+    page, size = paginate(request, selectors.talk_list(request.user, status=status))
+    return render(request, "rectification/talk_list.html", {
+        "page": page, "size": size, "status": status, "statuses": TalkStatus.choices,
+        "query": query_without_page(request)})
