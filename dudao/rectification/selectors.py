@@ -76,7 +76,7 @@ def progress_label(finding: Finding, today: datetime.date) -> str:
         return "逾期未下发整改通知" if late else "待下发整改通知"
     text = notice.get_status_display()
     if notice.status in ACTIVE_NOTICE and notice.due_date < today:
-        text += "（已逾期%d天）" % (today - notice.due_date).days
+        text += f"（已逾期{(today - notice.due_date).days}天）"
     if notice.escalated_at:
         text += "，已督办"
     return text

@@ -31,14 +31,19 @@ def _require_scope(user) -> None:
 
 # ---- 问题台账 -------------------------------------------------------------------------------------------------
 
-LEDGER_COLUMNS = [
-    ("单位", lambda f: str(f.target)),
-    ("问题", lambda f: f.description),
-    ("来源", lambda f: f.get_source_display()),
-    ("整改要求", lambda f: f.requirement or (f.notice.requirement if f.notice else "")),
-    ("期限", lambda f: f.due_date.isoformat() if f.due_date else ""),
-    ("责任人", lambda f: f.responsible_person),
-]
+def ledger_columns(today) -> list:
+    """The layout offices use (序号, 单位, 问题, 来源, 整改要求, 期限, 责任人, 进展, 状态); rows are (n, finding)."""
+    return [
+        ("序号", lambda row: row[0]),
+        ("单位", lambda row: str(row[1].target)),
+        ("问题", lambda row: row[1].description),
+        ("来源", lambda row: row[1].get_source_display()),
+        ("整改要求", lambda row: row[1].requirement or (row[1].notice.requirement if row[1].notice else "")),
+        ("期限", lambda row: row[1].due_date.isoformat() if row[1].due_date else ""),
+        ("责任人", lambda row: row[1].responsible_person),
+        ("进展", lambda row: selectors.progress_label(row[1], today)),
+        ("状态", lambda row: row[1].get_status_display()),
+    ]
 
 
 @login_required
@@ -52,9 +57,7 @@ def ledger(request):
             messages.error(request, f"导出超过 {EXPORT_LIMIT} 条，请先按区划、状态等条件缩小范围。")
             return redirect(f"{request.path}?{query_without_page(request)}")
         numbered = enumerate(findings.iterator(chunk_size=2000), start=1)
-        columns = [("序号", lambda p: p[0])] + [(t, (lambda g: lambda p: g(p[1]))(g)) for t, g in LEDGER_COLUMNS] + [
-            ("进展", lambda p: selectors.progress_label(p[1], today)), ("状态", lambda p: p[1].get_status_display())]
-        return xlsx_response("问题台账", "问题台账", columns, numbered)
+        return xlsx_response("问题台账", "问题台账", ledger_columns(today), numbered)
     page, size = paginate(request, findings)
     rows = [(f, selectors.progress_label(f, today)) for f in page]
     return render(request, "rectification/ledger.html", {
