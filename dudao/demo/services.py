@@ -9,6 +9,7 @@ from django.db import transaction
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
+from dudao.demo.rectification import load_rectification
 from dudao.demo.supervision import load_supervision
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.imports import registry_import
@@ -26,6 +27,7 @@ DEMO_ACCOUNTS = [
     ("demo_inspector", "责任督学 李老师", Role.INSPECTOR),
     ("demo_school", "校长 王校长", Role.SCHOOL),
     ("demo_unit", "南湖镇政府 张科长", Role.UNIT),
+    ("demo_bureau", "区教育局 赵科长", Role.UNIT),
     ("demo_expert", "评估专家 陈教授", Role.EXPERT),
     ("demo_leader", "分管领导 刘局长", Role.LEADER),
 ]
@@ -75,6 +77,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     targets = {
         "demo_office": {"region": county}, "demo_leader": {"region": county},
         "demo_unit": {"unit": GovUnit.objects.filter(region__name="南湖镇").first()},
+        "demo_bureau": {"unit": GovUnit.objects.get(code=generator.education_authority_code(area))},
     }
     for username, full_name, role in DEMO_ACCOUNTS:
         if username == "demo_admin":
@@ -97,6 +100,8 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
         # The principal's school is the demo inspector's first one, so the two personas meet on the same visits.
         first = Assignment.objects.current().filter(inspector__user=inspector_user).order_by("school__code").first()
         role_assign(actor=admin, user=school_user, role=Role.SCHOOL, school=first.school)
+    load_rectification(admin=admin, rng=rng, county=county, office_user=User.objects.get(username="demo_office"),
+                       inspector_user=inspector_user, school_user=school_user)
     return passwords
 
 

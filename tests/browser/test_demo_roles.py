@@ -29,7 +29,7 @@ def test_it_shows_each_role_its_home_school_list_and_school(live_server, browser
         page.goto(f"{base}/schools/")
         assert page.inner_text("h1") == "学校名录"
         rows = page.locator("table tbody tr a")
-        if username in {"demo_unit", "demo_expert"}:
+        if username in {"demo_unit", "demo_bureau", "demo_expert"}:
             assert rows.count() == 0
         else:
             assert rows.count() > 0

@@ -55,3 +55,21 @@ def test_it_is_deterministic_and_idempotent(db):
     first = list(School.objects.order_by("code").values_list("code", "name", "students_primary"))
     demo_load(seed=2026)
     assert list(School.objects.order_by("code").values_list("code", "name", "students_primary")) == first
+
+
+def test_it_loads_the_rectification_loop(db):
+    from dudao.core.models import Notification
+    from dudao.rectification.models import Finding, NoticeStatus, RectificationNotice, Source, SupervisionOrder, Talk
+
+    demo_load(seed=2026)
+    assert set(RectificationNotice.objects.values_list("status", flat=True)) == set(NoticeStatus.values)
+    assert set(Finding.objects.values_list("source", flat=True)) == set(Source.values)
+    assert RectificationNotice.objects.filter(unit__isnull=False).exists()
+    assert RectificationNotice.objects.filter(reminded_at__isnull=False).exists()
+    orders = SupervisionOrder.objects.all()
+    assert orders.count() == 3 and orders.filter(status="acknowledged").exists() and Talk.objects.count() == 1
+    assert Notification.objects.filter(user__username="demo_bureau", kind="order").count() == 3
+    principal = User.objects.get(username="demo_school")
+    assert RectificationNotice.objects.visible_to(principal).filter(status=NoticeStatus.RECTIFYING).exists()
+    demo_load(seed=2026)  # a second load adds nothing
+    assert SupervisionOrder.objects.count() == 3 and RectificationNotice.objects.count() == 8

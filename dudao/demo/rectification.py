@@ -1,0 +1,141 @@
+"""The demo county's rectification loop: findings from every source, notices in every state, overdue ones
+pressed by 督办单 to the education bureau (one answered, one overdue again with a 约谈 proposal), a reminder
+due, and a town government with a notice of its own. Notices go through the services; only the dates of the
+past (when a notice was issued, when a 督办单 fell due) are moved back in bulk, as the visit history is."""
+
+import datetime
+import random
+import secrets
+
+from django.utils import timezone
+
+from dudao.core.models import Role
+from dudao.core.services import role_assign, user_create
+from dudao.demo.supervision import _photo
+from dudao.rectification import notices
+from dudao.rectification.jobs import run_deadlines
+from dudao.rectification.models import Finding, RectificationNotice, Source, Status, SupervisionOrder
+from dudao.rectification.services import finding_raise
+from dudao.regions.models import GovUnit, Region, UnitKind
+from dudao.schools.models import School
+
+EXTRA = [
+    (Source.INSPECTION, "i3", "课程开齐开足", "综合实践活动课程未按课时开设。", 2),
+    (Source.MONITORING, "m1", "学业质量监测", "四年级数学学业质量监测合格率低于全区平均水平。", 2),
+    (Source.MANUAL, "r6", "安全管理", "实验室危险化学品台账不完整。", 3),
+    (Source.COMPLAINT, "r2", "规范办学", "违规向学生推荐教辅资料。", 2),
+]
+DUZHENG = ("d2", "政府履行教育职责", "镇中心幼儿园新建项目未按期开工，学前教育学位缺口未落实。")
+MEASURES = "已制定整改方案，明确责任人和时限，完成整改并建立长效机制。详见佐证照片。"
+
+
+def _principal(admin, school: School):
+    """The school's user account: the demo principal's school has one; others get one for the demo."""
+    from dudao.core.models import RoleAssignment
+
+    existing = RoleAssignment.objects.filter(role=Role.SCHOOL, school=school).select_related("user").first()
+    if existing:
+        return existing.user
+    user = user_create(actor=admin, username=f"school_{school.code}", full_name=f"{school.name}校长",
+                       password=secrets.token_urlsafe(12))
+    role_assign(actor=admin, user=user, role=Role.SCHOOL, school=school)
+    return user
+
+
+def _backdate(notice: RectificationNotice, days_ago: int, due_days_ago: int) -> None:
+    now = timezone.now()
+    RectificationNotice.objects.filter(pk=notice.pk).update(
+        issued_at=now - datetime.timedelta(days=days_ago), due_date=timezone.localdate() - datetime.timedelta(days=due_days_ago))
+    notice.transitions.filter(from_status="").update(at=now - datetime.timedelta(days=days_ago))
+    Finding.objects.filter(notice=notice).update(due_date=timezone.localdate() - datetime.timedelta(days=due_days_ago))
+
+
+def _report(notice, user, rng) -> None:
+    notices.notice_report(actor=user, notice=notice, reports={
+        f.pk: (MEASURES, [_photo(rng, f"rect{f.pk}")]) for f in notice.findings.all()})
+
+
+def load_rectification(*, admin, rng: random.Random, county: Region, office_user, inspector_user, school_user) -> None:
+    if RectificationNotice.objects.filter(region_code__startswith=county.code).exists():
+        return
+    bureau = GovUnit.objects.get(region=county, is_education_authority=True)
+    inspected = list(School.objects.filter(pk__in=_inspector_schools(inspector_user)).order_by("code"))
+    home = School.objects.get(pk=_school_ids(school_user)[0])
+    others = [s for s in inspected if s.pk != home.pk]
+
+    def open_findings(school, n=2):
+        found = list(Finding.objects.filter(school=school, status=Status.OPEN, notice__isnull=True).order_by("-raised_at")[:n])
+        while len(found) < n:
+            source, code, label, text, severity = EXTRA[len(found) % len(EXTRA)]
+            found.append(finding_raise(actor=office_user, source=source, school=school, category=code,
+                                       category_label=label, description=text, severity=severity,
+                                       requirement="限期整改，并报送整改佐证材料。", responsible_person="分管副校长"))
+        return found
+
+    # Findings from the sources visits do not cover, across the county, some with a notice below.
+    spread = list(School.objects.filter(region__code__startswith=county.code, school_type__in=("primary", "junior"))
+                  .exclude(pk__in=[s.pk for s in inspected]).order_by("code")[:12])
+    for k, school in enumerate(spread):
+        source, code, label, text, severity = EXTRA[k % len(EXTRA)]
+        finding_raise(actor=office_user, source=source, school=school, category=code, category_label=label,
+                      description=text, severity=severity, requirement="限期整改。", responsible_person="校长")
+
+    # 1. The demo principal's school: signed, being rectified (demo_school reports, demo_inspector verifies).
+    n1 = notices.notice_issue(actor=office_user, findings=open_findings(home), days=25,
+                              requirement="请对照问题逐项整改，按期报送整改报告和佐证材料。")
+    notices.notice_acknowledge(actor=school_user, notice=n1)
+    notices.notice_start(actor=school_user, notice=n1)
+    # 2. Reported, waiting for the demo inspector to verify.
+    second = _principal(admin, others[0])
+    n2 = notices.notice_issue(actor=office_user, findings=open_findings(others[0]), days=20)
+    notices.notice_acknowledge(actor=second, notice=n2)
+    _report(n2, second, rng)
+    # 3. Closed after a return: the full workflow.
+    third = _principal(admin, others[1])
+    n3 = notices.notice_issue(actor=office_user, findings=open_findings(others[1], 1), days=15)
+    notices.notice_acknowledge(actor=third, notice=n3)
+    _report(n3, third, rng)
+    notices.notice_verify(actor=inspector_user, notice=n3, accepted=False, note="佐证照片不能反映整改后的情况，请补充。")
+    _report(n3, third, rng)
+    notices.notice_verify(actor=inspector_user, notice=n3, accepted=True, on_site=True, note="实地查看，整改到位。")
+    # 4. Due in two days: the job's reminder.
+    n4 = notices.notice_issue(actor=office_user, findings=open_findings(spread[0], 1), days=10)
+    _backdate(n4, 8, -2)
+    # 5–7. Overdue: 督办单 to the education bureau; one answered, one overdue again (→ 约谈 proposal).
+    late = []
+    for k, school in enumerate(spread[1:4]):
+        n = notices.notice_issue(actor=office_user, findings=open_findings(school, 1 + k % 2), days=30)
+        _backdate(n, 45 + k * 5, 10 + k * 5)
+        late.append(n)
+    # 8. A town government (督政): the county government is its competent department.
+    town = GovUnit.objects.filter(region__parent=county, kind=UnitKind.TOWN_GOV).order_by("code").first()
+    code, label, text = DUZHENG
+    duzheng = finding_raise(actor=office_user, source=Source.DUZHENG, unit=town, category=code, category_label=label,
+                            description=text, severity=3, requirement="明确开工时间表，按季度报送进度。")
+    notices.notice_issue(actor=office_user, findings=[duzheng], days=30)
+
+    run_deadlines()
+    orders = list(SupervisionOrder.objects.filter(notice__in=late).order_by("id"))
+    bureau_user = _unit_user(bureau)
+    if bureau_user is not None:
+        notices.order_respond(actor=bureau_user, order=orders[0],
+                              response="已约见校长，责令一周内完成整改，教育局将派员现场督促。")
+    SupervisionOrder.objects.filter(pk=orders[-1].pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
+    run_deadlines()
+
+
+def _inspector_schools(user) -> list[int]:
+    from dudao.zones.models import Assignment
+
+    return list(Assignment.objects.current().filter(inspector__user=user).values_list("school_id", flat=True))
+
+
+def _school_ids(user) -> list[int]:
+    return list(user.role_assignments.filter(role=Role.SCHOOL).values_list("school_id", flat=True))
+
+
+def _unit_user(unit: GovUnit):
+    from dudao.core.models import RoleAssignment
+
+    row = RoleAssignment.objects.filter(role=Role.UNIT, unit=unit).select_related("user").first()
+    return row.user if row else None
