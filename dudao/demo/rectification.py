@@ -98,8 +98,9 @@ def load_rectification(*, admin, rng: random.Random, county: Region, office_user
     notices.notice_verify(actor=inspector_user, notice=n3, accepted=False, note="佐证照片不能反映整改后的情况，请补充。")
     _report(n3, third, rng)
     notices.notice_verify(actor=inspector_user, notice=n3, accepted=True, on_site=True, note="实地查看，整改到位。")
-    # 4. Due in two days: the job's reminder.
+    # 4. Signed for and due in two days: the job's reminder.
     n4 = notices.notice_issue(actor=office_user, findings=open_findings(spread[0], 1), days=10)
+    notices.notice_acknowledge(actor=_principal(admin, spread[0]), notice=n4)
     _backdate(n4, 8, -2)
     # 5–7. Overdue: 督办单 to the education bureau; one answered, one overdue again (→ 约谈 proposal).
     late = []
