@@ -104,6 +104,10 @@ class Finding(models.Model):
     def is_overdue(self) -> bool:
         return self.status == Status.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
 
+    @property
+    def days_overdue(self) -> int:
+        return (timezone.localdate() - self.due_date).days if self.is_overdue else 0
+
 
 # ---- 整改通知书 -----------------------------------------------------------------------------------------
 

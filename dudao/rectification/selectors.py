@@ -11,9 +11,11 @@ from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.rectification.models import (
     ACTIVE_NOTICE,
+    DONE_STATUSES,
     Finding,
     NoticeStatus,
     RectificationNotice,
+    Source,
     Status,
     SupervisionOrder,
     Talk,
@@ -204,3 +206,58 @@ def talk_list(user, *, status: str = "") -> QuerySet[Talk]:
     if status:
         qs = qs.filter(status=status)
     return qs
+
+
+# ---- dashboard ---------------------------------------------------------------------------------------------
+
+DASHBOARD_GROUPS = ("region", "school_type", "source", "category")
+
+
+def dashboard(user, *, group: str = "region", region: str = "", today: datetime.date | None = None) -> dict:
+    """Rates by a grouping, overdue list, escalations this month and a 12-month trend, all for the user's scope."""
+    from django.db.models import Count, F
+    from django.db.models.functions import Substr, TruncMonth
+
+    from dudao.rectification import engine
+    from dudao.regions.models import Region
+    from dudao.schools.models import SchoolType
+
+    today = today or timezone.localdate()
+    qs = Finding.objects.visible_to(user)
+    if region:
+        qs = qs.filter(region_code__startswith=region)
+    done = Q(status__in=DONE_STATUSES)
+    on_time = done & (Q(due_date__isnull=True) | Q(closed_at__isnull=True) | Q(closed_at__date__lte=F("due_date")))
+    key = {"region": Substr("region_code", 1, 9), "school_type": F("school__school_type"), "source": F("source"),
+           "category": F("category_label")}[group if group in DASHBOARD_GROUPS else "region"]
+    rows = qs.annotate(k=key).values("k").annotate(
+        total=Count("id"), done=Count("id", filter=done), on_time=Count("id", filter=on_time),
+        overdue=Count("id", filter=Q(status=Status.OPEN, due_date__lt=today))).order_by()
+    tallies = {(r["k"] or ""): engine.Tally(r["total"], r["done"], r["on_time"], r["overdue"]) for r in rows}
+    if group == "school_type":
+        labels = dict(SchoolType.choices) | {"": "政府单位"}
+    elif group == "source":
+        labels = dict(Source.choices)
+    elif group == "category":
+        labels = {}
+    else:
+        labels = dict(Region.objects.filter(code__in=list(tallies)).values_list("code", "name"))
+    months = engine.months_back(today.year, today.month)
+    start = datetime.datetime(months[0][0], months[0][1], 1, tzinfo=timezone.get_current_timezone())
+    raised = {(d.year, d.month): n for d, n in qs.filter(raised_at__gte=start).annotate(m=TruncMonth("raised_at"))
+              .values("m").annotate(n=Count("id")).order_by().values_list("m", "n")}
+    closed = {(d.year, d.month): n for d, n in qs.filter(closed_at__gte=start).annotate(m=TruncMonth("closed_at"))
+              .values("m").annotate(n=Count("id")).order_by().values_list("m", "n")}
+    month_start = datetime.datetime(today.year, today.month, 1, tzinfo=timezone.get_current_timezone())
+    orders = SupervisionOrder.objects.visible_to(user)
+    talks = Talk.objects.visible_to(user)
+    if region:
+        orders, talks = orders.filter(region_code__startswith=region), talks.filter(region_code__startswith=region)
+    return {
+        "rows": engine.table(tallies, {k: str(v) for k, v in labels.items()}),
+        "trend": engine.trend(raised, closed, months),
+        "overdue": qs.overdue(today).select_related("school", "unit", "notice").order_by("due_date", "id")[:20],
+        "orders_this_month": orders.filter(issued_at__gte=month_start).count(),
+        "talks_this_month": talks.filter(proposed_at__gte=month_start).count(),
+        "orders_open": orders.exclude(status="closed").count(),
+    }

@@ -16,4 +16,5 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/respond/", views.order_respond, name="order_respond"),
     path("talks/", views.talk_list, name="talk_list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
 ]

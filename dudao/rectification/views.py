@@ -224,3 +224,21 @@ def talk_list(request):
     return render(request, "rectification/talk_list.html", {
         "page": page, "size": size, "status": status, "statuses": TalkStatus.choices,
         "query": query_without_page(request)})
+
+
+# ---- dashboard -------------------------------------------------------------------------------------------
+
+GROUP_LABELS = {"region": "按区划", "school_type": "按学校类型", "source": "按问题来源", "category": "按问题类别"}
+
+
+@login_required
+def dashboard(request):
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
+        raise Http404
+    group = request.GET.get("group", "region")
+    group = group if group in GROUP_LABELS else "region"
+    region = request.GET.get("region", "").strip()
+    data = selectors.dashboard(request.user, group=group, region=region)
+    return render(request, "rectification/dashboard.html", {
+        **data, "group": group, "groups": GROUP_LABELS, "region": region, "today": timezone.localdate()})

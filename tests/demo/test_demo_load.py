@@ -59,7 +59,14 @@ def test_it_is_deterministic_and_idempotent(db):
 
 def test_it_loads_the_rectification_loop(db):
     from dudao.core.models import Notification
-    from dudao.rectification.models import Finding, NoticeStatus, RectificationNotice, Source, SupervisionOrder, Talk
+    from dudao.rectification.models import (
+        Finding,
+        NoticeStatus,
+        RectificationNotice,
+        Source,
+        SupervisionOrder,
+        Talk,
+    )
 
     demo_load(seed=2026)
     assert set(RectificationNotice.objects.values_list("status", flat=True)) == set(NoticeStatus.values)
