@@ -9,6 +9,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/", views.inbox_open, name="inbox_open"),
     path("audit/", views.audit_list, name="audit"),
     path("users/", views.user_list, name="users"),
     path("users/new/", views.user_new, name="user_new"),

@@ -85,6 +85,17 @@ def inbox(request):
 
 
 @login_required
+def inbox_open(request, pk: int):
+    """Open one message: mark it read and go to the page it is about (own messages, site-relative links only)."""
+    note = selectors.inbox(request.user).filter(pk=pk).first()
+    if note is None:
+        raise Http404
+    services.notification_read(user=request.user, ids=[note.pk])
+    target = note.url if note.url.startswith("/") and not note.url.startswith("//") else ""
+    return redirect(target or "core:inbox")
+
+
+@login_required
 def audit_list(request):
     scope = scope_for(request.user)
     if not (scope.everything or scope.has_role(Role.OFFICE)):

@@ -210,6 +210,21 @@ def talk_list(user, *, status: str = "") -> QuerySet[Talk]:
 
 # ---- dashboard ---------------------------------------------------------------------------------------------
 
+CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9}  # province → city → county → town; a town's rows stay towns
+
+
+def _child_length(user, region: str) -> int:
+    """Group "by region" one level below what is being looked at: the filter, else the user's own region."""
+    from dudao.core.scope import region_prefix
+
+    if region:
+        return CHILD_LENGTH.get(len(region_prefix(region)), 9)
+    scope = scope_for(user)
+    if scope.everything or not scope.region_prefixes:
+        return 2
+    return CHILD_LENGTH.get(min(len(p) for p in scope.region_prefixes), 9)
+
+
 DASHBOARD_GROUPS = ("region", "school_type", "source", "category")
 
 
@@ -228,7 +243,7 @@ def dashboard(user, *, group: str = "region", region: str = "", today: datetime.
         qs = qs.filter(region_code__startswith=region)
     done = Q(status__in=DONE_STATUSES)
     on_time = done & (Q(due_date__isnull=True) | Q(closed_at__isnull=True) | Q(closed_at__date__lte=F("due_date")))
-    key = {"region": Substr("region_code", 1, 9), "school_type": F("school__school_type"), "source": F("source"),
+    key = {"region": Substr("region_code", 1, _child_length(user, region)), "school_type": F("school__school_type"), "source": F("source"),
            "category": F("category_label")}[group if group in DASHBOARD_GROUPS else "region"]
     rows = qs.annotate(k=key).values("k").annotate(
         total=Count("id"), done=Count("id", filter=done), on_time=Count("id", filter=on_time),
@@ -241,7 +256,9 @@ def dashboard(user, *, group: str = "region", region: str = "", today: datetime.
     elif group == "category":
         labels = {}
     else:
-        labels = dict(Region.objects.filter(code__in=list(tallies)).values_list("code", "name"))
+        codes = {k: k.ljust(6, "0") for k in tallies}  # prefixes "99", "9901" name regions "990000", "990100"
+        names = dict(Region.objects.filter(code__in=set(codes.values())).values_list("code", "name"))
+        labels = {k: names.get(code, k) for k, code in codes.items()}
     months = engine.months_back(today.year, today.month)
     start = datetime.datetime(months[0][0], months[0][1], 1, tzinfo=timezone.get_current_timezone())
     raised = {(d.year, d.month): n for d, n in qs.filter(raised_at__gte=start).annotate(m=TruncMonth("raised_at"))

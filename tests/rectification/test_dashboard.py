@@ -43,3 +43,11 @@ def test_late_closing_is_not_on_time(world, ledger):
     finding.save()
     total = dashboard(world.office_a)["rows"][-1]
     assert (total["done"], total["on_time_rate"], total["overdue"]) == (1, 0.0, 0)
+
+
+def test_by_region_is_one_level_below_the_viewer(world, ledger):
+    county_rows = dashboard(world.office_a)["rows"]
+    assert len(county_rows[0]["key"]) == 9  # a county office sees its towns
+    admin_rows = dashboard(world.admin)["rows"]
+    assert len(admin_rows[0]["key"]) == 2 and admin_rows[0]["label"] != admin_rows[0]["key"]  # provinces, named
+    assert len(dashboard(world.admin, region=world.county_a.code)["rows"][0]["key"]) == 9
