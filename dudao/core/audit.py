@@ -59,3 +59,14 @@ def audit_record(
         request_id=meta.get("request_id", ""),
         ip=meta.get("ip"),
     )
+
+
+def audit_records(*, actor, action: str, items: list[tuple[models.Model, str, dict | None]]) -> None:
+    """Many audit rows of one action at once (the deadline job's batches): items are (object, region, after)."""
+    meta = current_request_meta()
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    name = (actor_obj.get_full_name() or actor_obj.username) if actor_obj else "系统"
+    AuditLog.objects.bulk_create([AuditLog(
+        actor=actor_obj, actor_name=name, action=action, object_type=obj._meta.label_lower, object_id=str(obj.pk),
+        object_repr=str(obj)[:255], region_code=region_code, after=after, request_id=meta.get("request_id", ""),
+        ip=meta.get("ip")) for obj, region_code, after in items], batch_size=1000)

@@ -77,14 +77,16 @@ def users_of_units(unit_ids) -> dict[int, set[int]]:
 
 def office_users_for(region_code: str) -> set[int]:
     """Active office staff whose region contains the given region (the county office and those above it)."""
+    return office_users_by_region([region_code])[region_code]
+
+
+def office_users_by_region(region_codes) -> dict[str, set[int]]:
+    """office_users_for for many regions in one query."""
     from dudao.core.scope import region_prefix
 
-    users = set()
-    for code, user_id in RoleAssignment.objects.filter(role="office", user__is_active=True).values_list(
-            "region_id", "user_id"):
-        if region_code.startswith(region_prefix(code)):
-            users.add(user_id)
-    return users
+    offices = [(region_prefix(code), user_id) for code, user_id in RoleAssignment.objects.filter(
+        role="office", user__is_active=True).values_list("region_id", "user_id")]
+    return {code: {uid for prefix, uid in offices if code.startswith(prefix)} for code in set(region_codes)}
 
 
 def inbox(user, *, unread_only: bool = False) -> QuerySet[Notification]:

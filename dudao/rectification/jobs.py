@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from dudao.core.audit import audit_record
 from dudao.core.policy import PolicyTable
-from dudao.core.selectors import office_users_for, users_of_schools, users_of_units
+from dudao.core.selectors import office_users_by_region, office_users_for, users_of_schools, users_of_units
 from dudao.core.services import Message, notify
 from dudao.rectification import notices as notice_services
 from dudao.rectification.models import (
@@ -83,6 +83,7 @@ def _escalate(now, today, batch) -> int:
     candidates = RectificationNotice.objects.filter(status__in=ACTIVE_NOTICE, escalated_at__isnull=True,
                                                     due_date__lt=today).select_related("school__competent_unit", "unit")
     table = PolicyTable(["rectification.school_department", "rectification.unit_department"])
+    units: dict = {}  # department lookups shared across batches
     done, after = 0, 0
     while True:
         with transaction.atomic():
@@ -90,16 +91,16 @@ def _escalate(now, today, batch) -> int:
             if not rows:
                 return done
             after = rows[-1].pk
+            pairs, orphans = [], []
             for notice in rows:
-                department = notice_services.department_for(notice, table=table)
-                if department is None:
-                    notify(at=now, messages=[(Message(
-                        f"notice:{notice.pk}:no-department", "order", f"{notice.number} 已逾期，但未设置主管部门",
-                        "请在学校信息中设置主管部门，或在政策参数中指定督办主管部门。",
-                        f"/rectification/notices/{notice.pk}/"), office_users_for(notice.region_code))])
-                    continue
-                if notice_services.order_create(actor=None, notice=notice, department=department, now=now):
-                    done += 1
+                department = notice_services.department_for(notice, table=table, cache=units)
+                (pairs.append((notice, department)) if department else orphans.append(notice))
+            done += len(notice_services.orders_create(actor=None, pairs=pairs, now=now))
+            offices = office_users_by_region({n.region_code for n in orphans})
+            notify(at=now, messages=[(Message(
+                f"notice:{n.pk}:no-department", "order", f"{n.number} 已逾期，但未设置主管部门",
+                "请在学校信息中设置主管部门，或在政策参数中指定督办主管部门。",
+                f"/rectification/notices/{n.pk}/"), offices[n.region_code]) for n in orphans])
             RectificationNotice.objects.filter(pk__in=[n.pk for n in rows]).filter(
                 order__isnull=False).update(escalated_at=now)
 

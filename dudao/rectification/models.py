@@ -20,6 +20,7 @@ class Source(models.TextChoices):
     DUZHENG = "duzheng", _("督政")
     MONITORING = "monitoring", _("评估监测")
     MANUAL = "manual", _("手工录入")
+    TALK = "talk", _("约谈整改承诺")
 
 
 class FollowUp(models.TextChoices):
@@ -299,6 +300,19 @@ class Talk(models.Model):
     reason = models.TextField(_("约谈事由"))
     findings = models.ManyToManyField(Finding, blank=True, related_name="talks")
     proposed_at = models.DateTimeField(_("提出时间"))
+    # The record of the talk held (约谈记录), or why none was held.
+    held_on = models.DateField(_("约谈日期"), null=True, blank=True)
+    conducted_by = models.CharField(_("约谈主持单位"), max_length=200, blank=True,
+                                    help_text=_("如：区教育督导委员会办公室会同区委组织部"))
+    persons = models.CharField(_("被约谈人"), max_length=300, blank=True, help_text=_("姓名及职务，多人用顿号分隔"))
+    content = models.TextField(_("约谈内容"), blank=True)
+    recipients = models.CharField(_("抄送"), max_length=300, blank=True, help_text=_("如：镇党委、区教育局"))
+    record = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("约谈记录"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    dismiss_reason = models.TextField(_("不予约谈理由"), blank=True)
 
     objects = TalkQuerySet.as_manager()
 
@@ -312,3 +326,150 @@ class Talk(models.Model):
     @property
     def target(self):
         return self.school or self.unit
+
+
+# ---- 问责 (教育督导问责办法) ---------------------------------------------------------------------------------
+
+class TargetKind(models.TextChoices):
+    UNIT = "unit", _("单位")
+    PERSON = "person", _("个人")
+    OPERATOR = "operator", _("民办学校举办者")
+
+
+class Situation(models.TextChoices):
+    """The six situations of the 教育督导问责办法."""
+
+    POLICY = "policy", _("贯彻落实党和国家教育方针政策不坚决")
+    DUTY = "duty", _("履行教育职责不到位")
+    TASK = "task", _("重点任务推进严重滞后")
+    IRREGULAR = "irregular", _("办学行为不规范")
+    QUALITY = "quality", _("教育质量下降")
+    SAFETY = "safety", _("安全问题较多或拒不接受督导")
+
+
+class CaseStep(models.TextChoices):
+    FILED = "filed", _("立案")
+    INVESTIGATED = "investigated", _("调查认定")
+    NOTIFIED = "notified", _("书面告知")
+    DEFENDED = "defended", _("陈述申辩")
+    REVIEWED = "reviewed", _("审定")
+    DECIDED = "decided", _("作出决定")
+
+
+CASE_STEPS = list(CaseStep.values)
+
+
+class DecisionForm(models.TextChoices):
+    PUBLIC_CRITICISM = "public_criticism", _("公开批评")
+    TALK = "talk", _("约谈")
+    BULLETIN = "bulletin", _("督导通报")
+    RESOURCES = "resources", _("资源调整")
+    PENALTY = "penalty", _("行政处罚")
+    SELF_CHECK = "self_check", _("责令检查")
+    CRITICISM = "criticism", _("通报批评")
+    ORGANISATIONAL = "organisational", _("组织处理")
+    DISCIPLINE = "discipline", _("处分")
+    TRANSFER = "transfer", _("移送监察或司法机关")
+    CONFISCATION = "confiscation", _("罚没违法所得")
+    BAN = "ban", _("从业禁止")
+    CREDIT = "credit", _("记入诚信记录")
+
+
+D = DecisionForm
+FORMS_FOR = {
+    TargetKind.UNIT: [D.PUBLIC_CRITICISM, D.TALK, D.BULLETIN, D.RESOURCES, D.PENALTY],
+    TargetKind.PERSON: [D.SELF_CHECK, D.TALK, D.CRITICISM, D.ORGANISATIONAL, D.DISCIPLINE, D.TRANSFER],
+    TargetKind.OPERATOR: [D.CONFISCATION, D.BAN, D.CREDIT, D.PUBLIC_CRITICISM, D.PENALTY],
+}
+
+
+class SevereGround(models.TextChoices):
+    """Grounds for heavier handling (从重); REPEAT is computed from the case history, the others are chosen."""
+
+    OBSTRUCTION = "obstruction", _("干扰、阻碍问责调查")
+    RETALIATION = "retaliation", _("打击报复举报人、证人")
+    UNCORRECTED = "uncorrected", _("被问责后拒不整改")
+    REPEAT = "repeat", _("一年内被问责两次及以上")
+    OTHER = "other", _("其他应当从重的情形")
+
+
+class AccountabilityCase(models.Model):
+    """问责 case: a unit, a person or a private operator, one of the six situations, a procedure of dated steps
+    (立案 → 调查认定 → 书面告知 → 陈述申辩 → 审定 → 决定) and a decision whose form fits the target."""
+
+    number = models.CharField(_("案号"), max_length=64, unique=True)
+    target_kind = models.CharField(_("问责对象类别"), max_length=16, choices=TargetKind.choices)
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("学校"))
+    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("政府单位"))
+    person_name = models.CharField(_("被问责人"), max_length=64, blank=True)
+    person_post = models.CharField(_("职务"), max_length=64, blank=True)
+    region_code = models.CharField(max_length=12, db_index=True)
+    situation = models.CharField(_("问责情形"), max_length=16, choices=Situation.choices)
+    facts = models.TextField(_("问题事实"))
+    findings = models.ManyToManyField(Finding, blank=True, related_name="cases", verbose_name=_("相关问题"))
+    talk = models.ForeignKey(Talk, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
+    step = models.CharField(_("办理环节"), max_length=16, choices=CaseStep.choices, default=CaseStep.FILED)
+    filed_on = models.DateField(_("立案日期"))
+    investigation_due = models.DateField(_("调查认定期限"))
+    severe_grounds = models.JSONField(_("从重情形"), default=list, blank=True)
+    decision_form = models.CharField(_("问责方式"), max_length=16, choices=DecisionForm.choices, blank=True)
+    decision_basis = models.TextField(_("事实与依据"), blank=True)
+    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
+    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("问责案件")
+        ordering = ["-filed_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
+                                              name="case_has_target")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def target(self) -> str:
+        place = str(self.school or self.unit)
+        return f"{place} {self.person_name}（{self.person_post}）" if self.person_name else place
+
+    @property
+    def severe(self) -> bool:
+        return bool(self.severe_grounds)
+
+    @property
+    def severe_labels(self) -> list[str]:
+        return [str(SevereGround(g).label) for g in self.severe_grounds if g in SevereGround.values]
+
+    @property
+    def next_step(self) -> str | None:
+        i = CASE_STEPS.index(self.step)
+        return CASE_STEPS[i + 1] if i + 1 < len(CASE_STEPS) else None
+
+    @property
+    def investigation_late(self) -> bool:
+        done = self.steps.filter(step=CaseStep.INVESTIGATED).values_list("on", flat=True).first()
+        return (done or timezone.localdate()) > self.investigation_due
+
+
+class CaseStepRecord(models.Model):
+    """One dated step of a case's procedure, with its document (立案审批表, 调查报告, 告知书, 申辩材料, 决定书)."""
+
+    case = models.ForeignKey(AccountabilityCase, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(max_length=16, choices=CaseStep.choices)
+    on = models.DateField(_("日期"))
+    note = models.TextField(_("说明"), blank=True)
+    document = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("文书"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["on", "id"]
+        constraints = [models.UniqueConstraint(fields=["case", "step"], name="one_record_per_case_step")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.step}"

@@ -261,58 +261,92 @@ def notice_verify(*, actor, notice: RectificationNotice, accepted: bool, note: s
 
 # ---- 督办单 ---------------------------------------------------------------------------------------------------
 
-def department_for(notice, *, school=None, unit=None, table=None) -> GovUnit | None:
+def department_for(notice, *, school=None, unit=None, table=None, cache: dict | None = None) -> GovUnit | None:
     """The competent department (主管部门) a 督办单 goes to. A region policy may name one by unit code;
     otherwise a school's own 主管部门, else the county's education authority; for a government unit, the
-    county (district) government."""
+    county (district) government. `cache` lets a batch share the unit lookups."""
     from dudao.core.policy import PolicyTable
 
     table = table or PolicyTable(["rectification.school_department", "rectification.unit_department"])
+    cache = {} if cache is None else cache
     county = notice.region_code[:6]
     if notice.school_id:
-        code = table.get("rectification.school_department", notice.region_code)
-        if code:
-            return GovUnit.objects.filter(code=code).first()
         school = school or notice.school
-        if school.competent_unit_id:
+        code = table.get("rectification.school_department", notice.region_code)
+        if not code and school.competent_unit_id:
             return school.competent_unit
-        return GovUnit.objects.filter(region_id=county, is_education_authority=True).order_by("code").first()
-    code = table.get("rectification.unit_department", notice.region_code)
-    if code:
-        return GovUnit.objects.filter(code=code).first()
-    return GovUnit.objects.filter(region_id=county, kind=UnitKind.GOVERNMENT).order_by("code").first()
+        key = ("code", code) if code else ("education", county)
+    else:
+        code = table.get("rectification.unit_department", notice.region_code)
+        key = ("code", code) if code else ("government", county)
+    if key not in cache:
+        units = GovUnit.objects.order_by("code")
+        cache[key] = (units.filter(code=code) if code else units.filter(region_id=county, **(
+            {"is_education_authority": True} if key[0] == "education" else {"kind": UnitKind.GOVERNMENT}))).first()
+    return cache[key]
 
 
 def order_create(*, actor, notice: RectificationNotice, department: GovUnit, now=None) -> SupervisionOrder | None:
-    """Write the 督办单 of an overdue notice, once: returns None when the notice already has one. Called inside
-    the caller's transaction (the job's batch or order_issue)."""
+    """Write the 督办单 of an overdue notice, once: returns None when the notice already has one."""
+    made = orders_create(actor=actor, pairs=[(notice, department)], now=now)
+    return made[0] if made else None
+
+
+def orders_create(*, actor, pairs: list[tuple[RectificationNotice, GovUnit]], now=None) -> list[SupervisionOrder]:
+    """Write the 督办单 of many overdue notices in a bounded number of queries (the deadline job's batches):
+    numbers per county from one counter take, deadlines from one policy read, the transition and audit rows
+    and the notifications to the department, the target and the office. Notices that already have a 督办单
+    are skipped. Called inside the caller's transaction, which holds the notices."""
+    from dudao.core.audit import audit_records
+    from dudao.core.policy import PolicyTable
+    from dudao.core.selectors import office_users_by_region
+
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if SupervisionOrder.objects.filter(notice=notice).exists():
-        return None
-    county = notice.region_code[:6]
-    seq = counter_take(f"order:{county}:{today.year}")
-    due = today + datetime.timedelta(days=int(policy_value("rectification.order_days", notice.region_code)))
-    order = SupervisionOrder.objects.create(
-        number=f"{_county_name(county)}督办〔{today.year}〕{seq}号", notice=notice, department=department,
-        region_code=notice.region_code, issued_at=now, due_date=due)
-    NoticeTransition.objects.create(notice=notice, from_status=notice.status, to_status=notice.status, event="order",
-                                    actor=actor if getattr(actor, "is_authenticated", False) else None, at=now,
-                                    note=f"逾期未整改，向{department.name}下达督办单 {order.number}，督办期限 {due:%Y年%m月%d日}。")
-    audit_record(actor=actor, action="order.issue", obj=order, region_code=notice.region_code,
-                 after={"notice": notice.number, "department": department.code, "due_date": due.isoformat()})
-    url = f"/rectification/orders/{order.pk}/"
-    notify(at=now, messages=[
-        (Message(f"order:{order.pk}:issued", "order", f"督办单 {order.number}：{notice.target}整改逾期",
-                 f"{notice.target}未在 {notice.due_date:%Y年%m月%d日} 前完成整改通知书 {notice.number} 的整改。"
-                 f"请督促落实，并于 {due:%Y年%m月%d日} 前反馈。", url),
-         users_of_units([department.pk]).get(department.pk, set())),
-        (Message(f"order:{order.pk}:target", "order", f"整改逾期，已向主管部门下达督办单 {order.number}",
-                 f"整改通知书 {notice.number} 已逾期。", f"/rectification/notices/{notice.pk}/"), _target_users(notice)),
-        (Message(f"order:{order.pk}:office", "order", f"已下达督办单 {order.number}（{notice.target}）", "", url),
-         office_users_for(notice.region_code)),
-    ])
-    return order
+    done = set(SupervisionOrder.objects.filter(notice_id__in=[n.pk for n, _d in pairs]).values_list("notice_id", flat=True))
+    pairs = [(n, d) for n, d in pairs if n.pk not in done]
+    if not pairs:
+        return []
+    table = PolicyTable(["rectification.order_days"])
+    by_county: dict[str, list] = {}
+    for pair in pairs:
+        by_county.setdefault(pair[0].region_code[:6], []).append(pair)
+    names = dict(Region.objects.filter(code__in=list(by_county)).values_list("code", "name"))
+    orders = []
+    for county, items in by_county.items():
+        first = counter_take(f"order:{county}:{today.year}", count=len(items))
+        for k, (notice, department) in enumerate(items):
+            due = today + datetime.timedelta(days=int(table.get("rectification.order_days", notice.region_code)))
+            orders.append(SupervisionOrder(
+                number=f"{names.get(county, county)}督办〔{today.year}〕{first + k}号", notice=notice,
+                department=department, region_code=notice.region_code, issued_at=now, due_date=due))
+    SupervisionOrder.objects.bulk_create(orders, batch_size=1000)
+    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    NoticeTransition.objects.bulk_create([NoticeTransition(
+        notice=o.notice, from_status=o.notice.status, to_status=o.notice.status, event="order", actor=actor_obj, at=now,
+        note=f"逾期未整改，向{o.department.name}下达督办单 {o.number}，督办期限 {o.due_date:%Y年%m月%d日}。")
+        for o in orders], batch_size=1000)
+    audit_records(actor=actor, action="order.issue", items=[(o, o.region_code, {
+        "notice": o.notice.number, "department": o.department.code, "due_date": o.due_date.isoformat()}) for o in orders])
+    departments = users_of_units({o.department_id for o in orders})
+    schools = users_of_schools({o.notice.school_id for o in orders if o.notice.school_id})
+    units = users_of_units({o.notice.unit_id for o in orders if o.notice.unit_id})
+    offices = office_users_by_region({o.region_code for o in orders})
+    messages = []
+    for o in orders:
+        notice, url = o.notice, f"/rectification/orders/{o.pk}/"
+        target_users = schools.get(notice.school_id, set()) if notice.school_id else units.get(notice.unit_id, set())
+        messages += [
+            (Message(f"order:{o.pk}:issued", "order", f"督办单 {o.number}：{notice.target}整改逾期",
+                     f"{notice.target}未在 {notice.due_date:%Y年%m月%d日} 前完成整改通知书 {notice.number} 的整改。"
+                     f"请督促落实，并于 {o.due_date:%Y年%m月%d日} 前反馈。", url), departments.get(o.department_id, set())),
+            (Message(f"order:{o.pk}:target", "order", f"整改逾期，已向主管部门下达督办单 {o.number}",
+                     f"整改通知书 {notice.number} 已逾期。", f"/rectification/notices/{notice.pk}/"), target_users),
+            (Message(f"order:{o.pk}:office", "order", f"已下达督办单 {o.number}（{notice.target}）", "", url),
+             offices[o.region_code]),
+        ]
+    notify(at=now, messages=messages)
+    return orders
 
 
 @transaction.atomic
