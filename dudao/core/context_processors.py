@@ -31,7 +31,8 @@ def navigation(request) -> dict:
         ("评估监测", []),
         ("整改问责", ([("问题台账", "rectification:ledger"), ("整改通知书", "rectification:notice_list"),
                       ("督办单", "rectification:order_list")] if not scope.is_empty else [])
-                     + ([("约谈", "rectification:talk_list"), ("整改统计", "rectification:dashboard")]
+                     + ([("约谈", "rectification:talk_list"), ("问责", "rectification:case_list"),
+                         ("整改统计", "rectification:dashboard")]
                         if region_staff else [])),
         ("工作计划", []),
         ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),

@@ -278,3 +278,43 @@ def dashboard(user, *, group: str = "region", region: str = "", today: datetime.
         "talks_this_month": talks.filter(proposed_at__gte=month_start).count(),
         "orders_open": orders.exclude(status="closed").count(),
     }
+
+
+# ---- 约谈 and 问责 -----------------------------------------------------------------------------------------------
+
+def get_talk_for(user, pk: int) -> Talk:
+    return get_visible_or_404(Talk.objects.select_related("school", "unit", "record", "decided_by"), user, pk=pk)
+
+
+def case_list(user, *, step: str = "", q: str = "") -> QuerySet:
+    from dudao.rectification.models import AccountabilityCase
+
+    qs = AccountabilityCase.objects.visible_to(user).select_related("school", "unit")
+    if step:
+        qs = qs.filter(step=step)
+    if q:
+        qs = qs.filter(Q(number__contains=q) | Q(school__name__contains=q) | Q(unit__name__contains=q)
+                       | Q(person_name__contains=q))
+    return qs
+
+
+def get_case_for(user, pk: int):
+    from dudao.rectification.models import AccountabilityCase
+
+    return get_visible_or_404(AccountabilityCase.objects.select_related("school", "unit", "talk"), user, pk=pk)
+
+
+def case_steps(case):
+    return case.steps.select_related("document", "actor").order_by("on", "id")
+
+
+def target_by_code(user, code: str):
+    """(school, unit) for a school code or unit code the user may see; (None, None) if neither."""
+    from dudao.regions.models import GovUnit
+    from dudao.schools.models import School
+
+    code = (code or "").strip()
+    school = School.objects.visible_to(user).filter(code=code).first()
+    if school:
+        return school, None
+    return None, GovUnit.objects.visible_to(user).filter(code=code).first()

@@ -16,5 +16,12 @@ urlpatterns = [
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),
     path("orders/<int:pk>/respond/", views.order_respond, name="order_respond"),
     path("talks/", views.talk_list, name="talk_list"),
+    path("talks/new/", views.talk_new, name="talk_new"),
+    path("talks/<int:pk>/", views.talk_detail, name="talk_detail"),
+    path("talks/<int:pk>/<str:action>/", views.talk_action, name="talk_action"),
+    path("cases/", views.case_list, name="case_list"),
+    path("cases/new/", views.case_new, name="case_new"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/step/", views.case_step, name="case_step"),
     path("dashboard/", views.dashboard, name="dashboard"),
 ]

@@ -12,9 +12,28 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
-from dudao.rectification import notices, selectors
-from dudao.rectification.forms import FindingEditForm, NoticeIssueForm, OrderRespondForm, VerifyForm
-from dudao.rectification.models import NoticeStatus, OrderStatus, Source, Status, TalkStatus
+from dudao.rectification import accountability, notices, selectors
+from dudao.rectification.forms import (
+    COMMITMENT_ROWS,
+    CaseFileForm,
+    CaseStepForm,
+    FindingEditForm,
+    NoticeIssueForm,
+    OrderRespondForm,
+    TalkDismissForm,
+    TalkHoldForm,
+    TalkProposeForm,
+    VerifyForm,
+)
+from dudao.rectification.models import (
+    FORMS_FOR,
+    CaseStep,
+    NoticeStatus,
+    OrderStatus,
+    Source,
+    Status,
+    TalkStatus,
+)
 
 EXPORT_LIMIT = 100_000
 
@@ -214,6 +233,159 @@ def order_respond(request, pk: int):
     else:
         messages.success(request, "已签收督办单并报送落实情况。")
     return redirect("rectification:order_detail", pk=pk)
+
+
+def _require_office(user) -> None:
+    if not _is_office(user):
+        raise Http404
+
+
+def _errors(form) -> str:
+    return "输入有误：" + "；".join(v[0] for v in form.errors.values())
+
+
+@login_required
+def talk_new(request):
+    _require_office(request.user)
+    if request.method == "POST":
+        form = TalkProposeForm(request.POST)
+        ids = form.cleaned_data["findings"] if form.is_valid() else []
+    else:
+        ids = [int(i) for i in request.GET.getlist("ids") if i.isdigit()]
+        form = TalkProposeForm(initial={"findings": ",".join(map(str, ids))})
+    findings = list(selectors.ledger(request.user).filter(pk__in=ids))
+    if request.method == "POST" and form.is_valid():
+        try:
+            talk = accountability.talk_propose(actor=request.user, reason=form.cleaned_data["reason"], findings=findings)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "已提出约谈建议。")
+            return redirect("rectification:talk_detail", pk=talk.pk)
+    if not findings and request.method == "GET":
+        messages.error(request, "请先在问题台账中勾选约谈涉及的问题。")
+        return redirect("rectification:ledger")
+    return render(request, "rectification/talk_new.html", {"form": form, "findings": findings})
+
+
+@login_required
+def talk_detail(request, pk: int):
+    talk = selectors.get_talk_for(request.user, pk)
+    office = _is_office(request.user) and talk.status == TalkStatus.PROPOSED
+    return render(request, "rectification/talk_detail.html", {
+        "talk": talk, "findings": talk.findings.select_related("school", "unit").order_by("id"),
+        "hold_form": TalkHoldForm(initial={"held_on": timezone.localdate()}) if office else None,
+        "dismiss_form": TalkDismissForm() if office else None, "rows": range(COMMITMENT_ROWS),
+        "cases": talk.cases.all()})
+
+
+@login_required
+@require_POST
+def talk_action(request, pk: int, action: str):
+    talk = selectors.get_talk_for(request.user, pk)
+    try:
+        if action == "hold":
+            form = TalkHoldForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise ApplicationError(_errors(form))
+            data = form.cleaned_data
+            accountability.talk_hold(
+                actor=request.user, talk=talk, held_on=data["held_on"], conducted_by=data["conducted_by"],
+                persons=data["persons"], content=data["content"], recipients=data["recipients"],
+                commitments=form.commitments(request.POST), record=data["record"])
+            done = "约谈记录已保存，整改承诺已纳入问题台账。"
+        elif action == "dismiss":
+            form = TalkDismissForm(request.POST)
+            if not form.is_valid():
+                raise ApplicationError("不予约谈须写明理由。")
+            accountability.talk_dismiss(actor=request.user, talk=talk, reason=form.cleaned_data["reason"])
+            done = "已决定不予约谈。"
+        else:
+            raise Http404
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+    return redirect("rectification:talk_detail", pk=pk)
+
+
+# ---- 问责 ----------------------------------------------------------------------------------------------------
+
+@login_required
+def case_list(request):
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
+        raise Http404
+    filters = {k: request.GET.get(k, "").strip() for k in ("step", "q")}
+    page, size = paginate(request, selectors.case_list(request.user, **filters))
+    return render(request, "rectification/case_list.html", {
+        "page": page, "size": size, "filters": filters, "steps": CaseStep.choices, "query": query_without_page(request),
+        "can_file": _is_office(request.user)})
+
+
+@login_required
+def case_new(request):
+    _require_office(request.user)
+    initial = {"filed_on": timezone.localdate()}
+    talk_id = request.GET.get("talk", "")
+    if talk_id.isdigit():
+        talk = selectors.get_talk_for(request.user, int(talk_id))
+        target = talk.school or talk.unit
+        initial |= {"talk": talk.pk, "code": target.code, "facts": talk.reason,
+                    "target_kind": "unit"}
+    form = CaseFileForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        school, unit = selectors.target_by_code(request.user, data["code"])
+        talk = selectors.get_talk_for(request.user, data["talk"]) if data["talk"] else None
+        try:
+            if school is None and unit is None:
+                raise ApplicationError(f"未找到学校或单位“{data['code']}”，或您无权查看。")
+            case = accountability.case_file(
+                actor=request.user, target_kind=data["target_kind"], situation=data["situation"], facts=data["facts"],
+                filed_on=data["filed_on"], school=school, unit=unit, person_name=data["person_name"],
+                person_post=data["person_post"], talk=talk, grounds=data["grounds"], document=data["document"],
+                findings=list(talk.findings.all()) if talk else [])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已立案，案号 {case.number}。")
+            return redirect("rectification:case_detail", pk=case.pk)
+    return render(request, "rectification/case_new.html", {"form": form})
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = selectors.get_case_for(request.user, pk)
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
+        raise Http404
+    step_form = None
+    if _is_office(request.user) and case.next_step:
+        step_form = CaseStepForm(initial={"step": case.next_step, "on": timezone.localdate()})
+    return render(request, "rectification/case_detail.html", {
+        "case": case, "steps": selectors.case_steps(case), "step_form": step_form,
+        "next_label": CaseStep(case.next_step).label if case.next_step else "",
+        "forms_allowed": FORMS_FOR[case.target_kind], "findings": case.findings.all()})
+
+
+@login_required
+@require_POST
+def case_step(request, pk: int):
+    case = selectors.get_case_for(request.user, pk)
+    form = CaseStepForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ApplicationError(_errors(form))
+        data = form.cleaned_data
+        accountability.case_advance(
+            actor=request.user, case=case, step=data["step"], on=data["on"], note=data["note"], document=data["document"],
+            decision_form=data["decision_form"], decision_basis=data["decision_basis"], effective_on=data["effective_on"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已记录。")
+    return redirect("rectification:case_detail", pk=pk)
 
 
 @login_required
