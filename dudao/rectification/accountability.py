@@ -91,7 +91,7 @@ def talk_hold(*, actor, talk: Talk, held_on: datetime.date, conducted_by: str, p
             raise ApplicationError(f"整改承诺“{text}”的完成期限必须晚于今天。")
     checked = _document(record, talk.region_code)
     with transaction.atomic():
-        talk = Talk.objects.select_for_update().select_related("school", "unit").get(pk=talk.pk)
+        talk = Talk.objects.select_for_update(of=("self",)).select_related("school", "unit").get(pk=talk.pk)
         if talk.status != TalkStatus.PROPOSED:
             raise ApplicationError(f"该约谈已{talk.get_status_display()}，不能再记录。")
         talk.status, talk.held_on = TalkStatus.HELD, held_on

@@ -11,14 +11,15 @@ Memory stays bounded: nothing is loaded beyond one batch.
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from dudao.core.audit import audit_record
+from dudao.core.audit import audit_records
 from dudao.core.policy import PolicyTable
-from dudao.core.selectors import office_users_by_region, office_users_for, users_of_schools, users_of_units
+from dudao.core.selectors import office_users_by_region, users_of_schools, users_of_units
 from dudao.core.services import Message, notify
 from dudao.rectification import notices as notice_services
 from dudao.rectification.models import (
@@ -116,48 +117,76 @@ def _propose_talks(now, today, batch) -> int:
                 break
             after = rows[-1].pk
             SupervisionOrder.objects.filter(pk__in=[o.pk for o in rows]).update(escalated_at=now)
-            for order in rows:
-                notice = order.notice
-                done += _talk(key=f"order:{order.pk}", notice_or_finding=notice, now=now,
-                              reason=f"督办单 {order.number} 逾期（期限 {order.due_date:%Y年%m月%d日}），"
-                                     f"{notice.target}仍未完成整改通知书 {notice.number} 的整改。",
-                              finding_ids=list(notice.findings.values_list("pk", flat=True)))
+            findings = defaultdict(list)
+            for notice_id, pk in Finding.objects.filter(notice_id__in=[o.notice_id for o in rows]).values_list(
+                    "notice_id", "pk"):
+                findings[notice_id].append(pk)
+            done += _talks(now, [Proposal(
+                key=f"order:{o.pk}", school_id=o.notice.school_id, unit_id=o.notice.unit_id,
+                region_code=o.notice.region_code, finding_ids=findings[o.notice_id],
+                reason=f"督办单 {o.number} 逾期（期限 {o.due_date:%Y年%m月%d日}），"
+                       f"{o.notice.target}仍未完成整改通知书 {o.notice.number} 的整改。") for o in rows])
     # Targets with too many overdue findings this year (findings whose notice went to a 督办单 this year).
     threshold = PolicyTable(["rectification.talk_overdue_findings"])
     start = datetime.datetime(today.year, 1, 1, tzinfo=timezone.get_current_timezone())
-    counts = (Finding.objects.filter(notice__escalated_at__gte=start).values("school_id", "unit_id", "region_code")
-              .annotate(n=Count("id")))
+    escalated = Finding.objects.filter(notice__escalated_at__gte=start)
     per_target = defaultdict(lambda: [0, ""])
-    for row in counts.iterator(chunk_size=2000):
+    for row in escalated.values("school_id", "unit_id", "region_code").annotate(n=Count("id")).iterator(chunk_size=2000):
         target = (row["school_id"], row["unit_id"])
         per_target[target][0] += row["n"]
         per_target[target][1] = row["region_code"]
-    for (school_id, unit_id), (n, region_code) in per_target.items():
-        if n < int(threshold.get("rectification.talk_overdue_findings", region_code)):
+    over = [(target, n, region) for target, (n, region) in per_target.items()
+            if n >= int(threshold.get("rectification.talk_overdue_findings", region))]
+    del per_target
+    for k in range(0, len(over), batch):
+        chunk = over[k:k + batch]
+        keys = {t: f"overdue:{'school' if t[0] else 'unit'}:{t[0] or t[1]}:{today.year}" for t, _n, _r in chunk}
+        known = set(Talk.objects.filter(key__in=list(keys.values())).values_list("key", flat=True))
+        chunk = [c for c in chunk if keys[c[0]] not in known]
+        if not chunk:
             continue
-        key = f"overdue:{'school' if school_id else 'unit'}:{school_id or unit_id}:{today.year}"
-        if Talk.objects.filter(key=key).exists():
-            continue
+        findings = defaultdict(list)
+        schools = [t[0] for t, _n, _r in chunk if t[0]]
+        units = [t[1] for t, _n, _r in chunk if t[1]]
+        for school_id, unit_id, pk in escalated.filter(
+                Q(school_id__in=schools) | Q(unit_id__in=units)).values_list("school_id", "unit_id", "pk"):
+            findings[(school_id, unit_id)].append(pk)
         with transaction.atomic():
-            ids = list(Finding.objects.filter(notice__escalated_at__gte=start, school_id=school_id, unit_id=unit_id)
-                       .values_list("pk", flat=True)[:500])
-            done += _talk(key=key, school_id=school_id, unit_id=unit_id, region_code=region_code, now=now,
-                          reason=f"{today.year} 年内已有 {n} 个问题逾期未整改并被督办。", finding_ids=ids)
+            done += _talks(now, [Proposal(
+                key=keys[t], school_id=t[0], unit_id=t[1], region_code=region, finding_ids=findings[t][:500],
+                reason=f"{today.year} 年内已有 {n} 个问题逾期未整改并被督办。") for t, n, region in chunk])
     return done
 
 
-def _talk(*, key, now, reason, finding_ids, notice_or_finding=None, school_id=None, unit_id=None,
-          region_code="") -> int:
-    """Propose a 约谈 once per key; the office decides whether to hold it."""
-    if notice_or_finding is not None:
-        school_id, unit_id, region_code = notice_or_finding.school_id, notice_or_finding.unit_id, notice_or_finding.region_code
-    Talk.objects.bulk_create([Talk(key=key, school_id=school_id, unit_id=unit_id, region_code=region_code,
-                                   reason=reason, proposed_at=now)], ignore_conflicts=True)
-    talk = Talk.objects.filter(key=key).first()
-    if talk is None or talk.proposed_at != now:
-        return 0  # proposed by an earlier (or a concurrent) run: the unique key kept the first
-    talk.findings.set(finding_ids)
-    audit_record(actor=None, action="talk.propose", obj=talk, region_code=region_code, after={"key": key, "reason": reason})
-    notify(at=now, messages=[(Message(f"talk:{talk.pk}:proposed", "talk", "建议约谈", reason,
-                                      "/rectification/talks/"), office_users_for(region_code))])
-    return 1
+@dataclass
+class Proposal:
+    key: str
+    school_id: int | None
+    unit_id: int | None
+    region_code: str
+    reason: str
+    finding_ids: list
+
+
+def _talks(now, proposals: list[Proposal]) -> int:
+    """Propose 约谈 once per key, in bulk; the office decides whether to hold them. A key already taken (an
+    earlier or a concurrent run) keeps its first proposal: only the rows written now get findings, an audit
+    record and a message."""
+    if not proposals:
+        return 0
+    Talk.objects.bulk_create([Talk(key=p.key, school_id=p.school_id, unit_id=p.unit_id, region_code=p.region_code,
+                                   reason=p.reason, proposed_at=now) for p in proposals],
+                             ignore_conflicts=True, batch_size=1000)
+    mine = {t.key: t for t in Talk.objects.filter(key__in=[p.key for p in proposals], proposed_at=now)}
+    made = [(p, mine[p.key]) for p in proposals if p.key in mine]
+    if not made:
+        return 0
+    Through = Talk.findings.through
+    Through.objects.bulk_create([Through(talk_id=t.pk, finding_id=f) for p, t in made for f in p.finding_ids],
+                                ignore_conflicts=True, batch_size=5000)
+    audit_records(actor=None, action="talk.propose", items=[
+        (t, p.region_code, {"key": p.key, "reason": p.reason}) for p, t in made])
+    offices = office_users_by_region({p.region_code for p, _t in made})
+    notify(at=now, messages=[(Message(f"talk:{t.pk}:proposed", "talk", "建议约谈", p.reason,
+                                      f"/rectification/talks/{t.pk}/"), offices[p.region_code]) for p, t in made])
+    return len(made)
