@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create
+from dudao.demo import generator
 from dudao.demo.supervision import _photo
-from dudao.rectification import notices
+from dudao.rectification import accountability, notices
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import Finding, RectificationNotice, Source, Status, SupervisionOrder
 from dudao.rectification.services import finding_raise
@@ -123,6 +124,42 @@ def load_rectification(*, admin, rng: random.Random, county: Region, office_user
                               response="已约见校长，责令一周内完成整改，教育局将派员现场督促。")
     SupervisionOrder.objects.filter(pk=orders[-1].pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
     run_deadlines()
+    _talk_and_cases(admin=admin, rng=rng, office_user=office_user, schools=spread[4:7])
+
+
+def _talk_and_cases(*, admin, rng, office_user, schools) -> None:
+    """A talk held with its record and commitments, a case part-way through its procedure, and a decided one."""
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    school = schools[0]
+    findings = list(Finding.objects.filter(school=school, status=Status.OPEN))
+    talk = accountability.talk_propose(actor=office_user, reason=f"{school.name}多项问题整改不力，家长反映强烈。",
+                                       findings=findings)
+    accountability.talk_hold(
+        actor=office_user, talk=talk, held_on=today - 10 * day, conducted_by="区教育督导委员会办公室会同区委教育工委",
+        persons="校长、分管副校长", recipients="区教育局党组、所在镇党委",
+        content="通报督导发现的问题及整改逾期情况，指出学校主体责任落实不到位，要求制定整改方案并按期报告。",
+        commitments=[("两周内完成校门口护学岗人员配备并建立值守台账", today + 14 * day),
+                     ("一个月内完成作业管理制度修订并公示", today + 30 * day)],
+        record=_photo(rng, "约谈记录"))
+    case = accountability.case_file(
+        actor=office_user, target_kind="person", situation="irregular", filed_on=today - 20 * day, school=school,
+        person_name=generator.person(rng), person_post="校长", talk=talk, findings=findings,
+        facts="约谈后仍有问题未按期整改，存在违规组织补课行为。")
+    accountability.case_advance(actor=office_user, case=case, step="investigated", on=today - 12 * day,
+                                note="调查认定工作组核实，问题属实。")
+    accountability.case_advance(actor=office_user, case=case, step="notified", on=today - 5 * day,
+                                note="已书面告知拟问责事实、依据和方式，告知其有陈述申辩的权利。")
+    decided = accountability.case_file(
+        actor=office_user, target_kind="unit", situation="safety", filed_on=today - 90 * day, school=schools[1],
+        facts="校园安全隐患多次督促仍未整改。")
+    steps = [("investigated", "问题属实。"), ("notified", "已送达告知书。"), ("defended", "学校提交书面申辩，理由不成立。"),
+             ("reviewed", "督导委员会主任审定同意。")]
+    for k, (step, note) in enumerate(steps, start=1):
+        accountability.case_advance(actor=office_user, case=decided, step=step, on=today - (90 - 10 * k) * day, note=note)
+    accountability.case_advance(actor=office_user, case=decided, step="decided", on=today - 40 * day,
+                                decision_form="bulletin", decision_basis="依据《教育督导问责办法》第八条，予以督导通报。",
+                                effective_on=today - 40 * day)
 
 
 def _inspector_schools(user) -> list[int]:

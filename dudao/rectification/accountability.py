@@ -196,6 +196,7 @@ def case_advance(*, actor, case: AccountabilityCase, step: str, on: datetime.dat
                  grounds=()) -> AccountabilityCase:
     """Record the next step of the procedure, in order; the last one (决定) needs a form that fits the target,
     the facts and basis, and an effective date. A decision before the 陈述申辩 step is refused."""
+    case = AccountabilityCase.objects.get(pk=case.pk)  # the state as stored, not as the caller last saw it
     require_office_for(actor, case.region_code, "只有督导室可以办理问责案件。")
     if step not in CASE_STEPS:
         raise ApplicationError("未知的办理环节。")

@@ -74,9 +74,19 @@ def test_it_loads_the_rectification_loop(db):
     assert RectificationNotice.objects.filter(unit__isnull=False).exists()
     assert RectificationNotice.objects.filter(reminded_at__isnull=False).exists()
     orders = SupervisionOrder.objects.all()
-    assert orders.count() == 3 and orders.filter(status="acknowledged").exists() and Talk.objects.count() == 1
+    assert orders.count() == 3 and orders.filter(status="acknowledged").exists()
+    assert Talk.objects.filter(key__startswith="order:").count() == 1  # the 督办单 that went overdue too
     assert Notification.objects.filter(user__username="demo_bureau", kind="order").count() == 3
     principal = User.objects.get(username="demo_school")
     assert RectificationNotice.objects.visible_to(principal).filter(status=NoticeStatus.RECTIFYING).exists()
     demo_load(seed=2026)  # a second load adds nothing
     assert SupervisionOrder.objects.count() == 3 and RectificationNotice.objects.count() == 8
+
+
+def test_it_loads_a_talk_and_accountability_cases(db):
+    from dudao.rectification.models import AccountabilityCase, Finding, Talk
+
+    demo_load(seed=2026)
+    held = Talk.objects.get(status="held")
+    assert held.record is not None and Finding.objects.filter(source="talk", source_id=str(held.pk)).count() == 2
+    assert set(AccountabilityCase.objects.values_list("step", flat=True)) == {"notified", "decided"}
