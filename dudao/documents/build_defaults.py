@@ -63,7 +63,30 @@ def zone_report() -> Document:
     return document
 
 
-BUILDERS = {"zone_report": zone_report}
+def rectification_notice() -> Document:
+    document = Document()
+    _fonts(document)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run("整改通知书")
+    run.bold = True
+    run.font.size = Pt(20)
+    number = document.add_paragraph("{{ number }}")
+    number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph("{{ target }}：")
+    document.add_paragraph(
+        "根据教育督导工作安排，经督导检查，发现你单位存在以下问题。现通知你单位于 {{ due_on }} 前完成整改，"
+        "并通过督导管理平台报送整改报告及佐证材料。逾期未整改的，将向你单位主管部门下达督办单。")
+    _table(document, ["序号", "问题来源", "类别", "问题", "整改要求"], "findings",
+           ["no", "source", "category", "text", "requirement"])
+    document.add_paragraph("整改要求：{{ requirement }}")
+    document.add_paragraph("收到整改报告后，督导部门将在 {{ verify_days }} 日内通过实地或书面方式核查整改情况。")
+    closing = document.add_paragraph("{{ office }}\n{{ issued_on }}")
+    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return document
+
+
+BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice}
 
 
 def main() -> None:

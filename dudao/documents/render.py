@@ -27,6 +27,17 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                       "text": "食堂留样记录不全。", "status": "待整改"}],
         "overdue": [{"school": "示范区第二小学", "last_visit": "2026年9月28日"}],
     }),
+    "rectification_notice": ("整改通知书", {
+        "number": "示范区督整〔2026〕1号",
+        "target": "示范区第一小学",
+        "office": "示范区人民政府教育督导室",
+        "issued_on": "2026年11月24日",
+        "due_on": "2026年12月24日",
+        "requirement": "请对照问题逐项整改，按期报送整改报告和佐证材料。",
+        "findings": [{"no": 1, "source": "责任督学日常督导", "category": "食堂、食品、饮水、宿舍卫生",
+                      "text": "食堂留样记录不全。", "requirement": "建立留样台账，每餐留样。"}],
+        "verify_days": 30,
+    }),
 }
 
 

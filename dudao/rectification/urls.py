@@ -11,6 +11,7 @@ urlpatterns = [
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/new/", views.notice_new, name="notice_new"),
     path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/document.<str:fmt>", views.notice_document, name="notice_document"),
     path("notices/<int:pk>/<str:action>/", views.notice_action, name="notice_action"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<int:pk>/", views.order_detail, name="order_detail"),

@@ -1,9 +1,11 @@
 """Pages of the rectification loop: the ledger (问题台账), findings, 整改通知书, 督办单 and 约谈 proposals.
 Thin: parse, call a service or selector, render."""
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,7 +14,10 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.documents.render import render_pdf_bytes
+from dudao.documents.selectors import render_docx
 from dudao.rectification import accountability, notices, selectors
+from dudao.rectification.documents import notice_context
 from dudao.rectification.forms import (
     COMMITMENT_ROWS,
     CaseFileForm,
@@ -161,6 +166,24 @@ def notice_detail(request, pk: int):
         "reports": selectors.notice_reports(notice), "transitions": notice.transitions.select_related("actor"),
         "order": notice.order if selectors.has_order(notice) else None, "verify_form": VerifyForm(),
         "today": timezone.localdate()})
+
+
+@login_required
+def notice_document(request, pk: int, fmt: str):
+    """整改通知书 as Word (from the region's editable template) or PDF."""
+    notice = selectors.get_notice_for(request.user, pk)
+    context = notice_context(notice)
+    name = f"{notice.number}_{notice.target}_整改通知书"
+    if fmt == "docx":
+        response = HttpResponse(render_docx("rectification_notice", notice.region_code, context),
+                                content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name + '.docx')}"
+        return response
+    if fmt != "pdf":
+        raise Http404
+    response = HttpResponse(render_pdf_bytes("rectification/notice_document.html", context), content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name + '.pdf')}"
+    return response
 
 
 @login_required

@@ -96,3 +96,20 @@ def test_refusals_come_back_as_chinese_messages(world, ledger, login):
                                          follow=True).content.decode()
     assert "只有该校责任督学或督导室可以核查整改" in page
     assert login(world.office_b).get(f"/rectification/notices/{notice.pk}/").status_code == 404
+
+
+def test_the_notice_as_word_and_pdf(world, ledger, login):
+    import io
+
+    from docx import Document
+
+    notice = notices.notice_issue(actor=world.office_a, findings=ledger.findings, days=10, requirement="限期整改。")
+    client = login(world.principal_a)
+    response = client.get(f"/rectification/notices/{notice.pk}/document.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    tables = "\n".join(c.text for t in Document(io.BytesIO(response.content)).tables for r in t.rows for c in r.cells)
+    assert notice.number in text and world.schools_a[0].name in text and "限期整改。" in text
+    assert "消防通道堆放杂物。" in tables and "{{" not in text + tables
+    pdf = client.get(f"/rectification/notices/{notice.pk}/document.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert login(world.office_b).get(f"/rectification/notices/{notice.pk}/document.pdf").status_code == 404
