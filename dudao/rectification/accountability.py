@@ -1,4 +1,4 @@
-"""Writes of 约谈 and 问责: the office holds (or declines) a proposed talk and records it, its commitments
+"""Writes of 约谈, 问责 and 激励表彰: the office holds (or declines) a proposed talk and records it, its commitments
 becoming Findings with deadlines; accountability cases go through the procedure of the 教育督导问责办法 in
 order, and the decision's form must fit the target. 从重 (heavier handling) is computed from the history:
 two or more decided cases against the same target in the year before filing.
@@ -25,6 +25,7 @@ from dudao.rectification.models import (
     AccountabilityCase,
     CaseStep,
     CaseStepRecord,
+    Commendation,
     Finding,
     SevereGround,
     Situation,
@@ -238,3 +239,26 @@ def case_advance(*, actor, case: AccountabilityCase, step: str, on: datetime.dat
                      after={"on": on.isoformat(), "note": note, "decision_form": decision_form,
                             "severe_grounds": case.severe_grounds})
     return case
+
+
+# ---- 激励表彰 -----------------------------------------------------------------------------------------------------
+
+def commendation_record(*, actor, title: str, reason: str, basis: str, awarded_by: str, awarded_on: datetime.date,
+                        school=None, unit=None, person_name: str = "", person_post: str = "") -> Commendation:
+    fields = {"表彰名称": title, "表彰事由": reason, "依据的督导结果": basis, "表彰单位": awarded_by}
+    missing = [name for name, value in fields.items() if not (value or "").strip()]
+    if missing:
+        raise ApplicationError(f"请填写：{'、'.join(missing)}。")
+    if (school is None) == (unit is None):
+        raise ApplicationError("表彰必须对应一所学校或一个政府单位。")
+    _not_future(awarded_on, "表彰日期")
+    region_code = school.region_id if school else unit.region_id
+    require_office_for(actor, region_code, "只有督导室可以登记本辖区的表彰。")
+    with transaction.atomic():
+        item = Commendation.objects.create(
+            school=school, unit=unit, person_name=(person_name or "").strip(), person_post=(person_post or "").strip(),
+            region_code=region_code, title=title.strip(), reason=reason.strip(), basis=basis.strip(),
+            awarded_by=awarded_by.strip(), awarded_on=awarded_on, created_by=actor)
+        audit_record(actor=actor, action="commendation.record", obj=item, region_code=region_code,
+                     after=snapshot(item, ["title", "person_name", "basis", "awarded_on"]))
+    return item

@@ -108,3 +108,13 @@ class CaseStepForm(Styled):
     decision_form = forms.ChoiceField(label="问责方式", choices=[("", "—")] + DecisionForm.choices, required=False)
     decision_basis = forms.CharField(label="事实与依据", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     effective_on = forms.DateField(label="生效日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CommendationForm(Styled):
+    title = forms.CharField(label="表彰名称", max_length=128)
+    person_name = forms.CharField(label="受表彰个人（表彰单位时不填）", max_length=64, required=False)
+    person_post = forms.CharField(label="职务", max_length=64, required=False)
+    reason = forms.CharField(label="表彰事由", widget=forms.Textarea(attrs={"rows": 3}))
+    basis = forms.CharField(label="依据的督导结果", max_length=255)
+    awarded_by = forms.CharField(label="表彰单位", max_length=128)
+    awarded_on = forms.DateField(label="表彰日期", widget=forms.DateInput(attrs={"type": "date"}))

@@ -473,3 +473,40 @@ class CaseStepRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.step}"
+
+
+# ---- 激励表彰 ----------------------------------------------------------------------------------------------------
+
+class Commendation(models.Model):
+    """激励表彰: a school or unit (or a person there) recognised, with the reason and the result it rests on."""
+
+    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="commendations", verbose_name=_("学校"))
+    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="commendations", verbose_name=_("政府单位"))
+    person_name = models.CharField(_("受表彰个人"), max_length=64, blank=True)
+    person_post = models.CharField(_("职务"), max_length=64, blank=True)
+    region_code = models.CharField(max_length=12, db_index=True)
+    title = models.CharField(_("表彰名称"), max_length=128, help_text=_("如：督导评估优秀学校、优秀责任督学"))
+    reason = models.TextField(_("表彰事由"))
+    basis = models.CharField(_("依据的督导结果"), max_length=255, help_text=_("如：2026年度义务教育学校办学行为督导评估（优秀）"))
+    awarded_by = models.CharField(_("表彰单位"), max_length=128)
+    awarded_on = models.DateField(_("表彰日期"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TalkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("激励表彰")
+        ordering = ["-awarded_on", "-id"]
+        constraints = [models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
+                                              name="commendation_has_target")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def target(self) -> str:
+        place = str(self.school or self.unit)
+        return f"{place} {self.person_name}" if self.person_name else place

@@ -318,3 +318,43 @@ def target_by_code(user, code: str):
     if school:
         return school, None
     return None, GovUnit.objects.visible_to(user).filter(code=code).first()
+
+
+# ---- a target's record (问题与表彰) --------------------------------------------------------------------------------
+
+def get_target_for(user, kind: str, pk: int):
+    """The school or unit whose record is asked for, if the user may see it."""
+    from dudao.regions.models import GovUnit
+    from dudao.schools.models import School
+
+    model = {"school": School, "unit": GovUnit}.get(kind)
+    if model is None:
+        from django.http import Http404
+
+        raise Http404
+    return get_visible_or_404(model.objects.all(), user, pk=pk)
+
+
+def target_record(user, kind: str, target, today: datetime.date | None = None) -> dict:
+    """Problems next to commendations: what a school or unit has been told to fix, how it went, and what it was
+    recognised for. Accountability cases only for region staff."""
+    from django.db.models import Count
+
+    from dudao.rectification.models import AccountabilityCase, Commendation
+
+    today = today or timezone.localdate()
+    where = {"school": target} if kind == "school" else {"unit": target}
+    findings = Finding.objects.filter(**where)
+    counts = dict(findings.values_list("status").annotate(n=Count("id")).order_by())
+    scope = scope_for(user)
+    region_staff = scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)
+    return {
+        "counts": {"total": sum(counts.values()), "open": counts.get(Status.OPEN, 0),
+                   "done": sum(counts.get(s, 0) for s in DONE_STATUSES),
+                   "overdue": findings.overdue(today).count()},
+        "open_findings": findings.filter(status=Status.OPEN).select_related("notice").order_by("due_date", "id")[:50],
+        "notices": RectificationNotice.objects.filter(**where).order_by("-issued_at")[:20],
+        "talks": Talk.objects.filter(**where).order_by("-proposed_at")[:20],
+        "cases": AccountabilityCase.objects.filter(**where).order_by("-filed_on")[:20] if region_staff else [],
+        "commendations": Commendation.objects.filter(**where),
+    }

@@ -25,4 +25,5 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/step/", views.case_step, name="case_step"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("record/<str:kind>/<int:pk>/", views.target_record, name="target_record"),
 ]

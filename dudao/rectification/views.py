@@ -22,6 +22,7 @@ from dudao.rectification.forms import (
     COMMITMENT_ROWS,
     CaseFileForm,
     CaseStepForm,
+    CommendationForm,
     FindingEditForm,
     NoticeIssueForm,
     OrderRespondForm,
@@ -409,6 +410,28 @@ def case_step(request, pk: int):
     else:
         messages.success(request, "已记录。")
     return redirect("rectification:case_detail", pk=pk)
+
+
+# ---- a target's record and 激励表彰 -----------------------------------------------------------------------------
+
+@login_required
+def target_record(request, kind: str, pk: int):
+    target = selectors.get_target_for(request.user, kind, pk)
+    form = None
+    if _is_office(request.user):
+        form = CommendationForm(request.POST or None, initial={"awarded_on": timezone.localdate()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                accountability.commendation_record(actor=request.user, **{kind: target}, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "表彰已登记。")
+                return redirect("rectification:target_record", kind=kind, pk=pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "rectification/target_record.html", {
+        "target": target, "kind": kind, "form": form, **selectors.target_record(request.user, kind, target)})
 
 
 @login_required

@@ -63,3 +63,22 @@ def test_an_unknown_code_is_refused(world, ledger, login):
         "target_kind": "unit", "code": world.schools_b[0].code, "situation": "duty", "facts": "x",
         "filed_on": TODAY.isoformat()}).content.decode()
     assert "未找到学校或单位" in page and not AccountabilityCase.objects.exists()
+
+
+def test_a_commendation_shows_next_to_the_problems(world, ledger, login):
+    school = world.schools_a[0]
+    office = login(world.office_a)
+    url = f"/rectification/record/school/{school.pk}/"
+    page = office.post(url, {"title": "督导评估优秀学校", "reason": "整改及时到位。", "basis": "", "awarded_by": "区教育督导委员会",
+                             "awarded_on": TODAY.isoformat()}).content.decode()
+    assert "这个字段是必填项" in page
+    office.post(url, {"title": "督导评估优秀学校", "reason": "整改及时到位。", "basis": "2026年度办学行为督导评估（优秀）",
+                      "awarded_by": "区教育督导委员会", "awarded_on": TODAY.isoformat()})
+    assert "整改与表彰" in office.get(f"/schools/{school.pk}/").content.decode()
+    future = office.post(url, {"title": "x", "reason": "x", "basis": "x", "awarded_by": "x",
+                               "awarded_on": (TODAY + datetime.timedelta(days=1)).isoformat()}).content.decode()
+    assert "表彰日期不能晚于今天" in future
+    page = login(world.principal_a).get(url).content.decode()  # the same client, now the principal's session
+    assert "督导评估优秀学校" in page and "食堂留样记录不全" in page and "登记表彰" not in page
+    assert login(world.principal_a).post(url, {"title": "自评优秀"}).status_code == 404
+    assert login(world.office_b).get(url).status_code == 404
