@@ -153,6 +153,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
 
     if sys.argv[1:] == ["pages"]:  # the ledger again, on the database the last full run left
+        call_command("migrate", "--noinput", verbosity=0)
         admin = get_user_model().objects.get(username="bench")
         time_ledger(admin, get_user_model().objects.get(username="office-990101"))
         return

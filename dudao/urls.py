@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include("dudao.documents.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("gs/", include("dudao.zones.public_urls")),
+    path("gk/", include("dudao.rectification.public_urls")),
     path("api/v1/", api.urls),
 ]
 

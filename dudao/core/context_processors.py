@@ -32,8 +32,9 @@ def navigation(request) -> dict:
         ("整改问责", ([("问题台账", "rectification:ledger"), ("整改通知书", "rectification:notice_list"),
                       ("督办单", "rectification:order_list")] if not scope.is_empty else [])
                      + ([("约谈", "rectification:talk_list"), ("问责", "rectification:case_list"),
-                         ("整改统计", "rectification:dashboard")]
-                        if region_staff else [])),
+                         ("整改统计", "rectification:dashboard")] if region_staff else [])
+                     + ([("回头看", "rectification:recheck_list"), ("结果公开", "rectification:publication_list")]
+                        if office else [])),
         ("工作计划", []),
         ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),
         ("系统管理", ([("数据导入", "schools:import"), ("督学与专家导入", "people:import"),

@@ -69,7 +69,9 @@ ACTION_LABELS = {
     "talk.hold": _("记录约谈"), "talk.dismiss": _("不予约谈"), "case.file": _("问责立案"),
     "case.investigated": _("问责调查认定"), "case.notified": _("问责书面告知"), "case.defended": _("问责陈述申辩"),
     "case.reviewed": _("问责审定"), "case.decided": _("作出问责决定"),
-    "commendation.record": _("登记激励表彰"),
+    "commendation.record": _("登记激励表彰"), "recheck.draw": _("回头看抽样"), "recheck.record": _("记录回头看结果"),
+    "finding.reopen": _("回头看未通过，重新整改"), "publication.publish": _("发布公开信息"),
+    "publication.withdraw": _("撤回公开信息"),
 }
 
 

@@ -3,7 +3,15 @@
 from django import forms
 
 from dudao.core.forms import style_form
-from dudao.rectification.models import CaseStep, DecisionForm, SevereGround, Situation, TargetKind
+from dudao.rectification.models import (
+    CaseStep,
+    DecisionForm,
+    PublicationKind,
+    SevereGround,
+    Situation,
+    Source,
+    TargetKind,
+)
 
 
 class Styled(forms.Form):
@@ -118,3 +126,29 @@ class CommendationForm(Styled):
     basis = forms.CharField(label="依据的督导结果", max_length=255)
     awarded_by = forms.CharField(label="表彰单位", max_length=128)
     awarded_on = forms.DateField(label="表彰日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class RecheckDrawForm(Styled):
+    region = forms.CharField(label="区划代码", max_length=12)
+    closed_from = forms.DateField(label="办结日期自", widget=forms.DateInput(attrs={"type": "date"}))
+    closed_to = forms.DateField(label="办结日期至", widget=forms.DateInput(attrs={"type": "date"}))
+    source = forms.ChoiceField(label="问题来源", choices=[("", "全部来源")] + Source.choices, required=False)
+    size = forms.IntegerField(label="抽取数量", min_value=1, max_value=500)
+    seed = forms.IntegerField(label="随机种子（留空由系统生成并记录）", required=False, min_value=0, max_value=2**31 - 1)
+
+
+class RecheckResultForm(Styled):
+    passed = forms.TypedChoiceField(label="复查结果", choices=[("1", "复查通过"), ("0", "复查未通过，重新整改")],
+                                    coerce=lambda v: v == "1")
+    note = forms.CharField(label="复查情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PublicationForm(Styled):
+    kind = forms.ChoiceField(label="类别", choices=PublicationKind.choices)
+    region = forms.CharField(label="区划代码", max_length=12)
+    title = forms.CharField(label="标题", max_length=200)
+    body = forms.CharField(label="正文", widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class WithdrawForm(Styled):
+    reason = forms.CharField(label="撤回原因", max_length=200)

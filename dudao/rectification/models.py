@@ -510,3 +510,90 @@ class Commendation(models.Model):
     def target(self) -> str:
         place = str(self.school or self.unit)
         return f"{place} {self.person_name}" if self.person_name else place
+
+
+# ---- 回头看 --------------------------------------------------------------------------------------------------------
+
+class RegionQuerySet(ScopedQuerySet):
+    """Office work of a region: seen by the region's staff only."""
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("region_code", scope.region_prefixes)
+
+
+class RecheckRound(models.Model):
+    """回头看: a random sample of closed findings drawn for re-verification. The seed and a digest of the
+    population are recorded, so anyone can redraw the same sample from the same criteria."""
+
+    region_code = models.CharField(_("区划"), max_length=12, db_index=True)
+    closed_from = models.DateField(_("办结日期自"))
+    closed_to = models.DateField(_("办结日期至"))
+    source = models.CharField(_("问题来源"), max_length=16, choices=Source.choices, blank=True)
+    population = models.PositiveIntegerField(_("总体数量"))
+    population_digest = models.CharField(max_length=64)
+    sample_size = models.PositiveIntegerField(_("抽取数量"))
+    seed = models.BigIntegerField(_("随机种子"))
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    drawn_at = models.DateTimeField(_("抽取时间"))
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("回头看")
+        ordering = ["-drawn_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"回头看 {self.drawn_at:%Y-%m-%d}（{self.sample_size}/{self.population}）"
+
+
+class RecheckResult(models.TextChoices):
+    PENDING = "pending", _("待复查")
+    PASSED = "passed", _("复查通过")
+    FAILED = "failed", _("复查未通过（重新整改）")
+
+
+class RecheckItem(models.Model):
+    round = models.ForeignKey(RecheckRound, on_delete=models.CASCADE, related_name="items")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rechecks")
+    result = models.CharField(_("复查结果"), max_length=16, choices=RecheckResult.choices, default=RecheckResult.PENDING)
+    note = models.TextField(_("复查情况"), blank=True)
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["round", "finding"], name="one_recheck_per_round_finding")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.finding_id}"
+
+
+# ---- 结果公开 --------------------------------------------------------------------------------------------------------
+
+class PublicationKind(models.TextChoices):
+    RESULT = "result", _("督导结果")
+    RECTIFICATION = "rectification", _("整改情况")
+    BULLETIN = "bulletin", _("督导通报")
+
+
+class Publication(models.Model):
+    """结果公开: what the office has explicitly published on the public page (and its Atom feed)."""
+
+    kind = models.CharField(_("类别"), max_length=16, choices=PublicationKind.choices)
+    region_code = models.CharField(_("区划"), max_length=12, db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("发布时间"), db_index=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("公开信息")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

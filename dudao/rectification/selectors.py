@@ -120,10 +120,16 @@ def finding_timeline(finding: Finding) -> list[Event]:
         if order is not None and order.acknowledged_at:
             events.append(Event(order.acknowledged_at, f"主管部门{order.department.name}签收督办单",
                                 _name(order.acknowledged_by), order.response, f"/rectification/orders/{order.pk}/"))
+    for item in finding.rechecks.select_related("round", "checked_by"):
+        events.append(Event(item.round.drawn_at, "抽中回头看", _name(item.round.drawn_by) if item.round.drawn_by_id else "",
+                            f"随机种子 {item.round.seed}", f"/rectification/rechecks/{item.round_id}/"))
+        if item.checked_at:
+            events.append(Event(item.checked_at, item.get_result_display(), _name(item.checked_by), item.note))
     for talk in finding.talks.all():
         events.append(Event(talk.proposed_at, "建议约谈", "系统", talk.reason, "/rectification/talks/"))
     if finding.closed_at:
         events.append(Event(finding.closed_at, finding.get_status_display(), ""))
+
     return sorted(events, key=lambda e: e.at)
 
 
@@ -358,3 +364,48 @@ def target_record(user, kind: str, target, today: datetime.date | None = None) -
         "cases": AccountabilityCase.objects.filter(**where).order_by("-filed_on")[:20] if region_staff else [],
         "commendations": Commendation.objects.filter(**where),
     }
+
+
+# ---- 回头看 and 结果公开 ------------------------------------------------------------------------------------------
+
+def recheck_list(user) -> QuerySet:
+    from django.db.models import Count
+
+    from dudao.rectification.models import RecheckRound
+
+    return RecheckRound.objects.visible_to(user).select_related("drawn_by").annotate(
+        failed=Count("items", filter=Q(items__result="failed")), pending=Count("items", filter=Q(items__result="pending")))
+
+
+def get_recheck_for(user, pk: int):
+    from dudao.rectification.models import RecheckRound
+
+    return get_visible_or_404(RecheckRound.objects.select_related("drawn_by"), user, pk=pk)
+
+
+def recheck_items(round_):
+    return round_.items.select_related("finding__school", "finding__unit", "checked_by")
+
+
+def publication_list(user) -> QuerySet:
+    from dudao.rectification.models import Publication
+
+    return Publication.objects.visible_to(user).select_related("published_by")
+
+
+def get_publication_for(user, pk: int):
+    from dudao.rectification.models import Publication
+
+    return get_visible_or_404(Publication.objects.all(), user, pk=pk)
+
+
+def public_publications(*, region: str = "", kind: str = "") -> QuerySet:
+    """What anyone may read: published and not withdrawn."""
+    from dudao.rectification.models import Publication
+
+    qs = Publication.objects.filter(withdrawn_at__isnull=True)
+    if region:
+        qs = qs.filter(region_code__startswith=region)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-published_at", "-id")

@@ -26,4 +26,9 @@ urlpatterns = [
     path("cases/<int:pk>/step/", views.case_step, name="case_step"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("record/<str:kind>/<int:pk>/", views.target_record, name="target_record"),
+    path("rechecks/", views.recheck_list, name="recheck_list"),
+    path("rechecks/<int:pk>/", views.recheck_detail, name="recheck_detail"),
+    path("rechecks/<int:pk>/items/<int:item_pk>/", views.recheck_result, name="recheck_result"),
+    path("publications/", views.publication_list, name="publication_list"),
+    path("publications/<int:pk>/withdraw/", views.publication_withdraw, name="publication_withdraw"),
 ]

@@ -16,7 +16,7 @@ from dudao.core.models import Role
 from dudao.core.scope import scope_for
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
-from dudao.rectification import accountability, notices, selectors
+from dudao.rectification import accountability, followup, notices, selectors
 from dudao.rectification.documents import notice_context
 from dudao.rectification.forms import (
     COMMITMENT_ROWS,
@@ -26,10 +26,14 @@ from dudao.rectification.forms import (
     FindingEditForm,
     NoticeIssueForm,
     OrderRespondForm,
+    PublicationForm,
+    RecheckDrawForm,
+    RecheckResultForm,
     TalkDismissForm,
     TalkHoldForm,
     TalkProposeForm,
     VerifyForm,
+    WithdrawForm,
 )
 from dudao.rectification.models import (
     FORMS_FOR,
@@ -460,3 +464,107 @@ def dashboard(request):
     data = selectors.dashboard(request.user, group=group, region=region)
     return render(request, "rectification/dashboard.html", {
         **data, "group": group, "groups": GROUP_LABELS, "region": region, "today": timezone.localdate()})
+
+
+# ---- 回头看 ----------------------------------------------------------------------------------------------------------
+
+def _home_region(user) -> str:
+    scope = scope_for(user)
+    return min(scope.region_prefixes, key=len, default="") if scope.region_prefixes else ""
+
+
+@login_required
+def recheck_list(request):
+    _require_office(request.user)
+    form = RecheckDrawForm(request.POST or None, initial={
+        "region": _home_region(request.user), "closed_to": timezone.localdate(), "size": 20,
+        "closed_from": timezone.localdate().replace(month=1, day=1)})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            round_ = followup.recheck_draw(actor=request.user, region_code=data["region"], closed_from=data["closed_from"],
+                                           closed_to=data["closed_to"], size=data["size"], source=data["source"],
+                                           seed=data["seed"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已从 {round_.population} 个已整改问题中随机抽取 {round_.sample_size} 个，随机种子 {round_.seed}。")
+            return redirect("rectification:recheck_detail", pk=round_.pk)
+    page, size = paginate(request, selectors.recheck_list(request.user))
+    return render(request, "rectification/recheck_list.html", {"page": page, "size": size, "form": form,
+                                                               "query": query_without_page(request)})
+
+
+@login_required
+def recheck_detail(request, pk: int):
+    _require_office(request.user)
+    round_ = selectors.get_recheck_for(request.user, pk)
+    return render(request, "rectification/recheck_detail.html", {
+        "round": round_, "items": selectors.recheck_items(round_), "form": RecheckResultForm()})
+
+
+@login_required
+@require_POST
+def recheck_result(request, pk: int, item_pk: int):
+    _require_office(request.user)
+    round_ = selectors.get_recheck_for(request.user, pk)
+    item = selectors.recheck_items(round_).filter(pk=item_pk).first()
+    if item is None:
+        raise Http404
+    form = RecheckResultForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError("请选择复查结果。")
+        followup.recheck_record(actor=request.user, item=item, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "复查结果已记录。" if form.cleaned_data["passed"] else "已重新打开该问题，纳入整改。")
+    return redirect("rectification:recheck_detail", pk=pk)
+
+
+# ---- 结果公开 (office side; the public page is rectification.public) ---------------------------------------------------
+
+@login_required
+def publication_list(request):
+    _require_office(request.user)
+    region = _home_region(request.user)
+    initial = {"region": region, "kind": "result"}
+    if request.GET.get("draft") == "rectification":
+        from dudao.regions.models import Region
+
+        today = timezone.localdate()
+        name = Region.objects.filter(code__startswith=region).order_by("code").values_list("name", flat=True).first() or ""
+        title, body = followup.rectification_summary_text(selectors.dashboard(request.user)["rows"], name, today)
+        initial |= {"kind": "rectification", "title": title, "body": body}
+    form = PublicationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = followup.publication_publish(actor=request.user, kind=data["kind"], region_code=data["region"],
+                                                title=data["title"], body=data["body"])
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"已发布“{item.title}”。")
+            return redirect("rectification:publication_list")
+    page, size = paginate(request, selectors.publication_list(request.user))
+    return render(request, "rectification/publication_list.html", {
+        "page": page, "size": size, "form": form, "withdraw_form": WithdrawForm(), "query": query_without_page(request)})
+
+
+@login_required
+@require_POST
+def publication_withdraw(request, pk: int):
+    _require_office(request.user)
+    item = selectors.get_publication_for(request.user, pk)
+    form = WithdrawForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ApplicationError("撤回须写明原因。")
+        followup.publication_withdraw(actor=request.user, item=item, reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "已撤回。")
+    return redirect("rectification:publication_list")
