@@ -12,6 +12,7 @@ from django.utils import timezone
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create
 from dudao.demo import generator
+from dudao.demo.generator import person as _person
 from dudao.demo.supervision import _photo
 from dudao.rectification import accountability, notices
 from dudao.rectification.jobs import run_deadlines
@@ -125,6 +126,43 @@ def load_rectification(*, admin, rng: random.Random, county: Region, office_user
     SupervisionOrder.objects.filter(pk=orders[-1].pk).update(due_date=timezone.localdate() - datetime.timedelta(days=1))
     run_deadlines()
     _talk_and_cases(admin=admin, rng=rng, office_user=office_user, schools=spread[4:7])
+    _recognition_and_results(office_user=office_user, county=county, schools=[home, *others[:1], *spread[7:9]])
+
+
+def _recognition_and_results(*, office_user, county, schools) -> None:
+    """Commendations, a 回头看 round with one failure, and results published on the public page."""
+    from dudao.rectification import followup
+    from dudao.rectification.selectors import dashboard
+
+    today = timezone.localdate()
+    for school, title, basis in [
+        (schools[0], "督导评估优秀学校", f"{today.year - 1}学年义务教育学校办学行为督导评估（优秀）"),
+        (schools[2], "整改工作先进单位", f"{today.year}年责任督学挂牌督导问题整改（按期整改率100%）"),
+    ]:
+        accountability.commendation_record(actor=office_user, school=school, title=title, basis=basis,
+                                           reason="问题整改及时到位，建立长效机制，成效明显。",
+                                           awarded_by=f"{county.name}人民政府教育督导委员会",
+                                           awarded_on=today - datetime.timedelta(days=60))
+    accountability.commendation_record(actor=office_user, school=schools[3], person_name=_person(random.Random(len(schools))),
+                                       person_post="校长", title="优秀校长", reason="办学规范，督导评估成绩突出。",
+                                       basis=f"{today.year - 1}年校长任期结束综合督导（优秀）",
+                                       awarded_by=f"{county.name}教育局", awarded_on=today - datetime.timedelta(days=30))
+    round_ = followup.recheck_draw(actor=office_user, region_code=county.code, size=8, seed=20261124,
+                                   closed_from=today - datetime.timedelta(days=365), closed_to=today)
+    items = list(round_.items.all())
+    for k, item in enumerate(items[:4]):
+        followup.recheck_record(actor=office_user, item=item, passed=k != 0,
+                                note="复查发现问题反弹，留样记录再次缺失。" if k == 0 else "复查整改成果保持良好。")
+    title, body = followup.rectification_summary_text(dashboard(office_user)["rows"], county.name, today)
+    followup.publication_publish(actor=office_user, kind="rectification", region_code=county.code, title=title, body=body)
+    followup.publication_publish(
+        actor=office_user, kind="result", region_code=county.code,
+        title=f"{county.name}{today.year}年秋季学期责任督学挂牌督导情况",
+        body="本学期全区责任督学共开展经常性督导，覆盖全部中小学校和幼儿园。督导发现的问题已全部下发整改通知，"
+             "逾期未整改的已向主管部门下达督办单。")
+    followup.publication_publish(
+        actor=office_user, kind="bulletin", region_code=county.code, title=f"关于{schools[1].name}整改不力的督导通报",
+        body=f"{schools[1].name}对督导发现的问题整改不力，经约谈后仍未按期完成整改。现予以通报，责令限期整改。")
 
 
 def _talk_and_cases(*, admin, rng, office_user, schools) -> None:

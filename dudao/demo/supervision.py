@@ -161,6 +161,10 @@ def _history(*, admin, rng, county, today) -> None:
                 region_code=region_id, category=item, category_label=str(labels[item]), follow_up=follow,
                 severity=3 if follow == FollowUp.REPORT else 1, description=text, raised_by=admin, raised_at=started,
                 status=Status.RESOLVED_ON_SITE if follow == FollowUp.ON_SITE else rng.choice([Status.OPEN, Status.CLOSED])))
+            due = started.date() + datetime.timedelta(days=30)
+            problems[-1].due_date = due if follow != FollowUp.ON_SITE else None
+            if problems[-1].status == Status.CLOSED:  # most on time, some late
+                problems[-1].closed_at = started + datetime.timedelta(days=rng.choice((12, 20, 26, 41)))
     Finding.objects.bulk_create(problems, batch_size=500)
 
 

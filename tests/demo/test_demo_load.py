@@ -90,3 +90,13 @@ def test_it_loads_a_talk_and_accountability_cases(db):
     held = Talk.objects.get(status="held")
     assert held.record is not None and Finding.objects.filter(source="talk", source_id=str(held.pk)).count() == 2
     assert set(AccountabilityCase.objects.values_list("step", flat=True)) == {"notified", "decided"}
+
+
+def test_it_loads_commendations_rechecks_and_published_results(db, client):
+    from dudao.rectification.models import Commendation, Publication, RecheckItem
+
+    demo_load(seed=2026)
+    assert Commendation.objects.count() == 3 and Commendation.objects.exclude(person_name="").exists()
+    assert RecheckItem.objects.filter(result="failed").count() == 1 and RecheckItem.objects.filter(result="pending").exists()
+    assert Publication.objects.count() == 3
+    assert "整改情况" in client.get("/gk/").content.decode()
