@@ -8,18 +8,37 @@ import xlsxwriter
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 PAGE_SIZES = (20, 50, 100, 200)
 
 
-def paginate(request, queryset, default_size: int = 50):
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows (then says "more than"): on lists of millions the exact count costs more than
+    the page itself. Pages beyond the cap are not offered; the user narrows the filters instead."""
+
+    def __init__(self, object_list, per_page, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.object_list.order_by()[: self.cap + 1].count(), self.cap)
+
+    @cached_property
+    def capped(self) -> bool:
+        return self.object_list.order_by()[self.cap : self.cap + 1].exists()
+
+
+def paginate(request, queryset, default_size: int = 50, count_cap: int | None = None):
     """The requested page (bad numbers fall back to the nearest page) and the page size in force."""
     try:
         size = int(request.GET.get("size", default_size))
     except ValueError:
         size = default_size
     size = size if size in PAGE_SIZES else default_size
-    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(queryset, size, count_cap) if count_cap else Paginator(queryset, size)
+    page = paginator.get_page(request.GET.get("page"))
     return page, size
 
 

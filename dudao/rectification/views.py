@@ -46,6 +46,7 @@ from dudao.rectification.models import (
 )
 
 EXPORT_LIMIT = 100_000
+LEDGER_COUNT_CAP = 10_000  # the ledger counts up to this; beyond it says "more than" and asks to filter
 
 
 def _is_office(user) -> bool:
@@ -87,7 +88,7 @@ def ledger(request):
             return redirect(f"{request.path}?{query_without_page(request)}")
         numbered = enumerate(findings.iterator(chunk_size=2000), start=1)
         return xlsx_response("问题台账", "问题台账", ledger_columns(today), numbered)
-    page, size = paginate(request, findings)
+    page, size = paginate(request, findings, count_cap=LEDGER_COUNT_CAP)
     rows = [(f, selectors.progress_label(f, today)) for f in page]
     return render(request, "rectification/ledger.html", {
         "page": page, "rows": rows, "size": size, "filters": filters, "query": query_without_page(request),

@@ -113,3 +113,13 @@ def test_the_notice_as_word_and_pdf(world, ledger, login):
     pdf = client.get(f"/rectification/notices/{notice.pk}/document.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert login(world.office_b).get(f"/rectification/notices/{notice.pk}/document.pdf").status_code == 404
+
+
+def test_the_ledger_counts_up_to_a_cap(world, ledger, login, monkeypatch):
+    from dudao.rectification import views
+
+    monkeypatch.setattr(views, "LEDGER_COUNT_CAP", 1)
+    page = login(world.office_a).get("/rectification/").content.decode()
+    assert "超过 1 条" in page
+    monkeypatch.setattr(views, "LEDGER_COUNT_CAP", 5)
+    assert "共 2 条" in login(world.office_a).get("/rectification/").content.decode()
