@@ -95,7 +95,8 @@ def build(admin) -> None:
             done = status == NoticeStatus.CLOSED
             batch.append(Finding(source="visit", school_id=school_id, region_code=regions[school_id],
                                  description=TEXTS[k % len(TEXTS)], raised_at=raised, notice_id=notice_id, due_date=due,
-                                 status="closed" if done else "open", closed_at=now if done else None))
+                                 status="closed" if done else "open", closed_at=now if done else None,
+                                 closed_on_time=True if done else None))
             k += 1
     Finding.objects.bulk_create(batch, batch_size=5000)
     total = len(schools) * FINDINGS_PER_SCHOOL
@@ -109,7 +110,8 @@ def build(admin) -> None:
                 source=("visit", "inspection", "complaint", "manual")[i % 4], school_id=school_id, region_code=region,
                 category=f"r{i % 8}", category_label=f"类别{i % 8}", description=TEXTS[i % len(TEXTS)],
                 raised_at=raised + datetime.timedelta(minutes=i % 200_000), status=state,
-                due_date=today + datetime.timedelta(days=(i % 90) - 45), closed_at=now if state == "closed" else None))
+                due_date=today + datetime.timedelta(days=(i % 90) - 45), closed_at=now if state == "closed" else None,
+                closed_on_time=None if state == "open" else (state == "resolved_on_site" or i % 5 != 0)))
             i += 1
             k += 1
         Finding.objects.bulk_create(batch, batch_size=5000)

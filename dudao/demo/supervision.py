@@ -165,6 +165,9 @@ def _history(*, admin, rng, county, today) -> None:
             problems[-1].due_date = due if follow != FollowUp.ON_SITE else None
             if problems[-1].status == Status.CLOSED:  # most on time, some late
                 problems[-1].closed_at = started + datetime.timedelta(days=rng.choice((12, 20, 26, 41)))
+                problems[-1].closed_on_time = problems[-1].closed_at.date() <= due
+            elif problems[-1].status == Status.RESOLVED_ON_SITE:
+                problems[-1].closed_on_time = True
     Finding.objects.bulk_create(problems, batch_size=500)
 
 

@@ -94,9 +94,9 @@ def recheck_record(*, actor, item: RecheckItem, passed: bool, note: str = "") ->
         finding = Finding.objects.select_for_update(of=("self",)).get(pk=item.finding_id)
         if finding.status in DONE_STATUSES:
             days = int(policy_value("rectification.default_days", finding.region_code))
-            finding.status, finding.closed_at = Status.OPEN, None
+            finding.status, finding.closed_at, finding.closed_on_time = Status.OPEN, None, None
             finding.due_date = timezone.localdate() + datetime.timedelta(days=days)
-            finding.save(update_fields=["status", "closed_at", "due_date"])
+            finding.save(update_fields=["status", "closed_at", "closed_on_time", "due_date"])
             audit_record(actor=actor, action="finding.reopen", obj=finding, region_code=finding.region_code,
                          after={"recheck": item.round_id, "note": note, "due_date": finding.due_date.isoformat()})
     audit_record(actor=actor, action="recheck.record", obj=item.round, region_code=item.round.region_code,

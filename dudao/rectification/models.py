@@ -78,6 +78,9 @@ class Finding(models.Model):
     raised_at = models.DateTimeField(_("提出时间"), db_index=True)
     status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    # Set when the finding is closed (a fact of that moment, so statistics need no date arithmetic per row):
+    # closed on or before its deadline, or it had none. Null while open.
+    closed_on_time = models.BooleanField(_("按期办结"), null=True, blank=True)
     notice = models.ForeignKey("RectificationNotice", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="findings", verbose_name=_("整改通知书"))
 

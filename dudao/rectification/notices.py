@@ -9,6 +9,7 @@ overdue notices to a 督办单 and proposes 约谈; it shares `order_create` wit
 import datetime
 
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
@@ -245,7 +246,9 @@ def notice_verify(*, actor, notice: RectificationNotice, accepted: bool, note: s
     if accepted:
         _move(notice, NoticeStatus.CLOSED, actor=actor, note=f"{how}通过。{note}".strip(), event="verify")
         notice.closed_at, notice.verifier = now, actor
-        notice.findings.exclude(status__in=DONE_STATUSES).update(status=Status.CLOSED, closed_at=now)
+        notice.findings.exclude(status__in=DONE_STATUSES).update(
+            status=Status.CLOSED, closed_at=now, closed_on_time=ExpressionWrapper(
+                Q(due_date__isnull=True) | Q(due_date__gte=timezone.localdate(now)), output_field=BooleanField()))
         SupervisionOrder.objects.filter(notice=notice).exclude(status=OrderStatus.CLOSED).update(status=OrderStatus.CLOSED)
     else:
         _move(notice, NoticeStatus.RECTIFYING, actor=actor, note=f"{how}退回：{note}", event="return")

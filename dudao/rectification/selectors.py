@@ -237,7 +237,7 @@ DASHBOARD_GROUPS = ("region", "school_type", "source", "category")
 def dashboard(user, *, group: str = "region", region: str = "", today: datetime.date | None = None) -> dict:
     """Rates by a grouping, overdue list, escalations this month and a 12-month trend, all for the user's scope."""
     from django.db.models import Count, F
-    from django.db.models.functions import Substr, TruncMonth
+    from django.db.models.functions import Substr
 
     from dudao.rectification import engine
     from dudao.regions.models import Region
@@ -248,9 +248,9 @@ def dashboard(user, *, group: str = "region", region: str = "", today: datetime.
     if region:
         qs = qs.filter(region_code__startswith=region)
     done = Q(status__in=DONE_STATUSES)
-    on_time = done & (Q(due_date__isnull=True) | Q(closed_at__isnull=True) | Q(closed_at__date__lte=F("due_date")))
-    key = {"region": Substr("region_code", 1, _child_length(user, region)), "school_type": F("school__school_type"), "source": F("source"),
-           "category": F("category_label")}[group if group in DASHBOARD_GROUPS else "region"]
+    on_time = done & Q(closed_on_time=True)  # decided when closed: no per-row date arithmetic here
+    key = {"region": Substr("region_code", 1, _child_length(user, region)), "school_type": F("school__school_type"),
+           "source": F("source"), "category": F("category_label")}[group if group in DASHBOARD_GROUPS else "region"]
     rows = qs.annotate(k=key).values("k").annotate(
         total=Count("id"), done=Count("id", filter=done), on_time=Count("id", filter=on_time),
         overdue=Count("id", filter=Q(status=Status.OPEN, due_date__lt=today))).order_by()
@@ -266,11 +266,17 @@ def dashboard(user, *, group: str = "region", region: str = "", today: datetime.
         names = dict(Region.objects.filter(code__in=set(codes.values())).values_list("code", "name"))
         labels = {k: names.get(code, k) for k, code in codes.items()}
     months = engine.months_back(today.year, today.month)
-    start = datetime.datetime(months[0][0], months[0][1], 1, tzinfo=timezone.get_current_timezone())
-    raised = {(d.year, d.month): n for d, n in qs.filter(raised_at__gte=start).annotate(m=TruncMonth("raised_at"))
-              .values("m").annotate(n=Count("id")).order_by().values_list("m", "n")}
-    closed = {(d.year, d.month): n for d, n in qs.filter(closed_at__gte=start).annotate(m=TruncMonth("closed_at"))
-              .values("m").annotate(n=Count("id")).order_by().values_list("m", "n")}
+    tz = timezone.get_current_timezone()
+    bounds = [datetime.datetime(y, m, 1, tzinfo=tz) for y, m in months]
+    bounds.append(datetime.datetime(today.year + (today.month == 12), today.month % 12 + 1, 1, tzinfo=tz))
+    # One pass with a range count per month (no per-row date truncation, which SQLite does in Python).
+    per_month = {}
+    for name, field in (("raised", "raised_at"), ("closed", "closed_at")):
+        for i in range(len(months)):
+            per_month[f"{name}_{i}"] = Count("id", filter=Q(**{f"{field}__gte": bounds[i], f"{field}__lt": bounds[i + 1]}))
+    window = qs.filter(Q(raised_at__gte=bounds[0]) | Q(closed_at__gte=bounds[0])).aggregate(**per_month)
+    raised = {m: window[f"raised_{i}"] or 0 for i, m in enumerate(months)}
+    closed = {m: window[f"closed_{i}"] or 0 for i, m in enumerate(months)}
     month_start = datetime.datetime(today.year, today.month, 1, tzinfo=timezone.get_current_timezone())
     orders = SupervisionOrder.objects.visible_to(user)
     talks = Talk.objects.visible_to(user)

@@ -35,6 +35,7 @@ def finding_raise(
         requirement=requirement, responsible_person=responsible_person, due_date=due_date,
         raised_by=actor if getattr(actor, "is_authenticated", False) else None,
         raised_at=raised_at or timezone.now(), status=status,
+        closed_on_time=True if status == Status.RESOLVED_ON_SITE else None,
     )
     if evidence:
         finding.evidence.set(evidence)

@@ -37,11 +37,14 @@ def test_the_rate_changes_when_a_notice_is_verified(world, ledger, login):
 
 
 def test_late_closing_is_not_on_time(world, ledger):
-    finding = ledger.findings[0]
-    finding.due_date = timezone.localdate() - datetime.timedelta(days=3)
-    finding.status, finding.closed_at = "closed", timezone.now()
-    finding.save()
-    total = dashboard(world.office_a)["rows"][-1]
+    import time_machine
+
+    notice = notices.notice_issue(actor=world.office_a, findings=ledger.findings[:1], days=2)
+    notices.notice_acknowledge(actor=world.principal_a, notice=notice)
+    notices.notice_report(actor=world.principal_a, notice=notice, reports={ledger.findings[0].pk: ("已整改。", [evidence()])})
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=5)):
+        notices.notice_verify(actor=world.inspector_a, notice=notice, accepted=True)
+        total = dashboard(world.office_a)["rows"][-1]
     assert (total["done"], total["on_time_rate"], total["overdue"]) == (1, 0.0, 0)
 
 

@@ -1,0 +1,40 @@
+"""The office's 约谈, 问责, 回头看 and 结果公开 pages on the demo district at tablet width; screenshots for review."""
+
+import pytest
+
+from dudao.demo.services import demo_load
+from dudao.rectification.models import AccountabilityCase, RecheckRound, Talk
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+WIDTH = 1024
+
+
+def test_office_pages_fit_a_tablet(live_server, browser, shot):
+    passwords = demo_load(seed=2026)
+    base = live_server.url
+    page = browser.new_context(viewport={"width": WIDTH, "height": 800}, locale="zh-CN").new_page()
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "demo_office")
+    page.fill("#id_password", passwords["demo_office"])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+    held = Talk.objects.get(status="held")
+    open_case = AccountabilityCase.objects.get(step="notified")
+    pages = [
+        ("rect-demo-ledger", "/rectification/?status=open", "问题台账"),
+        ("rect-demo-talk", f"/rectification/talks/{held.pk}/", "约谈"),
+        ("rect-demo-case", f"/rectification/cases/{open_case.pk}/", "问责案件"),
+        ("rect-demo-recheck", f"/rectification/rechecks/{RecheckRound.objects.get().pk}/", "回头看"),
+        ("rect-demo-publications", "/rectification/publications/", "结果公开"),
+        ("rect-demo-dashboard", "/rectification/dashboard/", "整改统计"),
+        ("rect-demo-record", f"/rectification/record/school/{held.school_id}/", "问题整改与激励表彰"),
+    ]
+    for name, path, heading in pages:
+        page.goto(base + path)
+        assert heading in page.inner_text("h1"), path
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH, path
+        shot(page, f"{name}-{WIDTH}")
+    public = browser.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN").new_page()
+    public.goto(f"{base}/gk/")
+    assert "教育督导结果公开" in public.inner_text("h1")
+    shot(public, "rect-demo-public-390")
