@@ -15,7 +15,8 @@ from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for
-from dudao.core.services import counter_take
+from dudao.core.selectors import users_of_schools, users_of_units
+from dudao.core.services import Message, counter_take, notify
 from dudao.documents import files
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_record
@@ -106,6 +107,12 @@ def talk_hold(*, actor, talk: Talk, held_on: datetime.date, conducted_by: str, p
                                     source_type="rectification.talk", source_id=str(talk.pk), description=text.strip(),
                                     requirement="约谈整改承诺，按期完成并报送佐证。", due_date=due, severity=2)
             talk.findings.add(finding)
+        target_users = (users_of_schools([talk.school_id]).get(talk.school_id, set()) if talk.school_id
+                        else users_of_units([talk.unit_id]).get(talk.unit_id, set()))
+        notify(messages=[(Message(f"talk:{talk.pk}:held", "talk", f"约谈记录（{held_on:%Y年%m月%d日}）",
+                                  f"主持单位：{talk.conducted_by}。整改承诺 {len(commitments)} 项已纳入问题台账，请按期完成。",
+                                  f"/rectification/record/{'school' if talk.school_id else 'unit'}/{talk.school_id or talk.unit_id}/"),
+                          target_users)])
         audit_record(actor=actor, action="talk.hold", obj=talk, region_code=talk.region_code,
                      after=snapshot(talk, ["held_on", "conducted_by", "persons", "recipients"]) | {
                          "commitments": len(commitments)})

@@ -59,6 +59,13 @@ def _require_scope(user) -> None:
         raise Http404
 
 
+def _require_region_staff(user) -> None:
+    """Statistics and accountability: office staff and leaders."""
+    scope = scope_for(user)
+    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
+        raise Http404
+
+
 # ---- 问题台账 -------------------------------------------------------------------------------------------------
 
 def ledger_columns(today) -> list:
@@ -342,9 +349,7 @@ def talk_action(request, pk: int, action: str):
 
 @login_required
 def case_list(request):
-    scope = scope_for(request.user)
-    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
-        raise Http404
+    _require_region_staff(request.user)
     filters = {k: request.GET.get(k, "").strip() for k in ("step", "q")}
     page, size = paginate(request, selectors.case_list(request.user, **filters))
     return render(request, "rectification/case_list.html", {
@@ -386,9 +391,7 @@ def case_new(request):
 @login_required
 def case_detail(request, pk: int):
     case = selectors.get_case_for(request.user, pk)
-    scope = scope_for(request.user)
-    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
-        raise Http404
+    _require_region_staff(request.user)
     step_form = None
     if _is_office(request.user) and case.next_step:
         step_form = CaseStepForm(initial={"step": case.next_step, "on": timezone.localdate()})
@@ -456,9 +459,7 @@ GROUP_LABELS = {"region": "按区划", "school_type": "按学校类型", "source
 
 @login_required
 def dashboard(request):
-    scope = scope_for(request.user)
-    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
-        raise Http404
+    _require_region_staff(request.user)
     group = request.GET.get("group", "region")
     group = group if group in GROUP_LABELS else "region"
     region = request.GET.get("region", "").strip()

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError, PermissionDenied
+from dudao.core.models import Notification
 from dudao.rectification import accountability as acc
 from dudao.rectification.models import AccountabilityCase, Finding, Source, Talk, TalkStatus
 from tests.rectification.conftest import evidence
@@ -35,6 +36,7 @@ def test_a_talk_is_recorded_and_its_commitments_become_findings(world, ledger):
                          commitments=[("一个月内完成食堂整改", due), ("建立消防通道日查制度", due)],
                          record=evidence("约谈记录.jpg"))
     assert talk.status == TalkStatus.HELD and talk.record is not None
+    assert Notification.objects.filter(user=world.principal_a, key=f"talk:{talk.pk}:held").exists()  # sent to the school
     promised = Finding.objects.filter(source=Source.TALK, source_id=str(talk.pk))
     assert promised.count() == 2 and set(promised.values_list("due_date", flat=True)) == {due}
     assert set(talk.findings.values_list("pk", flat=True)) >= set(promised.values_list("pk", flat=True))
