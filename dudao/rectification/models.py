@@ -285,7 +285,9 @@ class TalkStatus(models.TextChoices):
     DISMISSED = "dismissed", _("不予约谈")
 
 
-class TalkQuerySet(ScopedQuerySet):
+class SchoolOrUnitQuerySet(ScopedQuerySet):
+    """Records about a school or unit (约谈, 问责, 表彰): the region's office, and the school or unit itself."""
+
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("region_code", scope.region_prefixes) | models.Q(unit_id__in=scope.unit_ids) | models.Q(
             school_id__in=scope.school_ids)
@@ -317,7 +319,7 @@ class Talk(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     dismiss_reason = models.TextField(_("不予约谈理由"), blank=True)
 
-    objects = TalkQuerySet.as_manager()
+    objects = SchoolOrUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("约谈")
@@ -423,7 +425,7 @@ class AccountabilityCase(models.Model):
     effective_on = models.DateField(_("生效日期"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    objects = TalkQuerySet.as_manager()
+    objects = SchoolOrUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("问责案件")
@@ -498,7 +500,7 @@ class Commendation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TalkQuerySet.as_manager()
+    objects = SchoolOrUnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("激励表彰")
