@@ -26,3 +26,4 @@ lint: $(BIN)/.installed
 bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_registry.py
 	$(BIN)/python bench/bench_zones.py
+	$(BIN)/python bench/bench_rectification.py
