@@ -185,7 +185,7 @@ class RectificationNotice(models.Model):
         return self.status in ACTIVE_NOTICE and self.due_date < timezone.localdate()
 
 
-TRANSITION_EVENTS = {"remind": "到期提醒", "order": "逾期，下达督办单", "verify": "核查通过", "return": "核查退回"}
+TRANSITION_EVENTS = {"remind": "到期提醒", "order": "下达督办单", "verify": "核查通过", "return": "核查退回"}
 
 
 class NoticeTransition(models.Model):

@@ -110,7 +110,8 @@ def finding_timeline(finding: Finding) -> list[Event]:
     notice = finding.notice
     if notice is not None:
         url = f"/rectification/notices/{notice.pk}/"
-        for t in notice.transitions.select_related("actor"):
+        for t in notice.transitions.select_related("actor").exclude(to_status=NoticeStatus.REPORTED, event=""):
+            # (the report itself is listed below, with its measures and evidence)
             label = f"下发整改通知书 {notice.number}" if not t.from_status else t.label
             events.append(Event(t.at, label, _name(t.actor), t.note, url))
         for r in finding.reports.select_related("submitted_by").prefetch_related("evidence"):
@@ -127,7 +128,7 @@ def finding_timeline(finding: Finding) -> list[Event]:
             events.append(Event(item.checked_at, item.get_result_display(), _name(item.checked_by), item.note))
     for talk in finding.talks.all():
         events.append(Event(talk.proposed_at, "建议约谈", "系统", talk.reason, "/rectification/talks/"))
-    if finding.closed_at:
+    if finding.closed_at and notice is None:  # closed through a notice: its 核查通过 says so already
         events.append(Event(finding.closed_at, finding.get_status_display(), ""))
 
     return sorted(events, key=lambda e: e.at)

@@ -92,7 +92,7 @@ def test_overdue_to_order_to_report_to_verified(live_server, browser, shot, worl
     shot(inspector, "rect-notice-closed-1024")
     inspector.goto(f"{base}/rectification/findings/{ledger.findings[0].pk}/")
     timeline = inspector.inner_text(".timeline")
-    assert "逾期，下达督办单" in timeline and "签收督办单" in timeline and "核查通过" in timeline
+    assert "下达督办单" in timeline and "签收督办单" in timeline and "核查通过" in timeline
     shot(inspector, "rect-finding-timeline-1024")
 
     office.goto(f"{base}/rectification/dashboard/")
