@@ -65,7 +65,7 @@ ACTION_LABELS = {
     "complaint.advance": _("办理投诉举报"), "finding.update": _("修改问题"), "notice.issue": _("下发整改通知书"),
     "notice.acknowledge": _("签收整改通知书"), "notice.start": _("开始整改"), "notice.report": _("提交整改报告"),
     "notice.verify": _("核查通过"), "notice.return": _("退回整改"), "order.issue": _("下达督办单"),
-    "order.respond": _("主管部门反馈督办落实情况"), "talk.propose": _("建议约谈"),
+    "order.respond": _("主管部门反馈督办落实情况"), "notice.file": _("督学将整改报告报督导室备案"), "talk.propose": _("建议约谈"),
     "talk.hold": _("记录约谈"), "talk.dismiss": _("不予约谈"), "case.file": _("问责立案"),
     "case.investigated": _("问责调查认定"), "case.notified": _("问责书面告知"), "case.defended": _("问责陈述申辩"),
     "case.reviewed": _("问责审定"), "case.decided": _("作出问责决定"),

@@ -157,6 +157,9 @@ class RectificationNotice(models.Model):
                                  related_name="+", verbose_name=_("核查人"))
     reported_at = models.DateTimeField(_("提交整改报告时间"), null=True, blank=True)
     verify_due_date = models.DateField(_("核查期限"), null=True, blank=True)
+    # The inspector files the report with the county office (备案) within N working days of receiving it.
+    file_due_date = models.DateField(_("报备期限"), null=True, blank=True)
+    filed_at = models.DateTimeField(_("报督导室备案时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     # Set once by the escalation job (compare-and-set): the reminder before the deadline and the 督办单 after it.
     reminded_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -185,7 +188,7 @@ class RectificationNotice(models.Model):
         return self.status in ACTIVE_NOTICE and self.due_date < timezone.localdate()
 
 
-TRANSITION_EVENTS = {"remind": "到期提醒", "order": "下达督办单", "verify": "核查通过", "return": "核查退回"}
+TRANSITION_EVENTS = {"file": "督学报督导室备案", "remind": "到期提醒", "order": "下达督办单", "verify": "核查通过", "return": "核查退回"}
 
 
 class NoticeTransition(models.Model):

@@ -199,7 +199,10 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
         notice.reported_at = now
         notice.verify_due_date = timezone.localdate() + datetime.timedelta(
             days=int(policy_value("rectification.verify_days", notice.region_code)))
-        notice.save(update_fields=["status", "reported_at", "verify_due_date"])
+        notice.file_due_date = add_workdays(timezone.localdate(), int(policy_value("rectification.file_workdays",
+                                                                                   notice.region_code)))
+        notice.filed_at = None
+        notice.save(update_fields=["status", "reported_at", "verify_due_date", "file_due_date", "filed_at"])
         for fid, (text, _files) in reports.items():
             report = FindingReport.objects.create(finding_id=fid, notice=notice, measures=text.strip(),
                                                   submitted_by=actor, submitted_at=now)
@@ -210,6 +213,39 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
                                   f"{notice.target}提交了整改报告（{notice.number}）",
                                   f"请在 {notice.verify_due_date:%Y年%m月%d日} 前核查。", f"/rectification/notices/{notice.pk}/"),
                           _verifiers(notice))])
+    return notice
+
+
+def add_workdays(day: datetime.date, n: int) -> datetime.date:
+    """n working days (Monday to Friday) after day. Public holidays are not known here."""
+    while n > 0:
+        day += datetime.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+@transaction.atomic
+def notice_file(*, actor, notice: RectificationNotice) -> RectificationNotice:
+    """The school's responsible inspector files the rectification report with the county office (备案)."""
+    notice = _locked(notice)
+    scope = scope_for(actor)
+    if not (notice.school_id and scope.has_role(Role.INSPECTOR) and notice.school_id in scope.school_ids):
+        raise PermissionDenied("只有该校责任督学可以将整改报告报督导室备案。")
+    if notice.status not in (NoticeStatus.REPORTED, NoticeStatus.CLOSED) or notice.reported_at is None:
+        raise ApplicationError("学校尚未提交整改报告，无需备案。")
+    if notice.filed_at:
+        raise ApplicationError("该整改报告已报督导室备案。")
+    now = timezone.now()
+    late = notice.file_due_date and timezone.localdate(now) > notice.file_due_date
+    notice.filed_at = now
+    notice.save(update_fields=["filed_at"])
+    NoticeTransition.objects.create(notice=notice, from_status=notice.status, to_status=notice.status, event="file",
+                                    actor=actor, at=now, note="（超过报备期限）" if late else "")
+    audit_record(actor=actor, action="notice.file", obj=notice, region_code=notice.region_code, after={"late": bool(late)})
+    notify(messages=[(Message(f"notice:{notice.pk}:filed:{now:%Y%m%d%H%M%S}", "notice",
+                              f"{notice.target}整改报告已报备（{notice.number}）", "",
+                              f"/rectification/notices/{notice.pk}/"), office_users_for(notice.region_code))])
     return notice
 
 

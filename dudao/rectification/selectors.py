@@ -177,6 +177,9 @@ def notice_actions(user, notice: RectificationNotice, today: datetime.date | Non
         actions.add("report")
     if verifier and notice.status == NoticeStatus.REPORTED:
         actions.add("verify")
+    inspector = bool(notice.school_id) and scope.has_role(Role.INSPECTOR) and notice.school_id in scope.school_ids
+    if inspector and notice.reported_at and not notice.filed_at:
+        actions.add("file")
     if office and notice.status in ACTIVE_NOTICE and notice.due_date < today and not has_order(notice):
         actions.add("order")
     return actions

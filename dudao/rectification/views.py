@@ -221,6 +221,9 @@ def notice_action(request, pk: int, action: str):
                 raise ApplicationError("请选择核查结论。")
             notices.notice_verify(actor=request.user, notice=notice, **form.cleaned_data)
             done = "核查结果已保存。"
+        elif action == "file":
+            notices.notice_file(actor=request.user, notice=notice)
+            done = "已报督导室备案。"
         elif action == "order":
             order = notices.order_issue(actor=request.user, notice=notice)
             done = f"已下达督办单 {order.number}。"

@@ -85,6 +85,8 @@ def test_overdue_to_order_to_report_to_verified(live_server, browser, shot, worl
 
     inspector = _session(browser, base, "inspector_a")
     inspector.goto(f"{base}/rectification/notices/{notice.pk}/")
+    inspector.click("button:has-text('报督导室备案')")
+    assert "已报督导室备案" in inspector.inner_text("body")
     inspector.check("#on_site")
     inspector.fill("textarea[name=note]", "现场查看，整改到位。")
     inspector.click("button:has-text('保存核查结果')")

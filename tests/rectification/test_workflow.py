@@ -100,3 +100,22 @@ def test_the_inbox_shows_a_users_own_messages_and_marks_them_read(world, ledger,
     client.post("/inbox/")
     assert not Notification.objects.filter(user=world.principal_a, read_at__isnull=True).exists()
     assert notice.number not in login(world.office_b).get("/inbox/").content.decode()
+
+
+def test_the_inspector_files_the_report_with_the_office(world, ledger):
+    assert notices.add_workdays(datetime.date(2026, 11, 27), 3) == datetime.date(2026, 12, 2)  # Friday + 3 → Wednesday
+    notice = notices.notice_issue(actor=world.office_a, findings=ledger.findings, days=10)
+    with pytest.raises(PermissionDenied):
+        notices.notice_file(actor=world.principal_a, notice=notice)
+    with pytest.raises(ApplicationError, match="尚未提交整改报告"):
+        notices.notice_file(actor=world.inspector_a, notice=notice)
+    notices.notice_acknowledge(actor=world.principal_a, notice=notice)
+    notices.notice_report(actor=world.principal_a, notice=notice, reports=_report(notice, ledger.findings))
+    notice.refresh_from_db()
+    assert notice.file_due_date == notices.add_workdays(timezone.localdate(), 3)
+    notices.notice_file(actor=world.inspector_a, notice=notice)
+    notice.refresh_from_db()
+    assert notice.filed_at is not None and notice.transitions.filter(event="file").exists()
+    assert Notification.objects.filter(user=world.office_a, key__startswith=f"notice:{notice.pk}:filed").exists()
+    with pytest.raises(ApplicationError, match="已报督导室备案"):
+        notices.notice_file(actor=world.inspector_a, notice=notice)
