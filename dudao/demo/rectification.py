@@ -152,7 +152,7 @@ def _recognition_and_results(*, office_user, county, schools) -> None:
     items = list(round_.items.all())
     for k, item in enumerate(items[:4]):
         followup.recheck_record(actor=office_user, item=item, passed=k != 0,
-                                note="复查发现问题反弹，留样记录再次缺失。" if k == 0 else "复查整改成果保持良好。")
+                                note="复查发现问题反弹，整改措施没有坚持下来。" if k == 0 else "复查整改成果保持良好。")
     title, body = followup.rectification_summary_text(dashboard(office_user)["rows"], county.name, today)
     followup.publication_publish(actor=office_user, kind="rectification", region_code=county.code, title=title, body=body)
     followup.publication_publish(
