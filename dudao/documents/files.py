@@ -59,6 +59,13 @@ class CheckedFile:
     height: int | None = None
 
 
+def check_and_write_evidence(upload, *, region_code: str = "") -> CheckedFile:
+    """Evidence of either kind (a photo or a document), told apart by the declared type and then checked by
+    content as that kind: rectification reports, 约谈记录, 问责 documents."""
+    kind = "image" if (getattr(upload, "content_type", "") or "").startswith("image/") else "document"
+    return check_and_write(upload, kind=kind, region_code=region_code)
+
+
 def check_and_write(upload, *, kind: str, region_code: str = "") -> CheckedFile:
     """Check an upload by its size and content and write it under its hash.
 

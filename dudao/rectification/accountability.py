@@ -18,7 +18,6 @@ from dudao.core.scope import require_office_for
 from dudao.core.selectors import users_of_schools, users_of_units
 from dudao.core.services import Message, counter_take, notify
 from dudao.documents import files
-from dudao.documents.models import FileKind
 from dudao.documents.services import file_record
 from dudao.rectification.models import (
     CASE_STEPS,
@@ -41,10 +40,8 @@ REPEAT_THRESHOLD = 2  # 一年内被问责两次及以上 (DOMAIN.md §4.6)
 
 
 def _document(upload, region_code):
-    if not upload:
-        return None
-    kind = FileKind.IMAGE if (getattr(upload, "content_type", "") or "").startswith("image/") else FileKind.DOCUMENT
-    return files.check_and_write(upload, kind=kind, region_code=region_code)
+    """Checked and written before the transaction (None when nothing was uploaded)."""
+    return files.check_and_write_evidence(upload, region_code=region_code) if upload else None
 
 
 def _not_future(day: datetime.date, what: str) -> None:

@@ -20,7 +20,6 @@ from dudao.core.scope import require_office_for, scope_for
 from dudao.core.selectors import office_users_for, users_of_schools, users_of_units
 from dudao.core.services import Message, counter_take, notify
 from dudao.documents import files
-from dudao.documents.models import FileKind
 from dudao.documents.services import file_record
 from dudao.rectification.models import (
     ACTIVE_NOTICE,
@@ -191,7 +190,8 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
         raise ApplicationError("每个问题都要上传整改佐证材料（照片或文件），没有佐证不能提交。")
     if set(reports) - finding_ids:
         raise ApplicationError("整改报告中有不属于本通知书的问题。")
-    checked = {fid: [_evidence(f, notice.region_code) for f in uploads] for fid, (_t, uploads) in reports.items()}
+    checked = {fid: [files.check_and_write_evidence(f, region_code=notice.region_code) for f in uploads]
+               for fid, (_t, uploads) in reports.items()}
     with transaction.atomic():
         notice = _locked(notice)
         _move(notice, NoticeStatus.REPORTED, actor=actor)
@@ -247,12 +247,6 @@ def notice_file(*, actor, notice: RectificationNotice) -> RectificationNotice:
                               f"{notice.target}整改报告已报备（{notice.number}）", "",
                               f"/rectification/notices/{notice.pk}/"), office_users_for(notice.region_code))])
     return notice
-
-
-def _evidence(upload, region_code) -> files.CheckedFile:
-    """Checked and written to disk before the transaction; its StoredFile row is made inside it."""
-    kind = FileKind.IMAGE if (getattr(upload, "content_type", "") or "").startswith("image/") else FileKind.DOCUMENT
-    return files.check_and_write(upload, kind=kind, region_code=region_code)
 
 
 def _verifiers(notice) -> set[int]:
