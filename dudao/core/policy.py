@@ -40,6 +40,7 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "rectification.verify_days": PolicyDefault(30, _("收到整改报告后核查期限（天）"), "DOMAIN.md §5（晋江 30 天）"),
     "rectification.order_days": PolicyDefault(15, _("督办单办理期限（天）"), "平台默认"),
     "rectification.talk_overdue_findings": PolicyDefault(3, _("同一对象一年内逾期问题达到此数建议约谈"), "seed 004 约谈制度"),
+    "rectification.severe_repeat_cases": PolicyDefault(2, _("一年内被问责达到此次数即从重（次）"), "DOMAIN.md §4.6 问责办法 [1]"),
     "rectification.investigation_days": PolicyDefault(60, _("问责立案后调查认定期限（天）"), "DOMAIN.md §4.6 问责办法"),
     "rectification.school_department": PolicyDefault("", _("学校的督办主管部门（单位编码；空则取学校主管部门或县级教育行政部门）"), "本地设置"),
     "rectification.unit_department": PolicyDefault("", _("政府单位的督办主管部门（单位编码；空则取县（区）人民政府）"), "本地设置"),

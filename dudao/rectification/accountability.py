@@ -1,7 +1,7 @@
 """Writes of 约谈, 问责 and 激励表彰: the office holds (or declines) a proposed talk and records it, its commitments
 becoming Findings with deadlines; accountability cases go through the procedure of the 教育督导问责办法 in
 order, and the decision's form must fit the target. 从重 (heavier handling) is computed from the history:
-two or more decided cases against the same target in the year before filing.
+`rectification.severe_repeat_cases` (default two) or more decided cases against the same target in the year before filing.
 
 Documents (约谈记录, 告知书, 决定书…) are checked and written before the transaction, recorded inside it.
 """
@@ -35,8 +35,6 @@ from dudao.rectification.models import (
     TargetKind,
 )
 from dudao.rectification.services import finding_raise
-
-REPEAT_THRESHOLD = 2  # 一年内被问责两次及以上 (DOMAIN.md §4.6)
 
 
 def _document(upload, region_code):
@@ -144,10 +142,11 @@ def prior_cases(*, school_id, unit_id, person_name: str, before: datetime.date, 
     return qs.count()
 
 
-def _grounds(chosen, *, school_id, unit_id, person_name, on, exclude_pk=None) -> list[str]:
+def _grounds(chosen, *, school_id, unit_id, person_name, on, region_code, exclude_pk=None) -> list[str]:
     grounds = [g for g in chosen if g in SevereGround.values and g != SevereGround.REPEAT]
+    threshold = int(policy_value("rectification.severe_repeat_cases", region_code))
     if prior_cases(school_id=school_id, unit_id=unit_id, person_name=person_name, before=on,
-                   exclude_pk=exclude_pk) >= REPEAT_THRESHOLD:
+                   exclude_pk=exclude_pk) >= threshold:
         grounds.append(SevereGround.REPEAT)
     return grounds
 
@@ -186,7 +185,7 @@ def case_file(*, actor, target_kind: str, situation: str, facts: str, filed_on: 
             unit=unit, person_name=person_name, person_post=person_post, region_code=region_code, situation=situation,
             facts=facts.strip(), talk=talk, filed_on=filed_on, investigation_due=filed_on + datetime.timedelta(days=days),
             severe_grounds=_grounds(grounds, school_id=getattr(school, "pk", None), unit_id=getattr(unit, "pk", None),
-                                    person_name=person_name, on=filed_on),
+                                    person_name=person_name, on=filed_on, region_code=region_code),
             created_by=actor)
         case.findings.set(findings)
         CaseStepRecord.objects.create(case=case, step=CaseStep.FILED, on=filed_on, note="立案", actor=actor,
@@ -235,7 +234,8 @@ def case_advance(*, actor, case: AccountabilityCase, step: str, on: datetime.dat
             case.decided_on, case.effective_on = on, effective_on
             # 从重 is judged again at the decision: history may have grown since filing.
             case.severe_grounds = _grounds(list(grounds) or case.severe_grounds, school_id=case.school_id,
-                                           unit_id=case.unit_id, person_name=case.person_name, on=on, exclude_pk=case.pk)
+                                           unit_id=case.unit_id, person_name=case.person_name, on=on,
+                                           region_code=case.region_code, exclude_pk=case.pk)
         case.save()
         CaseStepRecord.objects.create(case=case, step=step, on=on, note=(note or "").strip(), actor=actor,
                                       at=timezone.now(), document=file_record(actor=actor, checked=checked) if checked else None)
