@@ -419,3 +419,13 @@ def public_publications(*, region: str = "", kind: str = "") -> QuerySet:
     if kind:
         qs = qs.filter(kind=kind)
     return qs.order_by("-published_at", "-id")
+
+
+def rectification_summary_draft(user, region: str) -> tuple[str, str]:
+    """Title and text of a 整改情况 publication from the user's dashboard figures, for the office to edit."""
+    from dudao.rectification.followup import rectification_summary_text
+    from dudao.regions.models import Region
+
+    name = Region.objects.visible_to(user).filter(code__startswith=region).order_by("code").values_list(
+        "name", flat=True).first() or ""
+    return rectification_summary_text(dashboard(user)["rows"], name, timezone.localdate())

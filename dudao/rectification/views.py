@@ -536,11 +536,7 @@ def publication_list(request):
     region = _home_region(request.user)
     initial = {"region": region, "kind": "result"}
     if request.GET.get("draft") == "rectification":
-        from dudao.regions.models import Region
-
-        today = timezone.localdate()
-        name = Region.objects.filter(code__startswith=region).order_by("code").values_list("name", flat=True).first() or ""
-        title, body = followup.rectification_summary_text(selectors.dashboard(request.user)["rows"], name, today)
+        title, body = selectors.rectification_summary_draft(request.user, region)
         initial |= {"kind": "rectification", "title": title, "body": body}
     form = PublicationForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
