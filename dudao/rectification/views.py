@@ -66,6 +66,20 @@ def _require_region_staff(user) -> None:
         raise Http404
 
 
+def _errors(form) -> str:
+    return "输入有误：" + "；".join(v[0] for v in form.errors.values())
+
+
+def _flash(request, write) -> None:
+    """Run a write that returns its success message; a refusal becomes the Chinese error message."""
+    try:
+        done = write()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, done)
+
+
 # ---- 问题台账 -------------------------------------------------------------------------------------------------
 
 def ledger_columns(today) -> list:
@@ -118,14 +132,14 @@ def finding_edit(request, pk: int):
     finding = selectors.get_finding_for(request.user, pk)
     form = FindingEditForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "输入有误：" + "；".join(v[0] for v in form.errors.values()))
+        messages.error(request, _errors(form))
         return redirect("rectification:finding_detail", pk=pk)
-    try:
+
+    def write():
         notices.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "问题已修改。")
+        return "问题已修改。"
+
+    _flash(request, write)
     return redirect("rectification:finding_detail", pk=pk)
 
 
@@ -203,36 +217,35 @@ def notice_document(request, pk: int, fmt: str):
 @require_POST
 def notice_action(request, pk: int, action: str):
     notice = selectors.get_notice_for(request.user, pk)
-    try:
+
+    def write():
         if action == "acknowledge":
             notices.notice_acknowledge(actor=request.user, notice=notice)
-            done = "已签收整改通知书。"
+            return "已签收整改通知书。"
         elif action == "start":
             notices.notice_start(actor=request.user, notice=notice)
-            done = "已开始整改。"
+            return "已开始整改。"
         elif action == "report":
             reports = {f.pk: (request.POST.get(f"measures_{f.pk}", ""), request.FILES.getlist(f"evidence_{f.pk}"))
                        for f in notice.findings.all()}
             notices.notice_report(actor=request.user, notice=notice, reports=reports)
-            done = "整改报告已提交，等待核查。"
+            return "整改报告已提交，等待核查。"
         elif action == "verify":
             form = VerifyForm(request.POST)
             if not form.is_valid():
                 raise ApplicationError("请选择核查结论。")
             notices.notice_verify(actor=request.user, notice=notice, **form.cleaned_data)
-            done = "核查结果已保存。"
+            return "核查结果已保存。"
         elif action == "file":
             notices.notice_file(actor=request.user, notice=notice)
-            done = "已报督导室备案。"
+            return "已报督导室备案。"
         elif action == "order":
             order = notices.order_issue(actor=request.user, notice=notice)
-            done = f"已下达督办单 {order.number}。"
+            return f"已下达督办单 {order.number}。"
         else:
             raise Http404
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+
+    _flash(request, write)
     return redirect("rectification:notice_detail", pk=pk)
 
 
@@ -263,14 +276,14 @@ def order_detail(request, pk: int):
 def order_respond(request, pk: int):
     order = selectors.get_order_for(request.user, pk)
     form = OrderRespondForm(request.POST)
-    try:
+
+    def write():
         if not form.is_valid():
             raise ApplicationError("请填写督办落实情况。")
         notices.order_respond(actor=request.user, order=order, response=form.cleaned_data["response"])
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已签收督办单并报送落实情况。")
+        return "已签收督办单并报送落实情况。"
+
+    _flash(request, write)
     return redirect("rectification:order_detail", pk=pk)
 
 
@@ -279,8 +292,6 @@ def _require_office(user) -> None:
         raise Http404
 
 
-def _errors(form) -> str:
-    return "输入有误：" + "；".join(v[0] for v in form.errors.values())
 
 
 @login_required
@@ -322,7 +333,8 @@ def talk_detail(request, pk: int):
 @require_POST
 def talk_action(request, pk: int, action: str):
     talk = selectors.get_talk_for(request.user, pk)
-    try:
+
+    def write():
         if action == "hold":
             form = TalkHoldForm(request.POST, request.FILES)
             if not form.is_valid():
@@ -332,19 +344,17 @@ def talk_action(request, pk: int, action: str):
                 actor=request.user, talk=talk, held_on=data["held_on"], conducted_by=data["conducted_by"],
                 persons=data["persons"], content=data["content"], recipients=data["recipients"],
                 commitments=form.commitments(request.POST), record=data["record"])
-            done = "约谈记录已保存，整改承诺已纳入问题台账。"
+            return "约谈记录已保存，整改承诺已纳入问题台账。"
         elif action == "dismiss":
             form = TalkDismissForm(request.POST)
             if not form.is_valid():
                 raise ApplicationError("不予约谈须写明理由。")
             accountability.talk_dismiss(actor=request.user, talk=talk, reason=form.cleaned_data["reason"])
-            done = "已决定不予约谈。"
+            return "已决定不予约谈。"
         else:
             raise Http404
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
+
+    _flash(request, write)
     return redirect("rectification:talk_detail", pk=pk)
 
 
@@ -409,17 +419,17 @@ def case_detail(request, pk: int):
 def case_step(request, pk: int):
     case = selectors.get_case_for(request.user, pk)
     form = CaseStepForm(request.POST, request.FILES)
-    try:
+
+    def write():
         if not form.is_valid():
             raise ApplicationError(_errors(form))
         data = form.cleaned_data
         accountability.case_advance(
             actor=request.user, case=case, step=data["step"], on=data["on"], note=data["note"], document=data["document"],
             decision_form=data["decision_form"], decision_basis=data["decision_basis"], effective_on=data["effective_on"])
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已记录。")
+        return "已记录。"
+
+    _flash(request, write)
     return redirect("rectification:case_detail", pk=pk)
 
 
@@ -517,14 +527,14 @@ def recheck_result(request, pk: int, item_pk: int):
     if item is None:
         raise Http404
     form = RecheckResultForm(request.POST)
-    try:
+
+    def write():
         if not form.is_valid():
             raise ApplicationError("请选择复查结果。")
         followup.recheck_record(actor=request.user, item=item, **form.cleaned_data)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "复查结果已记录。" if form.cleaned_data["passed"] else "已重新打开该问题，纳入整改。")
+        return "复查结果已记录。" if form.cleaned_data["passed"] else "已重新打开该问题，纳入整改。"
+
+    _flash(request, write)
     return redirect("rectification:recheck_detail", pk=pk)
 
 
@@ -560,12 +570,12 @@ def publication_withdraw(request, pk: int):
     _require_office(request.user)
     item = selectors.get_publication_for(request.user, pk)
     form = WithdrawForm(request.POST)
-    try:
+
+    def write():
         if not form.is_valid():
             raise ApplicationError("撤回须写明原因。")
         followup.publication_withdraw(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已撤回。")
+        return "已撤回。"
+
+    _flash(request, write)
     return redirect("rectification:publication_list")
