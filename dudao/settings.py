@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "dudao.people",
     "dudao.rectification",
     "dudao.zones",
+    "dudao.monitoring",
     "dudao.dashboard",
     "dudao.demo",
 ]

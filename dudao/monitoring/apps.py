@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MonitoringConfig(AppConfig):
+    name = "dudao.monitoring"
+    label = "monitoring"
+    verbose_name = "评估监测"
