@@ -48,6 +48,7 @@ def application_error(request, exc: ApplicationError):
 
 
 from dudao.core.api import router as core_router  # noqa: E402
+from dudao.monitoring.api import router as monitoring_router  # noqa: E402
 from dudao.people.api import router as people_router  # noqa: E402
 from dudao.regions.api import router as regions_router  # noqa: E402
 from dudao.schools.api import router as schools_router  # noqa: E402
@@ -58,3 +59,4 @@ api.add_router("/", regions_router)
 api.add_router("/schools", schools_router)
 api.add_router("/inspectors", people_router)
 api.add_router("/", zones_router)
+api.add_router("/", monitoring_router)

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from dudao.monitoring.engine import DEFAULT_CV_LIMITS, DEFAULT_SPLIT_WEIGHTS, DEFAULT_STANDARDS
+
 
 @dataclass(frozen=True)
 class PolicyDefault:
@@ -44,6 +46,12 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "rectification.investigation_days": PolicyDefault(60, _("问责立案后调查认定期限（天）"), "DOMAIN.md §4.6 问责办法"),
     "rectification.school_department": PolicyDefault("", _("学校的督办主管部门（单位编码；空则取学校主管部门或县级教育行政部门）"), "本地设置"),
     "rectification.unit_department": PolicyDefault("", _("政府单位的督办主管部门（单位编码；空则取县（区）人民政府）"), "本地设置"),
+    "monitoring.balanced_standards": PolicyDefault(DEFAULT_STANDARDS, _("优质均衡资源配置 7 项指标标准（小学、初中）"), "DOMAIN.md §1.1 教督〔2017〕6号 [OK]"),
+    "monitoring.balanced_cv_limits": PolicyDefault(DEFAULT_CV_LIMITS, _("优质均衡校际差异系数上限（小学、初中）"), "DOMAIN.md §1.1 [OK]"),
+    "monitoring.balanced_min_met": PolicyDefault(6, _("每所学校至少达标的资源指标项数"), "DOMAIN.md §1.1 [OK]"),
+    "monitoring.balanced_floor_ratio": PolicyDefault(0.85, _("未达标指标不得低于标准的比例"), "DOMAIN.md §1.1 [OK]"),
+    "monitoring.split_weights": PolicyDefault(DEFAULT_SPLIT_WEIGHTS, _("一贯制、完全中学资源拆分权重（小学:初中:高中）"), "DOMAIN.md §1.1 [1]"),
+    "monitoring.teaching_point_min_students": PolicyDefault(50, _("参与计算的教学点最少在校生数"), "DOMAIN.md §1 [1]"),
 }
 
 

@@ -199,7 +199,7 @@ def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
 # ---- validation against a spec ------------------------------------------------------------------
 
 YES = {"是", "y", "yes", "true", "1", "√"}
-NULLABLE_KINDS = {"int", "year", "choice", "date", "decimal"}
+NULLABLE_KINDS = {"int", "year", "choice", "date", "decimal", "number"}
 DATE_PATTERN = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?")
 
 
@@ -224,7 +224,7 @@ class Column:
     header: str
     key: str
     required: bool = False
-    kind: str = "str"  # str | int | bool | choice | year | date | decimal
+    kind: str = "str"  # str | int | bool | choice | year | date | decimal | number (a float, kept as typed)
     choices: dict[str, str] | None = None  # accepted label → stored value
     max_length: int = 255
     pattern: str = ""
@@ -266,6 +266,16 @@ class Column:
             if not number.is_finite() or number < 0:
                 raise ValueError(f"应为非负数字，实际为“{text}”")
             return number.quantize(decimal.Decimal("0.1"))
+        if self.kind == "number":
+            try:
+                number = float(text.replace(",", ""))
+            except ValueError:
+                raise ValueError(f"应为数字，实际为“{text}”") from None
+            if number != number or number in (float("inf"), float("-inf")):
+                raise ValueError(f"应为数字，实际为“{text}”")
+            if number < 0:
+                raise ValueError(f"不能为负数（{text}）")
+            return number
         if self.kind == "bool":
             lowered = text.lower()
             if lowered in YES:
