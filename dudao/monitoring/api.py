@@ -3,7 +3,7 @@
 import math
 
 from django.http import Http404
-from ninja import File, Form, Router
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from dudao.core.errors import ApplicationError, RowError
@@ -57,7 +57,7 @@ def upload_stats(request, file: File[UploadedFile], confirm: Form[bool] = False)
     warnings = [w.as_dict() for w in result.warnings]
     if result.needs_confirmation:
         raise _NeedsConfirmation(warnings)
-    return 201, {"rows": result.rows, "replaced": result.replaced, "warnings": warnings}
+    return Status(201, {"rows": result.rows, "replaced": result.replaced, "warnings": warnings})
 
 
 class _NeedsConfirmation(ApplicationError):
