@@ -9,6 +9,7 @@ from django.db import transaction
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
+from dudao.demo.monitoring import load_monitoring
 from dudao.demo.rectification import load_rectification
 from dudao.demo.supervision import load_supervision
 from dudao.regions.models import GovUnit, Region
@@ -102,6 +103,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
         role_assign(actor=admin, user=school_user, role=Role.SCHOOL, school=first.school)
     load_rectification(admin=admin, rng=rng, county=county, office_user=User.objects.get(username="demo_office"),
                        inspector_user=inspector_user, school_user=school_user)
+    load_monitoring(admin=admin, rng=rng)
     return passwords
 
 

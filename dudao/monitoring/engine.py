@@ -301,7 +301,8 @@ def evaluate(schools: pl.DataFrame, rules: BalancedRules | None = None) -> Balan
 def county_summaries(result: BalancedResult) -> list[dict]:
     """Per county and stage: "passes X of 7 indicators; N schools fail; to pass: …", in Chinese."""
     out = []
-    for (county, stage), cvs in result.cvs.group_by("county", "stage", maintain_order=True):
+    for (county, stage), cvs in result.cvs.sort("county", "stage", descending=[False, True]).group_by(
+            "county", "stage", maintain_order=True):
         schools = result.schools.filter((pl.col("county") == county) & (pl.col("stage") == stage))
         failing = schools.filter(~pl.col("passed")).height
         passed = cvs.filter(pl.col("passed") == True).height  # noqa: E712
@@ -313,7 +314,11 @@ def county_summaries(result: BalancedResult) -> list[dict]:
             steps.append(f"{INDICATOR_LABELS[indicator]}：为 {rows.height} 所薄弱学校共增加 "
                          f"{_fmt(total)} {NATURAL_UNITS[indicator]}，差异系数可降至 {rows['cv_after'][0]:.3f}")
         if failing:
-            steps.append(f"{failing} 所学校按《评估办法》补足未达标指标（见学校缺口表）")
+            gaps = result.school_gaps.filter((pl.col("county") == county) & (pl.col("stage") == stage))
+            needs = [f"{_fmt(total)} {NATURAL_UNITS[indicator]}" for indicator, total in
+                     gaps.group_by("indicator").agg(pl.col("required").sum()).sort("indicator").iter_rows()
+                     if total > 0]
+            steps.append(f"{failing} 所未达标学校合计补足 " + "、".join(needs))
         text = f"{STAGE_LABELS[stage]}：7 项差异系数达标 {passed} 项"
         if undefined.height:
             text += f"，{undefined.height} 项无法计算（{undefined['note'][0]}）"
@@ -326,4 +331,4 @@ def county_summaries(result: BalancedResult) -> list[dict]:
 
 
 def _fmt(amount: float) -> str:
-    return f"{amount:.0f}" if float(amount).is_integer() else f"{amount:.2f}"
+    return f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"

@@ -1,0 +1,93 @@
+"""Two school years of 事业年报 statistics for 示范区, loaded through the same import an office uses.
+
+Realistic variety: resources drawn around the 优质均衡 standards, so several schools miss one or two
+indicators; the city-centre primary schools have little playground space, which puts the primary 生均体育运动场馆
+面积 差异系数 over its 0.50 limit (less so in the second year, after two schools gained leased venues).
+"""
+
+import random
+
+from dudao.demo.generator import COUNTY
+from dudao.monitoring.engine import DEFAULT_STANDARDS
+from dudao.monitoring.imports import COLUMNS, stats_import
+from dudao.schools.models import School
+
+YEARS = (2024, 2025)
+TYPES = ("kindergarten", "primary", "teaching_point", "junior", "nine_year", "complete_secondary", "twelve_year")
+
+
+def stats_rows(schools: list[School], year: int, rng: random.Random) -> list[list]:
+    """One template row per school (columns in the import template's order)."""
+    headers = [c.header for c in COLUMNS]
+    rows = []
+    for school in schools:
+        growth = 1 + (year - YEARS[0]) * 0.02
+        pupils = {s: round(getattr(school, f"students_{s}") * growth) for s in ("primary", "junior", "senior")}
+        values: dict[str, object] = {"学年": f"{year}-{year + 1}", "学校标识码": school.code, "学校名称": school.name,
+                                     "小学在校生数": pupils["primary"], "初中在校生数": pupils["junior"],
+                                     "高中在校生数": pupils["senior"]}
+        if school.school_type == "kindergarten":
+            values.update(_kindergarten(school, rng))
+            for header in ("高于规定学历教师数", "县级及以上骨干教师数", "体育专任教师数", "艺术专任教师数", "教学及辅助用房面积",
+                           "室内体育用房面积", "体育运动场馆面积", "教学仪器设备值 (万元)", "网络多媒体教室数"):
+                values[header] = 0
+        else:
+            values.update(_resources(school, pupils, year, rng))
+        rows.append([values.get(h, "") for h in headers])
+    return rows
+
+
+def _need(pupils: dict[str, int], indicator: str) -> float:
+    """What meeting the standard exactly takes, summed over the school's compulsory stages (senior as junior)."""
+    return sum(n * DEFAULT_STANDARDS["junior" if s == "senior" else s][indicator] for s, n in pupils.items())
+
+
+def _resources(school: School, pupils: dict[str, int], year: int, rng: random.Random) -> dict:
+    def level(spread=0.18, weak=0.0):
+        # Most schools a little above the standard; a few (weak > 0) below it; better in the later year.
+        base = rng.lognormvariate(0.22, spread * 0.6) - weak
+        return base * (1.04 if year > YEARS[0] else 1.0)
+
+    weak_school = rng.random() < 0.15
+    city_centre = school.urban_rural == "urban" and school.school_type == "primary"
+    sports = level(0.15) * (rng.uniform(0.2, 0.5) if city_centre else rng.uniform(1.1, 1.9))
+    if city_centre and year > YEARS[0] and rng.random() < 0.3:
+        sports *= 1.8  # leased venues nearby now counted
+    indoor = _need(pupils, "teaching_space") * 0.08
+    return {
+        "高于规定学历教师数": round(_need(pupils, "qualified_teachers") / 100 * level(weak=0.35 if weak_school else 0)),
+        "县级及以上骨干教师数": round(_need(pupils, "backbone_teachers") / 100 * level(0.25)),
+        "体育专任教师数": round(_need(pupils, "pe_art_teachers") / 100 * level() * 0.55),
+        "艺术专任教师数": round(_need(pupils, "pe_art_teachers") / 100 * level() * 0.5),
+        "教学及辅助用房面积": round(_need(pupils, "teaching_space") * level(weak=0.3 if weak_school else 0) + indoor, 1),
+        "室内体育用房面积": round(indoor, 1),
+        "体育运动场馆面积": round(_need(pupils, "sports_space") * sports, 1),
+        "教学仪器设备值 (万元)": round(_need(pupils, "equipment_value") * level(0.2) / 10_000, 2),
+        "网络多媒体教室数": round(_need(pupils, "multimedia_rooms") / 100 * level(0.15)),
+        "小学班级数": school.classes_primary, "初中班级数": school.classes_junior,
+        "小学最大班额": rng.choice([42, 44, 45, 45, 46, 48]) if pupils["primary"] else "",
+        "初中最大班额": rng.choice([46, 48, 50, 50, 52]) if pupils["junior"] else "",
+        "音乐专用教室数": max(1, school.classes_primary // 12 + rng.choice([0, 0, 1, -1])),
+        "美术专用教室数": max(1, school.classes_primary // 12 + rng.choice([0, 0, 1, -1])),
+    }
+
+
+def _kindergarten(school: School, rng: random.Random) -> dict:
+    children = school.students_preschool
+    classes = max(1, school.classes_preschool)
+    return {
+        "在园幼儿数": children, "幼儿园班级数": classes, "幼儿园超额班级数": rng.choice([0, 0, 0, 1, 2]),
+        "幼儿园专任教师数": round(children / rng.uniform(11, 17)), "幼儿园持证教师数": round(children / rng.uniform(12, 19)),
+        "户外活动场地面积": round(children * rng.uniform(3.2, 6.5), 1),
+        "幼儿活动室面积": round(classes * rng.uniform(55, 90), 1), "园舍建筑面积": round(children * rng.uniform(8, 14), 1),
+    }
+
+
+def load_monitoring(*, admin, rng: random.Random) -> None:
+    from dudao.core.tabular import write_template_workbook
+    from dudao.monitoring.imports import SPEC
+
+    schools = list(School.objects.filter(region__code__startswith=COUNTY[0], school_type__in=TYPES).order_by("code"))
+    for year in YEARS:
+        data = write_template_workbook([SPEC], {SPEC.name: stats_rows(schools, year, rng)}, with_notes=False)
+        stats_import(actor=admin, data=data, filename=f"示范区{year}学年事业统计.xlsx", confirm=True)
