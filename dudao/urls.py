@@ -11,6 +11,7 @@ urlpatterns = [
     path("zones/", include("dudao.zones.urls")),
     path("documents/", include("dudao.documents.urls")),
     path("rectification/", include("dudao.rectification.urls")),
+    path("monitoring/", include("dudao.monitoring.urls")),
     path("gs/", include("dudao.zones.public_urls")),
     path("gk/", include("dudao.rectification.public_urls")),
     path("api/v1/", api.urls),

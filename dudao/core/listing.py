@@ -52,24 +52,30 @@ def query_without_page(request) -> str:
 
 def xlsx_response(filename: str, sheet: str, columns: list[tuple[str, Callable]], rows: Iterable) -> HttpResponse:
     """An .xlsx download: one header row with Chinese titles, one row per object, streamed from an iterator."""
+    return xlsx_sheets_response(filename, [(sheet, columns, rows)])
+
+
+def xlsx_sheets_response(filename: str, sheets: list[tuple[str, list[tuple[str, Callable]], Iterable]]) -> HttpResponse:
+    """An .xlsx download with several sheets, each (name, columns, rows) as in xlsx_response."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True, "strings_to_numbers": False})
-    worksheet = workbook.add_worksheet(sheet)
     bold = workbook.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for col, (title, _getter) in enumerate(columns):
-        worksheet.write_string(0, col, title, bold)
-        worksheet.set_column(col, col, max(10, len(title) * 2 + 2))
-    for row_index, obj in enumerate(rows, start=1):
-        for col, (_title, getter) in enumerate(columns):
-            value = getter(obj)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                worksheet.write_string(row_index, col, "是" if value else "否")
-            elif isinstance(value, int | float):
-                worksheet.write_number(row_index, col, value)
-            else:
-                worksheet.write_string(row_index, col, str(value))
+    for sheet, columns, rows in sheets:
+        worksheet = workbook.add_worksheet(sheet)
+        for col, (title, _getter) in enumerate(columns):
+            worksheet.write_string(0, col, title, bold)
+            worksheet.set_column(col, col, max(10, len(title) * 2 + 2))
+        for row_index, obj in enumerate(rows, start=1):
+            for col, (_title, getter) in enumerate(columns):
+                value = getter(obj)
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    worksheet.write_string(row_index, col, "是" if value else "否")
+                elif isinstance(value, int | float):
+                    worksheet.write_number(row_index, col, value)
+                else:
+                    worksheet.write_string(row_index, col, str(value))
     workbook.close()
     stamp = timezone.localtime().strftime("%Y%m%d%H%M")
     response = HttpResponse(

@@ -86,11 +86,44 @@ def rectification_notice() -> Document:
     return document
 
 
-BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice}
+def balanced_report() -> Document:
+    document = Document()
+    _fonts(document)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run("{{ title }}")
+    run.bold = True
+    run.font.size = Pt(16)
+    meta = document.add_paragraph("{{ office }}    {{ generated_on }}")
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_heading("一、总体情况", level=2)
+    document.add_paragraph("{%p for s in summaries %}")
+    document.add_paragraph("{{ s }}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_heading("二、资源配置校际差异系数", level=2)
+    _table(document, ["学段", "指标", "学校数", "县域均值", "单位", "差异系数", "上限", "结果"], "cvs",
+           ["stage", "indicator", "schools", "mean", "unit", "cv", "limit", "result"])
+    document.add_heading("三、差异系数达标方案（补短板）", level=2)
+    _table(document, ["学段", "指标", "学校", "现值", "补至", "需增加", "单位", "补足后差异系数"], "fixes",
+           ["stage", "indicator", "name", "value", "level", "addition", "unit", "cv_after"])
+    document.add_heading("四、未达标学校及缺口", level=2)
+    _table(document, ["学校", "学段", "达标项数", "最低达标比例", "缺口（达标所需）"], "failing",
+           ["name", "stage", "met", "min_ratio", "gaps"])
+    document.add_heading("附：不参与计算的学校", level=2)
+    _table(document, ["学校标识码", "学校", "原因"], "excluded", ["code", "name", "reason"])
+    closing = document.add_paragraph("{{ office }}\n{{ generated_on }}")
+    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return document
 
 
-def main() -> None:
+BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report}
+
+
+def main(keys=None) -> None:
+    """Build every shipped template, or only the named ones (python -m dudao.documents.build_defaults KEY …)."""
     for key, build in BUILDERS.items():
+        if keys and key not in keys:
+            continue
         path = default_template_path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         build().save(path)
@@ -98,4 +131,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

@@ -38,6 +38,19 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                       "text": "食堂留样记录不全。", "requirement": "建立留样台账，每餐留样。"}],
         "verify_days": 30,
     }),
+    "balanced_report": ("义务教育优质均衡发展监测报告", {
+        "title": "示范区2025—2026学年义务教育优质均衡发展监测报告", "county": "示范区", "year": "2025—2026学年",
+        "office": "示范区人民政府教育督导室", "generated_on": "2026年11月24日",
+        "summaries": ["小学：7 项差异系数达标 6 项；56 所学校中 14 所未达到“6 项达标、其余不低于 85%”要求。"],
+        "cvs": [{"stage": "小学", "indicator": "生均体育运动场馆面积", "schools": 56, "mean": "9.81", "unit": "㎡/生",
+                 "cv": "0.546", "limit": "0.50", "result": "未达标"}],
+        "fixes": [{"stage": "小学", "indicator": "生均体育运动场馆面积", "code": "9901020001", "name": "示范区第一小学",
+                   "value": "2.10", "level": "4.35", "addition": "2,340.00", "unit": "㎡体育运动场馆", "cv": "0.546",
+                   "cv_after": "0.500"}],
+        "failing": [{"code": "9901020001", "name": "示范区第一小学", "stage": "小学", "students": 1040, "met": 5,
+                     "min_ratio": "28%", "result": "未达标", "gaps": "生均体育运动场馆面积达到标准的 28%，缺 5,616 ㎡体育运动场馆"}],
+        "excluded": [{"code": "9901020099", "name": "示范区特殊教育学校", "reason": "特殊教育学校不参与计算"}],
+    }),
 }
 
 

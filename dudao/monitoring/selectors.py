@@ -10,6 +10,10 @@ from dudao.monitoring.engine import RESOURCES, BalancedRules
 from dudao.monitoring.models import SchoolStats, StatsImport
 from dudao.regions.models import Level, Region
 
+INDICATOR_SHORT = {
+    "qualified_teachers": "高学历教师", "backbone_teachers": "骨干教师", "pe_art_teachers": "体艺教师",
+    "teaching_space": "教辅用房", "sports_space": "体育场馆", "equipment_value": "仪器设备", "multimedia_rooms": "多媒体教室",
+}
 RULE_KEYS = {
     "standards": "monitoring.balanced_standards",
     "cv_limits": "monitoring.balanced_cv_limits",
@@ -86,14 +90,98 @@ def balanced_trend(user, county: Region) -> list[dict]:
     """CV per indicator and stage for every year with statistics (the trend chart)."""
     out = []
     rules = rules_for(county.code)
+    labels = {i: INDICATOR_SHORT[i] for i in engine.INDICATORS}
     for year in sorted(years_available(user, county.code)):
         values = engine.indicator_values(engine.stage_parts(stats_frame(user, year=year, county_code=county.code),
                                                             rules))
         for row in engine.county_cvs(values, rules).iter_rows(named=True):
-            out.append({"year": year, "stage": row["stage"], "indicator": row["indicator"], "cv": row["cv"]})
+            out.append({"year": f"{year}—{year + 1}", "stage": engine.STAGE_LABELS[row["stage"]],
+                        "indicator": labels[row["indicator"]], "cv": None if row["cv"] is None else round(row["cv"], 3),
+                        "limit": rules.cv_limits[row["stage"]]})
     return out
 
 
 def recent_imports(user, limit: int = 10):
     visible = SchoolStats.objects.visible_to(user).values("batch_id")
     return StatsImport.objects.filter(pk__in=visible).select_related("created_by")[:limit]
+
+
+def _fmt(value, digits=2) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def report_tables(report: BalancedReport) -> dict:
+    """The report's tables as plain rows (Chinese labels, formatted numbers): for the page, the Word and PDF
+    监测报告 and the Excel export alike."""
+    r = report.result
+    label = engine.INDICATOR_LABELS
+    stage = engine.STAGE_LABELS
+    cvs = [{"stage": stage[c["stage"]], "indicator": label[c["indicator"]], "schools": c["schools"],
+            "mean": _fmt(c["mean"]), "unit": engine.INDICATOR_UNITS[c["indicator"]], "cv": _fmt(c["cv"], 3),
+            "limit": _fmt(c["cv_limit"]), "result": {True: "达标", False: "未达标", None: c["note"] or "—"}[c["passed"]]}
+           for c in r.cvs.sort("stage", "indicator", descending=[True, False]).iter_rows(named=True)]
+    gaps_by_part: dict[tuple, list[str]] = {}
+    for g in r.school_gaps.iter_rows(named=True):
+        need = f"{label[g['indicator']]}达到标准的 {g['ratio']:.0%}，缺 {_fmt(g['shortfall'], 2).rstrip('0').rstrip('.')} {g['unit']}"
+        if g["exempt"]:
+            need += f"（至少补 {_fmt(g['required'], 2).rstrip('0').rstrip('.')} {g['unit']}，使其不低于标准的 85%）"
+        gaps_by_part.setdefault((g["code"], g["stage"]), []).append(need)
+    schools = [{"code": s["code"], "name": s["name"], "stage": stage[s["stage"]], "students": s["students"],
+                "met": s["met"], "min_ratio": f"{s['min_ratio']:.0%}", "result": "达标" if s["passed"] else "未达标",
+                "gaps": "；".join(gaps_by_part.get((s["code"], s["stage"]), []))}
+               for s in r.schools.sort("stage", "code", descending=[True, False]).iter_rows(named=True)]
+    fixes = [{"stage": stage[f["stage"]], "indicator": label[f["indicator"]], "code": f["code"], "name": f["name"],
+              "value": _fmt(f["value"]), "level": _fmt(f["level"]), "addition": _fmt(f["addition"]), "unit": f["unit"],
+              "cv": _fmt(f["cv"], 3), "cv_after": _fmt(f["cv_after"], 3)} for f in r.cv_fixes.iter_rows(named=True)]
+    contributors = [{"stage": stage[c["stage"]], "indicator": label[c["indicator"]], "name": c["name"],
+                     "value": _fmt(c["value"]), "mean": _fmt(c["mean"]), "share": f"{c['share']:.0%}",
+                     "direction": c["direction"]} for c in r.cv_contributors.iter_rows(named=True)]
+    excluded = [{"code": e["code"], "name": e["name"], "reason": e["reason"]} for e in r.exclusions.iter_rows(named=True)]
+    return {"cvs": cvs, "schools": schools, "failing": [s for s in schools if s["result"] == "未达标"],
+            "fixes": fixes, "contributors": contributors, "excluded": excluded,
+            "summaries": [s["text"] for s in report.summaries]}
+
+
+def heatmap(report: BalancedReport, stage: str) -> dict:
+    """Indicator × school: each value as a share of its standard (1 = meets it), for the ECharts heat map."""
+    schools = report.result.schools.filter(pl.col("stage") == stage).sort("code")
+    standards = report.rules.standards[stage]
+    cells = []
+    for y, row in enumerate(schools.iter_rows(named=True)):
+        for x, indicator in enumerate(engine.INDICATORS):
+            cells.append([x, y, round(row[indicator] / standards[indicator], 3)])
+    return {"indicators": [INDICATOR_SHORT[i] for i in engine.INDICATORS],
+            "schools": schools["name"].to_list(), "cells": cells,
+            "floor": report.rules.floor_ratio, "height": 110 + 20 * schools.height}
+
+
+def cv_chart(report: BalancedReport) -> dict:
+    out = {}
+    for stage in engine.STAGES:
+        rows = report.result.cvs.filter(pl.col("stage") == stage)
+        if rows.is_empty():
+            continue
+        by = {r["indicator"]: r["cv"] for r in rows.iter_rows(named=True)}
+        out[stage] = {"label": engine.STAGE_LABELS[stage], "limit": report.rules.cv_limits[stage],
+                      "values": [None if by.get(i) is None else round(by[i], 3) for i in engine.INDICATORS]}
+    return {"indicators": [INDICATOR_SHORT[i] for i in engine.INDICATORS], "stages": out}
+
+
+def school_section(user, school) -> list[dict]:
+    """A school's seven values against the standards for its latest year with statistics (school page)."""
+    latest = SchoolStats.objects.visible_to(user).filter(school=school).order_by("-year").first()
+    if latest is None:
+        return []
+    county = school.region.parent_id or ""
+    rules = rules_for(county)
+    frame = stats_frame(user, year=latest.year, county_code=county).filter(pl.col("code") == school.code)
+    judged = engine.judge_schools(engine.indicator_values(engine.stage_parts(frame, rules)), rules)
+    out = []
+    for row in judged.iter_rows(named=True):
+        standards = rules.standards[row["stage"]]
+        out.append({"year": latest.year, "stage": engine.STAGE_LABELS[row["stage"]], "met": row["met"],
+                    "passed": row["passed"], "indicators": [
+                        {"label": engine.INDICATOR_LABELS[i], "value": _fmt(row[i]), "standard": standards[i],
+                         "unit": engine.INDICATOR_UNITS[i], "met": row[i] >= standards[i] * (1 - engine.EPS),
+                         "ratio": f"{row[i] / standards[i]:.0%}"} for i in engine.INDICATORS]})
+    return out

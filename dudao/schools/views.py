@@ -9,6 +9,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.monitoring import selectors as monitoring_selectors
 from dudao.regions.selectors import region_list
 from dudao.schools import selectors, services
 from dudao.schools.forms import ImportForm, SchoolForm
@@ -53,6 +54,7 @@ def school_detail(request, pk: int):
     school = selectors.get_school_for(request.user, pk)
     return render(request, "schools/school_detail.html", {
         "school": school, "supervision_units": selectors.supervision_units(school), "can_edit": _can_edit(request.user),
+        "balanced": monitoring_selectors.school_section(request.user, school),
     })
 
 

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dudao.monitoring import views
+
+app_name = "monitoring"
+
+urlpatterns = [
+    path("", views.balanced, name="balanced"),
+    path("export.xlsx", views.balanced_export, name="balanced_export"),
+    path("report.docx", views.balanced_document, {"fmt": "docx"}, name="balanced_docx"),
+    path("report.pdf", views.balanced_document, {"fmt": "pdf"}, name="balanced_pdf"),
+    path("import/", views.stats_import_view, name="import"),
+    path("import/template.xlsx", views.stats_template, name="import_template"),
+]
