@@ -51,7 +51,7 @@ NATURAL_SCALE = {
     "sports_space": 1.0, "equipment_value": 1e-4, "multimedia_rooms": 0.01,
 }
 NATURAL_UNITS = {
-    "qualified_teachers": "名教师", "backbone_teachers": "名骨干教师", "pe_art_teachers": "名体育艺术教师",
+    "qualified_teachers": "名高于规定学历教师", "backbone_teachers": "名骨干教师", "pe_art_teachers": "名体育艺术教师",
     "teaching_space": "㎡教学及辅助用房", "sports_space": "㎡体育运动场馆", "equipment_value": "万元教学仪器设备",
     "multimedia_rooms": "间网络多媒体教室",
 }
@@ -210,7 +210,8 @@ def _standard_long(rules: BalancedRules) -> pl.Expr:
 def _natural(amount: pl.Expr) -> pl.Expr:
     """Whole people and rooms are rounded up; ㎡ and 万元 up to two decimals."""
     whole = pl.col("indicator").is_in(list(WHOLE_UNITS))
-    return pl.when(whole).then((amount - EPS).ceil()).otherwise(((amount - EPS) * 100).ceil() / 100)
+    return pl.when(whole).then((amount - EPS).ceil()).otherwise(((amount - EPS) * 100).ceil() / 100).clip(
+        lower_bound=0.0)
 
 
 def cv_fixes(values: pl.DataFrame, cvs: pl.DataFrame, *, iterations: int = 60) -> pl.DataFrame:

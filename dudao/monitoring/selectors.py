@@ -94,7 +94,8 @@ def balanced_trend(user, county: Region) -> list[dict]:
     for year in sorted(years_available(user, county.code)):
         values = engine.indicator_values(engine.stage_parts(stats_frame(user, year=year, county_code=county.code),
                                                             rules))
-        for row in engine.county_cvs(values, rules).iter_rows(named=True):
+        for row in engine.county_cvs(values, rules).sort("stage", "indicator", descending=[True, False]).iter_rows(
+                named=True):
             out.append({"year": f"{year}—{year + 1}", "stage": engine.STAGE_LABELS[row["stage"]],
                         "indicator": labels[row["indicator"]], "cv": None if row["cv"] is None else round(row["cv"], 3),
                         "limit": rules.cv_limits[row["stage"]]})
@@ -110,6 +111,15 @@ def _fmt(value, digits=2) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
+def _amount(value: float) -> str:
+    return _fmt(value, 2).rstrip("0").rstrip(".")
+
+
+def _percent(ratio: float) -> str:
+    """Below the standard never rounds up to 100%: 0.997 is 99.7%."""
+    return f"{ratio:.0%}" if ratio < 0.995 else f"{ratio:.1%}"
+
+
 def report_tables(report: BalancedReport) -> dict:
     """The report's tables as plain rows (Chinese labels, formatted numbers): for the page, the Word and PDF
     监测报告 and the Excel export alike."""
@@ -122,12 +132,14 @@ def report_tables(report: BalancedReport) -> dict:
            for c in r.cvs.sort("stage", "indicator", descending=[True, False]).iter_rows(named=True)]
     gaps_by_part: dict[tuple, list[str]] = {}
     for g in r.school_gaps.iter_rows(named=True):
-        need = f"{label[g['indicator']]}达到标准的 {g['ratio']:.0%}，缺 {_fmt(g['shortfall'], 2).rstrip('0').rstrip('.')} {g['unit']}"
-        if g["exempt"]:
-            need += f"（至少补 {_fmt(g['required'], 2).rstrip('0').rstrip('.')} {g['unit']}，使其不低于标准的 85%）"
+        need = f"{label[g['indicator']]}达到标准的 {_percent(g['ratio'])}，缺 {_amount(g['shortfall'])} {g['unit']}"
+        if g["exempt"] and g["required"] > 0:
+            need += f"（至少补 {_amount(g['required'])} {g['unit']}，使其不低于标准的 85%）"
+        elif g["exempt"]:
+            need += "（已不低于标准的 85%，可作为允许未达标的 1 项）"
         gaps_by_part.setdefault((g["code"], g["stage"]), []).append(need)
     schools = [{"code": s["code"], "name": s["name"], "stage": stage[s["stage"]], "students": s["students"],
-                "met": s["met"], "min_ratio": f"{s['min_ratio']:.0%}", "result": "达标" if s["passed"] else "未达标",
+                "met": s["met"], "min_ratio": _percent(s["min_ratio"]), "result": "达标" if s["passed"] else "未达标",
                 "gaps": "；".join(gaps_by_part.get((s["code"], s["stage"]), []))}
                for s in r.schools.sort("stage", "code", descending=[True, False]).iter_rows(named=True)]
     fixes = [{"stage": stage[f["stage"]], "indicator": label[f["indicator"]], "code": f["code"], "name": f["name"],

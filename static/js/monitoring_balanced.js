@@ -14,7 +14,7 @@
       var stage = data.cv.stages[key];
       series.push({
         name: stage.label, type: "bar", data: stage.values, itemStyle: { color: colours[stage.label] },
-        markLine: { symbol: "none", label: { formatter: stage.label + "上限 " + stage.limit },
+        markLine: { symbol: "none", label: { position: "insideEndTop", formatter: stage.label + "上限 " + stage.limit },
                     lineStyle: { color: colours[stage.label], type: "dashed" }, data: [{ yAxis: stage.limit }] }
       });
     });
@@ -31,8 +31,9 @@
 
   var trendHolder = document.getElementById("trend-chart");
   if (trendHolder) {
-    var years = [], names = [], byName = {};
+    var years = [], names = [], byName = {}, limits = {};
     data.trend.forEach(function (r) {
+      limits[r.stage] = r.limit;
       if (years.indexOf(r.year) < 0) years.push(r.year);
       var name = r.stage + "·" + r.indicator;
       if (!byName[name]) { byName[name] = {}; names.push(name); }
@@ -41,14 +42,17 @@
     var trend = echarts.init(trendHolder);
     trend.setOption({
       tooltip: { trigger: "axis" }, animation: false,
-      legend: { type: "scroll", top: 0 },
-      grid: { left: 56, right: 16, top: 40, bottom: 40 },
-      xAxis: { type: "category", data: years, name: "学年", nameLocation: "middle", nameGap: 26 },
+      legend: { type: "scroll", bottom: 0 },
+      grid: { left: 56, right: 24, top: 36, bottom: 64 },
+      xAxis: { type: "category", data: years },
       yAxis: { type: "value", name: "差异系数" },
       series: names.map(function (name) {
         return { name: name, type: "line", data: years.map(function (y) { return byName[name][y]; }),
                  lineStyle: { type: name.indexOf("初中") === 0 ? "dashed" : "solid" } };
-      })
+      }).concat(Object.keys(limits).map(function (stage) {
+        return { name: stage + "上限", type: "line", symbol: "none", data: years.map(function () { return limits[stage]; }),
+                 lineStyle: { type: "dotted", width: 2, color: colours[stage] }, itemStyle: { color: colours[stage] } };
+      }))
     });
     charts.push(trend);
   }

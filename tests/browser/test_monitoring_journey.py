@@ -1,0 +1,68 @@
+"""The 优质均衡 journey on a 1024×768 tablet: the office uploads the demo district's statistics workbook,
+confirms the plausibility warnings if any, opens the county dashboard (CV chart, heat map, gaps) and
+downloads the 监测报告 in Word and PDF. Screenshots are saved for a person to look at."""
+
+import random
+import shutil
+
+import pytest
+
+from dudao.core.tabular import write_template_workbook
+from dudao.demo.generator import COUNTY
+from dudao.demo.monitoring import TYPES, stats_rows
+from dudao.demo.services import demo_load
+from dudao.monitoring.imports import SPEC
+from dudao.schools.models import School
+from tests.browser.conftest import ARTIFACTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+WIDTH = 1024
+
+
+def test_upload_statistics_dashboard_and_report(live_server, browser, shot, tmp_path):
+    passwords = demo_load()
+    schools = list(School.objects.filter(region__code__startswith=COUNTY[0], school_type__in=TYPES).order_by("code"))
+    workbook = tmp_path / "示范区2025学年事业统计.xlsx"
+    workbook.write_bytes(write_template_workbook([SPEC], {SPEC.name: stats_rows(schools, 2025, random.Random(7))},
+                                                 with_notes=False))
+    base = live_server.url
+    context = browser.new_context(viewport={"width": WIDTH, "height": 768}, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", "demo_office")
+    page.fill("#id_password", passwords["demo_office"])
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+    page.click("text=评估监测")
+    page.click("text=统计数据导入")
+    page.set_input_files("#id_file", str(workbook))
+    page.click("button:has-text('校验并导入')")
+    if page.locator("#id_confirm").count():
+        shot(page, "monitoring-import-warnings-1024")
+        page.set_input_files("#id_file", str(workbook))
+        page.check("#id_confirm")
+        page.click("button:has-text('校验并导入')")
+    assert "导入成功" in page.inner_text(".alert-success")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    shot(page, "monitoring-import-1024")
+
+    page.click("text=查看优质均衡监测")
+    page.wait_for_selector("#cv-chart canvas")
+    page.wait_for_selector("#heat-primary canvas")
+    text = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
+    assert "7 项差异系数达标" in text and "生均体育运动场馆面积" in text
+    assert "差异系数达标方案" in text  # the demo's primary sports-space CV is over 0.50
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    shot(page, "monitoring-balanced-1024")
+
+    with page.expect_download() as download:
+        page.click("text=监测报告（Word）")
+    assert download.value.suggested_filename.endswith("监测报告.docx")
+    with page.expect_download() as download:
+        page.click("text=监测报告（PDF）")
+    pdf = tmp_path / "report.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    shutil.copy(pdf, ARTIFACTS / "monitoring-report.pdf")  # kept next to the screenshots for a person to read
+    context.close()
