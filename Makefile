@@ -27,3 +27,5 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_registry.py
 	$(BIN)/python bench/bench_zones.py
 	$(BIN)/python bench/bench_rectification.py
+	$(BIN)/python bench/bench_monitoring.py
+	$(BIN)/python bench/bench_monitoring_import.py
