@@ -66,3 +66,21 @@ class _NeedsConfirmation(ApplicationError):
     def __init__(self, warnings):
         super().__init__(f"有 {len(warnings)} 条数据提示需要确认，未导入。核对无误后以 confirm=true 重新上传。",
                          [RowError(**w) for w in warnings])
+
+
+@router.get("/monitoring/preschool")
+def preschool_evaluation(request, county: str, year: int):
+    """The county's 普及普惠 indicators against their limits, and each kindergarten's checks."""
+    region = _county(request, county)
+    result = selectors.preschool_report(request.user, region, year)
+    if result is None:
+        raise Http404(f"{region.name} {year} 学年没有幼儿园统计数据。")
+    return {"county": region.code, "year": year, "summary": result.summary,
+            "indicators": {code: {"value": _number(i["value"]), "limit": i["limit"], "passed": i["passed"],
+                                  "needed": i["needed"], "note": i["note"]} for code, i in result.indicators.items()},
+            "kindergartens": [{"code": k["code"], "name": k["name"], "children": k["children"],
+                               "staffing_ok": k["staffing_ok"], "certified_ok": k["certified_ok"],
+                               "class_size_ok": k["class_size_ok"], "space_ok": k["space_ok"], "passed": k["passed"],
+                               "teachers_needed": k["teachers_needed"]}
+                              for k in result.kindergartens.iter_rows(named=True)],
+            "conversions": result.conversions}

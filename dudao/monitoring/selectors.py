@@ -5,9 +5,9 @@ from dataclasses import dataclass
 import polars as pl
 
 from dudao.core.policy import PolicyTable
-from dudao.monitoring import engine
+from dudao.monitoring import engine, preschool
 from dudao.monitoring.engine import RESOURCES, BalancedRules
-from dudao.monitoring.models import SchoolStats, StatsImport
+from dudao.monitoring.models import CountyInputs, SchoolStats, StatsImport
 from dudao.regions.models import Level, Region
 
 INDICATOR_SHORT = {
@@ -197,3 +197,72 @@ def school_section(user, school) -> list[dict]:
                          "unit": engine.INDICATOR_UNITS[i], "met": row[i] >= standards[i] * (1 - engine.EPS),
                          "ratio": f"{row[i] / standards[i]:.0%}"} for i in engine.INDICATORS]})
     return out
+
+
+# ---- 学前普及普惠 ----------------------------------------------------------------------------------------------
+
+PRESCHOOL_KEYS = {"limits": "monitoring.preschool_limits", "children_per_teacher": "monitoring.preschool_children_per_teacher",
+                  "space": "monitoring.preschool_space"}
+EXTRA_TO_COLUMN = {"students_preschool": "children", "classes_preschool": "classes",
+                   "oversized_classes_preschool": "oversized_classes", "teachers_preschool": "teachers",
+                   "certified_teachers_preschool": "certified_teachers", "outdoor_area_preschool": "outdoor_area",
+                   "activity_area_preschool": "activity_area", "building_area_preschool": "building_area"}
+
+
+def preschool_report(user, county: Region, year: int) -> preschool.PreschoolResult | None:
+    table = PolicyTable(list(PRESCHOOL_KEYS.values()))
+    rules = preschool.PreschoolRules(**{f: table.get(k, county.code) for f, k in PRESCHOOL_KEYS.items()})
+    rows = (SchoolStats.objects.visible_to(user).filter(year=year, school__region__parent_id=county.code,
+                                                        school__school_type="kindergarten")
+            .values_list("school__code", "school__name", "school__ownership", "school__is_puhui", "extra")
+            .order_by("school__code"))
+    data = []
+    for code, name, ownership, is_puhui, extra in rows:
+        row = {"county": county.code, "code": code, "name": name, "ownership": ownership, "is_puhui": is_puhui}
+        row.update({column: extra.get(key) or 0 for key, column in EXTRA_TO_COLUMN.items()})
+        data.append(row)
+    if not data:
+        return None
+    schema = {c: pl.Float64 for c in ("outdoor_area", "activity_area", "building_area")}
+    schema.update({c: pl.Int64 for c in ("children", "classes", "oversized_classes", "teachers", "certified_teachers")})
+    schema.update({"county": pl.String, "code": pl.String, "name": pl.String, "ownership": pl.String,
+                   "is_puhui": pl.Boolean})
+    frame = pl.DataFrame(data, schema=schema)
+    inputs = CountyInputs.objects.filter(region=county, year=year).first()
+    return preschool.evaluate(frame, inputs.population_3_5 if inputs else None, rules, county=county.code)
+
+
+def county_inputs(county: Region, year: int) -> CountyInputs | None:
+    return CountyInputs.objects.filter(region=county, year=year).first()
+
+
+def preschool_tables(result: preschool.PreschoolResult) -> dict:
+    """Display rows for the 普及普惠 page: indicator cards and one row per kindergarten, in Chinese."""
+    cards = []
+    for code, ind in result.indicators.items():
+        status = ind["note"] or ("达标" if ind["passed"] else f"还差 {ind['needed']} {ind['unit']}")
+        cards.append({"label": preschool.COUNTY_LABELS[code], "passed": ind["passed"], "status": status,
+                      "value": "—" if ind["value"] is None else f"{ind['value']:.1%}", "limit": f"≥{ind['limit']:.0%}"})
+    rows = []
+    for k in result.kindergartens.sort("passed", "code").iter_rows(named=True):
+        needs = []
+        if k["teachers_needed"]:
+            needs.append(f"专任教师 {k['teachers_needed']} 名")
+        if k["certificates_needed"]:
+            needs.append(f"持证教师 {k['certificates_needed']} 名")
+        if k["oversized_classes"]:
+            needs.append(f"调整超额班级 {k['oversized_classes']} 个")
+        space = []
+        for key, label in preschool.SPACE_LABELS.items():
+            per = k[f"{key}_per_child"]
+            space.append(f"{label.replace('生均', '')} {per:.2f}" if per is not None else f"{label} —")
+            if k[f"{key}_needed"]:
+                needs.append(f"{label.replace('生均', '')} {k[f'{key}_needed']:,.2f} ㎡")
+        rows.append({"name": k["name"], "kind": "公办" if k["ownership"] == "public" else ("民办普惠" if k["is_puhui"] else "民办"),
+                     "children": k["children"],
+                     "ratio": f"1:{k['children'] / k['teachers']:.1f}" if k["teachers"] else "无专任教师",
+                     "staffing_ok": k["staffing_ok"], "certified": f"{k['certified_teachers']}/{k['teachers']}",
+                     "certified_ok": k["certified_ok"], "oversized": k["oversized_classes"],
+                     "space": "；".join(space), "space_ok": k["space_ok"], "needs": "、".join(needs),
+                     "passed": k["passed"]})
+    return {"cards": cards, "rows": rows}

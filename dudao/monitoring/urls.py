@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", views.balanced_export, name="balanced_export"),
     path("report.docx", views.balanced_document, {"fmt": "docx"}, name="balanced_docx"),
     path("report.pdf", views.balanced_document, {"fmt": "pdf"}, name="balanced_pdf"),
+    path("preschool/", views.preschool_view, name="preschool"),
     path("import/", views.stats_import_view, name="import"),
     path("import/template.xlsx", views.stats_template, name="import_template"),
 ]

@@ -3,9 +3,10 @@
 from urllib.parse import quote
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
@@ -14,7 +15,7 @@ from dudao.core.models import Role
 from dudao.core.scope import scope_for
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
-from dudao.monitoring import selectors
+from dudao.monitoring import selectors, services
 from dudao.monitoring.imports import stats_import, template_bytes
 
 
@@ -143,3 +144,34 @@ def stats_template(request):
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('学校年度统计数据导入模板.xlsx')}"
     return response
+
+
+class CountyInputsForm(forms.Form):
+    population_3_5 = forms.IntegerField(label="全县 3—5 周岁常住人口数", required=False, min_value=1)
+    recognition_rate = forms.FloatField(label="社会认可度（%）", required=False, min_value=0, max_value=100)
+
+
+@login_required
+def preschool_view(request):
+    _require_region_staff(request.user)
+    counties, county, years, year = _chosen(request)
+    context = {"counties": counties, "county": county, "years": years, "year": year,
+               "can_edit": scope_for(request.user).everything or scope_for(request.user).has_role(Role.OFFICE)}
+    if county and year in years:
+        inputs = selectors.county_inputs(county, year)
+        form = CountyInputsForm(request.POST or None, initial={
+            "population_3_5": inputs.population_3_5 if inputs else None,
+            "recognition_rate": inputs.recognition_rate if inputs else None})
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.county_inputs_save(actor=request.user, county=county, year=year, **form.cleaned_data)
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, "县域监测数据已保存。")
+                return redirect(f"{request.path}?county={county.code}&year={year}")
+        elif request.method == "POST":
+            messages.error(request, "输入有误：" + "；".join(v[0] for v in form.errors.values()))
+        result = selectors.preschool_report(request.user, county, year)
+        context.update(result=result, form=form, tables=selectors.preschool_tables(result) if result else None)
+    return render(request, "monitoring/preschool.html", context)

@@ -90,3 +90,39 @@ def test_school_page_shows_its_seven_values(loaded, login):
     school = loaded.schools_a[0]
     html = login(loaded.office_a).get(f"/schools/{school.pk}/").content.decode()
     assert "优质均衡资源配置" in html and "每百名学生拥有高于规定学历教师数" in html
+
+
+def _kindergarten_stats(world):
+    from tests.monitoring.test_import import HEADER, row
+
+    kg = world.schools_a[3]
+    extra = {"在园幼儿数": 200, "幼儿园班级数": 7, "幼儿园超额班级数": 1, "幼儿园专任教师数": 12, "幼儿园持证教师数": 11,
+             "户外活动场地面积": 900, "幼儿活动室面积": 1700, "园舍建筑面积": 2200}
+    values = row(kg.code, kg.name, primary=0, **{h: 0 for h in HEADER[6:]}, **extra)
+    header = HEADER + list(extra)
+    return csv_bytes(good_rows(world) + [values], header)
+
+
+def test_preschool_page_api_and_population_form(world, login):
+    stats_import(actor=world.office_a, data=_kindergarten_stats(world), filename="s.csv", today=TODAY)
+    client = login(world.office_a)
+    url = f"/monitoring/preschool/?county={world.county_a.code}&year=2025"
+    html = client.get(url).content.decode()
+    assert "普惠性幼儿园覆盖率" in html and "甲区中心幼儿园" in html
+    assert "未填写全县 3—5 周岁常住人口数" in html
+    assert "超额 1 班" in html and "专任教师 2 名" in html  # 200 / 15 → 14 teachers, 12 on staff
+    bad = client.post(url, {"population_3_5": "-3"}, follow=True).content.decode()
+    assert "输入有误" in bad
+    client.post(url, {"population_3_5": "220", "recognition_rate": "91.5"})
+    html = client.get(url).content.decode()
+    assert "90.9%" in html  # 200 / 220
+    data = client.get(f"/api/v1/monitoring/preschool?county={world.county_a.code}&year=2025").json()
+    assert data["indicators"]["gross_enrolment"]["passed"] is True
+    assert data["indicators"]["public_share"]["value"] == 1.0
+    assert data["kindergartens"][0]["teachers_needed"] == 2
+    assert login(world.office_b).get(f"/api/v1/monitoring/preschool?county={world.county_a.code}&year=2025").status_code == 404
+    # Leaders read the page but cannot change the county figures.
+    leader = login(world.leader_a)
+    assert "县域补充数据" not in leader.get(url).content.decode()
+    response = leader.post(url, {"population_3_5": "999"}, follow=True)
+    assert "只有本县（区）督导室" in response.content.decode()
