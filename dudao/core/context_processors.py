@@ -30,6 +30,7 @@ def navigation(request) -> dict:
         ("督政", [("政府单位", "regions:unit_list")] if sees_units else []),
         ("评估监测", ([("优质均衡监测", "monitoring:balanced"), ("学前普及普惠监测", "monitoring:preschool")]
                       if region_staff else [])
+                     + ([("创建工作", "monitoring:campaign_list")] if not scope.is_empty else [])
                      + ([("统计数据导入", "monitoring:import")] if office else [])),
         ("整改问责", ([("问题台账", "rectification:ledger"), ("整改通知书", "rectification:notice_list"),
                       ("督办单", "rectification:order_list")] if not scope.is_empty else [])

@@ -88,3 +88,98 @@ class CountyInputs(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.year}"
+
+
+# ---- 创建 campaigns (seed 003: 任务清单、责任清单、措施清单、时限清单; 挂图作战) --------------------------------------
+
+class CampaignKind(models.TextChoices):
+    BALANCED = "balanced", _("义务教育优质均衡发展县创建")
+    PRESCHOOL = "preschool", _("学前教育普及普惠县创建")
+
+
+class CampaignQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (prefix_q("county__code", scope.region_prefixes) | models.Q(tasks__unit_id__in=scope.unit_ids)
+                | models.Q(tasks__school_id__in=scope.school_ids))
+
+    def visible_to(self, user):
+        return super().visible_to(user).distinct()
+
+
+class Campaign(models.Model):
+    kind = models.CharField(_("创建类型"), max_length=16, choices=CampaignKind.choices)
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("县（区）"))
+    name = models.CharField(_("名称"), max_length=128)
+    target_year = models.PositiveSmallIntegerField(_("迎接国家评估认定年份"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("创建工作")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TaskQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (prefix_q("campaign__county__code", scope.region_prefixes) | models.Q(unit_id__in=scope.unit_ids)
+                | models.Q(school_id__in=scope.school_ids))
+
+
+class CampaignTask(models.Model):
+    """One line of the lists: the task, who is responsible (a department or a school), the measures, the deadline."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("创建工作"))
+    title = models.CharField(_("任务"), max_length=255)
+    measures = models.TextField(_("措施"), blank=True)
+    unit = models.ForeignKey("regions.GovUnit", on_delete=models.PROTECT, null=True, blank=True,
+                             verbose_name=_("责任单位"))
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, null=True, blank=True,
+                               verbose_name=_("责任学校"))
+    deadline = models.DateField(_("完成时限"), db_index=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    done_at = models.DateField(_("完成日期"), null=True, blank=True)
+    finding = models.OneToOneField("rectification.Finding", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="campaign_task", verbose_name=_("逾期转入的问题"))
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("创建任务")
+        ordering = ["deadline", "pk"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(unit__isnull=False, school__isnull=True) | models.Q(unit__isnull=True, school__isnull=False),
+            name="monitoring_task_one_owner")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def owner(self):
+        return self.unit or self.school
+
+    def state(self, today) -> str:
+        if self.done_at:
+            return "done_late" if self.done_at > self.deadline else "done"
+        return "overdue" if today > self.deadline else ("doing" if self.progress else "todo")
+
+
+class TaskProgress(models.Model):
+    task = models.ForeignKey(CampaignTask, on_delete=models.CASCADE, related_name="updates", verbose_name=_("任务"))
+    reported_on = models.DateField(_("报告日期"))
+    progress = models.PositiveSmallIntegerField(_("进度（%）"))
+    note = models.TextField(_("进展情况"))
+    evidence = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name=_("佐证材料"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("报告人"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("任务进展")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.progress}%"

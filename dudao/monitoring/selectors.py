@@ -1,5 +1,6 @@
 """Reads for the monitoring pages and API: statistics as an engine frame, scoped through visible_to(user)."""
 
+import datetime
 from dataclasses import dataclass
 
 import polars as pl
@@ -7,7 +8,7 @@ import polars as pl
 from dudao.core.policy import PolicyTable
 from dudao.monitoring import engine, preschool
 from dudao.monitoring.engine import RESOURCES, BalancedRules
-from dudao.monitoring.models import CountyInputs, SchoolStats, StatsImport
+from dudao.monitoring.models import Campaign, CampaignTask, CountyInputs, SchoolStats, StatsImport
 from dudao.regions.models import Level, Region
 
 INDICATOR_SHORT = {
@@ -266,3 +267,52 @@ def preschool_tables(result: preschool.PreschoolResult) -> dict:
                      "space": "；".join(space), "space_ok": k["space_ok"], "needs": "、".join(needs),
                      "passed": k["passed"]})
     return {"cards": cards, "rows": rows}
+
+
+# ---- 创建 campaigns ----------------------------------------------------------------------------------------------
+
+STATE_LABELS = {"todo": "未开始", "doing": "推进中", "overdue": "已逾期", "done": "按期完成", "done_late": "逾期完成"}
+
+
+def campaign_list(user):
+    return Campaign.objects.visible_to(user).select_related("county").order_by("-created_at")
+
+
+def campaign_tasks(user, campaign: Campaign):
+    return (CampaignTask.objects.visible_to(user).filter(campaign=campaign)
+            .select_related("unit", "school", "finding").order_by("deadline", "pk"))
+
+
+def campaign_board(tasks, today) -> dict:
+    """挂图作战: one row per responsible department or school, one column per month of the deadlines; each cell
+    lists that owner's tasks due in that month with their state. Also the counts per state."""
+    tasks = list(tasks)
+    if not tasks:
+        return {"months": [], "rows": [], "counts": {}}
+    first = min(t.deadline for t in tasks).replace(day=1)
+    last = max(t.deadline for t in tasks).replace(day=1)
+    months = []
+    month = first
+    while month <= last:
+        months.append(month)
+        month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    rows: dict[str, dict] = {}
+    counts = {key: 0 for key in STATE_LABELS}
+    for task in tasks:
+        state = task.state(today)
+        counts[state] += 1
+        owner = str(task.owner)
+        row = rows.setdefault(owner, {"owner": owner, "cells": {m: [] for m in months}, "overdue": 0, "total": 0})
+        row["cells"][task.deadline.replace(day=1)].append({"task": task, "state": state, "label": STATE_LABELS[state]})
+        row["total"] += 1
+        row["overdue"] += state == "overdue"
+    ordered = sorted(rows.values(), key=lambda r: (-r["overdue"], r["owner"]))
+    for row in ordered:
+        row["cells"] = [row["cells"][m] for m in months]
+    return {"months": months, "rows": ordered, "counts": {STATE_LABELS[k]: v for k, v in counts.items()}}
+
+
+def task_for(user, pk: int) -> CampaignTask:
+    from dudao.core.scope import get_visible_or_404
+
+    return get_visible_or_404(CampaignTask.objects.select_related("campaign", "unit", "school", "finding"), user, pk=pk)

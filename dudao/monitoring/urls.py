@@ -10,6 +10,9 @@ urlpatterns = [
     path("report.docx", views.balanced_document, {"fmt": "docx"}, name="balanced_docx"),
     path("report.pdf", views.balanced_document, {"fmt": "pdf"}, name="balanced_pdf"),
     path("preschool/", views.preschool_view, name="preschool"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
     path("import/", views.stats_import_view, name="import"),
     path("import/template.xlsx", views.stats_template, name="import_template"),
 ]
