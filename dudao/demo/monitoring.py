@@ -5,7 +5,10 @@ indicators; the city-centre primary schools have little playground space, which 
 面积 差异系数 over its 0.50 limit (less so in the second year, after two schools gained leased venues).
 """
 
+import datetime
 import random
+
+from django.utils import timezone
 
 from dudao.demo.generator import COUNTY
 from dudao.monitoring.engine import DEFAULT_STANDARDS
@@ -86,6 +89,47 @@ def _kindergarten(school: School, rng: random.Random) -> dict:
     }
 
 
+# (task, responsible department name or school code suffix, measures, days from today to the deadline, progress)
+CAMPAIGN_TASKS = [
+    ("城区小学体育运动场馆补短板：东城片区租借周边体育场馆", "区教育委员会", "与区体育局签订场馆共享协议，步行 10 分钟内", -20, 60),
+    ("新建东城第二育才小学室内体育馆", "区住房和城乡建设委员会", "纳入年度政府投资项目，明年 8 月前竣工", 260, 25),
+    ("补充体育、艺术专任教师 24 名", "区人力资源和社会保障局", "公开招聘 + 县管校聘交流", 70, 40),
+    ("核定并下达中小学教职工编制", "区委机构编制委员会办公室", "按城乡统一编制标准核编", -5, 80),
+    ("落实生均公用经费基准定额", "区财政局", "预算足额安排，不足 100 人学校按 100 人拨付", 35, 100),
+    ("教师交流轮岗比例达到 10%、骨干占 20%", "区教育委员会", "制定年度交流计划，名单公示", 120, 10),
+    ("完善学校布局规划并报区政府批准", "区规划和自然资源局", "控规预留教育用地", 10, 0),
+    ("开展社会认可度自查调查", "区教育委员会", "家长、教师、学生问卷，样本不少于 3000 份", 95, 0),
+]
+
+
+def load_campaign(*, admin, county, today) -> None:
+    from dudao.monitoring import campaigns
+    from dudao.monitoring.models import Campaign
+    from dudao.regions.models import GovUnit
+
+    if Campaign.objects.filter(county=county).exists():
+        return
+    campaign = campaigns.campaign_create(actor=admin, kind="balanced", county=county,
+                                         name=f"{county.name}创建全国义务教育优质均衡发展区", target_year=today.year + 1)
+    units = {u.name.replace(county.name, "区", 1): u for u in GovUnit.objects.filter(region__code__startswith=county.code)}
+    for title, owner, measures, days, progress in CAMPAIGN_TASKS:
+        task = campaigns.task_add(actor=admin, campaign=campaign, title=title, measures=measures,
+                                  deadline=today + datetime.timedelta(days=days), unit=units[owner])
+        if progress and progress < 100:
+            campaigns.progress_report(actor=admin, task=task, progress=progress, note="按计划推进，已完成阶段性工作。",
+                                      today=today)
+        elif progress == 100:
+            campaigns.progress_report(actor=admin, task=task, progress=100, note="已完成，财政预算文件已印发。",
+                                      uploads=[_evidence()], today=today)
+
+
+def _evidence():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("预算文件.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+                              content_type="application/pdf")
+
+
 def load_monitoring(*, admin, rng: random.Random) -> None:
     from dudao.core.tabular import write_template_workbook
     from dudao.monitoring.imports import SPEC
@@ -99,3 +143,4 @@ def load_monitoring(*, admin, rng: random.Random) -> None:
         # The county's 3–5-year-olds: 毛入园率 just under 85% the first year, over it the second.
         county_inputs_save(actor=admin, county=county, year=year, population_3_5=round(children / enrolment_rate),
                            recognition_rate=recognition)
+    load_campaign(admin=admin, county=county, today=timezone.localdate())

@@ -254,11 +254,11 @@ def preschool_tables(result: preschool.PreschoolResult) -> dict:
         if k["oversized_classes"]:
             needs.append(f"调整超额班级 {k['oversized_classes']} 个")
         space = []
-        for key, label in preschool.SPACE_LABELS.items():
+        for key, short in (("outdoor_area", "户外"), ("activity_area", "活动室"), ("building_area", "园舍")):
             per = k[f"{key}_per_child"]
-            space.append(f"{label.replace('生均', '')} {per:.2f}" if per is not None else f"{label} —")
+            space.append(f"{short} {per:.2f}" if per is not None else f"{short} —")
             if k[f"{key}_needed"]:
-                needs.append(f"{label.replace('生均', '')} {k[f'{key}_needed']:,.2f} ㎡")
+                needs.append(f"{preschool.SPACE_LABELS[key].replace('生均', '')} {k[f'{key}_needed']:,.2f} ㎡")
         rows.append({"name": k["name"], "kind": "公办" if k["ownership"] == "public" else ("民办普惠" if k["is_puhui"] else "民办"),
                      "children": k["children"],
                      "ratio": f"1:{k['children'] / k['teachers']:.1f}" if k["teachers"] else "无专任教师",

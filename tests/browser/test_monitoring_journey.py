@@ -1,6 +1,6 @@
 """The 优质均衡 journey on a 1024×768 tablet: the office uploads the demo district's statistics workbook,
-confirms the plausibility warnings if any, opens the county dashboard (CV chart, heat map, gaps) and
-downloads the 监测报告 in Word and PDF. Screenshots are saved for a person to look at."""
+confirms the plausibility warnings if any, opens the county dashboard (CV chart, heat map, gaps),
+downloads the 监测报告 in Word and PDF, then looks at 学前普及普惠 and the 创建 board. Screenshots are saved for a person to look at."""
 
 import random
 import shutil
@@ -65,4 +65,17 @@ def test_upload_statistics_dashboard_and_report(live_server, browser, shot, tmp_
     download.value.save_as(pdf)
     assert pdf.read_bytes().startswith(b"%PDF")
     shutil.copy(pdf, ARTIFACTS / "monitoring-report.pdf")  # kept next to the screenshots for a person to read
+
+    page.click("text=评估监测")
+    page.click("text=学前普及普惠监测")
+    assert "普惠性幼儿园覆盖率" in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    shot(page, "monitoring-preschool-1024")
+
+    page.click("text=评估监测")
+    page.click("text=创建工作")
+    page.click("text=创建全国义务教育优质均衡发展区")
+    assert "挂图作战" in page.inner_text("body") and "已逾期" in page.inner_text("body")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+    shot(page, "monitoring-campaign-1024")
     context.close()
