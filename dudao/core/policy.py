@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from dudao.monitoring.engine import DEFAULT_CV_LIMITS, DEFAULT_SPLIT_WEIGHTS, DEFAULT_STANDARDS
+from dudao.monitoring.guarantee import DEFAULT_LIMITS as GUARANTEE_LIMITS
 from dudao.monitoring.preschool import DEFAULT_LIMITS as PRESCHOOL_LIMITS
 from dudao.monitoring.preschool import DEFAULT_SPACE as PRESCHOOL_SPACE
 
@@ -54,6 +55,7 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "monitoring.balanced_floor_ratio": PolicyDefault(0.85, _("未达标指标不得低于标准的比例"), "DOMAIN.md §1.1 [OK]"),
     "monitoring.split_weights": PolicyDefault(DEFAULT_SPLIT_WEIGHTS, _("一贯制、完全中学资源拆分权重（小学:初中:高中）"), "DOMAIN.md §1.1 [1]"),
     "monitoring.teaching_point_min_students": PolicyDefault(50, _("参与计算的教学点最少在校生数"), "DOMAIN.md §1 [1]"),
+    "monitoring.guarantee_limits": PolicyDefault(GUARANTEE_LIMITS, _("优质均衡政府保障与教育质量数值标准（规模、班额、专用教室、交流轮岗、持证率、巩固率、社会认可度）"), "DOMAIN.md §1.2—1.4 [OK]/[MEM]"),
     "monitoring.preschool_limits": PolicyDefault(PRESCHOOL_LIMITS, _("学前普及普惠：毛入园率、普惠覆盖率、公办园占比、班额达标率下限"), "DOMAIN.md §2 [OK]（河南毛入园率 90% [LOCAL]）"),
     "monitoring.preschool_children_per_teacher": PolicyDefault(15, _("幼儿园每名专任教师对应幼儿数上限"), "DOMAIN.md §2 S11 [1]"),
     "monitoring.preschool_space": PolicyDefault(PRESCHOOL_SPACE, _("幼儿园生均户外场地、活动室、园舍建筑面积（㎡）"), "DOMAIN.md §2 S11 [1]"),

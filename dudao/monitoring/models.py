@@ -183,3 +183,29 @@ class TaskProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} {self.progress}%"
+
+
+class GuaranteeEvidenceQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("county__code", scope.region_prefixes)
+
+
+class GuaranteeEvidence(models.Model):
+    """The county's material for one 政府保障/教育质量 item that is judged on evidence (guarantee.MATERIAL_ITEMS)."""
+
+    county = models.ForeignKey("regions.Region", on_delete=models.CASCADE, verbose_name=_("县（区）"))
+    year = models.PositiveSmallIntegerField(_("学年"))
+    item = models.CharField(_("项目"), max_length=8)
+    note = models.TextField(_("说明"))
+    files = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name=_("佐证材料"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("填报人"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = GuaranteeEvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("保障与质量佐证")
+        constraints = [models.UniqueConstraint(fields=["county", "year", "item"], name="monitoring_evidence_one")]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} {self.item}"

@@ -6,9 +6,16 @@ from dataclasses import dataclass
 import polars as pl
 
 from dudao.core.policy import PolicyTable
-from dudao.monitoring import engine, preschool
+from dudao.monitoring import engine, guarantee, preschool
 from dudao.monitoring.engine import RESOURCES, BalancedRules
-from dudao.monitoring.models import Campaign, CampaignTask, CountyInputs, SchoolStats, StatsImport
+from dudao.monitoring.models import (
+    Campaign,
+    CampaignTask,
+    CountyInputs,
+    GuaranteeEvidence,
+    SchoolStats,
+    StatsImport,
+)
 from dudao.regions.models import Level, Region
 
 INDICATOR_SHORT = {
@@ -316,3 +323,23 @@ def task_for(user, pk: int) -> CampaignTask:
     from dudao.core.scope import get_visible_or_404
 
     return get_visible_or_404(CampaignTask.objects.select_related("campaign", "unit", "school", "finding"), user, pk=pk)
+
+
+# ---- 政府保障与教育质量 -----------------------------------------------------------------------------------------
+
+def guarantee_section(user, county: Region, year: int) -> dict:
+    rows = []
+    stats = (SchoolStats.objects.visible_to(user).filter(year=year, school__region__parent_id=county.code)
+             .exclude(school__school_type__in=["kindergarten", "special", "vocational", "senior"])
+             .values("school__name", "school__school_type", "students_primary", "students_junior", "extra"))
+    for s in stats:
+        rows.append({"name": s["school__name"], "school_type": s["school__school_type"],
+                     "students_primary": s["students_primary"], "students_junior": s["students_junior"], **s["extra"]})
+    inputs = county_inputs(county, year)
+    limits = PolicyTable(["monitoring.guarantee_limits"]).get("monitoring.guarantee_limits", county.code)
+    evidence = {e.item: e for e in GuaranteeEvidence.objects.visible_to(user).filter(county=county, year=year)
+                .prefetch_related("files")}
+    material = [{"code": code, "area": area, "text": text, "evidence": evidence.get(code)}
+                for code, area, text in guarantee.MATERIAL_ITEMS]
+    return {"numeric": guarantee.numeric_items(rows, inputs.recognition_rate if inputs else None, limits),
+            "material": material, "material_done": sum(1 for m in material if m["evidence"])}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export.xlsx", views.balanced_export, name="balanced_export"),
     path("report.docx", views.balanced_document, {"fmt": "docx"}, name="balanced_docx"),
     path("report.pdf", views.balanced_document, {"fmt": "pdf"}, name="balanced_pdf"),
+    path("guarantee/evidence/", views.guarantee_evidence, name="guarantee_evidence"),
     path("preschool/", views.preschool_view, name="preschool"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
@@ -60,6 +61,8 @@ def balanced(request):
     if county and year in years:
         report = selectors.balanced_report(request.user, county, year)
         context.update(report=report, tables=selectors.report_tables(report),
+                       guarantee=selectors.guarantee_section(request.user, county, year),
+                       office=scope_for(request.user).everything or scope_for(request.user).has_role(Role.OFFICE),
                        charts={"cv": selectors.cv_chart(report), "trend": selectors.balanced_trend(request.user, county),
                                "heat": {s: selectors.heatmap(report, s) for s in ("primary", "junior")}})
     return render(request, "monitoring/balanced.html", context)
@@ -297,3 +300,22 @@ def task_detail(request, pk: int):
         "task": task, "form": form, "can_report": campaigns_service.can_report(request.user, task) and not task.done_at,
         "updates": task.updates.select_related("reported_by").prefetch_related("evidence"),
         "state": selectors.STATE_LABELS[task.state(timezone.localdate())]})
+
+
+@login_required
+def guarantee_evidence(request):
+    """POST: the office's evidence for one material item; back to the dashboard with the outcome."""
+    if request.method != "POST":
+        raise Http404
+    _require_office(request.user)
+    _counties, county, _years, year = _chosen(request)
+    if county is None:
+        raise Http404
+    try:
+        services.guarantee_evidence_save(actor=request.user, county=county, year=year, item=request.POST.get("item", ""),
+                                         note=request.POST.get("note", ""), uploads=request.FILES.getlist("files"))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "佐证材料已保存。")
+    return redirect(f"{reverse('monitoring:balanced')}?county={county.code}&year={year}#guarantee")
