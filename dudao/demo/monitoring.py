@@ -59,7 +59,14 @@ def _resources(school: School, pupils: dict[str, int], year: int, rng: random.Ra
     if city_centre and year > YEARS[0] and rng.random() < 0.3:
         sports *= 1.8  # leased venues nearby now counted
     indoor = _need(pupils, "teaching_space") * 0.08
+    rooms = -(-(school.classes_primary + school.classes_junior) // 12)
+    teachers = max(3, round(sum(pupils.values()) / rng.uniform(12, 17)))
+    eligible = round(teachers * 0.6)
+    rotated = round(eligible * rng.uniform(0.09, 0.16))
     return {
+        "专任教师数": teachers, "持有教师资格证教师数": teachers - (rng.random() < 0.05),
+        "应交流轮岗教师数": eligible, "交流轮岗教师数": rotated, "交流轮岗骨干教师数": round(rotated * rng.uniform(0.2, 0.35)),
+        "初中三年巩固率(%)": round(rng.uniform(94.6, 99.6), 1) if pupils["junior"] else "",
         "高于规定学历教师数": round(_need(pupils, "qualified_teachers") / 100 * level(weak=0.35 if weak_school else 0)),
         "县级及以上骨干教师数": round(_need(pupils, "backbone_teachers") / 100 * level(0.25)),
         "体育专任教师数": round(_need(pupils, "pe_art_teachers") / 100 * level() * 0.55),
@@ -70,10 +77,10 @@ def _resources(school: School, pupils: dict[str, int], year: int, rng: random.Ra
         "教学仪器设备值 (万元)": round(_need(pupils, "equipment_value") * level(0.2) / 10_000, 2),
         "网络多媒体教室数": round(_need(pupils, "multimedia_rooms") / 100 * level(0.15)),
         "小学班级数": school.classes_primary, "初中班级数": school.classes_junior,
-        "小学最大班额": rng.choice([42, 44, 45, 45, 46, 48]) if pupils["primary"] else "",
-        "初中最大班额": rng.choice([46, 48, 50, 50, 52]) if pupils["junior"] else "",
-        "音乐专用教室数": max(1, school.classes_primary // 12 + rng.choice([0, 0, 1, -1])),
-        "美术专用教室数": max(1, school.classes_primary // 12 + rng.choice([0, 0, 1, -1])),
+        "小学最大班额": rng.choice([38, 40, 42, 44, 45, 45, 45, 45, 46]) if pupils["primary"] else "",
+        "初中最大班额": rng.choice([44, 46, 48, 50, 50, 50, 50, 52]) if pupils["junior"] else "",
+        "音乐专用教室数": max(1, rooms + rng.choice([0, 0, 0, 0, 1, -1])),
+        "美术专用教室数": max(1, rooms + rng.choice([0, 0, 0, 0, 0, 1])),
     }
 
 
