@@ -76,26 +76,28 @@ def _report(request):
     return selectors.balanced_report(request.user, county, year)
 
 
+def _cols(*pairs):
+    """Export columns from (Chinese title, key) pairs over the display rows of the selectors."""
+    return [(title, lambda row, key=key: row[key]) for title, key in pairs]
+
+
 @login_required
 def balanced_export(request):
     report = _report(request)
     t = selectors.report_tables(report)
 
-    def cols(*pairs):
-        return [(title, lambda row, key=key: row[key]) for title, key in pairs]
-
     return xlsx_sheets_response(f"{report.county.name}{report.year}学年优质均衡监测", [
-        ("差异系数", cols(("学段", "stage"), ("指标", "indicator"), ("学校数", "schools"), ("县域均值", "mean"),
+        ("差异系数", _cols(("学段", "stage"), ("指标", "indicator"), ("学校数", "schools"), ("县域均值", "mean"),
                           ("单位", "unit"), ("差异系数", "cv"), ("上限", "limit"), ("结果", "result")), t["cvs"]),
-        ("学校指标", cols(("学校标识码", "code"), ("学校", "name"), ("学段", "stage"), ("在校生数", "students"),
+        ("学校指标", _cols(("学校标识码", "code"), ("学校", "name"), ("学段", "stage"), ("在校生数", "students"),
                           ("达标项数", "met"), ("最低达标比例", "min_ratio"), ("结果", "result"), ("缺口", "gaps")),
          t["schools"]),
-        ("差异系数达标方案", cols(("学段", "stage"), ("指标", "indicator"), ("学校标识码", "code"), ("学校", "name"),
+        ("差异系数达标方案", _cols(("学段", "stage"), ("指标", "indicator"), ("学校标识码", "code"), ("学校", "name"),
                                  ("现值", "value"), ("补至", "level"), ("需增加", "addition"), ("单位", "unit"),
                                  ("现差异系数", "cv"), ("补足后差异系数", "cv_after")), t["fixes"]),
-        ("差异贡献最大学校", cols(("学段", "stage"), ("指标", "indicator"), ("学校", "name"), ("现值", "value"),
+        ("差异贡献最大学校", _cols(("学段", "stage"), ("指标", "indicator"), ("学校", "name"), ("现值", "value"),
                                   ("县域均值", "mean"), ("占差异比重", "share"), ("方向", "direction")), t["contributors"]),
-        ("不参与计算学校", cols(("学校标识码", "code"), ("学校", "name"), ("原因", "reason")), t["excluded"]),
+        ("不参与计算学校", _cols(("学校标识码", "code"), ("学校", "name"), ("原因", "reason")), t["excluded"]),
     ])
 
 
@@ -180,6 +182,13 @@ def preschool_view(request):
         elif request.method == "POST":
             messages.error(request, "输入有误：" + "；".join(v[0] for v in form.errors.values()))
         result = selectors.preschool_report(request.user, county, year)
+        if result and request.GET.get("export") == "xlsx":
+            tables = selectors.preschool_tables(result)
+            return xlsx_sheets_response(f"{county.name}{year}学年学前普及普惠监测", [
+                ("县域指标", _cols(("指标", "label"), ("本县", "value"), ("标准", "limit"), ("结果", "status")), tables["cards"]),
+                ("各幼儿园", _cols(("幼儿园", "name"), ("性质", "kind"), ("在园幼儿（人）", "children"), ("师幼比", "ratio"),
+                                   ("持证/专任教师", "certified"), ("超额班级", "oversized"), ("生均面积（㎡/人）", "space"),
+                                   ("需补足", "needs")), tables["rows"])])
         context.update(result=result, form=form, tables=selectors.preschool_tables(result) if result else None)
     return render(request, "monitoring/preschool.html", context)
 
@@ -269,6 +278,12 @@ def campaign_detail(request, pk: int):
             _form_error(request, form)
     today = timezone.localdate()
     tasks = selectors.campaign_tasks(request.user, campaign)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_sheets_response(campaign.name, [("任务清单", [
+            ("任务", lambda t: t.title), ("责任单位（学校）", lambda t: str(t.owner)), ("措施", lambda t: t.measures),
+            ("完成时限", lambda t: t.deadline.isoformat()), ("进度（%）", lambda t: t.progress),
+            ("状态", lambda t: selectors.STATE_LABELS[t.state(today)]),
+            ("完成日期", lambda t: t.done_at.isoformat() if t.done_at else "")], tasks)])
     return render(request, "monitoring/campaign_detail.html", {
         "campaign": campaign, "board": selectors.campaign_board(tasks, today), "tasks": tasks, "today": today,
         "form": form, "office": office, "labels": selectors.STATE_LABELS})

@@ -100,6 +100,8 @@ def test_pages(world, campaign, login):
     assert response.status_code == 302
     assert "完成" in town.get(f"/monitoring/tasks/{task.pk}/").content.decode()
     assert login(world.office_b).get(f"/monitoring/tasks/{task.pk}/").status_code == 404
+    xlsx = login(world.office_a).get(f"/monitoring/campaigns/{campaign.pk}/?export=xlsx")
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     created = login(world.office_a).post("/monitoring/campaigns/", {
         "kind": "preschool", "county": world.county_a.code, "name": "甲区创建学前教育普及普惠区", "target_year": "2028"})
     assert created.status_code == 302

@@ -116,6 +116,8 @@ def test_preschool_page_api_and_population_form(world, login):
     client.post(url, {"population_3_5": "220", "recognition_rate": "91.5"})
     html = client.get(url).content.decode()
     assert "90.9%" in html  # 200 / 220
+    xlsx = client.get(url + "&export=xlsx")
+    assert xlsx.status_code == 200 and b"xl/workbook.xml" in xlsx.content
     data = client.get(f"/api/v1/monitoring/preschool?county={world.county_a.code}&year=2025").json()
     assert data["indicators"]["gross_enrolment"]["passed"] is True
     assert data["indicators"]["public_share"]["value"] == 1.0
