@@ -1,7 +1,9 @@
 """Forms only parse input; they never write."""
 
 from django import forms
+from django.contrib import messages
 
+from dudao.core.errors import ApplicationError
 from dudao.core.models import Role
 
 
@@ -59,3 +61,19 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
         if css:
             widget.attrs["class"] = css
     return form
+
+
+def attempt(request, write, success: str) -> bool:
+    """Run a write; a refusal becomes the Chinese error message, else the success message. True if it went through."""
+    try:
+        write()
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def form_error(request, form) -> None:
+    messages.error(request, "输入有误：" + "；".join(f"{form.fields[k].label if k in form.fields else ''}{v[0]}"
+                                                 for k, v in form.errors.items()))

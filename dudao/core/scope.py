@@ -128,3 +128,24 @@ def require_office_for(actor, region_code: str, message: str) -> None:
     scope = scope_for(actor)
     if not (scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(region_code))):
         raise PermissionDenied(message)
+
+
+def holds_role_in(user, region_code: str, *roles: str) -> bool:
+    """True for administrators, and for users holding one of `roles` over a region subtree containing region_code."""
+    scope = scope_for(user)
+    return scope.everything or (scope.has_role(*roles) and scope.covers_region(region_code))
+
+
+def owns(user, *, school_id: int | None = None, unit_id: int | None = None) -> bool:
+    """True if the school or government unit is the user's own: a school or unit role. An inspector's assigned
+    schools are in their scope (to visit them) but are not theirs (they may not self-assess or appeal for them)."""
+    if user is None or not user.is_authenticated:
+        return False
+    owned = getattr(user, "_dudao_owned", None)
+    if owned is None:
+        from dudao.core.models import Role
+
+        rows = list(user.role_assignments.filter(role__in=[Role.SCHOOL, Role.UNIT]).values_list("school_id", "unit_id"))
+        owned = ({s for s, _u in rows if s}, {u for _s, u in rows if u})
+        user._dudao_owned = owned
+    return bool((school_id and school_id in owned[0]) or (unit_id and unit_id in owned[1]))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dudao.monitoring import views
+from dudao.monitoring import campaign_views, views
 
 app_name = "monitoring"
 
@@ -11,9 +11,9 @@ urlpatterns = [
     path("report.pdf", views.balanced_document, {"fmt": "pdf"}, name="balanced_pdf"),
     path("guarantee/evidence/", views.guarantee_evidence, name="guarantee_evidence"),
     path("preschool/", views.preschool_view, name="preschool"),
-    path("campaigns/", views.campaign_list, name="campaign_list"),
-    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
-    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/<int:pk>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("tasks/<int:pk>/", campaign_views.task_detail, name="task_detail"),
     path("import/", views.stats_import_view, name="import"),
     path("import/template.xlsx", views.stats_template, name="import_template"),
 ]
