@@ -1,0 +1,254 @@
+"""指标体系 pages: the list (new from a template or an import), a framework's tree with its checks, the draft
+editor (JSON), 定版, new versions, and Excel / JSON exports."""
+
+import json
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from dudao.core.errors import ApplicationError
+from dudao.core.forms import attempt, form_error
+from dudao.core.models import Role
+from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
+from dudao.frameworks import builtin, io, selectors, services
+from dudao.frameworks.models import Framework, Kind, Target
+from dudao.regions.models import Region
+
+SELECT = {"class": "form-select"}
+TEXT = {"class": "form-control"}
+
+
+class ImportForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=128, widget=forms.TextInput(attrs={"class": "form-control"}))
+    kind = forms.ChoiceField(label="类别", choices=Kind.choices, widget=forms.Select(attrs=SELECT))
+    target = forms.ChoiceField(label="评价对象", choices=Target.choices, widget=forms.Select(attrs=SELECT))
+    file = forms.FileField(label="指标文件（.xlsx 或 .json）")
+
+
+class NodeForm(forms.Form):
+    code = forms.CharField(label="编码", max_length=32, required=False, widget=forms.TextInput(attrs=TEXT))
+    name = forms.CharField(label="名称", max_length=255, widget=forms.TextInput(attrs=TEXT))
+    weight = forms.FloatField(label="权重", min_value=0, widget=forms.NumberInput(attrs={"step": "any", **TEXT}))
+    kind = forms.ChoiceField(label="评分方式（末级指标）", required=False, widget=forms.Select(attrs=SELECT), choices=[
+        ("", "—（有下级指标）"), ("points", "分值"), ("levels", "等级"), ("yesno", "达标 / 不达标"), ("numeric", "数值与标准比较"),
+        ("text", "文字记录（不计分）")])
+    max_points = forms.FloatField(label="满分", required=False, widget=forms.NumberInput(attrs={"step": "any", **TEXT}))
+    levels = forms.CharField(label="等级（如 A=10;B=8;C=6;D=0）", required=False, widget=forms.TextInput(attrs=TEXT))
+    op = forms.ChoiceField(label="比较", required=False, choices=[(">=", "≥"), ("<=", "≤"), ("between", "区间")],
+                           widget=forms.Select(attrs=SELECT))
+    threshold = forms.FloatField(label="标准值", required=False, widget=forms.NumberInput(attrs={"step": "any", **TEXT}))
+    low = forms.FloatField(label="下限", required=False, widget=forms.NumberInput(attrs={"step": "any", **TEXT}))
+    high = forms.FloatField(label="上限", required=False, widget=forms.NumberInput(attrs={"step": "any", **TEXT}))
+    unit = forms.CharField(label="单位", max_length=16, required=False, widget=forms.TextInput(attrs=TEXT))
+    veto = forms.BooleanField(label="一票否决", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    evidence = forms.CharField(label="佐证材料（多项用“；”分隔）", required=False, widget=forms.TextInput(attrs=TEXT))
+
+    def node(self) -> dict:
+        """The node's fields; a leaf's rule is built (and checked) by editing.leaf_rule."""
+        from dudao.frameworks.editing import leaf_rule
+
+        d = self.cleaned_data
+        node = {"code": d["code"].strip(), "name": d["name"].strip(), "weight": d["weight"]}
+        if d["kind"]:
+            node["rule"] = leaf_rule(d["kind"], max_points=d["max_points"], levels=d["levels"], op=d["op"],
+                                     threshold=d["threshold"], low=d["low"], high=d["high"], unit=d["unit"].strip())
+            node["veto"] = d["veto"]
+            node["evidence"] = [e.strip() for e in d["evidence"].replace(";", "；").split("；") if e.strip()]
+        return node
+
+
+class SettingsForm(forms.Form):
+    levels = forms.CharField(label="等级线（如 优秀=90;良好=75;合格=60）", widget=forms.TextInput(attrs=TEXT))
+    lowest_level = forms.CharField(label="最低等级", max_length=16, widget=forms.TextInput(attrs=TEXT))
+    combine = forms.ChoiceField(label="专家评分合成", widget=forms.Select(attrs=SELECT), choices=[
+        ("mean", "平均"), ("trimmed", "去掉最高分和最低分后平均"), ("leader", "以组长评分为准")])
+    spread = forms.FloatField(label="专家分歧提示线（占该项分值的比例，0—1）", min_value=0, max_value=1,
+                              widget=forms.NumberInput(attrs={"step": "0.05", **TEXT}))
+
+
+class EditForm(forms.Form):
+    name = forms.CharField(label="名称", max_length=128, widget=forms.TextInput(attrs={"class": "form-control"}))
+    definition = forms.JSONField(label="指标与设置（JSON）", widget=forms.Textarea(
+        attrs={"rows": 18, "class": "form-control font-monospace small"}))
+
+
+def _office_regions(user) -> list[Region]:
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Region.objects.filter(level__in=["province", "city", "county"]).order_by("code")[:200])
+    if not scope.has_role(Role.OFFICE):
+        return []
+    return list(Region.objects.visible_to(user).filter(level__in=["province", "city", "county"]).order_by("code"))
+
+
+@login_required
+def framework_list(request):
+    regions = _office_regions(request.user)
+    if not regions and scope_for(request.user).is_empty:
+        raise Http404
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST":
+        region = next((r for r in regions if r.code == request.POST.get("region")), None)
+        created = []
+        if region is None:
+            messages.error(request, "请选择所属区划。")
+        elif request.POST.get("action") == "template":
+            if attempt(request, lambda: created.append(services.framework_from_template(
+                    actor=request.user, region=region, template_code=request.POST.get("template", ""))),
+                    "已从模板建立指标体系草稿。"):
+                return redirect("frameworks:detail", pk=created[0].pk)
+        elif not form.is_valid():
+            form_error(request, form)
+        else:
+            upload = form.cleaned_data["file"]
+            try:
+                created.append(services.framework_import(
+                    actor=request.user, region=region, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
+                    target=form.cleaned_data["target"], data=upload.read(), filename=upload.name))
+            except ApplicationError as exc:
+                messages.error(request, exc.message)
+                errors = exc.errors
+            else:
+                messages.success(request, "指标体系已导入为草稿。")
+                return redirect("frameworks:detail", pk=created[0].pk)
+    return render(request, "frameworks/list.html", {
+        "frameworks": selectors.framework_list(request.user), "regions": regions, "form": form,
+        "errors": errors[:300], "templates": [(code, t["name"]) for code, t in builtin.TEMPLATES.items()]},
+        status=400 if errors else 200)
+
+
+@login_required
+def framework_detail(request, pk: int):
+    framework = get_visible_or_404(Framework.objects.select_related("region"), request.user, pk=pk)
+    office = _can_manage(request.user, framework)
+    form = EditForm(request.POST if request.POST.get("action") == "save" else None, initial={
+        "name": framework.name, "definition": framework.definition})
+    if request.method == "POST":
+        if not office:
+            raise Http404
+        action, user, made = request.POST.get("action"), request.user, []
+        if action == "save":
+            if not form.is_valid():
+                form_error(request, form)
+            elif attempt(request, lambda: services.framework_save(actor=user, framework=framework, **form.cleaned_data),
+                         "已保存。"):
+                return redirect(request.path)
+        elif action in NODE_ACTIONS:
+            if _node_action(request, framework, action):
+                return redirect(request.path)
+        elif action == "freeze":
+            attempt(request, lambda: services.framework_freeze(actor=user, framework=framework),
+                    "已定版：督导项目可以使用此版本，此后不能再修改。")
+            return redirect(request.path)
+        elif action == "new_version":
+            if attempt(request, lambda: made.append(services.framework_new_version(actor=user, framework=framework)),
+                       "已生成新版本草稿。"):
+                return redirect("frameworks:detail", pk=made[0].pk)
+            return redirect(request.path)
+    editing = _editor(request, framework) if office and not framework.is_frozen else {}
+    return render(request, "frameworks/detail.html", {
+        "framework": framework, "rows": selectors.flat_rows(framework), "problems": selectors.problems(framework),
+        "versions": selectors.versions(framework), "office": office, "form": form,
+        "settings": framework.definition.get("settings", {}), "editable": office and not framework.is_frozen,
+        **editing},
+        status=400 if request.method == "POST" else 200)
+
+
+NODE_ACTIONS = {"node_add", "node_update", "node_remove", "node_up", "node_down", "settings"}
+
+
+def _node_action(request, framework: Framework, action: str) -> bool:
+    """The tree editor's writes: True when the change went through (the page then reloads)."""
+    from dudao.frameworks import editing
+
+    code, user = request.POST.get("code", ""), request.user
+    if action in ("node_remove", "node_up", "node_down"):
+        edit = {"node_remove": lambda d: editing.remove_node(d, code),
+                "node_up": lambda d: editing.move_node(d, code, -1),
+                "node_down": lambda d: editing.move_node(d, code, 1)}[action]
+        return attempt(request, lambda: services.framework_edit(actor=user, framework=framework, edit=edit), "已更新。")
+    if action == "settings":
+        settings_form = SettingsForm(request.POST)
+        if not settings_form.is_valid():
+            form_error(request, settings_form)
+            return False
+        return attempt(request, lambda: services.framework_edit(
+            actor=user, framework=framework, edit=lambda d: editing.update_settings(d, **settings_form.cleaned_data)),
+            "计分设置已保存。")
+    node_form = NodeForm(request.POST)
+    if not node_form.is_valid():
+        form_error(request, node_form)
+        return False
+    try:
+        node = node_form.node()
+    except editing.EditError as exc:
+        messages.error(request, str(exc))
+        return False
+    if action == "node_add":
+        parent = request.POST.get("parent") or None
+        return attempt(request, lambda: services.framework_edit(
+            actor=user, framework=framework, edit=lambda d: editing.add_node(d, parent, node)), "指标已添加。")
+    node.pop("code")
+    return attempt(request, lambda: services.framework_edit(
+        actor=user, framework=framework, edit=lambda d: editing.update_node(d, code, node)), "指标已修改。")
+
+
+def _editor(request, framework: Framework) -> dict:
+    """The editor panel asked for by ?edit=CODE or ?add=PARENT (add=_ for a top-level indicator)."""
+    from dudao.frameworks.scoring import build_tree
+
+    tree = build_tree(framework.definition)
+    settings = framework.definition.get("settings", {})
+    settings_form = SettingsForm(initial={
+        "levels": ";".join(f"{label}={minimum:g}" for minimum, label in settings.get("levels", [])),
+        "lowest_level": settings.get("lowest_level", ""), "combine": settings.get("combine", "mean"),
+        "spread": settings.get("spread", 0.3)})
+    code, parent = request.GET.get("edit", ""), request.GET.get("add", "")
+    if code in tree.nodes:
+        node = tree.nodes[code]
+        raw = next(r for r in selectors.raw_nodes(framework.definition) if r["code"] == code)
+        rule = node.rule if node.is_leaf else {}
+        initial = {"code": code, "name": node.name, "weight": node.weight, "kind": rule.get("kind", ""),
+                   "max_points": rule.get("max"), "op": rule.get("op", ">="), "threshold": rule.get("threshold"),
+                   "low": rule.get("low"), "high": rule.get("high"), "unit": rule.get("unit", ""), "veto": node.veto,
+                   "levels": ";".join(f"{k}={v:g}" for k, v in (rule.get("levels") or {}).items()),
+                   "evidence": "；".join(raw.get("evidence") or [])}
+        return {"node_form": NodeForm(initial=initial), "node_mode": "update", "node_code": code,
+                "settings_form": settings_form}
+    if parent == "_" or parent in tree.nodes:
+        return {"node_form": NodeForm(initial={"kind": "levels", "levels": "A=10;B=8;C=6;D=0", "weight": 0}),
+                "node_mode": "add", "node_parent": "" if parent == "_" else parent, "settings_form": settings_form}
+    return {"settings_form": settings_form}
+
+
+def _can_manage(user, framework: Framework) -> bool:
+    return holds_role_in(user, framework.region_id, Role.OFFICE)
+
+
+@login_required
+def export(request, pk: int, fmt: str):
+    framework = get_visible_or_404(Framework.objects.select_related("region"), request.user, pk=pk)
+    name = f"{framework.name}（第{framework.version}版）"
+    if fmt == "json":
+        response = HttpResponse(json.dumps(framework.definition, ensure_ascii=False, indent=2),
+                                content_type="application/json; charset=utf-8")
+    else:
+        response = HttpResponse(io.workbook_bytes(framework.definition),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}.{fmt}')}"
+    return response
+
+
+@login_required
+def import_template(request):
+    if not _office_regions(request.user):
+        raise Http404
+    response = HttpResponse(io.workbook_bytes({"nodes": []}),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('指标体系导入模板.xlsx')}"
+    return response
