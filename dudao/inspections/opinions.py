@@ -1,0 +1,275 @@
+"""督导意见书: drafting per target, issuing them all when the project moves to 已出具意见书 (文号 from the
+office's sequence, problems raised as findings with their deadlines, the 回访 scheduled), and rendering
+them as Word (editable template `inspection_opinion`) and PDF."""
+
+import calendar
+import datetime
+import io
+import zipfile
+
+from django.db import transaction
+from django.utils import timezone
+
+from dudao.core.audit import audit_record
+from dudao.core.errors import ApplicationError
+from dudao.core.policy import policy_value
+from dudao.core.scope import require_office_for
+from dudao.core.services import counter_take
+from dudao.frameworks.scoring import build_tree
+from dudao.inspections.models import Inspection, Kind, Opinion, Stage, Target, Transition
+
+DRAFT_STAGES = {Stage.DELIBERATION, Stage.FEEDBACK}
+STALE_MINUTES = 15  # far beyond the 500-document benchmark (about 20 s)
+MAX_PROBLEMS = 50
+
+
+def _parse_problems(problems, today: datetime.date) -> list[dict]:
+    cleaned = []
+    for i, raw in enumerate(problems or [], 1):
+        text = str(raw.get("text", "")).strip()
+        if not text:
+            continue
+        try:
+            due = datetime.date.fromisoformat(str(raw.get("due_date", "")).strip())
+        except ValueError:
+            raise ApplicationError(f"第 {i} 个问题的整改期限不是有效日期。") from None
+        if due <= today:
+            raise ApplicationError(f"第 {i} 个问题的整改期限必须晚于今天。")
+        cleaned.append({"text": text[:2000], "requirement": str(raw.get("requirement", "")).strip()[:2000],
+                        "due_date": due.isoformat()})
+    if len(cleaned) > MAX_PROBLEMS:
+        raise ApplicationError(f"一份意见书最多列 {MAX_PROBLEMS} 个问题。")
+    return cleaned
+
+
+@transaction.atomic
+def opinion_save(*, actor, target: Target, evaluation: str, strengths: str, problems: list[dict]) -> Opinion:
+    inspection = Inspection.objects.get(pk=target.inspection_id)
+    require_office_for(actor, inspection.county_id, "只有本县（区）督导室可以撰写督导意见书。")
+    if inspection.stage not in DRAFT_STAGES:
+        raise ApplicationError("督导意见书在“汇总评议”或“意见反馈”阶段撰写；出具后不能修改。")
+    evaluation = (evaluation or "").strip()
+    if not evaluation:
+        raise ApplicationError("请填写总体评价。")
+    cleaned = _parse_problems(problems, timezone.localdate())
+    opinion, _created = Opinion.objects.update_or_create(target=target, defaults={
+        "evaluation": evaluation, "strengths": (strengths or "").strip(), "problems": cleaned, "updated_by": actor})
+    audit_record(actor=actor, action="inspection.opinion_save", obj=opinion, region_code=target.region_code,
+                 after={"problems": len(cleaned)})
+    return opinion
+
+
+def missing_opinions(inspection: Inspection) -> list[str]:
+    return [str(t) for t in inspection.targets.filter(opinion__isnull=True).select_related("school", "unit")]
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def opinions_issue(*, actor, inspection: Inspection, now: datetime.datetime) -> Inspection | None:
+    """Number every opinion, raise its problems as findings, and schedule the 回访 (returned, if any).
+    Called by inspection_advance inside its transaction when the project reaches 已出具意见书."""
+    from dudao.rectification.models import FollowUp, Source
+    from dudao.rectification.services import finding_raise
+
+    opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
+        "target__school", "target__unit").order_by("target__region_code", "target_id"))
+    county_name = inspection.county.name
+    first = counter_take(f"opinion:{inspection.county_id}:{now.year}", count=len(opinions))
+    for offset, opinion in enumerate(opinions):
+        opinion.number, opinion.issued_at = f"{county_name}督意〔{now.year}〕{first + offset}号", now
+        target = opinion.target
+        for problem in opinion.problems:
+            finding_raise(actor=actor, source=Source.INSPECTION, description=problem["text"], school=target.school,
+                          unit=target.unit, source_type="inspections.target", source_id=str(target.pk),
+                          category=f"inspection:{inspection.kind}", category_label=str(Kind(inspection.kind).label),
+                          follow_up=FollowUp.REPORT, requirement=problem["requirement"],
+                          due_date=datetime.date.fromisoformat(problem["due_date"]), raised_at=now)
+    Opinion.objects.bulk_update(opinions, ["number", "issued_at"])
+    return _schedule_followup(actor=actor, inspection=inspection, now=now)
+
+
+def _schedule_followup(*, actor, inspection: Inspection, now: datetime.datetime) -> Inspection | None:
+    months = (policy_value("inspections.followup_months", inspection.county_id) or {}).get(inspection.kind)
+    if not months:
+        return None
+    starts = add_months(timezone.localtime(now).date(), int(months))
+    followup = Inspection.objects.create(
+        county=inspection.county, name=f"{inspection.name}回访", kind=Kind.FOLLOWUP, framework=inspection.framework,
+        year=starts.year, starts_on=starts, ends_on=add_months(starts, 1), previous=inspection, created_by=actor,
+        stage_since=now)
+    Transition.objects.create(inspection=followup, to_stage=Stage.PLANNED, actor=actor, at=now,
+                              note=f"出具意见书后自动安排（{months} 个月后回访）")
+    Target.objects.bulk_create([Target(inspection=followup, school_id=t.school_id, unit_id=t.unit_id,
+                                       region_code=t.region_code) for t in inspection.targets.all()])
+    audit_record(actor=actor, action="inspection.followup", obj=followup, region_code=inspection.county_id,
+                 after={"previous": inspection.pk, "starts_on": starts.isoformat()})
+    return followup
+
+
+# ---- documents ---------------------------------------------------------------------------------------------------
+
+def opinion_context(opinion: Opinion) -> dict:
+    target, inspection = opinion.target, opinion.target.inspection
+    tree = build_tree(inspection.framework.definition)
+    from dudao.inspections.services import target_evaluation
+
+    evaluation = target_evaluation(target)
+    when = timezone.localtime(opinion.issued_at).date() if opinion.issued_at else timezone.localdate()
+    return {
+        "number": opinion.number or "（未出具）", "title": "督导意见书", "target": str(target),
+        "inspection": inspection.name, "kind": str(Kind(inspection.kind).label),
+        "office": f"{inspection.county.name}人民政府教育督导室", "issued_on": f"{when:%Y年%-m月%-d日}",
+        "score": "—" if evaluation.score is None else f"{evaluation.score:.1f}", "level": evaluation.level,
+        "vetoed": "、".join(f"{c} {tree.nodes[c].name}" for c in evaluation.vetoed),
+        "areas": [{"code": c, "name": tree.nodes[c].name,
+                   "score": "—" if evaluation.nodes.get(c) is None else f"{evaluation.nodes[c]:.1f}"} for c in tree.roots],
+        "evaluation": opinion.evaluation, "strengths": opinion.strengths,
+        "problems": [{"no": i, "text": p["text"], "requirement": p["requirement"],
+                      "due_on": f"{datetime.date.fromisoformat(p['due_date']):%Y年%-m月%-d日}"}
+                     for i, p in enumerate(opinion.problems, 1)],
+    }
+
+
+def opinion_docx(opinion: Opinion) -> bytes:
+    from dudao.documents.selectors import render_docx
+
+    return render_docx("inspection_opinion", opinion.target.region_code, opinion_context(opinion))
+
+
+def opinion_pdf(opinion: Opinion) -> bytes:
+    from dudao.documents.render import render_pdf_bytes
+
+    return render_pdf_bytes("inspections/opinion_pdf.html", opinion_context(opinion))
+
+
+def opinions_zip(inspection: Inspection, progress=None) -> bytes:
+    """Every opinion of the project as .docx in one .zip; `progress(done, total)` is called as it goes."""
+    from dudao.documents.render import render_docx_bytes
+    from dudao.documents.selectors import template_bytes
+
+    opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
+        "target__school", "target__unit", "target__inspection__framework", "target__inspection__county"))
+    template = template_bytes("inspection_opinion", inspection.county_id)  # read once for the whole batch
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for done, opinion in enumerate(opinions, 1):
+            document = render_docx_bytes(io.BytesIO(template), opinion_context(opinion))
+            archive.writestr(f"{opinion.number or opinion.target_id}_{opinion.target}.docx", document)
+            if progress:
+                progress(done, len(opinions))
+    return buffer.getvalue()
+
+
+# ---- batches in the background -----------------------------------------------------------------------------------
+
+def batch_start(*, actor, inspection: Inspection):
+    """Queue the rendering of every opinion of the project; a background thread starts after the commit."""
+    from dudao.inspections.models import BatchStatus, OpinionBatch
+
+    require_office_for(actor, inspection.county_id, "只有本县（区）督导室可以批量生成督导意见书。")
+    total = Opinion.objects.filter(target__inspection=inspection).count()
+    if not total:
+        raise ApplicationError("该项目还没有督导意见书。")
+    unfinished = OpinionBatch.objects.filter(inspection=inspection, status__in=[BatchStatus.PENDING, BatchStatus.RUNNING])
+    # A batch whose thread died with its server (a restart mid-run) would block the project for ever: after
+    # STALE_MINUTES without finishing it is marked failed and a new one may start.
+    unfinished.filter(created_at__lt=timezone.now() - datetime.timedelta(minutes=STALE_MINUTES)).update(
+        status=BatchStatus.FAILED, error="生成中断（服务器重启等），请重新生成。", finished_at=timezone.now())
+    if unfinished.exists():
+        raise ApplicationError("上一次批量生成还没有完成，请稍候。")
+    batch = OpinionBatch.objects.create(inspection=inspection, total=total, created_by=actor)
+    transaction.on_commit(lambda: _thread(batch.pk))
+    return batch
+
+
+def _thread(batch_id: int) -> None:
+    import threading
+
+    def run() -> None:
+        from django.db import connection
+
+        try:
+            batch_run(batch_id)
+        finally:
+            connection.close()  # the thread's own connection
+
+    threading.Thread(target=run, daemon=True, name=f"opinion-batch-{batch_id}").start()
+
+
+def batch_run(batch_id: int) -> None:
+    """Render the batch (progress saved every few documents); safe to call directly (tests, a command)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from dudao.inspections.models import BatchStatus, OpinionBatch
+
+    batch = OpinionBatch.objects.select_related("inspection__county").get(pk=batch_id)
+    OpinionBatch.objects.filter(pk=batch_id).update(status=BatchStatus.RUNNING)
+
+    def progress(done: int, total: int) -> None:
+        if done % 10 == 0 or done == total:
+            OpinionBatch.objects.filter(pk=batch_id).update(done=done, total=total)
+
+    try:
+        data = opinions_zip(batch.inspection, progress)
+        folder = Path(settings.MEDIA_ROOT) / "batches"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"opinions-{batch_id}.zip"
+        path.write_bytes(data)
+        OpinionBatch.objects.filter(pk=batch_id).update(status=BatchStatus.DONE, path=str(path),
+                                                        finished_at=timezone.now())
+    except Exception as exc:  # noqa: BLE001 - recorded for the office to see; the page shows it
+        OpinionBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, error=str(exc)[:2000],
+                                                        finished_at=timezone.now())
+
+
+# ---- 申辩 --------------------------------------------------------------------------------------------------------
+
+@transaction.atomic
+def appeal_submit(*, actor, target: Target, text: str, now=None):
+    """The target objects to the feedback, during 意见反馈 and within the appeal window."""
+    from dudao.core.errors import PermissionDenied
+    from dudao.core.scope import owns
+    from dudao.inspections.models import Appeal
+
+    now = now or timezone.now()
+    if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
+        raise PermissionDenied("只有督导对象本单位可以申辩。")
+    inspection = Inspection.objects.get(pk=target.inspection_id)
+    if inspection.stage != Stage.FEEDBACK:
+        raise ApplicationError("只能在“意见反馈”阶段申辩。")
+    days = int(policy_value("inspections.appeal_days", inspection.county_id))
+    if now > (inspection.stage_since or now) + datetime.timedelta(days=days):
+        raise ApplicationError(f"申辩期（{days} 天）已过。")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("请填写申辩内容。")
+    appeal = Appeal.objects.create(target=target, text=text[:5000], submitted_by=actor, submitted_at=now)
+    audit_record(actor=actor, action="inspection.appeal", obj=appeal, region_code=target.region_code)
+    return appeal
+
+
+@transaction.atomic
+def appeal_respond(*, actor, appeal, response: str):
+    inspection = Inspection.objects.get(pk=appeal.target.inspection_id)
+    require_office_for(actor, inspection.county_id, "只有本县（区）督导室可以答复申辩。")
+    response = (response or "").strip()
+    if not response:
+        raise ApplicationError("请填写答复。")
+    if appeal.responded_at:
+        raise ApplicationError("该申辩已经答复。")
+    appeal.response, appeal.responded_by, appeal.responded_at = response[:5000], actor, timezone.now()
+    appeal.save(update_fields=["response", "responded_by", "responded_at"])
+    audit_record(actor=actor, action="inspection.appeal_respond", obj=appeal, region_code=inspection.county_id)
+    return appeal
+
+
+def open_appeals(inspection: Inspection) -> int:
+    from dudao.inspections.models import Appeal
+
+    return Appeal.objects.filter(target__inspection=inspection, responded_at__isnull=True).count()

@@ -1,0 +1,187 @@
+"""Reads for inspections, scoped: projects through visible_to(user); a target only if its project is visible
+and the user is the county's office or leader, on its team, or the target itself."""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
+from django.http import Http404
+
+from dudao.core.models import Role
+from dudao.core.scope import holds_role_in, scope_for
+from dudao.frameworks.scoring import build_tree
+from dudao.frameworks.selectors import rule_text
+from dudao.inspections.models import Inspection, Score, Stage, Target, TeamMember
+from dudao.inspections.services import BACKWARD, TRANSITIONS
+
+RESULT_STAGES = {Stage.FEEDBACK, Stage.ISSUED, Stage.RECTIFYING, Stage.RECHECKED, Stage.ARCHIVED}
+
+
+def inspection_list(user):
+    return (Inspection.objects.visible_to(user).select_related("county", "framework")
+            .annotate(target_count=Count("targets", distinct=True)))
+
+
+def is_office(user, inspection: Inspection) -> bool:
+    return holds_role_in(user, inspection.county_id, Role.OFFICE)
+
+
+def sees_all_targets(user, inspection: Inspection) -> bool:
+    return holds_role_in(user, inspection.county_id, Role.OFFICE, Role.LEADER)
+
+
+def targets_for(user, inspection: Inspection):
+    targets = inspection.targets.select_related("school", "unit").annotate(
+        team_size=Count("team", distinct=True), expert_scores=Count("scores", filter=Q(scores__is_self=False)))
+    if sees_all_targets(user, inspection):
+        return targets
+    scope = scope_for(user)
+    return targets.filter(Q(team__user=user) | Q(school_id__in=scope.school_ids) | Q(unit_id__in=scope.unit_ids)).distinct()
+
+
+def target_for(user, pk: int) -> Target:
+    target = Target.objects.select_related("inspection__framework", "inspection__county", "school", "unit").filter(
+        pk=pk).first()
+    if target is None or not targets_for(user, target.inspection).filter(pk=target.pk).exists():
+        raise Http404("未找到该对象，或您无权查看。")
+    return target
+
+
+def next_stages(inspection: Inspection) -> list[tuple[str, str]]:
+    """The stages the project may move to: forward first, then the move back (which needs a reason)."""
+    return sorted(((s, str(Stage(s).label)) for s in TRANSITIONS[inspection.stage]),
+                  key=lambda pair: (inspection.stage, pair[0]) in BACKWARD)
+
+
+def score_sheet(target: Target, user, is_self: bool) -> list[dict]:
+    """The rows of a scoring form: every leaf this user may score (all for the target's own self-assessment),
+    with its rule, the choices, and the value already recorded."""
+    tree = build_tree(target.inspection.framework.definition)
+    member = None if is_self else TeamMember.objects.filter(target=target, user=user).first()
+    if not is_self and member is None:
+        return []
+    mine = dict(Score.objects.filter(target=target, scorer=user, is_self=is_self).values_list("leaf", "value"))
+    evidence: dict[str, list] = {}
+    for item in target.leaf_evidence.select_related("file"):
+        evidence.setdefault(item.leaf, []).append(item.file)
+    notes = dict(Score.objects.filter(target=target, scorer=user, is_self=is_self).values_list("leaf", "note"))
+    rows = []
+    for node in tree.leaves:
+        rule = node.rule or {}
+        if rule.get("kind") == "text" or (member and member.leaves and node.code not in member.leaves):
+            continue
+        path, parent = [], node.parent
+        while parent:
+            path.insert(0, tree.nodes[parent].name)
+            parent = tree.nodes[parent].parent
+        choices = list(rule["levels"]) if rule.get("kind") == "levels" else \
+            ["达标", "不达标"] if rule.get("kind") == "yesno" else []
+        rows.append({"code": node.code, "name": node.name, "path": " › ".join(path), "rule": rule_text(rule),
+                     "kind": rule.get("kind"), "max": rule.get("max"), "choices": choices, "veto": node.veto,
+                     "value": mine.get(node.code, ""), "note": notes.get(node.code, ""),
+                     "evidence": evidence.get(node.code, [])})
+    return rows
+
+
+def evaluation_rows(target: Target, evaluation) -> list[dict]:
+    """Each node's score with its leaves' self-vs-expert gap and disagreement, top-down, for the target page."""
+    tree = build_tree(target.inspection.framework.definition)
+    rows = []
+    evidence: dict[str, list] = {}
+    for item in target.leaf_evidence.select_related("file"):
+        evidence.setdefault(item.leaf, []).append(item.file)
+
+    def walk(code: str, depth: int) -> None:
+        node = tree.nodes[code]
+        rows.append({"code": code, "name": node.name, "depth": depth, "leaf": node.is_leaf,
+                     "evidence": evidence.get(code, []),
+                     "score": evaluation.nodes.get(code), "gap": evaluation.gaps.get(code),
+                     "disagree": code in evaluation.disagreements, "veto_failed": code in evaluation.vetoed})
+        for child in node.children:
+            walk(child, depth + 1)
+
+    for root in tree.roots:
+        walk(root, 0)
+    return rows
+
+
+def previous_result(user, target: Target) -> dict | None:
+    """For a 回访: the same school's or unit's target in the project being followed up, and its findings."""
+    previous = target.inspection.previous
+    if previous is None:
+        return None
+    before = previous.targets.filter(school_id=target.school_id, unit_id=target.unit_id).first()
+    if before is None:
+        return None
+    from dudao.rectification.models import Finding
+
+    findings = Finding.objects.visible_to(user).filter(source_type="inspections.target", source_id=str(before.pk))
+    return {"inspection": previous, "target": before, "findings": list(findings)}
+
+
+def history(user, *, school=None, unit=None) -> list[dict]:
+    """Every visible inspection of a school or unit with its result, newest first, and the change since the one
+    before of the same framework family (so scores are comparable)."""
+    targets = Target.objects.filter(school=school) if school else Target.objects.filter(unit=unit)
+    visible = set(Inspection.objects.visible_to(user).values_list("pk", flat=True))
+    rows = []
+    for t in targets.select_related("inspection__framework").order_by("inspection__starts_on", "id"):
+        if t.inspection_id not in visible:
+            continue
+        shown = t.inspection.stage in RESULT_STAGES
+        rows.append({"target": t, "inspection": t.inspection, "score": t.score if shown else None,
+                     "level": t.level if shown else "", "family": t.inspection.framework.family})
+    last: dict[str, float] = {}
+    for row in rows:
+        if row["score"] is not None:
+            before = last.get(row["family"])
+            row["change"] = None if before is None else row["score"] - before
+            last[row["family"]] = row["score"]
+    return list(reversed(rows))
+
+
+def project_report(inspection: Inspection) -> dict:
+    """The 督导报告's content: targets ranked by score, the levels, the average per top-level indicator."""
+    from collections import Counter
+
+    from dudao.inspections.services import target_evaluation
+
+    tree = build_tree(inspection.framework.definition)
+    ranked, areas = [], {code: [] for code in tree.roots}
+    for target in inspection.targets.select_related("school", "unit"):
+        evaluation = target_evaluation(target)
+        ranked.append({"name": str(target), "score": evaluation.score, "level": evaluation.level,
+                       "vetoed": bool(evaluation.vetoed)})
+        for code in tree.roots:
+            if evaluation.nodes.get(code) is not None:
+                areas[code].append(evaluation.nodes[code])
+    ranked.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0)))
+    for rank, row in enumerate(ranked, 1):
+        row["rank"] = rank
+    levels = Counter(r["level"] for r in ranked)
+    scored = [r["score"] for r in ranked if r["score"] is not None]
+    settings = tree.settings
+    order = [label for _m, label in settings["levels"]] + [settings["lowest_level"]]
+    return {
+        "ranked": ranked, "levels": [(label, levels.get(label, 0)) for label in order],
+        "areas": [{"code": c, "name": tree.nodes[c].name,
+                   "mean": sum(areas[c]) / len(areas[c]) if areas[c] else None} for c in tree.roots],
+        "mean": sum(scored) / len(scored) if scored else None, "thresholds": settings["levels"],
+        "vetoed": sum(1 for r in ranked if r["vetoed"]),
+    }
+
+
+def team_candidates(inspection: Inspection):
+    """Who may be put on a team: inspectors of the county (registry or role), and experts (pool or role)."""
+    from django.db.models import Q
+
+    from dudao.core.models import RoleAssignment
+    from dudao.people.models import Expert, Inspector
+
+    county = inspection.county_id
+    users = set(Inspector.objects.filter(region__code__startswith=county, user__isnull=False)
+                .values_list("user_id", flat=True))
+    users |= set(Expert.objects.filter(user__isnull=False).values_list("user_id", flat=True))
+    users |= set(RoleAssignment.objects.filter(
+        Q(role=Role.EXPERT) | Q(role=Role.INSPECTOR) & (Q(region__code__startswith=county)
+                                                         | Q(school__region__code__startswith=county))
+    ).values_list("user_id", flat=True))
+    return get_user_model().objects.filter(pk__in=users, is_active=True).order_by("username")

@@ -1,0 +1,312 @@
+"""督导评估 pages: projects (list, new), a project (targets, teams, workflow), and a target (scoring form for
+team members, self-assessment for the target, the evaluation for the office). Thin: parse, call, render."""
+
+import datetime
+from urllib.parse import quote
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+
+from dudao.core.errors import ApplicationError
+from dudao.core.forms import attempt, form_error
+from dudao.core.models import Role
+from dudao.core.scope import get_visible_or_404, owns, scope_for
+from dudao.frameworks.models import Framework
+from dudao.inspections import opinions, reports, selectors, services
+from dudao.inspections.models import (
+    BatchStatus,
+    Inspection,
+    Kind,
+    Opinion,
+    OpinionBatch,
+    Stage,
+    TeamMember,
+    TeamRole,
+)
+from dudao.monitoring.selectors import counties_visible
+from dudao.regions.models import GovUnit, UnitKind
+from dudao.schools.models import School, SchoolType
+
+TEXT, SELECT = {"class": "form-control"}, {"class": "form-select"}
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+class InspectionForm(forms.Form):
+    name = forms.CharField(label="项目名称", max_length=128, widget=forms.TextInput(attrs=TEXT))
+    kind = forms.ChoiceField(label="类型", choices=Kind.choices, widget=forms.Select(attrs=SELECT))
+    framework = forms.TypedChoiceField(label="指标体系（已定版）", coerce=int, widget=forms.Select(attrs=SELECT))
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=TEXT))
+    starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **TEXT}))
+    ends_on = forms.DateField(label="结束日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **TEXT}))
+
+    def __init__(self, *args, frameworks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].choices = [(f.pk, str(f)) for f in frameworks]
+
+
+@login_required
+def inspection_list(request):
+    scope = scope_for(request.user)
+    office = scope.everything or scope.has_role(Role.OFFICE)
+    inspections = selectors.inspection_list(request.user)
+    counties = list(counties_visible(request.user)) if office else []
+    frozen = Framework.objects.visible_to(request.user).filter(status="frozen").order_by("name", "-version")
+    today = datetime.date.today()
+    form = InspectionForm(request.POST or None, frameworks=frozen, initial={
+        "year": today.year, "starts_on": today, "ends_on": today + datetime.timedelta(days=60)})
+    if request.method == "POST":
+        county = next((c for c in counties if c.code == request.POST.get("county")), None)
+        made = []
+        if county is None or not form.is_valid():
+            form_error(request, form) if county else messages.error(request, "请选择县（区）。")
+        else:
+            data = form.cleaned_data
+            if attempt(request, lambda: made.append(services.inspection_create(
+                    actor=request.user, county=county, framework=frozen.get(pk=data.pop("framework")), **data)),
+                    "督导项目已建立，请确定督导对象和督导组。"):
+                return redirect("inspections:detail", pk=made[0].pk)
+    return render(request, "inspections/list.html", {
+        "inspections": inspections, "office": office, "counties": counties, "form": form})
+
+
+@login_required
+def inspection_detail(request, pk: int):
+    inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
+    office = selectors.is_office(request.user, inspection)
+    if request.method == "POST":
+        if not office:
+            raise Http404
+        _project_action(request, inspection)
+        return redirect(request.path)
+    targets = list(selectors.targets_for(request.user, inspection).prefetch_related(
+        Prefetch("team", queryset=TeamMember.objects.select_related("user"), to_attr="members")))
+    context = {"inspection": inspection, "office": office, "targets": targets,
+               "transitions": inspection.transitions.select_related("actor"),
+               "next_stages": selectors.next_stages(inspection) if office else [],
+               "missing": services.missing_scores(inspection) if office and inspection.stage in services.SCORING_STAGES
+               else {}, "show_results": inspection.stage in selectors.RESULT_STAGES,
+               "batch": inspection.batches.first() if selectors.sees_all_targets(request.user, inspection) else None}
+    if office:
+        context.update(school_types=[c for c in SchoolType.choices if c[0] != SchoolType.TRAINING],
+                       unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
+                       people=selectors.team_candidates(inspection), roles=TeamRole.choices)
+    return render(request, "inspections/detail.html", context)
+
+
+def _project_action(request, inspection: Inspection) -> None:
+    action, user, post = request.POST.get("action"), request.user, request.POST
+    if action == "advance":
+        to = post.get("to", "")
+        label = Stage(to).label if to in Stage.values else to
+        attempt(request, lambda: services.inspection_advance(actor=user, inspection=inspection, to=to,
+                                                             note=post.get("note", "")), f"已转到“{label}”。")
+    elif action == "number":
+        attempt(request, lambda: services.notice_number_set(actor=user, inspection=inspection,
+                                                            number=post.get("number", "")), "文号已保存。")
+    elif action == "targets" and inspection.framework.target == "unit":
+        units = GovUnit.objects.filter(region__code__startswith=inspection.county_id, kind__in=post.getlist("unit_kinds"))
+        attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, units=units), "已添加督导对象。")
+    elif action == "targets":
+        schools = School.objects.filter(region__code__startswith=inspection.county_id,
+                                        school_type__in=post.getlist("school_types"))
+        count = post.get("count", "").strip()
+        if count:
+            if not count.isdigit():
+                messages.error(request, "抽样数量应为正整数。")
+                return
+            attempt(request, lambda: services.targets_sample(actor=user, inspection=inspection, candidates=schools,
+                                                             count=int(count)), "已随机抽取督导对象（随机种子已记录）。")
+        else:
+            attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools),
+                    "已添加督导对象。")
+    elif action == "batch":
+        attempt(request, lambda: opinions.batch_start(actor=user, inspection=inspection),
+                "已开始批量生成督导意见书，进度见下方。")
+    elif action == "team":
+        target = inspection.targets.filter(pk=post.get("target") or 0).first()
+        member = selectors.team_candidates(inspection).filter(pk=post.get("user") or 0).first()
+        if target is None or member is None:
+            messages.error(request, "请选择督导对象和成员。")
+            return
+        leaves = [c.strip() for c in post.get("leaves", "").replace("，", ",").split(",") if c.strip()]
+        result = []
+        if attempt(request, lambda: result.append(services.team_assign(
+                actor=user, target=target, user=member, role=post.get("role", ""), leaves=leaves)), "督导组已更新。"):
+            for warning in result[0][1]:
+                messages.warning(request, warning)
+    else:
+        messages.error(request, "未知的操作。")
+
+
+@login_required
+def target_detail(request, pk: int):
+    target = selectors.target_for(request.user, pk)
+    inspection = target.inspection
+    own = owns(request.user, school_id=target.school_id, unit_id=target.unit_id)
+    is_self = own and inspection.stage == Stage.SELF
+    sheet = selectors.score_sheet(target, request.user, is_self)
+    errors: dict[str, str] = {}
+    if request.method == "POST" and request.POST.get("action") == "materials":
+        attempt(request, lambda: services.materials_submit(
+            actor=request.user, target=target, report=request.POST.get("report", ""),
+            uploads=request.FILES.getlist("files")), "自评材料已提交。")
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "review":
+        if not selectors.is_office(request.user, inspection):
+            raise Http404
+        attempt(request, lambda: services.materials_review(actor=request.user, target=target,
+                                                           note=request.POST.get("note", "")), "审核意见已保存。")
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "appeal":
+        attempt(request, lambda: opinions.appeal_submit(actor=request.user, target=target,
+                                                        text=request.POST.get("text", "")), "申辩已提交，督导室将予以答复。")
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "appeal_respond":
+        appeal = target.appeals.filter(pk=request.POST.get("appeal") or 0).first()
+        if appeal is None or not selectors.is_office(request.user, inspection):
+            raise Http404
+        attempt(request, lambda: opinions.appeal_respond(actor=request.user, appeal=appeal,
+                                                         response=request.POST.get("response", "")), "已答复申辩。")
+        return redirect(request.path)
+    if request.method == "POST" and request.POST.get("action") == "opinion":
+        if not selectors.is_office(request.user, inspection):
+            raise Http404
+        attempt(request, lambda: opinions.opinion_save(
+            actor=request.user, target=target, evaluation=request.POST.get("evaluation", ""),
+            strengths=request.POST.get("strengths", ""), problems=_posted_problems(request.POST)), "督导意见书已保存。")
+        return redirect(request.path)
+    if request.method == "POST":
+        errors = _save_scores(request, target, is_self, sheet)
+        if not errors:
+            return redirect(request.path)
+        for row in sheet:  # keep what was typed
+            row["value"] = request.POST.get(f"v-{row['code']}", "").strip()
+            row["note"] = request.POST.get(f"n-{row['code']}", "")
+            row["error"] = errors.get(row["code"], "")
+    office_view = selectors.sees_all_targets(request.user, inspection)
+    evaluation = None
+    if office_view or (own and inspection.stage in selectors.RESULT_STAGES):
+        evaluation = services.target_evaluation(target)
+    opinion = Opinion.objects.filter(target=target).first()
+    office = selectors.is_office(request.user, inspection)
+    return render(request, "inspections/target.html", {
+        "target": target, "inspection": inspection, "sheet": sheet, "is_self": is_self,
+        "can_score": bool(sheet) and (is_self or inspection.stage in services.SCORING_STAGES),
+        "evaluation": evaluation, "rows": selectors.evaluation_rows(target, evaluation) if evaluation else [],
+        "opinion": opinion, "office": office, "can_draft": office and inspection.stage in opinions.DRAFT_STAGES,
+        "problem_rows": (opinion.problems if opinion else []) + [{}] * 3,
+        "can_download": opinion is not None and (office_view or (own and opinion.issued_at)),
+        "previous": selectors.previous_result(request.user, target),
+        "appeals": list(target.appeals.select_related("submitted_by")) if office_view or own else [],
+        "can_appeal": own and inspection.stage == Stage.FEEDBACK, "own": own,
+        "materials": list(target.materials.all()) if office_view or own or sheet else [],
+        "can_review": office and inspection.stage == Stage.REVIEW},
+        status=400 if errors else 200)
+
+
+def _posted_problems(post) -> list[dict]:
+    return [{"text": text, "requirement": req, "due_date": due} for text, req, due in zip(
+        post.getlist("p-text"), post.getlist("p-req"), post.getlist("p-due"), strict=False)]
+
+
+@login_required
+def opinion_download(request, pk: int, fmt: str):
+    target = selectors.target_for(request.user, pk)
+    opinion = Opinion.objects.filter(target=target).first()
+    own = owns(request.user, school_id=target.school_id, unit_id=target.unit_id)
+    if opinion is None or not (selectors.sees_all_targets(request.user, target.inspection) or (own and opinion.issued_at)):
+        raise Http404
+    name = quote(f"督导意见书_{target}_{opinion.number or '草稿'}.{fmt}")
+    if fmt == "docx":
+        response = HttpResponse(opinions.opinion_docx(opinion), content_type=DOCX)
+    else:
+        response = HttpResponse(opinions.opinion_pdf(opinion), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+def _batch_for(request, pk: int):
+    batch = OpinionBatch.objects.select_related("inspection").filter(pk=pk).first()
+    if batch is None or not Inspection.objects.visible_to(request.user).filter(pk=batch.inspection_id).exists() \
+            or not selectors.sees_all_targets(request.user, batch.inspection):
+        raise Http404
+    return batch
+
+
+@login_required
+def batch_progress(request, pk: int):
+    """The progress panel, polled by htmx every second until the batch is done."""
+    return render(request, "inspections/_batch.html", {"batch": _batch_for(request, pk)})
+
+
+@login_required
+def batch_download(request, pk: int):
+    batch = _batch_for(request, pk)
+    if batch.status != BatchStatus.DONE:
+        raise Http404
+    response = FileResponse(open(batch.path, "rb"), content_type="application/zip")  # noqa: SIM115
+    name = quote(f"{batch.inspection.name}_督导意见书.zip")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+def _save_scores(request, target, is_self: bool, sheet: list[dict]) -> dict[str, str]:
+    """Save what changed in the form (all or nothing, services.scores_save); a refusal comes back as
+    {leaf: message} so the form shows it with what was typed."""
+    entries = []
+    for row in sheet:
+        code = row["code"]
+        value, note = request.POST.get(f"v-{code}", "").strip(), request.POST.get(f"n-{code}", "")
+        uploads = tuple(request.FILES.getlist(f"f-{code}")) if is_self else ()
+        changed = value and not (value == row["value"] and note.strip() == row["note"])
+        if changed or uploads:
+            entries.append(services.ScoreEntry(code, value if changed else "", note, uploads))
+    try:
+        saved = services.scores_save(actor=request.user, target=target, entries=entries, is_self=is_self)
+    except ApplicationError as exc:
+        messages.error(request, f"{len(exc.errors)} 项评分有误，全部未保存，请修改标红的项目后重新提交。")
+        return {e.column: e.message for e in exc.errors}
+    messages.success(request, f"已保存 {saved} 项评分和材料。" if saved and request.FILES else
+                     f"已保存 {saved} 项评分。" if saved else "没有需要保存的修改。")
+    return {}
+
+
+@login_required
+def project_report(request, pk: int, fmt: str = "html"):
+    """督导报告: the ranking, levels and indicator averages (page with charts; Word with a chart image; PDF)."""
+    inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
+    if not selectors.sees_all_targets(request.user, inspection) or inspection.stage not in selectors.RESULT_STAGES:
+        raise Http404
+    if request.method == "POST":
+        if not selectors.is_office(request.user, inspection):
+            raise Http404
+        attempt(request, lambda: reports.report_publish(actor=request.user, inspection=inspection),
+                "督导结果已在结果公开页面发布。")
+        return redirect(request.path)
+    report = selectors.project_report(inspection)
+    if fmt == "html":
+        return render(request, "inspections/report.html", {
+            "inspection": inspection, "report": report, "office": selectors.is_office(request.user, inspection),
+            "chart": reports.chart_data(report)})
+    context = reports.report_context(inspection, report)
+    name = quote(f"{context['title']}.{fmt}")
+    if fmt == "docx":
+        response = HttpResponse(reports.report_docx(inspection, context, report), content_type=DOCX)
+    else:
+        response = HttpResponse(reports.report_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+def notice_download(request, pk: int):
+    inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
+    if not inspection.notice_number:
+        raise Http404
+    response = HttpResponse(reports.notice_docx(inspection), content_type=DOCX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(inspection.notice_number + '_督导通知.docx')}"
+    return response
