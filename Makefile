@@ -29,3 +29,7 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_rectification.py
 	$(BIN)/python bench/bench_monitoring.py
 	$(BIN)/python bench/bench_monitoring_import.py
+	$(BIN)/python bench/bench_surveys_engine.py
+	$(BIN)/python bench/bench_surveys_submit.py
+	$(BIN)/python bench/bench_frameworks_scoring.py
+	$(BIN)/python bench/bench_inspections_opinions.py

@@ -48,10 +48,13 @@ def application_error(request, exc: ApplicationError):
 
 
 from dudao.core.api import router as core_router  # noqa: E402
+from dudao.frameworks.api import router as frameworks_router  # noqa: E402
+from dudao.inspections.api import router as inspections_router  # noqa: E402
 from dudao.monitoring.api import router as monitoring_router  # noqa: E402
 from dudao.people.api import router as people_router  # noqa: E402
 from dudao.regions.api import router as regions_router  # noqa: E402
 from dudao.schools.api import router as schools_router  # noqa: E402
+from dudao.surveys.api import router as surveys_router  # noqa: E402
 from dudao.zones.api import router as zones_router  # noqa: E402
 
 api.add_router("/auth", core_router)
@@ -60,3 +63,6 @@ api.add_router("/schools", schools_router)
 api.add_router("/inspectors", people_router)
 api.add_router("/", zones_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", surveys_router)
+api.add_router("/", frameworks_router)
+api.add_router("/", inspections_router)

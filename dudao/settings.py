@@ -71,6 +71,9 @@ INSTALLED_APPS = [
     "dudao.rectification",
     "dudao.zones",
     "dudao.monitoring",
+    "dudao.surveys",
+    "dudao.frameworks",
+    "dudao.inspections",
     "dudao.dashboard",
     "dudao.demo",
 ]
@@ -105,6 +108,22 @@ TEMPLATES = [
         },
     },
 ]
+
+def cache_from_url(url: str) -> dict:
+    """locmem:// (default: one cache per process) or redis://host:port/db (shared by every worker: needed for the
+    public survey's per-address limits when more than one process serves the site)."""
+    scheme = urlparse(url).scheme if url else "locmem"
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if scheme in ("redis", "rediss"):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    raise ValueError(f"Unsupported CACHE_URL scheme: {scheme}")
+
+
+# "default" holds what every worker must share (the public survey's per-address counters); "local" holds
+# per-process copies of rarely changing lookups (a public link's round and school) to keep the hot path fast.
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", "")),
+          "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dudao-local"}}
 
 DATABASES = {
     "default": database_from_url(

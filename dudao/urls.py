@@ -12,8 +12,12 @@ urlpatterns = [
     path("documents/", include("dudao.documents.urls")),
     path("rectification/", include("dudao.rectification.urls")),
     path("monitoring/", include("dudao.monitoring.urls")),
+    path("surveys/", include("dudao.surveys.urls")),
+    path("frameworks/", include("dudao.frameworks.urls")),
+    path("inspections/", include("dudao.inspections.urls")),
     path("gs/", include("dudao.zones.public_urls")),
     path("gk/", include("dudao.rectification.public_urls")),
+    path("dc/", include("dudao.surveys.public_urls")),
     path("api/v1/", api.urls),
 ]
 

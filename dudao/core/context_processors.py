@@ -19,19 +19,22 @@ def navigation(request) -> dict:
         supervise += [("填写督导纪实", "zones:visit_new")]
     if not scope.is_empty:
         supervise += [("督导纪实", "zones:visit_list"), ("走访频次", "zones:frequency")]
+    supervise += [("督导评估项目", "inspections:list")]  # experts reach theirs through their team membership
     if region_staff or scope.has_role(Role.INSPECTOR):
         supervise += [("督学名录", "people:inspector_list"), ("督学责任区", "zones:zone_list"),
                       ("督学工作量", "zones:workload"), ("投诉举报", "zones:complaint_list")]
     if region_staff:
         supervise += [("挂牌覆盖", "zones:coverage"), ("配备达标", "zones:compliance"), ("交叉督导", "zones:cross"),
-                      ("专家库", "people:expert_list")]
+                      ("专家库", "people:expert_list"), ("指标体系", "frameworks:list")]
     areas = [
         ("督学", supervise),
         ("督政", [("政府单位", "regions:unit_list")] if sees_units else []),
         ("评估监测", ([("优质均衡监测", "monitoring:balanced"), ("学前普及普惠监测", "monitoring:preschool")]
                       if region_staff else [])
                      + ([("创建工作", "monitoring:campaign_list")] if not scope.is_empty else [])
-                     + ([("统计数据导入", "monitoring:import")] if office else [])),
+                     + ([("统计数据导入", "monitoring:import")] if office else [])
+                     + ([("满意度调查", "surveys:round_list")] if not scope.is_empty else [])
+                     + ([("问卷管理", "surveys:questionnaire_list")] if office else [])),
         ("整改问责", ([("问题台账", "rectification:ledger"), ("整改通知书", "rectification:notice_list"),
                       ("督办单", "rectification:order_list")] if not scope.is_empty else [])
                      + ([("约谈", "rectification:talk_list"), ("问责", "rectification:case_list"),

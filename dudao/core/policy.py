@@ -58,6 +58,16 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "monitoring.guarantee_limits": PolicyDefault(GUARANTEE_LIMITS, _("优质均衡政府保障与教育质量数值标准（规模、班额、专用教室、交流轮岗、持证率、巩固率、社会认可度）"), "DOMAIN.md §1.2—1.4 [OK]/[MEM]"),
     "monitoring.preschool_limits": PolicyDefault(PRESCHOOL_LIMITS, _("学前普及普惠：毛入园率、普惠覆盖率、公办园占比、班额达标率下限"), "DOMAIN.md §2 [OK]（河南毛入园率 90% [LOCAL]）"),
     "monitoring.preschool_children_per_teacher": PolicyDefault(15, _("幼儿园每名专任教师对应幼儿数上限"), "DOMAIN.md §2 S11 [1]"),
+    "inspections.appeal_days": PolicyDefault(15, _("督导意见反馈后申辩（复核）期限（天）"), "DOMAIN.md §4.2 [LOCAL S30]"),
+    "inspections.followup_months": PolicyDefault({"comprehensive": 12, "special": 6, "development": 12},
+                                                 _("出具意见书后安排回访的间隔（月，按督导类型）"), "DOMAIN.md §4.2；seed 回访"),
+    "inspections.concurrent_projects_max": PolicyDefault(3, _("同一人同时参加进行中督导项目数提示线"), "平台默认"),
+    "surveys.satisfied_min": PolicyDefault(3, _("满意度计为“满意”的最低等级（5 非常满意 … 1 非常不满意；3 即含基本满意）"), "DOMAIN.md §1.4 [MEM]"),
+    "surveys.threshold": PolicyDefault(0.85, _("满意度（社会认可度）达标线"), "DOMAIN.md §1.4 [OK]"),
+    "surveys.min_responses": PolicyDefault(10, _("学校答卷少于此数时不公布该校结果"), "平台默认（防止识别个人）"),
+    "surveys.responses_per_ip_hour": PolicyDefault(200, _("同一网络地址每小时可提交答卷数"), "平台安全要求"),
+    "surveys.burst_identical": PolicyDefault(5, _("同一地址短时间内提交相同答卷达到此数即标记为疑似异常"), "平台安全要求"),
+    "surveys.burst_seconds": PolicyDefault(120, _("识别集中提交相同答卷的时间窗口（秒）"), "平台安全要求"),
     "monitoring.preschool_space": PolicyDefault(PRESCHOOL_SPACE, _("幼儿园生均户外场地、活动室、园舍建筑面积（㎡）"), "DOMAIN.md §2 S11 [1]"),
 }
 

@@ -9,9 +9,11 @@ from django.db import transaction
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
+from dudao.demo.inspections import load_inspections
 from dudao.demo.monitoring import load_monitoring
 from dudao.demo.rectification import load_rectification
 from dudao.demo.supervision import load_supervision
+from dudao.demo.surveys import load_surveys
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.imports import registry_import
 from dudao.schools.models import EducationGroup, ManagementCentre, School
@@ -104,6 +106,10 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     load_rectification(admin=admin, rng=rng, county=county, office_user=User.objects.get(username="demo_office"),
                        inspector_user=inspector_user, school_user=school_user)
     load_monitoring(admin=admin, rng=rng)
+    load_surveys(office_user=User.objects.get(username="demo_office"), county=county, rng=rng)
+    load_inspections(office_user=User.objects.get(username="demo_office"), inspector_user=inspector_user,
+                     expert_user=User.objects.get(username="demo_expert"), school_user=school_user,
+                     unit_user=User.objects.get(username="demo_unit"), county=county, rng=rng)
     return passwords
 
 

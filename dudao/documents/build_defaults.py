@@ -31,16 +31,26 @@ def _table(document, headers: list[str], loop: str, cells: list[str]) -> None:
     row.cells[0].text = "{%tr endfor %}"
 
 
-def zone_report() -> Document:
+def _signed(document, text: str) -> None:
+    """The right-aligned office name and date that close a document."""
+    document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _titled(meta: str, size: int = 16) -> Document:
+    """A new document with the Song font, a centred bold {{ title }} and a centred line under it."""
     document = Document()
     _fonts(document)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run("{{ title }}")
     run.bold = True
-    run.font.size = Pt(18)
-    meta = document.add_paragraph("责任区：{{ zone.name }}（{{ zone.region }}）    牵头督学：{{ zone.lead }}    统计期间：{{ period }}")
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run.font.size = Pt(size)
+    document.add_paragraph(meta).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return document
+
+
+def zone_report() -> Document:
+    document = _titled("责任区：{{ zone.name }}（{{ zone.region }}）    牵头督学：{{ zone.lead }}    统计期间：{{ period }}", 18)
     document.add_heading("一、基本情况", level=2)
     document.add_paragraph(
         "本责任区共有学校 {{ summary.schools }} 所，已落实责任督学 {{ summary.covered }} 所。本期责任督学共开展督导 "
@@ -58,8 +68,7 @@ def zone_report() -> Document:
     _table(document, ["学校", "日期", "亮点/经验"], "highlights", ["school", "date", "text"])
     document.add_heading("五、未按要求走访的学校", level=2)
     _table(document, ["学校", "最近一次督导"], "overdue", ["school", "last_visit"])
-    closing = document.add_paragraph("{{ zone.region }}人民政府教育督导室    {{ generated_on }}")
-    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _signed(document, "{{ zone.region }}人民政府教育督导室    {{ generated_on }}")
     return document
 
 
@@ -81,21 +90,12 @@ def rectification_notice() -> Document:
            ["no", "source", "category", "text", "requirement"])
     document.add_paragraph("整改要求：{{ requirement }}")
     document.add_paragraph("收到整改报告后，督导部门将在 {{ verify_days }} 日内通过实地或书面方式核查整改情况。")
-    closing = document.add_paragraph("{{ office }}\n{{ issued_on }}")
-    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _signed(document, "{{ office }}\n{{ issued_on }}")
     return document
 
 
 def balanced_report() -> Document:
-    document = Document()
-    _fonts(document)
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run("{{ title }}")
-    run.bold = True
-    run.font.size = Pt(16)
-    meta = document.add_paragraph("{{ office }}    {{ generated_on }}")
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document = _titled("{{ office }}    {{ generated_on }}")
     document.add_heading("一、总体情况", level=2)
     document.add_paragraph("{%p for s in summaries %}")
     document.add_paragraph("{{ s }}")
@@ -111,12 +111,83 @@ def balanced_report() -> Document:
            ["name", "stage", "met", "min_ratio", "gaps"])
     document.add_heading("附：不参与计算的学校", level=2)
     _table(document, ["学校标识码", "学校", "原因"], "excluded", ["code", "name", "reason"])
-    closing = document.add_paragraph("{{ office }}\n{{ generated_on }}")
-    closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _signed(document, "{{ office }}\n{{ generated_on }}")
     return document
 
 
-BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report}
+def survey_report() -> Document:
+    document = _titled("{{ office }}    {{ generated_on }}")
+    document.add_heading("一、调查概况", level=2)
+    document.add_paragraph("调查对象：{{ group }}；调查时间：{{ period }}。满意率为“非常满意”“满意”“基本满意”回答占全部评价的比例，"
+                           "达标线 {{ threshold }}；有效答卷少于 {{ min_responses }} 份的学校不公布结果。")
+    document.add_paragraph("{{ summary }}")
+    document.add_heading("二、各乡镇（街道）和各校满意率", level=2)
+    _table(document, ["乡镇（街道）", "有效答卷（份）", "满意率", "结果"], "towns", ["name", "responses", "rate", "result"])
+    document.add_paragraph("")
+    _table(document, ["学校", "有效答卷（份）", "满意率", "结果"], "schools", ["name", "responses", "rate", "result"])
+    document.add_heading("三、各题满意率", level=2)
+    _table(document, ["题目", "作答人次", "非常满意/满意/基本满意/不满意/非常不满意", "满意率", "平均分"], "items",
+           ["text", "answers", "levels", "rate", "mean"])
+    document.add_heading("四、需关注的学校和事项（满意率低于达标线）", level=2)
+    _table(document, ["学校", "题目", "满意率"], "low", ["school", "text", "rate"])
+    document.add_paragraph("请上述学校认真分析原因，制定整改措施，切实运用调查结果改进工作。")
+    _signed(document, "{{ office }}\n{{ generated_on }}")
+    return document
+
+
+def inspection_opinion() -> Document:
+    document = _titled("{{ number }}", 18)
+    document.add_paragraph("{{ target }}：")
+    document.add_paragraph(
+        "根据《教育督导条例》和督导工作安排，{{ office }}对你单位开展了{{ kind }}（{{ inspection }}）。现将督导意见反馈如下：")
+    document.add_heading("一、总体评价", level=2)
+    document.add_paragraph("{{ evaluation }}")
+    document.add_paragraph("督导评价得分 {{ score }} 分，等级为“{{ level }}”。{% if vetoed %}一票否决项未达标：{{ vetoed }}。{% endif %}")
+    _table(document, ["编码", "一级指标", "得分"], "areas", ["code", "name", "score"])
+    document.add_heading("二、主要成绩", level=2)
+    document.add_paragraph("{{ strengths }}")
+    document.add_heading("三、存在问题及整改要求", level=2)
+    _table(document, ["序号", "存在问题", "整改要求", "整改期限"], "problems", ["no", "text", "requirement", "due_on"])
+    document.add_paragraph("请你单位对照上述问题认真整改，于整改期限内将整改报告及佐证材料报送督导室。督导室将适时回访复查。")
+    _signed(document, "{{ office }}\n{{ issued_on }}")
+    return document
+
+
+def inspection_notice() -> Document:
+    document = _titled("{{ number }}", 16)
+    document.add_paragraph("各有关学校（单位）：")
+    document.add_paragraph(
+        "根据《教育督导条例》和年度督导工作安排，{{ office }}决定开展{{ inspection }}（{{ kind }}）。现将有关事项通知如下：")
+    document.add_heading("一、督导时间", level=2)
+    document.add_paragraph("{{ period }}。")
+    document.add_heading("二、督导对象", level=2)
+    _table(document, ["序号", "督导对象", "所在乡镇（街道）"], "targets", ["no", "name", "region"])
+    document.add_heading("三、督导内容与评价标准", level=2)
+    document.add_paragraph("按照《{{ framework }}》开展督导评价。")
+    document.add_heading("四、工作要求", level=2)
+    document.add_paragraph("各督导对象在平台上对照指标逐项自评，上传佐证材料，按时提交自评报告；督导组将通过听取汇报、查阅资料、"
+                           "随堂听课、座谈走访、问卷调查、校园巡视等方式开展实地督导，并反馈督导意见。")
+    _signed(document, "{{ office }}\n{{ issued_on }}")
+    return document
+
+
+def inspection_report() -> Document:
+    document = _titled("{{ office }}    {{ generated_on }}")
+    document.add_heading("一、基本情况", level=2)
+    document.add_paragraph("督导类型：{{ kind }}；指标体系：{{ framework }}；督导对象 {{ count }} 个。")
+    document.add_paragraph("{{ summary }}")
+    document.add_heading("二、各对象得分与等级", level=2)
+    document.add_paragraph("{{ chart }}")
+    _table(document, ["名次", "督导对象", "得分", "等级"], "ranked", ["rank", "name", "score", "level"])
+    document.add_heading("三、各一级指标平均得分", level=2)
+    _table(document, ["编码", "一级指标", "平均得分"], "areas", ["code", "name", "mean"])
+    _signed(document, "{{ office }}\n{{ generated_on }}")
+    return document
+
+
+BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
+            "survey_report": survey_report, "inspection_opinion": inspection_opinion,
+            "inspection_report": inspection_report, "inspection_notice": inspection_notice}
 
 
 def main(keys=None) -> None:

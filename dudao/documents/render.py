@@ -51,6 +51,39 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                      "min_ratio": "28%", "result": "未达标", "gaps": "生均体育运动场馆面积达到标准的 28%，缺 5,616 ㎡体育运动场馆"}],
         "excluded": [{"code": "9901020099", "name": "示范区特殊教育学校", "reason": "特殊教育学校不参与计算"}],
     }),
+    "inspection_opinion": ("督导意见书", {
+        "number": "示范区督意〔2026〕3号", "title": "督导意见书", "target": "示范区第一小学",
+        "inspection": "示范区2026年义务教育学校综合督导", "kind": "综合督导", "office": "示范区人民政府教育督导室",
+        "issued_on": "2026年12月20日", "score": "86.5", "level": "良好", "vetoed": "",
+        "areas": [{"code": "A1", "name": "办学方向", "score": "90.0"}],
+        "evaluation": "学校办学方向端正，管理规范，……", "strengths": "课后服务课程丰富……",
+        "problems": [{"no": 1, "text": "作业公示制度未落实。", "requirement": "建立作业公示制度，每周公示。",
+                      "due_on": "2027年3月31日"}],
+    }),
+    "inspection_notice": ("督导通知", {
+        "number": "示范区督〔2026〕5号", "title": "关于开展示范区2026年春季义务教育学校综合督导的通知",
+        "inspection": "示范区2026年春季义务教育学校综合督导", "kind": "综合督导", "office": "示范区人民政府教育督导室",
+        "issued_on": "2026年3月2日", "period": "2026年3月2日至2026年6月30日", "framework": "义务教育学校办学质量评价（第 1 版）",
+        "targets": [{"no": 1, "name": "示范区第一小学", "region": "城关街道"}], "count": 10,
+    }),
+    "inspection_report": ("督导报告", {
+        "title": "示范区2026年春季义务教育学校综合督导督导报告", "office": "示范区人民政府教育督导室",
+        "generated_on": "2026年6月30日", "kind": "综合督导", "framework": "义务教育学校办学质量评价（第 1 版）",
+        "count": 10, "mean": "82.4", "summary": "本次综合督导共督导 10 个对象，平均得分 82.4 分；优秀 3 个，良好 5 个，合格 2 个。",
+        "ranked": [{"rank": 1, "name": "示范区第一小学", "score": "93.5", "level": "优秀"}],
+        "areas": [{"code": "A1", "name": "办学方向", "mean": "85.0"}],
+    }),
+    "survey_report": ("满意度调查报告", {
+        "title": "示范区2026年家长满意度调查报告", "round": "示范区2026年家长满意度调查", "county": "示范区",
+        "group": "家长", "office": "示范区人民政府教育督导室", "period": "2026年12月1日至2026年12月15日",
+        "generated_on": "2026年12月20日", "threshold": "85%", "min_responses": 10,
+        "summary": "本次调查共收回有效答卷 5,012 份，总体满意率 91.2%，达到 85% 的要求；3 所学校满意率低于 85%。",
+        "towns": [{"name": "城关街道", "responses": 1208, "rate": "92.4%", "result": "达标"}],
+        "schools": [{"name": "示范区第一小学", "responses": 312, "rate": "93.1%", "result": "达标"}],
+        "items": [{"text": "课后服务", "answers": 5012, "levels": "2100/1800/700/300/112", "rate": "91.8%",
+                   "mean": "4.09"}],
+        "low": [{"school": "示范区第二小学", "text": "您对学校以下方面是否满意？：食堂饭菜质量与卫生", "rate": "62.0%"}],
+    }),
 }
 
 
@@ -62,10 +95,15 @@ def default_template_path(key: str) -> Path:
     return DEFAULTS_DIR / f"{key}.docx"
 
 
-def render_docx_bytes(template_file, context: dict) -> bytes:
-    from docxtpl import DocxTemplate
+def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | None = None) -> bytes:
+    """`images` (name → PNG bytes) become inline pictures the template places with {{ name }}."""
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
 
     document = DocxTemplate(template_file)
+    if images:
+        context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(160))
+                                 for name, png in images.items()}}
     document.render(context, autoescape=True)
     buffer = io.BytesIO()
     document.save(buffer)

@@ -26,10 +26,10 @@ def template_bytes(key: str, region_code: str) -> bytes:
     return files.absolute_path(template.file.path).read_bytes()
 
 
-def render_docx(key: str, region_code: str, context: dict) -> bytes:
+def render_docx(key: str, region_code: str, context: dict, images: dict[str, bytes] | None = None) -> bytes:
     if key not in TEMPLATES:
         raise KeyError(key)
-    return render_docx_bytes(io.BytesIO(template_bytes(key, region_code)), context)
+    return render_docx_bytes(io.BytesIO(template_bytes(key, region_code)), context, images)
 
 
 def file_for_token(token: str) -> StoredFile | None:

@@ -21,6 +21,7 @@ class Source(models.TextChoices):
     MONITORING = "monitoring", _("评估监测")
     MANUAL = "manual", _("手工录入")
     TALK = "talk", _("约谈整改承诺")
+    SURVEY = "survey", _("满意度调查")
 
 
 class FollowUp(models.TextChoices):

@@ -35,5 +35,7 @@ def unit_list(request):
 
 @login_required
 def unit_detail(request, pk: int):
+    from dudao.inspections.selectors import history
+
     unit = selectors.get_unit_for(request.user, pk)
-    return render(request, "regions/unit_detail.html", {"unit": unit})
+    return render(request, "regions/unit_detail.html", {"unit": unit, "inspections": history(request.user, unit=unit)})

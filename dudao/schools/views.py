@@ -9,6 +9,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.inspections import selectors as inspection_selectors
 from dudao.monitoring import selectors as monitoring_selectors
 from dudao.regions.selectors import region_list
 from dudao.schools import selectors, services
@@ -16,6 +17,7 @@ from dudao.schools.forms import ImportForm, SchoolForm
 from dudao.schools.imports import registry_import as run_import
 from dudao.schools.models import Ownership, SchoolType, UrbanRural
 from dudao.schools.templates_xlsx import import_template_bytes
+from dudao.surveys import selectors as survey_selectors
 
 FILTERS = ("region", "school_type", "ownership", "urban_rural", "q")
 SCHOOL_EXPORT = [
@@ -55,6 +57,8 @@ def school_detail(request, pk: int):
     return render(request, "schools/school_detail.html", {
         "school": school, "supervision_units": selectors.supervision_units(school), "can_edit": _can_edit(request.user),
         "balanced": monitoring_selectors.school_section(request.user, school),
+        "surveys": survey_selectors.school_rounds(request.user, school),
+        "inspections": inspection_selectors.history(request.user, school=school),
     })
 
 

@@ -100,3 +100,50 @@ def test_it_loads_commendations_rechecks_and_published_results(db, client):
     assert RecheckItem.objects.filter(result="failed").count() == 1 and RecheckItem.objects.filter(result="pending").exists()
     assert Publication.objects.count() == 3
     assert "整改情况" in client.get("/gk/").content.decode()
+
+
+def test_it_loads_the_surveys(db):
+    from dudao.monitoring.models import CountyInputs
+    from dudao.rectification.models import Finding
+    from dudao.surveys import selectors
+    from dudao.surveys.models import SurveyResponse, SurveyRound
+
+    demo_load(seed=2026)
+    office = User.objects.get(username="demo_office")
+    year_end = SurveyRound.objects.get(name="示范区2025年度中小学家长满意度调查")
+    total = SurveyResponse.objects.filter(round__year=2025, round__feeds_recognition=False).count()
+    assert 4000 <= total <= 6500
+    results = selectors.round_results(office, year_end)
+    failing = [s for s in results.schools if s["passes"] is False]
+    withheld = [s for s in results.schools if s["withheld"]]
+    assert 1 <= len(failing) <= 5 and len(withheld) == 1
+    assert results.overall["passes"]
+    assert SurveyRound.objects.filter(year=2026).get().is_open()
+    rate = CountyInputs.objects.get(region_id="990102", year=2025).recognition_rate
+    assert 85 <= rate <= 95
+    assert Finding.objects.filter(source="survey").count() == 1
+    demo_load(seed=2026)  # safe to load twice
+    assert SurveyResponse.objects.filter(round__year=2025, round__feeds_recognition=False).count() == total
+
+
+def test_it_loads_the_inspections(db):
+    from dudao.frameworks.models import Framework
+    from dudao.inspections.models import Inspection, Opinion
+    from dudao.rectification.models import Finding
+
+    demo_load(seed=2026)
+    done = Inspection.objects.get(kind="comprehensive")
+    assert done.stage == "rectifying" and done.targets.count() == 10
+    assert Opinion.objects.filter(number__isnull=False).count() == 10
+    assert Finding.objects.filter(source="inspection").count() >= 10
+    principal = User.objects.get(username="demo_school")
+    assert done.targets.filter(school__in=scope_for(principal).school_ids).exists()
+    assert Inspection.objects.get(kind="followup").previous == done
+    assert Inspection.objects.get(kind="special").stage == "onsite"
+    duzheng = Inspection.objects.get(kind="duzheng")
+    assert duzheng.stage == "self" and duzheng.targets.count() >= 8
+    assert Framework.objects.filter(status="draft").exists()
+    levels = set(done.targets.values_list("level", flat=True))
+    assert len(levels) >= 2
+    demo_load(seed=2026)
+    assert Inspection.objects.count() == 4
