@@ -40,3 +40,21 @@ def shot():
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """Log in through the login page and wait for the home page."""
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def follow(page, selector: str) -> None:
+    """Click a link or a submit button and wait until the page it leads to has loaded.
+
+    Playwright's click returns as soon as the click is dispatched; reading the page right after a navigating
+    click can catch the old document, or none at all (documentElement is null while the new one commits)."""
+    with page.expect_event("load"):
+        page.click(selector)

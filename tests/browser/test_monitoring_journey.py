@@ -13,7 +13,7 @@ from dudao.demo.monitoring import TYPES, stats_rows
 from dudao.demo.services import demo_load
 from dudao.monitoring.imports import SPEC
 from dudao.schools.models import School
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH = 1024
@@ -28,26 +28,22 @@ def test_upload_statistics_dashboard_and_report(live_server, browser, shot, tmp_
     base = live_server.url
     context = browser.new_context(viewport={"width": WIDTH, "height": 768}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "demo_office")
-    page.fill("#id_password", passwords["demo_office"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, "demo_office", passwords["demo_office"])
 
     page.click("text=评估监测")
-    page.click("text=统计数据导入")
+    follow(page, "text=统计数据导入")
     page.set_input_files("#id_file", str(workbook))
-    page.click("button:has-text('校验并导入')")
+    follow(page, "button:has-text('校验并导入')")
     if page.locator("#id_confirm").count():
         shot(page, "monitoring-import-warnings-1024")
         page.set_input_files("#id_file", str(workbook))
         page.check("#id_confirm")
-        page.click("button:has-text('校验并导入')")
+        follow(page, "button:has-text('校验并导入')")
     assert "导入成功" in page.inner_text(".alert-success")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     shot(page, "monitoring-import-1024")
 
-    page.click("text=查看优质均衡监测")
+    follow(page, "text=查看优质均衡监测")
     page.wait_for_selector("#cv-chart canvas")
     page.wait_for_selector("#heat-primary canvas")
     text = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
@@ -67,14 +63,14 @@ def test_upload_statistics_dashboard_and_report(live_server, browser, shot, tmp_
     shutil.copy(pdf, ARTIFACTS / "monitoring-report.pdf")  # kept next to the screenshots for a person to read
 
     page.click("text=评估监测")
-    page.click("text=学前普及普惠监测")
+    follow(page, "text=学前普及普惠监测")
     assert "普惠性幼儿园覆盖率" in page.inner_text("body")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     shot(page, "monitoring-preschool-1024")
 
     page.click("text=评估监测")
-    page.click("text=创建工作")
-    page.click("text=创建全国义务教育优质均衡发展区")
+    follow(page, "text=创建工作")
+    follow(page, "text=创建全国义务教育优质均衡发展区")
     assert "挂图作战" in page.inner_text("body") and "已逾期" in page.inner_text("body")
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     shot(page, "monitoring-campaign-1024")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dudao.rectification import notices
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import Finding, RectificationNotice
+from tests.browser.conftest import follow
 from tests.conftest import PASSWORD
 from tests.rectification.conftest import ledger  # noqa: F401  (fixture)
 
@@ -65,31 +66,31 @@ def test_overdue_to_order_to_report_to_verified(live_server, browser, shot, worl
     assert "1" in bureau.inner_text(".badge.text-bg-danger")  # the unread badge
     bureau.goto(f"{base}/inbox/")
     shot(bureau, "rect-bureau-inbox-1024")
-    bureau.click("a:has-text('整改逾期')")
+    follow(bureau, "a:has-text('整改逾期')")
     assert "督办单" in bureau.inner_text("h1")
     bureau.fill("#id_response", "已约见校长，责令三日内完成整改。")
-    bureau.click("button:has-text('签收并报送')")
+    follow(bureau, "button:has-text('签收并报送')")
     assert "已签收督办单" in bureau.inner_text("body")
     shot(bureau, "rect-order-answered-1024")
 
     school = _session(browser, base, "principal_a")
     school.goto(f"{base}/rectification/notices/{notice.pk}/")
-    school.click("button:has-text('签收')")
+    follow(school, "button:has-text('签收')")
     for f in ledger.findings:
         school.fill(f"#m_{f.pk}", f"已整改：{f.description}")
         school.set_input_files(f"input[name=evidence_{f.pk}]", _jpeg(tmp_path, f"整改{f.pk}.jpg"))
     shot(school, "rect-school-report-form-1024")
-    school.click("button:has-text('提交整改报告')")
+    follow(school, "button:has-text('提交整改报告')")
     assert "整改报告已提交" in school.inner_text("body")
     _fits(school)
 
     inspector = _session(browser, base, "inspector_a")
     inspector.goto(f"{base}/rectification/notices/{notice.pk}/")
-    inspector.click("button:has-text('报督导室备案')")
+    follow(inspector, "button:has-text('报督导室备案')")
     assert "已报督导室备案" in inspector.inner_text("body")
     inspector.check("#on_site")
     inspector.fill("textarea[name=note]", "现场查看，整改到位。")
-    inspector.click("button:has-text('保存核查结果')")
+    follow(inspector, "button:has-text('保存核查结果')")
     assert "核查通过" in inspector.inner_text("h1")
     shot(inspector, "rect-notice-closed-1024")
     inspector.goto(f"{base}/rectification/findings/{ledger.findings[0].pk}/")
