@@ -13,6 +13,7 @@ from django.utils import timezone
 from dudao.core.models import Role
 from dudao.core.policy import PolicyTable
 from dudao.core.scope import holds_role_in, scope_for
+from dudao.monitoring.guarantee import DEFAULT_LIMITS
 from dudao.schools.models import School
 from dudao.surveys import engine
 from dudao.surveys.models import Questionnaire, RefusalReason, RefusedSubmission, SurveyResponse, SurveyRound
@@ -37,9 +38,12 @@ def own_school(user, survey_round: SurveyRound) -> School:
 
 
 def rules_for(county_code: str) -> engine.Rules:
-    table = PolicyTable(["surveys.satisfied_min", "surveys.threshold", "surveys.min_responses"])
+    """The county's rules. The pass line is the 社会认可度 standard of 优质均衡 (monitoring.guarantee_limits), one
+    setting for both: a survey dashboard and the certification summary never disagree on what 达标 means."""
+    table = PolicyTable(["surveys.satisfied_min", "surveys.min_responses", "monitoring.guarantee_limits"])
+    limits = {**DEFAULT_LIMITS, **table.get("monitoring.guarantee_limits", county_code)}
     return engine.Rules(satisfied_min=int(table.get("surveys.satisfied_min", county_code)),
-                        threshold=float(table.get("surveys.threshold", county_code)),
+                        threshold=float(limits["recognition_rate"]),
                         min_responses=int(table.get("surveys.min_responses", county_code)))
 
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError, PermissionDenied
-from dudao.core.models import AuditLog
+from dudao.core.models import AuditLog, Policy
 from dudao.monitoring.models import CountyInputs
 from dudao.rectification.models import Finding
 from dudao.surveys import selectors, services
@@ -206,6 +206,16 @@ def test_results_finding_and_recognition(world, survey):
     assert rate == pytest.approx(77.8)
     assert CountyInputs.objects.get(region=world.county_a, year=2026).recognition_rate == pytest.approx(77.8)
     assert AuditLog.objects.filter(action="monitoring.county_inputs").exists()
+
+
+def test_the_pass_line_is_the_recognition_standard(world, survey):
+    """One setting: raising the 社会认可度 standard of 优质均衡 moves the survey's 达标 line too."""
+    _fill(survey, world.schools_a[0], 9, 1, 1)   # 90% satisfied
+    assert selectors.round_results(world.office_a, survey).overall["passes"] is True
+    Policy.objects.create(key="monitoring.guarantee_limits", region_code=world.county_a.code,
+                          value={"recognition_rate": 0.95})
+    assert selectors.rules_for(world.county_a.code).threshold == 0.95
+    assert selectors.round_results(world.office_a, survey).overall["passes"] is False
 
 
 def test_a_school_sees_only_its_own_aggregates(world, survey):
