@@ -4,6 +4,7 @@ import pytest
 
 from dudao.demo.services import demo_load
 from dudao.rectification.models import AccountabilityCase, RecheckRound, Talk
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH = 1024
@@ -13,11 +14,7 @@ def test_office_pages_fit_a_tablet(live_server, browser, shot):
     passwords = demo_load(seed=2026)
     base = live_server.url
     page = browser.new_context(viewport={"width": WIDTH, "height": 800}, locale="zh-CN").new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", "demo_office")
-    page.fill("#id_password", passwords["demo_office"])
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, "demo_office", passwords["demo_office"])
     held = Talk.objects.get(status="held")
     open_case = AccountabilityCase.objects.get(step="notified")
     pages = [

@@ -4,16 +4,9 @@ import pytest
 
 from dudao.demo.services import DEMO_ACCOUNTS, demo_load
 from dudao.schools.models import School
+from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base, username, password):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize("width", [1024, 1920])
@@ -23,7 +16,7 @@ def test_it_shows_each_role_its_home_school_list_and_school(live_server, browser
     for username, _name, _role in DEMO_ACCOUNTS:
         context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
         page = context.new_page()
-        _login(page, base, username, passwords[username])
+        sign_in(page, base, username, passwords[username])
         assert "工作台" in page.inner_text("h1")
         shot(page, f"{username}-home-{width}")
         page.goto(f"{base}/schools/")
@@ -46,7 +39,7 @@ def test_it_renders_the_office_pages(live_server, browser, shot):
     passwords = demo_load(seed=2026)
     base = live_server.url
     page = browser.new_page(viewport={"width": 1024, "height": 800})
-    _login(page, base, "demo_office", passwords["demo_office"])
+    sign_in(page, base, "demo_office", passwords["demo_office"])
     nine_year = School.objects.filter(school_type="nine_year", campuses__isnull=False).first()
     for path, name, expected in [
         ("/regions/", "regions", "示范区"), ("/regions/units/", "units", "示范区教育委员会"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from dudao.rectification import notices
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import Finding, RectificationNotice
-from tests.browser.conftest import follow
+from tests.browser.conftest import follow, sign_in
 from tests.conftest import PASSWORD
 from tests.rectification.conftest import ledger  # noqa: F401  (fixture)
 
@@ -22,11 +22,7 @@ WIDTH = 1024
 def _session(browser, base, username):
     context = browser.new_context(viewport={"width": WIDTH, "height": 768}, locale="zh-CN")
     page = context.new_page()
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    sign_in(page, base, username, PASSWORD)
     return page
 
 

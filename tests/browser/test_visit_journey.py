@@ -8,18 +8,11 @@ import pytest
 
 from dudao.rectification.models import Finding
 from dudao.zones.models import Visit
+from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.zones.conftest import make_inspector
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/")
 
 
 def _jpeg(tmp_path):
@@ -43,7 +36,7 @@ def test_inspector_records_a_visit_and_the_principal_signs(live_server, browser,
     base = live_server.url
     context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     page = context.new_page()
-    _login(page, base, "inspector_a")
+    sign_in(page, base, "inspector_a", PASSWORD)
     page.goto(f"{base}/zones/visits/new/")
     page.select_option("#id_school", label=world.schools_a[0].name)
     yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
@@ -80,7 +73,7 @@ def test_inspector_records_a_visit_and_the_principal_signs(live_server, browser,
 
     context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     page = context.new_page()
-    _login(page, base, "principal_a")
+    sign_in(page, base, "principal_a", PASSWORD)
     page.goto(f"{base}/zones/visits/{visit.pk}/")
     page.fill("textarea[name=comment]", "已阅，立即整改留样制度。")
     page.click("#sign-button")
@@ -92,7 +85,7 @@ def test_inspector_records_a_visit_and_the_principal_signs(live_server, browser,
 
     context = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     page = context.new_page()
-    _login(page, base, "office_a")
+    sign_in(page, base, "office_a", PASSWORD)
     for path, name in (("/zones/compliance/?county=990102", "compliance"), ("/zones/coverage/", "coverage"),
                        ("/zones/frequency/?show=all", "frequency"), (f"/people/inspectors/{inspector.pk}/", "inspector"),
                        ("/zones/workload/", "workload"), (f"/zones/schools/{world.schools_a[0].pk}/", "school-history")):
