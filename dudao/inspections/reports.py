@@ -7,6 +7,8 @@ from dudao.documents.charts import bar_chart_png
 from dudao.inspections.models import Inspection, Stage
 from dudao.regions.models import Region
 
+DOCUMENT_CHART_ROWS = 40
+
 
 def _fmt(value) -> str:
     return "—" if value is None else f"{value:.1f}"
@@ -14,7 +16,7 @@ def _fmt(value) -> str:
 
 def chart_data(report: dict) -> dict:
     return {"ranked": [{"name": r["name"], "score": None if r["score"] is None else round(r["score"], 1),
-                        "level": r["level"]} for r in report["ranked"]],
+                        "level": r["level"], "fails": r["fails"]} for r in report["ranked"]],
             "areas": [{"name": a["name"], "score": None if a["mean"] is None else round(a["mean"], 1)}
                       for a in report["areas"]],
             "thresholds": report["thresholds"], "height": 26 * len(report["ranked"]) + 90}
@@ -39,9 +41,12 @@ def report_context(inspection: Inspection, report: dict) -> dict:
 def report_docx(inspection: Inspection, context: dict, report: dict) -> bytes:
     from dudao.documents.selectors import render_docx
 
-    rows = [(r["name"], r["score"]) for r in report["ranked"]][:40]
+    rows = [(r["name"], r["score"]) for r in report["ranked"]]
+    title = "各对象得分（分，满分 100）"
+    if len(rows) > DOCUMENT_CHART_ROWS:  # the whole ranking is in the table; the picture must fit a page
+        rows, title = rows[:DOCUMENT_CHART_ROWS], f"得分前 {DOCUMENT_CHART_ROWS} 名的对象（分，满分 100）"
     lines = [(minimum, f"{label} {minimum:g}") for minimum, label in report["thresholds"]]
-    chart = bar_chart_png("各对象得分（分，满分 100）", rows, lines=lines)
+    chart = bar_chart_png(title, rows, lines=lines)
     return render_docx("inspection_report", inspection.county_id, context, images={"chart": chart})
 
 

@@ -145,11 +145,13 @@ def project_report(inspection: Inspection) -> dict:
     from dudao.inspections.services import target_evaluation
 
     tree = build_tree(inspection.framework.definition)
+    settings = tree.settings
     ranked, areas = [], {code: [] for code in tree.roots}
     for target in inspection.targets.select_related("school", "unit"):
         evaluation = target_evaluation(target)
         ranked.append({"name": str(target), "score": evaluation.score, "level": evaluation.level,
-                       "vetoed": bool(evaluation.vetoed)})
+                       "vetoed": bool(evaluation.vetoed),
+                       "fails": bool(evaluation.vetoed) or evaluation.level == settings["lowest_level"]})
         for code in tree.roots:
             if evaluation.nodes.get(code) is not None:
                 areas[code].append(evaluation.nodes[code])
@@ -158,7 +160,6 @@ def project_report(inspection: Inspection) -> dict:
         row["rank"] = rank
     levels = Counter(r["level"] for r in ranked)
     scored = [r["score"] for r in ranked if r["score"] is not None]
-    settings = tree.settings
     order = [label for _m, label in settings["levels"]] + [settings["lowest_level"]]
     return {
         "ranked": ranked, "levels": [(label, levels.get(label, 0)) for label in order],

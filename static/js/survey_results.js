@@ -10,13 +10,13 @@
     var el = document.getElementById(id);
     if (!el || !rows.length) return;
     var chart = echarts.init(el);
+    var names = rows.map(function (r) { return r.name; });
     chart.setOption({
       animation: false,
-      grid: { left: 8, right: 48, top: 24, bottom: 28, containLabel: true },
+      grid: { left: dudaoLabelWidth(names, 180) + 16, right: 48, top: 24, bottom: 40 },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + "%"; } },
       xAxis: { type: "value", name: "满意率（%）", nameLocation: "middle", nameGap: 22, min: function (v) { return Math.max(0, Math.floor(Math.min(v.min, data.threshold) / 10) * 10 - 10); }, max: 100 },
-      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }),
-               axisLabel: { width: 180, overflow: "truncate" } },
+      yAxis: { type: "category", inverse: true, data: names, axisLabel: { width: 180, overflow: "truncate" } },
       series: [{ type: "bar", name: "满意率", data: rows.map(function (r) {
         return { value: r.rate, itemStyle: { color: r.rate < data.threshold ? "#dc3545" : "#0d6efd" } }; }),
         label: { show: true, position: "right", formatter: "{c}%" }, markLine: line }]

@@ -189,6 +189,22 @@ def test_project_report_documents_and_publication(world, project, expert_user, l
     assert login(world.principal_a).get(f"/inspections/{project.pk}/report/").status_code == 404
 
 
+def test_report_chart_marks_failing_targets(world, project, expert_user, login):
+    import json
+
+    from dudao.inspections import services
+
+    targets = ready(world, project, expert_user)
+    project = go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    for target, value in zip(targets, ("D", "A"), strict=True):
+        for leaf in LEAVES:
+            services.score_record(actor=expert_user, target=target, leaf=leaf, value=value)
+    project = go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    page = login(world.office_a).get(f"/inspections/{project.pk}/report/").content.decode()
+    chart = json.loads(page.split('<script id="report-data" type="application/json">')[1].split("</script>")[0])
+    assert [(r["score"], r["level"], r["fails"]) for r in chart["ranked"]] == [(100, "优秀", False), (0, "不合格", True)]
+
+
 def test_appeal_blocks_issue_until_answered(world, project, expert_user, login):
     from django.utils import timezone
 
