@@ -32,7 +32,7 @@ def report_context(inspection: Inspection, report: dict) -> dict:
         "framework": str(inspection.framework), "count": len(report["ranked"]), "mean": _fmt(report["mean"]),
         "summary": (f"本次{inspection.get_kind_display()}共督导 {len(report['ranked'])} 个对象，平均得分 {_fmt(report['mean'])} 分；"
                     f"{levels}{vetoed}。"),
-        "ranked": [{"rank": r["rank"], "name": r["name"], "score": _fmt(r["score"]), "level": r["level"]}
+        "ranked": [{"rank": "—" if r["rank"] is None else r["rank"], "name": r["name"], "score": _fmt(r["score"]), "level": r["level"]}
                    for r in report["ranked"]],
         "areas": [{"code": a["code"], "name": a["name"], "mean": _fmt(a["mean"])} for a in report["areas"]],
     }

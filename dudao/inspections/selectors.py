@@ -138,6 +138,20 @@ def history(user, *, school=None, unit=None) -> list[dict]:
     return list(reversed(rows))
 
 
+def _place(ranked: list[dict]) -> None:
+    """Competition ranking on the score as shown (one decimal): equal scores share a place (并列), the next
+    place skips them (1, 1, 3); a target without a score has no place."""
+    for position, row in enumerate(ranked, 1):
+        shown = None if row["score"] is None else round(row["score"], 1)
+        previous = ranked[position - 2] if position > 1 else None
+        if shown is None:
+            row["rank"] = None
+        elif previous is not None and previous["score"] is not None and round(previous["score"], 1) == shown:
+            row["rank"] = previous["rank"]
+        else:
+            row["rank"] = position
+
+
 def project_report(inspection: Inspection) -> dict:
     """The 督导报告's content: targets ranked by score, the levels, the average per top-level indicator."""
     from collections import Counter
@@ -155,9 +169,8 @@ def project_report(inspection: Inspection) -> dict:
         for code in tree.roots:
             if evaluation.nodes.get(code) is not None:
                 areas[code].append(evaluation.nodes[code])
-    ranked.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0)))
-    for rank, row in enumerate(ranked, 1):
-        row["rank"] = rank
+    ranked.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0), r["name"]))
+    _place(ranked)
     levels = Counter(r["level"] for r in ranked)
     scored = [r["score"] for r in ranked if r["score"] is not None]
     order = [label for _m, label in settings["levels"]] + [settings["lowest_level"]]

@@ -334,3 +334,12 @@ def test_project_page_queries_do_not_grow_with_targets(world, project, expert_us
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_equal_scores_share_a_place_in_the_ranking():
+    from dudao.inspections.selectors import _place
+
+    rows = [{"score": s} for s in (100.0, 99.96, 93.8, 93.8, 60.04, None)]
+    _place(rows)
+    # 99.96 shows as 100.0, so it ties with 100; the place after a tie skips (1, 1, 3, 3, 5); no score, no place.
+    assert [r["rank"] for r in rows] == [1, 1, 3, 3, 5, None]
