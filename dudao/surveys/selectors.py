@@ -227,17 +227,20 @@ def open_answers(user, survey_round: SurveyRound, *, code: str = "", school_id: 
 
 
 def trend(survey_round: SurveyRound) -> list[dict]:
-    """The same survey (template) in this county over the years: the overall rate per year, oldest first."""
+    """The same survey (template) in this county over the years: the overall rate per year, oldest first.
+    Rounds still open count only when they are the one being looked at; that year is marked 进行中."""
     q = survey_round.questionnaire
     same = SurveyRound.objects.filter(county=survey_round.county, group=survey_round.group,
                                       questionnaire__template_code=q.template_code) if q.template_code else \
         SurveyRound.objects.filter(pk=survey_round.pk)
+    same = same.filter(Q(closed_at__isnull=False) | Q(closes_at__lte=timezone.now()) | Q(pk=survey_round.pk))
     rules = rules_for(survey_round.county_id)
     out = []
     for year in sorted(set(same.values_list("year", flat=True))):
         ids = list(same.filter(year=year).values_list("pk", flat=True))
         result = engine.overall(rated_frame(ids), rules)
-        out.append({"year": year, "rate": result["rate"], "responses": result["responses"]})
+        ongoing = year == survey_round.year and survey_round.is_open()
+        out.append({"year": year, "rate": result["rate"], "responses": result["responses"], "ongoing": ongoing})
     return out
 
 
@@ -281,5 +284,5 @@ def charts(results: RoundResults, trend_rows: list[dict]) -> dict:
         "items": [{"name": i["text"], "rate": pct(i["rate"])} for i in results.items],
         "breakdown": [{"name": g["option"], "rate": pct(g["rate"])}
                       for g in (results.breakdown or {}).get("options", []) if g["rate"] is not None],
-        "trend": [{"year": f"{t['year']}", "rate": pct(t["rate"]), "responses": t["responses"]} for t in trend_rows],
+        "trend": [{"year": f"{t['year']}" + ("（进行中）" if t.get("ongoing") else ""), "rate": pct(t["rate"]), "responses": t["responses"]} for t in trend_rows],
     }

@@ -3,6 +3,7 @@
   var node = document.getElementById("survey-charts");
   if (!node || typeof echarts === "undefined") return;
   var data = JSON.parse(node.textContent);
+  function pct(v) { return Number(v).toFixed(1) + "%"; }  // one decimal everywhere: 96.0%, not 96%
   var line = { silent: true, symbol: "none", lineStyle: { color: "#dc3545", type: "dashed" },
                label: { position: "start", formatter: "达标线 " + data.threshold + "%" }, data: [{ xAxis: data.threshold }] };
 
@@ -14,12 +15,12 @@
     chart.setOption({
       animation: false,
       grid: { left: dudaoLabelWidth(names, 180) + 16, right: 48, top: 24, bottom: 40 },
-      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + "%"; } },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: pct },
       xAxis: { type: "value", name: "满意率（%）", nameLocation: "middle", nameGap: 22, min: function (v) { return Math.max(0, Math.floor(Math.min(v.min, data.threshold) / 10) * 10 - 10); }, max: 100 },
       yAxis: { type: "category", inverse: true, data: names, axisLabel: { width: 180, overflow: "truncate" } },
       series: [{ type: "bar", name: "满意率", data: rows.map(function (r) {
         return { value: r.rate, itemStyle: { color: r.rate < data.threshold ? "#dc3545" : "#0d6efd" } }; }),
-        label: { show: true, position: "right", formatter: "{c}%" }, markLine: line }]
+        label: { show: true, position: "right", formatter: function (p) { return pct(p.value); } }, markLine: line }]
     });
     window.addEventListener("resize", function () { chart.resize(); });
   }
@@ -33,10 +34,10 @@
     chart.setOption({
       animation: false,
       grid: { left: 8, right: 72, top: 30, bottom: 8, containLabel: true },
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
+      tooltip: { trigger: "axis", valueFormatter: pct },
       xAxis: { type: "category", name: "年度", data: data.trend.map(function (t) { return t.year; }) },
       yAxis: { type: "value", name: "满意率（%）", min: function (v) { return Math.max(0, Math.floor(v.min / 10) * 10 - 10); }, max: 100 },
-      series: [{ type: "line", data: data.trend.map(function (t) { return t.rate; }), label: { show: true, formatter: "{c}%" },
+      series: [{ type: "line", data: data.trend.map(function (t) { return t.rate; }), label: { show: true, formatter: function (p) { return pct(p.value); } },
                  markLine: { silent: true, symbol: "none", lineStyle: { color: "#dc3545", type: "dashed" }, label: { formatter: "达标线 {c}%" }, data: [{ yAxis: data.threshold }] } }]
     });
   }

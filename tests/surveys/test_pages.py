@@ -203,3 +203,25 @@ def test_scale_labels_from_the_editor(world, login):
     assert added["labels"][2] == "一般"
     preview = client.get(f"/surveys/questionnaires/{q.pk}/preview/").content.decode()
     assert "不太喜欢" in preview
+
+
+def test_trend_counts_ended_rounds_and_marks_the_open_one(world, published, survey):
+    import datetime
+
+    from django.utils import timezone
+
+    from dudao.surveys import selectors, services
+
+    now = timezone.now()
+    last_year = services.round_create(
+        actor=world.office_a, questionnaire=published, name="甲区2025年家长满意度调查", year=2025,
+        schools=world.schools_a[:3], opens_at=now - datetime.timedelta(days=3), closes_at=now + datetime.timedelta(days=7))
+    fill(last_year, world.schools_a[0], 4, overall=5)
+    fill(survey, world.schools_a[0], 4, overall=1)
+    # The 2025 round is still open: seen from the 2026 round it is not a result yet.
+    assert [t["year"] for t in selectors.trend(survey)] == [2026]
+    services.round_close(actor=world.office_a, survey_round=last_year)
+    rows = selectors.trend(survey)
+    assert [(t["year"], t["ongoing"]) for t in rows] == [(2025, False), (2026, True)]
+    assert rows[0]["rate"] == 1.0 and rows[1]["rate"] < 1.0
+    assert [t["year"] for t in selectors.charts(selectors.round_results(world.office_a, survey), rows)["trend"]] == ["2025", "2026（进行中）"]
