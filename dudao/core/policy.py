@@ -63,6 +63,8 @@ DEFAULTS: dict[str, PolicyDefault] = {
                                                  _("出具意见书后安排回访的间隔（月，按督导类型）"), "DOMAIN.md §4.2；seed 回访"),
     "inspections.concurrent_projects_max": PolicyDefault(3, _("同一人同时参加进行中督导项目数提示线"), "平台默认"),
     "surveys.satisfied_min": PolicyDefault(3, _("满意度计为“满意”的最低等级（5 非常满意 … 1 非常不满意；3 即含基本满意）"), "DOMAIN.md §1.4 [MEM]"),
+    "surveys.severe_margin": PolicyDefault(0.15, _("满意率低于达标线超过此幅度（如 0.15 即 15 个百分点）的，转成的问题记为较重"),
+                                           "平台默认"),
     "surveys.min_responses": PolicyDefault(10, _("学校答卷少于此数时不公布该校结果"), "平台默认（防止识别个人）"),
     "surveys.responses_per_ip_hour": PolicyDefault(200, _("同一网络地址每小时可提交答卷数"), "平台安全要求"),
     "surveys.burst_identical": PolicyDefault(5, _("同一地址短时间内提交相同答卷达到此数即标记为疑似异常"), "平台安全要求"),

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError
+from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for
 from dudao.surveys import builtin
 from dudao.surveys.models import (
@@ -310,13 +311,14 @@ def finding_from_item(*, actor, survey_round: SurveyRound, school, item: str,
     rate, answers = cells["rate"][0], cells["answers"][0]
     if already := _existing_finding(survey_round, school, item):
         raise ApplicationError(f"已就该题对该校提出过问题（{already.raised_at:%Y-%m-%d}）。")
+    margin = float(policy_value("surveys.severe_margin", survey_round.county_id))
     group = survey_round.get_group_display()
     description = f"{group}对“{texts[item]}”的满意率为 {rate:.0%}（{survey_round.name}，{answers} 人作答），" \
                   f"低于 {rules.threshold:.0%}。"
     return finding_raise(
         actor=actor, source=Source.SURVEY, description=description, school=school, source_type="surveys.surveyround",
         source_id=f"{survey_round.pk}:{item}", category="survey", category_label="满意度调查",
-        follow_up=FollowUp.REPORT, severity=2 if rate < rules.threshold - 0.15 else 1,
+        follow_up=FollowUp.REPORT, severity=2 if rate < rules.threshold - margin else 1,
         requirement=requirement or "请分析原因，制定整改措施，并在下一次调查中改进。", due_date=due_date)
 
 

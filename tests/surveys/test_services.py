@@ -194,6 +194,9 @@ def test_results_finding_and_recognition(world, survey):
     finding = services.finding_from_item(actor=world.office_a, survey_round=survey, school=b, item="q3.7",
                                          due_date=datetime.date(2027, 1, 31))
     assert finding.source == "survey" and "食堂饭菜质量与卫生" in finding.description and "50%" in finding.description
+    assert finding.severity == 2   # 35 points under the 85% line: over the default margin of 15 points (较重)
+    Policy.objects.create(key="surveys.severe_margin", region_code=world.county_a.code, value=0.4)
+    assert services.finding_from_item(actor=world.office_a, survey_round=survey, school=b, item="q3.1").severity == 1
     assert Finding.objects.visible_to(world.principal_a).filter(pk=finding.pk).count() == 0
     with pytest.raises(ApplicationError, match="已就该题"):
         services.finding_from_item(actor=world.office_a, survey_round=survey, school=b, item="q3.7")
