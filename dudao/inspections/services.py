@@ -258,42 +258,55 @@ def _check_value(node, value: str) -> str:
     return value
 
 
-@transaction.atomic
-def score_record(*, actor, target: Target, leaf: str, value, note: str = "") -> Score:
-    """A team member scores a check point assigned to them, during 实地督导 or 汇总评议."""
-    inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)  # the stage now
+def _scoring_checks(*, actor, target: Target, is_self: bool) -> tuple[Inspection, TeamMember | None]:
+    """May this user score the target now? Raises the refusal. Returns the inspection (its stage now) and, for a
+    team member, their place on the team (which check points are theirs)."""
+    if is_self and not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
+        raise PermissionDenied("只有督导对象本单位的用户可以自评。")
+    inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
+    if is_self:
+        if inspection.stage != Stage.SELF:
+            raise ApplicationError("只能在“自评中”阶段填写自评。")
+        return inspection, None
     member = TeamMember.objects.filter(target=target, user=actor).first() \
         if getattr(actor, "is_authenticated", False) else None
     if member is None:
         raise PermissionDenied("只有该对象督导组的成员可以评分。")
     if inspection.stage not in SCORING_STAGES:
         raise ApplicationError(f"当前阶段“{Stage(inspection.stage).label}”不能评分（实地督导、汇总评议阶段可以）。")
-    if member.leaves and leaf not in member.leaves:
+    return inspection, member
+
+
+def _score_write(*, actor, target: Target, tree, member: TeamMember | None, leaf: str, value, note: str,
+                 is_self: bool) -> Score:
+    """One checked score, after _scoring_checks: the check point must be in the framework (and the member's)."""
+    if member is not None and member.leaves and leaf not in member.leaves:
         raise PermissionDenied("该考查要点没有分配给您评分。")
-    node = _leaf(inspection, leaf)
+    node = tree.nodes.get(leaf)
+    if node is None or not node.is_leaf:
+        raise ApplicationError(f"考查要点“{leaf}”不在本项目的指标体系中。")
     value = _check_value(node, value)
-    score, _created = Score.objects.update_or_create(target=target, leaf=leaf, scorer=actor, is_self=False,
+    score, _created = Score.objects.update_or_create(target=target, leaf=leaf, scorer=actor, is_self=is_self,
                                                      defaults={"value": value, "note": (note or "").strip()})
-    audit_record(actor=actor, action="inspection.score", obj=score, region_code=target.region_code,
-                 after={"leaf": leaf, "value": value})
+    audit_record(actor=actor, action="inspection.self_score" if is_self else "inspection.score", obj=score,
+                 region_code=target.region_code, after={"leaf": leaf, "value": value})
     return score
+
+
+@transaction.atomic
+def score_record(*, actor, target: Target, leaf: str, value, note: str = "") -> Score:
+    """A team member scores a check point assigned to them, during 实地督导 or 汇总评议."""
+    inspection, member = _scoring_checks(actor=actor, target=target, is_self=False)
+    return _score_write(actor=actor, target=target, tree=build_tree(inspection.framework.definition), member=member,
+                        leaf=leaf, value=value, note=note, is_self=False)
 
 
 @transaction.atomic
 def self_score_record(*, actor, target: Target, leaf: str, value, note: str = "") -> Score:
     """The target's own user scores itself during 自评中 (with its explanation / evidence text)."""
-    if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
-        raise PermissionDenied("只有督导对象本单位的用户可以自评。")
-    inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
-    if inspection.stage != Stage.SELF:
-        raise ApplicationError("只能在“自评中”阶段填写自评。")
-    node = _leaf(inspection, leaf)
-    value = _check_value(node, value)
-    score, _created = Score.objects.update_or_create(target=target, leaf=leaf, scorer=actor, is_self=True,
-                                                     defaults={"value": value, "note": (note or "").strip()})
-    audit_record(actor=actor, action="inspection.self_score", obj=score, region_code=target.region_code,
-                 after={"leaf": leaf, "value": value})
-    return score
+    inspection, _none = _scoring_checks(actor=actor, target=target, is_self=True)
+    return _score_write(actor=actor, target=target, tree=build_tree(inspection.framework.definition), member=None,
+                        leaf=leaf, value=value, note=note, is_self=True)
 
 
 def missing_scores(inspection: Inspection) -> dict[str, list[str]]:
@@ -417,16 +430,24 @@ def scores_save(*, actor, target: Target, entries: list[ScoreEntry], is_self: bo
     """Several scores (and, for a self-assessment, evidence files) at once: all saved, or none. A refusal raises
     ApplicationError listing every refused check point (RowError column = the leaf code). Returns how many
     scores and files were saved."""
-    write = self_score_record if is_self else score_record
+    if not entries:
+        return 0
     errors: list[RowError] = []
     saved = 0
     with transaction.atomic():
+        try:  # who may score, checked once for the whole sheet
+            inspection, member = _scoring_checks(actor=actor, target=target, is_self=is_self)
+        except ApplicationError as exc:
+            raise ApplicationError(f"{len(entries)} 项评分有误，全部未保存。",
+                                   [RowError("评分", None, e.leaf, exc.message) for e in entries]) from None
+        tree = build_tree(inspection.framework.definition)
         for entry in entries:
             try:
                 if entry.uploads:
                     saved += leaf_evidence_add(actor=actor, target=target, leaf=entry.leaf, uploads=entry.uploads)
                 if entry.value or not entry.uploads:  # an empty value alone is refused ("未评分")
-                    write(actor=actor, target=target, leaf=entry.leaf, value=entry.value, note=entry.note)
+                    _score_write(actor=actor, target=target, tree=tree, member=member, leaf=entry.leaf,
+                                 value=entry.value, note=entry.note, is_self=is_self)
                     saved += 1
             except ApplicationError as exc:
                 errors.append(RowError("评分", None, entry.leaf, exc.message))
