@@ -76,8 +76,8 @@ def load_inspections(*, office_user, inspector_user, expert_user, school_user, u
         special = services.inspection_advance(actor=office_user, inspection=special, to=stage)
     tree = build_tree(special.framework.definition)
     for target in targets[:5]:
-        for node in tree.leaves:
-            services.score_record(actor=expert_user, target=target, leaf=node.code, value=_value(node, 0.85, rng))
+        services.scores_save(actor=expert_user, target=target, is_self=False, entries=[
+            services.ScoreEntry(node.code, _value(node, 0.85, rng)) for node in tree.leaves])
 
     towns = list(GovUnit.objects.filter(region__code__startswith=county.code, kind__in=["town_gov", "subdistrict"])
                  .order_by("code"))
@@ -92,9 +92,9 @@ def load_inspections(*, office_user, inspector_user, expert_user, school_user, u
         duzheng = services.inspection_advance(actor=office_user, inspection=duzheng, to=stage)
     mine = next((t for t in unit_targets if unit_user.role_assignments.filter(unit=t.unit_id).exists()), None)
     if mine:
-        for node in build_tree(duzheng.framework.definition).leaves[:5]:
-            services.self_score_record(actor=unit_user, target=mine, leaf=node.code, value=_value(node, 0.9, rng),
-                                       note="详见自评报告及佐证材料。")
+        services.scores_save(actor=unit_user, target=mine, is_self=True, entries=[
+            services.ScoreEntry(node.code, _value(node, 0.9, rng), "详见自评报告及佐证材料。")
+            for node in build_tree(duzheng.framework.definition).leaves[:5]])
 
 
 def _team(targets, office_user, inspector_user, expert_user) -> None:
@@ -113,15 +113,16 @@ def _finish_comprehensive(inspection, schools, office_user, inspector_user, expe
     for stage in COMPREHENSIVE_STAGES:
         if stage == Stage.REVIEW and own:
             mine = next(t for t in targets if t.school_id == own)
-            for node in tree.leaves:
-                services.self_score_record(actor=school_user, target=mine, leaf=node.code,
-                                           value=_value(node, 0.95, rng), note="见自评报告。")
+            services.scores_save(actor=school_user, target=mine, is_self=True, entries=[
+                services.ScoreEntry(node.code, _value(node, 0.95, rng), "见自评报告。") for node in tree.leaves])
         if stage == Stage.DELIBERATION:
             for target in targets:
+                sheets = {inspector_user: [], expert_user: []}  # values drawn leaf by leaf, scorer by scorer
                 for node in tree.leaves:
-                    for user in (inspector_user, expert_user):
-                        services.score_record(actor=user, target=target, leaf=node.code,
-                                              value=_value(node, quality[target.pk], rng))
+                    for user, sheet in sheets.items():
+                        sheet.append(services.ScoreEntry(node.code, _value(node, quality[target.pk], rng)))
+                for user, sheet in sheets.items():
+                    services.scores_save(actor=user, target=target, is_self=False, entries=sheet)
         day += datetime.timedelta(days=10)
         inspection = services.inspection_advance(actor=office_user, inspection=inspection, to=stage, now=_at(day))
     for i, target in enumerate(targets):

@@ -35,6 +35,11 @@ class SubmissionRefused(ApplicationError):
         self.reason, self.status, self.fields = reason, status, fields
 
 
+def answers_fingerprint(answers: dict) -> str:
+    """Identical answers have the same fingerprint (what burst detection compares)."""
+    return hashlib.sha256(json.dumps(answers, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
 def ip_digest(ip: str | None) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}|{ip or ''}".encode()).hexdigest()[:16]
 
@@ -101,7 +106,7 @@ def response_submit(*, survey_round: SurveyRound, school, raw_answers, device: s
     code = (code or "").strip().upper()
     if survey_round.use_codes and not code:
         raise SubmissionRefused("请填写学校发放的访问码。", RefusalReason.CODE, fields={"code": "请填写访问码。"})
-    fingerprint = hashlib.sha256(json.dumps(answers, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+    fingerprint = answers_fingerprint(answers)
     try:
         with transaction.atomic():
             access = None
