@@ -119,7 +119,7 @@ def _finish_comprehensive(inspection, schools, office_user, inspector_user, expe
             for target in targets:
                 sheets = {inspector_user: [], expert_user: []}  # values drawn leaf by leaf, scorer by scorer
                 for node in tree.leaves:
-                    for user, sheet in sheets.items():
+                    for sheet in sheets.values():
                         sheet.append(services.ScoreEntry(node.code, _value(node, quality[target.pk], rng)))
                 for user, sheet in sheets.items():
                     services.scores_save(actor=user, target=target, is_self=False, entries=sheet)
