@@ -3,7 +3,8 @@
 import random
 import secrets
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dudao.core.models import Role
@@ -36,8 +37,17 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def _password() -> str:
-    return "Dd-" + secrets.token_urlsafe(9)
+def _password(username: str) -> str:
+    """A fresh random password that the site's password rules accept for this account: now and then a random
+    one looks too much like the user name ("Dd-OeRMLha_hEr8" for demo_leader), and the load failed."""
+    account = User(username=username)
+    while True:
+        candidate = "Dd-" + secrets.token_urlsafe(9)
+        try:
+            password_validation.validate_password(candidate, account)
+        except ValidationError:
+            continue
+        return candidate
 
 
 @transaction.atomic
@@ -45,7 +55,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     """Load (or refresh) 示范区 and reset the demo accounts' passwords; returns username → password."""
     rng = random.Random(seed)
     area = generator.demo_area()
-    passwords = {username: _password() for username, _name, _role in DEMO_ACCOUNTS}
+    passwords = {username: _password(username) for username, _name, _role in DEMO_ACCOUNTS}
     admin = User.objects.filter(username="demo_admin").first()
     if admin is None:
         # The first administrator, as Django's createsuperuser would make it.

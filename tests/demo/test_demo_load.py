@@ -147,3 +147,12 @@ def test_it_loads_the_inspections(db):
     assert len(levels) >= 2
     demo_load(seed=2026)
     assert Inspection.objects.count() == 4
+
+
+def test_a_demo_password_never_looks_like_its_user_name(monkeypatch):
+    """CI once drew "Dd-OeRMLha_hEr8" for demo_leader; the password rules refused it and the load failed."""
+    from dudao.demo import services
+
+    drawn = iter(["OeRMLha_hEr8", "x7Qp2LmZ9wKa"])
+    monkeypatch.setattr(services.secrets, "token_urlsafe", lambda _n: next(drawn))
+    assert services._password("demo_leader") == "Dd-x7Qp2LmZ9wKa"
