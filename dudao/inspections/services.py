@@ -241,8 +241,8 @@ def notice_number_set(*, actor, inspection: Inspection, number: str) -> Inspecti
 
 # ---- scores ----------------------------------------------------------------------------------------------------
 
-def _leaf(inspection: Inspection, code: str):
-    tree = build_tree(inspection.framework.definition)
+def _leaf(tree, code: str):
+    """The framework's check point with this code, or the refusal."""
     node = tree.nodes.get(code)
     if node is None or not node.is_leaf:
         raise ApplicationError(f"考查要点“{code}”不在本项目的指标体系中。")
@@ -282,10 +282,7 @@ def _score_write(*, actor, target: Target, tree, member: TeamMember | None, leaf
     """One checked score, after _scoring_checks: the check point must be in the framework (and the member's)."""
     if member is not None and member.leaves and leaf not in member.leaves:
         raise PermissionDenied("该考查要点没有分配给您评分。")
-    node = tree.nodes.get(leaf)
-    if node is None or not node.is_leaf:
-        raise ApplicationError(f"考查要点“{leaf}”不在本项目的指标体系中。")
-    value = _check_value(node, value)
+    value = _check_value(_leaf(tree, leaf), value)
     score, _created = Score.objects.update_or_create(target=target, leaf=leaf, scorer=actor, is_self=is_self,
                                                      defaults={"value": value, "note": (note or "").strip()})
     audit_record(actor=actor, action="inspection.self_score" if is_self else "inspection.score", obj=score,
@@ -409,7 +406,7 @@ def leaf_evidence_add(*, actor, target: Target, leaf: str, uploads) -> int:
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
     if inspection.stage != Stage.SELF:
         raise ApplicationError("只能在“自评中”阶段上传佐证材料。")
-    _leaf(inspection, leaf)
+    _leaf(build_tree(inspection.framework.definition), leaf)
     checked = [files.check_and_write_evidence(f, region_code=target.region_code) for f in uploads]
     LeafEvidence.objects.bulk_create([LeafEvidence(target=target, leaf=leaf, uploaded_by=actor,
                                                    file=file_record(actor=actor, checked=c)) for c in checked])
