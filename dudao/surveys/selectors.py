@@ -226,13 +226,14 @@ def open_answers(user, survey_round: SurveyRound, *, code: str = "", school_id: 
     return found[:limit], engine.word_frequency(f["text"] for f in found), len(found)
 
 
-def trend(survey_round: SurveyRound) -> list[dict]:
+def trend(user, survey_round: SurveyRound) -> list[dict]:
     """The same survey (template) in this county over the years: the overall rate per year, oldest first.
     Rounds still open count only when they are the one being looked at; that year is marked 进行中."""
     q = survey_round.questionnaire
-    same = SurveyRound.objects.filter(county=survey_round.county, group=survey_round.group,
-                                      questionnaire__template_code=q.template_code) if q.template_code else \
-        SurveyRound.objects.filter(pk=survey_round.pk)
+    rounds = SurveyRound.objects.visible_to(user)
+    same = rounds.filter(county=survey_round.county, group=survey_round.group,
+                         questionnaire__template_code=q.template_code) if q.template_code else \
+        rounds.filter(pk=survey_round.pk)
     same = same.filter(Q(closed_at__isnull=False) | Q(closes_at__lte=timezone.now()) | Q(pk=survey_round.pk))
     rules = rules_for(survey_round.county_id)
     out = []

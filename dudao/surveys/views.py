@@ -164,7 +164,7 @@ def round_detail(request, pk: int):
     school = None if region_view else selectors.own_school(request.user, survey_round)
     results = selectors.round_results(request.user, survey_round, school)
     context = {"round": survey_round, "office": office, "results": results, "school": school,
-               "public_links": [], "charts": selectors.charts(results, selectors.trend(survey_round) if region_view else [])}
+               "public_links": [], "charts": selectors.charts(results, selectors.trend(request.user, survey_round) if region_view else [])}
     if office:
         context.update(live=selectors.live_counts(request.user, survey_round), refusals=selectors.refusals(survey_round),
                        flagged=SurveyResponse.objects.visible_to(request.user).filter(

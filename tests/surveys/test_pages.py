@@ -219,9 +219,9 @@ def test_trend_counts_ended_rounds_and_marks_the_open_one(world, published, surv
     fill(last_year, world.schools_a[0], 4, overall=5)
     fill(survey, world.schools_a[0], 4, overall=1)
     # The 2025 round is still open: seen from the 2026 round it is not a result yet.
-    assert [t["year"] for t in selectors.trend(survey)] == [2026]
+    assert [t["year"] for t in selectors.trend(world.office_a, survey)] == [2026]
     services.round_close(actor=world.office_a, survey_round=last_year)
-    rows = selectors.trend(survey)
+    rows = selectors.trend(world.office_a, survey)
     assert [(t["year"], t["ongoing"]) for t in rows] == [(2025, False), (2026, True)]
     assert rows[0]["rate"] == 1.0 and rows[1]["rate"] < 1.0
     assert [t["year"] for t in selectors.charts(selectors.round_results(world.office_a, survey), rows)["trend"]] == ["2025", "2026（进行中）"]
