@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from dudao.core.errors import ApplicationError
+from dudao.core.middleware import client_ip
 from dudao.core.models import ApiToken
 
 LAST_USED_GRANULARITY = datetime.timedelta(minutes=1)
@@ -24,10 +25,12 @@ class BearerToken(HttpBearer):
         if found is None or not found.user.is_active:
             return None
         now = timezone.now()
-        if found.last_used_at is None or now - found.last_used_at > LAST_USED_GRANULARITY:
+        ip = client_ip(request)
+        if found.last_used_at is None or now - found.last_used_at > LAST_USED_GRANULARITY or found.last_used_ip != ip:
             # Recorded to the minute: a write on every request would make reads contend for the write lock.
-            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now, last_used_ip=ip)
         request.user = found.user
+        request.api_token = found
         return found.user
 
 

@@ -3,6 +3,7 @@
 Runs with no configuration on SQLite under var/. Set DATABASE_URL=postgres://... for PostgreSQL.
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -55,6 +56,14 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
+# Our own reverse proxies (addresses or CIDRs, comma-separated; default none). Only a request whose peer is
+# one of them has its X-Forwarded-For read; see dudao.core.middleware.client_ip and the README.
+TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ValueError(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network") from None
 
 INSTALLED_APPS = [
     "django.contrib.auth",

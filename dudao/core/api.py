@@ -1,18 +1,18 @@
-"""POST /api/v1/auth/token: username + password → bearer token (same lockout as the login page)."""
+"""POST /api/v1/auth/token: username + password → bearer token (the login page's throttling applies);
+POST /api/v1/auth/token/revoke: revoke the token the request is made with."""
 
-from django.contrib.auth import authenticate
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from dudao.core.errors import ApplicationError
 from dudao.core.middleware import client_ip
-from dudao.core.services import login_failed, login_locked, token_issue
+from dudao.core.services import login_attempt, token_issue, token_revoke
 
 router = Router(tags=["认证"])
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=1024)
 
 
 class TokenOut(Schema):
@@ -21,17 +21,32 @@ class TokenOut(Schema):
     expires_at: str
 
 
+class ErrorOut(Schema):
+    detail: str
+
+
 class AuthFailed(ApplicationError):
     status = 401
 
 
-@router.post("/token", auth=None, response=TokenOut)
+class Throttled(ApplicationError):
+    status = 429
+
+
+@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
 def issue_token(request, payload: TokenIn):
-    if login_locked(payload.username):
-        raise AuthFailed("账号因多次登录失败已被临时锁定，请稍后再试或联系管理员。")
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
-        login_failed(username=payload.username, ip=client_ip(request))
-        raise AuthFailed("用户名或密码错误。")
-    key, token = token_issue(user=user)
+    result = login_attempt(request=request, username=payload.username, password=payload.password, via="api")
+    if result.user is None:
+        raise (Throttled if result.refused else AuthFailed)(result.error)
+    key, token = token_issue(user=result.user, ip=client_ip(request))
     return {"token": key, "expires_at": token.expires_at.isoformat()}
+
+
+@router.post("/token/revoke", response={204: None, 400: ErrorOut, 401: ErrorOut})
+def revoke_token(request):
+    """Revoke the bearer token this request carries (a script logging out). Session requests have none."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        raise ApplicationError("本接口只能撤销当前请求所用的 Bearer 令牌。")
+    token_revoke(actor=request.user, token=token)
+    return 204, None

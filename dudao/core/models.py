@@ -53,7 +53,7 @@ ACTION_LABELS = {
     "unit.create": _("新增政府单位"), "unit.update": _("修改政府单位"), "region.create": _("新增行政区划"),
     "centre.create": _("新增教管中心"), "group.save": _("保存教育集团/学区"), "user.create": _("新建账号"),
     "user.set_password": _("设置密码"), "user.activate": _("启用账号"), "user.deactivate": _("停用账号"),
-    "user.locked": _("登录失败锁定"), "user.unlock": _("解除锁定"), "role.assign": _("分配角色"),
+    "user.locked": _("账号登录失败锁定（多个地址）"), "user.unlock": _("解除锁定"), "role.assign": _("分配角色"),
     "role.revoke": _("撤销角色"), "token.issue": _("签发接口令牌"), "policy.set": _("修改政策参数"),
     "document.template_upload": _("上传文书模板"), "finding.raise": _("登记问题"),
     "inspector.create": _("新增督学"), "inspector.update": _("修改督学信息"), "inspector.status": _("督学状态变更"),
@@ -72,6 +72,11 @@ ACTION_LABELS = {
     "commendation.record": _("登记激励表彰"), "recheck.draw": _("回头看抽样"), "recheck.record": _("记录回头看结果"),
     "finding.reopen": _("回头看未通过，重新整改"), "publication.publish": _("发布公开信息"),
     "publication.withdraw": _("撤回公开信息"),
+    "login.success": _("登录成功"),
+    "login.failed": _("登录失败"),
+    "login.locked": _("账号在该地址登录失败锁定"),
+    "login.address_blocked": _("地址登录失败过多暂停登录"),
+    "token.revoke": _("撤销接口令牌"),
 }
 
 
@@ -144,6 +149,9 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     cleared = models.BooleanField(default=False)
 
+    class Meta:
+        indexes = [models.Index(fields=["ip", "at"], name="core_loginfailure_ip_at")]
+
     def __str__(self) -> str:
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
 
@@ -156,7 +164,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
+    created_ip = models.GenericIPAddressField(null=True, blank=True)
+    last_used_ip = models.GenericIPAddressField(null=True, blank=True)
     revoked = models.BooleanField(default=False)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"令牌 #{self.pk} ({self.user_id})"

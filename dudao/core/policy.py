@@ -18,8 +18,11 @@ class PolicyDefault:
 
 
 DEFAULTS: dict[str, PolicyDefault] = {
-    "auth.lockout_attempts": PolicyDefault(5, _("连续登录失败锁定次数"), "平台安全要求"),
+    "auth.lockout_attempts": PolicyDefault(5, _("同一账号从同一地址登录失败锁定次数（只锁该账号在该地址的登录）"), "平台安全要求"),
     "auth.lockout_minutes": PolicyDefault(15, _("登录失败统计及锁定时长（分钟）"), "平台安全要求"),
+    "auth.address_attempts": PolicyDefault(20, _("同一地址登录失败（不论账号）达到此数即暂停该地址登录"), "平台安全要求"),
+    "auth.account_attempts": PolicyDefault(50, _("账号登录失败（各地址合计）达到此数即锁定整个账号"), "平台安全要求"),
+    "auth.account_addresses": PolicyDefault(5, _("锁定整个账号还须失败来自的不同地址数下限"), "平台安全要求"),
     "auth.token_days": PolicyDefault(30, _("接口令牌有效期（天）"), "平台安全要求"),
     "zones.schools_per_inspector": PolicyDefault(5, _("每名责任督学负责学校数上限"), "挂牌督导办法 1:5 [OK]"),
     "zones.large_school_enrolment": PolicyDefault(2000, _("大规模学校在校生数（1:1 配备）"), "DOMAIN.md §4.5 [LOCAL]"),

@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from dudao.core.models import ACTION_LABELS, AuditLog, Notification, RoleAssignment
+from dudao.core.models import ACTION_LABELS, ApiToken, AuditLog, Notification, RoleAssignment
 from dudao.core.scope import scope_for
 
 User = get_user_model()
@@ -100,3 +100,28 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).count()
+
+
+# ---- API tokens ----------------------------------------------------------------------------------------
+
+def tokens_visible_to(user) -> QuerySet[ApiToken]:
+    """A user's own tokens; an administrator's view covers every user's."""
+    if not user.is_authenticated:
+        return ApiToken.objects.none()
+    if scope_for(user).everything:
+        return ApiToken.objects.all()
+    return ApiToken.objects.filter(user_id=user.pk)
+
+
+def tokens_of(viewer, owner) -> QuerySet[ApiToken]:
+    """The owner's tokens as the viewer may see them (none of someone else's unless the viewer is an admin)."""
+    return tokens_visible_to(viewer).filter(user_id=owner.pk).order_by("-created_at", "-id")
+
+
+def get_token_for(viewer, pk: int) -> ApiToken:
+    from django.http import Http404
+
+    found = tokens_visible_to(viewer).select_related("user").filter(pk=pk).first()
+    if found is None:
+        raise Http404("未找到该令牌。")
+    return found

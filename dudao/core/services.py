@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
@@ -14,6 +15,7 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import (
     ROLE_TARGET,
     ApiToken,
+    AuditLog,
     Counter,
     LoginFailure,
     Notification,
@@ -21,7 +23,7 @@ from dudao.core.models import (
     Role,
     RoleAssignment,
 )
-from dudao.core.policy import DEFAULTS, policy_value
+from dudao.core.policy import DEFAULTS, PolicyTable, policy_value
 from dudao.core.scope import scope_for
 
 User = get_user_model()
@@ -71,7 +73,8 @@ def user_set_password(*, actor, user, password: str) -> None:
     _validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
-    audit_record(actor=actor, action="user.set_password", obj=user)
+    revoked = _revoke_all_tokens(user)  # a token must not outlive the password that obtained it
+    audit_record(actor=actor, action="user.set_password", obj=user, after={"revoked_tokens": revoked})
 
 
 @transaction.atomic
@@ -82,8 +85,11 @@ def user_set_active(*, actor, user, active: bool) -> None:
     before = snapshot(user, USER_FIELDS)
     user.is_active = active
     user.save(update_fields=["is_active"])
+    after = snapshot(user, USER_FIELDS)
+    if not active:
+        after["revoked_tokens"] = _revoke_all_tokens(user)
     audit_record(actor=actor, action="user.activate" if active else "user.deactivate", obj=user,
-                 before=before, after=snapshot(user, USER_FIELDS))
+                 before=before, after=after)
 
 
 @transaction.atomic
@@ -120,37 +126,167 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
                  object_repr=repr_, before=before)
 
 
-# ---- login lockout -----------------------------------------------------------------------------
+# ---- login throttling ----------------------------------------------------------------------------
+# Failures are counted per (username, address) and per address; a username is locked as a whole only when the
+# failures come from several addresses. So an anonymous visitor can lock `admin` only for their own address,
+# a sprayer trying many usernames loses their address, and the real admin still logs in from the office.
+# The login page and POST /api/v1/auth/token both go through login_attempt().
+
+LOGIN_REFUSED = "登录失败次数过多，暂时不能登录，请稍后再试或联系系统管理员。"
+LOGIN_BAD_CREDENTIALS = "用户名或密码错误。"
+LOGIN_POLICIES = ["auth.lockout_attempts", "auth.lockout_minutes", "auth.address_attempts",
+                  "auth.account_attempts", "auth.account_addresses"]
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: object | None
+    error: str = ""
+    refused: bool = False  # throttled (HTTP 429) rather than a wrong password
+
+
+def _recent_failures(limits: PolicyTable):
+    since = timezone.now() - datetime.timedelta(minutes=limits.get("auth.lockout_minutes"))
+    return LoginFailure.objects.filter(cleared=False, at__gte=since)
+
+
+def _from(ip: str | None) -> Q:
+    return Q(ip=ip) if ip else Q(ip__isnull=True)
+
+
+def _counts(username: str, ip: str | None, limits: PolicyTable) -> dict:
+    recent = _recent_failures(limits)
+    account = recent.filter(username__iexact=username).aggregate(n=Count("id"), addresses=Count("ip", distinct=True))
+    return {
+        "pair": recent.filter(_from(ip), username__iexact=username).count(),
+        "address": recent.filter(_from(ip)).count(),
+        "account": account["n"],
+        "account_addresses": account["addresses"],
+    }
+
+
+def _refusal(counts: dict, limits: PolicyTable) -> str:
+    if counts["pair"] >= limits.get("auth.lockout_attempts"):
+        return "pair"
+    if counts["address"] >= limits.get("auth.address_attempts"):
+        return "address"
+    if (counts["account"] >= limits.get("auth.account_attempts")
+            and counts["account_addresses"] >= limits.get("auth.account_addresses")):
+        return "account"
+    return ""
+
+
+def login_refusal(*, username: str, ip: str | None) -> str:
+    """Why this username may not try to log in from this address now: "pair" (this username from this
+    address), "address" (too many failures from the address across usernames), "account" (failures of this
+    username from several addresses), or "" when it may try."""
+    limits = PolicyTable(LOGIN_POLICIES)
+    return _refusal(_counts(username[:150], ip, limits), limits)
+
+
+def account_lock_state(username: str) -> dict:
+    """For the account page: is the account locked as a whole, and from which addresses is it locked."""
+    limits = PolicyTable(LOGIN_POLICIES)
+    recent = _recent_failures(limits).filter(username__iexact=username)
+    counts = recent.aggregate(n=Count("id"), addresses=Count("ip", distinct=True))
+    per_ip = recent.values("ip").annotate(n=Count("id")).filter(n__gte=limits.get("auth.lockout_attempts"))
+    return {
+        "account": (counts["n"] >= limits.get("auth.account_attempts")
+                    and counts["addresses"] >= limits.get("auth.account_addresses")),
+        "addresses": sorted(row["ip"] or "未知" for row in per_ip),
+    }
+
 
 def login_locked(username: str) -> bool:
-    """True while the user has at least the limit of uncleared failures inside the window."""
-    window = datetime.timedelta(minutes=policy_value("auth.lockout_minutes"))
-    recent = LoginFailure.objects.filter(
-        username__iexact=username, cleared=False, at__gte=timezone.now() - window
-    ).count()
-    return recent >= policy_value("auth.lockout_attempts")
+    """True while the account page should show a lock: locked as a whole or from at least one address."""
+    state = account_lock_state(username)
+    return state["account"] or bool(state["addresses"])
+
+
+def _shown_username(username: str) -> str:
+    """A typed username as it may appear in the audit log: printable characters only, at most 64."""
+    return "".join(ch for ch in username if ch.isprintable())[:64]
+
+
+def _administrators() -> set[int]:
+    ids = set(RoleAssignment.objects.filter(role="admin", user__is_active=True).values_list("user_id", flat=True))
+    ids |= set(User.objects.filter(is_superuser=True, is_active=True).values_list("pk", flat=True))
+    return ids
 
 
 @transaction.atomic
-def login_failed(*, username: str, ip: str | None) -> bool:
-    """Record a failed login; returns True if this failure locked the account (audited once then)."""
-    LoginFailure.objects.create(username=username[:150], ip=ip)
-    locked = login_locked(username)
-    if locked:
-        limit = policy_value("auth.lockout_attempts")
-        window = datetime.timedelta(minutes=policy_value("auth.lockout_minutes"))
-        recent = LoginFailure.objects.filter(
-            username__iexact=username, cleared=False, at__gte=timezone.now() - window).count()
-        if recent == limit:
-            user = User.objects.filter(username__iexact=username).first()
-            audit_record(actor=None, action="user.locked", obj=user, object_type="auth.user",
-                         object_repr=username, after={"failures": recent})
-    return locked
+def login_failed(*, username: str, ip: str | None, via: str = "web") -> str:
+    """Record a failed login (failure row + `login.failed` audit) and return the refusal now in force ("" if
+    none). Crossing a limit is audited once (`login.locked`, `login.address_blocked`, `user.locked`); the
+    account-wide lock also puts a notice in every administrator's inbox. Attempts refused by the throttle
+    never get here, so one address adds at most `auth.address_attempts` rows per window."""
+    from django.urls import reverse
+
+    username = username[:150]
+    shown = _shown_username(username)
+    user = User.objects.filter(username__iexact=username).first()
+    failure = LoginFailure.objects.create(username=username, ip=ip)
+    target = {"obj": user, "object_repr": shown} if user else {"object_type": "auth.user", "object_repr": shown}
+    audit_record(actor=None, action="login.failed", after={"via": via}, **target)
+    limits = PolicyTable(LOGIN_POLICIES)
+    counts = _counts(username, ip, limits)
+    if counts["pair"] == limits.get("auth.lockout_attempts"):
+        audit_record(actor=None, action="login.locked", after={"failures": counts["pair"], "ip": ip}, **target)
+    if counts["address"] == limits.get("auth.address_attempts"):
+        audit_record(actor=None, action="login.address_blocked", object_type="network.address",
+                     object_repr=ip or "未知", after={"failures": counts["address"]})
+    refusal = _refusal(counts, limits)
+    account_locked = (counts["account"] >= limits.get("auth.account_attempts")
+                      and counts["account_addresses"] >= limits.get("auth.account_addresses"))
+    since = timezone.now() - datetime.timedelta(minutes=limits.get("auth.lockout_minutes"))
+    if account_locked and not AuditLog.objects.filter(
+            action="user.locked", object_repr=shown, at__gte=since).exists():
+        audit_record(actor=None, action="user.locked", after={
+            "failures": counts["account"], "addresses": counts["account_addresses"]}, **target)
+        if user is not None:
+            minutes = limits.get("auth.lockout_minutes")
+            notify(messages=[(Message(
+                key=f"login-account-locked:{user.pk}:{failure.pk}", kind="security",
+                title=f"账号“{shown}”因多个地址登录失败已被锁定",
+                body=(f"{minutes} 分钟内该账号登录失败 {counts['account']} 次，来自 {counts['account_addresses']} 个"
+                      f"不同地址，可能正受到密码猜测攻击。锁定将在 {minutes} 分钟无新失败后解除；"
+                      "确认是本人后可在账号页面解除登录锁定。"),
+                url=reverse("core:user_detail", args=[user.pk])), _administrators())])
+    return refusal
+
+
+@transaction.atomic
+def login_succeeded(*, user, ip: str | None, via: str = "web") -> None:
+    """Audit a successful login and forget this address's earlier failures for the user (kept, marked
+    cleared); failures from other addresses still count."""
+    LoginFailure.objects.filter(_from(ip), username__iexact=user.username, cleared=False).update(cleared=True)
+    audit_record(actor=user, action="login.success", obj=user, after={"via": via})
+
+
+def login_attempt(*, request, username: str, password: str, via: str = "web") -> LoginResult:
+    """The one login flow of the site and the API: refuse a throttled (username, address) before checking
+    the password, otherwise authenticate and record the outcome. The messages never tell whether the
+    username exists."""
+    from django.contrib.auth import authenticate
+
+    from dudao.core.middleware import client_ip
+
+    ip = client_ip(request)
+    username = username[:150]
+    if login_refusal(username=username, ip=ip):
+        return LoginResult(None, LOGIN_REFUSED, refused=True)
+    user = authenticate(request, username=username, password=password)
+    if user is None:
+        if login_failed(username=username, ip=ip, via=via):
+            return LoginResult(None, LOGIN_REFUSED, refused=True)
+        return LoginResult(None, LOGIN_BAD_CREDENTIALS)
+    login_succeeded(user=user, ip=ip, via=via)
+    return LoginResult(user)
 
 
 @transaction.atomic
 def user_unlock(*, actor, user) -> int:
-    """Clear the failures that keep an account locked (kept as records, marked cleared)."""
+    """Clear the failures that keep an account locked, from every address (kept as records, marked cleared)."""
     _require_admin(actor)
     cleared = LoginFailure.objects.filter(username__iexact=user.username, cleared=False).update(cleared=True)
     audit_record(actor=actor, action="user.unlock", obj=user, after={"cleared_failures": cleared})
@@ -160,16 +296,35 @@ def user_unlock(*, actor, user) -> int:
 # ---- API tokens --------------------------------------------------------------------------------
 
 @transaction.atomic
-def token_issue(*, user) -> tuple[str, ApiToken]:
+def token_issue(*, user, ip: str | None = None) -> tuple[str, ApiToken]:
     """A new bearer token for a user who just authenticated; the plain key is returned once."""
     key = secrets.token_urlsafe(32)
     days = policy_value("auth.token_days")
     token = ApiToken.objects.create(
-        user=user, key_hash=ApiToken.hash_key(key), expires_at=timezone.now() + datetime.timedelta(days=days)
+        user=user, key_hash=ApiToken.hash_key(key), expires_at=timezone.now() + datetime.timedelta(days=days),
+        created_ip=ip,
     )
     audit_record(actor=user, action="token.issue", obj=token, object_repr=f"令牌 #{token.pk}",
                  after={"expires_at": token.expires_at.isoformat()})
     return key, token
+
+
+@transaction.atomic
+def token_revoke(*, actor, token: ApiToken) -> None:
+    """Revoke one token: the owner's own, or any token by an administrator."""
+    if token.user_id != actor.pk:
+        _require_admin(actor)
+    if token.revoked:
+        raise ApplicationError("该令牌已撤销。")
+    token.revoked, token.revoked_at = True, timezone.now()
+    token.save(update_fields=["revoked", "revoked_at"])
+    audit_record(actor=actor, action="token.revoke", obj=token, object_repr=f"令牌 #{token.pk}",
+                 after={"user": token.user_id, "reason": "manual"})
+
+
+def _revoke_all_tokens(user) -> int:
+    """Revoke every live token of a user (inside the caller's transaction and audit record)."""
+    return ApiToken.objects.filter(user=user, revoked=False).update(revoked=True, revoked_at=timezone.now())
 
 
 @transaction.atomic

@@ -1,10 +1,11 @@
 """Login, password, audit log and account pages. Thin: parse, call a service or selector, render."""
 
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -12,7 +13,6 @@ from dudao.core import selectors, services
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import AuditFilterForm, LoginForm, PasswordChangeForm, RoleAssignForm, UserCreateForm
 from dudao.core.listing import paginate, query_without_page, xlsx_response
-from dudao.core.middleware import client_ip
 from dudao.core.models import Role, RoleAssignment
 from dudao.core.scope import scope_for
 
@@ -23,23 +23,18 @@ def page_not_found(request, exception=None):
 
 def login_view(request):
     form = LoginForm(request.POST or None)
-    error = ""
+    error, status = "", 200
     if request.method == "POST" and form.is_valid():
-        username = form.cleaned_data["username"]
-        if services.login_locked(username):
-            error = "该账号因多次登录失败已被临时锁定，请稍后再试或联系系统管理员解锁。"
-        else:
-            user = authenticate(request, username=username, password=form.cleaned_data["password"])
-            if user is None:
-                locked = services.login_failed(username=username, ip=client_ip(request))
-                error = "多次登录失败，账号已被临时锁定。" if locked else "用户名或密码错误。"
-            else:
-                login(request, user)
-                target = request.GET.get("next", "")
-                if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-                    target = "dashboard:home"
-                return redirect(target)
-    return render(request, "core/login.html", {"form": form, "error": error}, status=400 if error else 200)
+        result = services.login_attempt(request=request, username=form.cleaned_data["username"],
+                                        password=form.cleaned_data["password"], via="web")
+        if result.user is not None:
+            login(request, result.user)
+            target = request.GET.get("next", "")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+                target = "dashboard:home"
+            return redirect(target)
+        error, status = result.error, 429 if result.refused else 400
+    return render(request, "core/login.html", {"form": form, "error": error}, status=status)
 
 
 @require_POST
@@ -171,9 +166,34 @@ def user_detail(request, pk: int):
                 return redirect("core:user_detail", pk=pk)
         except (ApplicationError, RoleAssignment.DoesNotExist) as exc:
             messages.error(request, getattr(exc, "message", "操作失败。"))
+    lock = services.account_lock_state(account.username)
     return render(request, "core/user_detail.html", {
-        "account": account, "role_form": role_form, "locked": services.login_locked(account.username),
+        "account": account, "role_form": role_form, "locked": lock["account"] or bool(lock["addresses"]),
+        "lock": lock, "tokens": selectors.tokens_of(request.user, account), "now": timezone.now(),
     })
+
+
+@login_required
+def my_tokens(request):
+    """我的接口令牌: the user's own API tokens (never anyone else's, also for an administrator)."""
+    return render(request, "core/my_tokens.html", {
+        "tokens": selectors.tokens_of(request.user, request.user), "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    """Revoke one token: the user's own, or (administrators) any user's; others get 404."""
+    token = selectors.get_token_for(request.user, pk)
+    try:
+        services.token_revoke(actor=request.user, token=token)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"令牌 #{token.pk} 已撤销。")
+    if token.user_id == request.user.pk:
+        return redirect("core:my_tokens")
+    return redirect("core:user_detail", pk=token.user_id)
 
 
 def _role_targets(actor, data: dict) -> dict:

@@ -102,7 +102,10 @@ def test_it_records_request_id_and_ip_from_web_requests(world, login):
     school = world.schools_a[0]
     data = {f: getattr(school, f) for f in ("name", "school_type", "ownership", "urban_rural", "address", "principal", "phone")}
     data.update(region=school.region_id, name="网页改名小学", students_primary=300, classes_primary=8)
-    response = client.post(reverse("schools:edit", args=[school.pk]), data, HTTP_X_REQUEST_ID="req-123")
+    # A UUID from the proxy (nginx's $request_id is 32 hex digits) is kept, in canonical form.
+    response = client.post(reverse("schools:edit", args=[school.pk]), data,
+                           HTTP_X_REQUEST_ID="0f1e2d3c4b5a69788796a5b4c3d2e1f0")
     assert response.status_code == 302
+    assert response["X-Request-ID"] == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
     record = AuditLog.objects.order_by("-id").first()
-    assert record.request_id == "req-123" and record.ip == "127.0.0.1"
+    assert record.request_id == "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" and record.ip == "127.0.0.1"
