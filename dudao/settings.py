@@ -57,7 +57,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _dev_secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 # Our own reverse proxies (addresses or CIDRs, comma-separated; default none). Only a request whose peer is
-# one of them has its X-Forwarded-For read; see dudao.core.middleware.client_ip and the README.
+# one of them has its forwarded-for header read; see dudao.core.middleware.client_ip and the README.
 TRUSTED_PROXIES = envlist("TRUSTED_PROXIES")
 for _proxy in TRUSTED_PROXIES:
     try:
