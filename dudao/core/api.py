@@ -1,7 +1,7 @@
 """POST /api/v1/auth/token: username + password → bearer token (the login page's throttling applies);
 POST /api/v1/auth/token/revoke: revoke the token the request is made with."""
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from dudao.core.errors import ApplicationError
 from dudao.core.middleware import client_ip
@@ -49,4 +49,4 @@ def revoke_token(request):
     if token is None:
         raise ApplicationError("本接口只能撤销当前请求所用的 Bearer 令牌。")
     token_revoke(actor=request.user, token=token)
-    return 204, None
+    return Status(204, None)
