@@ -197,12 +197,6 @@ def account_lock_state(username: str) -> dict:
     }
 
 
-def login_locked(username: str) -> bool:
-    """True while the account page should show a lock: locked as a whole or from at least one address."""
-    state = account_lock_state(username)
-    return state["account"] or bool(state["addresses"])
-
-
 def _shown_username(username: str) -> str:
     """A typed username as it may appear in the audit log: printable characters only, at most 64."""
     return "".join(ch for ch in username if ch.isprintable())[:64]
@@ -239,8 +233,8 @@ def login_failed(*, username: str, ip: str | None, via: str = "web") -> str:
     account_locked = (counts["account"] >= limits.get("auth.account_attempts")
                       and counts["account_addresses"] >= limits.get("auth.account_addresses"))
     since = timezone.now() - datetime.timedelta(minutes=limits.get("auth.lockout_minutes"))
-    if account_locked and not AuditLog.objects.filter(
-            action="user.locked", object_repr=shown, at__gte=since).exists():
+    same_account = {"object_type": "auth.user", "object_id": str(user.pk)} if user else {"object_repr": shown}
+    if account_locked and not AuditLog.objects.filter(action="user.locked", at__gte=since, **same_account).exists():
         audit_record(actor=None, action="user.locked", after={
             "failures": counts["account"], "addresses": counts["account_addresses"]}, **target)
         if user is not None:
