@@ -21,8 +21,9 @@ class TokenOut(Schema):
     expires_at: str
 
 
-class ErrorOut(Schema):
+class AuthErrorOut(Schema):
     detail: str
+    errors: list[dict] = []
 
 
 class AuthFailed(ApplicationError):
@@ -33,7 +34,7 @@ class Throttled(ApplicationError):
     status = 429
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+@router.post("/token", auth=None, response={200: TokenOut, 401: AuthErrorOut, 429: AuthErrorOut})
 def issue_token(request, payload: TokenIn):
     result = login_attempt(request=request, username=payload.username, password=payload.password, via="api")
     if result.user is None:
@@ -42,7 +43,7 @@ def issue_token(request, payload: TokenIn):
     return {"token": key, "expires_at": token.expires_at.isoformat()}
 
 
-@router.post("/token/revoke", response={204: None, 400: ErrorOut, 401: ErrorOut})
+@router.post("/token/revoke", response={204: None, 400: AuthErrorOut, 401: AuthErrorOut})
 def revoke_token(request):
     """Revoke the bearer token this request carries (a script logging out). Session requests have none."""
     token = getattr(request, "api_token", None)
