@@ -29,8 +29,8 @@ from dudao.inspections.models import (
 )
 from dudao.monitoring.selectors import counties_visible
 from dudao.regions.models import GovUnit, UnitKind
-from dudao.worker.recovery import workers_alive
 from dudao.schools.models import School, SchoolType
+from dudao.worker.recovery import workers_alive
 
 TEXT, SELECT = {"class": "form-control"}, {"class": "form-select"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -4,7 +4,7 @@ timer, run by `manage.py db_worker`). Idempotent, so a run cut off by a killed w
 from django.utils import timezone
 from django_tasks import task
 
-from dudao.worker.recovery import recoverable, recover_lost_tasks
+from dudao.worker.recovery import recover_lost_tasks, recoverable
 
 
 def deadlines_run() -> dict[str, int]:

@@ -109,7 +109,6 @@ def test_opinion_from_the_page_issue_downloads_history_and_followup(world, proje
     text = "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
     assert "校门口交通秩序需加强" in text
     assert principal.get(f"/inspections/targets/{targets[1].pk}/opinion.docx").status_code == 404
-    from dudao.inspections import opinions
     from dudao.inspections.models import OpinionBatch
 
     settings.MEDIA_ROOT = tmp_path
