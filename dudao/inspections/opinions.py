@@ -254,6 +254,11 @@ def batch_run(batch_id: int, *, attempt: int = 1) -> None:
     except Exception as exc:  # noqa: BLE001 - recorded for the office to see; the page shows it
         OpinionBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, error=f"生成失败：{exc}"[:2000],
                                                         finished_at=timezone.now())
+    except BaseException:  # the worker was stopped in the middle (a second Ctrl-C, SystemExit)
+        OpinionBatch.objects.filter(pk=batch_id).update(
+            status=BatchStatus.FAILED, finished_at=timezone.now(),
+            error="工作进程被停止，生成中断；可点“重试”继续生成（已生成的意见书不再重复生成）。")
+        raise
 
 
 # ---- 申辩 --------------------------------------------------------------------------------------------------------

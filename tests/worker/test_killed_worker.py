@@ -29,7 +29,8 @@ def database(tmp_path_factory):
 
         def query(sql):
             with sqlite3.connect(path, timeout=20) as db:
-                return db.execute(sql).fetchall()
+                cursor = db.execute(sql)
+                return cursor.fetchall() if cursor.description else []
         drop = None
     else:
         import psycopg
@@ -45,7 +46,8 @@ def database(tmp_path_factory):
 
         def query(sql):
             with psycopg.connect(dbname=name, autocommit=True, **params) as db:
-                return db.execute(sql).fetchall()
+                cursor = db.execute(sql)
+                return cursor.fetchall() if cursor.description else []
 
         def drop():
             with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
@@ -136,3 +138,36 @@ def test_a_worker_killed_mid_task_leaves_no_task_running(database, tmp_path):
                 worker.kill()
                 worker.wait(timeout=10)
     print(log.read_text(errors="replace"))
+
+
+def test_rundemo_starts_the_server_and_a_worker_and_ctrl_c_stops_both(database, tmp_path):
+    """`make demo` runs `manage.py rundemo`: the web server and a worker in one command, the address and the
+    account to try printed last, and Ctrl-C (SIGINT to the process group) stops both."""
+    import socket
+    import urllib.request
+
+    url, query = database
+    query("DELETE FROM worker_workerheartbeat")  # left by the workers killed in the test above
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "demo.log"
+    env = {**environment(url), "DEBUG": "1", "PYTHONUNBUFFERED": "1"}
+    demo = subprocess.Popen([sys.executable, "manage.py", "rundemo", f"127.0.0.1:{port}"], cwd=ROOT, env=env,
+                            stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(lambda: "demo_office" in log.read_text(errors="replace"), "the start-up banner", timeout=120)
+        output = log.read_text(errors="replace").strip().splitlines()
+        assert f"http://127.0.0.1:{port}/" in "\n".join(output[-2:]) and "demo_office" in output[-1]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=20) as response:
+            assert response.status == 200
+        wait_for(lambda: query("SELECT COUNT(*) FROM worker_workerheartbeat")[0][0] >= 1, "the worker's heartbeat")
+        os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        demo.wait(timeout=60)
+    finally:
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+            demo.wait()
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0  # the server is gone
+    wait_for(lambda: query("SELECT COUNT(*) FROM worker_workerheartbeat")[0][0] == 0, "the worker to stop", 30)
