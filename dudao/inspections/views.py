@@ -32,6 +32,7 @@ from dudao.regions.models import GovUnit, UnitKind
 from dudao.schools.models import School, SchoolType
 from dudao.worker.recovery import workers_alive
 
+UNFINISHED = {BatchStatus.PENDING, BatchStatus.RUNNING}
 TEXT, SELECT = {"class": "form-control"}, {"class": "form-select"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -90,8 +91,9 @@ def inspection_detail(request, pk: int):
                "next_stages": selectors.next_stages(inspection) if office else [],
                "missing": services.missing_scores(inspection) if office and inspection.stage in services.SCORING_STAGES
                else {}, "show_results": inspection.stage in selectors.RESULT_STAGES,
-               "batch": inspection.batches.first() if selectors.sees_all_targets(request.user, inspection) else None,
-               "workers": workers_alive()}
+               "batch": inspection.batches.first() if selectors.sees_all_targets(request.user, inspection) else None}
+    if context["batch"] is not None and context["batch"].status in UNFINISHED:
+        context["workers"] = workers_alive()  # none seen: the panel says why the batch waits
     if office:
         context.update(school_types=[c for c in SchoolType.choices if c[0] != SchoolType.TRAINING],
                        unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
@@ -250,7 +252,8 @@ def batch_progress(request, pk: int):
     """The progress panel, polled by htmx every second until the batch is done."""
     batch = _batch_for(request, pk)
     return render(request, "inspections/_batch.html", {
-        "batch": batch, "office": selectors.is_office(request.user, batch.inspection), "workers": workers_alive()})
+        "batch": batch, "office": selectors.is_office(request.user, batch.inspection),
+        "workers": workers_alive() if batch.status in UNFINISHED else 0})
 
 
 @login_required

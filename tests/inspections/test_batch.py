@@ -169,3 +169,7 @@ def test_running_page_shows_progress_without_worker_warning(world, batch_project
     OpinionBatch.objects.filter(pk=batch.pk).update(status="running", done=1)
     page = login(world.office_a).get(f"/inspections/batches/{batch.pk}/").content.decode()
     assert "生成中" in page and "1/2" in page and 'hx-trigger="every 1s"' in page
+    assert "后台工作进程没有运行" not in page
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - datetime.timedelta(minutes=10))  # the worker died
+    page = login(world.office_a).get(f"/inspections/batches/{batch.pk}/").content.decode()
+    assert "生成中" in page and "后台工作进程没有运行" in page
