@@ -173,3 +173,17 @@ def test_running_page_shows_progress_without_worker_warning(world, batch_project
     WorkerHeartbeat.objects.update(seen_at=timezone.now() - datetime.timedelta(minutes=10))  # the worker died
     page = login(world.office_a).get(f"/inspections/batches/{batch.pk}/").content.decode()
     assert "生成中" in page and "后台工作进程没有运行" in page
+
+
+def test_a_worker_stopped_in_the_middle_leaves_the_batch_failed_with_the_reason(
+        world, batch_project, django_capture_on_commit_callbacks, monkeypatch):
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # a second Ctrl-C: the worker gives up the task at once
+
+    monkeypatch.setattr("dudao.documents.render.render_docx_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        opinions.batch_run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "工作进程被停止" in batch.error and "重试" in batch.error
