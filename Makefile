@@ -1,4 +1,5 @@
-# The two README commands: `make demo` (install, migrate SQLite, load 示范区, serve) and `make test`.
+# The two README commands: `make demo` (install, migrate SQLite, load 示范区, serve with a background worker)
+# and `make test`.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,7 +16,7 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 $(BIN)/python manage.py rundemo 127.0.0.1:$(PORT)
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

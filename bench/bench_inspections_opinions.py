@@ -4,7 +4,7 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_bench.
 
 Setup (not timed): a county with 500 schools, the school-quality template frozen, one project with 500 targets,
 two scorers × 24 check points per target, and an opinion per target with two problems. Timed: the batch job
-(`opinions.batch_run`, what the background thread runs): per target the evaluation from its scores, the Word
+(`opinions.batch_run`, what the worker runs): per target the evaluation from its scores, the Word
 document from the editable template, all zipped, with progress written every 10 documents.
 """
 
@@ -81,7 +81,7 @@ def main() -> None:
     print(f"[{vendor}] {len(targets)} targets, {Score.objects.count():,} scores, {Opinion.objects.count()} opinions")
     batch = opinions.batch_start(actor=admin, inspection=project)
     started = time.perf_counter()
-    opinions.batch_run(batch.pk)  # what the background thread runs after the commit
+    opinions.batch_run(batch.pk)  # what the worker task runs after the commit
     elapsed = time.perf_counter() - started
     batch = OpinionBatch.objects.get(pk=batch.pk)
     size = Path(batch.path).stat().st_size / 1048576

@@ -85,6 +85,9 @@ INSTALLED_APPS = [
     "dudao.inspections",
     "dudao.dashboard",
     "dudao.demo",
+    "dudao.worker",  # before django_tasks_db: its db_worker adds a heartbeat and recovers killed workers' tasks
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +162,16 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
     "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST
     else "django.core.mail.backends.console.EmailBackend" if DEBUG
     else "django.core.mail.backends.dummy.EmailBackend")
+# Background tasks (django-tasks with its database backend: no extra service). `python manage.py db_worker`
+# runs them; it must run in production next to the web server (README).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker writes a heartbeat every TASKS_HEARTBEAT_SECONDS; a RUNNING task whose worker has been silent for
+# TASKS_WORKER_TIMEOUT_SECONDS is marked failed ("工作进程中断") and, if the task is safe to repeat, queued
+# again up to TASKS_LOST_RETRIES times.
+TASKS_HEARTBEAT_SECONDS = envint("TASKS_HEARTBEAT_SECONDS", 10)
+TASKS_WORKER_TIMEOUT_SECONDS = envint("TASKS_WORKER_TIMEOUT_SECONDS", 120)
+TASKS_LOST_RETRIES = envint("TASKS_LOST_RETRIES", 2)
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dudao@localhost")
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")  # links in e-mails: https://dudao.example.gov.cn
 

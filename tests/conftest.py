@@ -96,3 +96,22 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def run_tasks(db):
+    """Run every queued background task in this process, as `manage.py db_worker --batch` would (the tests use
+    the database backend, like production); returns how many ran."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def run() -> int:
+        worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                        max_tasks=None, worker_id="test-worker", excluded_queue_names=[])
+        # The worker closes connections between tasks; inside the test's transaction that would end it.
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None):
+            worker.run()
+        return worker._run_tasks
+
+    return run

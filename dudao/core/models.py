@@ -77,6 +77,8 @@ ACTION_LABELS = {
     "login.locked": _("账号在该地址登录失败锁定"),
     "login.address_blocked": _("地址登录失败过多暂停登录"),
     "token.revoke": _("撤销接口令牌"),
+    "inspection.batch_start": _("批量生成督导意见书"),
+    "inspection.batch_retry": _("重试批量生成督导意见书"),
 }
 
 

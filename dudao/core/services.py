@@ -354,9 +354,13 @@ class Message:
     url: str = ""
 
 
+MAIL_CHUNK = 200  # notification e-mails per task
+
+
 def notify(*, messages: list[tuple[Message, set[int]]], at=None) -> int:
-    """Deliver inbox items (a user gets each key once: later calls with the same key add nothing) and e-mail
-    the new ones to users with an address after the transaction commits. Returns how many were new."""
+    """Deliver inbox items (a user gets each key once: later calls with the same key add nothing) and queue the
+    e-mail of the new ones (a background task, sent by the worker) when the transaction commits. Returns how many
+    were new."""
     now = at or timezone.now()
     wanted = {(user_id, m.key): m for m, user_ids in messages for user_id in user_ids}
     if not wanted:
@@ -368,21 +372,13 @@ def notify(*, messages: list[tuple[Message, set[int]]], at=None) -> int:
            for (uid, key), m in wanted.items() if (uid, key) not in existing]
     Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)  # a concurrent run: no duplicate
     if new:
-        transaction.on_commit(lambda: _mail([(n.user_id, n.title, n.body, n.url) for n in new]))
+        from dudao.core.tasks import send_notification_mail
+
+        items = [[n.user_id, n.title, n.body, n.url] for n in new]
+        for start in range(0, len(items), MAIL_CHUNK):
+            chunk = items[start:start + MAIL_CHUNK]
+            transaction.on_commit(lambda chunk=chunk: send_notification_mail.enqueue(chunk))
     return len(new)
-
-
-def _mail(items: list[tuple[int, str, str, str]]) -> None:
-    from django.conf import settings
-    from django.core.mail import get_connection, send_mass_mail
-
-    addresses = dict(get_user_model().objects.filter(pk__in={i[0] for i in items}).exclude(email="").values_list(
-        "pk", "email"))
-    base = getattr(settings, "SITE_URL", "")
-    mails = [(f"【督导管理平台】{title}", f"{body}\n\n{base}{url}".strip(), None, [addresses[uid]])
-             for uid, title, body, url in items if uid in addresses]
-    if mails:
-        send_mass_mail(mails, fail_silently=True, connection=get_connection())
 
 
 def notification_read(*, user, ids=None) -> int:

@@ -216,9 +216,11 @@ class OpinionBatch(models.Model):
     total = models.PositiveIntegerField(_("总数"), default=0)
     done = models.PositiveIntegerField(_("已完成"), default=0)
     path = models.CharField(max_length=255, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True)  # why it failed, or why it was queued again (a killed worker)
+    attempt = models.PositiveIntegerField(_("尝试次数"), default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -30,7 +30,9 @@ from dudao.inspections.models import (
 from dudao.monitoring.selectors import counties_visible
 from dudao.regions.models import GovUnit, UnitKind
 from dudao.schools.models import School, SchoolType
+from dudao.worker.recovery import workers_alive
 
+UNFINISHED = {BatchStatus.PENDING, BatchStatus.RUNNING}
 TEXT, SELECT = {"class": "form-control"}, {"class": "form-select"}
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -90,6 +92,8 @@ def inspection_detail(request, pk: int):
                "missing": services.missing_scores(inspection) if office and inspection.stage in services.SCORING_STAGES
                else {}, "show_results": inspection.stage in selectors.RESULT_STAGES,
                "batch": inspection.batches.first() if selectors.sees_all_targets(request.user, inspection) else None}
+    if context["batch"] is not None and context["batch"].status in UNFINISHED:
+        context["workers"] = workers_alive()  # none seen: the panel says why the batch waits
     if office:
         context.update(school_types=[c for c in SchoolType.choices if c[0] != SchoolType.TRAINING],
                        unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
@@ -126,6 +130,12 @@ def _project_action(request, inspection: Inspection) -> None:
     elif action == "batch":
         attempt(request, lambda: opinions.batch_start(actor=user, inspection=inspection),
                 "已开始批量生成督导意见书，进度见下方。")
+    elif action == "batch_retry":
+        batch = inspection.batches.first()  # only the project's latest batch can be retried
+        if batch is None:
+            messages.error(request, "该项目没有批量生成记录。")
+            return
+        attempt(request, lambda: opinions.batch_retry(actor=user, batch=batch), "已重新排队，进度见下方。")
     elif action == "team":
         target = inspection.targets.filter(pk=post.get("target") or 0).first()
         member = selectors.team_candidates(inspection).filter(pk=post.get("user") or 0).first()
@@ -240,7 +250,10 @@ def _batch_for(request, pk: int):
 @login_required
 def batch_progress(request, pk: int):
     """The progress panel, polled by htmx every second until the batch is done."""
-    return render(request, "inspections/_batch.html", {"batch": _batch_for(request, pk)})
+    batch = _batch_for(request, pk)
+    return render(request, "inspections/_batch.html", {
+        "batch": batch, "office": selectors.is_office(request.user, batch.inspection),
+        "workers": workers_alive() if batch.status in UNFINISHED else 0})
 
 
 @login_required

@@ -75,7 +75,9 @@ def test_outsiders_get_404(world, project, expert_user, login, persona):
     assert Target.objects.filter(inspection=project).count() == 2
 
 
-def test_opinion_from_the_page_issue_downloads_history_and_followup(world, project, expert_user, login):
+def test_opinion_from_the_page_issue_downloads_history_and_followup(world, project, expert_user, login, run_tasks,
+                                                                    django_capture_on_commit_callbacks, settings,
+                                                                    tmp_path):
     import io
     import zipfile
 
@@ -107,14 +109,17 @@ def test_opinion_from_the_page_issue_downloads_history_and_followup(world, proje
     text = "\n".join(c.text for t in Document(io.BytesIO(docx.content)).tables for r in t.rows for c in r.cells)
     assert "校门口交通秩序需加强" in text
     assert principal.get(f"/inspections/targets/{targets[1].pk}/opinion.docx").status_code == 404
-    from dudao.inspections import opinions
     from dudao.inspections.models import OpinionBatch
 
+    settings.MEDIA_ROOT = tmp_path
     office = login(world.office_a)
-    office.post(f"/inspections/{project.pk}/", {"action": "batch"})
+    with django_capture_on_commit_callbacks(execute=True):
+        office.post(f"/inspections/{project.pk}/", {"action": "batch"})
     batch = OpinionBatch.objects.get()
-    assert 'hx-trigger="every 1s"' in office.get(f"/inspections/batches/{batch.pk}/").content.decode()
-    opinions.batch_run(batch.pk)  # what the background thread does after the commit
+    page = office.get(f"/inspections/batches/{batch.pk}/").content.decode()
+    assert 'hx-trigger="every 1s"' in page and "排队中" in page and "0/2" in page
+    assert "后台工作进程没有运行" in page  # no worker has been seen: the office is told why it waits
+    assert run_tasks() == 1  # the worker runs the queued batch task
     batch.refresh_from_db()
     assert batch.status == "done" and batch.done == batch.total == 2
     response = office.get(f"/inspections/batches/{batch.pk}/opinions.zip")

@@ -170,21 +170,6 @@ def test_scope(world, project, expert_user):
     assert Inspection.objects.visible_to(world.town_a).count() == 0
 
 
-def test_a_batch_left_running_by_a_restart_does_not_block_the_project(world, project, expert_user):
-    from dudao.inspections.models import Opinion, OpinionBatch
-
-    targets = ready(world, project, expert_user)
-    Opinion.objects.create(target=targets[0], evaluation="评价", updated_by=world.office_a)
-    first = opinions.batch_start(actor=world.office_a, inspection=project)
-    with pytest.raises(ApplicationError, match="还没有完成"):
-        opinions.batch_start(actor=world.office_a, inspection=project)
-    OpinionBatch.objects.filter(pk=first.pk).update(status="running",
-                                                    created_at=timezone.now() - datetime.timedelta(hours=1))
-    second = opinions.batch_start(actor=world.office_a, inspection=project)
-    first.refresh_from_db()
-    assert first.status == "failed" and "重新生成" in first.error and second.pk != first.pk
-
-
 def test_an_inspectors_assigned_school_is_not_theirs_to_self_assess(world, project, expert_user):
     targets = ready(world, project, expert_user)
     go(world, project, Stage.NOTIFIED, Stage.SELF)

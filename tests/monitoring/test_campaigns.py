@@ -80,7 +80,7 @@ def test_run_deadlines_command_includes_campaign_tasks(world, campaign):
     campaigns.task_add(actor=world.office_a, campaign=campaign, title="t", measures="",
                        deadline=datetime.date(2020, 1, 1), unit=world.unit_a)
     out = io.StringIO()
-    call_command("run_deadlines", stdout=out)
+    call_command("run_deadlines", "--now", stdout=out)
     assert "创建任务逾期转问题 1 项" in out.getvalue()
     assert CampaignTask.objects.get().finding is not None
 

@@ -30,7 +30,8 @@ def notice(world, ledger):
         return notices.notice_issue(actor=world.office_a, findings=ledger.findings, days=10)
 
 
-def test_reminder_then_order_then_talk_each_exactly_once(world, ledger, notice, django_capture_on_commit_callbacks):
+def test_reminder_then_order_then_talk_each_exactly_once(world, ledger, notice, django_capture_on_commit_callbacks,
+                                                         run_tasks):
     world.principal_a.email = "principal@example.cn"
     world.principal_a.save()
     with time_machine.travel(at(8), tick=False):
@@ -57,6 +58,8 @@ def test_reminder_then_order_then_talk_each_exactly_once(world, ledger, notice, 
     talk = Talk.objects.get()
     assert talk.school == world.schools_a[0] and talk.findings.count() == 2 and "督办单" in talk.reason
     assert Notification.objects.filter(user=world.office_a, kind="talk").count() == 1
+    assert not mail.outbox  # the mail is a background task: nothing is sent in the request or the job
+    run_tasks()
     reminders = [m for m in mail.outbox if "principal@example.cn" in m.to]
     assert len(reminders) == 1 and "将于 03月12日 到期" in reminders[0].subject
 

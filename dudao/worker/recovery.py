@@ -1,0 +1,146 @@
+"""Tasks that outlive their worker. django-tasks-db marks a task RUNNING when a worker claims it and nothing
+else: a worker killed with -9 (or a power cut) leaves it RUNNING for ever. Every `db_worker` therefore writes a
+heartbeat (WorkerHeartbeat) and sweeps: a RUNNING task whose worker has been silent for
+TASKS_WORKER_TIMEOUT_SECONDS is marked failed with the reason "工作进程中断"; a task declared safe to repeat
+(`@recoverable(retry=True)`, it takes an `attempt` keyword) is queued again, at most TASKS_LOST_RETRIES times,
+and its `on_lost` hook updates the records the office sees (a batch's progress)."""
+
+import datetime
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+
+from dudao.worker.models import WorkerHeartbeat
+
+logger = logging.getLogger("dudao.worker")
+
+LOST_REASON = "工作进程中断"
+
+
+class WorkerLost(Exception):
+    """Recorded as the failure of a task whose worker stopped without finishing it."""
+
+
+@dataclass(frozen=True)
+class Recovery:
+    retry: bool
+    on_lost: Callable[[list, dict, int | None, str], None] | None
+
+
+_RECOVERY: dict[str, Recovery] = {}
+
+
+def recoverable(*, retry: bool, on_lost: Callable[[list, dict, int | None, str], None] | None = None):
+    """Declare, above `@task()`, what happens when the task's worker is killed: `retry=True` (only for tasks that
+    are safe to run twice; they take `attempt: int = 1`) queues it again; `on_lost(args, kwargs, next_attempt,
+    reason)` updates the task's own records (next_attempt is None when it is not queued again)."""
+
+    def register(task):
+        _RECOVERY[task.module_path] = Recovery(retry=retry, on_lost=on_lost)
+        return task
+
+    return register
+
+
+def beat(worker_id: str, started_at: datetime.datetime) -> None:
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={
+        "host": socket.gethostname()[:255], "pid": os.getpid(), "started_at": started_at, "seen_at": now})
+
+
+def workers_alive(now: datetime.datetime | None = None) -> int:
+    """How many workers were seen within the timeout (0: queued work waits; the progress page says so)."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(seconds=settings.TASKS_WORKER_TIMEOUT_SECONDS)
+    return WorkerHeartbeat.objects.filter(seen_at__gte=since).count()
+
+
+def recover_lost_tasks(*, now: datetime.datetime | None = None, exclude: set[str] | frozenset = frozenset()) -> int:
+    """Fail (and re-queue where safe) every RUNNING task whose worker is gone; returns how many. A worker that
+    left a heartbeat is gone once the heartbeat is older than the timeout; a worker never seen (no heartbeat
+    row) once its task started longer ago than the timeout. Safe to run in several processes at once: each task
+    is taken by one conditional UPDATE."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    timeout = datetime.timedelta(seconds=settings.TASKS_WORKER_TIMEOUT_SECONDS)
+    seen = dict(WorkerHeartbeat.objects.values_list("worker_id", "seen_at"))
+    recovered = 0
+    for result in DBTaskResult.objects.running().order_by("started_at"):
+        worker = result.worker_ids[-1] if result.worker_ids else ""
+        if worker in exclude:
+            continue
+        last_seen = seen.get(worker)
+        if last_seen is not None and last_seen >= now - timeout:
+            continue
+        if last_seen is None and result.started_at and result.started_at >= now - timeout:
+            continue
+        since = timezone.localtime(last_seen or result.started_at or now)
+        reason = f"{LOST_REASON}：执行该任务的工作进程自 {since:%Y-%m-%d %H:%M:%S} 起无响应（被终止或断电）。"
+        with transaction.atomic():
+            taken = DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+                status=TaskResultStatus.FAILED, finished_at=now, return_value=None,
+                exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}", traceback=reason)
+            if not taken:
+                continue  # another worker's sweep got there first
+            recovered += 1
+            _after_loss(result, reason)
+    WorkerHeartbeat.objects.filter(seen_at__lt=now - datetime.timedelta(days=1)).delete()
+    return recovered
+
+
+def _after_loss(result, reason: str) -> None:
+    try:
+        task = result.task  # imports the task's module, which registers its recovery
+    except Exception:  # noqa: BLE001 - a task whose code is gone stays failed
+        logger.warning("Task %s (%s) lost with its worker; its code cannot be imported", result.pk, result.task_path)
+        return
+    recovery = _RECOVERY.get(result.task_path)
+    args, kwargs = list(result.args_kwargs.get("args", [])), dict(result.args_kwargs.get("kwargs", {}))
+    next_attempt = None
+    if recovery and recovery.retry:
+        attempt = int(kwargs.get("attempt", 1))
+        if attempt <= settings.TASKS_LOST_RETRIES:
+            next_attempt = attempt + 1
+            task.enqueue(*args, **{**kwargs, "attempt": next_attempt})
+    if recovery and recovery.on_lost:
+        recovery.on_lost(args, kwargs, next_attempt, reason)
+    logger.warning("Task %s (%s) lost with its worker; %s", result.pk, result.task_path,
+                   f"queued again (attempt {next_attempt})" if next_attempt else "marked failed")
+
+
+class Heartbeat(threading.Thread):
+    """Beats for the worker every TASKS_HEARTBEAT_SECONDS, also while a long task runs, and sweeps other
+    workers' lost tasks. Its own database connection, closed after every beat."""
+
+    def __init__(self, worker_id: str) -> None:
+        super().__init__(name=f"heartbeat-{worker_id[:8]}", daemon=True)
+        self.worker_id, self.started_at = worker_id, timezone.now()
+        self.stopped = threading.Event()
+
+    def beat_and_sweep(self) -> None:
+        beat(self.worker_id, self.started_at)
+        recover_lost_tasks(exclude={self.worker_id})
+
+    def run(self) -> None:
+        while not self.stopped.wait(settings.TASKS_HEARTBEAT_SECONDS):
+            try:
+                close_old_connections()
+                self.beat_and_sweep()
+            except Exception:  # noqa: BLE001 - a busy database: try again at the next beat
+                logger.exception("Worker heartbeat failed")
+            finally:
+                connection.close()
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join(timeout=5)
+        WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()

@@ -1,0 +1,189 @@
+"""The 意见书 batch as a background task: queued when the start commits (audited), run by the worker, resumed
+without rendering twice after its worker was killed, failed with the reason when that happens too often, and
+retried by the office."""
+
+import datetime
+import zipfile
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from dudao.core.errors import ApplicationError, PermissionDenied
+from dudao.core.models import AuditLog
+from dudao.inspections import opinions
+from dudao.inspections.models import Opinion, OpinionBatch
+from dudao.worker.models import WorkerHeartbeat
+from dudao.worker.recovery import recover_lost_tasks
+from tests.inspections.conftest import ready
+
+
+@pytest.fixture
+def batch_project(world, project, expert_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    for target in ready(world, project, expert_user):
+        Opinion.objects.create(target=target, evaluation="办学规范。", updated_by=world.office_a)
+    return project
+
+
+def start(world, project, capture):
+    with capture(execute=True):
+        return opinions.batch_start(actor=world.office_a, inspection=project)
+
+
+def kill_worker_of(batch: OpinionBatch) -> DBTaskResult:
+    """What a worker killed with -9 leaves behind: the task claimed (RUNNING), the batch running, and a heartbeat
+    that stopped 5 minutes ago."""
+    result = DBTaskResult.objects.get(status="READY")
+    result.claim("dead-worker")
+    past = timezone.now() - datetime.timedelta(minutes=5)
+    WorkerHeartbeat.objects.create(worker_id="dead-worker", started_at=past, seen_at=past)
+    OpinionBatch.objects.filter(pk=batch.pk).update(status="running")
+    return result
+
+
+def test_a_start_is_audited_queued_after_commit_and_one_at_a_time(world, batch_project,
+                                                                  django_capture_on_commit_callbacks):
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    assert batch.status == "pending" and batch.total == 2
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "dudao.inspections.tasks.render_opinion_batch" and task.args_kwargs["args"] == [batch.pk]
+    record = AuditLog.objects.get(action="inspection.batch_start")
+    assert record.actor == world.office_a and record.after["total"] == 2 and record.region_code == "990102"
+    assert record.action_label == "批量生成督导意见书"
+    with pytest.raises(ApplicationError, match="还没有完成"):
+        opinions.batch_start(actor=world.office_a, inspection=batch_project)
+    for outsider in (world.office_b, world.principal_a, world.inspector_a):
+        with pytest.raises(PermissionDenied):
+            opinions.batch_start(actor=outsider, inspection=batch_project)
+    assert OpinionBatch.objects.count() == 1 and DBTaskResult.objects.count() == 1
+
+
+def test_the_batch_runs_end_to_end_through_the_task(world, batch_project, django_capture_on_commit_callbacks,
+                                                   run_tasks):
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    assert run_tasks() == 1
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.done == batch.total == 2 and batch.finished_at
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    with zipfile.ZipFile(batch.path) as archive:
+        assert len(archive.namelist()) == 2 and all(n.endswith(".docx") for n in archive.namelist())
+    assert not opinions.batch_folder(batch.pk).exists()  # the per-document files are cleaned up
+    assert run_tasks() == 0  # nothing left in the queue
+
+
+def test_a_killed_worker_requeues_the_batch_which_skips_rendered_documents(
+        world, batch_project, django_capture_on_commit_callbacks, run_tasks, monkeypatch):
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    lost = kill_worker_of(batch)
+    first = Opinion.objects.filter(target__inspection=batch_project).order_by("target__region_code", "target_id")[0]
+    folder = opinions.batch_folder(batch.pk)
+    folder.mkdir(parents=True)
+    (folder / f"{first.pk}.docx").write_bytes(b"rendered before the kill")
+
+    assert recover_lost_tasks() == 1
+    assert recover_lost_tasks() == 0  # taken once
+    lost.refresh_from_db()
+    assert lost.status == "FAILED" and "工作进程中断" in lost.traceback and lost.exception_class_path.endswith("WorkerLost")
+    batch.refresh_from_db()
+    assert batch.status == "pending" and batch.attempt == 2 and "工作进程中断" in batch.error and "重新排队" in batch.error
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.args_kwargs == {"args": [batch.pk], "kwargs": {"attempt": 2}}
+
+    from dudao.documents import render
+
+    rendered = []
+    real = render.render_docx_bytes
+    monkeypatch.setattr(render, "render_docx_bytes", lambda *a, **k: rendered.append(1) or real(*a, **k))
+    assert run_tasks() == 1
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.error == "" and len(rendered) == 1  # only the one not yet rendered
+    with zipfile.ZipFile(batch.path) as archive:
+        assert b"rendered before the kill" in [archive.read(n) for n in archive.namelist()]
+
+
+def test_killed_too_often_fails_with_the_reason_and_the_office_retries(
+        world, batch_project, django_capture_on_commit_callbacks, run_tasks, login, settings):
+    settings.TASKS_LOST_RETRIES = 0
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    kill_worker_of(batch)
+    assert recover_lost_tasks() == 1
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "工作进程中断" in batch.error and batch.finished_at
+    assert not DBTaskResult.objects.filter(status="READY").exists()  # not queued again
+
+    office = login(world.office_a)
+    page = office.get(f"/inspections/batches/{batch.pk}/").content.decode()
+    assert "失败" in page and "失败原因" in page and "工作进程中断" in page and 'value="batch_retry"' in page
+    assert "hx-trigger" not in page  # no more polling
+    leader_page = login(world.principal_a).get(f"/inspections/batches/{batch.pk}/")
+    assert leader_page.status_code == 404
+
+    # Outsiders cannot retry: another county's office gets 404 and nothing changes.
+    assert login(world.office_b).post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}).status_code == 404
+    with pytest.raises(PermissionDenied):
+        opinions.batch_retry(actor=world.office_b, batch=batch)
+    batch.refresh_from_db()
+    assert batch.status == "failed" and not AuditLog.objects.filter(action="inspection.batch_retry").exists()
+
+    office = login(world.office_a)  # one test client: log the office in again
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}, follow=True)
+    assert "已重新排队" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == "pending" and batch.error == "" and batch.attempt == 1
+    record = AuditLog.objects.get(action="inspection.batch_retry")
+    assert record.before["status"] == "failed" and record.actor == world.office_a
+    response = office.post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}, follow=True)
+    assert "只有失败的批量生成可以重试" in response.content.decode()  # a second click changes nothing
+    assert AuditLog.objects.filter(action="inspection.batch_retry").count() == 1
+    assert run_tasks() == 1
+    batch.refresh_from_db()
+    assert batch.status == "done"
+    page = office.get(f"/inspections/batches/{batch.pk}/").content.decode()
+    assert "已完成" in page and "下载 zip" in page
+
+
+def test_a_batch_whose_rendering_raises_fails_with_the_error(world, batch_project, django_capture_on_commit_callbacks,
+                                                            run_tasks, monkeypatch):
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+
+    def broken(*args, **kwargs):
+        raise ValueError("模板损坏")
+
+    monkeypatch.setattr("dudao.documents.render.render_docx_bytes", broken)
+    run_tasks()
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "模板损坏" in batch.error
+    assert DBTaskResult.objects.get().status == "FAILED"
+
+
+def test_running_page_shows_progress_without_worker_warning(world, batch_project, django_capture_on_commit_callbacks,
+                                                           login):
+    from dudao.worker.recovery import beat
+
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    beat("live-worker", timezone.now())
+    page = login(world.office_a).get(f"/inspections/batches/{batch.pk}/").content.decode()
+    assert "排队中" in page and "0/2" in page and "后台工作进程没有运行" not in page
+    OpinionBatch.objects.filter(pk=batch.pk).update(status="running", done=1)
+    page = login(world.office_a).get(f"/inspections/batches/{batch.pk}/").content.decode()
+    assert "生成中" in page and "1/2" in page and 'hx-trigger="every 1s"' in page
+    assert "后台工作进程没有运行" not in page
+    WorkerHeartbeat.objects.update(seen_at=timezone.now() - datetime.timedelta(minutes=10))  # the worker died
+    page = login(world.office_a).get(f"/inspections/batches/{batch.pk}/").content.decode()
+    assert "生成中" in page and "后台工作进程没有运行" in page
+
+
+def test_a_worker_stopped_in_the_middle_leaves_the_batch_failed_with_the_reason(
+        world, batch_project, django_capture_on_commit_callbacks, monkeypatch):
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt  # a second Ctrl-C: the worker gives up the task at once
+
+    monkeypatch.setattr("dudao.documents.render.render_docx_bytes", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        opinions.batch_run(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == "failed" and "工作进程被停止" in batch.error and "重试" in batch.error
