@@ -72,6 +72,7 @@ ACTION_LABELS = {
     "commendation.record": _("登记激励表彰"), "recheck.draw": _("回头看抽样"), "recheck.record": _("记录回头看结果"),
     "finding.reopen": _("回头看未通过，重新整改"), "publication.publish": _("发布公开信息"),
     "publication.withdraw": _("撤回公开信息"),
+    "document.template_refused": _("拒绝上传不安全或有误的文书模板"),
 }
 
 

@@ -3,6 +3,7 @@
 import base64
 import io
 
+from dudao.core.errors import ApplicationError
 from dudao.core.scope import region_prefix
 from dudao.documents import files
 from dudao.documents.models import DocumentTemplate, StoredFile
@@ -41,6 +42,9 @@ def thumbnail_data_uri(stored: StoredFile | None) -> str | None:
     """An image's thumbnail inlined as a data: URI, for PDFs rendered without HTTP access to the files."""
     if stored is None:
         return None
-    path = files.ensure_thumbnail(stored.path, stored.thumb_path) if stored.thumb_path else stored.path
+    try:
+        path = files.ensure_thumbnail(stored.path, stored.thumb_path) if stored.thumb_path else stored.path
+    except ApplicationError:  # an image over the pixel limit: the document goes out without it
+        return None
     data = files.absolute_path(path).read_bytes()
     return "data:image/jpeg;base64," + base64.b64encode(data).decode()

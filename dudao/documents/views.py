@@ -41,7 +41,11 @@ def file_thumb(request, token: str):
     stored = selectors.file_for_token(token)
     if stored is None or not stored.thumb_path:
         raise Http404
-    return _stream(stored, files.ensure_thumbnail(stored.path, stored.thumb_path), "image/jpeg", "thumb.jpg")
+    try:
+        thumb = files.ensure_thumbnail(stored.path, stored.thumb_path)
+    except ApplicationError as exc:  # an image over the pixel limit (stored before the limit was lowered)
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    return _stream(stored, thumb, "image/jpeg", "thumb.jpg")
 
 
 def _office_region(user) -> str:

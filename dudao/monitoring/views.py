@@ -14,6 +14,7 @@ from dudao.core.forms import attempt, form_error
 from dudao.core.listing import xlsx_sheets_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
 from dudao.monitoring import selectors, services
@@ -106,6 +107,7 @@ def report_context(report) -> dict:
 
 
 @login_required
+@document_errors
 def balanced_document(request, fmt: str):
     report = _report(request)
     context = report_context(report)
