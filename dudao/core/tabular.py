@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from dudao.core.errors import ApplicationError, RowError
+from dudao.core.uploads import check_zip
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -75,6 +76,8 @@ def read_upload(data: bytes, filename: str) -> list[RawSheet]:
         raise ApplicationError("文件内容不是有效的 .xls 表格（可能已损坏或被改了扩展名）。")
     if ext == "csv":
         return [_read_csv(data, filename)]
+    if ext in {"xlsx", "ods"}:
+        check_zip(data, filename)  # inflated size, entry count and ratio capped before calamine reads it
     return _read_workbook(data, ext)
 
 
