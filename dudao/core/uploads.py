@@ -37,7 +37,7 @@ def check_zip(data: bytes, name: str) -> None:
     max_total = settings.DUDAO_ZIP_MAX_UNCOMPRESSED_BYTES
     max_entries = settings.DUDAO_ZIP_MAX_ENTRIES
     max_ratio = settings.DUDAO_ZIP_MAX_RATIO
-    broken = f"文件“{name}”已损坏，或不是有效的 Office 文件（zip 格式）。"
+    broken = f"无法读取文件“{name}”：文件已损坏，或不是有效的 Excel/WPS/Word 文件。"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()

@@ -208,6 +208,8 @@ def _node_problems(tree) -> list[tuple[int | None, str, str]]:
             found.append((line, name, f"调用了函数或方法{f'“{name}”' if name else ''}，文书模板中不允许。"))
         elif isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS | set(PROJECT_FILTERS):
             found.append((line, node.name, f"使用了不允许的过滤器“{node.name}”。"))
+        elif isinstance(node, nodes.Name) and node.name == "self":  # Jinja's own reference to the template
+            found.append((line, "self", "使用了未知字段“self”（可用字段见模板页面）。"))
         elif isinstance(node, nodes.Include | nodes.Extends | nodes.Import | nodes.FromImport):
             found.append((line, "", "引用了其他模板，文书模板中不允许。"))
         elif isinstance(node, nodes.Const) and isinstance(node.value, str) and "__" in node.value:

@@ -69,6 +69,7 @@ def escape_payloads(marker) -> list[str]:
         "{{ '%s'|format(title.__class__) }}",
         "{{ '{0}'.format_map(zone) }}",
         "{{ self._TemplateReference__context }}",
+        "{{ self }}",
         "{{ zone|attr('__class__') }}",
         "{{ problems|map(attribute='__class__')|list }}",
         "{{ zone._meta }}",
@@ -115,7 +116,7 @@ def test_the_sandbox_stops_every_payload_at_render_time_too(marker):
             assert not any(leak in text for leak in ("__", "class", "object at", "Context", "SECRET", "function")), \
                 (payload, text)
         assert not marker.exists(), payload
-    assert refused >= len(escape_payloads(marker)) - 3
+    assert refused >= len(escape_payloads(marker)) - 4
 
 
 def test_unknown_names_render_empty_in_the_sandbox_and_safe_is_not_a_filter(marker):
