@@ -202,3 +202,21 @@ def test_a_stored_template_that_fails_at_render_gives_a_400_page_not_a_500(world
     assert "文书模板中有不允许的写法" in page and not marker.exists()
     # the PDF does not use the Word template and still works
     assert login(world.principal_a).get(f"/rectification/notices/{notice.pk}/document.pdf").status_code == 200
+
+
+def test_payloads_in_headers_footers_and_document_properties_are_checked_too(world, login, marker):
+    client = login(world.office_a)
+    payload = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
+    for place in ("header", "footer", "title"):
+        document = Document(str(default_template_path("zone_report")))
+        if place == "title":
+            document.core_properties.title = payload
+        else:
+            getattr(document.sections[0], place).paragraphs[0].text = payload
+        buffer = io.BytesIO()
+        document.save(buffer)
+        _response, messages = upload(client, buffer.getvalue())
+        assert len(messages) == 1 and "访问了内部属性“__init__”" in messages[0], (place, messages)
+        with pytest.raises(DocumentError):
+            render_docx_bytes(io.BytesIO(buffer.getvalue()), sample_context("zone_report"))
+    assert not marker.exists() and not DocumentTemplate.objects.exists()
