@@ -13,7 +13,7 @@ from dudao.core.models import Role
 from dudao.core.scope import scope_for
 from dudao.documents import files, selectors, services
 from dudao.documents.models import DocumentTemplate
-from dudao.documents.render import TEMPLATES
+from dudao.documents.render import TEMPLATES, template_fields
 
 
 def _stream(stored, path: str, content_type: str, filename: str):
@@ -61,8 +61,8 @@ def _office_region(user) -> str:
 def template_list(request):
     region_code = _office_region(request.user)
     rows = []
-    for key, (label, sample) in TEMPLATES.items():
-        rows.append({"key": key, "label": label, "fields": sorted(sample),
+    for key, (label, _sample) in TEMPLATES.items():
+        rows.append({"key": key, "label": label, "fields": sorted(template_fields(key)),
                      "current": selectors.template_in_force(key, region_code or ""),
                      "history": DocumentTemplate.objects.filter(key=key, region_code=region_code or "")[:10]})
     return render(request, "documents/template_list.html", {"rows": rows, "region_code": region_code})

@@ -220,3 +220,8 @@ def test_payloads_in_headers_footers_and_document_properties_are_checked_too(wor
         with pytest.raises(DocumentError):
             render_docx_bytes(io.BytesIO(buffer.getvalue()), sample_context("zone_report"))
     assert not marker.exists() and not DocumentTemplate.objects.exists()
+
+
+def test_the_template_page_lists_every_field_and_the_rules(world, login):
+    page = login(world.office_a).get("/documents/templates/").content.decode()
+    assert "<code>chart</code>" in page and "不能调用函数、引用其他模板" in page
