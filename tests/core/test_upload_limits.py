@@ -245,3 +245,13 @@ def test_a_stored_image_over_a_lowered_limit_gives_a_clean_thumbnail_refusal(wor
     settings.DUDAO_IMAGE_MAX_PIXELS = 1_000_000
     response = client.get(f"/documents/f/{files.file_token(stored.pk)}/thumb/")
     assert response.status_code == 400 and "尺寸过大" in response.content.decode()
+
+
+def test_an_import_file_over_the_size_limit_is_refused_by_its_size_before_it_is_read(world, login, client, settings):
+    settings.DUDAO_IMPORT_MAX_BYTES = 4096
+    data = registry(regions=[], units=[], schools=[school("1990102010", "甲区新校", p7="")]) + bytes(8192)
+    page = login(world.office_a).post(reverse("schools:import"), {"file": SimpleUploadedFile("学校.xlsx", data, XLSX)})
+    assert page.status_code == 400 and "文件过大：15 KB，导入文件不能超过 4 KB" in page.content.decode()
+    assert not School.objects.filter(code="1990102010").exists()
+    api = client.post("/api/v1/monitoring/stats", {"file": SimpleUploadedFile("统计.xlsx", data, XLSX)})
+    assert api.status_code == 400 and "文件过大" in api.json()["detail"]
