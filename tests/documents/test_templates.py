@@ -183,18 +183,22 @@ def test_contexts_must_be_plain_data(world):
         render_docx_bytes(default_template_path("zone_report").open("rb"), {"zone": world.office_a})
 
 
+def _stored_template(world, data: bytes):
+    """A template row as one uploaded before the checks existed would be: written straight to storage."""
+    from dudao.documents import files
+
+    digest = files.sha256_of(data)
+    stored = StoredFile.objects.create(sha256=digest, size=len(data), content_type=DOCX, kind="document",
+                                       original_name="旧模板.docx", path=files.write_blob(digest, data))
+    DocumentTemplate.objects.create(key="rectification_notice", region_code=world.county_a.code, file=stored,
+                                    uploaded_by=world.office_a)
+
+
 def test_a_stored_template_that_fails_at_render_gives_a_400_page_not_a_500(world, ledger, login, marker):  # noqa: F811
     """A template stored before the upload check (or one that breaks on real data) makes the download fail
     cleanly: a Chinese message, status 400, nothing run."""
-    from dudao.documents import files
-
     payload = f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}"
-    data = template_with(payload, key="rectification_notice")
-    checked = files.check_and_write(io.BytesIO(data), kind="document")
-    stored = StoredFile.objects.create(sha256=checked.sha256, size=checked.size, content_type=checked.content_type,
-                                       kind=checked.kind, original_name="旧模板.docx", path=checked.path)
-    DocumentTemplate.objects.create(key="rectification_notice", region_code=world.county_a.code, file=stored,
-                                    uploaded_by=world.office_a)
+    _stored_template(world, template_with(payload, key="rectification_notice"))
     notice = notices.notice_issue(actor=world.office_a, findings=ledger.findings, days=10)
     response = login(world.principal_a).get(f"/rectification/notices/{notice.pk}/document.docx")
     assert response.status_code == 400
@@ -225,3 +229,17 @@ def test_payloads_in_headers_footers_and_document_properties_are_checked_too(wor
 def test_the_template_page_lists_every_field_and_the_rules(world, login):
     page = login(world.office_a).get("/documents/templates/").content.decode()
     assert "<code>chart</code>" in page and "不能调用函数、引用其他模板" in page
+
+
+def test_a_stored_template_that_is_a_zip_bomb_is_not_inflated_at_render(world, ledger, login, marker):  # noqa: F811
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", bytes(64 * 1024 * 1024))  # 64 MB of zeros: far over 100:1
+    _stored_template(world, buffer.getvalue())
+    notice = notices.notice_issue(actor=world.office_a, findings=ledger.findings, days=10)
+    response = login(world.principal_a).get(f"/rectification/notices/{notice.pk}/document.docx")
+    assert response.status_code == 400 and "本地区上传的文书模板无法使用" in response.content.decode()
+    assert "压缩比超过 100:1" in response.content.decode()
