@@ -243,3 +243,23 @@ def test_a_stored_template_that_is_a_zip_bomb_is_not_inflated_at_render(world, l
     response = login(world.principal_a).get(f"/rectification/notices/{notice.pk}/document.docx")
     assert response.status_code == 400 and "本地区上传的文书模板无法使用" in response.content.decode()
     assert "压缩比超过 100:1" in response.content.decode()
+
+
+def test_the_environment_refuses_methods_that_alter_data_even_if_an_object_slipped_through(world):
+    """Contexts are plain data (plain_context); should a model ever reach the sandbox, its data-altering
+    methods (Django marks them alters_data) and list/dict mutators are refused, and globals are gone."""
+    from django.contrib.auth import get_user_model
+    from jinja2.exceptions import SecurityError, UndefinedError
+
+    from dudao.documents.sandbox import DocumentEnvironment
+
+    env = DocumentEnvironment()
+    for source, value in [("{{ v.delete() }}", world.office_a), ("{{ v.save() }}", world.office_a),
+                          ("{{ v.append(1) }}", []), ("{{ v.update(a=1) }}", {}), ("{{ v.pop() }}", [1])]:
+        with pytest.raises(SecurityError):
+            env.from_string(source).render(v=value)
+    assert get_user_model().objects.filter(pk=world.office_a.pk).exists()
+    for name in ("range", "lipsum", "cycler", "joiner", "namespace", "dict"):
+        with pytest.raises(UndefinedError):
+            env.from_string(f"{{{{ {name}() }}}}").render()
+    assert env.from_string("{{ v }}").render(v="<w:t>&") == "&lt;w:t&gt;&amp;"  # autoescape on
