@@ -224,15 +224,23 @@ def test_a_pixel_bomb_photo_gets_a_clean_400_from_the_visit_api(world, posted, c
     assert honest.status_code == 201 and honest.json()["photo_count"] == 1
 
 
-def test_the_inspector_photo_form_refuses_a_pixel_bomb(world, posted, login, settings, tmp_path):  # noqa: F811
-    from dudao.core.errors import ApplicationError as Refusal
-    from dudao.documents.services import file_store
+def test_the_inspector_edit_page_refuses_a_pixel_bomb_photo(world, posted, login, settings, tmp_path):  # noqa: F811
+    from django.forms.models import model_to_dict
+
+    from dudao.people.forms import InspectorForm
 
     settings.MEDIA_ROOT = tmp_path
-    with pytest.raises(Refusal, match="图片“照片.png”尺寸过大"):
-        file_store(actor=world.office_a, upload=SimpleUploadedFile("照片.png", png_header_bomb(20000, 20000)),
-                   kind="image")
-    assert not StoredFile.objects.exists()
+    inspector = posted.inspector
+    data = {k: v for k, v in model_to_dict(inspector, fields=InspectorForm.Meta.fields).items() if v is not None}
+    data["photo_upload"] = SimpleUploadedFile("照片.png", png_header_bomb(20000, 20000), "image/png")
+    response = login(world.office_a).post(f"/people/inspectors/{inspector.pk}/edit/", data)
+    assert response.status_code == 200 and "图片“照片.png”尺寸过大" in response.content.decode()
+    inspector.refresh_from_db()
+    assert inspector.photo_id is None and not StoredFile.objects.exists()
+    data["photo_upload"] = jpeg("照片.jpg")
+    assert login(world.office_a).post(f"/people/inspectors/{inspector.pk}/edit/", data).status_code == 302
+    inspector.refresh_from_db()
+    assert inspector.photo_id is not None
 
 
 def test_a_stored_image_over_a_lowered_limit_gives_a_clean_thumbnail_refusal(world, settings, tmp_path, client):
