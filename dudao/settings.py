@@ -232,3 +232,11 @@ LOGGING = {
 
 # Upload limit for registry imports (bytes); larger files are refused before reading.
 DUDAO_IMPORT_MAX_BYTES = envint("DUDAO_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Zip containers (.xlsx/.ods/.docx/.pptx) are inflated and measured before any reader opens them
+# (dudao/core/uploads.py): a province's 20,000-row registry inflates to ~25-45 MB in about a dozen entries at
+# ~10:1, so these leave wide room for honest files and none for zip bombs.
+DUDAO_ZIP_MAX_UNCOMPRESSED_BYTES = envint("DUDAO_ZIP_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+DUDAO_ZIP_MAX_ENTRIES = envint("DUDAO_ZIP_MAX_ENTRIES", 10_000)
+DUDAO_ZIP_MAX_RATIO = envint("DUDAO_ZIP_MAX_RATIO", 100)
+# Images above this many pixels are refused before they are decoded (a 12-megapixel phone photo is far below).
+DUDAO_IMAGE_MAX_PIXELS = envint("DUDAO_IMAGE_MAX_PIXELS", 50_000_000)

@@ -79,6 +79,7 @@ ACTION_LABELS = {
     "token.revoke": _("撤销接口令牌"),
     "inspection.batch_start": _("批量生成督导意见书"),
     "inspection.batch_retry": _("重试批量生成督导意见书"),
+    "document.template_refused": _("拒绝上传不安全或有误的文书模板"),
 }
 
 

@@ -18,6 +18,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from dudao.core.errors import ApplicationError, RowError
+from dudao.core.uploads import check_zip
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -57,6 +58,23 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
+def read_import_file(upload) -> bytes:
+    """An uploaded import file's bytes, refusing it by its declared size before reading and never reading more
+    than the limit (Django keeps large uploads in a temporary file; .read() would load all of it)."""
+    limit = settings.DUDAO_IMPORT_MAX_BYTES
+    size = getattr(upload, "size", None)
+    if size is not None and size > limit:
+        raise ApplicationError(f"文件过大：{_size_text(size)}，导入文件不能超过 {_size_text(limit)}。")
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise ApplicationError(f"文件过大：导入文件不能超过 {_size_text(limit)}。")
+    return data
+
+
+def _size_text(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.0f} KB"
+
+
 def read_upload(data: bytes, filename: str) -> list[RawSheet]:
     """Read an uploaded file into sheets; refuses oversized, mislabelled or unreadable files."""
     limit = settings.DUDAO_IMPORT_MAX_BYTES
@@ -75,6 +93,8 @@ def read_upload(data: bytes, filename: str) -> list[RawSheet]:
         raise ApplicationError("文件内容不是有效的 .xls 表格（可能已损坏或被改了扩展名）。")
     if ext == "csv":
         return [_read_csv(data, filename)]
+    if ext in {"xlsx", "ods"}:
+        check_zip(data, filename)  # inflated size, entry count and ratio capped before calamine reads it
     return _read_workbook(data, ext)
 
 

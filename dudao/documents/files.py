@@ -12,6 +12,7 @@ from django.core import signing
 
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
+from dudao.core.uploads import check_image_size, check_zip, image_guard
 
 THUMB_SIZE = (480, 480)
 LINK_MAX_AGE = 12 * 3600
@@ -93,9 +94,10 @@ def sniff_image(data: bytes, name: str) -> tuple[str, int, int]:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with image_guard(name), Image.open(io.BytesIO(data)) as image:
+            check_image_size(name, *image.size)  # before anything decodes pixels
             image.verify()
-        with Image.open(io.BytesIO(data)) as image:
+        with image_guard(name), Image.open(io.BytesIO(data)) as image:
             fmt, (width, height) = image.format, image.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ApplicationError(f"文件“{name}”不是有效的图片（支持 JPEG、PNG、WebP、GIF）。") from None
@@ -109,6 +111,7 @@ def sniff_document(data: bytes, name: str) -> str:
     if data.startswith(b"%PDF-"):
         return "application/pdf"
     if data.startswith(b"PK\x03\x04"):
+        check_zip(data, name)  # a docx template is inflated by python-docx later: bombs are refused here
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         except zipfile.BadZipFile:
@@ -147,7 +150,8 @@ def ensure_thumbnail(image_path: str, thumb_path: str) -> str:
 
     target = Path(settings.MEDIA_ROOT) / thumb_path
     if not target.exists():
-        with Image.open(absolute_path(image_path)) as image:
+        with image_guard(image_path), Image.open(absolute_path(image_path)) as image:
+            check_image_size(image_path, *image.size)  # stored before the pixel limit existed, or under a higher one
             image.draft("RGB", THUMB_SIZE)  # JPEG: decode at a reduced scale, several times faster
             image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail(THUMB_SIZE)

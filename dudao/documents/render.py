@@ -5,9 +5,14 @@ an office may upload its own version (letterhead, 文号 layout) and the newest 
 """
 
 import io
+import logging
 from pathlib import Path
 
 from django.template.loader import render_to_string
+from jinja2.exceptions import SecurityError, TemplateError
+
+from dudao.core.errors import ApplicationError
+from dudao.documents.sandbox import DocumentEnvironment, plain_context, template_problems
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 
@@ -95,19 +100,66 @@ def default_template_path(key: str) -> Path:
     return DEFAULTS_DIR / f"{key}.docx"
 
 
+# key → names of pictures the platform adds to the context (InlineImage) besides the sample fields
+TEMPLATE_IMAGES: dict[str, set[str]] = {"inspection_report": {"chart"}}
+
+logger = logging.getLogger(__name__)
+
+
+class DocumentError(ApplicationError):
+    """A Word template that cannot produce its document (refused at upload, or failing at render)."""
+
+
+def template_fields(key: str) -> set[str]:
+    return set(TEMPLATES[key][1]) | TEMPLATE_IMAGES.get(key, set())
+
+
 def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | None = None) -> bytes:
-    """`images` (name → PNG bytes) become inline pictures the template places with {{ name }}."""
+    """Render a .docx template in the document sandbox (dudao.documents.sandbox) with plain-data context.
+
+    `images` (name → PNG bytes) become inline pictures the template places with {{ name }}. A template that
+    fails (a refused attribute, a broken tag, data it does not expect) raises DocumentError in Chinese.
+    """
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
-    document = DocxTemplate(template_file)
-    if images:
-        context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(160))
-                                 for name, png in images.items()}}
-    document.render(context, autoescape=True)
-    buffer = io.BytesIO()
-    document.save(buffer)
+    context = plain_context(context)
+    try:
+        document = DocxTemplate(template_file)
+        if images:
+            document.init_docx()
+            context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(160))
+                                     for name, png in images.items()}}
+        document.render(context, DocumentEnvironment(), autoescape=True)
+        buffer = io.BytesIO()
+        document.save(buffer)
+    except SecurityError as exc:
+        logger.warning("document template refused by the sandbox: %s", exc)
+        raise DocumentError(f"文书模板中有不允许的写法，未能生成文书（{exc}）。请文书模板管理员下载默认模板重新修改后上传。") from None
+    except TemplateError as exc:
+        raise DocumentError(f"文书模板中的标记有误，未能生成文书（{exc}）。请文书模板管理员检查模板中的 {{{{ }}}} 与 {{% %}} 标记。") from None
+    except Exception as exc:  # noqa: BLE001 - python-docx, lxml and jinja raise many kinds of errors
+        logger.warning("document template failed to render", exc_info=True)
+        raise DocumentError(f"文书模板无法生成文书（{type(exc).__name__}: {str(exc)[:200]}）。"
+                            "请文书模板管理员检查模板，或改用默认模板。") from None
     return buffer.getvalue()
+
+
+def check_template(data: bytes, key: str) -> None:
+    """An uploaded template: its tags are checked without running anything (names, attributes, calls, filters),
+    then it must render with the sample data in the sandbox. Raises DocumentError naming what is wrong."""
+    from docxtpl import DocxTemplate
+
+    problems = template_problems(DocxTemplate(io.BytesIO(data)), template_fields(key))
+    if problems:
+        shown = problems[:10]
+        more = f"等 {len(problems)} 处" if len(problems) > len(shown) else ""
+        raise DocumentError("模板未保存：" + "；".join(p.rstrip("。") for p in shown) + more + "。文书模板只能使用 {{ 字段 }}、"
+                            "{% for %}、{% if %} 等标记和页面上列出的字段。")
+    try:
+        render_docx_bytes(io.BytesIO(data), sample_context(key))
+    except DocumentError as exc:
+        raise DocumentError("模板未保存：用示例数据试生成文书失败。" + exc.message) from None
 
 
 def render_pdf_bytes(template_name: str, context: dict) -> bytes:

@@ -3,10 +3,12 @@
 import base64
 import io
 
+from dudao.core.errors import ApplicationError
 from dudao.core.scope import region_prefix
+from dudao.core.uploads import check_zip
 from dudao.documents import files
 from dudao.documents.models import DocumentTemplate, StoredFile
-from dudao.documents.render import TEMPLATES, default_template_path, render_docx_bytes
+from dudao.documents.render import TEMPLATES, DocumentError, default_template_path, render_docx_bytes
 
 
 def template_in_force(key: str, region_code: str) -> DocumentTemplate | None:
@@ -23,7 +25,12 @@ def template_bytes(key: str, region_code: str) -> bytes:
     template = template_in_force(key, region_code)
     if template is None:
         return default_template_path(key).read_bytes()
-    return files.absolute_path(template.file.path).read_bytes()
+    data = files.absolute_path(template.file.path).read_bytes()
+    try:  # stored before uploads were measured, or under higher limits: python-docx must not inflate a bomb
+        check_zip(data, template.file.original_name)
+    except ApplicationError as exc:
+        raise DocumentError(f"本地区上传的文书模板无法使用：{exc.message}请重新上传模板。") from None
+    return data
 
 
 def render_docx(key: str, region_code: str, context: dict, images: dict[str, bytes] | None = None) -> bytes:
@@ -41,6 +48,9 @@ def thumbnail_data_uri(stored: StoredFile | None) -> str | None:
     """An image's thumbnail inlined as a data: URI, for PDFs rendered without HTTP access to the files."""
     if stored is None:
         return None
-    path = files.ensure_thumbnail(stored.path, stored.thumb_path) if stored.thumb_path else stored.path
+    try:
+        path = files.ensure_thumbnail(stored.path, stored.thumb_path) if stored.thumb_path else stored.path
+    except ApplicationError:  # an image over the pixel limit: the document goes out without it
+        return None
     data = files.absolute_path(path).read_bytes()
     return "data:image/jpeg;base64," + base64.b64encode(data).decode()

@@ -1,7 +1,5 @@
 """Writes: storing a checked upload as a new StoredFile row; uploading an office's own Word template."""
 
-import io
-
 from django.db import transaction
 
 from dudao.core.audit import audit_record
@@ -9,7 +7,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.scope import require_office_for
 from dudao.documents import files
 from dudao.documents.models import DocumentTemplate, FileKind, StoredFile
-from dudao.documents.render import TEMPLATES, render_docx_bytes, sample_context
+from dudao.documents.render import TEMPLATES, DocumentError, check_template
 
 
 def file_store(*, actor, upload, kind: str, region_code: str = "") -> StoredFile:
@@ -26,20 +24,31 @@ def file_record(*, actor, checked: files.CheckedFile) -> StoredFile:
     )
 
 
-@transaction.atomic
 def template_upload(*, actor, key: str, region_code: str, upload) -> DocumentTemplate:
-    """An office's edited version of a shipped template; it must render with sample data before it is kept."""
+    """An office's edited version of a shipped template. Before anything is stored its tags are checked without
+    running anything, and it must render with sample data in the sandbox (render.check_template); a refused
+    template is audited (an attempt to run code through a template must leave a trace) and not stored."""
     if key not in TEMPLATES:
         raise ApplicationError(f"未知的文书模板：{key}")
     require_office_for(actor, region_code, "您无权修改该地区的文书模板。")
-    stored = file_store(actor=actor, upload=upload, kind=FileKind.DOCUMENT, region_code=region_code)
-    if not stored.content_type.endswith("wordprocessingml.document"):
+    data = files.read_checked(upload, region_code=region_code)
+    name = (getattr(upload, "name", "") or "未命名")[-200:]
+    if not files.sniff_document(data, name).endswith("wordprocessingml.document"):
         raise ApplicationError("文书模板必须是 Word（.docx）文件。")
-    data = files.absolute_path(stored.path).read_bytes()
     try:
-        render_docx_bytes(io.BytesIO(data), sample_context(key))
-    except Exception as exc:  # docxtpl raises jinja2 errors of many kinds for a broken template
-        raise ApplicationError(f"模板无法使用示例数据生成文书，请检查模板中的 {{{{ }}}} 标记：{exc}") from None
+        check_template(data, key)
+    except DocumentError as exc:
+        audit_record(actor=actor, action="document.template_refused", object_type="documents.documenttemplate",
+                     object_repr=name, region_code=region_code,
+                     after={"key": key, "sha256": files.sha256_of(data), "name": name, "reason": exc.message[:2000]})
+        raise
+    upload.seek(0)
+    return _template_store(actor=actor, key=key, region_code=region_code, upload=upload)
+
+
+@transaction.atomic
+def _template_store(*, actor, key: str, region_code: str, upload) -> DocumentTemplate:
+    stored = file_store(actor=actor, upload=upload, kind=FileKind.DOCUMENT, region_code=region_code)
     template = DocumentTemplate.objects.create(key=key, region_code=region_code, file=stored, uploaded_by=actor)
     audit_record(actor=actor, action="document.template_upload", obj=template, region_code=region_code,
                  after={"key": key, "sha256": stored.sha256, "name": stored.original_name})

@@ -13,7 +13,7 @@ from dudao.core.models import Role
 from dudao.core.scope import scope_for
 from dudao.documents import files, selectors, services
 from dudao.documents.models import DocumentTemplate
-from dudao.documents.render import TEMPLATES
+from dudao.documents.render import TEMPLATES, template_fields
 
 
 def _stream(stored, path: str, content_type: str, filename: str):
@@ -41,7 +41,11 @@ def file_thumb(request, token: str):
     stored = selectors.file_for_token(token)
     if stored is None or not stored.thumb_path:
         raise Http404
-    return _stream(stored, files.ensure_thumbnail(stored.path, stored.thumb_path), "image/jpeg", "thumb.jpg")
+    try:
+        thumb = files.ensure_thumbnail(stored.path, stored.thumb_path)
+    except ApplicationError as exc:  # an image over the pixel limit (stored before the limit was lowered)
+        return HttpResponse(exc.message, status=exc.status, content_type="text/plain; charset=utf-8")
+    return _stream(stored, thumb, "image/jpeg", "thumb.jpg")
 
 
 def _office_region(user) -> str:
@@ -57,8 +61,8 @@ def _office_region(user) -> str:
 def template_list(request):
     region_code = _office_region(request.user)
     rows = []
-    for key, (label, sample) in TEMPLATES.items():
-        rows.append({"key": key, "label": label, "fields": sorted(sample),
+    for key, (label, _sample) in TEMPLATES.items():
+        rows.append({"key": key, "label": label, "fields": sorted(template_fields(key)),
                      "current": selectors.template_in_force(key, region_code or ""),
                      "history": DocumentTemplate.objects.filter(key=key, region_code=region_code or "")[:10]})
     return render(request, "documents/template_list.html", {"rows": rows, "region_code": region_code})

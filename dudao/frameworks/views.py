@@ -14,6 +14,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.forms import attempt, form_error
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
+from dudao.core.tabular import read_import_file
 from dudao.frameworks import builtin, io, selectors, services
 from dudao.frameworks.models import Framework, Kind, Target
 from dudao.regions.models import Region
@@ -109,7 +110,7 @@ def framework_list(request):
             try:
                 created.append(services.framework_import(
                     actor=request.user, region=region, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
-                    target=form.cleaned_data["target"], data=upload.read(), filename=upload.name))
+                    target=form.cleaned_data["target"], data=read_import_file(upload), filename=upload.name))
             except ApplicationError as exc:
                 messages.error(request, exc.message)
                 errors = exc.errors

@@ -15,6 +15,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.forms import attempt, form_error
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, owns, scope_for
+from dudao.documents.decorators import document_errors
 from dudao.frameworks.models import Framework
 from dudao.inspections import opinions, reports, selectors, services
 from dudao.inspections.models import (
@@ -224,6 +225,7 @@ def _posted_problems(post) -> list[dict]:
 
 
 @login_required
+@document_errors
 def opinion_download(request, pk: int, fmt: str):
     target = selectors.target_for(request.user, pk)
     opinion = Opinion.objects.filter(target=target).first()
@@ -289,6 +291,7 @@ def _save_scores(request, target, is_self: bool, sheet: list[dict]) -> dict[str,
 
 
 @login_required
+@document_errors
 def project_report(request, pk: int, fmt: str = "html"):
     """督导报告: the ranking, levels and indicator averages (page with charts; Word with a chart image; PDF)."""
     inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
@@ -316,6 +319,7 @@ def project_report(request, pk: int, fmt: str = "html"):
 
 
 @login_required
+@document_errors
 def notice_download(request, pk: int):
     inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
     if not inspection.notice_number:

@@ -8,6 +8,7 @@ from ninja.files import UploadedFile
 
 from dudao.core.errors import ApplicationError, RowError
 from dudao.core.scope import get_visible_or_404
+from dudao.core.tabular import read_import_file
 from dudao.monitoring import engine, selectors
 from dudao.monitoring.imports import stats_import
 from dudao.regions.models import Level, Region
@@ -53,7 +54,7 @@ def balanced(request, county: str, year: int):
 @router.post("/monitoring/stats", response={201: dict})
 def upload_stats(request, file: File[UploadedFile], confirm: Form[bool] = False):
     """Upload a statistics workbook; 400 with every error, 409 with the warnings to confirm, else 201."""
-    result = stats_import(actor=request.user, data=file.read(), filename=file.name or "", confirm=confirm)
+    result = stats_import(actor=request.user, data=read_import_file(file), filename=file.name or "", confirm=confirm)
     warnings = [w.as_dict() for w in result.warnings]
     if result.needs_confirmation:
         raise _NeedsConfirmation(warnings)

@@ -14,6 +14,8 @@ from dudao.core.forms import attempt, form_error
 from dudao.core.listing import xlsx_sheets_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.core.tabular import read_import_file
+from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
 from dudao.monitoring import selectors, services
@@ -106,6 +108,7 @@ def report_context(report) -> dict:
 
 
 @login_required
+@document_errors
 def balanced_document(request, fmt: str):
     report = _report(request)
     context = report_context(report)
@@ -133,7 +136,7 @@ def stats_import_view(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = stats_import(actor=request.user, data=upload.read(), filename=upload.name,
+            result = stats_import(actor=request.user, data=read_import_file(upload), filename=upload.name,
                                   confirm=form.cleaned_data["confirm"])
         except ApplicationError as exc:
             message, errors = exc.message, exc.errors

@@ -13,6 +13,7 @@ from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
 from dudao.core.scope import scope_for
+from dudao.core.tabular import read_import_file
 from dudao.people import selectors, services
 from dudao.people.forms import ExpertForm, InspectorForm, RenewForm, ReviewForm, StatusForm, TrainingForm
 from dudao.people.imports import people_import as run_import
@@ -191,7 +192,7 @@ def people_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = run_import(actor=request.user, data=upload.read(), filename=upload.name)
+            summary = run_import(actor=request.user, data=read_import_file(upload), filename=upload.name)
         except ApplicationError as exc:
             message, errors = exc.message, exc.errors
     return render(request, "people/import.html", {

@@ -14,6 +14,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
 from dudao.rectification import accountability, followup, notices, selectors
@@ -196,6 +197,7 @@ def notice_detail(request, pk: int):
 
 
 @login_required
+@document_errors
 def notice_document(request, pk: int, fmt: str):
     """整改通知书 as Word (from the region's editable template) or PDF."""
     notice = selectors.get_notice_for(request.user, pk)

@@ -9,6 +9,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.core.tabular import read_import_file
 from dudao.inspections import selectors as inspection_selectors
 from dudao.monitoring import selectors as monitoring_selectors
 from dudao.regions.selectors import region_list
@@ -89,7 +90,7 @@ def registry_import(request):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = run_import(actor=request.user, data=upload.read(), filename=upload.name)
+            summary = run_import(actor=request.user, data=read_import_file(upload), filename=upload.name)
         except ApplicationError as exc:
             message, errors = exc.message, exc.errors
     status = 400 if message else 200

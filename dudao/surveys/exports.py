@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.listing import xlsx_sheets_response
+from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
 from dudao.surveys import selectors
@@ -72,6 +73,7 @@ def report_context(request, survey_round, school=None) -> dict:
 
 
 @login_required
+@document_errors
 def report(request, pk: int, fmt: str):
     survey_round = _round(request, pk)
     school = None if selectors.sees_region(request.user, survey_round.county_id) else selectors.own_school(request.user, survey_round)

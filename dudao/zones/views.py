@@ -17,6 +17,7 @@ from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
 from dudao.core.scope import scope_for
+from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx, thumbnail_data_uri
 from dudao.people.models import InspectorStatus
@@ -434,6 +435,7 @@ def plaque_pdf(request, school_pk: int):
 
 
 @login_required
+@document_errors
 def zone_report(request, pk: int, fmt: str):
     zone = selectors.get_zone_for(request.user, pk)
     _require_region_staff(request.user)
