@@ -71,7 +71,7 @@ class WatchedBrowser:
         for context in self._contexts:
             try:
                 context.close()
-            except Exception:  # noqa: BLE001 (already closed with its page)
+            except Exception:  # already closed with its page
                 pass
 
 
