@@ -1,6 +1,6 @@
 """What each role's home page shows, read through the other apps' scoped selectors."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
@@ -34,4 +34,22 @@ def home_summary(user) -> dict:
         summary["own_schools"] = list(schools.filter(pk__in=scope.school_ids)[:50])
     if scope.unit_ids:
         summary["own_units"] = list(unit_list(user).filter(pk__in=scope.unit_ids))
+    summary["team_targets"] = team_targets(user)
     return summary
+
+
+def team_targets(user, limit: int = 50) -> list:
+    """The inspection targets this user scores as a team member (experts and inspectors are assigned per
+    target, not per school), in projects still running, scoring stages first, with how many check points they
+    have scored."""
+    from dudao.inspections.models import Inspection, Stage, Target
+    from dudao.inspections.services import SCORING_STAGES
+
+    running = Inspection.objects.visible_to(user).exclude(stage__in=[Stage.RECHECKED, Stage.ARCHIVED])
+    targets = list(Target.objects.filter(team__user=user, inspection__in=running)
+                   .select_related("inspection", "school", "unit")
+                   .annotate(my_scores=Count("scores", filter=Q(scores__scorer=user, scores__is_self=False)))
+                   .order_by("-inspection__starts_on", "inspection_id", "region_code", "id")[:limit])
+    for target in targets:
+        target.scoring_open = target.inspection.stage in SCORING_STAGES
+    return sorted(targets, key=lambda t: not t.scoring_open)

@@ -93,7 +93,9 @@ def inspection_detail(request, pk: int):
     if office:
         context.update(school_types=[c for c in SchoolType.choices if c[0] != SchoolType.TRAINING],
                        unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
-                       people=selectors.team_candidates(inspection), roles=TeamRole.choices)
+                       people=selectors.team_candidates(inspection), roles=TeamRole.choices,
+                       can_add_targets=inspection.stage in services.TARGET_STAGES,
+                       can_change_team=inspection.stage in services.TEAM_STAGES and bool(targets))
     return render(request, "inspections/detail.html", context)
 
 
