@@ -123,3 +123,18 @@ def test_the_ledger_counts_up_to_a_cap(world, ledger, login, monkeypatch):
     assert "超过 1 条" in page
     monkeypatch.setattr(views, "LEDGER_COUNT_CAP", 5)
     assert "共 2 条" in login(world.office_a).get("/rectification/").content.decode()
+
+
+def test_one_finding_cannot_be_selected_twice_into_a_notice(world, ledger, login):
+    import pytest
+
+    from dudao.core.errors import ApplicationError
+
+    office = login(world.office_a)
+    first = ledger.findings[0].pk
+    page = office.post("/rectification/notices/new/", {"findings": f"{first},{first}", "days": "10"})
+    assert page.status_code == 200 and "不能在一份整改通知书中选择两次" in page.content.decode()
+    assert not Finding.objects.filter(notice__isnull=False).exists()
+    with pytest.raises(ApplicationError, match="选择两次"):
+        notices.notice_issue(actor=world.office_a, findings=[ledger.findings[0], ledger.findings[0]], days=10)
+    assert not Finding.objects.filter(notice__isnull=False).exists()
