@@ -81,3 +81,18 @@ def test_the_experts_home_page_lists_the_targets_to_score(world, project, expert
         assert f"/inspections/targets/{target.pk}/" in home and target.school.name in home
     # the other county's office sees none of them on its own home page
     assert "我的督导评分任务" not in login(world.office_b).get("/").content.decode()
+
+
+def test_the_scoring_form_counts_every_filled_item_and_saves_from_the_bottom(world, project, expert_user, login):
+    targets = ready(world, project, expert_user)
+    go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    expert = login(expert_user)
+    url = f"/inspections/targets/{targets[0].pk}/"
+    page = expert.get(url).content.decode()
+    assert 'id="score-save"' in page and "已评 0 / 8 项" in page
+    first = expert.post(url, {"v-A1.1": "A", "v-A1.2": "B"}, follow=True).content.decode()
+    assert "已保存 2 项评分（共 8 项，本次修改 2 项）" in first and "已评 2 / 8 项" in first
+    second = expert.post(url, {"v-A1.1": "A", "v-A1.2": "B", "v-A1.3": "C"}, follow=True).content.decode()
+    assert "已保存 3 项评分（共 8 项，本次修改 1 项）" in second and "已评 3 / 8 项" in second
+    same = expert.post(url, {"v-A1.1": "A", "v-A1.2": "B", "v-A1.3": "C"}, follow=True).content.decode()
+    assert "没有需要保存的修改（已评 3 / 8 项）" in same
