@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "csp",
+    "ninja",  # its Swagger UI from its own static files (the CDN page has an inline script the CSP refuses)
     "dudao.core",
     "dudao.regions",
     "dudao.schools",

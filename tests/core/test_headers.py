@@ -50,3 +50,13 @@ def test_the_favicon_is_served(client):
     assert response.status_code == 301 and response["Location"] == "/static/favicon.svg"
     assert (ROOT / "static/favicon.svg").read_text().startswith("<svg")
     assert 'rel="icon"' in client.get("/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_docs_need_no_inline_script_or_cdn(world, login):
+    page = login(world.admin).get("/api/v1/docs")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "cdn.jsdelivr" not in html and "/static/ninja/swagger-ui-init.js" in html
+    assert all("src=" in tag or "application/json" in tag for tag in re.findall(r"<script\b[^>]*>", html))
+    assert "script-src 'self'" in page["Content-Security-Policy"]
