@@ -79,6 +79,7 @@ def test_the_experts_home_page_lists_the_targets_to_score(world, project, expert
     assert "尚未分配" not in home and "我的督导评分任务" in home and "评分中" in home
     for target in targets:
         assert f"/inspections/targets/{target.pk}/" in home and target.school.name in home
+    assert "1 / 8" in home and "0 / 8" in home
     # the other county's office sees none of them on its own home page
     assert "我的督导评分任务" not in login(world.office_b).get("/").content.decode()
 
