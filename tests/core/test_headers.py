@@ -60,3 +60,20 @@ def test_the_api_docs_need_no_inline_script_or_cdn(world, login):
     assert "cdn.jsdelivr" not in html and "/static/ninja/swagger-ui-init.js" in html
     assert all("src=" in tag or "application/json" in tag for tag in re.findall(r"<script\b[^>]*>", html))
     assert "script-src 'self'" in page["Content-Security-Policy"]
+
+
+def test_an_inline_script_runs_only_with_the_requests_nonce(rf):
+    from csp.middleware import CSPMiddleware
+    from django.http import HttpResponse
+    from django.template import engines
+
+    def view(request):
+        html = engines["django"].from_string('<script nonce="{{ CSP_NONCE }}">1</script>').render(
+            {"CSP_NONCE": request.csp_nonce}, request)
+        return HttpResponse(html)
+
+    responses = [CSPMiddleware(view)(rf.get("/")) for _ in range(2)]
+    nonces = [re.search(r'nonce="([^"]+)"', r.content.decode()).group(1) for r in responses]
+    assert nonces[0] != nonces[1]
+    for response, nonce in zip(responses, nonces, strict=True):
+        assert f"script-src 'self' 'nonce-{nonce}'" in response["Content-Security-Policy"]
