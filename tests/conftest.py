@@ -96,3 +96,13 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """The per-process "local" cache (public survey links, the ledger's 类别 list) starts empty in every test:
+    ids are reused after a rollback, so a key made of ids could otherwise match another test's entry."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+    yield
