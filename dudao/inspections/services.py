@@ -290,7 +290,8 @@ def _score_write(*, actor, target: Target, tree, member: TeamMember | None, leaf
     score, _created = Score.objects.update_or_create(target=target, leaf=leaf, scorer=actor, is_self=is_self,
                                                      defaults={"value": value, "note": (note or "").strip()})
     audit_record(actor=actor, action="inspection.self_score" if is_self else "inspection.score", obj=score,
-                 region_code=target.region_code, after={"leaf": leaf, "value": value})
+                 object_repr=f"{target} {leaf}：{value}", region_code=target.region_code,
+                 after={"leaf": leaf, "value": value})
     return score
 
 
