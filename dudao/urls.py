@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from dudao.api import api
 
@@ -19,6 +21,8 @@ urlpatterns = [
     path("gk/", include("dudao.rectification.public_urls")),
     path("dc/", include("dudao.surveys.public_urls")),
     path("api/v1/", api.urls),
+    # Browsers ask for /favicon.ico on pages without an icon link (PDF previews, the API docs).
+    path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
 handler404 = "dudao.core.views.page_not_found"

@@ -115,3 +115,11 @@ def run_tasks(db):
         return worker._run_tasks
 
     return run
+@pytest.fixture(autouse=True)
+def _fresh_local_cache():
+    """The per-process "local" cache (public survey links, the ledger's 类别 list) starts empty in every test:
+    ids are reused after a rollback, so a key made of ids could otherwise match another test's entry."""
+    from django.core.cache import caches
+
+    caches["local"].clear()
+    yield

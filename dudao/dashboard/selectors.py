@@ -1,6 +1,6 @@
 """What each role's home page shows, read through the other apps' scoped selectors."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
@@ -34,4 +34,31 @@ def home_summary(user) -> dict:
         summary["own_schools"] = list(schools.filter(pk__in=scope.school_ids)[:50])
     if scope.unit_ids:
         summary["own_units"] = list(unit_list(user).filter(pk__in=scope.unit_ids))
+    summary["team_targets"] = team_targets(user)
     return summary
+
+
+def team_targets(user, limit: int = 50) -> list:
+    """The inspection targets this user scores as a team member (experts and inspectors are assigned per
+    target, not per school) in projects not yet past 意见反馈, scoring stages first, with how many of their
+    check points they have scored."""
+    from dudao.frameworks.scoring import build_tree
+    from dudao.inspections.models import Inspection, Stage, Target, TeamMember
+    from dudao.inspections.services import SCORING_STAGES
+
+    done = [Stage.ISSUED, Stage.RECTIFYING, Stage.RECHECKED, Stage.ARCHIVED]
+    running = Inspection.objects.visible_to(user).exclude(stage__in=done)
+    targets = list(Target.objects.filter(team__user=user, inspection__in=running)
+                   .select_related("inspection__framework", "school", "unit")
+                   .annotate(my_scores=Count("scores", filter=Q(scores__scorer=user, scores__is_self=False)))
+                   .order_by("-inspection__starts_on", "inspection_id", "region_code", "id")[:limit])
+    assigned = dict(TeamMember.objects.filter(user=user, target__in=[t.pk for t in targets])
+                    .values_list("target_id", "leaves"))
+    leaves: dict[int, int] = {}
+    for target in targets:
+        inspection = target.inspection
+        if inspection.pk not in leaves:
+            leaves[inspection.pk] = len(build_tree(inspection.framework.definition).leaves)
+        target.my_total = len(assigned.get(target.pk) or []) or leaves[inspection.pk]
+        target.scoring_open = inspection.stage in SCORING_STAGES
+    return sorted(targets, key=lambda t: not t.scoring_open)

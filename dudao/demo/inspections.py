@@ -63,7 +63,8 @@ def load_inspections(*, office_user, inspector_user, expert_user, school_user, u
 
     comprehensive = services.inspection_create(
         actor=office_user, county=county, name="示范区2026年春季义务教育学校综合督导", kind="comprehensive",
-        framework=frozen["school"], year=2026, starts_on=datetime.date(2026, 3, 2), ends_on=datetime.date(2026, 6, 30))
+        framework=frozen["school"], year=2026, starts_on=datetime.date(2026, 3, 2), ends_on=datetime.date(2026, 6, 30),
+        now=_at(datetime.date(2026, 2, 20)))
     _finish_comprehensive(comprehensive, chosen, office_user, inspector_user, expert_user, school_user, own, rng)
 
     special = services.inspection_create(

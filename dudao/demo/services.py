@@ -28,7 +28,7 @@ User = get_user_model()
 DEMO_ACCOUNTS = [
     ("demo_admin", "系统管理员", Role.ADMIN),
     ("demo_office", "督导室 周主任", Role.OFFICE),
-    ("demo_inspector", "责任督学 李老师", Role.INSPECTOR),
+    ("demo_inspector", "李明", Role.INSPECTOR),  # the registered name of the demo's first 督学 (督学名录)
     ("demo_school", "校长 王校长", Role.SCHOOL),
     ("demo_unit", "南湖镇政府 张科长", Role.UNIT),
     ("demo_bureau", "区教育局 赵科长", Role.UNIT),

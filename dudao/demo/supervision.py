@@ -67,8 +67,11 @@ def load_supervision(*, admin, rng: random.Random, county: Region, inspector_use
         appointed = datetime.date(2017 + n % 8, 9, 1)
         term_no = 1 if full_time else min(3, 1 + (today - appointed).days // 1096)
         term_start = appointed.replace(year=appointed.year + 3 * (term_no - 1))
+        name = generator.person(rng)
+        if n == 0:  # the demo inspector's account: one name on the account and in the registry
+            name = inspector_user.get_full_name() or name
         inspectors.append(inspector_save(
-            actor=admin, card_no=f"DX{county.code}{n + 1:03d}", name=generator.person(rng), gender=rng.choice("男女"),
+            actor=admin, card_no=f"DX{county.code}{n + 1:03d}", name=name, gender=rng.choice("男女"),
             phone=f"139{rng.randint(1000_0000, 9999_9999)}", employer=home.name if home else (
                 "区教育督导室" if full_time else "区教师进修学院" if source == "researcher" else "—"),
             position="督学" if full_time else "", kind=InspectorKind.FULL_TIME if full_time else InspectorKind.PART_TIME,

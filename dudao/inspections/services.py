@@ -32,6 +32,10 @@ TRANSITIONS: dict[str, set[str]] = {
 }
 BACKWARD = {(Stage.REVIEW, Stage.SELF), (Stage.DELIBERATION, Stage.ONSITE), (Stage.FEEDBACK, Stage.DELIBERATION)}
 SCORING_STAGES = {Stage.ONSITE, Stage.DELIBERATION}
+# Targets are chosen before the schools are told; the teams may change until the 意见书 are issued.
+TARGET_STAGES = {Stage.PLANNED, Stage.NOTIFIED}
+TEAM_STAGES = {Stage.PLANNED, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE, Stage.DELIBERATION,
+               Stage.FEEDBACK}
 
 
 def _require_office(actor, inspection_or_county) -> None:
@@ -48,7 +52,7 @@ def _log(inspection: Inspection, to: str, actor, note: str = "", at=None) -> Non
 
 @transaction.atomic
 def inspection_create(*, actor, county, name: str, kind: str, framework, year: int, starts_on: datetime.date,
-                      ends_on: datetime.date, previous: Inspection | None = None) -> Inspection:
+                      ends_on: datetime.date, previous: Inspection | None = None, now=None) -> Inspection:
     _require_office(actor, county)
     name = (name or "").strip()
     if not name:
@@ -61,7 +65,7 @@ def inspection_create(*, actor, county, name: str, kind: str, framework, year: i
         raise ApplicationError("结束日期不能早于开始日期。")
     inspection = Inspection.objects.create(
         county=county, name=name[:128], kind=kind, framework=framework, year=year, starts_on=starts_on,
-        ends_on=ends_on, previous=previous, created_by=actor, stage_since=timezone.now())
+        ends_on=ends_on, previous=previous, created_by=actor, stage_since=now or timezone.now())
     Transition.objects.create(inspection=inspection, from_stage="", to_stage=Stage.PLANNED, actor=actor,
                               at=inspection.stage_since, note="建立项目")
     audit_record(actor=actor, action="inspection.create", obj=inspection, region_code=county.code,
@@ -70,7 +74,7 @@ def inspection_create(*, actor, county, name: str, kind: str, framework, year: i
 
 
 def _require_planning(inspection: Inspection) -> None:
-    if inspection.stage not in (Stage.PLANNED, Stage.NOTIFIED):
+    if inspection.stage not in TARGET_STAGES:
         raise ApplicationError("督导对象只能在“计划”或“已通知”阶段调整。")
 
 
@@ -135,7 +139,7 @@ def team_assign(*, actor, target: Target, user, role: str, leaves=()) -> tuple[T
     """Put a person on a target's team; returns the member and warnings (e.g. too many teams at once)."""
     inspection = Inspection.objects.select_related("framework", "county").get(pk=target.inspection_id)
     _require_office(actor, inspection)
-    if inspection.stage in (Stage.ISSUED, Stage.RECTIFYING, Stage.RECHECKED, Stage.ARCHIVED):
+    if inspection.stage not in TEAM_STAGES:
         raise ApplicationError("意见书出具后不能再调整督导组。")
     if role not in TeamRole.values:
         raise ApplicationError("未知的组内角色。")
@@ -286,7 +290,8 @@ def _score_write(*, actor, target: Target, tree, member: TeamMember | None, leaf
     score, _created = Score.objects.update_or_create(target=target, leaf=leaf, scorer=actor, is_self=is_self,
                                                      defaults={"value": value, "note": (note or "").strip()})
     audit_record(actor=actor, action="inspection.self_score" if is_self else "inspection.score", obj=score,
-                 region_code=target.region_code, after={"leaf": leaf, "value": value})
+                 object_repr=f"{target} {leaf}：{value}", region_code=target.region_code,
+                 after={"leaf": leaf, "value": value})
     return score
 
 

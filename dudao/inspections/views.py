@@ -98,7 +98,9 @@ def inspection_detail(request, pk: int):
     if office:
         context.update(school_types=[c for c in SchoolType.choices if c[0] != SchoolType.TRAINING],
                        unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
-                       people=selectors.team_candidates(inspection), roles=TeamRole.choices)
+                       people=selectors.team_candidates(inspection), roles=TeamRole.choices,
+                       can_add_targets=inspection.stage in services.TARGET_STAGES,
+                       can_change_team=inspection.stage in services.TEAM_STAGES and bool(targets))
     return render(request, "inspections/detail.html", context)
 
 
@@ -206,6 +208,7 @@ def target_detail(request, pk: int):
     office = selectors.is_office(request.user, inspection)
     return render(request, "inspections/target.html", {
         "target": target, "inspection": inspection, "sheet": sheet, "is_self": is_self,
+        "sheet_filled": sum(1 for row in sheet if row["value"]),
         "can_score": bool(sheet) and (is_self or inspection.stage in services.SCORING_STAGES),
         "evaluation": evaluation, "rows": selectors.evaluation_rows(target, evaluation) if evaluation else [],
         "opinion": opinion, "office": office, "can_draft": office and inspection.stage in opinions.DRAFT_STAGES,
@@ -285,8 +288,11 @@ def _save_scores(request, target, is_self: bool, sheet: list[dict]) -> dict[str,
     except ApplicationError as exc:
         messages.error(request, f"{len(exc.errors)} 项评分有误，全部未保存，请修改标红的项目后重新提交。")
         return {e.column: e.message for e in exc.errors}
-    messages.success(request, f"已保存 {saved} 项评分和材料。" if saved and request.FILES else
-                     f"已保存 {saved} 项评分。" if saved else "没有需要保存的修改。")
+    # Count every check point that now has a value (what the scorer sees filled in), not only the changed ones.
+    filled = sum(1 for row in sheet if request.POST.get(f"v-{row['code']}", "").strip() or row["value"])
+    progress = f"已保存 {filled} 项评分（共 {len(sheet)} 项，本次修改 {saved} 项）"
+    messages.success(request, f"{progress}，材料已上传。" if saved and request.FILES else
+                     f"{progress}。" if saved else f"没有需要保存的修改（已评 {filled} / {len(sheet)} 项）。")
     return {}
 
 

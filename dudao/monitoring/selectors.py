@@ -110,6 +110,13 @@ def balanced_trend(user, county: Region) -> list[dict]:
     return out
 
 
+def trend_stages(trend: list[dict]) -> list[tuple[str, str]]:
+    """(stage, label) of the stages the trend has, primary first: one trend chart each."""
+    present = {row["stage"] for row in trend}
+    return [(stage, str(engine.STAGE_LABELS[stage])) for stage in ("primary", "junior")
+            if str(engine.STAGE_LABELS[stage]) in present]
+
+
 def recent_imports(user, limit: int = 10):
     visible = SchoolStats.objects.visible_to(user).values("batch_id")
     return StatsImport.objects.filter(pk__in=visible).select_related("created_by")[:limit]

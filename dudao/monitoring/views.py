@@ -58,10 +58,11 @@ def balanced(request):
     context = {"counties": counties, "county": county, "years": years, "year": year}
     if county and year in years:
         report = selectors.balanced_report(request.user, county, year)
-        context.update(report=report, tables=selectors.report_tables(report),
+        trend = selectors.balanced_trend(request.user, county)
+        context.update(trend_stages=selectors.trend_stages(trend), report=report, tables=selectors.report_tables(report),
                        guarantee=selectors.guarantee_section(request.user, county, year),
                        office=scope_for(request.user).everything or scope_for(request.user).has_role(Role.OFFICE),
-                       charts={"cv": selectors.cv_chart(report), "trend": selectors.balanced_trend(request.user, county),
+                       charts={"cv": selectors.cv_chart(report), "trend": trend,
                                "heat": {s: selectors.heatmap(report, s) for s in ("primary", "junior")}})
     return render(request, "monitoring/balanced.html", context)
 

@@ -103,8 +103,17 @@ def inspector_save(*, actor, inspector: Inspector | None = None, photo=None, **f
         from dudao.zones.services import assert_no_self_assignment
 
         assert_no_self_assignment(inspector)
+    after = snapshot(inspector)
+    if inspector.user_id:
+        # One name for the person: the registered name (督学名录) is also the account's, so teams, logs and the
+        # navigation bar show the name printed on visit records and the school's plaque.
+        user = inspector.user
+        if user.get_full_name() != inspector.name:
+            user.first_name, user.last_name = inspector.name, ""
+            user.save(update_fields=["first_name", "last_name"])
+            after["account_full_name"] = inspector.name
     audit_record(actor=actor, action="inspector.create" if creating else "inspector.update", obj=inspector,
-                 region_code=inspector.region_id, before=before, after=snapshot(inspector))
+                 region_code=inspector.region_id, before=before, after=after)
     return inspector
 
 

@@ -30,9 +30,12 @@ class NoticeIssueForm(Styled):
 
     def clean_findings(self):
         try:
-            return [int(x) for x in self.cleaned_data["findings"].split(",") if x.strip()]
+            ids = [int(x) for x in self.cleaned_data["findings"].split(",") if x.strip()]
         except ValueError:
             raise forms.ValidationError("问题编号有误。") from None
+        if len(set(ids)) != len(ids):
+            raise forms.ValidationError("同一个问题不能在一份整改通知书中选择两次。")
+        return ids
 
 
 class VerifyForm(Styled):

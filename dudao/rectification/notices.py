@@ -122,6 +122,8 @@ def notice_issue(*, actor, findings: list[Finding], due_date: datetime.date | No
     if not findings:
         raise ApplicationError("请至少选择一个问题。")
     ids = [f.pk for f in findings]
+    if len(set(ids)) != len(ids):
+        raise ApplicationError("同一个问题不能在一份整改通知书中选择两次。")
     findings = list(Finding.objects.select_for_update(of=("self",)).filter(pk__in=ids).order_by("id"))
     first = findings[0]
     if any((f.school_id, f.unit_id) != (first.school_id, first.unit_id) for f in findings):

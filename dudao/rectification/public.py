@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import strip_tags
 
 from dudao.core.listing import paginate
 from dudao.rectification import selectors
@@ -26,8 +27,18 @@ def result_detail(request, pk: int):
     return render(request, "rectification/public_result.html", {"item": item})
 
 
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom with plain-text summaries: Django's Atom1Feed marks every summary type="html", which would hand
+    office-written text to feed readers as markup."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
 class ResultsFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = "教育督导结果公开"
     subtitle = "督导结果、整改情况和督导通报"
 
@@ -41,7 +52,7 @@ class ResultsFeed(Feed):
         return f"【{item.get_kind_display()}】{item.title}"
 
     def item_description(self, item):
-        return item.body
+        return strip_tags(item.body)
 
     def item_link(self, item):
         return reverse("results:detail", args=[item.pk])

@@ -4,6 +4,7 @@ and a finding's timeline."""
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import caches
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -39,6 +40,22 @@ def findings_from(source_type: str, source_ids) -> QuerySet[Finding]:
 
 
 # ---- 问题台账 -------------------------------------------------------------------------------------------------
+
+LEDGER_CATEGORY_SECONDS = 600
+
+
+def ledger_categories(user, chosen: str = "") -> list[str]:
+    """The 类别 the ledger's filter offers: the labels of the findings the user can see (a few dozen; kept per
+    process for a few minutes because a province holds millions of findings), plus the one chosen."""
+    newest = Finding.objects.order_by("-id").values_list("id", flat=True).first() or 0  # a new finding: read again
+    key = f"dudao:ledger-categories:{user.pk}:{newest}"
+    labels = caches["local"].get(key)
+    if labels is None:
+        labels = sorted(set(Finding.objects.visible_to(user).exclude(category_label="")
+                            .order_by().values_list("category_label", flat=True).distinct()[:500]))
+        caches["local"].set(key, labels, LEDGER_CATEGORY_SECONDS)
+    return labels if not chosen or chosen in labels else [*labels, chosen]
+
 
 LEDGER_FILTERS = ("region", "q", "target", "source", "category", "status", "overdue")
 

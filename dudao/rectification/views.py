@@ -45,6 +45,7 @@ from dudao.rectification.models import (
     Status,
     TalkStatus,
 )
+from dudao.regions.selectors import region_list
 
 EXPORT_LIMIT = 100_000
 LEDGER_COUNT_CAP = 10_000  # the ledger counts up to this; beyond it says "more than" and asks to filter
@@ -114,7 +115,8 @@ def ledger(request):
     rows = [(f, selectors.progress_label(f, today)) for f in page]
     return render(request, "rectification/ledger.html", {
         "page": page, "rows": rows, "size": size, "filters": filters, "query": query_without_page(request),
-        "sources": Source.choices, "statuses": Status.choices, "today": today, "can_issue": _is_office(request.user)})
+        "sources": Source.choices, "statuses": Status.choices, "today": today, "can_issue": _is_office(request.user),
+        "regions": region_list(request.user), "categories": selectors.ledger_categories(request.user, filters["category"])})
 
 
 @login_required

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_protect
 
 from dudao.core.middleware import current_request_meta
 from dudao.schools.models import School
-from dudao.surveys.models import SurveyRound
+from dudao.surveys.models import SurveyResponse, SurveyRound
 from dudao.surveys.questionnaire import labels_of, questions
 from dudao.surveys.responses import SubmissionRefused, response_submit, school_ids
 
@@ -97,11 +97,16 @@ def form_sections(definition: dict, values: dict, errors: dict) -> list[dict]:
 @csrf_protect
 def answer(request, token: str, code: str):
     survey_round, school = lookup(token, code)
-    device = device_id(request) or secrets.token_hex(16)
+    known_device = device_id(request)
+    device = known_device or secrets.token_hex(16)
     context = {"round": survey_round, "school": school, "questionnaire": survey_round.questionnaire,
                "title": survey_round.questionnaire.title, "values": {}, "errors": {}, "preview": False,
                "open": survey_round.is_open(), "storage_key": f"dudao-sv-{survey_round.token}-{school.code}"}
     status = 200
+    if request.method == "GET" and known_device and SurveyResponse.objects.filter(
+            round=survey_round, device=known_device[:32]).exists():
+        # This phone has answered the round: say so instead of showing a blank questionnaire again.
+        return render(request, "surveys/thanks.html", {**context, "already": True})
     if request.method == "POST":
         raw = raw_from_post(survey_round.questionnaire.definition, request.POST)
         try:

@@ -23,39 +23,41 @@
       tooltip: { trigger: "axis" }, legend: { top: 0 }, animation: false,
       grid: { left: 56, right: 16, top: 36, bottom: 56 },
       xAxis: { type: "category", data: data.cv.indicators, axisLabel: { interval: 0, rotate: 30 } },
-      yAxis: { type: "value", name: "差异系数" },
+      yAxis: { type: "value", name: "差异系数（无量纲）" },
       series: series
     });
     charts.push(cv);
   }
 
-  var trendHolder = document.getElementById("trend-chart");
-  if (trendHolder) {
-    var years = [], names = [], byName = {}, limits = {};
-    data.trend.forEach(function (r) {
-      limits[r.stage] = r.limit;
+  // 差异系数历年变化: one chart per stage (7 indicators and the stage's limit each), so every line has its
+  // name in a legend that fits, instead of 14 lines and a paged legend in one chart.
+  document.querySelectorAll(".cv-trend").forEach(function (holder) {
+    var stageLabel = holder.getAttribute("data-stage");
+    var rows = data.trend.filter(function (r) { return r.stage === stageLabel; });
+    if (!rows.length) return;
+    var years = [], names = [], byName = {}, limit = rows[0].limit;
+    rows.forEach(function (r) {
       if (years.indexOf(r.year) < 0) years.push(r.year);
-      var name = r.stage + "·" + r.indicator;
-      if (!byName[name]) { byName[name] = {}; names.push(name); }
-      byName[name][r.year] = r.cv;
+      if (!byName[r.indicator]) { byName[r.indicator] = {}; names.push(r.indicator); }
+      byName[r.indicator][r.year] = r.cv;
     });
-    var trend = echarts.init(trendHolder);
-    trend.setOption({
+    years.sort();
+    var chart = echarts.init(holder);
+    chart.setOption({
       tooltip: { trigger: "axis" }, animation: false,
-      legend: { type: "scroll", bottom: 0 },
-      grid: { left: 56, right: 24, top: 36, bottom: 64 },
-      xAxis: { type: "category", data: years },
-      yAxis: { type: "value", name: "差异系数" },
+      legend: { bottom: 0, itemWidth: 18, itemGap: 8, textStyle: { fontSize: 11 } },
+      grid: { left: 56, right: 24, top: 40, bottom: 72 },
+      xAxis: { type: "category", data: years, name: "学年", nameLocation: "middle", nameGap: 26 },
+      yAxis: { type: "value", name: "差异系数（无量纲）" },
       series: names.map(function (name) {
-        return { name: name, type: "line", data: years.map(function (y) { return byName[name][y]; }),
-                 lineStyle: { type: name.indexOf("初中") === 0 ? "dashed" : "solid" } };
-      }).concat(Object.keys(limits).map(function (stage) {
-        return { name: stage + "上限", type: "line", symbol: "none", data: years.map(function () { return limits[stage]; }),
-                 lineStyle: { type: "dotted", width: 2, color: colours[stage] }, itemStyle: { color: colours[stage] } };
-      }))
+        return { name: name, type: "line", data: years.map(function (y) { return byName[name][y]; }) };
+      }).concat([{
+        name: stageLabel + "上限 " + limit, type: "line", symbol: "none", data: years.map(function () { return limit; }),
+        lineStyle: { type: "dashed", width: 2, color: "#dc3545" }, itemStyle: { color: "#dc3545" }
+      }])
     });
-    charts.push(trend);
-  }
+    charts.push(chart);
+  });
 
   Object.keys(data.heat).forEach(function (stage) {
     var holder = document.getElementById("heat-" + stage);

@@ -17,8 +17,17 @@ ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-net
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Runs in every page before its own scripts (Playwright injects it past the page's CSP): a blocked script, style
+# or handler is reported as a console error that the `browser` fixture collects.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || "inline"} in ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
 @pytest.fixture(scope="session")
-def browser():
+def chromium():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail("CI must run the browser tests: /usr/bin/chromium is missing (apt-get install chromium).")
@@ -29,6 +38,50 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
         browser.close()
+
+
+class WatchedBrowser:
+    """The session's Chromium, but every page it opens reports Content-Security-Policy violations (the event
+    and Chromium's own "Refused to ..." console errors) into `violations`."""
+
+    def __init__(self, browser):
+        self._browser, self.violations, self._contexts = browser, [], []
+
+    def _watch(self, context):
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
+        context.on("console", self._console)
+        self._contexts.append(context)
+        return context
+
+    def _console(self, message):
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            self.violations.append(f"{message.location.get('url', '')}: {text}")
+
+    def new_context(self, **kwargs):
+        return self._watch(self._browser.new_context(**kwargs))
+
+    def new_page(self, **kwargs):
+        context = self.new_context(**kwargs)
+        page = context.new_page()
+        page.on("close", lambda _page: context.close())
+        return page
+
+    def close_contexts(self):
+        for context in self._contexts:
+            try:
+                context.close()
+            except Exception:  # already closed with its page
+                pass
+
+
+@pytest.fixture
+def browser(chromium):
+    """Every browser test runs under the site's CSP and fails if the page reports a violation."""
+    watched = WatchedBrowser(chromium)
+    yield watched
+    watched.close_contexts()
+    assert watched.violations == [], "Content-Security-Policy violations:\n" + "\n".join(watched.violations)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from dudao.inspections import services
 from dudao.inspections.models import Stage
 from dudao.regions.models import Region
 from dudao.schools.models import School
-from tests.browser.conftest import follow, sign_in
+from tests.browser.conftest import ARTIFACTS, follow, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,13 @@ def test_expert_scores_on_a_tablet(live_server, browser, shot):
     page.click("label[for='v-A1.2-2']")  # B
     page.click("label[for='v-A1.3-na']")  # 不适用
     page.fill("input[name='n-A1.2']", "抽查 3 个班作业记录")
-    follow(page, "button:has-text('保存')")
+    assert "已评 3 / " in page.inner_text("#score-progress")  # counted as the expert fills in
+    # the save button sits in a footer that stays on screen (sticky) while the long form scrolls
+    box = page.locator("#score-save").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 768
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "inspection-scoring-footer-1024.png"))  # the viewport, as on the tablet
+    follow(page, "#score-save")
     assert "已保存 3 项评分" in page.inner_text(".alert-success")
     assert page.locator("[id='v-A1.2-2']").is_checked()
     from dudao.inspections.models import Score

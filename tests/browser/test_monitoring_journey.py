@@ -46,6 +46,14 @@ def test_upload_statistics_dashboard_and_report(live_server, browser, shot, tmp_
     follow(page, "text=查看优质均衡监测")
     page.wait_for_selector("#cv-chart canvas")
     page.wait_for_selector("#heat-primary canvas")
+    for stage in ("primary", "junior"):  # one 差异系数历年变化 chart per stage, its legend whole (not paged)
+        page.wait_for_selector(f"#trend-{stage} canvas")
+        option = page.evaluate(f"echarts.getInstanceByDom(document.getElementById('trend-{stage}')).getOption()")
+        assert len(option["series"]) == 8 and option["legend"][0].get("type", "plain") == "plain"
+        assert option["yAxis"][0]["name"] == "差异系数（无量纲）" and option["xAxis"][0]["name"] == "学年"
+        page.locator(f"#trend-{stage}").screenshot(path=str(ARTIFACTS / f"monitoring-trend-{stage}-1024.png"))
+    cv = page.evaluate("echarts.getInstanceByDom(document.getElementById('cv-chart')).getOption()")
+    assert cv["yAxis"][0]["name"] == "差异系数（无量纲）"
     text = page.inner_text("main") if page.locator("main").count() else page.inner_text("body")
     assert "7 项差异系数达标" in text and "生均体育运动场馆面积" in text
     assert "差异系数达标方案" in text  # the demo's primary sports-space CV is over 0.50

@@ -68,8 +68,11 @@ def test_parent_answers_on_a_phone_and_the_office_sees_it(live_server, browser, 
     shot(parent, "survey-phone-thanks-390")
     saved = SurveyResponse.objects.get(round=survey)
     assert saved.answers["q7"] == "希望食堂<b>改进</b>饭菜口味。" and saved.answers["q3"]["7"] == 2
+    assert parent.evaluate("localStorage.length") == 0  # the phone's saved answers were cleared after success
     parent.goto(f"{base}/dc/{survey.token}/{school.code}/")
-    assert parent.locator("#q2-5").is_checked() is False  # the phone's saved answers were cleared after success
+    assert "您已提交" in parent.inner_text("h1")  # reopened: told it has answered, not a blank questionnaire
+    assert parent.locator("#q2-5").count() == 0
+    shot(parent, "survey-phone-reopened-390")
 
     page.goto(f"{base}/surveys/{survey.pk}/")
     live = page.locator("table:has(th:has-text('收到')) tr", has_text=school.name)

@@ -30,3 +30,19 @@ def test_it_creates_the_first_administrator_non_interactively(tmp_path):
     assert _manage("migrate", "-v0", env=env).returncode == 0
     result = _manage("createsuperuser", "--noinput", env=env)
     assert result.returncode == 0, result.stderr
+
+
+def _setting(name, env):
+    code = f"from django.conf import settings; print(repr(settings.{name}))"
+    result = _manage("shell", "-c", code, env={"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "dudao.example.cn", **env})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_hsts_preload_is_off_unless_asked(tmp_path):
+    assert _setting("SECURE_HSTS_PRELOAD", {"DUDAO_VAR_DIR": str(tmp_path)}) == "False"
+    assert _setting("SECURE_HSTS_PRELOAD", {"DUDAO_VAR_DIR": str(tmp_path), "SECURE_HSTS_PRELOAD": "1"}) == "True"
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env={
+        "SECRET_KEY": "x" * 30 + "production-secret-key-0123456789abcdef", "ALLOWED_HOSTS": "dudao.example.cn",
+        "DUDAO_VAR_DIR": str(tmp_path), "SECURE_HSTS_PRELOAD": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr

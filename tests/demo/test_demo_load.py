@@ -39,6 +39,17 @@ def test_it_loads_the_supervision_year(db):
     assert Visit.objects.count() > 1000 and VisitFile.objects.exists() and LessonObservation.objects.exists()
     assert set(Complaint.objects.values_list("status", flat=True)) == set(ComplaintStatus.values)
     assert inspectors.filter(trainings__isnull=False).exists()
+    account = User.objects.get(username="demo_inspector")
+    assert account.get_full_name() == Inspector.objects.get(user=account).name  # one name, not 李老师 and 陈建
+
+
+def test_every_action_in_the_demos_audit_log_has_a_chinese_label(db):
+    from dudao.core.models import ACTION_LABELS, AuditLog
+
+    demo_load(seed=2026)
+    actions = set(AuditLog.objects.values_list("action", flat=True).distinct())
+    assert len(actions) > 30 and "inspection.self_score" in actions
+    assert actions - set(ACTION_LABELS) == set()
 
 
 def test_the_demo_principal_sees_the_demo_inspectors_visits(db):

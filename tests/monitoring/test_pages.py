@@ -31,7 +31,10 @@ def test_dashboard_shows_cvs_heat_map_and_gaps(loaded, login):
     assert page.status_code == 200
     html = page.content.decode()
     assert "义务教育优质均衡发展监测" in html and "差异系数" in html
-    assert 'id="heat-primary"' in html and 'id="trend-chart"' in html
+    assert 'id="heat-primary"' in html
+    # 差异系数历年变化: one chart per stage, not 14 lines in one
+    assert 'id="trend-primary" class="cv-trend" data-stage="小学"' in html
+    assert 'id="trend-junior" class="cv-trend" data-stage="初中"' in html and 'id="trend-chart"' not in html
     charts = json.loads(re.search(r'<script id="balanced-data" type="application/json">(.*?)</script>', html,
                                   re.S).group(1))
     assert "甲区第一小学" in charts["heat"]["primary"]["schools"]

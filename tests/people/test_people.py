@@ -45,3 +45,18 @@ def test_import_is_all_or_nothing(world):
     messages = [e.message for e in exc.value.errors]
     assert any("重复" in m for m in messages) and any("管辖范围" in m for m in messages)
     assert not Inspector.objects.filter(card_no__in=["DX102", "DX103"]).exists()
+
+
+def test_an_inspectors_account_carries_the_registered_name(world):
+    from dudao.core.models import AuditLog
+    from dudao.people.services import inspector_save
+
+    world.inspector_a.first_name = "李老师"
+    world.inspector_a.save()
+    inspector = make_inspector(world.office_a, world.county_a, "DX300", "陈建", user=world.inspector_a)
+    world.inspector_a.refresh_from_db()
+    assert world.inspector_a.get_full_name() == "陈建"
+    inspector_save(actor=world.office_a, inspector=inspector, name="陈建国")
+    world.inspector_a.refresh_from_db()
+    assert world.inspector_a.get_full_name() == "陈建国"
+    assert AuditLog.objects.filter(action="inspector.update", after__account_full_name="陈建国").exists()

@@ -123,3 +123,33 @@ def test_the_ledger_counts_up_to_a_cap(world, ledger, login, monkeypatch):
     assert "超过 1 条" in page
     monkeypatch.setattr(views, "LEDGER_COUNT_CAP", 5)
     assert "共 2 条" in login(world.office_a).get("/rectification/").content.decode()
+
+
+def test_one_finding_cannot_be_selected_twice_into_a_notice(world, ledger, login):
+    import pytest
+
+    from dudao.core.errors import ApplicationError
+
+    office = login(world.office_a)
+    first = ledger.findings[0].pk
+    page = office.post("/rectification/notices/new/", {"findings": f"{first},{first}", "days": "10"})
+    assert page.status_code == 200 and "不能在一份整改通知书中选择两次" in page.content.decode()
+    assert not Finding.objects.filter(notice__isnull=False).exists()
+    with pytest.raises(ApplicationError, match="选择两次"):
+        notices.notice_issue(actor=world.office_a, findings=[ledger.findings[0], ledger.findings[0]], days=10)
+    assert not Finding.objects.filter(notice__isnull=False).exists()
+
+
+def test_the_ledger_filters_by_region_and_category_from_lists(world, ledger, login):
+    finding_raise(actor=world.office_a, source="manual", school=world.schools_a[1], category="r1",
+                          category_label="校园安全", description="消防器材过期。")
+    office = login(world.office_a)
+    page = office.get("/rectification/").content.decode()
+    assert 'name="region" placeholder' not in page and 'name="category" placeholder' not in page
+    assert f'<option value="{world.county_a.code}"' in page and f'<option value="{world.county_b.code}"' not in page
+    assert '<option value="校园安全"' in page and '<option value="食堂、食品、饮水、宿舍卫生"' in page
+    chosen = office.get("/rectification/", {"category": "校园安全"}).content.decode()
+    assert "消防器材过期" in chosen and "食堂留样记录不全" not in chosen
+    assert '<option value="校园安全" selected' in chosen
+    town = world.schools_a[1].region_id
+    assert "消防器材过期" in office.get("/rectification/", {"region": town}).content.decode()

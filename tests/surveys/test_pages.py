@@ -39,6 +39,13 @@ def test_public_page_answers_once_per_device(world, survey):
     again = post_form(client, survey, world.schools_a[0], FORM)
     assert again.status_code == 409 and "已经提交过" in again.content.decode()
     assert SurveyResponse.objects.count() == 1
+    reopened = client.get(f"/dc/{survey.token}/{world.schools_a[0].code}/").content.decode()
+    assert "您已提交" in reopened and 'name="q1"' not in reopened  # not a blank questionnaire again
+    other_phone = Client().get(f"/dc/{survey.token}/{world.schools_a[0].code}/").content.decode()
+    assert "您已提交" not in other_phone and 'name="q1"' in other_phone
+    forged = Client()
+    forged.cookies["dudao_sv"] = "0123456789abcdef0123456789abcdef"  # unsigned: ignored
+    assert 'name="q1"' in forged.get(f"/dc/{survey.token}/{world.schools_a[0].code}/").content.decode()
 
 
 def test_public_page_keeps_answers_when_refused(world, survey):

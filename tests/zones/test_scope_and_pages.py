@@ -104,3 +104,12 @@ def test_school_supervision_page_keeps_the_history_of_inspectors(world, posted, 
     page = login(world.principal_a).get(f"/zones/schools/{school.pk}/").content.decode()
     assert "督学甲" in page and "督学乙" in page and "现任" in page and "2025-03-01" in page
     assert login(world.office_b).get(f"/zones/schools/{school.pk}/").status_code == 404
+
+
+def test_frequency_page_does_not_claim_success_without_schools(world, posted, login):
+    empty = login(world.town_a).get("/zones/frequency/")  # a government unit: no schools in its scope
+    assert empty.status_code == 200
+    text = empty.content.decode()
+    assert "均已达到走访要求" not in text and "没有学校" in text
+    office = login(world.office_a).get("/zones/frequency/").content.decode()
+    assert "没有学校" not in office
