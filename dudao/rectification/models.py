@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.display import person_name
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
 
@@ -211,7 +212,7 @@ class NoticeTransition(models.Model):
 
     @property
     def actor_name(self) -> str:
-        return (self.actor.get_full_name() or self.actor.username) if self.actor_id else "系统"
+        return person_name(self.actor)
 
     @property
     def label(self) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dudao.core.display import person_name
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.rectification.models import (
@@ -98,9 +99,7 @@ class Event:
 
 
 def _name(user) -> str:
-    if user is None:
-        return "系统"
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 def finding_timeline(finding: Finding) -> list[Event]:
