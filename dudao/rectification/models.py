@@ -237,7 +237,7 @@ class FindingReport(models.Model):
         ordering = ["submitted_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.finding_id} @ {self.submitted_at:%Y-%m-%d}"
+        return f"{self.finding_id} @ {timezone.localtime(self.submitted_at):%Y-%m-%d}"
 
 
 # ---- 督办单 and 约谈 proposals ------------------------------------------------------------------------------
@@ -553,7 +553,7 @@ class RecheckRound(models.Model):
         ordering = ["-drawn_at", "-id"]
 
     def __str__(self) -> str:
-        return f"回头看 {self.drawn_at:%Y-%m-%d}（{self.sample_size}/{self.population}）"
+        return f"回头看 {timezone.localtime(self.drawn_at):%Y-%m-%d}（{self.sample_size}/{self.population}）"
 
 
 class RecheckResult(models.TextChoices):

@@ -5,6 +5,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dudao.core.display import PUBLIC, SYSTEM, person_name
@@ -165,7 +166,7 @@ class Visit(models.Model):
                    models.Index(fields=["started_at"])]
 
     def __str__(self) -> str:
-        return f"{self.school.name} {self.started_at:%Y-%m-%d}"
+        return f"{self.school.name} {timezone.localtime(self.started_at):%Y-%m-%d}"
 
     @property
     def hours_on_site(self) -> float:
