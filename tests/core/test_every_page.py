@@ -10,6 +10,7 @@ below (or the pattern goes on the short SKIP list with its reason).
 """
 
 import datetime
+import io
 import re
 import time
 import traceback
@@ -26,7 +27,6 @@ from django.utils import timezone
 
 from dudao.core.models import AuditLog, Notification
 from dudao.core.scope import scope_for
-from dudao.demo.services import demo_load
 from dudao.documents.files import file_token
 from dudao.documents.models import StoredFile
 from dudao.documents.render import TEMPLATES as DOCUMENT_TEMPLATES
@@ -62,7 +62,8 @@ SKIP: dict[str, str] = {
 
 
 def _walk(patterns, prefix="", namespace=""):
-    """(route, name, converters) of every URL pattern, included resolvers (the API among them) walked through."""
+    """(route, name, regex) of every URL pattern, included resolvers (the API among them) walked through; the
+    regex's named groups are the pattern's kwargs."""
     for entry in patterns:
         if isinstance(entry, URLResolver):
             inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
@@ -172,7 +173,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock():
         try:
             started = time.monotonic()
-            demo_load(seed=2026)
+            call_command("load_demo", stdout=io.StringIO())  # what `make demo` runs
             # The demo principal's school: also in the demo inspector's care, so the complaint lands with them.
             school = School.objects.get(pk=min(scope_for(User.objects.get(username="demo_school")).school_ids))
             public = Client(REMOTE_ADDR="203.0.113.7")
@@ -271,3 +272,11 @@ def _get(client: Client, path: str) -> int | str:
 def _fill(route: str, kwargs: dict) -> str:
     """The route with its <converter:name> / <name> parts replaced by the values."""
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route).lstrip("^").rstrip("$")
+
+
+def test_a_new_kwarg_the_crawler_cannot_fill_is_reported_not_skipped():
+    assert _noun("rectification/rechecks/<int:pk>/items/<int:item_pk>/", "item_pk") == "rectification/items"
+    assert _noun("api/v1/inspections/targets/<pk>/sheet", "pk") == "api/inspections/targets"
+    assert _choices({}, "gadgets/<int:gadget_pk>/", ["gadget_pk"], AnonymousUser()) == "gadget_pk [gadgets]"
+    assert _choices({"fmt": lambda user: ["docx", "pdf"]}, "x/<int:pk>.<str:fmt>", ["fmt"], AnonymousUser()) == [
+        {"fmt": "docx"}, {"fmt": "pdf"}]
