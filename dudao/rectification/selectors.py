@@ -383,7 +383,8 @@ def recheck_list(user) -> QuerySet:
     from dudao.rectification.models import RecheckRound
 
     return RecheckRound.objects.visible_to(user).select_related("drawn_by").annotate(
-        failed=Count("items", filter=Q(items__result="failed")), pending=Count("items", filter=Q(items__result="pending")))
+        failed=Count("items", filter=Q(items__result="failed")), pending=Count("items", filter=Q(items__result="pending"))
+    ).order_by("-drawn_at", "-id")  # newest first; an unordered queryset pages unpredictably
 
 
 def get_recheck_for(user, pk: int):
