@@ -1,5 +1,6 @@
 """Helpers every list page uses: pagination with a bounded page size, and Excel export of a filtered list."""
 
+import datetime
 import io
 from collections.abc import Callable, Iterable
 from urllib.parse import quote
@@ -50,6 +51,13 @@ def query_without_page(request) -> str:
     return params.urlencode()
 
 
+def _local_text(value: datetime.date) -> str:
+    """A date as 2026-03-06; a timestamp as its Asia/Shanghai time, 2026-03-06 00:30:00 (never the UTC one)."""
+    if isinstance(value, datetime.datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).strftime("%Y-%m-%d %H:%M:%S")
+    return value.isoformat()
+
+
 def xlsx_response(filename: str, sheet: str, columns: list[tuple[str, Callable]], rows: Iterable) -> HttpResponse:
     """An .xlsx download: one header row with Chinese titles, one row per object, streamed from an iterator."""
     return xlsx_sheets_response(filename, [(sheet, columns, rows)])
@@ -74,6 +82,8 @@ def xlsx_sheets_response(filename: str, sheets: list[tuple[str, list[tuple[str, 
                     worksheet.write_string(row_index, col, "是" if value else "否")
                 elif isinstance(value, int | float):
                     worksheet.write_number(row_index, col, value)
+                elif isinstance(value, datetime.date):
+                    worksheet.write_string(row_index, col, _local_text(value))
                 else:
                     worksheet.write_string(row_index, col, str(value))
     workbook.close()

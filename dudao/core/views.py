@@ -62,7 +62,7 @@ def password_change(request):
 
 
 AUDIT_EXPORT = [
-    ("时间", lambda a: a.at.astimezone().strftime("%Y-%m-%d %H:%M:%S")),
+    ("时间", lambda a: a.at),
     ("操作人", lambda a: a.actor_name), ("操作", lambda a: a.action), ("对象类型", lambda a: a.object_type),
     ("对象编号", lambda a: a.object_id), ("对象", lambda a: a.object_repr), ("IP", lambda a: a.ip),
     ("请求编号", lambda a: a.request_id),

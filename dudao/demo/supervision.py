@@ -10,6 +10,7 @@ import uuid
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dudao.core.dates import local_date
 from dudao.core.services import policy_set
 from dudao.demo import generator
 from dudao.people.models import Inspector, InspectorKind
@@ -164,11 +165,11 @@ def _history(*, admin, rng, county, today) -> None:
                 region_code=region_id, category=item, category_label=str(labels[item]), follow_up=follow,
                 severity=3 if follow == FollowUp.REPORT else 1, description=text, raised_by=admin, raised_at=started,
                 status=Status.RESOLVED_ON_SITE if follow == FollowUp.ON_SITE else rng.choice([Status.OPEN, Status.CLOSED])))
-            due = started.date() + datetime.timedelta(days=30)
+            due = local_date(started) + datetime.timedelta(days=30)
             problems[-1].due_date = due if follow != FollowUp.ON_SITE else None
             if problems[-1].status == Status.CLOSED:  # most on time, some late
                 problems[-1].closed_at = started + datetime.timedelta(days=rng.choice((12, 20, 26, 41)))
-                problems[-1].closed_on_time = problems[-1].closed_at.date() <= due
+                problems[-1].closed_on_time = local_date(problems[-1].closed_at) <= due
             elif problems[-1].status == Status.RESOLVED_ON_SITE:
                 problems[-1].closed_on_time = True
     Finding.objects.bulk_create(problems, batch_size=500)

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record
+from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for
@@ -77,9 +78,10 @@ def opinions_issue(*, actor, inspection: Inspection, now: datetime.datetime) -> 
     opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
         "target__school", "target__unit").order_by("target__region_code", "target_id"))
     county_name = inspection.county.name
-    first = counter_take(f"opinion:{inspection.county_id}:{now.year}", count=len(opinions))
+    year = timezone.localdate(now).year  # 文号 years are Beijing years: 00:30 on 1 January is the new year
+    first = counter_take(f"opinion:{inspection.county_id}:{year}", count=len(opinions))
     for offset, opinion in enumerate(opinions):
-        opinion.number, opinion.issued_at = f"{county_name}督意〔{now.year}〕{first + offset}号", now
+        opinion.number, opinion.issued_at = f"{county_name}督意〔{year}〕{first + offset}号", now
         target = opinion.target
         for problem in opinion.problems:
             finding_raise(actor=actor, source=Source.INSPECTION, description=problem["text"], school=target.school,
@@ -117,18 +119,18 @@ def opinion_context(opinion: Opinion) -> dict:
     from dudao.inspections.services import target_evaluation
 
     evaluation = target_evaluation(target)
-    when = timezone.localtime(opinion.issued_at).date() if opinion.issued_at else timezone.localdate()
+    when = opinion.issued_at or timezone.localdate()
     return {
         "number": opinion.number or "（未出具）", "title": "督导意见书", "target": str(target),
         "inspection": inspection.name, "kind": str(Kind(inspection.kind).label),
-        "office": f"{inspection.county.name}人民政府教育督导室", "issued_on": f"{when:%Y年%-m月%-d日}",
+        "office": f"{inspection.county.name}人民政府教育督导室", "issued_on": cn_date(when),
         "score": "—" if evaluation.score is None else f"{evaluation.score:.1f}", "level": evaluation.level,
         "vetoed": "、".join(f"{c} {tree.nodes[c].name}" for c in evaluation.vetoed),
         "areas": [{"code": c, "name": tree.nodes[c].name,
                    "score": "—" if evaluation.nodes.get(c) is None else f"{evaluation.nodes[c]:.1f}"} for c in tree.roots],
         "evaluation": opinion.evaluation, "strengths": opinion.strengths,
         "problems": [{"no": i, "text": p["text"], "requirement": p["requirement"],
-                      "due_on": f"{datetime.date.fromisoformat(p['due_date']):%Y年%-m月%-d日}"}
+                      "due_on": cn_date(datetime.date.fromisoformat(p['due_date']))}
                      for i, p in enumerate(opinion.problems, 1)],
     }
 

@@ -3,6 +3,7 @@ publication of the results on the public page (结果公开) through the rectifi
 
 from django.utils import timezone
 
+from dudao.core.dates import cn_date
 from dudao.documents.charts import bar_chart_png
 from dudao.inspections.models import Inspection, Stage
 from dudao.regions.models import Region
@@ -28,7 +29,7 @@ def report_context(inspection: Inspection, report: dict) -> dict:
     vetoed = f"；{report['vetoed']} 个对象一票否决项未达标" if report["vetoed"] else ""
     return {
         "title": f"{inspection.name}督导报告", "office": f"{inspection.county.name}人民政府教育督导室",
-        "generated_on": f"{today:%Y年%-m月%-d日}", "kind": inspection.get_kind_display(),
+        "generated_on": cn_date(today), "kind": inspection.get_kind_display(),
         "framework": str(inspection.framework), "count": len(report["ranked"]), "mean": _fmt(report["mean"]),
         "summary": (f"本次{inspection.get_kind_display()}共督导 {len(report['ranked'])} 个对象，平均得分 {_fmt(report['mean'])} 分；"
                     f"{levels}{vetoed}。"),
@@ -80,12 +81,12 @@ def notice_docx(inspection: Inspection) -> bytes:
         raise ApplicationError("请先填写督导通知文号。")
     targets = list(inspection.targets.select_related("school", "unit"))
     names = dict(Region.objects.filter(code__in={t.region_code for t in targets}).values_list("code", "name"))
-    when = timezone.localtime(inspection.transitions.filter(to_stage=Stage.NOTIFIED).values_list(
-        "at", flat=True).first() or timezone.now()).date()
+    when = inspection.transitions.filter(to_stage=Stage.NOTIFIED).values_list(
+        "at", flat=True).first() or timezone.localdate()
     return render_docx("inspection_notice", inspection.county_id, {
         "number": inspection.notice_number, "title": f"关于开展{inspection.name}的通知", "inspection": inspection.name,
         "kind": inspection.get_kind_display(), "office": f"{inspection.county.name}人民政府教育督导室",
-        "issued_on": f"{when:%Y年%-m月%-d日}", "framework": str(inspection.framework), "count": len(targets),
-        "period": f"{inspection.starts_on:%Y年%-m月%-d日}至{inspection.ends_on:%Y年%-m月%-d日}",
+        "issued_on": cn_date(when), "framework": str(inspection.framework), "count": len(targets),
+        "period": f"{cn_date(inspection.starts_on)}至{cn_date(inspection.ends_on)}",
         "targets": [{"no": i, "name": str(t), "region": names.get(t.region_code, "")} for i, t in enumerate(targets, 1)],
     })

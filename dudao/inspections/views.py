@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import attempt, form_error
@@ -58,7 +59,7 @@ def inspection_list(request):
     inspections = selectors.inspection_list(request.user)
     counties = list(counties_visible(request.user)) if office else []
     frozen = Framework.objects.visible_to(request.user).filter(status="frozen").order_by("name", "-version")
-    today = datetime.date.today()
+    today = timezone.localdate()
     form = InspectionForm(request.POST or None, frameworks=frozen, initial={
         "year": today.year, "starts_on": today, "ends_on": today + datetime.timedelta(days=60)})
     if request.method == "POST":

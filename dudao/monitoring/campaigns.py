@@ -6,6 +6,7 @@ import datetime
 from django.db import transaction
 
 from dudao.core.audit import audit_record
+from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
@@ -102,7 +103,7 @@ def overdue_to_findings(*, today: datetime.date, actor=None) -> int:
             finding = finding_raise(
                 actor=actor, source=Source.MONITORING, unit=task.unit, school=task.school,
                 source_type="campaign_task", source_id=str(task.pk), category_label="创建任务逾期",
-                description=f"{task.campaign.name}：任务“{task.title}”应于 {task.deadline:%Y年%m月%d日} 前完成，"
+                description=f"{task.campaign.name}：任务“{task.title}”应于 {cn_date(task.deadline)} 前完成，"
                             f"逾期未完成（当前进度 {task.progress}%）。",
                 requirement=task.measures or "按创建任务清单完成该任务，并报送佐证材料。",
                 due_date=today + datetime.timedelta(days=days))

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import attempt, form_error
 from dudao.core.listing import xlsx_sheets_response
@@ -104,7 +105,7 @@ def report_context(report) -> dict:
     today = timezone.localdate()
     return {"title": f"{report.county.name}{report.year}—{report.year + 1}学年义务教育优质均衡发展监测报告",
             "county": report.county.name, "year": f"{report.year}—{report.year + 1}学年",
-            "office": f"{report.county.name}人民政府教育督导室", "generated_on": f"{today:%Y年%-m月%-d日}",
+            "office": f"{report.county.name}人民政府教育督导室", "generated_on": cn_date(today),
             **selectors.report_tables(report)}
 
 

@@ -4,6 +4,8 @@
 import datetime
 from dataclasses import dataclass
 
+from dudao.core.dates import cn_date
+
 
 def add_years(day: datetime.date, years: int) -> datetime.date:
     try:
@@ -27,13 +29,13 @@ def term_status(*, part_time: bool, term_start: datetime.date, term_no: int, tod
     end = add_years(term_start, term_years)
     days_left = (end - today).days
     if days_left < 0:
-        return TermStatus(end, "danger", f"第 {term_no} 届聘期已于 {end:%Y年%m月%d日} 届满，请办理续聘或解聘。")
+        return TermStatus(end, "danger", f"第 {term_no} 届聘期已于 {cn_date(end)} 届满，请办理续聘或解聘。")
     if term_no >= max_terms and days_left <= warning_days:
-        return TermStatus(end, "danger", f"已连续聘任 {term_no} 届（上限 {max_terms} 届），本届聘期将于 {end:%Y年%m月%d日} 届满，"
+        return TermStatus(end, "danger", f"已连续聘任 {term_no} 届（上限 {max_terms} 届），本届聘期将于 {cn_date(end)} 届满，"
                                          f"届满后不得续聘，请提前物色接任人选。")
     if days_left <= warning_days:
-        return TermStatus(end, "warning", f"第 {term_no} 届聘期将于 {end:%Y年%m月%d日} 届满（还有 {days_left} 天）。")
-    return TermStatus(end, "", f"第 {term_no} 届聘期至 {end:%Y年%m月%d日}。")
+        return TermStatus(end, "warning", f"第 {term_no} 届聘期将于 {cn_date(end)} 届满（还有 {days_left} 天）。")
+    return TermStatus(end, "", f"第 {term_no} 届聘期至 {cn_date(end)}。")
 
 
 def can_renew(*, term_no: int, max_terms: int) -> bool:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
+from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for
@@ -104,7 +105,7 @@ def talk_hold(*, actor, talk: Talk, held_on: datetime.date, conducted_by: str, p
             talk.findings.add(finding)
         target_users = (users_of_schools([talk.school_id]).get(talk.school_id, set()) if talk.school_id
                         else users_of_units([talk.unit_id]).get(talk.unit_id, set()))
-        notify(messages=[(Message(f"talk:{talk.pk}:held", "talk", f"约谈记录（{held_on:%Y年%m月%d日}）",
+        notify(messages=[(Message(f"talk:{talk.pk}:held", "talk", f"约谈记录（{cn_date(held_on)}）",
                                   f"主持单位：{talk.conducted_by}。整改承诺 {len(commitments)} 项已纳入问题台账，请按期完成。",
                                   f"/rectification/record/{'school' if talk.school_id else 'unit'}/{talk.school_id or talk.unit_id}/"),
                           target_users)])
@@ -212,7 +213,7 @@ def case_advance(*, actor, case: AccountabilityCase, step: str, on: datetime.dat
     _not_future(on, "日期")
     last = case.steps.order_by("-on").values_list("on", flat=True).first()
     if last and on < last:
-        raise ApplicationError(f"日期不能早于上一环节（{last:%Y年%m月%d日}）。")
+        raise ApplicationError(f"日期不能早于上一环节（{cn_date(last)}）。")
     if step == CaseStep.DEFENDED and not (note or "").strip():
         raise ApplicationError("请记录陈述申辩的情况（放弃申辩的也要注明）。")
     if step == CaseStep.DECIDED:

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record
+from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for
@@ -141,7 +142,7 @@ def rectification_summary_text(rows: list[dict], region_name: str, today: dateti
     total = rows[-1]
     rate = f"{total['rate']}%" if total["rate"] is not None else "—"
     on_time = f"{total['on_time_rate']}%" if total["on_time_rate"] is not None else "—"
-    lines = [f"截至{today.year}年{today.month}月{today.day}日，{region_name}督导发现问题 {total['total']} 个，已整改 "
+    lines = [f"截至{cn_date(today)}，{region_name}督导发现问题 {total['total']} 个，已整改 "
              f"{total['done']} 个，整改率 {rate}，按期整改率 {on_time}；逾期未整改 {total['overdue']} 个。"]
     for r in rows[:-1]:
         if r["total"]:

@@ -18,6 +18,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dudao.core.audit import audit_records
+from dudao.core.dates import cn_date, cn_month_day
 from dudao.core.policy import PolicyTable
 from dudao.core.selectors import office_users_by_region, users_of_schools, users_of_units
 from dudao.core.services import Message, notify
@@ -70,11 +71,11 @@ def _remind(now, today, batch) -> int:
             RectificationNotice.objects.filter(pk__in=[n.pk for n in due]).update(reminded_at=now)
             NoticeTransition.objects.bulk_create([NoticeTransition(
                 notice=n, from_status=n.status, to_status=n.status, event="remind", at=now,
-                note=f"系统提醒：整改期限 {n.due_date:%Y年%m月%d日} 将至。") for n in due])
+                note=f"系统提醒：整改期限 {cn_date(n.due_date)} 将至。") for n in due])
             schools = users_of_schools({n.school_id for n in due if n.school_id})
             units = users_of_units({n.unit_id for n in due if n.unit_id})
             notify(at=now, messages=[(Message(
-                f"notice:{n.pk}:remind", "remind", f"整改通知书 {n.number} 将于 {n.due_date:%m月%d日} 到期",
+                f"notice:{n.pk}:remind", "remind", f"整改通知书 {n.number} 将于 {cn_month_day(n.due_date)} 到期",
                 "请按期提交整改报告和佐证材料；逾期将向主管部门下达督办单。", f"/rectification/notices/{n.pk}/"),
                 schools.get(n.school_id, set()) if n.school_id else units.get(n.unit_id, set())) for n in due])
             done += len(due)
@@ -124,7 +125,7 @@ def _propose_talks(now, today, batch) -> int:
             done += _talks(now, [Proposal(
                 key=f"order:{o.pk}", school_id=o.notice.school_id, unit_id=o.notice.unit_id,
                 region_code=o.notice.region_code, finding_ids=findings[o.notice_id],
-                reason=f"督办单 {o.number} 逾期（期限 {o.due_date:%Y年%m月%d日}），"
+                reason=f"督办单 {o.number} 逾期（期限 {cn_date(o.due_date)}），"
                        f"{o.notice.target}仍未完成整改通知书 {o.notice.number} 的整改。") for o in rows])
     # Targets with too many overdue findings this year (findings whose notice went to a 督办单 this year).
     threshold = PolicyTable(["rectification.talk_overdue_findings"])

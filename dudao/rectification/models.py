@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.display import person_name
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
 
@@ -211,7 +212,7 @@ class NoticeTransition(models.Model):
 
     @property
     def actor_name(self) -> str:
-        return (self.actor.get_full_name() or self.actor.username) if self.actor_id else "系统"
+        return person_name(self.actor)
 
     @property
     def label(self) -> str:
@@ -236,7 +237,7 @@ class FindingReport(models.Model):
         ordering = ["submitted_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.finding_id} @ {self.submitted_at:%Y-%m-%d}"
+        return f"{self.finding_id} @ {timezone.localtime(self.submitted_at):%Y-%m-%d}"
 
 
 # ---- 督办单 and 约谈 proposals ------------------------------------------------------------------------------
@@ -552,7 +553,7 @@ class RecheckRound(models.Model):
         ordering = ["-drawn_at", "-id"]
 
     def __str__(self) -> str:
-        return f"回头看 {self.drawn_at:%Y-%m-%d}（{self.sample_size}/{self.population}）"
+        return f"回头看 {timezone.localtime(self.drawn_at):%Y-%m-%d}（{self.sample_size}/{self.population}）"
 
 
 class RecheckResult(models.TextChoices):

@@ -13,6 +13,7 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
+from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
@@ -154,7 +155,7 @@ def notice_issue(*, actor, findings: list[Finding], due_date: datetime.date | No
     audit_record(actor=actor, action="notice.issue", obj=notice, region_code=notice.region_code,
                  after={"number": notice.number, "findings": ids, "due_date": due_date.isoformat()})
     notify(messages=[(Message(f"notice:{notice.pk}:issued", "notice", f"收到整改通知书 {notice.number}",
-                              f"共 {len(ids)} 个问题，整改期限 {due_date:%Y年%m月%d日}。请签收并按期整改。",
+                              f"共 {len(ids)} 个问题，整改期限 {cn_date(due_date)}。请签收并按期整改。",
                               f"/rectification/notices/{notice.pk}/"), _target_users(notice))])
     return notice
 
@@ -213,7 +214,7 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
                      after={"findings": sorted(finding_ids), "files": sum(len(v) for v in checked.values())})
         notify(messages=[(Message(f"notice:{notice.pk}:reported:{now:%Y%m%d%H%M%S}", "notice",
                                   f"{notice.target}提交了整改报告（{notice.number}）",
-                                  f"请在 {notice.verify_due_date:%Y年%m月%d日} 前核查。", f"/rectification/notices/{notice.pk}/"),
+                                  f"请在 {cn_date(notice.verify_due_date)} 前核查。", f"/rectification/notices/{notice.pk}/"),
                           _verifiers(notice))])
     return notice
 
@@ -359,7 +360,7 @@ def orders_create(*, actor, pairs: list[tuple[RectificationNotice, GovUnit]], no
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     NoticeTransition.objects.bulk_create([NoticeTransition(
         notice=o.notice, from_status=o.notice.status, to_status=o.notice.status, event="order", actor=actor_obj, at=now,
-        note=f"逾期未整改，向{o.department.name}下达督办单 {o.number}，督办期限 {o.due_date:%Y年%m月%d日}。")
+        note=f"逾期未整改，向{o.department.name}下达督办单 {o.number}，督办期限 {cn_date(o.due_date)}。")
         for o in orders], batch_size=1000)
     audit_records(actor=actor, action="order.issue", items=[(o, o.region_code, {
         "notice": o.notice.number, "department": o.department.code, "due_date": o.due_date.isoformat()}) for o in orders])
@@ -373,8 +374,8 @@ def orders_create(*, actor, pairs: list[tuple[RectificationNotice, GovUnit]], no
         target_users = schools.get(notice.school_id, set()) if notice.school_id else units.get(notice.unit_id, set())
         messages += [
             (Message(f"order:{o.pk}:issued", "order", f"督办单 {o.number}：{notice.target}整改逾期",
-                     f"{notice.target}未在 {notice.due_date:%Y年%m月%d日} 前完成整改通知书 {notice.number} 的整改。"
-                     f"请督促落实，并于 {o.due_date:%Y年%m月%d日} 前反馈。", url), departments.get(o.department_id, set())),
+                     f"{notice.target}未在 {cn_date(notice.due_date)} 前完成整改通知书 {notice.number} 的整改。"
+                     f"请督促落实，并于 {cn_date(o.due_date)} 前反馈。", url), departments.get(o.department_id, set())),
             (Message(f"order:{o.pk}:target", "order", f"整改逾期，已向主管部门下达督办单 {o.number}",
                      f"整改通知书 {notice.number} 已逾期。", f"/rectification/notices/{notice.pk}/"), target_users),
             (Message(f"order:{o.pk}:office", "order", f"已下达督办单 {o.number}（{notice.target}）", "", url),

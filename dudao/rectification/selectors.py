@@ -8,6 +8,7 @@ from django.core.cache import caches
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dudao.core.display import person_name
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.rectification.models import (
@@ -115,9 +116,7 @@ class Event:
 
 
 def _name(user) -> str:
-    if user is None:
-        return "系统"
-    return user.get_full_name() or user.username
+    return person_name(user)
 
 
 def finding_timeline(finding: Finding) -> list[Event]:
@@ -401,7 +400,8 @@ def recheck_list(user) -> QuerySet:
     from dudao.rectification.models import RecheckRound
 
     return RecheckRound.objects.visible_to(user).select_related("drawn_by").annotate(
-        failed=Count("items", filter=Q(items__result="failed")), pending=Count("items", filter=Q(items__result="pending")))
+        failed=Count("items", filter=Q(items__result="failed")), pending=Count("items", filter=Q(items__result="pending"))
+    ).order_by("-drawn_at", "-id")  # newest first; an unordered queryset pages unpredictably
 
 
 def get_recheck_for(user, pk: int):

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from dudao.core.dates import cn_date
 from dudao.core.listing import xlsx_sheets_response
 from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
@@ -65,9 +66,8 @@ def report_context(request, survey_round, school=None) -> dict:
                f"{len(below)} 所学校满意率低于 {threshold}。") if overall["rate"] is not None else "有效答卷不足，不公布结果。"
     return {"title": f"{survey_round.name}报告", "round": survey_round.name, "county": survey_round.county.name,
             "group": survey_round.get_group_display(), "office": f"{survey_round.county.name}人民政府教育督导室",
-            "period": f"{timezone.localtime(survey_round.opens_at):%Y年%-m月%-d日}至"
-                      f"{timezone.localtime(survey_round.closed_at or survey_round.closes_at):%Y年%-m月%-d日}",
-            "generated_on": f"{timezone.localdate():%Y年%-m月%-d日}", "summary": summary, "threshold": threshold,
+            "period": f"{cn_date(survey_round.opens_at)}至{cn_date(survey_round.closed_at or survey_round.closes_at)}",
+            "generated_on": cn_date(timezone.localdate()), "summary": summary, "threshold": threshold,
             "min_responses": results.rules.min_responses, "schools": schools, "items": items, "towns": towns,
             "low": [{"school": c["school"], "text": c["text"], "rate": pct(c["rate"])} for c in results.low]}
 

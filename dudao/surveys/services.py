@@ -310,7 +310,7 @@ def finding_from_item(*, actor, survey_round: SurveyRound, school, item: str,
         raise ApplicationError(f"该校有效答卷不足 {rules.min_responses} 份，不能据此提出问题。")
     rate, answers = cells["rate"][0], cells["answers"][0]
     if already := _existing_finding(survey_round, school, item):
-        raise ApplicationError(f"已就该题对该校提出过问题（{already.raised_at:%Y-%m-%d}）。")
+        raise ApplicationError(f"已就该题对该校提出过问题（{timezone.localtime(already.raised_at):%Y-%m-%d}）。")
     margin = float(policy_value("surveys.severe_margin", survey_round.county_id))
     group = survey_round.get_group_display()
     description = f"{group}对“{texts[item]}”的满意率为 {rate:.0%}（{survey_round.name}，{answers} 人作答），" \

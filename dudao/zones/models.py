@@ -5,8 +5,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dudao.core.display import PUBLIC, SYSTEM, person_name
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
 
 # The 8 routine supervision items of the 挂牌督导办法 (DOMAIN.md §4.3), by stable code.
@@ -164,7 +166,7 @@ class Visit(models.Model):
                    models.Index(fields=["started_at"])]
 
     def __str__(self) -> str:
-        return f"{self.school.name} {self.started_at:%Y-%m-%d}"
+        return f"{self.school.name} {timezone.localtime(self.started_at):%Y-%m-%d}"
 
     @property
     def hours_on_site(self) -> float:
@@ -347,3 +349,10 @@ class ComplaintTransition(models.Model):
     @property
     def to_label(self) -> str:
         return str(ComplaintStatus(self.to_status).label)
+
+    @property
+    def actor_display(self) -> str:
+        """Who made this change: the staff member; "公众" for the filing of a complaint from the public page
+        (no actor); "系统" for automatic steps (the hand-over to the responsible inspector)."""
+        public_filing = not self.from_status and self.complaint.channel == ComplaintChannel.PUBLIC_PAGE
+        return person_name(self.actor, nobody=PUBLIC if public_filing else SYSTEM)

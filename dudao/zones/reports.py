@@ -5,13 +5,10 @@ from collections import Counter
 
 from django.utils import timezone
 
+from dudao.core.dates import cn_date
 from dudao.rectification.models import Finding, Status
 from dudao.zones import engine, selectors
 from dudao.zones.models import ROUTINE_ITEM_LABELS, Complaint, Visit, Zone
-
-
-def cn_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def period_bounds(period: str, today: datetime.date) -> tuple[str, datetime.date, datetime.date]:
@@ -77,10 +74,10 @@ def zone_report_context(user, zone: Zone, period: str, today: datetime.date | No
         "inspectors": [{**row, "schools": len(row["schools"]), "hours": round(row["hours"], 1)}
                        for row in sorted(per_inspector.values(), key=lambda r: r["name"])],
         "items": [{"name": str(ROUTINE_ITEM_LABELS.get(code, "专项督导事项")), "count": n} for code, n in by_item.most_common()],
-        "highlights": [{"school": v.school.name, "date": cn_date(timezone.localtime(v.started_at).date()), "text": v.highlights}
+        "highlights": [{"school": v.school.name, "date": cn_date(v.started_at), "text": v.highlights}
                        for v in visits if v.highlights][:30],
         "problems": [{"school": f.school.name, "item": f.category_label, "code": f.get_follow_up_display(),
                       "text": f.description, "status": f.get_status_display()} for f in findings][:200],
-        "overdue": [{"school": schools[sid].name, "last_visit": cn_date(timezone.localtime(last[sid]).date()) if sid in last else "无记录"}
+        "overdue": [{"school": schools[sid].name, "last_visit": cn_date(last[sid]) if sid in last else "无记录"}
                     for sid in sorted(school_ids - visited, key=lambda s: schools[s].code)],
     }

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
+from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
@@ -252,7 +253,7 @@ def visit_submit(
         raise ApplicationError(f"未知的督导类型：{reason}")
     assignment = _current_assignment(inspector, school, day)
     if assignment is None and reason == VisitReason.ASSIGNED:
-        raise ApplicationError(f"{school.name}不是{inspector.name}在 {day:%Y年%m月%d日} 负责的学校；"
+        raise ApplicationError(f"{school.name}不是{inspector.name}在 {cn_date(day)} 负责的学校；"
                                f"如为交叉督导、投诉核查或专项任务，请选择督导类型并说明。")
     if reason != VisitReason.ASSIGNED and not reason_note.strip() and reason != VisitReason.CROSS:
         raise ApplicationError("请说明本次督导的任务来源（如投诉编号、专项任务名称）。")

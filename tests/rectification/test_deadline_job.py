@@ -61,7 +61,7 @@ def test_reminder_then_order_then_talk_each_exactly_once(world, ledger, notice, 
     assert not mail.outbox  # the mail is a background task: nothing is sent in the request or the job
     run_tasks()
     reminders = [m for m in mail.outbox if "principal@example.cn" in m.to]
-    assert len(reminders) == 1 and "将于 03月12日 到期" in reminders[0].subject
+    assert len(reminders) == 1 and "将于 3月12日 到期" in reminders[0].subject
 
 
 def test_a_reported_notice_is_not_escalated(world, ledger, notice):

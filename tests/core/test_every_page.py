@@ -1,0 +1,282 @@
+"""Every page of the project renders for every demo role: a crawler over the URL resolver.
+
+The demo district is loaded once for this module, a complaint is filed from a school's public plaque page (the
+real POST, as the public) and the daily deadline job is run a few weeks ahead, so the database holds records
+made by the public and by the system (no actor) next to the staff's. Then every URL pattern of the project
+(pages, documents, exports, public pages and the API) is requested with real ids, as each demo account and
+anonymously, and no answer may be a 5xx. Patterns are read from the resolver, never typed here: a page added
+later is crawled automatically, and a kwarg the crawler cannot fill fails the test until a sampler is added
+below (or the pattern goes on the short SKIP list with its reason).
+"""
+
+import datetime
+import io
+import re
+import time
+import traceback
+from collections import Counter
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
+from django.core.management import call_command
+from django.db.models import Q
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from dudao.core.models import AuditLog, Notification
+from dudao.core.scope import scope_for
+from dudao.documents.files import file_token
+from dudao.documents.models import StoredFile
+from dudao.documents.render import TEMPLATES as DOCUMENT_TEMPLATES
+from dudao.frameworks.models import Framework
+from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
+from dudao.monitoring.models import Campaign, CampaignTask
+from dudao.people.models import Expert, Inspector
+from dudao.rectification.jobs import run_deadlines
+from dudao.rectification.models import (
+    AccountabilityCase,
+    Finding,
+    NoticeTransition,
+    Publication,
+    RecheckItem,
+    RectificationNotice,
+    SupervisionOrder,
+    Talk,
+)
+from dudao.regions.models import GovUnit
+from dudao.schools.models import School
+from dudao.surveys.models import Questionnaire, SurveyRound
+from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
+
+User = get_user_model()
+
+ROLES = ["demo_office", "demo_inspector", "demo_school", "demo_unit", "demo_leader", "demo_expert", "demo_admin",
+         None]  # None: anonymous
+
+# Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
+SKIP: dict[str, str] = {
+    "core:logout": "ends the session; the crawler would go on as anonymous (anonymous is crawled anyway)",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    """(route, name, regex) of every URL pattern, included resolvers (the API among them) walked through; the
+    regex's named groups are the pattern's kwargs."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
+                entry.namespace or namespace)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or str(entry.pattern))
+            yield prefix + str(entry.pattern), name.lstrip(":"), entry.pattern.regex
+
+
+def _noun(route: str, kwarg: str) -> str:
+    """What a kwarg names, from the literal path segments before it: `zones/visits/<int:pk>/` -> `zones/visits`,
+    `inspections/<int:pk>/report.pdf` -> `inspections`, `rectification/rechecks/<int:pk>/items/<int:item_pk>/`
+    -> `rectification/items` for item_pk, `api/v1/inspections/targets/<pk>/sheet` -> `api/inspections/targets`."""
+    api = route.startswith("api/v1/")
+    route = route.removeprefix("api/v1/")
+    head = route[:re.search(rf"<(?:\w+:)?{kwarg}>", route).start()]
+    literal = [part for part in head.split("/") if part and "<" not in part]
+    first, last = (literal[0], literal[-1]) if literal else ("", "")
+    noun = first if first == last else f"{first}/{last}"
+    return f"api/{noun}" if api else noun
+
+
+def _sample(queryset, user, prefer: Q | None = None):
+    """One real object, preferably one the user may see (so the page renders rather than 404s) and one that
+    `prefer` picks out (a record made by the public or the system)."""
+    visible = queryset.visible_to(user) if hasattr(queryset, "visible_to") else queryset
+    for candidate in ([visible.filter(prefer)] if prefer is not None else []) + [visible, queryset]:
+        found = candidate.order_by("pk").first()
+        if found is not None:
+            return found
+    return None
+
+
+def _samplers(state):
+    """(noun, kwarg) -> function(user) giving the values to try; a kwarg name alone as a fallback."""
+    def pk(queryset, prefer=None):
+        return lambda user: [getattr(_sample(queryset, user, prefer), "pk", None)]
+
+    system_notice = Q(pk__in=NoticeTransition.objects.filter(actor=None).values("notice"))
+    school = pk(School.objects)
+    return {
+        ("inbox", "pk"): lambda user: [getattr(Notification.objects.filter(
+            user=user if user.is_authenticated else None).order_by("pk").first() or Notification.objects.first(),
+            "pk", None)],
+        ("users", "pk"): lambda user: [User.objects.get(username="demo_school").pk],
+        ("regions/units", "pk"): pk(GovUnit.objects),
+        ("schools", "pk"): school,
+        ("people/inspectors", "pk"): pk(Inspector.objects),
+        ("people/experts", "pk"): pk(Expert.objects),
+        ("zones", "pk"): pk(Zone.objects),
+        ("zones/assignments", "pk"): pk(Assignment.objects),
+        ("zones/visits", "pk"): pk(Visit.objects, Q(signed_by__isnull=False)),
+        ("zones/complaints", "pk"): pk(Complaint.objects, Q(pk=state["complaint"])),
+        ("rectification/findings", "pk"): pk(Finding.objects, Q(raised_by=None) | Q(
+            notice__in=RectificationNotice.objects.filter(system_notice))),
+        ("rectification/notices", "pk"): pk(RectificationNotice.objects, system_notice),
+        ("rectification/orders", "pk"): pk(SupervisionOrder.objects),
+        ("rectification/talks", "pk"): pk(Talk.objects),
+        ("rectification/cases", "pk"): pk(AccountabilityCase.objects),
+        ("rectification/record", "kind"): lambda user: ["school", "unit"],
+        ("rectification/record", "pk"): school,  # kind is tried as school and unit; a unit id in place is a 404
+        ("rectification/rechecks", "pk"): lambda user: [getattr(RecheckItem.objects.order_by("pk").first(),
+                                                                "round_id", None)],
+        ("rectification/items", "item_pk"): lambda user: [getattr(RecheckItem.objects.order_by("pk").first(),
+                                                                  "pk", None)],
+        ("rectification/publications", "pk"): pk(Publication.objects),
+        ("monitoring/campaigns", "pk"): pk(Campaign.objects),
+        ("monitoring/tasks", "pk"): pk(CampaignTask.objects),
+        ("surveys", "pk"): pk(SurveyRound.objects),
+        ("surveys/questionnaires", "pk"): pk(Questionnaire.objects),
+        ("frameworks", "pk"): pk(Framework.objects),
+        ("inspections", "pk"): pk(Inspection.objects, Q(pk__in=Transition.objects.filter(actor=None).values(
+            "inspection"))),
+        ("inspections/batches", "pk"): pk(OpinionBatch.objects),
+        ("inspections/targets", "pk"): pk(Target.objects),
+        ("gk", "pk"): lambda user: [getattr(Publication.objects.filter(withdrawn_at=None).order_by("pk").first()
+                                            or Publication.objects.first(), "pk", None)],
+        ("documents/f", "token"): lambda user: [file_token(f.pk) for f in [
+            StoredFile.objects.exclude(thumb_path="").order_by("pk").first() or StoredFile.objects.first()] if f],
+        ("documents/templates", "key"): lambda user: [next(iter(DOCUMENT_TEMPLATES))],
+        ("dc", "token"): lambda user: [SurveyRound.objects.order_by("pk").first().token],
+        ("api/public/surveys", "token"): lambda user: [SurveyRound.objects.order_by("pk").first().token],
+        ("api/inspectors", "pk"): pk(Inspector.objects),
+        ("api/zones", "pk"): pk(Zone.objects),
+        ("api/visits", "pk"): pk(Visit.objects),
+        ("api/surveys/questionnaires", "pk"): pk(Questionnaire.objects),
+        ("api/surveys/rounds", "pk"): pk(SurveyRound.objects),
+        ("api/frameworks", "pk"): pk(Framework.objects),
+        ("api/inspections", "pk"): pk(Inspection.objects),
+        ("api/inspections/targets", "pk"): pk(Target.objects),
+        # By kwarg name alone, wherever it appears:
+        "school_pk": school,
+        "school_id": school,
+        "code": lambda user: [getattr(_sample(School.objects, user), "code", None)],
+        "school_code": lambda user: [getattr(_sample(School.objects, user), "code", None)],
+        "fmt": lambda user: ["docx", "pdf"],
+        "action": lambda user: ["start"],  # POST-only endpoints: a GET must be refused cleanly
+    }
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, a public complaint and the deadline job's records, loaded once and flushed afterwards."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()
+    with django_db_blocker.unblock():
+        try:
+            started = time.monotonic()
+            call_command("load_demo", stdout=io.StringIO())  # what `make demo` runs
+            # The demo principal's school: also in the demo inspector's care, so the complaint lands with them.
+            school = School.objects.get(pk=min(scope_for(User.objects.get(username="demo_school")).school_ids))
+            public = Client(REMOTE_ADDR="203.0.113.7")
+            assert public.get(f"/gs/{school.code}/").status_code == 200
+            response = public.post(f"/gs/{school.code}/", {
+                "kind": "complaint", "content": "学校门口上下学时段交通拥堵，存在安全隐患，请督学核实。",
+                "complainant_name": "", "complainant_phone": "", "website": ""})
+            assert response.status_code == 200, response.content.decode()[:500]
+            complaint = Complaint.objects.get(school=school, channel=ComplaintChannel.PUBLIC_PAGE,
+                                              content__startswith="学校门口上下学")
+            # The daily job, today and five weeks on: reminders, 督办单 and 约谈 proposals with no actor.
+            run_deadlines()
+            run_deadlines(now=timezone.now() + datetime.timedelta(days=35))
+            # A batch of 意见书 whose worker died (the demo starts none): its progress page must still render.
+            OpinionBatch.objects.create(inspection=Inspection.objects.order_by("pk").first(), total=3, done=1,
+                                        status=BatchStatus.FAILED, error="工作进程已退出",
+                                        created_by=User.objects.get(username="demo_office"))
+            yield {"complaint": complaint.pk, "school": school.pk, "load_seconds": time.monotonic() - started}
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            media.disable()
+
+
+def test_the_public_complaint_opens_for_the_office(demo, db):
+    complaint = Complaint.objects.get(pk=demo["complaint"])
+    assert complaint.received_by is None and complaint.transitions.filter(actor=None).exists()
+    client = Client()
+    client.force_login(User.objects.get(username="demo_office"))
+    response = client.get(f"/zones/complaints/{complaint.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert complaint.number in page and "公众：已受理" in page
+    assert NoticeTransition.objects.filter(actor=None).exists() and AuditLog.objects.filter(actor=None).exists()
+
+
+def test_every_url_pattern_answers_every_role_without_a_server_error(demo, db):
+    started = time.monotonic()
+    patterns = [entry for entry in _walk(get_resolver().url_patterns) if entry[1] not in SKIP]
+    samplers = _samplers(demo)
+    users = {username: User.objects.get(username=username) if username else AnonymousUser() for username in ROLES}
+    clients = {username: Client() for username in ROLES}
+    unfillable, failures, statuses = [], [], Counter()
+    complaint_page = f"/zones/complaints/{demo['complaint']}/"
+    for route, name, regex in patterns:
+        for username in ROLES:
+            choices = _choices(samplers, route, list(regex.groupindex), users[username])
+            if isinstance(choices, str):
+                unfillable.append(f"{name} ({route}): {choices}")
+                break  # one line per pattern is enough
+            for kwargs in choices:
+                path = "/" + _fill(route, kwargs)
+                if username:
+                    clients[username].force_login(users[username])
+                status = _get(clients[username], path)
+                statuses[status if isinstance(status, int) else 500] += 1
+                statuses[path] += path == complaint_page and status == 200
+                if not isinstance(status, int) or status >= 500:
+                    failures.append(f"{username or 'anonymous'} GET {path} ({name}): {status}")
+    requests = sum(v for k, v in statuses.items() if isinstance(k, int))
+    print(f"\ncrawled {len(patterns)} patterns ({len(SKIP)} skipped), {requests} requests, "
+          f"{time.monotonic() - started:.1f} s (demo load {demo['load_seconds']:.1f} s); statuses "
+          f"{dict(sorted((k, v) for k, v in statuses.items() if isinstance(k, int)))}")
+    assert not (unfillable or failures), (
+        "URL kwargs the crawler cannot fill (add a sampler or a SKIP entry):\n" + "\n".join(unfillable)
+        + f"\n{len(failures)} server errors:\n" + "\n".join(failures))
+    assert statuses[complaint_page] >= 1, "the public complaint's own page was not crawled as the office"
+    assert len(patterns) > 100 and requests > 8 * len(patterns)
+
+
+def _choices(samplers, route: str, names: list[str], user) -> list[dict] | str:
+    """Every combination of the kwargs' sample values for this user, or the name of a kwarg nothing fills."""
+    combos = [{}]
+    for kwarg in names:
+        sampler = samplers.get((_noun(route, kwarg), kwarg)) or samplers.get(kwarg)
+        values = [v for v in sampler(user) if v is not None] if sampler else []
+        if not values:
+            return f"{kwarg} [{_noun(route, kwarg)}]"
+        combos = [{**c, kwarg: v} for c in combos for v in values]
+    return combos
+
+
+def _get(client: Client, path: str) -> int | str:
+    """The status of a GET, a streamed body read to the end (a download can fail half-way; the test client
+    closes the response when it is exhausted); an exception the view raised comes back as text. No explicit
+    close(): it would send request_finished, whose close_old_connections closes the test's connection inside
+    its transaction on PostgreSQL."""
+    try:
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        return response.status_code
+    except Exception as exc:  # noqa: BLE001 - every failure is listed, not just the first
+        return f"{type(exc).__name__}: {exc} @ {traceback.extract_tb(exc.__traceback__)[-1]}"
+
+
+def _fill(route: str, kwargs: dict) -> str:
+    """The route with its <converter:name> / <name> parts replaced by the values."""
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route).lstrip("^").rstrip("$")
+
+
+def test_a_new_kwarg_the_crawler_cannot_fill_is_reported_not_skipped():
+    assert _noun("rectification/rechecks/<int:pk>/items/<int:item_pk>/", "item_pk") == "rectification/items"
+    assert _noun("api/v1/inspections/targets/<pk>/sheet", "pk") == "api/inspections/targets"
+    assert _choices({}, "gadgets/<int:gadget_pk>/", ["gadget_pk"], AnonymousUser()) == "gadget_pk [gadgets]"
+    assert _choices({"fmt": lambda user: ["docx", "pdf"]}, "x/<int:pk>.<str:fmt>", ["fmt"], AnonymousUser()) == [
+        {"fmt": "docx"}, {"fmt": "pdf"}]
