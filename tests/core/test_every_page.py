@@ -25,8 +25,9 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from dudao.core.models import AuditLog, Notification
+from dudao.core.models import ApiToken, AuditLog, Notification
 from dudao.core.scope import scope_for
+from dudao.core.services import token_issue
 from dudao.documents.files import file_token
 from dudao.documents.models import StoredFile
 from dudao.documents.render import TEMPLATES as DOCUMENT_TEMPLATES
@@ -110,6 +111,8 @@ def _samplers(state):
             user=user if user.is_authenticated else None).order_by("pk").first() or Notification.objects.first(),
             "pk", None)],
         ("users", "pk"): lambda user: [User.objects.get(username="demo_school").pk],
+        ("tokens", "pk"): lambda user: [getattr(ApiToken.objects.filter(
+            user=user if user.is_authenticated else None).first() or ApiToken.objects.first(), "pk", None)],
         ("regions/units", "pk"): pk(GovUnit.objects),
         ("schools", "pk"): school,
         ("people/inspectors", "pk"): pk(Inspector.objects),
@@ -188,6 +191,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             run_deadlines()
             run_deadlines(now=timezone.now() + datetime.timedelta(days=35))
             # A batch of 意见书 whose worker died (the demo starts none): its progress page must still render.
+            # An API token of the principal's (the demo issues none): "我的接口令牌" and its revoke view.
+            token_issue(user=User.objects.get(username="demo_school"), ip="203.0.113.8")
             OpinionBatch.objects.create(inspection=Inspection.objects.order_by("pk").first(), total=3, done=1,
                                         status=BatchStatus.FAILED, error="工作进程已退出",
                                         created_by=User.objects.get(username="demo_office"))
