@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # django-ninja's app only serves its vendored Swagger UI files (/api/v1/docs without a CDN).
+    "ninja",
     "dudao.core",
     "dudao.regions",
     "dudao.schools",
@@ -186,6 +188,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/_media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
+# API lists (@paginate): pages past the last one are empty, never an out-of-range offset in SQL.
+NINJA_PAGINATION_CLASS = "dudao.core.listing.ApiPagination"
 
 # Security: strict when DEBUG is off (production), relaxed for local development.
 SECURE_CONTENT_TYPE_NOSNIFF = True

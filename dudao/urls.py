@@ -21,4 +21,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
+handler400 = "dudao.core.views.bad_request"
 handler404 = "dudao.core.views.page_not_found"

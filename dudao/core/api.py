@@ -3,6 +3,7 @@
 from django.contrib.auth import authenticate
 from ninja import Router, Schema
 
+from dudao.core.api_errors import error_responses
 from dudao.core.errors import ApplicationError
 from dudao.core.middleware import client_ip
 from dudao.core.services import login_failed, login_locked, token_issue
@@ -25,7 +26,7 @@ class AuthFailed(ApplicationError):
     status = 401
 
 
-@router.post("/token", auth=None, response=TokenOut)
+@router.post("/token", auth=None, response=TokenOut, openapi_extra=error_responses(401, 429))
 def issue_token(request, payload: TokenIn):
     if login_locked(payload.username):
         raise AuthFailed("账号因多次登录失败已被临时锁定，请稍后再试或联系管理员。")

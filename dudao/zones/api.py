@@ -10,10 +10,11 @@ import uuid
 
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ValidationError
 
 from dudao.core.errors import ApplicationError
+from dudao.core.listing import ApiPagination
 from dudao.people.selectors import inspector_for_user
 from dudao.zones import selectors, services
 
@@ -105,7 +106,7 @@ class VisitOut(Schema):
 
 
 @router.get("/zones", response=list[ZoneOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_zones(request, region: str = ""):
     return selectors.zone_list(request.user, region=region)
 
@@ -117,13 +118,13 @@ def get_zone(request, pk: int):
 
 
 @router.get("/assignments", response=list[AssignmentOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 def list_assignments(request, region: str = "", current: bool = True):
     return selectors.assignment_list(request.user, region=region, current=current)
 
 
 @router.get("/visits", response=list[VisitOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_visits(request, region: str = "", reason: str = "", status: str = ""):
     return selectors.visit_list(request.user, region=region, reason=reason, status=status).prefetch_related("files")
 
@@ -134,7 +135,8 @@ def get_visit(request, pk: int):
 
 
 @router.post("/visits", response={200: VisitOut, 201: VisitOut})
-def create_visit(request, data: Form[str], photos: File[list[UploadedFile]] = None):
+def create_visit(request, data: str = Form(..., min_length=1, description="督导纪实，JSON 文本，结构见 VisitIn"),
+                 photos: File[list[UploadedFile]] = None):
     try:
         payload = VisitIn.model_validate(json.loads(data))
     except (ValueError, ValidationError) as exc:
