@@ -31,7 +31,7 @@ STATUS_MESSAGES = {
 
 # What each error status means on this API; shown in the OpenAPI document.
 STATUS_DESCRIPTIONS = {
-    400: "请求被拒绝：数据不符合业务规则，或请求体无法解析（detail 说明原因，errors 列出每一处问题）",
+    400: "请求被拒绝：数据不符合业务规则，请求体无法解析，或含有空字符（detail 说明原因，errors 列出每一处问题）",
     401: "未认证：没有会话或 Bearer 令牌，或令牌无效、过期、已撤销",
     403: "无权执行此操作（角色或数据范围不允许，或浏览器会话缺少 CSRF 令牌）",
     404: "对象不存在，或不在您的数据范围内",
@@ -183,8 +183,12 @@ def install_error_handlers(api) -> None:
 
 def bad_request_message(exception) -> str:
     """The Chinese sentence for a request Django refused before any view ran (handler400)."""
+    from dudao.core.input_guard import NulCharacterSent
+
     if isinstance(exception, MultiPartParserError):
         return _UPLOAD_PARSE_MESSAGE
+    if isinstance(exception, NulCharacterSent):
+        return "请求中包含不允许的空字符（U+0000），未做任何更改。"
     if isinstance(exception, RequestDataTooBig):
         return "请求内容超过大小上限，未做任何更改。"
     if isinstance(exception, TooManyFieldsSent):
@@ -206,10 +210,10 @@ def error_responses(*statuses: int) -> dict:
 
 def default_error_statuses(path: str, method: str, operation: dict) -> set[int]:
     """The error statuses any operation of this shape can answer, whatever its view does:
-    401 when it needs authentication; 403 for authenticated writes (role checks, and the CSRF check on
-    session requests); 404 when the path names an object; 422 when it takes parameters or a body;
-    400 when it takes a body (business rules and unparsable bodies)."""
-    statuses = set()
+    400 always (a NUL character anywhere, an unparsable body, a business rule); 401 when it needs
+    authentication; 403 for authenticated writes (role checks, and the CSRF check on session requests);
+    404 when the path names an object; 422 when it takes parameters or a body."""
+    statuses = {400}
     has_body = "requestBody" in operation
     if operation.get("security"):
         statuses.add(401)
@@ -219,8 +223,6 @@ def default_error_statuses(path: str, method: str, operation: dict) -> set[int]:
         statuses.add(404)
     if operation.get("parameters") or has_body:
         statuses.add(422)
-    if has_body:
-        statuses.add(400)
     return statuses
 
 

@@ -192,12 +192,11 @@ def test_every_operation_declares_its_error_responses():
     for path, method, operation in operations():
         responses = {int(code): value for code, value in operation["responses"].items()}
         errors = {code for code in responses if code >= 400}
+        assert 400 in errors, (method, path)
         if operation.get("security"):
             assert 401 in errors, (method, path)
         if operation.get("parameters") or "requestBody" in operation:
             assert 422 in errors, (method, path)
-        if "requestBody" in operation:
-            assert 400 in errors, (method, path)
         if "{" in path:
             assert 404 in errors, (method, path)
         for code in errors:
@@ -228,3 +227,33 @@ def test_the_schema_needs_a_token_or_a_session(world, client):
     assert with_token.status_code == 200 and "/api/v1/schools" in with_token.json()["paths"]
     client.force_login(world.office_a)
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/units?kind=a%00b", "/api/v1/schools?q=%00", "/api/v1/schools/%00",
+                                  "/api/v1/visits?region=x&status=%00", "/api/v1/regions?%00=1"])
+def test_nul_characters_in_api_requests_are_400(world, client, path):
+    assert_error(client.get(path, **bearer(world.admin)), 400)
+    assert "空字符" in client.get(path, **bearer(world.admin)).json()["detail"]
+
+
+def test_nul_characters_in_bodies_are_400_and_change_nothing(world, client):
+    audits = AuditLog.objects.count()
+    response = client.post("/api/v1/auth/token", {"username": "admin\u0000", "password": "x"},
+                           content_type="application/json")
+    assert_error(response, 400)
+    raw = client.post("/api/v1/auth/token", '{"username": "a\\u0000", "password": "x"}',
+                      content_type="application/json")
+    assert_error(raw, 400)
+    form = client.post("/api/v1/visits", {"data": "{\x00}"}, **bearer(world.admin))
+    assert_error(form, 400)
+    assert AuditLog.objects.count() == audits + 1  # the token issued for the last request
+    assert Visit.objects.count() == 0
+
+
+def test_nul_characters_on_pages_are_400_in_chinese(world, login):
+    client = login(world.admin)
+    for path in ["/schools/?q=%00", "/people/inspectors/?q=a%00", "/audit/?action=%00"]:
+        response = client.get(path)
+        assert response.status_code == 400 and "空字符" in response.content.decode(), path
+    response = client.post("/password/", {"old_password": "x\x00", "new_password1": "y"})
+    assert response.status_code == 400 and "空字符" in response.content.decode()

@@ -8,6 +8,8 @@ that operation alone, with the reason.
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from dudao.api import api
@@ -30,7 +32,10 @@ POSITIVE_WITH_400 = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 
 CONFIG = {
     "seed": 20260317,
-    "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
+    # allow-x00: the API refuses NUL (U+0000) in any parameter or field with 400 before a view runs
+    # (dudao.core.input_guard; tested in test_api_robustness). JSON Schema cannot say "no NUL" short of a pattern
+    # on every string, so schema-valid generation leaves NUL out instead of calling that refusal a bug.
+    "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none", "allow-x00": False},
     "operations": [
         {"include-name": name, "checks": {"positive_data_acceptance": {"expected-statuses": POSITIVE_WITH_400}}}
         for name in BUSINESS_RULES_400
@@ -41,8 +46,19 @@ schema = schemathesis.openapi.from_dict(api.get_openapi_schema(), config=schemat
 schema.app = application
 
 
+@pytest.fixture
+def in_test_transaction():
+    """The WSGI handler closes the database connection around each request; the test's transaction (and on
+    PostgreSQL the connection itself) must survive, as Django's own test client arranges."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 @pytest.fixture(params=["admin", "principal_a"])
-def auth_headers(request, world):
+def auth_headers(request, world, in_test_transaction):
     key, _token = token_issue(user=getattr(world, request.param))
     return {"Authorization": f"Bearer {key}"}
 
