@@ -85,12 +85,13 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "dudao.core.input_guard.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dudao.core.middleware.RequestContextMiddleware",
+    # Before any view or process_view (the CSRF check reads the body): NUL characters are a 400.
+    "dudao.core.input_guard.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "dudao.urls"

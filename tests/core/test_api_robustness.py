@@ -257,3 +257,12 @@ def test_nul_characters_on_pages_are_400_in_chinese(world, login):
         assert response.status_code == 400 and "空字符" in response.content.decode(), path
     response = client.post("/password/", {"old_password": "x\x00", "new_password1": "y"})
     assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+@pytest.mark.parametrize("path,method", multipart_operations())
+def test_malformed_multipart_is_400_with_debug_on_too(world, client, settings, path, method):
+    """The demo runs with DEBUG on, where ninja answers an unhandled exception with a 500 traceback."""
+    settings.DEBUG = True
+    concrete = re.sub(r"\{[^}]+\}", "1", path)
+    response = client.generic(method, concrete, b"x", content_type="multipart/form-data", **bearer(world.admin))
+    assert_error(response, 400)
