@@ -164,6 +164,9 @@ def install_error_handlers(api) -> None:
             response["Retry-After"] = str(int(exc.wait))
         return response
 
+    # Form bodies are normally parsed (and refused) before the view by RejectNulMiddleware, through handler400
+    # (core.views.bad_request); these handlers keep the API's answer a Chinese 400, not ninja's DEBUG 500
+    # traceback, wherever else the body gets parsed first.
     @api.exception_handler(MultiPartParserError)
     def multipart_error(request, exc: MultiPartParserError):
         return api.create_response(request, error_body(_UPLOAD_PARSE_MESSAGE), status=400)
