@@ -266,3 +266,29 @@ def test_malformed_multipart_is_400_with_debug_on_too(world, client, settings, p
     concrete = re.sub(r"\{[^}]+\}", "1", path)
     response = client.generic(method, concrete, b"x", content_type="multipart/form-data", **bearer(world.admin))
     assert_error(response, 400)
+
+
+def _get_operations_with_integers() -> list[str]:
+    """Every GET with its path parameters and integer query parameters set to HUGE, required text to 'x'."""
+    urls = []
+    for path, method, operation in operations():
+        if method != "GET":
+            continue
+        query = []
+        for param in operation.get("parameters", []):
+            schema = param.get("schema", {})
+            types = {schema.get("type")} | {s.get("type") for s in schema.get("anyOf", [])}
+            if param["in"] == "query" and "integer" in types:
+                query.append(f"{param['name']}={HUGE}")
+            elif param["in"] == "query" and param.get("required"):
+                query.append(f"{param['name']}=x")
+        urls.append(re.sub(r"\{[^}]+\}", HUGE, path) + ("?" + "&".join(query) if query else ""))
+    return urls
+
+
+@pytest.mark.parametrize("url", _get_operations_with_integers())
+def test_huge_integers_anywhere_are_never_a_server_error(world, client, url):
+    response = client.get(url, **bearer(world.admin))
+    assert response.status_code in (200, 404), (url, response.status_code)
+    if response.status_code == 404:
+        assert_error(response, 404)
