@@ -1,12 +1,21 @@
-"""The JSON API (/api/v1/): each app contributes a router; auth and errors are handled here once."""
+"""The JSON API (/api/v1/): each app contributes a router; auth and errors are handled here once.
+
+Errors: every 4xx is `dudao.core.api_errors.ErrorOut` with a Chinese `detail`; the OpenAPI document declares
+the error statuses of every operation (defaults by shape in `declare_error_responses`; an operation adds its
+own extra ones, e.g. 409, with `openapi_extra=error_responses(409)`). The schema (/api/v1/openapi.json) needs a
+session or a bearer token; the browsable docs (/api/v1/docs) need a logged-in session.
+"""
 
 import datetime
+import functools
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
-from dudao.core.errors import ApplicationError
+from dudao.core.api_errors import STATUS_MESSAGES, declare_error_responses, error_body, install_error_handlers
 from dudao.core.middleware import client_ip
 from dudao.core.models import ApiToken
 
@@ -34,20 +43,42 @@ class BearerToken(HttpBearer):
         return found.user
 
 
-api = NinjaAPI(
+def docs_behind_login(view):
+    """/api/v1/docs: a logged-in session, else the login page. /api/v1/openapi.json: a session or a valid
+    bearer token, else 401 (a script reads the schema with the token it uses for the API)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        match = request.resolver_match
+        if match is not None and match.url_name == "openapi-json":
+            if BearerToken()(request) is not None:
+                return view(request, *args, **kwargs)
+            response = JsonResponse(error_body(STATUS_MESSAGES[401]), status=401,
+                                    json_dumps_params={"ensure_ascii": False})
+            response["WWW-Authenticate"] = 'Bearer realm="api"'
+            return response
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+class DudaoAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return declare_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = DudaoAPI(
     title="Dudao 督导 API",
     version="1",
-    description="教育督导管理平台接口。浏览器会话或 Bearer 令牌认证；数据范围与网页一致。",
+    description="教育督导管理平台接口。浏览器会话或 Bearer 令牌认证；数据范围与网页一致。"
+    "错误响应统一为 {detail, errors}：detail 是可直接展示的中文说明，errors 列出每一处问题。",
     auth=[BearerToken(), django_auth],
     urls_namespace="api",
+    docs_decorator=docs_behind_login,
 )
-
-
-@api.exception_handler(ApplicationError)
-def application_error(request, exc: ApplicationError):
-    return api.create_response(
-        request, {"detail": exc.message, "errors": [e.as_dict() for e in exc.errors]}, status=exc.status
-    )
+install_error_handlers(api)
 
 
 from dudao.core.api import router as core_router  # noqa: E402

@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "dudao.core.middleware.RequestContextMiddleware",
+    # Before any view or process_view (the CSRF check reads the body): NUL characters are a 400.
+    "dudao.core.input_guard.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "dudao.urls"
@@ -214,6 +216,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/_media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
+# API lists (@paginate): pages past the last one are empty, never an out-of-range offset in SQL.
+NINJA_PAGINATION_CLASS = "dudao.core.listing.ApiPagination"
 
 # Security: strict when DEBUG is off (production), relaxed for local development.
 SECURE_CONTENT_TYPE_NOSNIFF = True

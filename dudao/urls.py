@@ -25,4 +25,5 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),
 ]
 
+handler400 = "dudao.core.views.bad_request"
 handler404 = "dudao.core.views.page_not_found"

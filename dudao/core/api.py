@@ -3,6 +3,7 @@ POST /api/v1/auth/token/revoke: revoke the token the request is made with."""
 
 from ninja import Field, Router, Schema, Status
 
+from dudao.core.api_errors import error_responses
 from dudao.core.errors import ApplicationError
 from dudao.core.middleware import client_ip
 from dudao.core.services import login_attempt, token_issue, token_revoke
@@ -21,11 +22,6 @@ class TokenOut(Schema):
     expires_at: str
 
 
-class AuthErrorOut(Schema):
-    detail: str
-    errors: list[dict] = []
-
-
 class AuthFailed(ApplicationError):
     status = 401
 
@@ -34,7 +30,7 @@ class Throttled(ApplicationError):
     status = 429
 
 
-@router.post("/token", auth=None, response={200: TokenOut, 401: AuthErrorOut, 429: AuthErrorOut})
+@router.post("/token", auth=None, response=TokenOut, openapi_extra=error_responses(401, 429))
 def issue_token(request, payload: TokenIn):
     result = login_attempt(request=request, username=payload.username, password=payload.password, via="api")
     if result.user is None:
@@ -43,7 +39,7 @@ def issue_token(request, payload: TokenIn):
     return {"token": key, "expires_at": token.expires_at.isoformat()}
 
 
-@router.post("/token/revoke", response={204: None, 400: AuthErrorOut, 401: AuthErrorOut})
+@router.post("/token/revoke", response={204: None})
 def revoke_token(request):
     """Revoke the bearer token this request carries (a script logging out). Session requests have none."""
     token = getattr(request, "api_token", None)

@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from ninja import Field, Schema
+from ninja.pagination import PageNumberPagination
 
 PAGE_SIZES = (20, 50, 100, 200)
 
@@ -41,6 +43,31 @@ def paginate(request, queryset, default_size: int = 50, count_cap: int | None = 
     paginator = CappedPaginator(queryset, size, count_cap) if count_cap else Paginator(queryset, size)
     page = paginator.get_page(request.GET.get("page"))
     return page, size
+
+
+class ApiPagination(PageNumberPagination):
+    """?page=&page_size= for API lists. A page past the last one is an empty page (with the true count), however
+    large the number: the offset never reaches the database, where a huge one overflows ("datatype mismatch" on
+    SQLite, "bigint out of range" on PostgreSQL). Zero, negative and non-numeric pages are 422."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, description="页码，从 1 开始；超过最后一页时返回空列表")
+        page_size: int | None = Field(None, ge=1, description="每页条数；超过接口上限时按上限")
+
+    def paginate_queryset(self, queryset, pagination: Input, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        count = self._items_count(queryset)
+        offset = (pagination.page - 1) * page_size
+        items = queryset[offset : offset + page_size] if offset < count else queryset[:0]
+        return {self.items_attribute: items, "count": count}
+
+    async def apaginate_queryset(self, queryset, pagination: Input, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        count = await self._aitems_count(queryset)
+        offset = (pagination.page - 1) * page_size
+        window = queryset[offset : offset + page_size] if offset < count else queryset[:0]
+        items = [obj async for obj in window] if hasattr(window, "__aiter__") else window
+        return {self.items_attribute: items, "count": count}
 
 
 def query_without_page(request) -> str:

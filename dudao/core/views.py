@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from dudao.core import selectors, services
+from dudao.core.api_errors import bad_request_message, error_body
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import AuditFilterForm, LoginForm, PasswordChangeForm, RoleAssignForm, UserCreateForm
 from dudao.core.listing import paginate, query_without_page, xlsx_response
@@ -17,8 +18,23 @@ from dudao.core.models import Role, RoleAssignment
 from dudao.core.scope import scope_for
 
 
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def page_not_found(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse(error_body("未找到该接口或对象，或您无权查看。"), status=404,
+                            json_dumps_params={"ensure_ascii": False})
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    """Requests Django refuses before a view runs (an unparsable multipart body, too many fields, ...)."""
+    message = bad_request_message(exception)
+    if _wants_json(request):
+        return JsonResponse(error_body(message), status=400, json_dumps_params={"ensure_ascii": False})
+    return render(request, "400.html", {"message": message}, status=400)
 
 
 def login_view(request):

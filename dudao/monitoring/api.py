@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from dudao.core.api_errors import error_responses
 from dudao.core.errors import ApplicationError, RowError
 from dudao.core.scope import get_visible_or_404
 from dudao.core.tabular import read_import_file
@@ -24,7 +25,7 @@ def _number(value):
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, 6)
 
 
-@router.get("/monitoring/balanced")
+@router.get("/monitoring/balanced", openapi_extra=error_responses(404))
 def balanced(request, county: str, year: int):
     """Per stage: each indicator's CV against its limit, and each school's seven values, met count and verdict."""
     report = selectors.balanced_report(request.user, _county(request, county), year)
@@ -51,7 +52,7 @@ def balanced(request, county: str, year: int):
                          for r in report.result.exclusions.select("code", "name", "reason").iter_rows()]}
 
 
-@router.post("/monitoring/stats", response={201: dict})
+@router.post("/monitoring/stats", response={201: dict}, openapi_extra=error_responses(409))
 def upload_stats(request, file: File[UploadedFile], confirm: Form[bool] = False):
     """Upload a statistics workbook; 400 with every error, 409 with the warnings to confirm, else 201."""
     result = stats_import(actor=request.user, data=read_import_file(file), filename=file.name or "", confirm=confirm)
@@ -69,7 +70,7 @@ class _NeedsConfirmation(ApplicationError):
                          [RowError(**w) for w in warnings])
 
 
-@router.get("/monitoring/preschool")
+@router.get("/monitoring/preschool", openapi_extra=error_responses(404))
 def preschool_evaluation(request, county: str, year: int):
     """The county's 普及普惠 indicators against their limits, and each kindergarten's checks."""
     region = _county(request, county)

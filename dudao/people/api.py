@@ -2,8 +2,9 @@
 
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from dudao.core.listing import ApiPagination
 from dudao.people import selectors
 
 router = Router(tags=["督学"])
@@ -31,7 +32,7 @@ class InspectorFilters(Schema):
 
 
 @router.get("", response=list[InspectorOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_inspectors(request, filters: Query[InspectorFilters]):
     return selectors.inspector_list(request.user, **filters.dict())
 

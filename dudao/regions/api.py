@@ -1,8 +1,9 @@
 """GET /api/v1/regions and /api/v1/units, scoped like the pages."""
 
 from ninja import Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from dudao.core.listing import ApiPagination
 from dudao.regions import selectors
 
 router = Router(tags=["行政区划与政府单位"])
@@ -49,12 +50,12 @@ class UnitFilters(Schema):
 
 
 @router.get("/regions", response=list[RegionOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 def list_regions(request, filters: Query[RegionFilters]):
     return selectors.region_list(request.user, level=filters.level, q=filters.q)
 
 
 @router.get("/units", response=list[UnitOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_units(request, filters: Query[UnitFilters]):
     return selectors.unit_list(request.user, kind=filters.kind, region=filters.region, q=filters.q)

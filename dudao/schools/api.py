@@ -1,8 +1,9 @@
 """GET /api/v1/schools (filters, paginated) and /api/v1/schools/{code}, scoped like the pages."""
 
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from dudao.core.listing import ApiPagination
 from dudao.schools import selectors
 
 router = Router(tags=["学校"])
@@ -86,7 +87,7 @@ class SchoolFilters(Schema):
 
 
 @router.get("", response=list[SchoolOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_schools(request, filters: Query[SchoolFilters]):
     return selectors.school_list(request.user, **filters.dict())
 

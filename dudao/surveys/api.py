@@ -6,6 +6,7 @@ import secrets
 from django.http import Http404, HttpResponse
 from ninja import Router, Schema, Status
 
+from dudao.core.api_errors import error_responses
 from dudao.core.middleware import current_request_meta
 from dudao.core.scope import get_visible_or_404
 from dudao.surveys import selectors
@@ -60,7 +61,8 @@ class ResponseIn(Schema):
     code: str = ""
 
 
-@router.post("/public/surveys/{token}/{school_code}/responses", auth=None, response={201: dict})
+@router.post("/public/surveys/{token}/{school_code}/responses", auth=None, response={201: dict},
+             openapi_extra=error_responses(409, 429))
 def submit(request, response: HttpResponse, token: str, school_code: str, payload: ResponseIn):
     """Submit one response (public). 400 incomplete, 404 unknown link, 409 closed / used code / repeat, 429 too fast."""
     try:

@@ -4,6 +4,7 @@ Works without JavaScript (a plain form post, answers kept on error); the small s
 progress and keeps answers in the phone's local storage if the page reloads. A signed cookie carries a
 random device id so one device answers a round once."""
 
+import re
 import secrets
 
 from django.core.cache import caches
@@ -34,9 +35,15 @@ def with_device(request, response, device: str):
     return response
 
 
+_LINK_PART = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def lookup(token: str, code: str) -> tuple[SurveyRound, School]:
     """The round and school of a public link, or 404. Both are cached a few seconds per process: the public
     endpoint is the hot path, and a round closed early stops accepting within ROUND_CACHE_SECONDS everywhere."""
+    if not (_LINK_PART.fullmatch(token) and _LINK_PART.fullmatch(code)):
+        # Not a link we issue: no query, and no cache key made of whatever was sent.
+        raise Http404("未找到该问卷。")
     local = caches["local"]
     key = f"dudao:survey-round:{token}"
     survey_round = local.get(key)

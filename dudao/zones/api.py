@@ -5,15 +5,16 @@ POST /api/v1/visits takes multipart form data: `data` (the visit as JSON, schema
 """
 
 import datetime
-import json
 import uuid
 
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from pydantic import ValidationError
 
+from dudao.core.api_errors import validation_error_body
 from dudao.core.errors import ApplicationError
+from dudao.core.listing import ApiPagination
 from dudao.people.selectors import inspector_for_user
 from dudao.zones import selectors, services
 
@@ -104,8 +105,16 @@ class VisitOut(Schema):
         return len(obj.files.all())
 
 
+def visit_data_message(errors: list[dict]) -> str:
+    """The `data` field's problems in Chinese, field by field (pydantic's own text is English)."""
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return "督导纪实数据（data）不是有效的 JSON。"
+    detail = validation_error_body([{**e, "loc": ("data", *e.get("loc", ()))} for e in errors])["detail"]
+    return detail.replace("请求参数有误", "督导纪实数据（data）有误", 1)
+
+
 @router.get("/zones", response=list[ZoneOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_zones(request, region: str = ""):
     return selectors.zone_list(request.user, region=region)
 
@@ -117,13 +126,13 @@ def get_zone(request, pk: int):
 
 
 @router.get("/assignments", response=list[AssignmentOut])
-@paginate(PageNumberPagination, page_size=100)
+@paginate(ApiPagination, page_size=100)
 def list_assignments(request, region: str = "", current: bool = True):
     return selectors.assignment_list(request.user, region=region, current=current)
 
 
 @router.get("/visits", response=list[VisitOut])
-@paginate(PageNumberPagination, page_size=50)
+@paginate(ApiPagination, page_size=50)
 def list_visits(request, region: str = "", reason: str = "", status: str = ""):
     return selectors.visit_list(request.user, region=region, reason=reason, status=status).prefetch_related("files")
 
@@ -134,11 +143,12 @@ def get_visit(request, pk: int):
 
 
 @router.post("/visits", response={200: VisitOut, 201: VisitOut})
-def create_visit(request, data: Form[str], photos: File[list[UploadedFile]] = None):
+def create_visit(request, data: str = Form(..., min_length=1, description="督导纪实，JSON 文本，结构见 VisitIn"),
+                 photos: File[list[UploadedFile]] = None):
     try:
-        payload = VisitIn.model_validate(json.loads(data))
-    except (ValueError, ValidationError) as exc:
-        raise ApplicationError(f"督导纪实数据格式错误：{str(exc)[:300]}") from None
+        payload = VisitIn.model_validate_json(data)
+    except ValidationError as exc:
+        raise ApplicationError(visit_data_message(exc.errors())) from None
     inspector = inspector_for_user(request.user)
     if inspector is None:
         raise ApplicationError("当前账号没有关联督学，不能提交督导纪实。")
