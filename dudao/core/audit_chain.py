@@ -1,0 +1,210 @@
+"""The audit log's hash chain: each record stores a SHA-256 over its content and the previous record's hash.
+
+One chain per database, in id order. The content is canonical so that the same record hashes the same on
+SQLite and PostgreSQL (and after a backup is restored into the other engine): `at` as UTC ISO 8601 with
+microseconds; JSON with sorted keys and compact separators; integral numbers as integers (PostgreSQL's jsonb
+prints 1e20 as 100000000000000000000 and reads back an int), other floats as Python's shortest repr (jsonb
+keeps their digits exactly, so they read back as the same float).
+
+Appends are serialised: on PostgreSQL the writer takes a transaction-level advisory lock before it reads the
+last hash, held until its transaction commits, so two transactions cannot chain onto the same record; SQLite
+begins every transaction IMMEDIATE (settings), which already lets one writer in at a time.
+
+Application-level guard: a database execute wrapper refuses UPDATE and DELETE statements on the audit table
+from any Django code path (QuerySet.update on any queryset, _raw_delete, bulk_update, deletes through the
+collector). Plain SQL outside Django cannot be stopped on SQLite; `manage.py audit_verify` detects it.
+"""
+
+import contextlib
+import contextvars
+import datetime
+import decimal
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from django.db import connections
+
+GENESIS = "0" * 64
+TABLE = "core_auditlog"
+# Every stored field except id and the two hashes, in the order they enter the hash.
+CONTENT_FIELDS = ("at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+                  "region_code", "before", "after", "request_id", "ip")
+_TEXT_FIELDS = ("actor_name", "action", "object_type", "object_id", "object_repr", "region_code", "request_id")
+# Key of PostgreSQL's advisory lock that serialises appends (any fixed 64-bit number; "dudao" + "audit").
+_PG_LOCK_KEY = 0x6475_6461_6F_61_7564
+
+
+def _numbers(value):
+    """The JSON value with integral floats as ints, so jsonb's rewriting of numbers cannot change the hash."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _numbers(item) for key, item in value.items()}
+    if kind is list:
+        return [_numbers(item) for item in value]
+    if kind is float and value.is_integer():
+        return int(decimal.Decimal(repr(value)))
+    return value
+
+
+def _text(value):
+    return value if value is None or type(value) is str else str(value)
+
+
+def canonical(at, actor_id, actor_name, action, object_type, object_id, object_repr, region_code, before, after,
+              request_id, ip, *, prev_hash: str) -> bytes:
+    """The bytes that are hashed: the previous hash and every stored field, as one canonical JSON array."""
+    if at is not None:
+        at = at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return json.dumps(
+        [prev_hash, at, None if actor_id is None else int(actor_id), _text(actor_name), _text(action),
+         _text(object_type), _text(object_id), _text(object_repr), _text(region_code),
+         None if before is None else _numbers(before), None if after is None else _numbers(after),
+         _text(request_id), _text(ip)],
+        ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def record_hash(row, prev_hash: str) -> str:
+    """row: the CONTENT_FIELDS values in order, as read from the database."""
+    return hashlib.sha256(canonical(*row, prev_hash=prev_hash)).hexdigest()
+
+
+def _as_stored_json(value, encoder):
+    # What the database will give back: the JSONField sends json.dumps(value, cls=encoder) (tuples become
+    # lists, integer keys strings).
+    return None if value is None else json.loads(json.dumps(value, cls=encoder))
+
+
+def _as_stored_ip(value):
+    if not value:
+        return None
+    from django.utils.ipv6 import clean_ipv6_address
+
+    return clean_ipv6_address(value) if ":" in value else value
+
+
+def seal(record, prev_hash: str) -> str:
+    """Set record.prev_hash and record.hash (an unsaved AuditLog whose `at` is set); returns the new hash."""
+    from dudao.core.models import AuditLog
+
+    encoder = AuditLog._meta.get_field("after").encoder
+    record.before = _as_stored_json(record.before, encoder)
+    record.after = _as_stored_json(record.after, encoder)
+    record.ip = _as_stored_ip(record.ip)
+    for name in _TEXT_FIELDS:
+        setattr(record, name, _text(getattr(record, name)))
+    record.prev_hash = prev_hash
+    record.hash = record_hash([getattr(record, name) for name in CONTENT_FIELDS], prev_hash)
+    return record.hash
+
+
+def chain_tip(using: str) -> str:
+    """Take the append lock (PostgreSQL; held until the caller's transaction ends) and return the last hash.
+    Must run inside a transaction."""
+    from dudao.core.models import AuditLog
+
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    last = AuditLog.objects.db_manager(using).order_by("-id").values_list("hash", flat=True).first()
+    return GENESIS if last is None else last
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Verification
+
+
+@dataclass
+class Result:
+    ok: bool
+    count: int = 0
+    last_id: int | None = None
+    last_hash: str = ""
+    bad_id: int | None = None
+    message: str = ""
+    expected_found: bool | None = None
+
+
+def verify(*, from_id: int | None = None, expect_hash: str | None = None, using: str = "default",
+           chunk: int = 5000) -> Result:
+    """Walk the chain in id order, `chunk` rows at a time (bounded memory), and stop at the first record whose
+    content or link does not match. With from_id, start there (its link is checked against the record before
+    it). With expect_hash, the chain must contain a record with that hash (record from_id if given)."""
+    from dudao.core.models import AuditLog
+
+    records = AuditLog.objects.db_manager(using).order_by("id")
+    prev_hash, prev_id, count = GENESIS, None, 0
+    if from_id is not None:
+        before = records.filter(id__lt=from_id).order_by("-id").values_list("id", "hash").first()
+        if before is not None:
+            prev_id, prev_hash = before
+    last_id = None if from_id is None else from_id - 1
+    found = None if expect_hash is None else False
+    while True:
+        rows = list(records.filter(**({} if last_id is None else {"id__gt": last_id}))
+                    .values_list("id", "hash", "prev_hash", *CONTENT_FIELDS)[:chunk])
+        if not rows:
+            break
+        for row in rows:
+            record_id, stored, stored_prev = row[0], row[1], row[2]
+            if stored_prev != prev_hash:
+                after = f"第 {prev_id} 号记录" if prev_id is not None else "链的起点"
+                return Result(False, count, prev_id, prev_hash, record_id,
+                              f"审计日志校验失败：第 {record_id} 号记录与{after}的链接不符"
+                              f"（其前一条哈希应为 {prev_hash}，记录的是 {stored_prev or '空'}）。"
+                              f"说明其前面有记录被删除、插入或调换了顺序。")
+            if record_hash(row[3:], stored_prev) != stored:
+                return Result(False, count, prev_id, prev_hash, record_id,
+                              f"审计日志校验失败：第 {record_id} 号记录的内容与其哈希不符，说明该记录在写入后被修改过。")
+            if found is False and stored == expect_hash and (from_id is None or record_id == from_id):
+                found = True
+            prev_hash, prev_id = stored, record_id
+            count += 1
+        last_id = rows[-1][0]
+    if found is False:
+        where = f"第 {from_id} 号记录的哈希" if from_id is not None else "链中任何一条记录的哈希"
+        return Result(False, count, prev_id, prev_hash, from_id,
+                      f"审计日志校验失败：{where}都不是登记的 {expect_hash}，说明登记之后有记录被改写、删除或整条链被重算。",
+                      expected_found=False)
+    return Result(True, count, prev_id, prev_hash, expected_found=found)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Application-level guard against UPDATE and DELETE
+
+
+_WRITE = re.compile(rf'^\s*(?:UPDATE|DELETE\s+FROM)\s+"?{TABLE}"?(?:\s|;|$)', re.IGNORECASE)
+# Django's flush on SQLite (test teardown of transactional tests, `manage.py flush`) empties every table with
+# exactly this statement; no ORM query ends with a semicolon.
+_FLUSH = f'DELETE FROM "{TABLE}";'
+_rewrite_allowed: contextvars.ContextVar[bool] = contextvars.ContextVar("dudao_audit_rewrite", default=False)
+
+
+class AuditLogWriteRefused(PermissionError):
+    pass
+
+
+def refuse_audit_writes(execute, sql, params, many, context):
+    if (isinstance(sql, str) and TABLE in sql and _WRITE.match(sql) and sql.strip() != _FLUSH
+            and not _rewrite_allowed.get()):
+        raise AuditLogWriteRefused("audit log is append-only: UPDATE and DELETE are refused")
+    return execute(sql, params, many, context)
+
+
+def install_guard(sender, connection, **kwargs):
+    """connection_created receiver: put the guard first, so execute_wrapper() blocks pushed by others pop their
+    own wrapper, not this one."""
+    if refuse_audit_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, refuse_audit_writes)
+
+
+@contextlib.contextmanager
+def rewrite_allowed():
+    """Only for migrations that add chain data to existing rows (and tests that tamper on purpose)."""
+    token = _rewrite_allowed.set(True)
+    try:
+        yield
+    finally:
+        _rewrite_allowed.reset(token)
