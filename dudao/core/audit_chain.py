@@ -34,82 +34,92 @@ CONTENT_FIELDS = ("at", "actor_id", "actor_name", "action", "object_type", "obje
 _TEXT_FIELDS = ("actor_name", "action", "object_type", "object_id", "object_repr", "region_code", "request_id")
 # Key of PostgreSQL's advisory lock that serialises appends (any fixed 64-bit number; "dudao" + "audit").
 _PG_LOCK_KEY = 0x6475_6461_6F_61_7564
+_TIP_SQL = f'SELECT "hash" FROM "{TABLE}" ORDER BY "id" DESC LIMIT 1'
 
 
-def _numbers(value):
-    """The JSON value with integral floats as ints, so jsonb's rewriting of numbers cannot change the hash."""
-    kind = type(value)
-    if kind is dict:
-        return {key: _numbers(item) for key, item in value.items()}
-    if kind is list:
-        return [_numbers(item) for item in value]
-    if kind is float and value.is_integer():
-        return int(decimal.Decimal(repr(value)))
-    return value
+def _number(token: str):
+    """A JSON number with a fraction or exponent: integral values as ints (PostgreSQL's jsonb prints 1e20 as
+    100000000000000000000 and 2.0 as 2.0; the JSON module reads the first as an int), others as the float."""
+    value = float(token)
+    return int(decimal.Decimal(token)) if value.is_integer() else value
+
+
+_decoder = json.JSONDecoder(parse_float=_number)
+_encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), check_circular=False)
+
+
+def _at(value) -> str:
+    # PostgreSQL gives an aware datetime; SQLite's column holds the naive UTC text Django wrote.
+    if type(value) is str:
+        value = datetime.datetime.fromisoformat(value)
+    value = value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value.astimezone(datetime.UTC)
+    return value.isoformat(timespec="microseconds")
+
+
+def canonical(at, actor_id, actor_name, action, object_type, object_id, object_repr, region_code, before, after,
+              request_id, ip, *, prev_hash: str) -> bytes:
+    """The bytes that are hashed: the previous hash and every stored field as one canonical JSON array. The
+    values are as the database cursor returns them: `before` and `after` as JSON text, `at` as a datetime or
+    (SQLite) its text."""
+    return _encoder.encode([
+        prev_hash, None if at is None else _at(at), actor_id, actor_name, action, object_type, object_id,
+        object_repr, region_code, None if before is None else _decoder.decode(before),
+        None if after is None else _decoder.decode(after), request_id, ip]).encode()
+
+
+def record_hash(row, prev_hash: str) -> str:
+    """row: the CONTENT_FIELDS values in order, as the database cursor returns them (see canonical)."""
+    return hashlib.sha256(canonical(*row, prev_hash=prev_hash)).hexdigest()
 
 
 def _text(value):
     return value if value is None or type(value) is str else str(value)
 
 
-def canonical(at, actor_id, actor_name, action, object_type, object_id, object_repr, region_code, before, after,
-              request_id, ip, *, prev_hash: str) -> bytes:
-    """The bytes that are hashed: the previous hash and every stored field, as one canonical JSON array."""
-    if at is not None:
-        at = at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    return json.dumps(
-        [prev_hash, at, None if actor_id is None else int(actor_id), _text(actor_name), _text(action),
-         _text(object_type), _text(object_id), _text(object_repr), _text(region_code),
-         None if before is None else _numbers(before), None if after is None else _numbers(after),
-         _text(request_id), _text(ip)],
-        ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
-
-
-def record_hash(row, prev_hash: str) -> str:
-    """row: the CONTENT_FIELDS values in order, as read from the database."""
-    return hashlib.sha256(canonical(*row, prev_hash=prev_hash)).hexdigest()
-
-
-def _as_stored_json(value, encoder):
-    # What the database will give back: the JSONField sends json.dumps(value, cls=encoder) (tuples become
-    # lists, integer keys strings).
-    return None if value is None else json.loads(json.dumps(value, cls=encoder))
-
-
-def _as_stored_ip(value):
-    if not value:
-        return None
+def seal(record, prev_hash: str) -> str:
+    """Set record.prev_hash and record.hash (an unsaved AuditLog whose `at` is set); returns the new hash. The
+    fields are first brought to what the database will store, so the hash is the one audit_verify computes."""
     from django.utils.ipv6 import clean_ipv6_address
 
-    return clean_ipv6_address(value) if ":" in value else value
-
-
-def seal(record, prev_hash: str) -> str:
-    """Set record.prev_hash and record.hash (an unsaved AuditLog whose `at` is set); returns the new hash."""
     from dudao.core.models import AuditLog
 
     encoder = AuditLog._meta.get_field("after").encoder
-    record.before = _as_stored_json(record.before, encoder)
-    record.after = _as_stored_json(record.after, encoder)
-    record.ip = _as_stored_ip(record.ip)
     for name in _TEXT_FIELDS:
         setattr(record, name, _text(getattr(record, name)))
+    if record.actor_id is not None:
+        record.actor_id = int(record.actor_id)
+    record.ip = (clean_ipv6_address(record.ip) if ":" in record.ip else record.ip) if record.ip else None
+    # The JSONField sends json.dumps(value, cls=encoder): hash that text, as the database will give it back.
+    json_text = [None if value is None else json.dumps(value, cls=encoder) for value in (record.before, record.after)]
+    row = [getattr(record, name) for name in CONTENT_FIELDS]
+    row[8], row[9] = json_text
     record.prev_hash = prev_hash
-    record.hash = record_hash([getattr(record, name) for name in CONTENT_FIELDS], prev_hash)
+    record.hash = record_hash(row, prev_hash)
     return record.hash
+
+
+def rows_sql(using: str, *, after_id: int | None, chunk: int) -> tuple[str, list]:
+    """SQL for the next `chunk` records after `after_id` in id order: id, hash, prev_hash, then the content
+    fields. Run on a plain cursor, so values come as the database gives them (JSON as text), without Django's
+    per-value converters."""
+    from dudao.core.models import AuditLog
+
+    records = AuditLog.objects.db_manager(using).order_by("id")
+    if after_id is not None:
+        records = records.filter(id__gt=after_id)
+    return records.values_list("id", "hash", "prev_hash", *CONTENT_FIELDS)[:chunk].query.sql_with_params()
 
 
 def chain_tip(using: str) -> str:
     """Take the append lock (PostgreSQL; held until the caller's transaction ends) and return the last hash.
     Must run inside a transaction."""
-    from dudao.core.models import AuditLog
-
     connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditLog.objects.db_manager(using).order_by("-id").values_list("hash", flat=True).first()
-    return GENESIS if last is None else last
+        cursor.execute(_TIP_SQL)
+        last = cursor.fetchone()
+    return GENESIS if last is None else last[0]
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -132,37 +142,37 @@ def verify(*, from_id: int | None = None, expect_hash: str | None = None, using:
     """Walk the chain in id order, `chunk` rows at a time (bounded memory), and stop at the first record whose
     content or link does not match. With from_id, start there (its link is checked against the record before
     it). With expect_hash, the chain must contain a record with that hash (record from_id if given)."""
-    from dudao.core.models import AuditLog
-
-    records = AuditLog.objects.db_manager(using).order_by("id")
     prev_hash, prev_id, count = GENESIS, None, 0
-    if from_id is not None:
-        before = records.filter(id__lt=from_id).order_by("-id").values_list("id", "hash").first()
-        if before is not None:
-            prev_id, prev_hash = before
-    last_id = None if from_id is None else from_id - 1
-    found = None if expect_hash is None else False
-    while True:
-        rows = list(records.filter(**({} if last_id is None else {"id__gt": last_id}))
-                    .values_list("id", "hash", "prev_hash", *CONTENT_FIELDS)[:chunk])
-        if not rows:
-            break
-        for row in rows:
-            record_id, stored, stored_prev = row[0], row[1], row[2]
-            if stored_prev != prev_hash:
-                after = f"第 {prev_id} 号记录" if prev_id is not None else "链的起点"
-                return Result(False, count, prev_id, prev_hash, record_id,
-                              f"审计日志校验失败：第 {record_id} 号记录与{after}的链接不符"
-                              f"（其前一条哈希应为 {prev_hash}，记录的是 {stored_prev or '空'}）。"
-                              f"说明其前面有记录被删除、插入或调换了顺序。")
-            if record_hash(row[3:], stored_prev) != stored:
-                return Result(False, count, prev_id, prev_hash, record_id,
-                              f"审计日志校验失败：第 {record_id} 号记录的内容与其哈希不符，说明该记录在写入后被修改过。")
-            if found is False and stored == expect_hash and (from_id is None or record_id == from_id):
-                found = True
-            prev_hash, prev_id = stored, record_id
-            count += 1
-        last_id = rows[-1][0]
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        if from_id is not None:
+            cursor.execute(f'SELECT "id", "hash" FROM "{TABLE}" WHERE "id" < %s ORDER BY "id" DESC LIMIT 1', [from_id])
+            before = cursor.fetchone()
+            if before is not None:
+                prev_id, prev_hash = before
+        last_id = None if from_id is None else from_id - 1
+        found = None if expect_hash is None else False
+        while True:
+            cursor.execute(*rows_sql(using, after_id=last_id, chunk=chunk))
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            for row in rows:
+                record_id, stored, stored_prev = row[0], row[1], row[2]
+                if stored_prev != prev_hash:
+                    after = f"第 {prev_id} 号记录" if prev_id is not None else "链的起点"
+                    return Result(False, count, prev_id, prev_hash, record_id,
+                                  f"审计日志校验失败：第 {record_id} 号记录与{after}的链接不符"
+                                  f"（其前一条哈希应为 {prev_hash}，记录的是 {stored_prev or '空'}）。"
+                                  f"说明其前面有记录被删除、插入或调换了顺序。")
+                if hashlib.sha256(canonical(*row[3:], prev_hash=stored_prev)).hexdigest() != stored:
+                    return Result(False, count, prev_id, prev_hash, record_id,
+                                  f"审计日志校验失败：第 {record_id} 号记录的内容与其哈希不符，说明该记录在写入后被修改过。")
+                if found is False and stored == expect_hash and (from_id is None or record_id == from_id):
+                    found = True
+                prev_hash, prev_id = stored, record_id
+                count += 1
+            last_id = rows[-1][0]
     if found is False:
         where = f"第 {from_id} 号记录的哈希" if from_id is not None else "链中任何一条记录的哈希"
         return Result(False, count, prev_id, prev_hash, from_id,

@@ -21,13 +21,15 @@ DROP_TRIGGER_SQL = ["DROP TRIGGER IF EXISTS core_auditlog_append_only ON core_au
 
 def chain_existing_records(apps, schema_editor):
     """Hash the records written before the chain, in id order, a chunk at a time."""
-    AuditLog = apps.get_model("core", "AuditLog")
-    records = AuditLog.objects.using(schema_editor.connection.alias).order_by("id")
-    table = schema_editor.quote_name(AuditLog._meta.db_table)
+    quote = schema_editor.quote_name
+    columns = ", ".join(quote(name) for name in audit_chain.CONTENT_FIELDS)
+    select = f'SELECT "id", {columns} FROM "core_auditlog" WHERE "id" > %s ORDER BY "id" LIMIT 2000'
+    update = 'UPDATE "core_auditlog" SET "hash" = %s, "prev_hash" = %s WHERE "id" = %s'
     prev_hash, last_id = audit_chain.GENESIS, 0
     with audit_chain.rewrite_allowed(), schema_editor.connection.cursor() as cursor:
         while True:
-            rows = list(records.filter(id__gt=last_id).values_list("id", *audit_chain.CONTENT_FIELDS)[:2000])
+            cursor.execute(select, [last_id])
+            rows = cursor.fetchall()
             if not rows:
                 break
             updates = []
@@ -35,7 +37,7 @@ def chain_existing_records(apps, schema_editor):
                 new_hash = audit_chain.record_hash(row[1:], prev_hash)
                 updates.append((new_hash, prev_hash, row[0]))
                 prev_hash = new_hash
-            cursor.executemany(f"UPDATE {table} SET hash = %s, prev_hash = %s WHERE id = %s", updates)
+            cursor.executemany(update, updates)
             last_id = rows[-1][0]
 
 
