@@ -176,7 +176,7 @@ def test_from_id_and_expect_hash(chain):
     middle = chain[12]
     out = verify("--from-id", str(middle.id), "--expect-hash", middle.hash.upper())
     assert f"自第 {middle.id} 号起共 {len(chain) - 12} 条记录" in out and "登记的哈希" in out
-    assert "第 %d 号记录的哈希" % middle.id in refused("--from-id", str(middle.id), "--expect-hash", chain[13].hash)
+    assert f"第 {middle.id} 号记录的哈希" in refused("--from-id", str(middle.id), "--expect-hash", chain[13].hash)
     with tampering() as cursor:
         cursor.execute("DELETE FROM core_auditlog WHERE id = %s", [chain[11].id])
     assert f"第 {middle.id} 号记录与第 {chain[10].id} 号记录的链接不符" in refused("--from-id", str(middle.id))

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         result = verify(from_id=from_id, expect_hash=expect_hash, chunk=chunk)
         if not result.ok:
             raise CommandError(result.message)
-        scope = f"自第 {from_id} 号起" if from_id is not None else "全部"
+        scope = f"自第 {from_id} 号起" if from_id is not None else ""
         if result.count == 0:
             self.stdout.write(f"审计日志校验通过：{scope}没有记录。")
             return
