@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 
 from django.db import connections
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 GENESIS = "0" * 64
 TABLE = "core_auditlog"
@@ -51,6 +53,8 @@ _encoder = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",",
 def _at(value) -> str:
     # PostgreSQL gives an aware datetime; SQLite's column holds the naive UTC text Django wrote.
     if type(value) is str:
+        if len(value) == 26 and value[10] == " " and value[19] == ".":  # "2026-03-06 01:30:00.123456": a fast path
+            return f"{value[:10]}T{value[11:]}+00:00"
         value = datetime.datetime.fromisoformat(value)
     value = value.replace(tzinfo=datetime.UTC) if value.tzinfo is None else value.astimezone(datetime.UTC)
     return value.isoformat(timespec="microseconds")
@@ -107,7 +111,12 @@ def rows_sql(using: str, *, after_id: int | None, chunk: int) -> tuple[str, list
     records = AuditLog.objects.db_manager(using).order_by("id")
     if after_id is not None:
         records = records.filter(id__gt=after_id)
-    return records.values_list("id", "hash", "prev_hash", *CONTENT_FIELDS)[:chunk].query.sql_with_params()
+    fields = ["id", "hash", "prev_hash", *CONTENT_FIELDS]
+    if connections[using].vendor == "sqlite":
+        # The column's text as stored (naive UTC): skips the sqlite3 module's Python datetime converter.
+        records = records.annotate(at_text=Cast("at", TextField()))
+        fields[3] = "at_text"
+    return records.values_list(*fields)[:chunk].query.sql_with_params()
 
 
 def chain_tip(using: str) -> str:
