@@ -150,12 +150,20 @@ def time_writes(actor) -> None:
                     transaction.set_rollback(True)  # leave the table as built (the commit costs both the same)
             per = 1e6 / (WRITES // ROUNDS)
             samples.append(((time.perf_counter() - start) * per, (time.process_time() - cpu) * per))
+    trips = []
+    with connection.cursor() as cursor:
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(200):
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            trips.append((time.perf_counter() - start) * 1e6 / 200)
     (a, a_cpu), (b, b_cpu) = ([statistics.median(x[i] for x in s) for i in (0, 1)] for s in (with_chain, without))
     what = "audit_record with the chain" if chained else "audit_record (no chain in this code)"
     print(f"[{connection.vendor}] per write, own transaction, on {AuditLog.objects.count():,} records: "
           f"{what} {a:.0f} µs, plain insert {b:.0f} µs, difference {a - b:+.0f} µs "
           f"(CPU of this process: {a_cpu:.0f} vs {b_cpu:.0f} µs, {a_cpu - b_cpu:+.0f} µs; "
-          f"medians of {ROUNDS} rounds of {WRITES // ROUNDS})")
+          f"medians of {ROUNDS} rounds of {WRITES // ROUNDS}); one SELECT 1 round trip {statistics.median(trips):.0f} µs")
 
 
 def main() -> None:

@@ -125,8 +125,12 @@ def chain_tip(using: str) -> str:
     connection = connections[using]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-        cursor.execute(_TIP_SQL)
+            # One round trip, two statements: the SELECT runs after the lock is granted, with a snapshot of its
+            # own (READ COMMITTED), so it sees the record the previous holder committed.
+            cursor.execute(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY}); {_TIP_SQL}")
+            cursor.nextset()
+        else:
+            cursor.execute(_TIP_SQL)
         last = cursor.fetchone()
     return GENESIS if last is None else last[0]
 
