@@ -288,3 +288,21 @@ def test_concurrent_writers_do_not_fork_the_chain(world):
     hashes = list(AuditLog.objects.order_by("id").values_list("prev_hash", flat=True))
     assert len(hashes) == len(set(hashes))  # no two records chained onto the same one
     assert "校验通过" in verify()
+
+
+def test_the_same_record_hashes_the_same_from_either_engine():
+    """SQLite gives back the text Django wrote; PostgreSQL's jsonb reorders keys, changes spacing and prints
+    numbers its own way, and its times come as aware datetimes. The canonical content is the same."""
+    import datetime
+
+    sqlite_row = ["2026-03-05 16:30:00.000001", 3, "督学", "a", "t", "1", "对象", "990102",
+                  '{"z": 1e+20, "a": 2.0, "m": [1.5e-07, 0.30000000000000004], "k": "\\u7532"}', None, "r", "::1"]
+    jsonb_row = [datetime.datetime(2026, 3, 6, 0, 30, 0, 1, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+                 3, "督学", "a", "t", "1", "对象", "990102",
+                 '{"a": 2.0, "k": "甲", "m": [0.00000015, 0.30000000000000004], "z": 100000000000000000000}', None,
+                 "r", "::1"]
+    assert audit_chain.record_hash(sqlite_row, "0" * 64) == audit_chain.record_hash(jsonb_row, "0" * 64)
+    assert audit_chain.record_hash(sqlite_row, "0" * 64) != audit_chain.record_hash(sqlite_row, "1" * 64)
+    changed = list(jsonb_row)
+    changed[8] = changed[8].replace("2.0", "2.5")
+    assert audit_chain.record_hash(changed, "0" * 64) != audit_chain.record_hash(jsonb_row, "0" * 64)
