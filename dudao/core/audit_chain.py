@@ -15,12 +15,15 @@ from any Django code path (QuerySet.update on any queryset, _raw_delete, bulk_up
 collector). Plain SQL outside Django cannot be stopped on SQLite; `manage.py audit_verify` detects it.
 """
 
+import collections
+import concurrent.futures
 import contextlib
 import contextvars
 import datetime
 import decimal
 import hashlib
 import json
+import multiprocessing
 import re
 from dataclasses import dataclass
 
@@ -150,27 +153,64 @@ class Result:
     expected_found: bool | None = None
 
 
+def first_bad_content(rows: list) -> int | None:
+    """Index of the first row (id, hash, prev_hash, *content) whose content and prev_hash do not give its hash.
+    Rows are independent of each other here, so chunks can be checked in parallel (worker processes)."""
+    for index, row in enumerate(rows):
+        if hashlib.sha256(canonical(*row[3:], prev_hash=row[2])).hexdigest() != row[1]:
+            return index
+    return None
+
+
+def _chunks(cursor, using: str, after_id: int | None, chunk: int):
+    while True:
+        cursor.execute(*rows_sql(using, after_id=after_id, chunk=chunk))
+        rows = cursor.fetchall()
+        if not rows:
+            return
+        yield rows
+        after_id = rows[-1][0]
+
+
 def verify(*, from_id: int | None = None, expect_hash: str | None = None, using: str = "default",
-           chunk: int = 5000) -> Result:
-    """Walk the chain in id order, `chunk` rows at a time (bounded memory), and stop at the first record whose
-    content or link does not match. With from_id, start there (its link is checked against the record before
-    it). With expect_hash, the chain must contain a record with that hash (record from_id if given)."""
+           chunk: int = 5000, workers: int = 1) -> Result:
+    """Walk the chain in id order, `chunk` rows at a time, and stop at the first record whose content or link
+    does not match. With from_id, start there (its link is checked against the record before it). With
+    expect_hash, the chain must contain a record with that hash (record from_id if given).
+
+    With workers > 1, worker processes hash the chunks' contents while this process reads the next chunks and
+    checks the links in order; at most 2 × workers chunks are in flight, so memory stays bounded."""
     prev_hash, prev_id, count = GENESIS, None, 0
+    found = None if expect_hash is None else False
     connection = connections[using]
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, contextlib.ExitStack() as stack:
         if from_id is not None:
             cursor.execute(f'SELECT "id", "hash" FROM "{TABLE}" WHERE "id" < %s ORDER BY "id" DESC LIMIT 1', [from_id])
             before = cursor.fetchone()
             if before is not None:
                 prev_id, prev_hash = before
-        last_id = None if from_id is None else from_id - 1
-        found = None if expect_hash is None else False
-        while True:
-            cursor.execute(*rows_sql(using, after_id=last_id, chunk=chunk))
-            rows = cursor.fetchall()
-            if not rows:
-                break
-            for row in rows:
+        chunks = _chunks(cursor, using, None if from_id is None else from_id - 1, chunk)
+        if workers > 1:
+            pool = stack.enter_context(concurrent.futures.ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("fork")))
+            pending: collections.deque = collections.deque()
+            stack.callback(lambda: [future.cancel() for _rows, future in pending])
+
+            def checked():
+                for rows in chunks:
+                    pending.append((rows, pool.submit(first_bad_content, rows)))
+                    if len(pending) >= 2 * workers:
+                        rows, future = pending.popleft()
+                        yield rows, future.result()
+                while pending:
+                    rows, future = pending.popleft()
+                    yield rows, future.result()
+
+            results = checked()
+        else:
+            results = ((rows, first_bad_content(rows)) for rows in chunks)
+        for rows, bad in results:
+            for index, row in enumerate(rows):
                 record_id, stored, stored_prev = row[0], row[1], row[2]
                 if stored_prev != prev_hash:
                     after = f"第 {prev_id} 号记录" if prev_id is not None else "链的起点"
@@ -178,14 +218,13 @@ def verify(*, from_id: int | None = None, expect_hash: str | None = None, using:
                                   f"审计日志校验失败：第 {record_id} 号记录与{after}的链接不符"
                                   f"（其前一条哈希应为 {prev_hash}，记录的是 {stored_prev or '空'}）。"
                                   f"说明其前面有记录被删除、插入或调换了顺序。")
-                if hashlib.sha256(canonical(*row[3:], prev_hash=stored_prev)).hexdigest() != stored:
+                if index == bad:
                     return Result(False, count, prev_id, prev_hash, record_id,
                                   f"审计日志校验失败：第 {record_id} 号记录的内容与其哈希不符，说明该记录在写入后被修改过。")
                 if found is False and stored == expect_hash and (from_id is None or record_id == from_id):
                     found = True
                 prev_hash, prev_id = stored, record_id
                 count += 1
-            last_id = rows[-1][0]
     if found is False:
         where = f"第 {from_id} 号记录的哈希" if from_id is not None else "链中任何一条记录的哈希"
         return Result(False, count, prev_id, prev_hash, from_id,

@@ -93,12 +93,22 @@ def test_ipv6_and_request_id_enter_the_hash(world):
     assert "审计日志校验通过" in verify()
 
 
-def test_a_raw_update_of_one_record_is_detected_and_named(chain):
+@pytest.mark.parametrize("workers", ["1", "3"])
+def test_a_raw_update_of_one_record_is_detected_and_named(chain, workers):
     victim = chain[10]
     with tampering() as cursor:
         cursor.execute("UPDATE core_auditlog SET object_repr = %s WHERE id = %s", ["改过的名称", victim.id])
-    message = refused()
+    message = refused("--workers", workers, "--chunk", "4")
     assert f"第 {victim.id} 号记录的内容与其哈希不符" in message
+
+
+def test_the_first_bad_record_is_named_whichever_worker_finds_it(chain):
+    """A changed record in an early chunk and a broken link in a later one: the earlier one is reported."""
+    with tampering() as cursor:
+        cursor.execute("UPDATE core_auditlog SET object_repr = 'x' WHERE id = %s", [chain[2].id])
+        cursor.execute("DELETE FROM core_auditlog WHERE id = %s", [chain[15].id])
+    for workers in ("1", "2", "4"):
+        assert f"第 {chain[2].id} 号记录的内容与其哈希不符" in refused("--workers", workers, "--chunk", "2")
 
 
 @pytest.mark.parametrize("column, value", [("actor_name", "别人"), ("at", "2020-01-01 00:00:00"),
@@ -184,7 +194,7 @@ def test_from_id_and_expect_hash(chain):
 
 @pytest.mark.parametrize("args, message", [
     (["--expect-hash", "abc"], "64 位十六进制"), (["--expect-hash", "g" * 64], "64 位十六进制"),
-    (["--from-id", "0"], "正整数"), (["--chunk", "0"], "正整数")])
+    (["--from-id", "0"], "正整数"), (["--chunk", "0"], "正整数"), (["--workers", "0"], "1 到 64")])
 def test_bad_options_are_refused_in_chinese(db, args, message):
     assert message in refused(*args)
 
@@ -194,8 +204,9 @@ def test_an_empty_log_verifies(db):
     assert "没有记录" in verify()
 
 
-def test_small_chunks_walk_the_whole_chain(chain):
-    assert f"共 {len(chain)} 条记录" in verify("--chunk", "3")
+@pytest.mark.parametrize("workers", ["1", "2", "3"])
+def test_small_chunks_walk_the_whole_chain(chain, workers):
+    assert f"共 {len(chain)} 条记录" in verify("--chunk", "3", "--workers", workers)
 
 
 def test_the_application_cannot_change_or_remove_records(chain):

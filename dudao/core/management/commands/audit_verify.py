@@ -4,6 +4,7 @@ Exit status 0 and the count and latest hash (write it down off the server); non-
 a record's content or its link to the record before does not match.
 """
 
+import os
 import re
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,13 +27,17 @@ class Command(BaseCommand):
         parser.add_argument("--expect-hash", type=_hash,
                             help="在服务器以外抄录的哈希：链中必须有哈希为此值的记录（与 --from-id 一起用时必须是该条记录）")
         parser.add_argument("--chunk", type=int, default=5000, help="每次从数据库读取的记录数（默认 5000）")
+        parser.add_argument("--workers", type=int, default=min(os.cpu_count() or 1, 4),
+                            help="计算哈希的进程数（默认为 CPU 核数，最多 4；1 表示不另开进程）")
 
-    def handle(self, *args, from_id=None, expect_hash=None, chunk=5000, **options):
+    def handle(self, *args, from_id=None, expect_hash=None, chunk=5000, workers=1, **options):
         if from_id is not None and from_id < 1:
             raise CommandError("--from-id 应为正整数。")
         if chunk < 1:
             raise CommandError("--chunk 应为正整数。")
-        result = verify(from_id=from_id, expect_hash=expect_hash, chunk=chunk)
+        if not 1 <= workers <= 64:
+            raise CommandError("--workers 应为 1 到 64 之间的整数。")
+        result = verify(from_id=from_id, expect_hash=expect_hash, chunk=chunk, workers=workers)
         if not result.ok:
             raise CommandError(result.message)
         scope = f"自第 {from_id} 号起" if from_id is not None else ""
