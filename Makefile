@@ -34,3 +34,4 @@ bench: $(BIN)/.installed
 	$(BIN)/python bench/bench_surveys_submit.py
 	$(BIN)/python bench/bench_frameworks_scoring.py
 	$(BIN)/python bench/bench_inspections_opinions.py
+	$(BIN)/python bench/bench_audit.py

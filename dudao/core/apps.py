@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class CoreConfig(AppConfig):
@@ -7,6 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
+        from dudao.core.audit_chain import install_guard
         from dudao.core.uploads import configure_pillow
 
         configure_pillow()
+        # Every database connection refuses UPDATE and DELETE on the audit log (see audit_chain).
+        connection_created.connect(install_guard, dispatch_uid="dudao.core.audit_guard")

@@ -3,8 +3,11 @@
 import hashlib
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dudao.core import audit_chain
 
 
 class Role(models.TextChoices):
@@ -126,6 +129,31 @@ class AuditLogQuerySet(models.QuerySet):
     def delete(self):
         raise PermissionError("audit log is append-only")
 
+    def _update(self, values):
+        raise PermissionError("audit log is append-only")
+
+    def _raw_delete(self, using):
+        raise PermissionError("audit log is append-only")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise PermissionError("audit log is append-only")
+
+    def update_or_create(self, *args, **kwargs):
+        raise PermissionError("audit log is append-only")
+
+    def bulk_create(self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, **kwargs):
+        """Chain the new records onto the last one, in list order (the ids come out in that order)."""
+        objs = list(objs)
+        if ignore_conflicts or update_conflicts or any(obj.pk is not None for obj in objs):
+            raise PermissionError("audit records are appended with new ids only")
+        if not objs:
+            return objs
+        with transaction.atomic(using=self.db, savepoint=False):
+            prev_hash = audit_chain.chain_tip(self.db)
+            for obj in objs:
+                prev_hash = audit_chain.seal(obj, prev_hash)
+            return super().bulk_create(objs, batch_size=batch_size)
+
     def visible_to(self, user):
         from dudao.core.scope import scope_for
 
@@ -143,8 +171,10 @@ class AuditLogQuerySet(models.QuerySet):
 class AuditLog(models.Model):
     """An append-only record of one change, written by the service in the same transaction."""
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # Set before the insert (not auto_now_add, which sets it during the insert) because it enters the hash.
+    at = models.DateTimeField(_("时间"), default=timezone.now, editable=False, db_index=True)
+    # Users are deactivated, never deleted: a user with audit records cannot be deleted.
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
     actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
     action = models.CharField(_("操作"), max_length=64, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=64, db_index=True)
@@ -155,20 +185,29 @@ class AuditLog(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     request_id = models.CharField(_("请求编号"), max_length=36, blank=True)
     ip = models.GenericIPAddressField(_("IP"), null=True, blank=True)
+    # SHA-256 over the content above and prev_hash (dudao.core.audit_chain); prev_hash is the hash of the
+    # record before in id order (64 zeros for the first). `manage.py audit_verify` checks both.
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64, blank=True, editable=False)
+    hash = models.CharField(_("哈希"), max_length=64, blank=True, editable=False)
 
     objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计日志")
         ordering = ["-at", "-id"]
+        # Related lookups and Model.save go through the refusing queryset too.
+        base_manager_name = "objects"
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
+        if self.pk is not None or kwargs.get("update_fields") is not None:
             raise PermissionError("audit log is append-only")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(AuditLog, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            audit_chain.seal(self, audit_chain.chain_tip(using))
+            super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit log is append-only")
