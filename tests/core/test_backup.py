@@ -180,7 +180,7 @@ def test_a_changed_file_rolls_everything_back(archive, tmp_path):
 
 def test_a_changed_row_rolls_everything_back(archive, tmp_path):
     def forge(data: bytes) -> bytes:
-        return data.replace("finding.create".encode(), "finding.delete".encode())
+        return data.replace(b"finding.create", b"finding.delete")
 
     _rewrite(archive, tmp_path / "forged.zip", members={"tables/core.auditlog.jsonl": forge})
     _refused(tmp_path / "forged.zip", "core_auditlog.*与清单不符", tmp_path / "media")
@@ -235,13 +235,25 @@ def test_backup_never_overwrites_a_file(db, settings, tmp_path):
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 PG_TARGET = "dudao_backup_rt"
 
-# Run in the restored installation: a backup's snapshot must not block the site's writes, and must not see them.
-SNAPSHOT_CHECK = """
-import threading, time, django
+# Run in a fresh installation, as an operator would: migrate, restore, back up again; a second restore is refused;
+# then a backup's snapshot must neither block the site's writes nor see them.
+TARGET_SCRIPT = """
+import sys, threading, time, django
 django.setup()
+from django.core.management import CommandError, call_command
 from django.db import connection
 from dudao.core.backup import read_snapshot
 from dudao.regions.models import Region
+archive, again = sys.argv[1:3]
+call_command("migrate", "--noinput", verbosity=0)
+call_command("restore", archive)
+call_command("backup", again)
+try:
+    call_command("restore", archive)
+except CommandError as exc:
+    assert "目标数据库已有数据" in str(exc), exc
+else:
+    raise AssertionError("restored twice")
 seen = []
 def write():
     start = time.perf_counter()
@@ -257,7 +269,7 @@ with read_snapshot(connection):
 assert seen and seen[0] < 5, seen
 assert during == before, (before, during)
 assert Region.objects.count() == before + 1
-print("ok", before)
+print("snapshot ok")
 """
 
 
@@ -278,17 +290,17 @@ def _run(env: dict, *args, check=True) -> subprocess.CompletedProcess:
     return done
 
 
-def _restore_into(database_url: str, archive: Path, media: Path, tmp_path: Path) -> dict:
+def _env(database_url: str, media: Path, tmp_path: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "MEDIA_ROOT")}
     env.update(DATABASE_URL=database_url, MEDIA_ROOT=str(media), DUDAO_VAR_DIR=str(tmp_path / "var"),
                DJANGO_SETTINGS_MODULE="tests.settings", PYTHONPATH=str(ROOT))
-    _run(env, "manage.py", "migrate", "--noinput", "-v0")
-    assert "恢复完成" in _run(env, "manage.py", "restore", str(archive)).stdout
+    return env
+
+
+def _restore_into(database_url: str, archive: Path, media: Path, tmp_path: Path) -> dict:
     again = tmp_path / f"again-{len(list(tmp_path.glob('again-*')))}.zip"
-    _run(env, "manage.py", "backup", str(again))
-    refused = _run(env, "manage.py", "restore", str(archive), check=False)
-    assert refused.returncode != 0 and "目标数据库已有数据" in refused.stderr
-    assert "ok" in _run(env, "-c", SNAPSHOT_CHECK).stdout
+    done = _run(_env(database_url, media, tmp_path), "-c", TARGET_SCRIPT, str(archive), str(again))
+    assert "恢复完成" in done.stdout and "snapshot ok" in done.stdout
     return _manifest(again)
 
 
@@ -306,9 +318,13 @@ def test_the_demo_moves_to_a_fresh_database_of_either_engine(db, settings, tmp_p
     rows = {t["model"]: t["rows"] for t in source["tables"]}
     assert rows["zones.visit"] > 1000 and rows["core.auditlog"] > 0 and rows["zones.visitfile"] > 0
 
-    sqlite = _restore_into(f"sqlite:///{tmp_path / 'target.sqlite3'}", archive, tmp_path / "media-sqlite", tmp_path)
+    sqlite_url = f"sqlite:///{tmp_path / 'target.sqlite3'}"
+    sqlite = _restore_into(sqlite_url, archive, tmp_path / "media-sqlite", tmp_path)
     assert sqlite["tables"] == source["tables"] and sqlite["files"] == source["files"]
     assert _files(tmp_path / "media-sqlite") == _files(tmp_path / "source-media")
+    refused = _run(_env(sqlite_url, tmp_path / "media-sqlite", tmp_path), "manage.py", "restore", str(archive),
+                   check=False)  # the command line: a Chinese message and a non-zero exit
+    assert refused.returncode == 1 and "目标数据库已有数据" in refused.stderr
 
     if not _postgres_available():
         if os.environ.get("CI") == "true":
