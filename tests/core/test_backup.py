@@ -254,6 +254,10 @@ except CommandError as exc:
     assert "目标数据库已有数据" in str(exc), exc
 else:
     raise AssertionError("restored twice")
+from django.contrib.auth import get_user_model
+User = get_user_model()
+newest = User.objects.order_by("-pk").first().pk
+assert User.objects.create(username="after_restore").pk > newest  # PostgreSQL's sequences were reset
 seen = []
 def write():
     start = time.perf_counter()
