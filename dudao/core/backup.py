@@ -297,7 +297,7 @@ def open_archive(path: str | os.PathLike) -> zipfile.ZipFile:
         raise BackupError(f"备份文件已损坏或不完整（可能传输中断）：{exc}") from None
 
 
-def check_schema(manifest: dict, connection) -> dict:
+def check_schema(manifest: dict, connection):
     """Refuse an archive from newer code, or one whose schema is not the target database's; return the
     historical models of the archive's schema (the target's, after this check)."""
     loader, target_schema = applied_schema(connection)
@@ -317,10 +317,11 @@ def check_schema(manifest: dict, connection) -> dict:
     return loader.project_state(list(archived.items()), at_end=True).apps
 
 
-def check_empty(connection, media_root: Path) -> None:
-    """The target must hold nothing but what `migrate` creates, and MEDIA_ROOT no file."""
+def check_empty(connection, media_root: Path, history=apps) -> None:
+    """The target must hold nothing but what `migrate` creates, and MEDIA_ROOT no file. ``history``: the models
+    as the database's applied migrations define them."""
     busy = []
-    for model in backed_up_models():
+    for model in backed_up_models(history):
         if model._meta.label_lower in REPLACED_MODELS:
             continue
         if model._base_manager.using(connection.alias).exists():
@@ -351,7 +352,7 @@ def restore(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None)
     with open_archive(path) as archive:
         manifest = read_manifest(archive)
         history = check_schema(manifest, connection)
-        check_empty(connection, media_root)
+        check_empty(connection, media_root, history)
         plan = _plan_tables(manifest, history, archive)
         files = [(_safe_media_path(media_root, entry.get("path")), entry) for entry in manifest["files"]]
         for _target, entry in files:
