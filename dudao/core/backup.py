@@ -18,9 +18,9 @@ every generic reference and permission id means the same after the move.
 
 Backup reads with bounded memory (pk-ordered ``iterator(chunk_size)``) inside one read-only snapshot that does
 not block writers: REPEATABLE READ READ ONLY on PostgreSQL, a deferred read transaction in WAL mode on SQLite.
-Restore writes in one transaction (foreign keys checked at the end), with plain batched INSERTs that keep every
-stored value as it was (the audit log's ids, times and any hash columns included), then resets PostgreSQL's
-sequences; files are checked against their SHA-256 as they are written. Any refusal or damage changes nothing.
+Restore writes in one transaction (foreign keys checked at the end), with plain batched INSERTs (COPY on
+PostgreSQL) that keep every stored value as it was (the audit log's ids, times and any hash columns included; no
+model code runs), then resets PostgreSQL's sequences; files are checked against their SHA-256 as they are written. Any refusal or damage changes nothing.
 """
 
 from __future__ import annotations
@@ -412,30 +412,33 @@ def _load_tables(archive: zipfile.ZipFile, plan: list[tuple], connection, log) -
                 cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
         for model, fields, rows, member, sha in plan:
             table = model._meta.db_table
-            sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)}) "
-                   f"VALUES ({', '.join(['%s'] * len(fields))})")
+            columns = ", ".join(quote(f.column) for f in fields)
             decoders = [(i, decode) for i, f in enumerate(fields) if (decode := _decoder(f, connection))]
-            digest, count, batch = hashlib.sha256(), 0, []
+            digest, counter = hashlib.sha256(), [0]
             try:
                 with archive.open(member) as stream:
-                    for line in stream:
-                        digest.update(line)
-                        row = json.loads(line)
-                        if not isinstance(row, list) or len(row) != len(fields):
-                            raise BackupError(f"备份中表 {table} 的第 {count + 1} 行格式不对。")
-                        for i, decode in decoders:
-                            row[i] = decode(row[i])
-                        batch.append(row)
-                        count += 1
-                        if len(batch) >= chunk_rows():
+                    values = _decoded_rows(stream, digest, counter, len(fields), decoders, table)
+                    if connection.vendor == "postgresql":
+                        # COPY: several times faster than INSERTs; triggers and deferred foreign keys still apply.
+                        with connection.wrap_database_errors, \
+                                cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+                            for row in values:
+                                copy.write_row(row)
+                    else:
+                        sql = f"INSERT INTO {quote(table)} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"
+                        batch = []
+                        for row in values:
+                            batch.append(row)
+                            if len(batch) >= chunk_rows():
+                                cursor.executemany(sql, batch)
+                                batch = []
+                        if batch:
                             cursor.executemany(sql, batch)
-                            batch = []
-                    if batch:
-                        cursor.executemany(sql, batch)
             except (zipfile.BadZipFile, EOFError, OSError, ValueError, TypeError, ValidationError) as exc:
                 raise BackupError(f"备份中表 {table} 的数据已损坏：{exc}") from None
             except DatabaseError as exc:
                 raise BackupError(f"备份中表 {table} 的数据无法写入数据库（{exc}），未做任何更改。") from None
+            count = counter[0]
             if digest.hexdigest() != sha or count != rows:
                 raise BackupError(f"备份中表 {table} 的数据与清单不符（行数 {count}/{rows} 或 SHA-256 不同），"
                                   "备份已损坏，未做任何更改。")
@@ -450,6 +453,19 @@ def _load_tables(archive: zipfile.ZipFile, plan: list[tuple], connection, log) -
         if connection.vendor == "postgresql":
             for statement in connection.ops.sequence_reset_sql(no_style(), [m for m, *_ in plan]):
                 cursor.execute(statement)
+
+
+def _decoded_rows(stream, digest, counter: list, width: int, decoders: list, table: str) -> Iterator[list]:
+    """The archived rows of one table as the database driver takes them, one at a time."""
+    for line in stream:
+        digest.update(line)
+        row = json.loads(line)
+        if not isinstance(row, list) or len(row) != width:
+            raise BackupError(f"备份中表 {table} 的第 {counter[0] + 1} 行格式不对。")
+        for i, decode in decoders:
+            row[i] = decode(row[i])
+        counter[0] += 1
+        yield row
 
 
 def _write_files(archive, files, media_root: Path, written: list, created: list, log) -> None:
