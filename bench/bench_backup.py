@@ -3,6 +3,11 @@
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_backup_bench .venv/bin/python bench/bench_backup.py
      .venv/bin/python bench/bench_backup.py                 (SQLite, a fresh database under bench/out/)
      ... bench/bench_backup.py again                        (backup and restore again on the last run's data)
+     DATABASE_URL=sqlite:///bench/out/bench_backup.sqlite3 \
+     RESTORE_URL=postgres://postgres@127.0.0.1:5432/dudao_backup_bench_moved \
+     .venv/bin/python bench/bench_backup.py from bench/out/bench_backup.zip
+         (the move at province size: restore an archive into a fresh database of DATABASE_URL's engine instead
+         of building, back that database up, restore it into RESTORE_URL, compare the manifests)
 Prints its figures; docs/benchmarks.md records the latest ones.
 
 The province is bench_rectification's (20,000 schools, 2,000,000 findings, 100,000 notices, the 督办单 and
@@ -120,10 +125,27 @@ def writer(stop: threading.Event, latencies: list, failures: list) -> None:
         connection.close()
 
 
+def fresh_database(url: str) -> None:
+    """Drop and create a PostgreSQL database, or delete an SQLite file."""
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url[len("sqlite:///"):] + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+
 def restore_target() -> dict:
     env = os.environ.copy()
     settings_db = connections.databases["default"]
-    if connection.vendor == "postgresql":
+    if os.environ.get("RESTORE_URL"):
+        fresh_database(os.environ["RESTORE_URL"])
+        env["DATABASE_URL"] = os.environ["RESTORE_URL"]
+    elif connection.vendor == "postgresql":
         name = f"{settings_db['NAME']}_restore"
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
@@ -144,7 +166,19 @@ def main() -> None:
     from dudao.rectification.models import Finding
 
     vendor = connection.vendor
-    if sys.argv[1:] != ["again"]:
+    source = None
+    if sys.argv[1:2] == ["from"]:
+        source = Path(sys.argv[2]).resolve()
+        moved = source.with_name(source.stem + "-source.zip")
+        shutil.copyfile(source, moved)  # this run writes a new bench_backup.zip
+        connections.close_all()
+        fresh_database(os.environ["DATABASE_URL"])
+        shutil.rmtree(os.environ["MEDIA_ROOT"], ignore_errors=True)
+        subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True)
+        summary, elapsed, peak = run_command("restore", moved, os.environ.copy())
+        print(f"[{vendor}] restore of {source.name}: {summary} in {elapsed:.1f} s; peak memory {peak:.0f} MB")
+        source = moved
+    elif sys.argv[1:] != ["again"]:
         start = time.perf_counter()
         build()
         print(f"[{vendor}] built the province and {PHOTOS} photos in {time.perf_counter() - start:.0f} s")
@@ -167,7 +201,15 @@ def main() -> None:
     connections.close_all()
     env = restore_target()
     summary, elapsed, peak = run_command("restore", ARCHIVE, env)
-    print(f"[{vendor}] restore: {summary} in {elapsed:.1f} s; peak memory {peak:.0f} MB")
+    target = env["DATABASE_URL"].split(":", 1)[0]
+    print(f"[{vendor} -> {target}] restore: {summary} in {elapsed:.1f} s; peak memory {peak:.0f} MB")
+    if source:
+        from dudao.core.backup import open_archive, read_manifest
+
+        with open_archive(source) as first, open_archive(ARCHIVE) as second:
+            a, b = read_manifest(first), read_manifest(second)
+        same = a["tables"] == b["tables"] and a["files"] == b["files"]
+        print(f"[{a['engine']} -> {vendor}] every table's rows and SHA-256 and every file the same: {same}")
 
 
 if __name__ == "__main__":
