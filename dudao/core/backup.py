@@ -33,6 +33,7 @@ import json
 import os
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -195,6 +196,8 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None) 
     target = Path(path)
     if target.exists():
         raise BackupError(f"文件 {target} 已存在，备份不会覆盖已有文件，请换一个文件名。")
+    if not target.parent.is_dir():
+        raise BackupError(f"目录 {target.parent} 不存在，请先创建备份目录。")
     loader, schema = applied_schema(connection)
     pending = [node for node in loader.graph.leaf_nodes() if node not in loader.applied_migrations]
     if pending:
@@ -205,22 +208,29 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None) 
     manifest = {"format": FORMAT, "version": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
                 "engine": connection.vendor, "migrations": schema, "tables": [], "files": []}
     try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1,
-                             allowZip64=True) as archive:
-            # Rows first, then files: a file is on disk before the row that names it commits, so every file the
-            # snapshot's rows refer to is there when the folder is read.
-            with read_snapshot(connection):
-                for model in backed_up_models():
-                    manifest["tables"].append(_write_table(archive, model, using))
-                    entry = manifest["tables"][-1]
-                    log(f"{entry['model']}: {entry['rows']} 行")
-            for relative, absolute in _media_files(media_root):
-                entry = _write_file(archive, relative, absolute)
-                if entry:
-                    manifest["files"].append(entry)
-            log(f"文件 {len(manifest['files'])} 个")
-            with archive.open(_zip_info(MANIFEST, zipfile.ZIP_DEFLATED), "w") as out:
-                out.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+        archive_file = partial.open("wb")  # a .part left by an interrupted run is ours to replace
+    except OSError as exc:
+        raise BackupError(f"无法写入备份文件 {partial}：{exc}") from None
+    try:
+        with archive_file:
+            with zipfile.ZipFile(archive_file, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1,
+                                 allowZip64=True) as archive:
+                # Rows first, then files: a file is on disk before the row that names it commits, so every file the
+                # snapshot's rows refer to is there when the folder is read.
+                with read_snapshot(connection):
+                    for model in backed_up_models():
+                        manifest["tables"].append(_write_table(archive, model, using))
+                        entry = manifest["tables"][-1]
+                        log(f"{entry['model']}: {entry['rows']} 行")
+                for relative, absolute in _media_files(media_root):
+                    entry = _write_file(archive, relative, absolute)
+                    if entry:
+                        manifest["files"].append(entry)
+                log(f"文件 {len(manifest['files'])} 个")
+                with archive.open(_zip_info(MANIFEST, zipfile.ZIP_DEFLATED), "w") as out:
+                    out.write(json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+            archive_file.flush()
+            os.fsync(archive_file.fileno())  # on disk before it takes its final name
         os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
@@ -276,7 +286,7 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
         manifest = json.loads(archive.read(MANIFEST))
     except KeyError:
         raise BackupError("备份文件中没有 manifest.json，不是本系统的备份或已损坏。") from None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, ValueError, OSError, EOFError) as exc:
         raise BackupError(f"备份文件的 manifest.json 已损坏：{exc}") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise BackupError("备份文件的 manifest.json 不是本系统的备份清单。")
@@ -293,7 +303,7 @@ def open_archive(path: str | os.PathLike) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     except FileNotFoundError:
         raise BackupError(f"找不到备份文件 {path}。") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise BackupError(f"备份文件已损坏或不完整（可能传输中断）：{exc}") from None
 
 
@@ -354,6 +364,8 @@ def restore(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None)
         history = check_schema(manifest, connection)
         check_empty(connection, media_root, history)
         plan = _plan_tables(manifest, history, archive)
+        if not all(isinstance(entry, dict) for entry in manifest["files"]):
+            raise BackupError("备份清单中的文件信息不完整。")
         files = [(_safe_media_path(media_root, entry.get("path")), entry) for entry in manifest["files"]]
         for _target, entry in files:
             if f"media/{entry['path']}" not in archive.NameToInfo:
@@ -434,7 +446,7 @@ def _load_tables(archive: zipfile.ZipFile, plan: list[tuple], connection, log) -
                                 batch = []
                         if batch:
                             cursor.executemany(sql, batch)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, TypeError, ValidationError) as exc:
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, TypeError, ValidationError) as exc:
                 raise BackupError(f"备份中表 {table} 的数据已损坏：{exc}") from None
             except DatabaseError as exc:
                 raise BackupError(f"备份中表 {table} 的数据无法写入数据库（{exc}），未做任何更改。") from None
@@ -486,7 +498,7 @@ def _write_files(archive, files, media_root: Path, written: list, created: list,
                     digest.update(block)
                     out.write(block)
                     size += len(block)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise BackupError(f"备份中的文件 {entry['path']} 已损坏：{exc}") from None
         if digest.hexdigest() != entry.get("sha256") or size != entry.get("size"):
             raise BackupError(f"备份中的文件 {entry['path']} 与清单的 SHA-256 或大小不符，备份已损坏，未做任何更改。")

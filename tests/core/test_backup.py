@@ -8,6 +8,7 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import zipfile
@@ -186,13 +187,19 @@ def test_a_changed_row_rolls_everything_back(archive, tmp_path):
     _refused(tmp_path / "forged.zip", "core_auditlog.*与清单不符", tmp_path / "media")
 
 
-def test_changed_bytes_inside_the_zip_are_caught(archive, tmp_path):
-    """Bytes flipped on disk (a bad copy): the member's CRC or SHA-256 no longer matches."""
+@pytest.mark.parametrize("member", ["tables/auth.user.jsonl", "tables/core.auditlog.jsonl", "media"])
+@pytest.mark.parametrize("where", [0.1, 0.5, 0.9])
+def test_changed_bytes_inside_the_zip_are_caught(archive, tmp_path, member, where):
+    """Bytes flipped on disk (a bad copy), in a compressed table or a stored photo: the deflate stream, the
+    member's CRC-32 or its SHA-256 no longer matches."""
+    if member == "media":
+        member = "media/" + _manifest(archive)["files"][0]["path"]
     data = bytearray(archive.read_bytes())
     with zipfile.ZipFile(archive) as zf:
-        info = zf.getinfo("tables/auth.user.jsonl")
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    data[start + info.compress_size // 2] ^= 0xFF
+        info = zf.getinfo(member)
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26:info.header_offset + 30])
+    start = info.header_offset + 30 + name_length + extra_length  # the local header's own extra field
+    data[start + int(info.compress_size * where)] ^= 0xFF
     (tmp_path / "flipped.zip").write_bytes(bytes(data))
     _refused(tmp_path / "flipped.zip", "已损坏|与清单不符", tmp_path / "media")
 
@@ -228,6 +235,8 @@ def test_backup_never_overwrites_a_file(db, settings, tmp_path):
     with pytest.raises(CommandError, match="已存在"):
         call_command("backup", str(tmp_path / "exists.zip"))
     assert (tmp_path / "exists.zip").read_bytes() == b"keep"
+    with pytest.raises(CommandError, match="不存在"):
+        call_command("backup", str(tmp_path / "no-such-folder" / "b.zip"))
 
 
 # --- the demo, moved to a fresh database of each engine by the commands an operator runs ---------------------
