@@ -242,7 +242,7 @@ def test_backup_never_overwrites_a_file(db, settings, tmp_path):
 # --- the demo, moved to a fresh database of each engine by the commands an operator runs ---------------------
 
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
-PG_TARGET = "dudao_backup_rt"
+PG_TARGET = f"dudao_backup_rt_{os.getpid()}"  # two suites at once (SQLite and PostgreSQL) never collide
 
 # Run in a fresh installation, as an operator would: migrate, restore, back up again; a second restore is refused;
 # then a backup's snapshot must neither block the site's writes nor see them.
