@@ -246,7 +246,7 @@ def test_a_user_with_audit_records_cannot_be_deleted(world):
 
 def test_existing_records_are_chained_by_the_migration(chain):
     """The data migration hashes records written before the chain, in id order, a chunk at a time."""
-    migration = __import__("dudao.core.migrations.0003_audit_chain", fromlist=["chain_existing_records"])
+    migration = __import__("dudao.core.migrations.0004_audit_chain", fromlist=["chain_existing_records"])
     with tampering() as cursor:
         cursor.execute("UPDATE core_auditlog SET hash = '', prev_hash = ''")
     assert "内容与其哈希不符" in refused() or "链接不符" in refused()
