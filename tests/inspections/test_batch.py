@@ -270,6 +270,7 @@ def test_two_attempts_do_not_delete_each_others_files(world, batch_project, djan
 
     def interleaved(*args, **kwargs):
         if not seen:  # attempt 1 is writing its first document when attempt 2 takes over and runs
+            seen["second"] = "running"
             OpinionBatch.objects.filter(pk=batch.pk).update(status="pending", attempt=2)
             (folder / f"{ids[1]}.docx.part-1").write_bytes(b"attempt 1 half-way")  # attempt 1 mid-write elsewhere
             seen["second"] = opinions.batch_run(batch.pk, run=2)
