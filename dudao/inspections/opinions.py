@@ -151,6 +151,13 @@ def opinion_pdf(opinion: Opinion) -> bytes:
 # The batch runs as a task (dudao.inspections.tasks.render_opinion_batch) in `manage.py db_worker`, queued when
 # the starting transaction commits. Each document is written to its own file first, so a batch cut off by a
 # killed worker resumes where it stopped: documents already rendered are skipped.
+#
+# Every queueing of a batch is a new attempt (OpinionBatch.attempt: 1 at the start, +1 when a lost worker's run
+# is queued again or the office retries), and the run knows its attempt. A run cut off by mistake (its worker
+# only looked dead) may carry on next to the newer attempt, so every status update is a compare-and-set on
+# (status, attempt): a superseded run can never overwrite the newer attempt's progress or a DONE batch, and
+# stops quietly once it notices. Temporary files carry the attempt in their name, and only the run that set
+# DONE removes the per-document folder.
 
 def _unfinished(inspection: Inspection):
     from dudao.inspections.models import BatchStatus, OpinionBatch
@@ -158,10 +165,10 @@ def _unfinished(inspection: Inspection):
     return OpinionBatch.objects.filter(inspection=inspection, status__in=[BatchStatus.PENDING, BatchStatus.RUNNING])
 
 
-def _enqueue(batch_id: int) -> None:
+def _enqueue(batch_id: int, run: int) -> None:
     from dudao.inspections.tasks import render_opinion_batch
 
-    transaction.on_commit(lambda: render_opinion_batch.enqueue(batch_id))
+    transaction.on_commit(lambda: render_opinion_batch.enqueue(batch_id, run=run))
 
 
 @transaction.atomic
@@ -179,13 +186,13 @@ def batch_start(*, actor, inspection: Inspection):
     batch = OpinionBatch.objects.create(inspection=inspection, total=total, created_by=actor)
     audit_record(actor=actor, action="inspection.batch_start", obj=batch, object_repr=f"{inspection.name} 意见书批量生成",
                  region_code=inspection.county_id, after={"inspection": inspection.pk, "total": total})
-    _enqueue(batch.pk)
+    _enqueue(batch.pk, batch.attempt)
     return batch
 
 
 @transaction.atomic
 def batch_retry(*, actor, batch):
-    """Queue a failed batch again; documents it had already rendered are kept and skipped."""
+    """Queue a failed batch again, as a new attempt; documents it had already rendered are kept and skipped."""
     from dudao.inspections.models import BatchStatus, OpinionBatch
 
     inspection = Inspection.objects.select_for_update().get(pk=batch.inspection_id)
@@ -195,12 +202,13 @@ def batch_retry(*, actor, batch):
         raise ApplicationError("只有失败的批量生成可以重试。")
     if _unfinished(inspection).exists():
         raise ApplicationError("上一次批量生成还没有完成，请稍候。")
-    before = {"status": batch.status, "error": batch.error, "done": batch.done}
-    batch.status, batch.error, batch.finished_at, batch.attempt = BatchStatus.PENDING, "", None, 1
+    before = {"status": batch.status, "error": batch.error, "done": batch.done, "attempt": batch.attempt}
+    batch.status, batch.error, batch.finished_at, batch.attempt = BatchStatus.PENDING, "", None, batch.attempt + 1
     batch.save(update_fields=["status", "error", "finished_at", "attempt"])
     audit_record(actor=actor, action="inspection.batch_retry", obj=batch, object_repr=f"{inspection.name} 意见书批量生成",
-                 region_code=inspection.county_id, before=before, after={"status": batch.status})
-    _enqueue(batch.pk)
+                 region_code=inspection.county_id, before=before, after={"status": batch.status,
+                                                                         "attempt": batch.attempt})
+    _enqueue(batch.pk, batch.attempt)
     return batch
 
 
@@ -212,9 +220,23 @@ def batch_folder(batch_id: int):
     return Path(settings.MEDIA_ROOT) / "batches" / f"opinions-{batch_id}"
 
 
-def batch_run(batch_id: int, *, attempt: int = 1) -> None:
-    """Render the batch (progress saved every few documents). Idempotent: a finished batch is left alone, and
-    documents rendered by an earlier, interrupted run are not rendered again."""
+class Superseded(Exception):
+    """This run's attempt is no longer the batch's current one (or the batch is finished): stop quietly."""
+
+
+def batch_set(batch_id: int, *, run: int, expected, **fields) -> None:
+    """Compare-and-set: update the batch only while it is in one of the `expected` statuses at attempt `run`."""
+    from dudao.inspections.models import OpinionBatch
+
+    expected = [expected] if isinstance(expected, str) else list(expected)
+    if not OpinionBatch.objects.filter(pk=batch_id, attempt=run, status__in=expected).update(**fields):
+        raise Superseded(batch_id, run)
+
+
+def batch_run(batch_id: int, *, run: int = 1) -> str | None:
+    """Render the batch as attempt `run` (progress saved every few documents); returns the status this run set,
+    or None when it found its attempt superseded or the batch finished (it then changes nothing and stops).
+    Documents rendered by an earlier, interrupted attempt are not rendered again."""
     import os
     import shutil
 
@@ -222,12 +244,15 @@ def batch_run(batch_id: int, *, attempt: int = 1) -> None:
     from dudao.documents.selectors import template_bytes
     from dudao.inspections.models import BatchStatus, OpinionBatch
 
+    running = {"run": run, "expected": BatchStatus.RUNNING}
     batch = OpinionBatch.objects.select_related("inspection__county").get(pk=batch_id)
-    if batch.status == BatchStatus.DONE:
-        return
-    OpinionBatch.objects.filter(pk=batch_id).update(status=BatchStatus.RUNNING, attempt=attempt,
-                                                    started_at=timezone.now())
+    try:
+        batch_set(batch_id, run=run, expected=BatchStatus.PENDING, status=BatchStatus.RUNNING,
+                  started_at=timezone.now())
+    except Superseded:
+        return None
     inspection = batch.inspection
+    own = []  # this run's temporary files, removed whatever happens
     try:
         opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
             "target__school", "target__unit", "target__inspection__framework", "target__inspection__county")
@@ -239,28 +264,46 @@ def batch_run(batch_id: int, *, attempt: int = 1) -> None:
         for done, opinion in enumerate(opinions, 1):
             path = folder / f"{opinion.pk}.docx"
             if not path.exists():
-                part = path.with_suffix(".part")
+                part = folder / f"{opinion.pk}.docx.part-{run}"
+                own.append(part)
                 part.write_bytes(render_docx_bytes(io.BytesIO(template), opinion_context(opinion)))
-                os.replace(part, path)  # a document exists whole or not at all
+                os.replace(part, path)  # a document exists whole or not at all; same content whoever wins
             if done % 10 == 0 or done == total:
-                OpinionBatch.objects.filter(pk=batch_id).update(done=done, total=total)
-        target = folder.parent / f"opinions-{batch_id}.zip"
-        part = target.with_suffix(".part")
+                batch_set(batch_id, **running, done=done, total=total)
+        target = folder.parent / f"opinions-{batch_id}-{run}.zip"  # each attempt its own archive
+        part = target.with_name(f"{target.name}.part")
+        own += [part, target]
         with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as archive:
             for opinion in opinions:
                 archive.write(folder / f"{opinion.pk}.docx", f"{opinion.number or opinion.target_id}_{opinion.target}.docx")
         os.replace(part, target)
-        OpinionBatch.objects.filter(pk=batch_id).update(status=BatchStatus.DONE, path=str(target), error="",
-                                                        done=total, total=total, finished_at=timezone.now())
+        batch_set(batch_id, **running, status=BatchStatus.DONE, path=str(target), error="", done=total, total=total,
+                  finished_at=timezone.now())
+        own.remove(target)
+        # DONE is final and this run set it: no other attempt is current, the folder is no longer needed.
         shutil.rmtree(folder, ignore_errors=True)
+        return BatchStatus.DONE
+    except Superseded:
+        return None
     except Exception as exc:  # noqa: BLE001 - recorded for the office to see; the page shows it
-        OpinionBatch.objects.filter(pk=batch_id).update(status=BatchStatus.FAILED, error=f"生成失败：{exc}"[:2000],
-                                                        finished_at=timezone.now())
+        return _run_failed(batch_id, run, f"生成失败：{exc}")
     except BaseException:  # the worker was stopped in the middle (a second Ctrl-C, SystemExit)
-        OpinionBatch.objects.filter(pk=batch_id).update(
-            status=BatchStatus.FAILED, finished_at=timezone.now(),
-            error="工作进程被停止，生成中断；可点“重试”继续生成（已生成的意见书不再重复生成）。")
+        _run_failed(batch_id, run, "工作进程被停止，生成中断；可点“重试”继续生成（已生成的意见书不再重复生成）。")
         raise
+    finally:
+        for path in own:
+            path.unlink(missing_ok=True)
+
+
+def _run_failed(batch_id: int, run: int, error: str) -> str | None:
+    from dudao.inspections.models import BatchStatus
+
+    try:
+        batch_set(batch_id, run=run, expected=BatchStatus.RUNNING, status=BatchStatus.FAILED, error=error[:2000],
+                  finished_at=timezone.now())
+    except Superseded:
+        return None  # a newer attempt took over: its status stands
+    return BatchStatus.FAILED
 
 
 # ---- 申辩 --------------------------------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def test_a_killed_worker_requeues_the_batch_which_skips_rendered_documents(
     batch.refresh_from_db()
     assert batch.status == "pending" and batch.attempt == 2 and "工作进程中断" in batch.error and "重新排队" in batch.error
     again = DBTaskResult.objects.get(status="READY")
-    assert again.args_kwargs == {"args": [batch.pk], "kwargs": {"attempt": 2}}
+    assert again.args_kwargs == {"args": [batch.pk], "kwargs": {"attempt": 2, "run": 2}}
 
     from dudao.documents import render
 
@@ -131,9 +131,11 @@ def test_killed_too_often_fails_with_the_reason_and_the_office_retries(
         response = office.post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}, follow=True)
     assert "已重新排队" in response.content.decode()
     batch.refresh_from_db()
-    assert batch.status == "pending" and batch.error == "" and batch.attempt == 1
+    assert batch.status == "pending" and batch.error == "" and batch.attempt == 2  # a new attempt
+    assert DBTaskResult.objects.get(status="READY").args_kwargs["kwargs"] == {"run": 2}
     record = AuditLog.objects.get(action="inspection.batch_retry")
     assert record.before["status"] == "failed" and record.actor == world.office_a
+    assert record.before["attempt"] == 1 and record.after["attempt"] == 2
     response = office.post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}, follow=True)
     assert "只有失败的批量生成可以重试" in response.content.decode()  # a second click changes nothing
     assert AuditLog.objects.filter(action="inspection.batch_retry").count() == 1
@@ -187,3 +189,111 @@ def test_a_worker_stopped_in_the_middle_leaves_the_batch_failed_with_the_reason(
         opinions.batch_run(batch.pk)
     batch.refresh_from_db()
     assert batch.status == "failed" and "工作进程被停止" in batch.error and "重试" in batch.error
+
+
+# ---- a run recovered by mistake (its worker only looked dead) carries on next to the newer attempt ----------------
+
+def superseded_by_recovery(world, project, capture) -> OpinionBatch:
+    """Attempt 1 is running when a sweep wrongly takes its worker for dead: the batch becomes attempt 2."""
+    batch = start(world, project, capture)
+    kill_worker_of(batch)
+    OpinionBatch.objects.filter(pk=batch.pk).update(started_at=timezone.now())
+    assert recover_lost_tasks() == 1
+    batch.refresh_from_db()
+    assert batch.status == "pending" and batch.attempt == 2
+    return batch
+
+
+def test_a_superseded_attempt_finishing_late_does_not_overwrite_done(world, batch_project,
+                                                                     django_capture_on_commit_callbacks, run_tasks):
+    batch = superseded_by_recovery(world, batch_project, django_capture_on_commit_callbacks)
+    assert run_tasks() == 1  # attempt 2 completes
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.attempt == 2 and batch.path.endswith(f"opinions-{batch.pk}-2.zip")
+    done = OpinionBatch.objects.values().get(pk=batch.pk)
+
+    # The old run, still alive, now gets to its own status updates: nothing changes and it stops quietly.
+    assert opinions.batch_run(batch.pk, run=1) is None
+    assert OpinionBatch.objects.values().get(pk=batch.pk) == done
+    for args in ({"expected": "running", "status": "failed", "error": "old"},
+                 {"expected": "running", "status": "done", "path": "/elsewhere.zip"},
+                 {"expected": "pending", "status": "running"}):
+        with pytest.raises(opinions.Superseded):
+            opinions.batch_set(batch.pk, run=1, **args)
+    assert OpinionBatch.objects.values().get(pk=batch.pk) == done
+    with zipfile.ZipFile(batch.path) as archive:
+        assert len(archive.namelist()) == 2
+
+
+def test_a_superseded_attempt_failing_late_does_not_touch_the_newer_attempts_progress(
+        world, batch_project, django_capture_on_commit_callbacks, monkeypatch):
+    """Attempt 1 is running (the worker is slow, not dead) when attempt 2 takes over; attempt 1 then fails or
+    reports progress: attempt 2's status and progress stand, and its run completes."""
+    from dudao.documents import render
+
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    real = render.render_docx_bytes
+    calls = []
+
+    def slow_worker(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:  # while attempt 1 renders its first document, a sweep supersedes it
+            OpinionBatch.objects.filter(pk=batch.pk).update(status="pending", attempt=2)
+            assert opinions.batch_run(batch.pk, run=2) == "done"  # attempt 2 runs to the end meanwhile
+            raise OSError("disk full")  # and attempt 1 then fails
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_docx_bytes", slow_worker)
+    assert opinions.batch_run(batch.pk, run=1) is None  # superseded: stopped quietly
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.error == "" and batch.attempt == 2 and batch.done == 2
+
+    # Progress of a stale run never overwrites the newer one's either.
+    OpinionBatch.objects.filter(pk=batch.pk).update(status="running", attempt=3, done=1)
+    with pytest.raises(opinions.Superseded):
+        opinions.batch_set(batch.pk, run=2, expected="running", done=2)
+    assert OpinionBatch.objects.get(pk=batch.pk).done == 1
+
+
+def test_two_attempts_do_not_delete_each_others_files(world, batch_project, django_capture_on_commit_callbacks,
+                                                      monkeypatch):
+    """Temporary files carry the attempt: the older run's leftovers neither clash with nor remove the newer
+    run's, and only the run that set DONE removes the folder."""
+    from dudao.documents import render
+
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    folder = opinions.batch_folder(batch.pk)
+    ids = list(Opinion.objects.filter(target__inspection=batch_project).order_by(
+        "target__region_code", "target_id").values_list("pk", flat=True))
+    real = render.render_docx_bytes
+    seen = {}
+
+    def interleaved(*args, **kwargs):
+        if not seen:  # attempt 1 is writing its first document when attempt 2 takes over and runs
+            seen["second"] = "running"
+            OpinionBatch.objects.filter(pk=batch.pk).update(status="pending", attempt=2)
+            (folder / f"{ids[1]}.docx.part-1").write_bytes(b"attempt 1 half-way")  # attempt 1 mid-write elsewhere
+            seen["second"] = opinions.batch_run(batch.pk, run=2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_docx_bytes", interleaved)
+    assert opinions.batch_run(batch.pk, run=1) is None
+    assert seen["second"] == "done"
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.attempt == 2
+    with zipfile.ZipFile(batch.path) as archive:  # attempt 2's archive is whole and left alone by attempt 1
+        assert len(archive.namelist()) == 2 and all(archive.read(n)[:2] == b"PK" for n in archive.namelist())
+    assert not folder.exists()  # removed by attempt 2, which set DONE; attempt 1 did not recreate it
+    assert not list(folder.parent.glob(f"opinions-{batch.pk}-1.zip*"))  # attempt 1 left nothing behind
+    assert sorted(p.name for p in folder.parent.iterdir()) == [f"opinions-{batch.pk}-2.zip"]
+
+
+def test_a_lost_run_of_a_batch_finished_meanwhile_is_not_queued_again(
+        world, batch_project, django_capture_on_commit_callbacks):
+    batch = start(world, batch_project, django_capture_on_commit_callbacks)
+    kill_worker_of(batch)
+    OpinionBatch.objects.filter(pk=batch.pk).update(status="done")  # the "lost" run had actually finished
+    assert recover_lost_tasks() == 1
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.attempt == 1 and batch.error == ""
+    assert not DBTaskResult.objects.filter(status="READY").exists()

@@ -134,3 +134,19 @@ def test_long_dead_heartbeats_are_pruned(db):
     WorkerHeartbeat.objects.create(worker_id="old", started_at=old, seen_at=old)
     recover_lost_tasks()
     assert not WorkerHeartbeat.objects.exists()
+
+
+def test_heartbeats_use_the_database_clock_not_the_local_one(db, settings, monkeypatch):
+    """A worker host whose clock is 10 minutes slow still counts as alive for a sweep on a host with the right
+    time (and a sweeping host whose clock is 10 minutes fast does not take live workers for dead)."""
+    settings.TASKS_WORKER_TIMEOUT_SECONDS = 120
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() - datetime.timedelta(minutes=10))
+    beat("slow-clock", timezone.now())
+    task = claimed("slow-clock", started_minutes_ago=0)
+    monkeypatch.setattr(timezone, "now", real_now)
+    assert abs(WorkerHeartbeat.objects.get().seen_at - real_now()) < datetime.timedelta(minutes=1)
+    assert workers_alive() == 1 and recover_lost_tasks() == 0
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + datetime.timedelta(minutes=10))
+    assert workers_alive() == 1 and recover_lost_tasks() == 0
+    assert DBTaskResult.objects.get(pk=task.pk).status == "RUNNING"
