@@ -165,7 +165,7 @@ def login_network(ip: str | None, limits: PolicyTable | None = None) -> str:
     if address.version == 4:
         return str(address)
     prefix = (limits or PolicyTable(["auth.ipv6_prefix"])).get("auth.ipv6_prefix")
-    prefix = min(max(int(prefix), 16), 128)
+    prefix = min(max(int(prefix), 32), 128)  # never one bucket for a whole ISP or more
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
