@@ -222,14 +222,32 @@ class LoginFailure(models.Model):
 
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    # The address as the throttle counts it: an IPv4 address, or its IPv6 network (/64 by default), "" unknown.
+    net = models.CharField(max_length=50, blank=True, default="")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     cleared = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["ip", "at"], name="core_loginfailure_ip_at")]
+        indexes = [models.Index(fields=["ip", "at"], name="core_loginfailure_ip_at"),
+                   models.Index(fields=["net", "at"], name="core_loginfailure_net_at")]
 
     def __str__(self) -> str:
         return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class LoginAddress(models.Model):
+    """A network (as LoginFailure.net) from which a user logged in successfully, and when last: failures
+    from elsewhere cannot lock the account as a whole for the user there."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="login_addresses")
+    net = models.CharField(max_length=50)
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "net"], name="core_loginaddress_user_net")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.net}"
 
 
 class ApiToken(models.Model):

@@ -23,6 +23,8 @@ DEFAULTS: dict[str, PolicyDefault] = {
     "auth.address_attempts": PolicyDefault(20, _("同一地址登录失败（不论账号）达到此数即暂停该地址登录"), "平台安全要求"),
     "auth.account_attempts": PolicyDefault(50, _("账号登录失败（各地址合计）达到此数即锁定整个账号"), "平台安全要求"),
     "auth.account_addresses": PolicyDefault(5, _("锁定整个账号还须失败来自的不同地址数下限"), "平台安全要求"),
+    "auth.ipv6_prefix": PolicyDefault(64, _("IPv6 地址按此前缀长度的网段合并计算登录失败（IPv4 按单个地址）"), "平台安全要求"),
+    "auth.known_address_days": PolicyDefault(30, _("账号在此天数内登录成功过的地址（网段）不受整个账号锁定影响"), "平台安全要求"),
     "auth.token_days": PolicyDefault(30, _("接口令牌有效期（天）"), "平台安全要求"),
     "zones.schools_per_inspector": PolicyDefault(5, _("每名责任督学负责学校数上限"), "挂牌督导办法 1:5 [OK]"),
     "zones.large_school_enrolment": PolicyDefault(2000, _("大规模学校在校生数（1:1 配备）"), "DOMAIN.md §4.5 [LOCAL]"),

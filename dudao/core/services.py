@@ -1,6 +1,7 @@
 """Writes on accounts, roles, tokens and policy. Each one is atomic and leaves exactly one audit record."""
 
 import datetime
+import ipaddress
 import secrets
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from dudao.core.models import (
     ApiToken,
     AuditLog,
     Counter,
+    LoginAddress,
     LoginFailure,
     Notification,
     Policy,
@@ -130,12 +132,16 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
 # Failures are counted per (username, address) and per address; a username is locked as a whole only when the
 # failures come from several addresses. So an anonymous visitor can lock `admin` only for their own address,
 # a sprayer trying many usernames loses their address, and the real admin still logs in from the office.
+# An "address" is an IPv4 address or an IPv6 network (`auth.ipv6_prefix`, /64: one subscriber gets a whole
+# /64, so its single addresses cost an attacker nothing). A network from which the user logged in within
+# `auth.known_address_days` is exempt from the account-wide lock (the per-address limits still apply).
+# Each attempt is recorded before the password is checked, so parallel requests see each other.
 # The login page and POST /api/v1/auth/token both go through login_attempt().
 
 LOGIN_REFUSED = "登录失败次数过多，暂时不能登录，请稍后再试或联系系统管理员。"
 LOGIN_BAD_CREDENTIALS = "用户名或密码错误。"
 LOGIN_POLICIES = ["auth.lockout_attempts", "auth.lockout_minutes", "auth.address_attempts",
-                  "auth.account_attempts", "auth.account_addresses"]
+                  "auth.account_attempts", "auth.account_addresses", "auth.ipv6_prefix", "auth.known_address_days"]
 
 
 @dataclass(frozen=True)
@@ -145,33 +151,62 @@ class LoginResult:
     refused: bool = False  # throttled (HTTP 429) rather than a wrong password
 
 
+def login_network(ip: str | None, limits: PolicyTable | None = None) -> str:
+    """The address as the login throttle counts it: an IPv4 address (also when written IPv4-mapped), the
+    IPv6 network of `auth.ipv6_prefix` bits around an IPv6 address, "" when unknown."""
+    if not ip:
+        return ""
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ""
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.version == 4:
+        return str(address)
+    prefix = (limits or PolicyTable(["auth.ipv6_prefix"])).get("auth.ipv6_prefix")
+    prefix = min(max(int(prefix), 32), 128)  # never one bucket for a whole ISP or more
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
 def _recent_failures(limits: PolicyTable):
     since = timezone.now() - datetime.timedelta(minutes=limits.get("auth.lockout_minutes"))
     return LoginFailure.objects.filter(cleared=False, at__gte=since)
 
 
-def _from(ip: str | None) -> Q:
-    return Q(ip=ip) if ip else Q(ip__isnull=True)
+def _known_network(username: str, net: str, limits: PolicyTable) -> bool:
+    """Did this username log in successfully from this network within `auth.known_address_days`?"""
+    if not net:
+        return False
+    since = timezone.now() - datetime.timedelta(days=limits.get("auth.known_address_days"))
+    return LoginAddress.objects.filter(user__username__iexact=username, net=net, last_at__gte=since).exists()
 
 
-def _counts(username: str, ip: str | None, limits: PolicyTable) -> dict:
+def _counts(username: str, net: str, limits: PolicyTable, *, exclude: int | None = None) -> dict:
     recent = _recent_failures(limits)
-    account = recent.filter(username__iexact=username).aggregate(n=Count("id"), addresses=Count("ip", distinct=True))
+    if exclude is not None:
+        recent = recent.exclude(pk=exclude)
+    account = recent.filter(username__iexact=username).aggregate(
+        n=Count("id"), addresses=Count("net", distinct=True, filter=~Q(net="")))
     return {
-        "pair": recent.filter(_from(ip), username__iexact=username).count(),
-        "address": recent.filter(_from(ip)).count(),
+        "pair": recent.filter(net=net, username__iexact=username).count(),
+        "address": recent.filter(net=net).count(),
         "account": account["n"],
         "account_addresses": account["addresses"],
     }
 
 
-def _refusal(counts: dict, limits: PolicyTable) -> str:
+def _account_locked(counts: dict, limits: PolicyTable) -> bool:
+    return (counts["account"] >= limits.get("auth.account_attempts")
+            and counts["account_addresses"] >= limits.get("auth.account_addresses"))
+
+
+def _refusal(username: str, net: str, counts: dict, limits: PolicyTable) -> str:
     if counts["pair"] >= limits.get("auth.lockout_attempts"):
         return "pair"
     if counts["address"] >= limits.get("auth.address_attempts"):
         return "address"
-    if (counts["account"] >= limits.get("auth.account_attempts")
-            and counts["account_addresses"] >= limits.get("auth.account_addresses")):
+    if _account_locked(counts, limits) and not _known_network(username, net, limits):
         return "account"
     return ""
 
@@ -179,21 +214,21 @@ def _refusal(counts: dict, limits: PolicyTable) -> str:
 def login_refusal(*, username: str, ip: str | None) -> str:
     """Why this username may not try to log in from this address now: "pair" (this username from this
     address), "address" (too many failures from the address across usernames), "account" (failures of this
-    username from several addresses), or "" when it may try."""
+    username from several addresses, and the user has not logged in from here lately), or "" when it may try."""
     limits = PolicyTable(LOGIN_POLICIES)
-    return _refusal(_counts(username[:150], ip, limits), limits)
+    username, net = username[:150], login_network(ip, limits)
+    return _refusal(username, net, _counts(username, net, limits), limits)
 
 
 def account_lock_state(username: str) -> dict:
     """For the account page: is the account locked as a whole, and from which addresses is it locked."""
     limits = PolicyTable(LOGIN_POLICIES)
     recent = _recent_failures(limits).filter(username__iexact=username)
-    counts = recent.aggregate(n=Count("id"), addresses=Count("ip", distinct=True))
-    per_ip = recent.values("ip").annotate(n=Count("id")).filter(n__gte=limits.get("auth.lockout_attempts"))
+    counts = recent.aggregate(account=Count("id"), account_addresses=Count("net", distinct=True, filter=~Q(net="")))
+    per_net = recent.values("net").annotate(n=Count("id")).filter(n__gte=limits.get("auth.lockout_attempts"))
     return {
-        "account": (counts["n"] >= limits.get("auth.account_attempts")
-                    and counts["addresses"] >= limits.get("auth.account_addresses")),
-        "addresses": sorted(row["ip"] or "未知" for row in per_ip),
+        "account": _account_locked(counts, limits),
+        "addresses": sorted(row["net"] or "未知" for row in per_net),
     }
 
 
@@ -208,73 +243,92 @@ def _administrators() -> set[int]:
     return ids
 
 
+def _attempt_begin(*, username: str, ip: str | None, net: str, limits: PolicyTable) -> LoginFailure | None:
+    """Record the attempt as a failure BEFORE the password is checked, then judge it by every other recorded
+    attempt, including those of parallel requests: each one that goes on has its row committed before it
+    counts, so however many requests an address sends at once, no more than the limits reach the password
+    check. A refused attempt's row is removed (refusals do not count); the right password removes it in
+    login_succeeded(). Must run outside any transaction (autocommit) for the rows to be seen."""
+    attempt = LoginFailure.objects.create(username=username, ip=ip, net=net)
+    if _refusal(username, net, _counts(username, net, limits, exclude=attempt.pk), limits):
+        attempt.delete()
+        return None
+    return attempt
+
+
 @transaction.atomic
-def login_failed(*, username: str, ip: str | None, via: str = "web") -> str:
-    """Record a failed login (failure row + `login.failed` audit) and return the refusal now in force ("" if
-    none). Crossing a limit is audited once (`login.locked`, `login.address_blocked`, `user.locked`); the
-    account-wide lock also puts a notice in every administrator's inbox. Attempts refused by the throttle
-    never get here, so one address adds at most `auth.address_attempts` rows per window."""
+def login_failed(*, attempt: LoginFailure, via: str = "web") -> str:
+    """Audit a failed login whose failure row `attempt` is already recorded (`login.failed`) and return the
+    refusal now in force ("" if none). Crossing a limit is audited once (`login.locked`,
+    `login.address_blocked`, `user.locked`); the account-wide lock also puts a notice in every
+    administrator's inbox. Attempts refused by the throttle never get here, so one address adds at most
+    `auth.address_attempts` rows per window."""
     from django.urls import reverse
 
-    username = username[:150]
+    username, ip, net = attempt.username, attempt.ip, attempt.net
     shown = _shown_username(username)
     user = User.objects.filter(username__iexact=username).first()
-    failure = LoginFailure.objects.create(username=username, ip=ip)
     target = {"obj": user, "object_repr": shown} if user else {"object_type": "auth.user", "object_repr": shown}
     audit_record(actor=None, action="login.failed", after={"via": via}, **target)
     limits = PolicyTable(LOGIN_POLICIES)
-    counts = _counts(username, ip, limits)
+    counts = _counts(username, net, limits)
     if counts["pair"] == limits.get("auth.lockout_attempts"):
         audit_record(actor=None, action="login.locked", after={"failures": counts["pair"], "ip": ip}, **target)
     if counts["address"] == limits.get("auth.address_attempts"):
         audit_record(actor=None, action="login.address_blocked", object_type="network.address",
-                     object_repr=ip or "未知", after={"failures": counts["address"]})
-    refusal = _refusal(counts, limits)
-    account_locked = (counts["account"] >= limits.get("auth.account_attempts")
-                      and counts["account_addresses"] >= limits.get("auth.account_addresses"))
+                     object_repr=net or "未知", after={"failures": counts["address"], "ip": ip})
+    refusal = _refusal(username, net, counts, limits)
     since = timezone.now() - datetime.timedelta(minutes=limits.get("auth.lockout_minutes"))
     same_account = {"object_type": "auth.user", "object_id": str(user.pk)} if user else {"object_repr": shown}
-    if account_locked and not AuditLog.objects.filter(action="user.locked", at__gte=since, **same_account).exists():
+    if (_account_locked(counts, limits)
+            and not AuditLog.objects.filter(action="user.locked", at__gte=since, **same_account).exists()):
         audit_record(actor=None, action="user.locked", after={
             "failures": counts["account"], "addresses": counts["account_addresses"]}, **target)
         if user is not None:
             minutes = limits.get("auth.lockout_minutes")
             notify(messages=[(Message(
-                key=f"login-account-locked:{user.pk}:{failure.pk}", kind="security",
+                key=f"login-account-locked:{user.pk}:{attempt.pk}", kind="security",
                 title=f"账号“{shown}”因多个地址登录失败已被锁定",
                 body=(f"{minutes} 分钟内该账号登录失败 {counts['account']} 次，来自 {counts['account_addresses']} 个"
                       f"不同地址，可能正受到密码猜测攻击。锁定将在 {minutes} 分钟无新失败后解除；"
-                      "确认是本人后可在账号页面解除登录锁定。"),
+                      "本人近期登录成功过的地址不受影响。确认是本人后可在账号页面解除登录锁定。"),
                 url=reverse("core:user_detail", args=[user.pk])), _administrators())])
     return refusal
 
 
 @transaction.atomic
-def login_succeeded(*, user, ip: str | None, via: str = "web") -> None:
-    """Audit a successful login and forget this address's earlier failures for the user (kept, marked
-    cleared); failures from other addresses still count."""
-    LoginFailure.objects.filter(_from(ip), username__iexact=user.username, cleared=False).update(cleared=True)
+def login_succeeded(*, user, attempt: LoginFailure, via: str = "web") -> None:
+    """Audit a successful login: drop the attempt's provisional failure row, forget this address's earlier
+    failures for the user (kept, marked cleared; failures from other addresses still count) and remember
+    the address as one the user logs in from."""
+    net = attempt.net
+    LoginFailure.objects.filter(pk=attempt.pk).delete()
+    LoginFailure.objects.filter(net=net, username__iexact=user.username, cleared=False).update(cleared=True)
+    if net:
+        LoginAddress.objects.update_or_create(user=user, net=net, defaults={"last_at": timezone.now()})
     audit_record(actor=user, action="login.success", obj=user, after={"via": via})
 
 
 def login_attempt(*, request, username: str, password: str, via: str = "web") -> LoginResult:
     """The one login flow of the site and the API: refuse a throttled (username, address) before checking
-    the password, otherwise authenticate and record the outcome. The messages never tell whether the
-    username exists."""
+    the password, otherwise record the attempt, authenticate and record the outcome. The messages never tell
+    whether the username exists."""
     from django.contrib.auth import authenticate
 
     from dudao.core.middleware import client_ip
 
     ip = client_ip(request)
     username = username[:150]
-    if login_refusal(username=username, ip=ip):
+    limits = PolicyTable(LOGIN_POLICIES)
+    attempt = _attempt_begin(username=username, ip=ip, net=login_network(ip, limits), limits=limits)
+    if attempt is None:
         return LoginResult(None, LOGIN_REFUSED, refused=True)
     user = authenticate(request, username=username, password=password)
     if user is None:
-        if login_failed(username=username, ip=ip, via=via):
+        if login_failed(attempt=attempt, via=via):
             return LoginResult(None, LOGIN_REFUSED, refused=True)
         return LoginResult(None, LOGIN_BAD_CREDENTIALS)
-    login_succeeded(user=user, ip=ip, via=via)
+    login_succeeded(user=user, attempt=attempt, via=via)
     return LoginResult(user)
 
 
