@@ -21,7 +21,7 @@ def fill_net(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0003_api_token_addresses_login_failure_ip'),
+        ('core', '0004_audit_chain'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
