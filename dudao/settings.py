@@ -223,5 +223,9 @@ DUDAO_ZIP_MAX_RATIO = envint("DUDAO_ZIP_MAX_RATIO", 100)
 # the characters its shared-string cells copy out (one long string referred to by many cells multiplies).
 DUDAO_SHEET_MAX_CELLS = envint("DUDAO_SHEET_MAX_CELLS", 5_000_000)
 DUDAO_SHEET_MAX_TEXT_CHARS = envint("DUDAO_SHEET_MAX_TEXT_CHARS", 200_000_000)
+# Word templates: each part's XML and its number of {{ / {% / {# tags are capped before docxtpl parses it (its
+# clean-up costs tags x size); the shipped templates are at most 13 KB with 44 tags.
+DUDAO_TEMPLATE_MAX_XML_BYTES = envint("DUDAO_TEMPLATE_MAX_XML_BYTES", 2 * 1024 * 1024)
+DUDAO_TEMPLATE_MAX_TAGS = envint("DUDAO_TEMPLATE_MAX_TAGS", 2_000)
 # Images above this many pixels are refused before they are decoded (a 12-megapixel phone photo is far below).
 DUDAO_IMAGE_MAX_PIXELS = envint("DUDAO_IMAGE_MAX_PIXELS", 50_000_000)
