@@ -17,7 +17,7 @@ from dudao.documents.render import (
     render_docx_bytes,
     sample_context,
 )
-from dudao.documents.sandbox import DocumentEnvironment, check_part_limits
+from dudao.documents.sandbox import DocumentEnvironment
 from dudao.rectification import notices
 from tests.documents.test_templates import _stored_template, template_with, upload
 from tests.rectification.conftest import ledger  # noqa: F401  (fixture)
@@ -97,7 +97,7 @@ def test_every_shipped_template_passes_the_limits(key):
 
 
 def test_part_limits_are_settings(settings):
-    from dudao.documents.sandbox import TemplateLimitError
+    from dudao.documents.sandbox import TemplateLimitError, check_part_limits
 
     check_part_limits("{{ a }}" * 100)
     settings.DUDAO_TEMPLATE_MAX_TAGS = 99
