@@ -325,13 +325,19 @@ def _shared_string_lengths(archive: zipfile.ZipFile, path: str) -> array:
 
 def _check_ods(archive: zipfile.ZipFile, name: str) -> None:
     """content.xml's tables with their repeated rows and columns expanded as calamine expands them. Empty cells
-    (self-closing elements) do not count: calamine trims trailing empty repeats and stores no empty cell."""
-    max_cells, _max_text = _sheet_limits()
-    total_cells = 0
+    (self-closing elements) do not count: calamine trims trailing empty repeats and stores no empty cell. A
+    repeated cell's text is copied into every repetition: its bytes (markup included, an upper bound) times its
+    column and row repeats count against DUDAO_SHEET_MAX_TEXT_CHARS."""
+    max_cells, max_text = _sheet_limits()
+    total_cells = total_text = 0
     sheet, rows, columns = "", 0, 0
     row = row_repeat = column = row_last = 0
+    cell_repeat = row_text = 0
+    cell_start = None  # where the open cell's content starts in the current piece
+    cell_bytes = 0
     for piece in _chunks(archive, "content.xml", b"<"):
-        for closing, tag, attrs, empty in _ODS_TAG_RES[bool(_RAW_GT_RE.search(piece))].findall(piece):
+        for match in _ODS_TAG_RES[bool(_RAW_GT_RE.search(piece))].finditer(piece):
+            closing, tag, attrs, empty = match.groups()
             if tag == b"table":
                 if closing:
                     total_cells += rows * columns
@@ -345,17 +351,29 @@ def _check_ods(archive: zipfile.ZipFile, name: str) -> None:
                     row += row_repeat
                     if row_last:
                         rows, columns = row, max(columns, row_last)
+                    total_text += row_text * row_repeat
                 else:
                     found = _ODS_ROWS_RE.search(attrs)
                     repeat = int(found.group(1)) if found else 1
                     if empty:
                         row += repeat
                     else:
-                        row_repeat, column, row_last = repeat, 0, 0
-            elif not closing:
+                        row_repeat, column, row_last, row_text = repeat, 0, 0, 0
+            elif closing:
+                if cell_start is not None:
+                    row_text += (cell_bytes + match.start() - cell_start) * cell_repeat
+                    cell_start, cell_bytes = None, 0
+            else:
                 found = _ODS_COLS_RE.search(attrs)
-                column += int(found.group(1)) if found else 1
+                cell_repeat = int(found.group(1)) if found else 1
+                column += cell_repeat
                 if not empty:
                     row_last = column
+                    cell_start, cell_bytes = match.end(), 0
             if rows * columns > max_cells or total_cells + rows * columns > max_cells:
                 raise _grid_refusal(name, sheet, rows, columns, total_cells + rows * columns, max_cells)
+            if total_text > max_text:
+                raise _text_refusal(name, sheet, max_text)
+        if cell_start is not None:  # a cell's content runs on into the next piece
+            cell_bytes += len(piece) - cell_start
+            cell_start = 0

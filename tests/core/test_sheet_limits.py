@@ -125,3 +125,15 @@ def test_honest_province_workbook_passes():
     from bench.bench_registry import province_workbook
 
     check_spreadsheet(province_workbook(), "全省学校名册.xlsx")
+
+
+def test_ods_repeated_long_text_refused(settings):
+    """calamine copies a repeated cell's text into every repetition: 1,000 columns x 1,000 rows of 300 chars."""
+    body = ('<table:table-row table:number-rows-repeated="1000"><table:table-cell table:number-columns-repeated="1000" '
+            f'office:value-type="string"><text:p>{"长" * 300}</text:p></table:table-cell></table:table-row>')
+    data = ods(body)
+    assert len(data) < 5000
+    with pytest.raises(ApplicationError, match="表格内容过多.*名册"):
+        read_upload(data, "名册.ods")
+    settings.DUDAO_SHEET_MAX_TEXT_CHARS = 2_000_000_000
+    check_spreadsheet(data, "名册.ods")
