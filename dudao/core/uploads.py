@@ -222,13 +222,16 @@ def _grid_refusal(name: str, sheet: str, rows: int, columns: int, total: int, li
 
 
 def xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → worksheet part, as the workbook lists them (the parts calamine reads)."""
+    """Sheet name → worksheet part, as the workbook lists them (the parts calamine reads; parts are looked up
+    without regard to case, as calamine does)."""
     from xml.etree import ElementTree
+
+    actual = {entry.lower(): entry for entry in archive.namelist()}
 
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    workbook = ElementTree.fromstring(archive.read(actual.get("xl/workbook.xml", "xl/workbook.xml")))
+    rels = ElementTree.fromstring(archive.read(actual.get("xl/_rels/workbook.xml.rels", "xl/_rels/workbook.xml.rels")))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
     paths = {}
     for sheet in workbook.iter(f"{main}sheet"):
@@ -246,7 +249,8 @@ def check_spreadsheet(data: bytes, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
-        if "xl/workbook.xml" in names:
+        lowered = {entry.lower() for entry in names}
+        if "xl/workbook.xml" in lowered:
             _check_xlsx(archive, names, name)
         elif "content.xml" in names:
             _check_ods(archive, name)
@@ -258,13 +262,16 @@ def check_spreadsheet(data: bytes, name: str) -> None:
 
 def _check_xlsx(archive: zipfile.ZipFile, names: set[str], name: str) -> None:
     max_cells, max_text = _sheet_limits()
-    lengths = _shared_string_lengths(archive, "xl/sharedStrings.xml") if "xl/sharedStrings.xml" in names \
-        else array("q")
+    actual = {entry.lower(): entry for entry in names}  # calamine finds parts whatever their case
+    shared = actual.get("xl/sharedstrings.xml")
+    lengths = _shared_string_lengths(archive, shared) if shared else array("q")
     longest = max(lengths, default=0)
     total_cells = total_text = 0
-    for sheet, path in xlsx_sheet_paths(archive).items():
-        if path not in names:
-            continue
+    sheets = {actual[path.lower()]: sheet for sheet, path in xlsx_sheet_paths(archive).items() if path.lower() in actual}
+    # every worksheet part, listed or not, is measured (one the workbook does not list is named by its path)
+    sheets.update({entry: entry for entry in sorted(names) if entry.lower().startswith("xl/worksheets/")
+                   and entry.lower().endswith(".xml") and entry not in sheets})
+    for path, sheet in sheets.items():
         rows = columns = row = column = 0
         for number, piece in enumerate(_chunks(archive, path, b"</")):
             exact = piece.count(b">") > piece.count(b"<") and bool(_RAW_GT_RE.search(piece))

@@ -137,3 +137,17 @@ def test_ods_repeated_long_text_refused(settings):
         read_upload(data, "名册.ods")
     settings.DUDAO_SHEET_MAX_TEXT_CHARS = 2_000_000_000
     check_spreadsheet(data, "名册.ods")
+
+
+def test_parts_are_found_whatever_their_case():
+    """calamine looks parts up without regard to case: XL/SharedStrings.xml is still measured."""
+    cells = "".join(f'<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>' for i in range(1, 301))
+    source = zipfile.ZipFile(io.BytesIO(xlsx(cells, shared="a" * 900_000)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in source.infolist():
+            renamed = {"xl/sharedStrings.xml": "XL/SharedStrings.xml", "xl/worksheets/sheet1.xml": "xl/worksheets/Sheet1.XML",
+                       "xl/workbook.xml": "XL/Workbook.xml"}
+            z.writestr(renamed.get(info.filename, info.filename), source.read(info.filename))
+    with pytest.raises(ApplicationError, match="表格内容过多"):
+        check_spreadsheet(out.getvalue(), "名册.xlsx")
