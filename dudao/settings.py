@@ -270,8 +270,19 @@ DUDAO_IMPORT_MAX_BYTES = envint("DUDAO_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # Zip containers (.xlsx/.ods/.docx/.pptx) are inflated and measured before any reader opens them
 # (dudao/core/uploads.py): a province's 20,000-row registry inflates to ~25-45 MB in about a dozen entries at
 # ~10:1, so these leave wide room for honest files and none for zip bombs.
-DUDAO_ZIP_MAX_UNCOMPRESSED_BYTES = envint("DUDAO_ZIP_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+# 100 MB: an honest 20,000-row province workbook inflates to 24-42 MB, so more than twice the largest honest file;
+# every limit below scans at most this many bytes.
+DUDAO_ZIP_MAX_UNCOMPRESSED_BYTES = envint("DUDAO_ZIP_MAX_UNCOMPRESSED_BYTES", 100 * 1024 * 1024)
 DUDAO_ZIP_MAX_ENTRIES = envint("DUDAO_ZIP_MAX_ENTRIES", 10_000)
 DUDAO_ZIP_MAX_RATIO = envint("DUDAO_ZIP_MAX_RATIO", 100)
+# What calamine builds from a spreadsheet, measured before it reads one (dudao/core/uploads.py check_spreadsheet):
+# the cells of every sheet's grid from A1 to its last cell (a 20,000-row x 40-column registry is 800,000), and
+# the characters its shared-string cells copy out (one long string referred to by many cells multiplies).
+DUDAO_SHEET_MAX_CELLS = envint("DUDAO_SHEET_MAX_CELLS", 5_000_000)
+DUDAO_SHEET_MAX_TEXT_CHARS = envint("DUDAO_SHEET_MAX_TEXT_CHARS", 200_000_000)
+# Word templates: each part's XML and its number of {{ / {% / {# tags are capped before docxtpl parses it (its
+# clean-up costs tags x size); the shipped templates are at most 13 KB with 44 tags.
+DUDAO_TEMPLATE_MAX_XML_BYTES = envint("DUDAO_TEMPLATE_MAX_XML_BYTES", 2 * 1024 * 1024)
+DUDAO_TEMPLATE_MAX_TAGS = envint("DUDAO_TEMPLATE_MAX_TAGS", 2_000)
 # Images above this many pixels are refused before they are decoded (a 12-megapixel phone photo is far below).
 DUDAO_IMAGE_MAX_PIXELS = envint("DUDAO_IMAGE_MAX_PIXELS", 50_000_000)

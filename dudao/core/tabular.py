@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from dudao.core.errors import ApplicationError, RowError
-from dudao.core.uploads import check_zip
+from dudao.core.uploads import check_spreadsheet, check_zip, xlsx_sheet_paths
 
 XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -95,6 +95,7 @@ def read_upload(data: bytes, filename: str) -> list[RawSheet]:
         return [_read_csv(data, filename)]
     if ext in {"xlsx", "ods"}:
         check_zip(data, filename)  # inflated size, entry count and ratio capped before calamine reads it
+        check_spreadsheet(data, filename)  # the grid and the text calamine would build from those bytes
     return _read_workbook(data, ext)
 
 
@@ -143,7 +144,16 @@ def _read_workbook(data: bytes, ext: str) -> list[RawSheet]:
     sheets = []
     for name in workbook.sheet_names:
         try:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            calamine_sheet = workbook.get_sheet_by_name(name)
+        except Exception:
+            raise ApplicationError(f"无法读取工作表“{name}”：内容已损坏。") from None
+        # .xls (binary, at most 65,536 x 256 per sheet) is only measured here, before its rows become Python lists
+        if calamine_sheet.height * calamine_sheet.width > settings.DUDAO_SHEET_MAX_CELLS:
+            raise ApplicationError(
+                f"表格范围过大：工作表“{name[:60]}”的范围达 {calamine_sheet.height:,} 行 × {calamine_sheet.width:,} 列，"
+                f"超过 {settings.DUDAO_SHEET_MAX_CELLS:,} 个单元格的上限，拒绝读取。请删除空白行列和无关内容后再上传。")
+        try:
+            rows = calamine_sheet.to_python(skip_empty_area=False)
         except Exception:
             raise ApplicationError(f"无法读取工作表“{name}”：内容已损坏。") from None
         sheet = _raw_sheet(name, rows)
@@ -165,7 +175,7 @@ def _xlsx_structure_problems(data: bytes) -> dict[str, list[RowError]]:
     problems: dict[str, list[RowError]] = {}
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        paths = _xlsx_sheet_paths(archive)
+        paths = xlsx_sheet_paths(archive)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         raise ApplicationError("无法读取该表格文件：文件已损坏，或不是 Excel/WPS 表格。") from None
     for name, path in paths.items():
@@ -201,19 +211,6 @@ def _formulas_without_values(sheet: str, xml: bytes) -> list[RowError]:
             found.append(RowError(sheet, row, col, f"单元格 {ref} 是公式但没有计算结果，请在 Excel/WPS 中打开并保存后再导入，或改为数值。"))
         elem.clear()
     return found
-
-
-def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    paths = {}
-    for sheet in workbook.iter(f"{MAIN_NS}sheet"):
-        target = targets.get(sheet.get(rel_ns), "")
-        target = target.lstrip("/")
-        paths[sheet.get("name")] = target if target.startswith("xl/") else f"xl/{target}"
-    return paths
 
 
 # ---- validation against a spec ------------------------------------------------------------------

@@ -124,8 +124,14 @@ def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | N
     from docxtpl import DocxTemplate, InlineImage
 
     context = plain_context(context)
+    document = DocxTemplate(template_file)
+    # the upload check again (limits, statements, loops), cheap: a template stored before it existed, or before
+    # a rule was added, is refused here instead of running
+    problems = template_problems(document, None)
+    if problems:
+        raise DocumentError("文书模板中有不允许的写法，未能生成文书：" + "；".join(p.rstrip("。") for p in problems[:5])
+                            + "。请文书模板管理员下载默认模板重新修改后上传。")
     try:
-        document = DocxTemplate(template_file)
         if images:
             document.init_docx()
             context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(160))

@@ -45,14 +45,19 @@ ATTRIBUTE_FILTERS = frozenset({"map", "selectattr", "rejectattr", "sort", "group
 PROJECT_FILTERS: dict = {}
 
 MAX_LITERAL = 1_000_000  # the largest number a template may write
-MAX_TEXT = 1_000_000  # the longest string or list `*` or `join` may build while rendering
+MAX_TEXT = 10_000  # the longest string or list `*`, `+` or `join` may build while rendering
 MAX_POWER = 8
+MAX_RESULT = 10**18  # the largest integer `*`, `**`, `+` or `-` may produce while rendering
 
 
 class DocumentEnvironment(ImmutableSandboxedEnvironment):
     """Immutable sandbox, autoescape on, no globals, a short list of filters, bounded `*`, `**` and `%`."""
 
-    intercepted_binops = frozenset({"*", "**", "%"})
+    # What bounds remain: `set`, `with`, macros and calls are refused at upload (and before every render), so
+    # nothing can be computed twice from its own result; every number a template writes is <= MAX_LITERAL and
+    # each intercepted result is <= MAX_RESULT or MAX_TEXT long; `~` (Jinja's Concat, not a binop) joins at most
+    # as many operands as the template has, each bounded; `for` loops only run over the document's own data.
+    intercepted_binops = frozenset({"*", "**", "%", "+", "-"})
 
     def __init__(self):
         super().__init__(autoescape=True)
@@ -72,7 +77,13 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
                 if isinstance(sequence, str | list | tuple) and isinstance(times, int) \
                         and len(sequence) * times > MAX_TEXT:
                     raise SecurityError("repeated text too long")
-        return super().call_binop(context, operator, left, right)
+        if operator == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple) \
+                and len(left) + len(right) > MAX_TEXT:
+            raise SecurityError("joined text too long")
+        result = super().call_binop(context, operator, left, right)
+        if isinstance(result, int) and not isinstance(result, bool) and abs(result) > MAX_RESULT:
+            raise SecurityError("number too large")
+        return result
 
 
 def _is_number(value) -> bool:
@@ -118,17 +129,62 @@ _XML_TAG_RE = re.compile(r"<[^>]+>")
 _PRIVATE_PATH_RE = re.compile(r"(^|[.\[])\s*_")
 
 
+class TemplateLimitError(Exception):
+    """A template part too large, with too many tags or an unclosed tag, refused before docxtpl parses it."""
+
+
+# docxtpl's patch_xml runs regular expressions that cost (number of tags) x (part size) when tags are left
+# open ({{ without }}: 10,000 of them take 5 s, 40,000 over 160 s), so every part is measured first.
+_BRACES_RE = re.compile(r"(?<={)(<[^>]*>)+(?=[\{%\#])|(?<=[%\}\#])(<[^>]*>)+(?=\})")  # as docxtpl joins them
+_DELIMITER_RE = re.compile(r"\{\{|\{%|\{#|\}\}|%\}|#\}")
+_CLOSERS = {"{{": "}}", "{%": "%}", "{#": "#}"}
+MAX_UNCLOSED_TAGS = 10
+
+
+def check_part_limits(xml: str) -> None:
+    """Refuse a part docxtpl would take too long over: its size, its number of tags, a tag left open."""
+    from django.conf import settings
+
+    max_bytes, max_tags = settings.DUDAO_TEMPLATE_MAX_XML_BYTES, settings.DUDAO_TEMPLATE_MAX_TAGS
+    if len(xml) > max_bytes:
+        raise TemplateLimitError(f"模板中的一部分内容过大（{len(xml) / 1048576:.1f} MB，上限 "
+                                 f"{max_bytes / 1048576:.1f} MB），请删除无关内容后再上传。")
+    joined = _BRACES_RE.sub("", xml)
+    tags = unclosed = 0
+    expected = None
+    for match in _DELIMITER_RE.finditer(joined):
+        token = match.group(0)
+        if token in _CLOSERS:
+            unclosed += expected is not None
+            tags += 1
+            expected = _CLOSERS[token]
+        elif token == expected:
+            expected = None
+    unclosed += expected is not None
+    if tags > max_tags:
+        raise TemplateLimitError(f"模板中的标记有 {tags:,} 个，超过上限 {max_tags:,} 个，文书模板不需要这么多标记。")
+    # one tag left open is a typo the Jinja check reports with its text; each costs docxtpl a pass over the part
+    if unclosed > MAX_UNCLOSED_TAGS:
+        raise TemplateLimitError(f"模板中有 {unclosed:,} 个标记没有结束（缺少 }}}} 或 %}}），请检查 {{{{ }}}} 与 {{% %}} 是否成对。")
+
+
+def _patched(document, xml: str) -> str:
+    check_part_limits(xml)
+    return document.patch_xml(xml)
+
+
 def template_sources(document) -> list[str]:
-    """The Jinja sources docxtpl renders for a DocxTemplate: body, headers, footers, footnotes, properties."""
+    """The Jinja sources docxtpl renders for a DocxTemplate: body, headers, footers, footnotes, properties.
+    Each part is measured (check_part_limits) before docxtpl's patch_xml runs over it."""
     document.init_docx()
-    sources = [document.patch_xml(document.get_xml())]
+    sources = [_patched(document, document.get_xml())]
     for uri in (document.HEADER_URI, document.FOOTER_URI):
         for _key, part in document.get_headers_footers(uri):
-            sources.append(document.patch_xml(document.get_part_xml(part)))
+            sources.append(_patched(document, document.get_part_xml(part)))
     for part in document.docx.part.package.parts:
         if part.content_type.endswith("wordprocessingml.footnotes+xml"):
             blob = part.blob.decode("utf-8") if isinstance(part.blob, bytes) else part.blob
-            sources.append(document.patch_xml(blob))
+            sources.append(_patched(document, blob))
     props = document.docx.core_properties
     sources.extend(getattr(props, name) or "" for name in ("author", "comments", "identifier", "language",
                                                             "subject", "title"))
@@ -145,15 +201,17 @@ def _snippet(source: str, lineno: int | None, hint: str = "") -> str:
     return chosen if len(chosen) <= 120 else chosen[:117] + "…"
 
 
-def template_problems(document, allowed_names: set[str]) -> list[str]:
+def template_problems(document, allowed_names: set[str] | None) -> list[str]:
     """Every problem found in an uploaded template's tags, in Chinese, each naming the offending text. Parses
-    only: nothing in the template is evaluated."""
+    only: nothing in the template is evaluated. allowed_names None: names are not checked (before a render)."""
     from jinja2 import meta
 
     env = DocumentEnvironment()
     problems: list[str] = []
     try:
         sources = template_sources(document)
+    except TemplateLimitError as exc:
+        return [str(exc)]
     except Exception:  # noqa: BLE001 - python-docx/lxml raise many kinds of errors for a broken file
         return ["无法读取该 Word 文件的内容，请用 Word 或 WPS 另存为 .docx 后再上传。"]
     for source in sources:
@@ -161,16 +219,20 @@ def template_problems(document, allowed_names: set[str]) -> list[str]:
             continue
         try:
             tree = env.parse(re.sub(r"<w:p([ >])", r"\n<w:p\1", source))
+            found = _node_problems(tree)
+            try:  # compiles (never runs) the template: an unknown filter or test fails here
+                undeclared = meta.find_undeclared_variables(tree) - allowed_names if allowed_names is not None \
+                    else set()
+            except TemplateAssertionError as exc:
+                undeclared = set()
+                if not found:
+                    found.append((exc.lineno, "", f"的写法有误（{exc.message}）。"))
         except TemplateSyntaxError as exc:
             problems.append(f"“{_snippet(source, exc.lineno)}”的写法有误（{_syntax_message(exc)}）。")
             continue
-        found = _node_problems(tree)
-        try:  # compiles (never runs) the template: an unknown filter or test fails here
-            undeclared = meta.find_undeclared_variables(tree) - allowed_names
-        except TemplateAssertionError as exc:
-            undeclared = set()
-            if not found:
-                found.append((exc.lineno, "", f"的写法有误（{exc.message}）。"))
+        except (RecursionError, MemoryError):  # ((((…)))) thousands deep: Jinja's parser recurses per level
+            problems.append("模板嵌套过深（括号或标记层层嵌套），无法检查，请简化模板中的标记。")
+            continue
         for name in sorted(undeclared):
             node = next((n for n in tree.find_all(nodes.Name) if n.name == name), None)
             problems.append(f"“{_snippet(source, node.lineno if node else None, name)}”使用了未知字段“{name}”"
@@ -191,11 +253,58 @@ def _syntax_message(exc: TemplateSyntaxError) -> str:
     return "无法解析该标记"
 
 
+# Statements a document never needs; each lets a template compute from its own results (set s = s ~ s), build
+# values of any size or define code (macros, call blocks, filter blocks).
+REFUSED_STATEMENTS = {
+    nodes.Assign: "set", nodes.AssignBlock: "set", nodes.With: "with", nodes.Macro: "macro",
+    nodes.CallBlock: "call", nodes.FilterBlock: "filter",
+}
+# Filters a `for` may apply to the data it iterates (they never make it longer).
+LOOP_FILTERS = frozenset({"sort", "list", "reverse", "unique", "dictsort", "items", "groupby", "select", "reject",
+                          "selectattr", "rejectattr", "map"})
+LOOP_METHODS = frozenset({"items", "keys", "values"})
+
+
+def _is_context_path(node) -> bool:
+    """A name from the context, its attributes and items with constant keys: `a`, `a.b`, `a['b']`, `a[0]`."""
+    while isinstance(node, nodes.Getattr | nodes.Getitem):
+        if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+            return False
+        node = node.node
+    return isinstance(node, nodes.Name)
+
+
+def _is_loop_source(node) -> bool:
+    """What a `for` may iterate: a context path, through loop filters with constant arguments or .items()."""
+    while True:
+        if isinstance(node, nodes.Filter) and node.name in LOOP_FILTERS \
+                and all(isinstance(a, nodes.Const) for a in [*node.args, *(k.value for k in node.kwargs)]) \
+                and node.dyn_args is None and node.dyn_kwargs is None:
+            node = node.node
+        elif isinstance(node, nodes.Call) and isinstance(node.node, nodes.Getattr) \
+                and node.node.attr in LOOP_METHODS and not node.args and not node.kwargs \
+                and node.dyn_args is None and node.dyn_kwargs is None:
+            node = node.node.node
+        else:
+            return _is_context_path(node)
+
+
 def _node_problems(tree) -> list[tuple[int | None, str, str]]:
     """(line, text to find the tag by, message) for every construct a document template may not use."""
     found = []
     for node in tree.find_all(nodes.Node):
         line = getattr(node, "lineno", None)
+        statement = next((tag for kind, tag in REFUSED_STATEMENTS.items() if isinstance(node, kind)), None)
+        if statement:
+            found.append((line, statement, f"使用了 {{% {statement} %}}，文书模板中不允许（只能用 {{{{ 字段 }}}}、"
+                                           "{% for %} 和 {% if %}）。"))
+            continue
+        if isinstance(node, nodes.For):
+            if node.recursive:
+                found.append((line, "recursive", "使用了递归循环（recursive），文书模板中不允许。"))
+            if not _is_loop_source(node.iter):
+                found.append((line, "for", "的 {% for %} 只能遍历模板页面上列出的字段（如 problems、zone.items），"
+                                           "不能遍历文字、数字或算式。"))
         if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
             found.append((line, node.attr, f"访问了内部属性“{node.attr}”，文书模板中不允许。"))
         elif isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) \

@@ -118,7 +118,7 @@ def test_an_xlsx_inflating_to_2_gb_is_refused_at_the_import_page_before_calamine
                                           {"file": SimpleUploadedFile("学校.xlsx", inflating_bomb, XLSX)})
     assert response.status_code == 400
     page = response.content.decode()
-    assert "解压后约 2048 MB，超过上限 200 MB，拒绝读取" in page
+    assert "解压后约 2048 MB，超过上限 100 MB，拒绝读取" in page
     assert opened == [] and School.objects.count() == before
 
 
@@ -190,7 +190,7 @@ def test_a_docx_bomb_is_refused_at_the_template_upload_and_nothing_is_stored(wor
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     response = login(world.office_a).post("/documents/templates/zone_report/upload/",
                                           {"file": SimpleUploadedFile("模板.docx", bomb, docx)}, follow=True)
-    assert any("解压后约 300 MB，超过上限 200 MB" in str(m) for m in response.context["messages"])
+    assert any("解压后约 300 MB，超过上限 100 MB" in str(m) for m in response.context["messages"])
     assert not DocumentTemplate.objects.exists() and not StoredFile.objects.exists()
     assert not any(tmp_path.rglob("*.*")) and not any(p.is_file() for p in tmp_path.rglob("*"))
 

@@ -120,10 +120,12 @@ def test_the_sandbox_stops_every_payload_at_render_time_too(marker):
 
 
 def test_unknown_names_render_empty_in_the_sandbox_and_safe_is_not_a_filter(marker):
-    data = template_with("密钥：{{ settings }}{{ config }}{{ request }}{{ self }}")
+    data = template_with("密钥：{{ settings }}{{ config }}{{ request }}")
     text = "\n".join(p.text for p in Document(io.BytesIO(render_docx_bytes(io.BytesIO(data), sample_context(
         "zone_report")))).paragraphs)
     assert "密钥：" in text and "SECRET" not in text
+    with pytest.raises(DocumentError, match="self"):  # the upload check runs again before every render
+        render_docx_bytes(io.BytesIO(template_with("{{ self }}")), sample_context("zone_report"))
     with pytest.raises(DocumentError):
         render_docx_bytes(io.BytesIO(template_with("{{ title|safe }}")), sample_context("zone_report"))
 
