@@ -122,8 +122,16 @@ def test_limit_is_a_setting(settings):
 
 
 def test_honest_province_workbook_passes():
-    from bench.bench_registry import province_workbook
+    import os
 
+    # The bench module sets up its own environment when imported (DATABASE_URL, ALLOWED_HOSTS...): undo that,
+    # or the subprocesses of later tests (the demo server, workers) inherit it.
+    saved = dict(os.environ)
+    try:
+        from bench.bench_registry import province_workbook
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
     check_spreadsheet(province_workbook(), "全省学校名册.xlsx")
 
 

@@ -62,6 +62,7 @@ def database(tmp_path_factory):
 def environment(url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(DATABASE_URL=url, DJANGO_SETTINGS_MODULE="tests.settings", PYTHONPATH=str(ROOT),
+               ALLOWED_HOSTS="127.0.0.1,localhost",
                TASKS_HEARTBEAT_SECONDS="1", TASKS_WORKER_TIMEOUT_SECONDS="3", DEBUG="0")
     return env
 
