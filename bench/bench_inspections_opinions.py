@@ -38,7 +38,7 @@ def main() -> None:
     from dudao.frameworks import services as frameworks
     from dudao.frameworks.scoring import build_tree
     from dudao.inspections import opinions, services
-    from dudao.inspections.models import Opinion, OpinionBatch, Score, Stage, TeamMember
+    from dudao.inspections.models import InspectionStage, Opinion, OpinionBatch, Score, TeamMember
     from dudao.regions.models import Region
     from dudao.schools.models import School
 
@@ -76,7 +76,7 @@ def main() -> None:
                                          problems=[{"text": "作业公示制度未落实。", "requirement": "每周公示。", "due_date": due},
                                                    {"text": "安全台账不完整。", "requirement": "完善台账。", "due_date": due}])
                                  for i, t in enumerate(targets, 1)])
-    project.stage = Stage.ISSUED
+    project.stage = InspectionStage.ISSUED
     project.save(update_fields=["stage"])
     print(f"[{vendor}] {len(targets)} targets, {Score.objects.count():,} scores, {Opinion.objects.count()} opinions")
     batch = opinions.batch_start(actor=admin, inspection=project)

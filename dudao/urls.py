@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dudao.api import api
+from dudao.core.views import legacy_public_redirect
 
 urlpatterns = [
     path("", include("dudao.dashboard.urls")),
@@ -17,9 +18,15 @@ urlpatterns = [
     path("surveys/", include("dudao.surveys.urls")),
     path("frameworks/", include("dudao.frameworks.urls")),
     path("inspections/", include("dudao.inspections.urls")),
-    path("gs/", include("dudao.zones.public_urls")),
-    path("gk/", include("dudao.rectification.public_urls")),
-    path("dc/", include("dudao.surveys.public_urls")),
+    # Public pages (no login): the plaque page behind a school's QR code, published results, surveys.
+    path("public/plaque/", include("dudao.zones.public_urls")),
+    path("public/results/", include("dudao.rectification.public_urls")),
+    path("public/survey/", include("dudao.surveys.public_urls")),
+    # The first releases printed QR codes and notices with these short prefixes: they keep working.
+    path("gs/<path:rest>", legacy_public_redirect, {"prefix": "/public/plaque/"}),
+    path("gk/", legacy_public_redirect, {"prefix": "/public/results/", "rest": ""}),
+    path("gk/<path:rest>", legacy_public_redirect, {"prefix": "/public/results/"}),
+    path("dc/<path:rest>", legacy_public_redirect, {"prefix": "/public/survey/"}),
     path("api/v1/", api.urls),
     # Browsers ask for /favicon.ico on pages without an icon link (PDF previews, the API docs).
     path("favicon.ico", RedirectView.as_view(url=static("favicon.svg"), permanent=True)),

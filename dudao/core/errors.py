@@ -17,7 +17,7 @@ class RowError:
 
 
 class ApplicationError(Exception):
-    """A refusal a user must read: the message is already translated; `errors` lists details."""
+    """A refusal a user must read: the message is written in Chinese; `errors` lists details."""
 
     status = 400
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def get_visible_or_404(queryset, user, **lookup):
     try:
         return queryset.visible_to(user).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404(_("未找到该对象，或您无权查看。")) from None
+        raise Http404("未找到该对象，或您无权查看。") from None
 
 
 def require_office_for(actor, region_code: str, message: str) -> None:

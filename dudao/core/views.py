@@ -3,9 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -228,3 +229,18 @@ def _role_targets(actor, data: dict) -> dict:
             raise ApplicationError(f"单位编码 {data['unit']} 不存在。")
         targets["unit"] = unit
     return targets
+
+
+def legacy_public_redirect(request, *, prefix: str, rest: str):
+    """Old public prefixes (gs/ gk/ dc/, printed on plaques and notices) → the readable ones.
+
+    Permanent, query string kept; 308 for a POST so a complaint sent from a page cached before the move
+    is re-sent with its method and body rather than dropped.
+    """
+    target = iri_to_uri(prefix + rest)
+    if request.META.get("QUERY_STRING"):
+        target += "?" + request.META["QUERY_STRING"]
+    response = HttpResponsePermanentRedirect(target)
+    if request.method not in ("GET", "HEAD"):
+        response.status_code = 308
+    return response

@@ -43,10 +43,10 @@ def team_targets(user, limit: int = 50) -> list:
     target, not per school) in projects not yet past 意见反馈, scoring stages first, with how many of their
     check points they have scored."""
     from dudao.frameworks.scoring import build_tree
-    from dudao.inspections.models import Inspection, Stage, Target, TeamMember
+    from dudao.inspections.models import Inspection, InspectionStage, Target, TeamMember
     from dudao.inspections.services import SCORING_STAGES
 
-    done = [Stage.ISSUED, Stage.RECTIFYING, Stage.RECHECKED, Stage.ARCHIVED]
+    done = [InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED]
     running = Inspection.objects.visible_to(user).exclude(stage__in=done)
     targets = list(Target.objects.filter(team__user=user, inspection__in=running)
                    .select_related("inspection__framework", "school", "unit")

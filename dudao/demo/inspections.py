@@ -14,11 +14,11 @@ from django.utils import timezone
 from dudao.frameworks import services as frameworks
 from dudao.frameworks.scoring import build_tree
 from dudao.inspections import opinions, services
-from dudao.inspections.models import Inspection, Stage
+from dudao.inspections.models import Inspection, InspectionStage
 from dudao.regions.models import GovUnit
 from dudao.schools.models import School
 
-COMPREHENSIVE_STAGES = (Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE, Stage.DELIBERATION, Stage.FEEDBACK)
+COMPREHENSIVE_STAGES = (InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
 PROBLEMS = [
     ("作业公示制度未落实，部分班级书面作业时长超标。", "建立作业公示和总量统筹制度，每周公示。"),
     ("课后服务课程单一，以看护为主。", "丰富课后服务课程，引入体育、艺术、科技社团。"),
@@ -73,7 +73,7 @@ def load_inspections(*, office_user, inspector_user, expert_user, school_user, u
     targets = services.targets_sample(actor=office_user, inspection=special, candidates=pool, count=8, seed=2026)
     _team(targets, office_user, inspector_user, expert_user)
     services.notice_number_set(actor=office_user, inspection=special, number=f"{county.name}督〔2026〕21号")
-    for stage in (Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE):
+    for stage in (InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE):
         special = services.inspection_advance(actor=office_user, inspection=special, to=stage)
     tree = build_tree(special.framework.definition)
     for target in targets[:5]:
@@ -89,7 +89,7 @@ def load_inspections(*, office_user, inspector_user, expert_user, school_user, u
     for target in unit_targets:
         services.team_assign(actor=office_user, target=target, user=inspector_user, role="leader")
     services.notice_number_set(actor=office_user, inspection=duzheng, number=f"{county.name}督〔2026〕25号")
-    for stage in (Stage.NOTIFIED, Stage.SELF):
+    for stage in (InspectionStage.NOTIFIED, InspectionStage.SELF):
         duzheng = services.inspection_advance(actor=office_user, inspection=duzheng, to=stage)
     mine = next((t for t in unit_targets if unit_user.role_assignments.filter(unit=t.unit_id).exists()), None)
     if mine:
@@ -112,11 +112,11 @@ def _finish_comprehensive(inspection, schools, office_user, inspector_user, expe
     quality = {t.pk: rng.uniform(0.55, 0.95) for t in targets}
     day = datetime.date(2026, 3, 2)
     for stage in COMPREHENSIVE_STAGES:
-        if stage == Stage.REVIEW and own:
+        if stage == InspectionStage.REVIEW and own:
             mine = next(t for t in targets if t.school_id == own)
             services.scores_save(actor=school_user, target=mine, is_self=True, entries=[
                 services.ScoreEntry(node.code, _value(node, 0.95, rng), "见自评报告。") for node in tree.leaves])
-        if stage == Stage.DELIBERATION:
+        if stage == InspectionStage.DELIBERATION:
             for target in targets:
                 sheets = {inspector_user: [], expert_user: []}  # values drawn leaf by leaf, scorer by scorer
                 for node in tree.leaves:
@@ -134,6 +134,6 @@ def _finish_comprehensive(inspection, schools, office_user, inspector_user, expe
             "学校基础管理较为薄弱，“双减”和安全管理工作有待加强。"),
             strengths="党建引领作用发挥较好，课后服务覆盖全体有需求的学生。", problems=problems)
     issued = day + datetime.timedelta(days=16)
-    services.inspection_advance(actor=office_user, inspection=inspection, to=Stage.ISSUED, now=_at(issued))
-    services.inspection_advance(actor=office_user, inspection=inspection, to=Stage.RECTIFYING,
+    services.inspection_advance(actor=office_user, inspection=inspection, to=InspectionStage.ISSUED, now=_at(issued))
+    services.inspection_advance(actor=office_user, inspection=inspection, to=InspectionStage.RECTIFYING,
                                 now=_at(issued + datetime.timedelta(days=3)))

@@ -16,16 +16,22 @@ from dudao.demo.generator import person as _person
 from dudao.demo.supervision import _photo
 from dudao.rectification import accountability, notices
 from dudao.rectification.jobs import run_deadlines
-from dudao.rectification.models import Finding, RectificationNotice, Source, Status, SupervisionOrder
+from dudao.rectification.models import (
+    Finding,
+    FindingSource,
+    FindingStatus,
+    RectificationNotice,
+    SupervisionOrder,
+)
 from dudao.rectification.services import finding_raise
 from dudao.regions.models import GovUnit, Region, UnitKind
 from dudao.schools.models import School
 
 EXTRA = [
-    (Source.INSPECTION, "i3", "课程开齐开足", "综合实践活动课程未按课时开设。", 2),
-    (Source.MONITORING, "m1", "学业质量监测", "四年级数学学业质量监测合格率低于全区平均水平。", 2),
-    (Source.MANUAL, "r6", "安全管理", "实验室危险化学品台账不完整。", 3),
-    (Source.COMPLAINT, "r2", "规范办学", "违规向学生推荐教辅资料。", 2),
+    (FindingSource.INSPECTION, "i3", "课程开齐开足", "综合实践活动课程未按课时开设。", 2),
+    (FindingSource.MONITORING, "m1", "学业质量监测", "四年级数学学业质量监测合格率低于全区平均水平。", 2),
+    (FindingSource.MANUAL, "r6", "安全管理", "实验室危险化学品台账不完整。", 3),
+    (FindingSource.COMPLAINT, "r2", "规范办学", "违规向学生推荐教辅资料。", 2),
 ]
 DUZHENG = ("d2", "政府履行教育职责", "镇中心幼儿园新建项目未按期开工，学前教育学位缺口未落实。")
 MEASURES = "已制定整改方案，明确责任人和时限，完成整改并建立长效机制。详见佐证照片。"
@@ -66,7 +72,7 @@ def load_rectification(*, admin, rng: random.Random, county: Region, office_user
     others = [s for s in inspected if s.pk != home.pk]
 
     def open_findings(school, n=2):
-        found = list(Finding.objects.filter(school=school, status=Status.OPEN, notice__isnull=True).order_by("-raised_at")[:n])
+        found = list(Finding.objects.filter(school=school, status=FindingStatus.OPEN, notice__isnull=True).order_by("-raised_at")[:n])
         while len(found) < n:
             source, code, label, text, severity = EXTRA[len(found) % len(EXTRA)]
             found.append(finding_raise(actor=office_user, source=source, school=school, category=code,
@@ -113,7 +119,7 @@ def load_rectification(*, admin, rng: random.Random, county: Region, office_user
     # 8. A town government (督政): the county government is its competent department.
     town = GovUnit.objects.filter(region__parent=county, kind=UnitKind.TOWN_GOV).order_by("code").first()
     code, label, text = DUZHENG
-    duzheng = finding_raise(actor=office_user, source=Source.DUZHENG, unit=town, category=code, category_label=label,
+    duzheng = finding_raise(actor=office_user, source=FindingSource.DUZHENG, unit=town, category=code, category_label=label,
                             description=text, severity=3, requirement="明确开工时间表，按季度报送进度。")
     notices.notice_issue(actor=office_user, findings=[duzheng], days=30)
 
@@ -170,7 +176,7 @@ def _talk_and_cases(*, admin, rng, office_user, schools) -> None:
     today = timezone.localdate()
     day = datetime.timedelta(days=1)
     school = schools[0]
-    findings = list(Finding.objects.filter(school=school, status=Status.OPEN))
+    findings = list(Finding.objects.filter(school=school, status=FindingStatus.OPEN))
     talk = accountability.talk_propose(actor=office_user, reason=f"{school.name}多项问题整改不力，家长反映强烈。",
                                        findings=findings)
     accountability.talk_hold(

@@ -15,7 +15,7 @@ from dudao.core.services import policy_set
 from dudao.demo import generator
 from dudao.people.models import Inspector, InspectorKind
 from dudao.people.services import expert_save, inspector_save, review_record, training_add
-from dudao.rectification.models import Finding, FollowUp, Source, Status
+from dudao.rectification.models import Finding, FindingSource, FindingStatus, FollowUp
 from dudao.regions.models import Region
 from dudao.schools.models import School, SchoolType
 from dudao.zones import services as zone_services
@@ -161,16 +161,16 @@ def _history(*, admin, rng, county, today) -> None:
             item, text = rng.choice(PROBLEMS)
             follow = rng.choice([FollowUp.ON_SITE, FollowUp.SUGGESTION, FollowUp.SUGGESTION, FollowUp.REPORT])
             problems.append(Finding(
-                source=Source.VISIT, source_type="zones.visit", source_id=str(pk), school_id=school_id,
+                source=FindingSource.VISIT, source_type="zones.visit", source_id=str(pk), school_id=school_id,
                 region_code=region_id, category=item, category_label=str(labels[item]), follow_up=follow,
                 severity=3 if follow == FollowUp.REPORT else 1, description=text, raised_by=admin, raised_at=started,
-                status=Status.RESOLVED_ON_SITE if follow == FollowUp.ON_SITE else rng.choice([Status.OPEN, Status.CLOSED])))
+                status=FindingStatus.RESOLVED_ON_SITE if follow == FollowUp.ON_SITE else rng.choice([FindingStatus.OPEN, FindingStatus.CLOSED])))
             due = local_date(started) + datetime.timedelta(days=30)
             problems[-1].due_date = due if follow != FollowUp.ON_SITE else None
-            if problems[-1].status == Status.CLOSED:  # most on time, some late
+            if problems[-1].status == FindingStatus.CLOSED:  # most on time, some late
                 problems[-1].closed_at = started + datetime.timedelta(days=rng.choice((12, 20, 26, 41)))
                 problems[-1].closed_on_time = local_date(problems[-1].closed_at) <= due
-            elif problems[-1].status == Status.RESOLVED_ON_SITE:
+            elif problems[-1].status == FindingStatus.RESOLVED_ON_SITE:
                 problems[-1].closed_on_time = True
     Finding.objects.bulk_create(problems, batch_size=500)
 

@@ -6,20 +6,19 @@ a view streams them to whoever holds a signed link that a page the user may see 
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class FileKind(models.TextChoices):
-    IMAGE = "image", _("图片")
-    DOCUMENT = "document", _("文档")
+    IMAGE = "image", "图片"
+    DOCUMENT = "document", "文档"
 
 
 class StoredFile(models.Model):
-    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
-    size = models.PositiveBigIntegerField(_("大小（字节）"))
-    content_type = models.CharField(_("类型"), max_length=100)
-    kind = models.CharField(_("类别"), max_length=16, choices=FileKind.choices)
-    original_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    content_type = models.CharField("类型", max_length=100)
+    kind = models.CharField("类别", max_length=16, choices=FileKind.choices)
+    original_name = models.CharField("文件名", max_length=255)
     path = models.CharField(max_length=255)
     thumb_path = models.CharField(max_length=255, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
@@ -29,7 +28,7 @@ class StoredFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("文件")
+        verbose_name = "文件"
 
     def __str__(self) -> str:
         return self.original_name
@@ -42,14 +41,14 @@ class StoredFile(models.Model):
 class DocumentTemplate(models.Model):
     """An office's own version of a shipped Word template; the newest row for a region subtree wins."""
 
-    key = models.CharField(_("文书"), max_length=64, db_index=True)
-    region_code = models.CharField(_("适用区划"), max_length=12, blank=True)
+    key = models.CharField("文书", max_length=64, db_index=True)
+    region_code = models.CharField("适用区划", max_length=12, blank=True)
     file = models.ForeignKey(StoredFile, on_delete=models.PROTECT)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("文书模板")
+        verbose_name = "文书模板"
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self) -> str:

@@ -4,28 +4,27 @@ and editing one means making the next version of its family."""
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
 
-class Kind(models.TextChoices):
-    SCHOOL = "school", _("义务教育学校评价")
-    KINDERGARTEN = "kindergarten", _("幼儿园保育教育评估")
-    SENIOR = "senior", _("普通高中办学质量评价")
-    ZONE = "zone", _("挂牌督导")
-    SPECIAL = "special", _("专项督导")
-    DUZHENG = "duzheng", _("督政评价")
+class FrameworkKind(models.TextChoices):
+    SCHOOL = "school", "义务教育学校评价"
+    KINDERGARTEN = "kindergarten", "幼儿园保育教育评估"
+    SENIOR = "senior", "普通高中办学质量评价"
+    ZONE = "zone", "挂牌督导"
+    SPECIAL = "special", "专项督导"
+    DUZHENG = "duzheng", "督政评价"
 
 
-class Target(models.TextChoices):
-    SCHOOL = "school", _("学校")
-    UNIT = "unit", _("政府单位")
+class FrameworkTarget(models.TextChoices):
+    SCHOOL = "school", "学校"
+    UNIT = "unit", "政府单位"
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", _("草稿")
-    FROZEN = "frozen", _("已定版")
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    FROZEN = "frozen", "已定版"
 
 
 class FrameworkQuerySet(ScopedQuerySet):
@@ -41,24 +40,24 @@ class FrameworkQuerySet(ScopedQuerySet):
 
 
 class Framework(models.Model):
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("所属区划"))
-    family = models.CharField(_("指标体系系列"), max_length=48, db_index=True)
-    version = models.PositiveSmallIntegerField(_("版本"), default=1)
-    name = models.CharField(_("名称"), max_length=128)
-    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
-    target = models.CharField(_("评价对象"), max_length=8, choices=Target.choices)
-    official = models.TextField(_("依据说明"), blank=True)
-    definition = models.JSONField(_("指标"), default=dict)
-    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.DRAFT)
-    template_code = models.CharField(_("来源模板"), max_length=32, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("创建人"))
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    frozen_at = models.DateTimeField(_("定版时间"), null=True, blank=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="所属区划")
+    family = models.CharField("指标体系系列", max_length=48, db_index=True)
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    name = models.CharField("名称", max_length=128)
+    kind = models.CharField("类别", max_length=16, choices=FrameworkKind.choices)
+    target = models.CharField("评价对象", max_length=8, choices=FrameworkTarget.choices)
+    official = models.TextField("依据说明", blank=True)
+    definition = models.JSONField("指标", default=dict)
+    status = models.CharField("状态", max_length=8, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    template_code = models.CharField("来源模板", max_length=32, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="创建人")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    frozen_at = models.DateTimeField("定版时间", null=True, blank=True)
 
     objects = FrameworkQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("指标体系")
+        verbose_name = "指标体系"
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["region", "family", "version"], name="frameworks_one_version")]
 
@@ -67,4 +66,4 @@ class Framework(models.Model):
 
     @property
     def is_frozen(self) -> bool:
-        return self.status == Status.FROZEN
+        return self.status == FrameworkStatus.FROZEN

@@ -10,7 +10,7 @@ from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, RowError
 from dudao.core.scope import require_office_for
 from dudao.frameworks import builtin, io
-from dudao.frameworks.models import Framework, Kind, Status, Target
+from dudao.frameworks.models import Framework, FrameworkKind, FrameworkStatus, FrameworkTarget
 from dudao.frameworks.scoring import DEFAULT_SETTINGS, ScoreError, build_tree, weight_problems
 
 
@@ -38,7 +38,7 @@ def framework_create(*, actor, region, name: str, kind: str, target: str, defini
     name = (name or "").strip()
     if not name:
         raise ApplicationError("请填写指标体系名称。")
-    if kind not in Kind.values or target not in Target.values:
+    if kind not in FrameworkKind.values or target not in FrameworkTarget.values:
         raise ApplicationError("请选择类别和评价对象。")
     definition = {"nodes": definition.get("nodes", []), "settings": {**DEFAULT_SETTINGS, **(definition.get("settings") or {})}}
     _check_definition(definition)
@@ -99,7 +99,7 @@ def framework_freeze(*, actor, framework: Framework) -> Framework:
     if problems:
         raise ApplicationError("还不能定版：" + "；".join(problems[:20]),
                                [RowError("指标", None, "", p) for p in problems])
-    framework.status, framework.frozen_at = Status.FROZEN, timezone.now()
+    framework.status, framework.frozen_at = FrameworkStatus.FROZEN, timezone.now()
     framework.save(update_fields=["status", "frozen_at"])
     audit_record(actor=actor, action="framework.freeze", obj=framework, region_code=framework.region_id)
     return framework

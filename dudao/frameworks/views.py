@@ -16,7 +16,7 @@ from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
 from dudao.core.tabular import read_import_file
 from dudao.frameworks import builtin, io, selectors, services
-from dudao.frameworks.models import Framework, Kind, Target
+from dudao.frameworks.models import Framework, FrameworkKind, FrameworkTarget
 from dudao.regions.models import Region
 
 SELECT = {"class": "form-select"}
@@ -25,8 +25,8 @@ TEXT = {"class": "form-control"}
 
 class ImportForm(forms.Form):
     name = forms.CharField(label="名称", max_length=128, widget=forms.TextInput(attrs={"class": "form-control"}))
-    kind = forms.ChoiceField(label="类别", choices=Kind.choices, widget=forms.Select(attrs=SELECT))
-    target = forms.ChoiceField(label="评价对象", choices=Target.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label="类别", choices=FrameworkKind.choices, widget=forms.Select(attrs=SELECT))
+    target = forms.ChoiceField(label="评价对象", choices=FrameworkTarget.choices, widget=forms.Select(attrs=SELECT))
     file = forms.FileField(label="指标文件（.xlsx 或 .json）")
 
 

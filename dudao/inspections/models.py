@@ -3,33 +3,32 @@ scores (experts' and the target's self-assessment), results, and the project's w
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
 
 
-class Kind(models.TextChoices):
-    COMPREHENSIVE = "comprehensive", _("综合督导")
-    SPECIAL = "special", _("专项督导")
-    DEVELOPMENT = "development", _("发展性督导评估")
-    FOLLOWUP = "followup", _("回访/随访")
-    OPENING = "opening", _("开学检查")
-    ANNUAL = "annual", _("年度考核")
-    DUZHENG = "duzheng", _("督政评价")
+class InspectionKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", "综合督导"
+    SPECIAL = "special", "专项督导"
+    DEVELOPMENT = "development", "发展性督导评估"
+    FOLLOWUP = "followup", "回访/随访"
+    OPENING = "opening", "开学检查"
+    ANNUAL = "annual", "年度考核"
+    DUZHENG = "duzheng", "督政评价"
 
 
-class Stage(models.TextChoices):
-    PLANNED = "planned", _("计划")
-    NOTIFIED = "notified", _("已通知")
-    SELF = "self", _("自评中")
-    REVIEW = "review", _("材料审核")
-    ONSITE = "onsite", _("实地督导")
-    DELIBERATION = "deliberation", _("汇总评议")
-    FEEDBACK = "feedback", _("意见反馈")
-    ISSUED = "issued", _("已出具意见书")
-    RECTIFYING = "rectifying", _("整改中")
-    RECHECKED = "rechecked", _("已复查")
-    ARCHIVED = "archived", _("归档")
+class InspectionStage(models.TextChoices):
+    PLANNED = "planned", "计划"
+    NOTIFIED = "notified", "已通知"
+    SELF = "self", "自评中"
+    REVIEW = "review", "材料审核"
+    ONSITE = "onsite", "实地督导"
+    DELIBERATION = "deliberation", "汇总评议"
+    FEEDBACK = "feedback", "意见反馈"
+    ISSUED = "issued", "已出具意见书"
+    RECTIFYING = "rectifying", "整改中"
+    RECHECKED = "rechecked", "已复查"
+    ARCHIVED = "archived", "归档"
 
 
 class InspectionQuerySet(ScopedQuerySet):
@@ -49,27 +48,27 @@ class InspectionQuerySet(ScopedQuerySet):
 
 
 class Inspection(models.Model):
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("县（区）"))
-    name = models.CharField(_("项目名称"), max_length=128)
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="县（区）")
+    name = models.CharField("项目名称", max_length=128)
+    kind = models.CharField("类型", max_length=16, choices=InspectionKind.choices)
     framework = models.ForeignKey("frameworks.Framework", on_delete=models.PROTECT, related_name="inspections",
-                                  verbose_name=_("指标体系"))
-    year = models.PositiveSmallIntegerField(_("年度"))
-    starts_on = models.DateField(_("开始日期"))
-    ends_on = models.DateField(_("结束日期"))
-    notice_number = models.CharField(_("督导通知文号"), max_length=64, blank=True)
-    stage = models.CharField(_("阶段"), max_length=16, choices=Stage.choices, default=Stage.PLANNED, db_index=True)
-    stage_since = models.DateTimeField(_("进入本阶段时间"), null=True, blank=True)
-    sample_seed = models.BigIntegerField(_("抽样随机种子"), null=True, blank=True)
+                                  verbose_name="指标体系")
+    year = models.PositiveSmallIntegerField("年度")
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    notice_number = models.CharField("督导通知文号", max_length=64, blank=True)
+    stage = models.CharField("阶段", max_length=16, choices=InspectionStage.choices, default=InspectionStage.PLANNED, db_index=True)
+    stage_since = models.DateTimeField("进入本阶段时间", null=True, blank=True)
+    sample_seed = models.BigIntegerField("抽样随机种子", null=True, blank=True)
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="followups",
-                                 verbose_name=_("被回访的项目"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("创建人"))
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+                                 verbose_name="被回访的项目")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name="创建人")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     objects = InspectionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("督导项目")
+        verbose_name = "督导项目"
         ordering = ["-starts_on", "-id"]
 
     def __str__(self) -> str:
@@ -77,24 +76,24 @@ class Inspection(models.Model):
 
 
 class Target(models.Model):
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="targets", verbose_name=_("项目"))
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="targets", verbose_name="项目")
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="inspection_targets", verbose_name=_("学校"))
+                               related_name="inspection_targets", verbose_name="学校")
     unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="inspection_targets", verbose_name=_("政府单位"))
-    region_code = models.CharField(_("所在区划"), max_length=12, db_index=True)
-    score = models.FloatField(_("得分"), null=True, blank=True)
-    level = models.CharField(_("等级"), max_length=16, blank=True)
-    vetoed = models.BooleanField(_("一票否决"), default=False)
-    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+                             related_name="inspection_targets", verbose_name="政府单位")
+    region_code = models.CharField("所在区划", max_length=12, db_index=True)
+    score = models.FloatField("得分", null=True, blank=True)
+    level = models.CharField("等级", max_length=16, blank=True)
+    vetoed = models.BooleanField("一票否决", default=False)
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
     # The target's self-assessment report and evidence, and the office's review of them (材料审核).
-    self_report = models.TextField(_("自评报告"), blank=True)
-    materials = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name=_("佐证材料"))
-    review_note = models.TextField(_("材料审核意见"), blank=True)
-    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    self_report = models.TextField("自评报告", blank=True)
+    materials = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name="佐证材料")
+    review_note = models.TextField("材料审核意见", blank=True)
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("督导对象")
+        verbose_name = "督导对象"
         ordering = ["region_code", "id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(school__isnull=False) ^ models.Q(unit__isnull=False),
@@ -110,22 +109,22 @@ class Target(models.Model):
 
 
 class TeamRole(models.TextChoices):
-    LEADER = "leader", _("组长")
-    INSPECTOR = "inspector", _("督学")
-    EXPERT = "expert", _("专家")
+    LEADER = "leader", "组长"
+    INSPECTOR = "inspector", "督学"
+    EXPERT = "expert", "专家"
 
 
 class TeamMember(models.Model):
     """Who inspects a target; `leaves` lists the check points assigned to them (empty: all of them)."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="team", verbose_name=_("督导对象"))
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="team", verbose_name="督导对象")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="inspection_teams",
-                             verbose_name=_("成员"))
-    role = models.CharField(_("角色"), max_length=12, choices=TeamRole.choices)
-    leaves = models.JSONField(_("负责评分的考查要点"), default=list, blank=True)
+                             verbose_name="成员")
+    role = models.CharField("角色", max_length=12, choices=TeamRole.choices)
+    leaves = models.JSONField("负责评分的考查要点", default=list, blank=True)
 
     class Meta:
-        verbose_name = _("督导组成员")
+        verbose_name = "督导组成员"
         constraints = [models.UniqueConstraint(fields=["target", "user"], name="inspection_member_once")]
 
     def __str__(self) -> str:
@@ -135,17 +134,17 @@ class TeamMember(models.Model):
 class Score(models.Model):
     """One recorded value for one check point: by a team member, or the target's self-assessment (is_self)."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="scores", verbose_name=_("督导对象"))
-    leaf = models.CharField(_("考查要点"), max_length=32)
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="scores", verbose_name="督导对象")
+    leaf = models.CharField("考查要点", max_length=32)
     scorer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("评分人"))
-    is_self = models.BooleanField(_("自评"), default=False)
-    value = models.CharField(_("评分"), max_length=32)
-    note = models.TextField(_("说明"), blank=True)
-    updated_at = models.DateTimeField(_("评分时间"), auto_now=True)
+                               verbose_name="评分人")
+    is_self = models.BooleanField("自评", default=False)
+    value = models.CharField("评分", max_length=32)
+    note = models.TextField("说明", blank=True)
+    updated_at = models.DateTimeField("评分时间", auto_now=True)
 
     class Meta:
-        verbose_name = _("评分")
+        verbose_name = "评分"
         constraints = [models.UniqueConstraint(fields=["target", "leaf", "scorer", "is_self"],
                                                name="inspection_one_score")]
         indexes = [models.Index(fields=["target", "is_self"])]
@@ -172,11 +171,11 @@ class Transition(models.Model):
 
     @property
     def from_label(self) -> str:
-        return str(Stage(self.from_stage).label) if self.from_stage else ""
+        return str(InspectionStage(self.from_stage).label) if self.from_stage else ""
 
     @property
     def to_label(self) -> str:
-        return str(Stage(self.to_stage).label)
+        return str(InspectionStage(self.to_stage).label)
 
 
 class Opinion(models.Model):
@@ -184,47 +183,47 @@ class Opinion(models.Model):
     deadlines. Numbered from the office's 文号 sequence when the project issues its opinions; its problems
     then become findings on the target."""
 
-    target = models.OneToOneField(Target, on_delete=models.CASCADE, related_name="opinion", verbose_name=_("督导对象"))
-    number = models.CharField(_("文号"), max_length=64, null=True, blank=True, unique=True)
-    evaluation = models.TextField(_("总体评价"))
-    strengths = models.TextField(_("主要成绩"), blank=True)
+    target = models.OneToOneField(Target, on_delete=models.CASCADE, related_name="opinion", verbose_name="督导对象")
+    number = models.CharField("文号", max_length=64, null=True, blank=True, unique=True)
+    evaluation = models.TextField("总体评价")
+    strengths = models.TextField("主要成绩", blank=True)
     # [{"text": 问题, "requirement": 整改要求, "due_date": "2027-03-31"}]
-    problems = models.JSONField(_("存在问题与整改要求"), default=list, blank=True)
-    issued_at = models.DateTimeField(_("出具时间"), null=True, blank=True)
+    problems = models.JSONField("存在问题与整改要求", default=list, blank=True)
+    issued_at = models.DateTimeField("出具时间", null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
 
     class Meta:
-        verbose_name = _("督导意见书")
+        verbose_name = "督导意见书"
 
     def __str__(self) -> str:
         return self.number or f"意见书草稿 {self.target_id}"
 
 
 class BatchStatus(models.TextChoices):
-    PENDING = "pending", _("排队中")
-    RUNNING = "running", _("生成中")
-    DONE = "done", _("已完成")
-    FAILED = "failed", _("失败")
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
 
 
 class OpinionBatch(models.Model):
     """A background run that renders every 督导意见书 of a project into one .zip, with its progress."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="batches")
-    status = models.CharField(_("状态"), max_length=8, choices=BatchStatus.choices, default=BatchStatus.PENDING)
-    total = models.PositiveIntegerField(_("总数"), default=0)
-    done = models.PositiveIntegerField(_("已完成"), default=0)
+    status = models.CharField("状态", max_length=8, choices=BatchStatus.choices, default=BatchStatus.PENDING)
+    total = models.PositiveIntegerField("总数", default=0)
+    done = models.PositiveIntegerField("已完成", default=0)
     path = models.CharField(max_length=255, blank=True)
     error = models.TextField(blank=True)  # why it failed, or why it was queued again (a killed worker)
-    attempt = models.PositiveIntegerField(_("尝试次数"), default=1)
+    attempt = models.PositiveIntegerField("尝试次数", default=1)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = _("意见书批量生成")
+        verbose_name = "意见书批量生成"
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -239,17 +238,17 @@ class Appeal(models.Model):
     """申辩: the target's objection to the feedback, within the appeal window; the office answers it before
     the 意见书 are issued."""
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="appeals", verbose_name=_("督导对象"))
-    text = models.TextField(_("申辩内容"))
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="appeals", verbose_name="督导对象")
+    text = models.TextField("申辩内容")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(_("提出时间"))
-    response = models.TextField(_("答复"), blank=True)
+    submitted_at = models.DateTimeField("提出时间")
+    response = models.TextField("答复", blank=True)
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
-    responded_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    responded_at = models.DateTimeField("答复时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = _("申辩")
+        verbose_name = "申辩"
         ordering = ["submitted_at", "id"]
 
     def __str__(self) -> str:
@@ -260,13 +259,13 @@ class LeafEvidence(models.Model):
     """A file the target attaches to one check point of its self-assessment (never replaced; new rows only)."""
 
     target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="leaf_evidence")
-    leaf = models.CharField(_("考查要点"), max_length=32)
-    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, verbose_name=_("佐证材料"))
+    leaf = models.CharField("考查要点", max_length=32)
+    file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, verbose_name="佐证材料")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("考查要点佐证材料")
+        verbose_name = "考查要点佐证材料"
         ordering = ["leaf", "id"]
         indexes = [models.Index(fields=["target", "leaf"])]
 

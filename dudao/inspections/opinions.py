@@ -17,9 +17,9 @@ from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for
 from dudao.core.services import counter_take
 from dudao.frameworks.scoring import build_tree
-from dudao.inspections.models import Inspection, Kind, Opinion, Stage, Target, Transition
+from dudao.inspections.models import Inspection, InspectionKind, InspectionStage, Opinion, Target, Transition
 
-DRAFT_STAGES = {Stage.DELIBERATION, Stage.FEEDBACK}
+DRAFT_STAGES = {InspectionStage.DELIBERATION, InspectionStage.FEEDBACK}
 MAX_PROBLEMS = 50
 
 
@@ -72,7 +72,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def opinions_issue(*, actor, inspection: Inspection, now: datetime.datetime) -> Inspection | None:
     """Number every opinion, raise its problems as findings, and schedule the 回访 (returned, if any).
     Called by inspection_advance inside its transaction when the project reaches 已出具意见书."""
-    from dudao.rectification.models import FollowUp, Source
+    from dudao.rectification.models import FindingSource, FollowUp
     from dudao.rectification.services import finding_raise
 
     opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
@@ -84,9 +84,9 @@ def opinions_issue(*, actor, inspection: Inspection, now: datetime.datetime) -> 
         opinion.number, opinion.issued_at = f"{county_name}督意〔{year}〕{first + offset}号", now
         target = opinion.target
         for problem in opinion.problems:
-            finding_raise(actor=actor, source=Source.INSPECTION, description=problem["text"], school=target.school,
+            finding_raise(actor=actor, source=FindingSource.INSPECTION, description=problem["text"], school=target.school,
                           unit=target.unit, source_type="inspections.target", source_id=str(target.pk),
-                          category=f"inspection:{inspection.kind}", category_label=str(Kind(inspection.kind).label),
+                          category=f"inspection:{inspection.kind}", category_label=str(InspectionKind(inspection.kind).label),
                           follow_up=FollowUp.REPORT, requirement=problem["requirement"],
                           due_date=datetime.date.fromisoformat(problem["due_date"]), raised_at=now)
     Opinion.objects.bulk_update(opinions, ["number", "issued_at"])
@@ -99,10 +99,10 @@ def _schedule_followup(*, actor, inspection: Inspection, now: datetime.datetime)
         return None
     starts = add_months(timezone.localtime(now).date(), int(months))
     followup = Inspection.objects.create(
-        county=inspection.county, name=f"{inspection.name}回访", kind=Kind.FOLLOWUP, framework=inspection.framework,
+        county=inspection.county, name=f"{inspection.name}回访", kind=InspectionKind.FOLLOWUP, framework=inspection.framework,
         year=starts.year, starts_on=starts, ends_on=add_months(starts, 1), previous=inspection, created_by=actor,
         stage_since=now)
-    Transition.objects.create(inspection=followup, to_stage=Stage.PLANNED, actor=actor, at=now,
+    Transition.objects.create(inspection=followup, to_stage=InspectionStage.PLANNED, actor=actor, at=now,
                               note=f"出具意见书后自动安排（{months} 个月后回访）")
     Target.objects.bulk_create([Target(inspection=followup, school_id=t.school_id, unit_id=t.unit_id,
                                        region_code=t.region_code) for t in inspection.targets.all()])
@@ -122,7 +122,7 @@ def opinion_context(opinion: Opinion) -> dict:
     when = opinion.issued_at or timezone.localdate()
     return {
         "number": opinion.number or "（未出具）", "title": "督导意见书", "target": str(target),
-        "inspection": inspection.name, "kind": str(Kind(inspection.kind).label),
+        "inspection": inspection.name, "kind": str(InspectionKind(inspection.kind).label),
         "office": f"{inspection.county.name}人民政府教育督导室", "issued_on": cn_date(when),
         "score": "—" if evaluation.score is None else f"{evaluation.score:.1f}", "level": evaluation.level,
         "vetoed": "、".join(f"{c} {tree.nodes[c].name}" for c in evaluation.vetoed),
@@ -319,7 +319,7 @@ def appeal_submit(*, actor, target: Target, text: str, now=None):
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以申辩。")
     inspection = Inspection.objects.get(pk=target.inspection_id)
-    if inspection.stage != Stage.FEEDBACK:
+    if inspection.stage != InspectionStage.FEEDBACK:
         raise ApplicationError("只能在“意见反馈”阶段申辩。")
     days = int(policy_value("inspections.appeal_days", inspection.county_id))
     if now > (inspection.stage_since or now) + datetime.timedelta(days=days):

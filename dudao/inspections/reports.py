@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from dudao.core.dates import cn_date
 from dudao.documents.charts import bar_chart_png
-from dudao.inspections.models import Inspection, Stage
+from dudao.inspections.models import Inspection, InspectionStage
 from dudao.regions.models import Region
 
 DOCUMENT_CHART_ROWS = 40
@@ -64,7 +64,7 @@ def report_publish(*, actor, inspection: Inspection):
     from dudao.rectification.followup import publication_publish
     from dudao.rectification.models import PublicationKind
 
-    if inspection.stage not in (Stage.ISSUED, Stage.RECTIFYING, Stage.RECHECKED, Stage.ARCHIVED):
+    if inspection.stage not in (InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED):
         raise ApplicationError("督导意见书出具后才能公开结果。")
     context = report_context(inspection, project_report(inspection))
     body = context["summary"] + "\n\n" + "\n".join(f"{r['name']}：{r['level']}" for r in context["ranked"])
@@ -81,7 +81,7 @@ def notice_docx(inspection: Inspection) -> bytes:
         raise ApplicationError("请先填写督导通知文号。")
     targets = list(inspection.targets.select_related("school", "unit"))
     names = dict(Region.objects.filter(code__in={t.region_code for t in targets}).values_list("code", "name"))
-    when = inspection.transitions.filter(to_stage=Stage.NOTIFIED).values_list(
+    when = inspection.transitions.filter(to_stage=InspectionStage.NOTIFIED).values_list(
         "at", flat=True).first() or timezone.localdate()
     return render_docx("inspection_notice", inspection.county_id, {
         "number": inspection.notice_number, "title": f"关于开展{inspection.name}的通知", "inspection": inspection.name,

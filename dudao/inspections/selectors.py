@@ -9,10 +9,10 @@ from dudao.core.models import Role
 from dudao.core.scope import holds_role_in, scope_for
 from dudao.frameworks.scoring import build_tree
 from dudao.frameworks.selectors import rule_text
-from dudao.inspections.models import Inspection, Score, Stage, Target, TeamMember
+from dudao.inspections.models import Inspection, InspectionStage, Score, Target, TeamMember
 from dudao.inspections.services import BACKWARD, TRANSITIONS
 
-RESULT_STAGES = {Stage.FEEDBACK, Stage.ISSUED, Stage.RECTIFYING, Stage.RECHECKED, Stage.ARCHIVED}
+RESULT_STAGES = {InspectionStage.FEEDBACK, InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED}
 
 
 def inspection_list(user):
@@ -47,7 +47,7 @@ def target_for(user, pk: int) -> Target:
 
 def next_stages(inspection: Inspection) -> list[tuple[str, str]]:
     """The stages the project may move to: forward first, then the move back (which needs a reason)."""
-    return sorted(((s, str(Stage(s).label)) for s in TRANSITIONS[inspection.stage]),
+    return sorted(((s, str(InspectionStage(s).label)) for s in TRANSITIONS[inspection.stage]),
                   key=lambda pair: (inspection.stage, pair[0]) in BACKWARD)
 
 

@@ -14,28 +14,37 @@ from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.policy import policy_value
 from dudao.core.scope import owns, require_office_for
 from dudao.frameworks.scoring import ScoreError, build_tree, evaluate, leaf_fraction
-from dudao.inspections.models import Inspection, Kind, Score, Stage, Target, TeamMember, TeamRole, Transition
+from dudao.inspections.models import (
+    Inspection,
+    InspectionKind,
+    InspectionStage,
+    Score,
+    Target,
+    TeamMember,
+    TeamRole,
+    Transition,
+)
 
 # stage → stages it may move to. A move back (marked in BACKWARD) needs a reason.
 TRANSITIONS: dict[str, set[str]] = {
-    Stage.PLANNED: {Stage.NOTIFIED},
-    Stage.NOTIFIED: {Stage.SELF},
-    Stage.SELF: {Stage.REVIEW},
-    Stage.REVIEW: {Stage.ONSITE, Stage.SELF},
-    Stage.ONSITE: {Stage.DELIBERATION},
-    Stage.DELIBERATION: {Stage.FEEDBACK, Stage.ONSITE},
-    Stage.FEEDBACK: {Stage.ISSUED, Stage.DELIBERATION},
-    Stage.ISSUED: {Stage.RECTIFYING},
-    Stage.RECTIFYING: {Stage.RECHECKED},
-    Stage.RECHECKED: {Stage.ARCHIVED},
-    Stage.ARCHIVED: set(),
+    InspectionStage.PLANNED: {InspectionStage.NOTIFIED},
+    InspectionStage.NOTIFIED: {InspectionStage.SELF},
+    InspectionStage.SELF: {InspectionStage.REVIEW},
+    InspectionStage.REVIEW: {InspectionStage.ONSITE, InspectionStage.SELF},
+    InspectionStage.ONSITE: {InspectionStage.DELIBERATION},
+    InspectionStage.DELIBERATION: {InspectionStage.FEEDBACK, InspectionStage.ONSITE},
+    InspectionStage.FEEDBACK: {InspectionStage.ISSUED, InspectionStage.DELIBERATION},
+    InspectionStage.ISSUED: {InspectionStage.RECTIFYING},
+    InspectionStage.RECTIFYING: {InspectionStage.RECHECKED},
+    InspectionStage.RECHECKED: {InspectionStage.ARCHIVED},
+    InspectionStage.ARCHIVED: set(),
 }
-BACKWARD = {(Stage.REVIEW, Stage.SELF), (Stage.DELIBERATION, Stage.ONSITE), (Stage.FEEDBACK, Stage.DELIBERATION)}
-SCORING_STAGES = {Stage.ONSITE, Stage.DELIBERATION}
+BACKWARD = {(InspectionStage.REVIEW, InspectionStage.SELF), (InspectionStage.DELIBERATION, InspectionStage.ONSITE), (InspectionStage.FEEDBACK, InspectionStage.DELIBERATION)}
+SCORING_STAGES = {InspectionStage.ONSITE, InspectionStage.DELIBERATION}
 # Targets are chosen before the schools are told; the teams may change until the 意见书 are issued.
-TARGET_STAGES = {Stage.PLANNED, Stage.NOTIFIED}
-TEAM_STAGES = {Stage.PLANNED, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE, Stage.DELIBERATION,
-               Stage.FEEDBACK}
+TARGET_STAGES = {InspectionStage.PLANNED, InspectionStage.NOTIFIED}
+TEAM_STAGES = {InspectionStage.PLANNED, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE, InspectionStage.DELIBERATION,
+               InspectionStage.FEEDBACK}
 
 
 def _require_office(actor, inspection_or_county) -> None:
@@ -57,7 +66,7 @@ def inspection_create(*, actor, county, name: str, kind: str, framework, year: i
     name = (name or "").strip()
     if not name:
         raise ApplicationError("请填写项目名称。")
-    if kind not in Kind.values:
+    if kind not in InspectionKind.values:
         raise ApplicationError("请选择督导类型。")
     if not framework.is_frozen:
         raise ApplicationError("只能使用已定版的指标体系；请先在“指标体系”中定版。")
@@ -66,7 +75,7 @@ def inspection_create(*, actor, county, name: str, kind: str, framework, year: i
     inspection = Inspection.objects.create(
         county=county, name=name[:128], kind=kind, framework=framework, year=year, starts_on=starts_on,
         ends_on=ends_on, previous=previous, created_by=actor, stage_since=now or timezone.now())
-    Transition.objects.create(inspection=inspection, from_stage="", to_stage=Stage.PLANNED, actor=actor,
+    Transition.objects.create(inspection=inspection, from_stage="", to_stage=InspectionStage.PLANNED, actor=actor,
                               at=inspection.stage_since, note="建立项目")
     audit_record(actor=actor, action="inspection.create", obj=inspection, region_code=county.code,
                  after={"kind": kind, "framework": framework.pk, "year": year})
@@ -155,7 +164,7 @@ def team_assign(*, actor, target: Target, user, role: str, leaves=()) -> tuple[T
     member, _created = TeamMember.objects.update_or_create(target=target, user=user,
                                                            defaults={"role": role, "leaves": list(leaves)})
     limit = int(policy_value("inspections.concurrent_projects_max", inspection.county_id))
-    active = (Inspection.objects.filter(targets__team__user=user).exclude(stage__in=[Stage.ARCHIVED, Stage.RECHECKED])
+    active = (Inspection.objects.filter(targets__team__user=user).exclude(stage__in=[InspectionStage.ARCHIVED, InspectionStage.RECHECKED])
               .distinct().count())
     warnings = [f"{user.get_full_name() or user.username}同时参加 {active} 个进行中的督导项目（提示线 {limit} 个）。"] \
         if active > limit else []
@@ -168,7 +177,7 @@ def team_assign(*, actor, target: Target, user, role: str, leaves=()) -> tuple[T
 
 def _preconditions(inspection: Inspection, to: str, now: datetime.datetime) -> list[str]:
     problems = []
-    if to == Stage.NOTIFIED:
+    if to == InspectionStage.NOTIFIED:
         if not inspection.notice_number.strip():
             problems.append("请先填写督导通知文号")
         if not inspection.targets.exists():
@@ -176,12 +185,12 @@ def _preconditions(inspection: Inspection, to: str, now: datetime.datetime) -> l
         leaderless = inspection.targets.exclude(team__role=TeamRole.LEADER).count()
         if leaderless:
             problems.append(f"{leaderless} 个督导对象还没有组长")
-    if to == Stage.FEEDBACK:
+    if to == InspectionStage.FEEDBACK:
         missing = missing_scores(inspection)
         if missing:
             sample = "；".join(f"{t}：{'、'.join(codes[:5])}" for t, codes in list(missing.items())[:3])
             problems.append(f"{len(missing)} 个对象仍有考查要点未评分或未标注不适用（{sample}）")
-    if to == Stage.ISSUED:
+    if to == InspectionStage.ISSUED:
         from dudao.inspections.opinions import missing_opinions, open_appeals
 
         if open_appeals(inspection):
@@ -204,18 +213,18 @@ def inspection_advance(*, actor, inspection: Inspection, to: str, note: str = ""
     now = now or timezone.now()
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     if to not in TRANSITIONS.get(inspection.stage, set()):
-        allowed = "、".join(str(Stage(s).label) for s in TRANSITIONS.get(inspection.stage, set())) or "无"
-        raise ApplicationError(f"不能从“{Stage(inspection.stage).label}”转到“{Stage(to).label if to in Stage.values else to}”"
+        allowed = "、".join(str(InspectionStage(s).label) for s in TRANSITIONS.get(inspection.stage, set())) or "无"
+        raise ApplicationError(f"不能从“{InspectionStage(inspection.stage).label}”转到“{InspectionStage(to).label if to in InspectionStage.values else to}”"
                                f"（可转到：{allowed}）。")
     note = (note or "").strip()
     if (inspection.stage, to) in BACKWARD and not note:
         raise ApplicationError("退回上一阶段须说明理由。")
     problems = _preconditions(inspection, to, now)
     if problems:
-        raise ApplicationError("还不能转到“" + str(Stage(to).label) + "”：" + "；".join(problems) + "。")
-    if to == Stage.FEEDBACK:
+        raise ApplicationError("还不能转到“" + str(InspectionStage(to).label) + "”：" + "；".join(problems) + "。")
+    if to == InspectionStage.FEEDBACK:
         results_compute(inspection=inspection, now=now)
-    if to == Stage.ISSUED:
+    if to == InspectionStage.ISSUED:
         from dudao.inspections.opinions import opinions_issue
 
         opinions_issue(actor=actor, inspection=inspection, now=now)
@@ -269,7 +278,7 @@ def _scoring_checks(*, actor, target: Target, is_self: bool) -> tuple[Inspection
         raise PermissionDenied("只有督导对象本单位的用户可以自评。")
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
     if is_self:
-        if inspection.stage != Stage.SELF:
+        if inspection.stage != InspectionStage.SELF:
             raise ApplicationError("只能在“自评中”阶段填写自评。")
         return inspection, None
     member = TeamMember.objects.filter(target=target, user=actor).first() \
@@ -277,7 +286,7 @@ def _scoring_checks(*, actor, target: Target, is_self: bool) -> tuple[Inspection
     if member is None:
         raise PermissionDenied("只有该对象督导组的成员可以评分。")
     if inspection.stage not in SCORING_STAGES:
-        raise ApplicationError(f"当前阶段“{Stage(inspection.stage).label}”不能评分（实地督导、汇总评议阶段可以）。")
+        raise ApplicationError(f"当前阶段“{InspectionStage(inspection.stage).label}”不能评分（实地督导、汇总评议阶段可以）。")
     return inspection, member
 
 
@@ -366,7 +375,7 @@ def materials_submit(*, actor, target: Target, report: str, uploads=()) -> Targe
 
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以提交自评材料。")
-    if Inspection.objects.get(pk=target.inspection_id).stage != Stage.SELF:
+    if Inspection.objects.get(pk=target.inspection_id).stage != InspectionStage.SELF:
         raise ApplicationError("只能在“自评中”阶段提交自评材料。")
     report = (report or "").strip()
     if not report and not uploads:
@@ -386,7 +395,7 @@ def materials_review(*, actor, target: Target, note: str) -> Target:
     """The office's comments on a target's materials during 材料审核 (returning them is the move back to 自评中)."""
     inspection = Inspection.objects.get(pk=target.inspection_id)
     _require_office(actor, inspection)
-    if inspection.stage != Stage.REVIEW:
+    if inspection.stage != InspectionStage.REVIEW:
         raise ApplicationError("只能在“材料审核”阶段填写审核意见。")
     note = (note or "").strip()
     if not note:
@@ -409,7 +418,7 @@ def leaf_evidence_add(*, actor, target: Target, leaf: str, uploads) -> int:
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以上传自评佐证材料。")
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
-    if inspection.stage != Stage.SELF:
+    if inspection.stage != InspectionStage.SELF:
         raise ApplicationError("只能在“自评中”阶段上传佐证材料。")
     _leaf(build_tree(inspection.framework.definition), leaf)
     checked = [files.check_and_write_evidence(f, region_code=target.region_code) for f in uploads]

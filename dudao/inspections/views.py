@@ -22,10 +22,10 @@ from dudao.inspections import opinions, reports, selectors, services
 from dudao.inspections.models import (
     BatchStatus,
     Inspection,
-    Kind,
+    InspectionKind,
+    InspectionStage,
     Opinion,
     OpinionBatch,
-    Stage,
     TeamMember,
     TeamRole,
 )
@@ -41,7 +41,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 class InspectionForm(forms.Form):
     name = forms.CharField(label="项目名称", max_length=128, widget=forms.TextInput(attrs=TEXT))
-    kind = forms.ChoiceField(label="类型", choices=Kind.choices, widget=forms.Select(attrs=SELECT))
+    kind = forms.ChoiceField(label="类型", choices=InspectionKind.choices, widget=forms.Select(attrs=SELECT))
     framework = forms.TypedChoiceField(label="指标体系（已定版）", coerce=int, widget=forms.Select(attrs=SELECT))
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100, widget=forms.NumberInput(attrs=TEXT))
     starts_on = forms.DateField(label="开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", **TEXT}))
@@ -109,7 +109,7 @@ def _project_action(request, inspection: Inspection) -> None:
     action, user, post = request.POST.get("action"), request.user, request.POST
     if action == "advance":
         to = post.get("to", "")
-        label = Stage(to).label if to in Stage.values else to
+        label = InspectionStage(to).label if to in InspectionStage.values else to
         attempt(request, lambda: services.inspection_advance(actor=user, inspection=inspection, to=to,
                                                              note=post.get("note", "")), f"已转到“{label}”。")
     elif action == "number":
@@ -161,7 +161,7 @@ def target_detail(request, pk: int):
     target = selectors.target_for(request.user, pk)
     inspection = target.inspection
     own = owns(request.user, school_id=target.school_id, unit_id=target.unit_id)
-    is_self = own and inspection.stage == Stage.SELF
+    is_self = own and inspection.stage == InspectionStage.SELF
     sheet = selectors.score_sheet(target, request.user, is_self)
     errors: dict[str, str] = {}
     if request.method == "POST" and request.POST.get("action") == "materials":
@@ -217,9 +217,9 @@ def target_detail(request, pk: int):
         "can_download": opinion is not None and (office_view or (own and opinion.issued_at)),
         "previous": selectors.previous_result(request.user, target),
         "appeals": list(target.appeals.select_related("submitted_by")) if office_view or own else [],
-        "can_appeal": own and inspection.stage == Stage.FEEDBACK, "own": own,
+        "can_appeal": own and inspection.stage == InspectionStage.FEEDBACK, "own": own,
         "materials": list(target.materials.all()) if office_view or own or sheet else [],
-        "can_review": office and inspection.stage == Stage.REVIEW},
+        "can_review": office and inspection.stage == InspectionStage.REVIEW},
         status=400 if errors else 200)
 
 

@@ -12,13 +12,13 @@ from dudao.core.scope import get_visible_or_404
 from dudao.core.tabular import read_import_file
 from dudao.monitoring import engine, selectors
 from dudao.monitoring.imports import stats_import
-from dudao.regions.models import Level, Region
+from dudao.regions.models import Region, RegionLevel
 
 router = Router(tags=["评估监测"])
 
 
 def _county(request, code: str) -> Region:
-    return get_visible_or_404(Region.objects.filter(level=Level.COUNTY), request.user, code=code)
+    return get_visible_or_404(Region.objects.filter(level=RegionLevel.COUNTY), request.user, code=code)
 
 
 def _number(value):

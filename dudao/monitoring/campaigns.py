@@ -14,14 +14,14 @@ from dudao.core.scope import require_office_for, scope_for
 from dudao.documents import files
 from dudao.documents.services import file_record
 from dudao.monitoring.models import Campaign, CampaignKind, CampaignTask, TaskProgress
-from dudao.regions.models import Level
+from dudao.regions.models import RegionLevel
 
 
 def campaign_create(*, actor, kind: str, county, name: str, target_year: int) -> Campaign:
     require_office_for(actor, county.code, "只有本县（区）督导室可以建立创建工作。")
     if kind not in CampaignKind.values:
         raise ApplicationError("请选择创建类型。")
-    if county.level != Level.COUNTY:
+    if county.level != RegionLevel.COUNTY:
         raise ApplicationError("创建工作以县（区）为单位。")
     name = (name or "").strip()
     if not name:
@@ -91,7 +91,7 @@ def progress_report(*, actor, task: CampaignTask, progress: int, note: str, uplo
 def overdue_to_findings(*, today: datetime.date, actor=None) -> int:
     """Each task past its deadline and not done becomes one finding on its department or school (source 评估监测),
     so it follows the rectification loop: notice, report, verification, 督办单."""
-    from dudao.rectification.models import Source
+    from dudao.rectification.models import FindingSource
     from dudao.rectification.services import finding_raise
 
     done = 0
@@ -101,7 +101,7 @@ def overdue_to_findings(*, today: datetime.date, actor=None) -> int:
         with transaction.atomic():
             days = int(policy_value("rectification.default_days", task.campaign.county_id))
             finding = finding_raise(
-                actor=actor, source=Source.MONITORING, unit=task.unit, school=task.school,
+                actor=actor, source=FindingSource.MONITORING, unit=task.unit, school=task.school,
                 source_type="campaign_task", source_id=str(task.pk), category_label="创建任务逾期",
                 description=f"{task.campaign.name}：任务“{task.title}”应于 {cn_date(task.deadline)} 前完成，"
                             f"逾期未完成（当前进度 {task.progress}%）。",

@@ -16,7 +16,7 @@ from dudao.monitoring.models import (
     SchoolStats,
     StatsImport,
 )
-from dudao.regions.models import Level, Region
+from dudao.regions.models import Region, RegionLevel
 
 INDICATOR_SHORT = {
     "qualified_teachers": "高学历教师", "backbone_teachers": "骨干教师", "pe_art_teachers": "体艺教师",
@@ -38,7 +38,7 @@ def rules_for(region_code: str) -> BalancedRules:
 
 
 def counties_visible(user):
-    return Region.objects.visible_to(user).filter(level=Level.COUNTY).order_by("code")
+    return Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY).order_by("code")
 
 
 def years_available(user, county_code: str = "") -> list[int]:

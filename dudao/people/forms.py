@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from dudao.core.forms import style_form
-from dudao.people.models import Expert, ExpertCategory, Grade, Inspector, InspectorStatus
+from dudao.people.models import Expert, ExpertCategory, Inspector, InspectorGrade, InspectorStatus
 
 DATE = {"type": "date"}
 
@@ -23,10 +23,10 @@ class InspectorForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.regions.models import Level, Region
+        from dudao.regions.models import Region, RegionLevel
         from dudao.schools.models import School
 
-        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=Level.COUNTY)
+        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY)
         self.fields["home_school"].queryset = School.objects.visible_to(user).only("id", "name", "code")
         style_form(self)
 
@@ -62,7 +62,7 @@ class TrainingForm(forms.Form):
 
 class ReviewForm(forms.Form):
     year = forms.IntegerField(label="考核年度")
-    grade = forms.ChoiceField(label="考核等次", choices=Grade.choices)
+    grade = forms.ChoiceField(label="考核等次", choices=InspectorGrade.choices)
     comment = forms.CharField(label="考核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -3,50 +3,49 @@
 from django.apps import apps
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
 
 
 class InspectorKind(models.TextChoices):
-    FULL_TIME = "fulltime", _("专职")
-    PART_TIME = "parttime", _("兼职")
+    FULL_TIME = "fulltime", "专职"
+    PART_TIME = "parttime", "兼职"
 
 
 class InspectorSource(models.TextChoices):
-    PRINCIPAL = "principal", _("在职校长")
-    TEACHER = "teacher", _("教师")
-    RESEARCHER = "researcher", _("教研员")
-    OFFICIAL = "official", _("机关干部")
-    RETIRED = "retired", _("退休人员")
+    PRINCIPAL = "principal", "在职校长"
+    TEACHER = "teacher", "教师"
+    RESEARCHER = "researcher", "教研员"
+    OFFICIAL = "official", "机关干部"
+    RETIRED = "retired", "退休人员"
 
 
 class InspectorStatus(models.TextChoices):
-    ACTIVE = "active", _("在岗")
-    SUSPENDED = "suspended", _("暂停")
-    EXITED = "exited", _("退出")
+    ACTIVE = "active", "在岗"
+    SUSPENDED = "suspended", "暂停"
+    EXITED = "exited", "退出"
 
 
-class Grade(models.TextChoices):
-    EXCELLENT = "excellent", _("优秀")
-    PASS = "pass", _("合格")
-    BASIC = "basic", _("基本合格")
-    FAIL = "fail", _("不合格")
+class InspectorGrade(models.TextChoices):
+    EXCELLENT = "excellent", "优秀"
+    PASS = "pass", "合格"
+    BASIC = "basic", "基本合格"
+    FAIL = "fail", "不合格"
 
 
 class ExpertCategory(models.TextChoices):
-    PRESCHOOL = "preschool", _("学前")
-    COMPULSORY = "compulsory", _("义务教育")
-    SENIOR = "senior", _("高中")
-    VOCATIONAL = "vocational", _("职教")
-    SPECIAL = "special", _("特教")
-    FINANCE = "finance", _("财务")
-    CONSTRUCTION = "construction", _("基建")
-    SAFETY = "safety", _("安全")
-    HEALTH = "health", _("卫生")
-    MORAL = "moral", _("德育")
-    RESEARCH = "research", _("教学教研")
-    MANAGEMENT = "management", _("学校管理")
+    PRESCHOOL = "preschool", "学前"
+    COMPULSORY = "compulsory", "义务教育"
+    SENIOR = "senior", "高中"
+    VOCATIONAL = "vocational", "职教"
+    SPECIAL = "special", "特教"
+    FINANCE = "finance", "财务"
+    CONSTRUCTION = "construction", "基建"
+    SAFETY = "safety", "安全"
+    HEALTH = "health", "卫生"
+    MORAL = "moral", "德育"
+    RESEARCH = "research", "教学教研"
+    MANAGEMENT = "management", "学校管理"
 
 
 class InspectorQuerySet(ScopedQuerySet):
@@ -69,36 +68,36 @@ class InspectorQuerySet(ScopedQuerySet):
 
 
 class Inspector(models.Model):
-    card_no = models.CharField(_("督学证号"), max_length=32, unique=True)
-    name = models.CharField(_("姓名"), max_length=64, db_index=True)
-    gender = models.CharField(_("性别"), max_length=2, blank=True, choices=[("男", "男"), ("女", "女")])
-    phone = models.CharField(_("联系电话"), max_length=32)
-    employer = models.CharField(_("工作单位"), max_length=128, blank=True)
-    position = models.CharField(_("职务/职称"), max_length=64, blank=True)
-    kind = models.CharField(_("类别"), max_length=16, choices=InspectorKind.choices, db_index=True)
-    source = models.CharField(_("来源"), max_length=16, choices=InspectorSource.choices)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("聘任地区"))
+    card_no = models.CharField("督学证号", max_length=32, unique=True)
+    name = models.CharField("姓名", max_length=64, db_index=True)
+    gender = models.CharField("性别", max_length=2, blank=True, choices=[("男", "男"), ("女", "女")])
+    phone = models.CharField("联系电话", max_length=32)
+    employer = models.CharField("工作单位", max_length=128, blank=True)
+    position = models.CharField("职务/职称", max_length=64, blank=True)
+    kind = models.CharField("类别", max_length=16, choices=InspectorKind.choices, db_index=True)
+    source = models.CharField("来源", max_length=16, choices=InspectorSource.choices)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="聘任地区")
     home_school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="staff_inspectors", verbose_name=_("本人所在学校"),
-                                    help_text=_("用于回避：不得担任本校的责任督学"))
-    retirement_date = models.DateField(_("退休日期"), null=True, blank=True)
-    appointed_on = models.DateField(_("首次聘任日期"))
-    term_start = models.DateField(_("本届聘期开始"))
-    term_no = models.PositiveSmallIntegerField(_("连续聘任届数"), default=1)
-    status = models.CharField(_("状态"), max_length=16, choices=InspectorStatus.choices,
+                                    related_name="staff_inspectors", verbose_name="本人所在学校",
+                                    help_text="用于回避：不得担任本校的责任督学")
+    retirement_date = models.DateField("退休日期", null=True, blank=True)
+    appointed_on = models.DateField("首次聘任日期")
+    term_start = models.DateField("本届聘期开始")
+    term_no = models.PositiveSmallIntegerField("连续聘任届数", default=1)
+    status = models.CharField("状态", max_length=16, choices=InspectorStatus.choices,
                               default=InspectorStatus.ACTIVE, db_index=True)
-    status_reason = models.CharField(_("状态变更原因"), max_length=255, blank=True)
-    status_date = models.DateField(_("状态变更日期"), null=True, blank=True)
+    status_reason = models.CharField("状态变更原因", max_length=255, blank=True)
+    status_date = models.DateField("状态变更日期", null=True, blank=True)
     photo = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+", verbose_name=_("照片"))
+                              related_name="+", verbose_name="照片")
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="inspector", verbose_name=_("登录账号"))
-    note = models.TextField(_("备注"), blank=True)
+                                related_name="inspector", verbose_name="登录账号")
+    note = models.TextField("备注", blank=True)
 
     objects = InspectorQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("督学")
+        verbose_name = "督学"
         ordering = ["region_id", "name", "id"]
 
     def __str__(self) -> str:
@@ -115,22 +114,22 @@ class ExpertQuerySet(ScopedQuerySet):
 
 
 class Expert(models.Model):
-    name = models.CharField(_("姓名"), max_length=64, db_index=True)
-    phone = models.CharField(_("联系电话"), max_length=32)
-    id_key = models.CharField(_("专家编号"), max_length=32, unique=True)
-    employer = models.CharField(_("工作单位"), max_length=128, blank=True)
-    title = models.CharField(_("职称/职务"), max_length=64, blank=True)
-    categories = models.CharField(_("专业领域"), max_length=255, help_text=_("逗号分隔的领域代码"))
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("入库地区"))
-    is_active = models.BooleanField(_("在库"), default=True)
+    name = models.CharField("姓名", max_length=64, db_index=True)
+    phone = models.CharField("联系电话", max_length=32)
+    id_key = models.CharField("专家编号", max_length=32, unique=True)
+    employer = models.CharField("工作单位", max_length=128, blank=True)
+    title = models.CharField("职称/职务", max_length=64, blank=True)
+    categories = models.CharField("专业领域", max_length=255, help_text="逗号分隔的领域代码")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="入库地区")
+    is_active = models.BooleanField("在库", default=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="expert_profile", verbose_name=_("登录账号"))
-    note = models.TextField(_("备注"), blank=True)
+                                related_name="expert_profile", verbose_name="登录账号")
+    note = models.TextField("备注", blank=True)
 
     objects = ExpertQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("评估专家")
+        verbose_name = "评估专家"
         ordering = ["region_id", "name", "id"]
 
     def __str__(self) -> str:
@@ -148,14 +147,14 @@ class Training(models.Model):
     """One training an inspector attended (the 培训档案); natural key (inspector, date, title)."""
 
     inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="trainings")
-    date = models.DateField(_("培训日期"), db_index=True)
-    title = models.CharField(_("培训名称"), max_length=200)
-    organizer = models.CharField(_("主办单位"), max_length=128, blank=True)
-    hours = models.DecimalField(_("学时"), max_digits=5, decimal_places=1)
-    credits = models.DecimalField(_("学分"), max_digits=5, decimal_places=1, default=0)
+    date = models.DateField("培训日期", db_index=True)
+    title = models.CharField("培训名称", max_length=200)
+    organizer = models.CharField("主办单位", max_length=128, blank=True)
+    hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
+    credits = models.DecimalField("学分", max_digits=5, decimal_places=1, default=0)
 
     class Meta:
-        verbose_name = _("培训记录")
+        verbose_name = "培训记录"
         ordering = ["-date", "id"]
         constraints = [models.UniqueConstraint(fields=["inspector", "date", "title"], name="uniq_training")]
 
@@ -167,14 +166,14 @@ class Review(models.Model):
     """The annual review (年度考核) of an inspector; one per year."""
 
     inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="reviews")
-    year = models.PositiveSmallIntegerField(_("考核年度"))
-    grade = models.CharField(_("考核等次"), max_length=16, choices=Grade.choices)
-    comment = models.TextField(_("考核意见"), blank=True)
+    year = models.PositiveSmallIntegerField("考核年度")
+    grade = models.CharField("考核等次", max_length=16, choices=InspectorGrade.choices)
+    comment = models.TextField("考核意见", blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("年度考核")
+        verbose_name = "年度考核"
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["inspector", "year"], name="uniq_review_year")]
 

@@ -18,15 +18,15 @@ from dudao.people import engine
 from dudao.people.models import (
     Expert,
     ExpertCategory,
-    Grade,
     Inspector,
+    InspectorGrade,
     InspectorKind,
     InspectorSource,
     InspectorStatus,
     Review,
     Training,
 )
-from dudao.regions.models import Level
+from dudao.regions.models import RegionLevel
 
 INSPECTOR_FIELDS = [
     "card_no", "name", "gender", "phone", "employer", "position", "kind", "source", "region_id", "home_school_id",
@@ -58,7 +58,7 @@ def validate_inspector(inspector: Inspector, today: datetime.date) -> None:
 
 def inspector_problems(inspector: Inspector, today: datetime.date) -> list[str]:
     problems = []
-    if inspector.region.level not in (Level.COUNTY, Level.CITY, Level.PROVINCE):
+    if inspector.region.level not in (RegionLevel.COUNTY, RegionLevel.CITY, RegionLevel.PROVINCE):
         problems.append("督学的聘任地区应为县（区）或以上的行政区划。")
     if inspector.source == InspectorSource.RETIRED and inspector.retirement_date is None:
         problems.append("来源为“退休人员”的督学必须填写退休日期。")
@@ -195,7 +195,7 @@ def training_add(*, actor, inspector: Inspector, date: datetime.date, title: str
 def review_record(*, actor, inspector: Inspector, year: int, grade: str, comment: str = "") -> Review:
     """Record the annual review; 不合格 means exit (督学管理暂行办法: 考核不合格的予以解聘)."""
     _require_office(actor, inspector.region_id)
-    if grade not in Grade.values:
+    if grade not in InspectorGrade.values:
         raise ApplicationError(f"未知考核等次：{grade}")
     if not 2000 <= year <= timezone.localdate().year:
         raise ApplicationError("考核年度不合理。")
@@ -204,7 +204,7 @@ def review_record(*, actor, inspector: Inspector, year: int, grade: str, comment
     review = Review.objects.create(inspector=inspector, year=year, grade=grade, comment=comment, recorded_by=actor)
     audit_record(actor=actor, action="review.record", obj=review, object_repr=f"{inspector.name} {year}年度",
                  region_code=inspector.region_id, after=snapshot(review))
-    if grade == Grade.FAIL and inspector.status != InspectorStatus.EXITED:
+    if grade == InspectorGrade.FAIL and inspector.status != InspectorStatus.EXITED:
         inspector_set_status(actor=actor, inspector=inspector, status=InspectorStatus.EXITED,
                              reason=f"{year}年度考核不合格", date=timezone.localdate())
     return review

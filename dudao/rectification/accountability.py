@@ -28,9 +28,9 @@ from dudao.rectification.models import (
     CaseStepRecord,
     Commendation,
     Finding,
+    FindingSource,
     SevereGround,
     Situation,
-    Source,
     Talk,
     TalkStatus,
     TargetKind,
@@ -99,7 +99,7 @@ def talk_hold(*, actor, talk: Talk, held_on: datetime.date, conducted_by: str, p
             talk.record = file_record(actor=actor, checked=checked)
         talk.save()
         for text, due in commitments:
-            finding = finding_raise(actor=actor, source=Source.TALK, school=talk.school, unit=talk.unit,
+            finding = finding_raise(actor=actor, source=FindingSource.TALK, school=talk.school, unit=talk.unit,
                                     source_type="rectification.talk", source_id=str(talk.pk), description=text.strip(),
                                     requirement="约谈整改承诺，按期完成并报送佐证。", due_date=due, severity=2)
             talk.findings.add(finding)

@@ -22,20 +22,20 @@ from dudao.core.scope import require_office_for
 from dudao.rectification.models import (
     DONE_STATUSES,
     Finding,
+    FindingSource,
+    FindingStatus,
     Publication,
     PublicationKind,
     RecheckItem,
     RecheckResult,
     RecheckRound,
-    Source,
-    Status,
 )
 
 MAX_SAMPLE = 500
 
 
 def population_ids(*, region_code: str, closed_from: datetime.date, closed_to: datetime.date, source: str = "") -> list[int]:
-    qs = Finding.objects.filter(region_code__startswith=region_code, status=Status.CLOSED,
+    qs = Finding.objects.filter(region_code__startswith=region_code, status=FindingStatus.CLOSED,
                                 closed_at__date__gte=closed_from, closed_at__date__lte=closed_to)
     if source:
         qs = qs.filter(source=source)
@@ -60,7 +60,7 @@ def recheck_draw(*, actor, region_code: str, closed_from: datetime.date, closed_
         raise ApplicationError("办结日期不能晚于今天。")
     if not 1 <= size <= MAX_SAMPLE:
         raise ApplicationError(f"抽取数量应在 1 到 {MAX_SAMPLE} 之间。")
-    if source and source not in Source.values:
+    if source and source not in FindingSource.values:
         raise ApplicationError("未知的问题来源。")
     ids = population_ids(region_code=region_code, closed_from=closed_from, closed_to=closed_to, source=source)
     if not ids:
@@ -95,7 +95,7 @@ def recheck_record(*, actor, item: RecheckItem, passed: bool, note: str = "") ->
         finding = Finding.objects.select_for_update(of=("self",)).get(pk=item.finding_id)
         if finding.status in DONE_STATUSES:
             days = int(policy_value("rectification.default_days", finding.region_code))
-            finding.status, finding.closed_at, finding.closed_on_time = Status.OPEN, None, None
+            finding.status, finding.closed_at, finding.closed_on_time = FindingStatus.OPEN, None, None
             finding.due_date = timezone.localdate() + datetime.timedelta(days=days)
             finding.save(update_fields=["status", "closed_at", "closed_on_time", "due_date"])
             audit_record(actor=actor, action="finding.reopen", obj=finding, region_code=finding.region_code,

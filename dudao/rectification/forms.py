@@ -6,10 +6,10 @@ from dudao.core.forms import style_form
 from dudao.rectification.models import (
     CaseStep,
     DecisionForm,
+    FindingSource,
     PublicationKind,
     SevereGround,
     Situation,
-    Source,
     TargetKind,
 )
 
@@ -135,7 +135,7 @@ class RecheckDrawForm(Styled):
     region = forms.CharField(label="区划代码", max_length=12)
     closed_from = forms.DateField(label="办结日期自", widget=forms.DateInput(attrs={"type": "date"}))
     closed_to = forms.DateField(label="办结日期至", widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.ChoiceField(label="问题来源", choices=[("", "全部来源")] + Source.choices, required=False)
+    source = forms.ChoiceField(label="问题来源", choices=[("", "全部来源")] + FindingSource.choices, required=False)
     size = forms.IntegerField(label="抽取数量", min_value=1, max_value=500)
     seed = forms.IntegerField(label="随机种子（留空由系统生成并记录）", required=False, min_value=0, max_value=2**31 - 1)
 

@@ -8,41 +8,40 @@ Findings here, so a target's whole record is one query. The rectification workfl
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from dudao.core.display import person_name
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
 
-class Source(models.TextChoices):
-    VISIT = "visit", _("责任督学日常督导")
-    INSPECTION = "inspection", _("督导评估")
-    COMPLAINT = "complaint", _("投诉举报")
-    DUZHENG = "duzheng", _("督政")
-    MONITORING = "monitoring", _("评估监测")
-    MANUAL = "manual", _("手工录入")
-    TALK = "talk", _("约谈整改承诺")
-    SURVEY = "survey", _("满意度调查")
+class FindingSource(models.TextChoices):
+    VISIT = "visit", "责任督学日常督导"
+    INSPECTION = "inspection", "督导评估"
+    COMPLAINT = "complaint", "投诉举报"
+    DUZHENG = "duzheng", "督政"
+    MONITORING = "monitoring", "评估监测"
+    MANUAL = "manual", "手工录入"
+    TALK = "talk", "约谈整改承诺"
+    SURVEY = "survey", "满意度调查"
 
 
 class FollowUp(models.TextChoices):
     """How the inspector handles a problem on the spot (挂牌督导 visit sheet)."""
 
-    NONE = "none", _("无意见")
-    ON_SITE = "on_site", _("小问题现场反馈")
-    SUGGESTION = "suggestion", _("一般问题整改建议")
-    REPORT = "report", _("严重问题上报督导室")
-    CONSULT = "consult", _("复杂问题科室协商")
+    NONE = "none", "无意见"
+    ON_SITE = "on_site", "小问题现场反馈"
+    SUGGESTION = "suggestion", "一般问题整改建议"
+    REPORT = "report", "严重问题上报督导室"
+    CONSULT = "consult", "复杂问题科室协商"
 
 
-class Status(models.TextChoices):
-    OPEN = "open", _("待整改")
-    RESOLVED_ON_SITE = "resolved_on_site", _("现场已反馈")
-    CLOSED = "closed", _("已整改")
+class FindingStatus(models.TextChoices):
+    OPEN = "open", "待整改"
+    RESOLVED_ON_SITE = "resolved_on_site", "现场已反馈"
+    CLOSED = "closed", "已整改"
 
 
-DONE_STATUSES = (Status.RESOLVED_ON_SITE, Status.CLOSED)
-SEVERITY_LABELS = {1: _("一般"), 2: _("较重"), 3: _("严重")}
+DONE_STATUSES = (FindingStatus.RESOLVED_ON_SITE, FindingStatus.CLOSED)
+SEVERITY_LABELS = {1: "一般", 2: "较重", 3: "严重"}
 
 
 class FindingQuerySet(ScopedQuerySet):
@@ -54,42 +53,42 @@ class FindingQuerySet(ScopedQuerySet):
         return q
 
     def overdue(self, today):
-        return self.filter(status=Status.OPEN, due_date__lt=today)
+        return self.filter(status=FindingStatus.OPEN, due_date__lt=today)
 
 
 class Finding(models.Model):
-    source = models.CharField(_("来源"), max_length=16, choices=Source.choices, db_index=True)
+    source = models.CharField("来源", max_length=16, choices=FindingSource.choices, db_index=True)
     # What raised it, as (app label.model, pk), e.g. ("zones.visit", "42"): general across sources.
     source_type = models.CharField(max_length=48, blank=True)
     source_id = models.CharField(max_length=36, blank=True, db_index=True)
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="findings", verbose_name=_("学校"))
+                               related_name="findings", verbose_name="学校")
     unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="findings", verbose_name=_("政府单位"))
-    region_code = models.CharField(_("所在区划"), max_length=12, db_index=True)
-    category = models.CharField(_("类别代码"), max_length=48, blank=True, db_index=True)
-    category_label = models.CharField(_("类别"), max_length=128, blank=True)
-    follow_up = models.CharField(_("处理方式"), max_length=16, choices=FollowUp.choices, blank=True)
-    severity = models.PositiveSmallIntegerField(_("严重程度"), default=1, help_text=_("1 一般，2 较重，3 严重"))
-    description = models.TextField(_("问题描述"))
-    requirement = models.TextField(_("整改要求"), blank=True)
-    responsible_person = models.CharField(_("责任人"), max_length=64, blank=True)
-    due_date = models.DateField(_("整改期限"), null=True, blank=True, db_index=True)
-    evidence = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name=_("佐证材料"))
+                             related_name="findings", verbose_name="政府单位")
+    region_code = models.CharField("所在区划", max_length=12, db_index=True)
+    category = models.CharField("类别代码", max_length=48, blank=True, db_index=True)
+    category_label = models.CharField("类别", max_length=128, blank=True)
+    follow_up = models.CharField("处理方式", max_length=16, choices=FollowUp.choices, blank=True)
+    severity = models.PositiveSmallIntegerField("严重程度", default=1, help_text="1 一般，2 较重，3 严重")
+    description = models.TextField("问题描述")
+    requirement = models.TextField("整改要求", blank=True)
+    responsible_person = models.CharField("责任人", max_length=64, blank=True)
+    due_date = models.DateField("整改期限", null=True, blank=True, db_index=True)
+    evidence = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name="佐证材料")
     raised_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    raised_at = models.DateTimeField(_("提出时间"), db_index=True)
-    status = models.CharField(_("状态"), max_length=20, choices=Status.choices, default=Status.OPEN, db_index=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    raised_at = models.DateTimeField("提出时间", db_index=True)
+    status = models.CharField("状态", max_length=20, choices=FindingStatus.choices, default=FindingStatus.OPEN, db_index=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     # Set when the finding is closed (a fact of that moment, so statistics need no date arithmetic per row):
     # closed on or before its deadline, or it had none. Null while open.
-    closed_on_time = models.BooleanField(_("按期办结"), null=True, blank=True)
+    closed_on_time = models.BooleanField("按期办结", null=True, blank=True)
     notice = models.ForeignKey("RectificationNotice", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="findings", verbose_name=_("整改通知书"))
+                               related_name="findings", verbose_name="整改通知书")
 
     objects = FindingQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("问题")
+        verbose_name = "问题"
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["region_code", "status", "due_date"])]
         constraints = [models.CheckConstraint(
@@ -108,7 +107,7 @@ class Finding(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == Status.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
+        return self.status == FindingStatus.OPEN and self.due_date is not None and self.due_date < timezone.localdate()
 
     @property
     def days_overdue(self) -> int:
@@ -118,11 +117,11 @@ class Finding(models.Model):
 # ---- 整改通知书 -----------------------------------------------------------------------------------------
 
 class NoticeStatus(models.TextChoices):
-    ISSUED = "issued", _("已下发")
-    ACKNOWLEDGED = "acknowledged", _("已签收")
-    RECTIFYING = "rectifying", _("整改中")
-    REPORTED = "reported", _("已提交整改报告")
-    CLOSED = "closed", _("核查通过")
+    ISSUED = "issued", "已下发"
+    ACKNOWLEDGED = "acknowledged", "已签收"
+    RECTIFYING = "rectifying", "整改中"
+    REPORTED = "reported", "已提交整改报告"
+    CLOSED = "closed", "核查通过"
 
 
 ACTIVE_NOTICE = (NoticeStatus.ISSUED, NoticeStatus.ACKNOWLEDGED, NoticeStatus.RECTIFYING)
@@ -143,26 +142,26 @@ class RectificationNotice(models.Model):
     """整改通知书: one or many findings sent to a school or unit with a deadline; the target reports, the
     inspector or office verifies. Deadlines (due_date) are scanned by the escalation job."""
 
-    number = models.CharField(_("文号"), max_length=64, unique=True)
+    number = models.CharField("文号", max_length=64, unique=True)
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="notices", verbose_name=_("学校"))
+                               related_name="notices", verbose_name="学校")
     unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="notices", verbose_name=_("政府单位"))
-    region_code = models.CharField(_("所在区划"), max_length=12, db_index=True)
-    requirement = models.TextField(_("整改要求"), blank=True)
-    due_date = models.DateField(_("整改期限"), db_index=True)
-    status = models.CharField(_("状态"), max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED,
+                             related_name="notices", verbose_name="政府单位")
+    region_code = models.CharField("所在区划", max_length=12, db_index=True)
+    requirement = models.TextField("整改要求", blank=True)
+    due_date = models.DateField("整改期限", db_index=True)
+    status = models.CharField("状态", max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED,
                               db_index=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    issued_at = models.DateTimeField(_("下发时间"))
+    issued_at = models.DateTimeField("下发时间")
     verifier = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("核查人"))
-    reported_at = models.DateTimeField(_("提交整改报告时间"), null=True, blank=True)
-    verify_due_date = models.DateField(_("核查期限"), null=True, blank=True)
+                                 related_name="+", verbose_name="核查人")
+    reported_at = models.DateTimeField("提交整改报告时间", null=True, blank=True)
+    verify_due_date = models.DateField("核查期限", null=True, blank=True)
     # The inspector files the report with the county office (备案) within N working days of receiving it.
-    file_due_date = models.DateField(_("报备期限"), null=True, blank=True)
-    filed_at = models.DateTimeField(_("报督导室备案时间"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    file_due_date = models.DateField("报备期限", null=True, blank=True)
+    filed_at = models.DateTimeField("报督导室备案时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
     # Set once by the escalation job (compare-and-set): the reminder before the deadline and the 督办单 after it.
     reminded_at = models.DateTimeField(null=True, blank=True, db_index=True)
     escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -170,7 +169,7 @@ class RectificationNotice(models.Model):
     objects = TargetQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("整改通知书")
+        verbose_name = "整改通知书"
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
@@ -228,8 +227,8 @@ class FindingReport(models.Model):
 
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="reports")
     notice = models.ForeignKey(RectificationNotice, on_delete=models.PROTECT, related_name="reports")
-    measures = models.TextField(_("整改措施与成效"))
-    evidence = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name=_("佐证材料"))
+    measures = models.TextField("整改措施与成效")
+    evidence = models.ManyToManyField("documents.StoredFile", blank=True, verbose_name="佐证材料")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
 
@@ -243,9 +242,9 @@ class FindingReport(models.Model):
 # ---- 督办单 and 约谈 proposals ------------------------------------------------------------------------------
 
 class OrderStatus(models.TextChoices):
-    ISSUED = "issued", _("已下达")
-    ACKNOWLEDGED = "acknowledged", _("主管部门已签收")
-    CLOSED = "closed", _("已办结")
+    ISSUED = "issued", "已下达"
+    ACKNOWLEDGED = "acknowledged", "主管部门已签收"
+    CLOSED = "closed", "已办结"
 
 
 class OrderQuerySet(ScopedQuerySet):
@@ -260,24 +259,24 @@ class SupervisionOrder(models.Model):
     """督办单: an overdue notice pressed through the target's competent department (主管部门), which shares
     liability. One per notice at most (unique), whoever or however often the job runs."""
 
-    number = models.CharField(_("督办单号"), max_length=64, unique=True)
+    number = models.CharField("督办单号", max_length=64, unique=True)
     notice = models.OneToOneField(RectificationNotice, on_delete=models.PROTECT, related_name="order")
     department = models.ForeignKey("regions.GovUnit", on_delete=models.PROTECT, related_name="orders",
-                                   verbose_name=_("主管部门"))
+                                   verbose_name="主管部门")
     region_code = models.CharField(max_length=12, db_index=True)
-    issued_at = models.DateTimeField(_("下达时间"))
-    due_date = models.DateField(_("督办期限"), db_index=True)
-    status = models.CharField(_("状态"), max_length=16, choices=OrderStatus.choices, default=OrderStatus.ISSUED)
+    issued_at = models.DateTimeField("下达时间")
+    due_date = models.DateField("督办期限", db_index=True)
+    status = models.CharField("状态", max_length=16, choices=OrderStatus.choices, default=OrderStatus.ISSUED)
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                         related_name="+")
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    response = models.TextField(_("督办落实情况"), blank=True)
+    response = models.TextField("督办落实情况", blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True, db_index=True)  # → 约谈 proposed
 
     objects = OrderQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("督办单")
+        verbose_name = "督办单"
         ordering = ["-issued_at", "-id"]
 
     def __str__(self) -> str:
@@ -285,9 +284,9 @@ class SupervisionOrder(models.Model):
 
 
 class TalkStatus(models.TextChoices):
-    PROPOSED = "proposed", _("建议约谈")
-    HELD = "held", _("已约谈")
-    DISMISSED = "dismissed", _("不予约谈")
+    PROPOSED = "proposed", "建议约谈"
+    HELD = "held", "已约谈"
+    DISMISSED = "dismissed", "不予约谈"
 
 
 class SchoolOrUnitQuerySet(ScopedQuerySet):
@@ -306,28 +305,28 @@ class Talk(models.Model):
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     region_code = models.CharField(max_length=12, db_index=True)
-    status = models.CharField(_("状态"), max_length=16, choices=TalkStatus.choices, default=TalkStatus.PROPOSED)
-    reason = models.TextField(_("约谈事由"))
+    status = models.CharField("状态", max_length=16, choices=TalkStatus.choices, default=TalkStatus.PROPOSED)
+    reason = models.TextField("约谈事由")
     findings = models.ManyToManyField(Finding, blank=True, related_name="talks")
-    proposed_at = models.DateTimeField(_("提出时间"))
+    proposed_at = models.DateTimeField("提出时间")
     # The record of the talk held (约谈记录), or why none was held.
-    held_on = models.DateField(_("约谈日期"), null=True, blank=True)
-    conducted_by = models.CharField(_("约谈主持单位"), max_length=200, blank=True,
-                                    help_text=_("如：区教育督导委员会办公室会同区委组织部"))
-    persons = models.CharField(_("被约谈人"), max_length=300, blank=True, help_text=_("姓名及职务，多人用顿号分隔"))
-    content = models.TextField(_("约谈内容"), blank=True)
-    recipients = models.CharField(_("抄送"), max_length=300, blank=True, help_text=_("如：镇党委、区教育局"))
+    held_on = models.DateField("约谈日期", null=True, blank=True)
+    conducted_by = models.CharField("约谈主持单位", max_length=200, blank=True,
+                                    help_text="如：区教育督导委员会办公室会同区委组织部")
+    persons = models.CharField("被约谈人", max_length=300, blank=True, help_text="姓名及职务，多人用顿号分隔")
+    content = models.TextField("约谈内容", blank=True)
+    recipients = models.CharField("抄送", max_length=300, blank=True, help_text="如：镇党委、区教育局")
     record = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("约谈记录"))
+                               verbose_name="约谈记录")
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    dismiss_reason = models.TextField(_("不予约谈理由"), blank=True)
+    dismiss_reason = models.TextField("不予约谈理由", blank=True)
 
     objects = SchoolOrUnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("约谈")
+        verbose_name = "约谈"
         ordering = ["-proposed_at", "-id"]
 
     def __str__(self) -> str:
@@ -341,48 +340,48 @@ class Talk(models.Model):
 # ---- 问责 (教育督导问责办法) ---------------------------------------------------------------------------------
 
 class TargetKind(models.TextChoices):
-    UNIT = "unit", _("单位")
-    PERSON = "person", _("个人")
-    OPERATOR = "operator", _("民办学校举办者")
+    UNIT = "unit", "单位"
+    PERSON = "person", "个人"
+    OPERATOR = "operator", "民办学校举办者"
 
 
 class Situation(models.TextChoices):
     """The six situations of the 教育督导问责办法."""
 
-    POLICY = "policy", _("贯彻落实党和国家教育方针政策不坚决")
-    DUTY = "duty", _("履行教育职责不到位")
-    TASK = "task", _("重点任务推进严重滞后")
-    IRREGULAR = "irregular", _("办学行为不规范")
-    QUALITY = "quality", _("教育质量下降")
-    SAFETY = "safety", _("安全问题较多或拒不接受督导")
+    POLICY = "policy", "贯彻落实党和国家教育方针政策不坚决"
+    DUTY = "duty", "履行教育职责不到位"
+    TASK = "task", "重点任务推进严重滞后"
+    IRREGULAR = "irregular", "办学行为不规范"
+    QUALITY = "quality", "教育质量下降"
+    SAFETY = "safety", "安全问题较多或拒不接受督导"
 
 
 class CaseStep(models.TextChoices):
-    FILED = "filed", _("立案")
-    INVESTIGATED = "investigated", _("调查认定")
-    NOTIFIED = "notified", _("书面告知")
-    DEFENDED = "defended", _("陈述申辩")
-    REVIEWED = "reviewed", _("审定")
-    DECIDED = "decided", _("作出决定")
+    FILED = "filed", "立案"
+    INVESTIGATED = "investigated", "调查认定"
+    NOTIFIED = "notified", "书面告知"
+    DEFENDED = "defended", "陈述申辩"
+    REVIEWED = "reviewed", "审定"
+    DECIDED = "decided", "作出决定"
 
 
 CASE_STEPS = list(CaseStep.values)
 
 
 class DecisionForm(models.TextChoices):
-    PUBLIC_CRITICISM = "public_criticism", _("公开批评")
-    TALK = "talk", _("约谈")
-    BULLETIN = "bulletin", _("督导通报")
-    RESOURCES = "resources", _("资源调整")
-    PENALTY = "penalty", _("行政处罚")
-    SELF_CHECK = "self_check", _("责令检查")
-    CRITICISM = "criticism", _("通报批评")
-    ORGANISATIONAL = "organisational", _("组织处理")
-    DISCIPLINE = "discipline", _("处分")
-    TRANSFER = "transfer", _("移送监察或司法机关")
-    CONFISCATION = "confiscation", _("罚没违法所得")
-    BAN = "ban", _("从业禁止")
-    CREDIT = "credit", _("记入诚信记录")
+    PUBLIC_CRITICISM = "public_criticism", "公开批评"
+    TALK = "talk", "约谈"
+    BULLETIN = "bulletin", "督导通报"
+    RESOURCES = "resources", "资源调整"
+    PENALTY = "penalty", "行政处罚"
+    SELF_CHECK = "self_check", "责令检查"
+    CRITICISM = "criticism", "通报批评"
+    ORGANISATIONAL = "organisational", "组织处理"
+    DISCIPLINE = "discipline", "处分"
+    TRANSFER = "transfer", "移送监察或司法机关"
+    CONFISCATION = "confiscation", "罚没违法所得"
+    BAN = "ban", "从业禁止"
+    CREDIT = "credit", "记入诚信记录"
 
 
 D = DecisionForm
@@ -396,44 +395,44 @@ FORMS_FOR = {
 class SevereGround(models.TextChoices):
     """Grounds for heavier handling (从重); REPEAT is computed from the case history, the others are chosen."""
 
-    OBSTRUCTION = "obstruction", _("干扰、阻碍问责调查")
-    RETALIATION = "retaliation", _("打击报复举报人、证人")
-    UNCORRECTED = "uncorrected", _("被问责后拒不整改")
-    REPEAT = "repeat", _("一年内被问责两次及以上")
-    OTHER = "other", _("其他应当从重的情形")
+    OBSTRUCTION = "obstruction", "干扰、阻碍问责调查"
+    RETALIATION = "retaliation", "打击报复举报人、证人"
+    UNCORRECTED = "uncorrected", "被问责后拒不整改"
+    REPEAT = "repeat", "一年内被问责两次及以上"
+    OTHER = "other", "其他应当从重的情形"
 
 
 class AccountabilityCase(models.Model):
     """问责 case: a unit, a person or a private operator, one of the six situations, a procedure of dated steps
     (立案 → 调查认定 → 书面告知 → 陈述申辩 → 审定 → 决定) and a decision whose form fits the target."""
 
-    number = models.CharField(_("案号"), max_length=64, unique=True)
-    target_kind = models.CharField(_("问责对象类别"), max_length=16, choices=TargetKind.choices)
+    number = models.CharField("案号", max_length=64, unique=True)
+    target_kind = models.CharField("问责对象类别", max_length=16, choices=TargetKind.choices)
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("学校"))
+                               verbose_name="学校")
     unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name=_("政府单位"))
-    person_name = models.CharField(_("被问责人"), max_length=64, blank=True)
-    person_post = models.CharField(_("职务"), max_length=64, blank=True)
+                             verbose_name="政府单位")
+    person_name = models.CharField("被问责人", max_length=64, blank=True)
+    person_post = models.CharField("职务", max_length=64, blank=True)
     region_code = models.CharField(max_length=12, db_index=True)
-    situation = models.CharField(_("问责情形"), max_length=16, choices=Situation.choices)
-    facts = models.TextField(_("问题事实"))
-    findings = models.ManyToManyField(Finding, blank=True, related_name="cases", verbose_name=_("相关问题"))
+    situation = models.CharField("问责情形", max_length=16, choices=Situation.choices)
+    facts = models.TextField("问题事实")
+    findings = models.ManyToManyField(Finding, blank=True, related_name="cases", verbose_name="相关问题")
     talk = models.ForeignKey(Talk, null=True, blank=True, on_delete=models.PROTECT, related_name="cases")
-    step = models.CharField(_("办理环节"), max_length=16, choices=CaseStep.choices, default=CaseStep.FILED)
-    filed_on = models.DateField(_("立案日期"))
-    investigation_due = models.DateField(_("调查认定期限"))
-    severe_grounds = models.JSONField(_("从重情形"), default=list, blank=True)
-    decision_form = models.CharField(_("问责方式"), max_length=16, choices=DecisionForm.choices, blank=True)
-    decision_basis = models.TextField(_("事实与依据"), blank=True)
-    decided_on = models.DateField(_("决定日期"), null=True, blank=True)
-    effective_on = models.DateField(_("生效日期"), null=True, blank=True)
+    step = models.CharField("办理环节", max_length=16, choices=CaseStep.choices, default=CaseStep.FILED)
+    filed_on = models.DateField("立案日期")
+    investigation_due = models.DateField("调查认定期限")
+    severe_grounds = models.JSONField("从重情形", default=list, blank=True)
+    decision_form = models.CharField("问责方式", max_length=16, choices=DecisionForm.choices, blank=True)
+    decision_basis = models.TextField("事实与依据", blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    effective_on = models.DateField("生效日期", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     objects = SchoolOrUnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("问责案件")
+        verbose_name = "问责案件"
         ordering = ["-filed_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
                                               name="case_has_target")]
@@ -470,10 +469,10 @@ class CaseStepRecord(models.Model):
 
     case = models.ForeignKey(AccountabilityCase, on_delete=models.CASCADE, related_name="steps")
     step = models.CharField(max_length=16, choices=CaseStep.choices)
-    on = models.DateField(_("日期"))
-    note = models.TextField(_("说明"), blank=True)
+    on = models.DateField("日期")
+    note = models.TextField("说明", blank=True)
     document = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="+", verbose_name=_("文书"))
+                                 related_name="+", verbose_name="文书")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
 
@@ -491,24 +490,24 @@ class Commendation(models.Model):
     """激励表彰: a school or unit (or a person there) recognised, with the reason and the result it rests on."""
 
     school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="commendations", verbose_name=_("学校"))
+                               related_name="commendations", verbose_name="学校")
     unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="commendations", verbose_name=_("政府单位"))
-    person_name = models.CharField(_("受表彰个人"), max_length=64, blank=True)
-    person_post = models.CharField(_("职务"), max_length=64, blank=True)
+                             related_name="commendations", verbose_name="政府单位")
+    person_name = models.CharField("受表彰个人", max_length=64, blank=True)
+    person_post = models.CharField("职务", max_length=64, blank=True)
     region_code = models.CharField(max_length=12, db_index=True)
-    title = models.CharField(_("表彰名称"), max_length=128, help_text=_("如：督导评估优秀学校、优秀责任督学"))
-    reason = models.TextField(_("表彰事由"))
-    basis = models.CharField(_("依据的督导结果"), max_length=255, help_text=_("如：2026年度义务教育学校办学行为督导评估（优秀）"))
-    awarded_by = models.CharField(_("表彰单位"), max_length=128)
-    awarded_on = models.DateField(_("表彰日期"))
+    title = models.CharField("表彰名称", max_length=128, help_text="如：督导评估优秀学校、优秀责任督学")
+    reason = models.TextField("表彰事由")
+    basis = models.CharField("依据的督导结果", max_length=255, help_text="如：2026年度义务教育学校办学行为督导评估（优秀）")
+    awarded_by = models.CharField("表彰单位", max_length=128)
+    awarded_on = models.DateField("表彰日期")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = SchoolOrUnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("激励表彰")
+        verbose_name = "激励表彰"
         ordering = ["-awarded_on", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
                                               name="commendation_has_target")]
@@ -535,21 +534,21 @@ class RecheckRound(models.Model):
     """回头看: a random sample of closed findings drawn for re-verification. The seed and a digest of the
     population are recorded, so anyone can redraw the same sample from the same criteria."""
 
-    region_code = models.CharField(_("区划"), max_length=12, db_index=True)
-    closed_from = models.DateField(_("办结日期自"))
-    closed_to = models.DateField(_("办结日期至"))
-    source = models.CharField(_("问题来源"), max_length=16, choices=Source.choices, blank=True)
-    population = models.PositiveIntegerField(_("总体数量"))
+    region_code = models.CharField("区划", max_length=12, db_index=True)
+    closed_from = models.DateField("办结日期自")
+    closed_to = models.DateField("办结日期至")
+    source = models.CharField("问题来源", max_length=16, choices=FindingSource.choices, blank=True)
+    population = models.PositiveIntegerField("总体数量")
     population_digest = models.CharField(max_length=64)
-    sample_size = models.PositiveIntegerField(_("抽取数量"))
-    seed = models.BigIntegerField(_("随机种子"))
+    sample_size = models.PositiveIntegerField("抽取数量")
+    seed = models.BigIntegerField("随机种子")
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    drawn_at = models.DateTimeField(_("抽取时间"))
+    drawn_at = models.DateTimeField("抽取时间")
 
     objects = RegionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("回头看")
+        verbose_name = "回头看"
         ordering = ["-drawn_at", "-id"]
 
     def __str__(self) -> str:
@@ -557,16 +556,16 @@ class RecheckRound(models.Model):
 
 
 class RecheckResult(models.TextChoices):
-    PENDING = "pending", _("待复查")
-    PASSED = "passed", _("复查通过")
-    FAILED = "failed", _("复查未通过（重新整改）")
+    PENDING = "pending", "待复查"
+    PASSED = "passed", "复查通过"
+    FAILED = "failed", "复查未通过（重新整改）"
 
 
 class RecheckItem(models.Model):
     round = models.ForeignKey(RecheckRound, on_delete=models.CASCADE, related_name="items")
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="rechecks")
-    result = models.CharField(_("复查结果"), max_length=16, choices=RecheckResult.choices, default=RecheckResult.PENDING)
-    note = models.TextField(_("复查情况"), blank=True)
+    result = models.CharField("复查结果", max_length=16, choices=RecheckResult.choices, default=RecheckResult.PENDING)
+    note = models.TextField("复查情况", blank=True)
     checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     checked_at = models.DateTimeField(null=True, blank=True)
@@ -582,27 +581,27 @@ class RecheckItem(models.Model):
 # ---- 结果公开 --------------------------------------------------------------------------------------------------------
 
 class PublicationKind(models.TextChoices):
-    RESULT = "result", _("督导结果")
-    RECTIFICATION = "rectification", _("整改情况")
-    BULLETIN = "bulletin", _("督导通报")
+    RESULT = "result", "督导结果"
+    RECTIFICATION = "rectification", "整改情况"
+    BULLETIN = "bulletin", "督导通报"
 
 
 class Publication(models.Model):
     """结果公开: what the office has explicitly published on the public page (and its Atom feed)."""
 
-    kind = models.CharField(_("类别"), max_length=16, choices=PublicationKind.choices)
-    region_code = models.CharField(_("区划"), max_length=12, db_index=True)
-    title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("正文"))
+    kind = models.CharField("类别", max_length=16, choices=PublicationKind.choices)
+    region_code = models.CharField("区划", max_length=12, db_index=True)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("正文")
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    published_at = models.DateTimeField(_("发布时间"), db_index=True)
-    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
-    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+    published_at = models.DateTimeField("发布时间", db_index=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdraw_reason = models.CharField("撤回原因", max_length=200, blank=True)
 
     objects = RegionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("公开信息")
+        verbose_name = "公开信息"
         ordering = ["-published_at", "-id"]
 
     def __str__(self) -> str:

@@ -27,11 +27,11 @@ from dudao.rectification.models import (
     DONE_STATUSES,
     Finding,
     FindingReport,
+    FindingStatus,
     NoticeStatus,
     NoticeTransition,
     OrderStatus,
     RectificationNotice,
-    Status,
     SupervisionOrder,
 )
 from dudao.regions.models import GovUnit, Region, UnitKind
@@ -280,7 +280,7 @@ def notice_verify(*, actor, notice: RectificationNotice, accepted: bool, note: s
         _move(notice, NoticeStatus.CLOSED, actor=actor, note=f"{how}通过。{note}".strip(), event="verify")
         notice.closed_at, notice.verifier = now, actor
         notice.findings.exclude(status__in=DONE_STATUSES).update(
-            status=Status.CLOSED, closed_at=now, closed_on_time=ExpressionWrapper(
+            status=FindingStatus.CLOSED, closed_at=now, closed_on_time=ExpressionWrapper(
                 Q(due_date__isnull=True) | Q(due_date__gte=timezone.localdate(now)), output_field=BooleanField()))
         SupervisionOrder.objects.filter(notice=notice).exclude(status=OrderStatus.CLOSED).update(status=OrderStatus.CLOSED)
     else:

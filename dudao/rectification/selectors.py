@@ -15,10 +15,10 @@ from dudao.rectification.models import (
     ACTIVE_NOTICE,
     DONE_STATUSES,
     Finding,
+    FindingSource,
+    FindingStatus,
     NoticeStatus,
     RectificationNotice,
-    Source,
-    Status,
     SupervisionOrder,
     Talk,
 )
@@ -88,7 +88,7 @@ def ledger(user, *, region: str = "", q: str = "", target: str = "", source: str
 
 def progress_label(finding: Finding, today: datetime.date) -> str:
     """进展 column: where the finding stands in the workflow, in one phrase."""
-    if finding.status != Status.OPEN:
+    if finding.status != FindingStatus.OPEN:
         return finding.get_status_display()
     notice = finding.notice
     if notice is None:
@@ -152,7 +152,7 @@ def finding_timeline(finding: Finding) -> list[Event]:
 
 def issuable(user, ids) -> list[Finding]:
     """Open findings, visible to the user, not in an active notice: what may go into a new notice."""
-    return list(Finding.objects.visible_to(user).filter(pk__in=ids, status=Status.OPEN).filter(
+    return list(Finding.objects.visible_to(user).filter(pk__in=ids, status=FindingStatus.OPEN).filter(
         Q(notice__isnull=True) | Q(notice__status=NoticeStatus.CLOSED)).select_related("school", "unit").order_by("id"))
 
 
@@ -273,12 +273,12 @@ def dashboard(user, *, group: str = "region", region: str = "", today: datetime.
            "source": F("source"), "category": F("category_label")}[group if group in DASHBOARD_GROUPS else "region"]
     rows = qs.annotate(k=key).values("k").annotate(
         total=Count("id"), done=Count("id", filter=done), on_time=Count("id", filter=on_time),
-        overdue=Count("id", filter=Q(status=Status.OPEN, due_date__lt=today))).order_by()
+        overdue=Count("id", filter=Q(status=FindingStatus.OPEN, due_date__lt=today))).order_by()
     tallies = {(r["k"] or ""): engine.Tally(r["total"], r["done"], r["on_time"], r["overdue"]) for r in rows}
     if group == "school_type":
         labels = dict(SchoolType.choices) | {"": "政府单位"}
     elif group == "source":
-        labels = dict(Source.choices)
+        labels = dict(FindingSource.choices)
     elif group == "category":
         labels = {}
     else:
@@ -381,10 +381,10 @@ def target_record(user, kind: str, target, today: datetime.date | None = None) -
     scope = scope_for(user)
     region_staff = scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)
     return {
-        "counts": {"total": sum(counts.values()), "open": counts.get(Status.OPEN, 0),
+        "counts": {"total": sum(counts.values()), "open": counts.get(FindingStatus.OPEN, 0),
                    "done": sum(counts.get(s, 0) for s in DONE_STATUSES),
                    "overdue": findings.overdue(today).count()},
-        "open_findings": findings.filter(status=Status.OPEN).select_related("notice").order_by("due_date", "id")[:50],
+        "open_findings": findings.filter(status=FindingStatus.OPEN).select_related("notice").order_by("due_date", "id")[:50],
         "notices": RectificationNotice.objects.filter(**where).order_by("-issued_at")[:20],
         "talks": Talk.objects.filter(**where).order_by("-proposed_at")[:20],
         "cases": AccountabilityCase.objects.filter(**where).order_by("-filed_on")[:20] if region_staff else [],

@@ -39,10 +39,10 @@ from dudao.rectification.forms import (
 from dudao.rectification.models import (
     FORMS_FOR,
     CaseStep,
+    FindingSource,
+    FindingStatus,
     NoticeStatus,
     OrderStatus,
-    Source,
-    Status,
     TalkStatus,
 )
 from dudao.regions.selectors import region_list
@@ -115,14 +115,14 @@ def ledger(request):
     rows = [(f, selectors.progress_label(f, today)) for f in page]
     return render(request, "rectification/ledger.html", {
         "page": page, "rows": rows, "size": size, "filters": filters, "query": query_without_page(request),
-        "sources": Source.choices, "statuses": Status.choices, "today": today, "can_issue": _is_office(request.user),
+        "sources": FindingSource.choices, "statuses": FindingStatus.choices, "today": today, "can_issue": _is_office(request.user),
         "regions": region_list(request.user), "categories": selectors.ledger_categories(request.user, filters["category"])})
 
 
 @login_required
 def finding_detail(request, pk: int):
     finding = selectors.get_finding_for(request.user, pk)
-    office = _is_office(request.user) and finding.status == Status.OPEN
+    office = _is_office(request.user) and finding.status == FindingStatus.OPEN
     form = FindingEditForm(initial={k: getattr(finding, k) for k in FindingEditForm.base_fields}) if office else None
     return render(request, "rectification/finding_detail.html", {
         "finding": finding, "timeline": selectors.finding_timeline(finding), "form": form,

@@ -4,12 +4,12 @@
 from dudao.core.bulk import UpsertResult, bulk_upsert, existing_by_key
 from dudao.core.scope import Scope, region_prefix
 from dudao.core.tabular import Column, ParsedSheet, SheetSpec, check_duplicates
-from dudao.regions.models import LEVEL_CODE_LENGTH, PARENT_LEVEL, GovUnit, Level, Region, UnitKind
+from dudao.regions.models import LEVEL_CODE_LENGTH, PARENT_LEVEL, GovUnit, Region, RegionLevel, UnitKind
 
 LEVEL_CHOICES = {
-    "省": Level.PROVINCE, "省级": Level.PROVINCE, "市": Level.CITY, "地市": Level.CITY,
-    "县": Level.COUNTY, "区": Level.COUNTY, "县（区）": Level.COUNTY, "县区": Level.COUNTY,
-    "乡镇": Level.TOWN, "街道": Level.TOWN, "乡镇（街道）": Level.TOWN,
+    "省": RegionLevel.PROVINCE, "省级": RegionLevel.PROVINCE, "市": RegionLevel.CITY, "地市": RegionLevel.CITY,
+    "县": RegionLevel.COUNTY, "区": RegionLevel.COUNTY, "县（区）": RegionLevel.COUNTY, "县区": RegionLevel.COUNTY,
+    "乡镇": RegionLevel.TOWN, "街道": RegionLevel.TOWN, "乡镇（街道）": RegionLevel.TOWN,
 }
 UNIT_KIND_CHOICES = {str(label): value for value, label in UnitKind.choices}
 UNIT_KIND_CHOICES.update({"乡镇政府": UnitKind.TOWN_GOV, "街道": UnitKind.SUBDISTRICT, "成员单位": UnitKind.DEPARTMENT})
@@ -36,12 +36,12 @@ UNIT_SPEC = SheetSpec("政府单位", [
 
 def _level_from_code(code: str) -> str:
     if len(code) == 9:
-        return Level.TOWN
+        return RegionLevel.TOWN
     if code.endswith("0000"):
-        return Level.PROVINCE
+        return RegionLevel.PROVINCE
     if code.endswith("00"):
-        return Level.CITY
-    return Level.COUNTY
+        return RegionLevel.CITY
+    return RegionLevel.COUNTY
 
 
 def import_regions(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
@@ -58,12 +58,12 @@ def import_regions(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
         if not code or not level:
             continue
         if len(code) != LEVEL_CODE_LENGTH[level] or _level_from_code(code) != level:
-            sheet.error(row.row, "code", f"区划代码 {code} 与级别“{Level(level).label}”不符")
+            sheet.error(row.row, "code", f"区划代码 {code} 与级别“{RegionLevel(level).label}”不符")
             continue
         if not scope.covers_region(code):
             sheet.error(row.row, "code", f"区划代码 {code} 不在您的管辖范围内")
             continue
-        if level == Level.PROVINCE:
+        if level == RegionLevel.PROVINCE:
             parent = None
         elif not parent:
             sheet.error(row.row, "parent", "除省级外必须填写上级区划代码")
@@ -81,7 +81,7 @@ def import_regions(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
     if sheet.errors:
         return None
     # Parents first, so that foreign keys always point at rows that exist.
-    order = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN]
+    order = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.TOWN]
     records.sort(key=lambda r: (order.index(r["level"]), r["code"]))
     total = UpsertResult()
     for level in order:

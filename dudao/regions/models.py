@@ -1,21 +1,20 @@
 """The region tree (province → city → county → town, GB/T 2260 codes) and government units (督政 targets)."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
 
-class Level(models.TextChoices):
-    PROVINCE = "province", _("省")
-    CITY = "city", _("市")
-    COUNTY = "county", _("县（区）")
-    TOWN = "town", _("乡镇（街道）")
+class RegionLevel(models.TextChoices):
+    PROVINCE = "province", "省"
+    CITY = "city", "市"
+    COUNTY = "county", "县（区）"
+    TOWN = "town", "乡镇（街道）"
 
 
 # Code length and the parent level each level expects.
-LEVEL_CODE_LENGTH = {Level.PROVINCE: 6, Level.CITY: 6, Level.COUNTY: 6, Level.TOWN: 9}
-PARENT_LEVEL = {Level.CITY: Level.PROVINCE, Level.COUNTY: Level.CITY, Level.TOWN: Level.COUNTY}
+LEVEL_CODE_LENGTH = {RegionLevel.PROVINCE: 6, RegionLevel.CITY: 6, RegionLevel.COUNTY: 6, RegionLevel.TOWN: 9}
+PARENT_LEVEL = {RegionLevel.CITY: RegionLevel.PROVINCE, RegionLevel.COUNTY: RegionLevel.CITY, RegionLevel.TOWN: RegionLevel.COUNTY}
 
 
 class RegionQuerySet(ScopedQuerySet):
@@ -26,15 +25,15 @@ class RegionQuerySet(ScopedQuerySet):
 class Region(models.Model):
     """A node of the administrative tree; the primary key is its GB/T 2260 code."""
 
-    code = models.CharField(_("区划代码"), max_length=12, primary_key=True)
-    name = models.CharField(_("名称"), max_length=64)
-    level = models.CharField(_("级别"), max_length=16, choices=Level.choices)
+    code = models.CharField("区划代码", max_length=12, primary_key=True)
+    name = models.CharField("名称", max_length=64)
+    level = models.CharField("级别", max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
 
     objects = RegionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("行政区划")
+        verbose_name = "行政区划"
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -42,10 +41,10 @@ class Region(models.Model):
 
 
 class UnitKind(models.TextChoices):
-    TOWN_GOV = "town_gov", _("乡镇人民政府")
-    SUBDISTRICT = "subdistrict", _("街道办事处")
-    DEPARTMENT = "department", _("督导委员会成员单位")
-    GOVERNMENT = "government", _("区县人民政府")
+    TOWN_GOV = "town_gov", "乡镇人民政府"
+    SUBDISTRICT = "subdistrict", "街道办事处"
+    DEPARTMENT = "department", "督导委员会成员单位"
+    GOVERNMENT = "government", "区县人民政府"
 
 
 class GovUnitQuerySet(ScopedQuerySet):
@@ -56,20 +55,20 @@ class GovUnitQuerySet(ScopedQuerySet):
 class GovUnit(models.Model):
     """A government body supervised by 督政: a town government or a committee member department."""
 
-    code = models.CharField(_("单位编码"), max_length=32, unique=True)
-    name = models.CharField(_("单位名称"), max_length=128)
-    kind = models.CharField(_("类别"), max_length=16, choices=UnitKind.choices)
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name=_("所在区划"))
-    is_education_authority = models.BooleanField(_("教育行政部门"), default=False)
-    leader = models.CharField(_("负责人"), max_length=64, blank=True)
-    contact = models.CharField(_("联系人"), max_length=64, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    address = models.CharField(_("地址"), max_length=255, blank=True)
+    code = models.CharField("单位编码", max_length=32, unique=True)
+    name = models.CharField("单位名称", max_length=128)
+    kind = models.CharField("类别", max_length=16, choices=UnitKind.choices)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, verbose_name="所在区划")
+    is_education_authority = models.BooleanField("教育行政部门", default=False)
+    leader = models.CharField("负责人", max_length=64, blank=True)
+    contact = models.CharField("联系人", max_length=64, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    address = models.CharField("地址", max_length=255, blank=True)
 
     objects = GovUnitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("政府单位")
+        verbose_name = "政府单位"
         ordering = ["region_id", "code"]
 
     def __str__(self) -> str:

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from dudao.core.scope import get_visible_or_404, scope_for
-from dudao.regions.models import GovUnit, Level, Region
+from dudao.regions.models import GovUnit, Region, RegionLevel
 
 
 def region_tree_for(user) -> list[dict]:
@@ -45,7 +45,7 @@ def region_list(user, *, level: str = "", q: str = "") -> QuerySet[Region]:
 
 
 def towns_for(user) -> QuerySet[Region]:
-    return Region.objects.visible_to(user).filter(level=Level.TOWN).order_by("code")
+    return Region.objects.visible_to(user).filter(level=RegionLevel.TOWN).order_by("code")
 
 
 def unit_list(user, *, kind: str = "", region: str = "", q: str = "") -> QuerySet[GovUnit]:

@@ -17,11 +17,11 @@ class SchoolForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.regions.models import GovUnit, Level, Region
+        from dudao.regions.models import GovUnit, Region, RegionLevel
         from dudao.schools.models import ManagementCentre
 
         # Choices are limited to what the editing user may see.
-        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=Level.TOWN)
+        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=RegionLevel.TOWN)
         self.fields["competent_unit"].queryset = GovUnit.objects.visible_to(user)
         self.fields["management_centre"].queryset = ManagementCentre.objects.visible_to(user)
         for name, field in self.fields.items():

@@ -19,22 +19,22 @@ from dudao.core.tabular import (
     read_upload,
 )
 from dudao.regions.imports import REGION_SPEC, UNIT_SPEC, import_regions, import_units
-from dudao.regions.models import GovUnit, Level, Region
+from dudao.regions.models import GovUnit, Region, RegionLevel
 from dudao.schools.models import (
     TYPE_STAGES,
     Campus,
     ManagementCentre,
     Ownership,
     School,
+    SchoolStage,
     SchoolType,
-    Stage,
     UrbanRural,
 )
 
 TYPE_CHOICES = {str(label): value for value, label in SchoolType.choices}
 TYPE_CHOICES.update({"九年一贯制": SchoolType.NINE_YEAR, "十二年一贯制": SchoolType.TWELVE_YEAR, "中职": SchoolType.VOCATIONAL,
                      "特教学校": SchoolType.SPECIAL, "高中": SchoolType.SENIOR})
-STAGE_LABELS = {str(label): value for value, label in Stage.choices}
+STAGE_LABELS = {str(label): value for value, label in SchoolStage.choices}
 
 SCHOOL_SPEC = SheetSpec("学校", [
     Column("学校标识码", "code", required=True, pattern=r"\d{10}", pattern_message="应为 10 位数字"),
@@ -76,10 +76,10 @@ SPECS = [REGION_SPEC, UNIT_SPEC, SCHOOL_SPEC, CAMPUS_SPEC]
 
 # Stages with an enrolment column; a school may not report pupils in a stage its type does not teach.
 STAGE_FIELDS = {
-    Stage.PRESCHOOL: ("students_preschool", "classes_preschool"),
-    Stage.PRIMARY: ("students_primary", "classes_primary"),
-    Stage.JUNIOR: ("students_junior", "classes_junior"),
-    Stage.SENIOR: ("students_senior", "classes_senior"),
+    SchoolStage.PRESCHOOL: ("students_preschool", "classes_preschool"),
+    SchoolStage.PRIMARY: ("students_primary", "classes_primary"),
+    SchoolStage.JUNIOR: ("students_junior", "classes_junior"),
+    SchoolStage.SENIOR: ("students_senior", "classes_senior"),
 }
 SCHOOL_FIELDS = [
     "name", "school_type", "ownership", "is_puhui", "urban_rural", "region_id", "competent_unit_id",
@@ -106,7 +106,7 @@ def import_schools(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
         errors_before = len(sheet.errors)
         if v["region"] not in towns:
             sheet.error(row.row, "region", f"区划代码 {v['region']} 不存在，请先导入行政区划")
-        elif towns[v["region"]] != Level.TOWN:
+        elif towns[v["region"]] != RegionLevel.TOWN:
             sheet.error(row.row, "region", f"{v['region']} 不是乡镇（街道）级区划代码")
         elif not scope.covers_region(v["region"]):
             sheet.error(row.row, "region", f"区划代码 {v['region']} 不在您的管辖范围内")
@@ -122,8 +122,8 @@ def import_schools(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
         stages = TYPE_STAGES[v["school_type"]]
         for stage, (students, classes) in STAGE_FIELDS.items():
             if stage not in stages and ((v[students] or 0) > 0 or (v[classes] or 0) > 0):
-                sheet.error(row.row, students, f"{SchoolType(v['school_type']).label}不设{Stage(stage).label}学段，"
-                                               f"{Stage(stage).label}在校生数和班级数应为 0 或空")
+                sheet.error(row.row, students, f"{SchoolType(v['school_type']).label}不设{SchoolStage(stage).label}学段，"
+                                               f"{SchoolStage(stage).label}在校生数和班级数应为 0 或空")
         if len(sheet.errors) > errors_before:
             continue
         record = {key: (v[key] or 0) for key in SCHOOL_FIELDS if key.startswith(("students_", "classes_"))}
@@ -151,7 +151,7 @@ def import_campuses(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
     rows = sheet.rows
     school_codes = list({r.values["school"] for r in rows})
     schools = existing_by_key(School, "code", school_codes)
-    towns = set(Region.objects.filter(level=Level.TOWN, code__in=list({r.values["region"] for r in rows} - {""}))
+    towns = set(Region.objects.filter(level=RegionLevel.TOWN, code__in=list({r.values["region"] for r in rows} - {""}))
                 .values_list("code", flat=True))
     existing = {}
     for start in range(0, len(school_codes), 2000):
@@ -174,7 +174,7 @@ def import_campuses(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
             continue
         foreign = [s for s in stages if s not in TYPE_STAGES[school.school_type]]
         if foreign:
-            sheet.error(row.row, "stages", f"学段“{'、'.join(str(Stage(s).label) for s in foreign)}”不属于"
+            sheet.error(row.row, "stages", f"学段“{'、'.join(str(SchoolStage(s).label) for s in foreign)}”不属于"
                                            f"{SchoolType(school.school_type).label}")
             continue
         region = v["region"] or school.region_id

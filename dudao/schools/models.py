@@ -1,59 +1,58 @@
 """Schools, their campuses, education groups and management centres."""
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
 
 class SchoolType(models.TextChoices):
-    KINDERGARTEN = "kindergarten", _("幼儿园")
-    PRIMARY = "primary", _("小学")
-    JUNIOR = "junior", _("初中")
-    NINE_YEAR = "nine_year", _("九年一贯制学校")
-    COMPLETE_SECONDARY = "complete_secondary", _("完全中学")
-    TWELVE_YEAR = "twelve_year", _("十二年一贯制学校")
-    SENIOR = "senior", _("普通高中")
-    VOCATIONAL = "vocational", _("中等职业学校")
-    SPECIAL = "special", _("特殊教育学校")
-    TEACHING_POINT = "teaching_point", _("教学点")
-    TRAINING = "training", _("校外培训机构")
+    KINDERGARTEN = "kindergarten", "幼儿园"
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    NINE_YEAR = "nine_year", "九年一贯制学校"
+    COMPLETE_SECONDARY = "complete_secondary", "完全中学"
+    TWELVE_YEAR = "twelve_year", "十二年一贯制学校"
+    SENIOR = "senior", "普通高中"
+    VOCATIONAL = "vocational", "中等职业学校"
+    SPECIAL = "special", "特殊教育学校"
+    TEACHING_POINT = "teaching_point", "教学点"
+    TRAINING = "training", "校外培训机构"
 
 
-class Stage(models.TextChoices):
-    PRESCHOOL = "preschool", _("学前")
-    PRIMARY = "primary", _("小学")
-    JUNIOR = "junior", _("初中")
-    SENIOR = "senior", _("高中")
-    VOCATIONAL = "vocational", _("中职")
-    SPECIAL = "special", _("特教")
+class SchoolStage(models.TextChoices):
+    PRESCHOOL = "preschool", "学前"
+    PRIMARY = "primary", "小学"
+    JUNIOR = "junior", "初中"
+    SENIOR = "senior", "高中"
+    VOCATIONAL = "vocational", "中职"
+    SPECIAL = "special", "特教"
 
 
 # The stages each type of school teaches; campuses may narrow this.
 TYPE_STAGES: dict[str, tuple[str, ...]] = {
-    SchoolType.KINDERGARTEN: (Stage.PRESCHOOL,),
-    SchoolType.PRIMARY: (Stage.PRIMARY,),
-    SchoolType.JUNIOR: (Stage.JUNIOR,),
-    SchoolType.NINE_YEAR: (Stage.PRIMARY, Stage.JUNIOR),
-    SchoolType.COMPLETE_SECONDARY: (Stage.JUNIOR, Stage.SENIOR),
-    SchoolType.TWELVE_YEAR: (Stage.PRIMARY, Stage.JUNIOR, Stage.SENIOR),
-    SchoolType.SENIOR: (Stage.SENIOR,),
-    SchoolType.VOCATIONAL: (Stage.VOCATIONAL,),
-    SchoolType.SPECIAL: (Stage.SPECIAL,),
-    SchoolType.TEACHING_POINT: (Stage.PRIMARY,),
+    SchoolType.KINDERGARTEN: (SchoolStage.PRESCHOOL,),
+    SchoolType.PRIMARY: (SchoolStage.PRIMARY,),
+    SchoolType.JUNIOR: (SchoolStage.JUNIOR,),
+    SchoolType.NINE_YEAR: (SchoolStage.PRIMARY, SchoolStage.JUNIOR),
+    SchoolType.COMPLETE_SECONDARY: (SchoolStage.JUNIOR, SchoolStage.SENIOR),
+    SchoolType.TWELVE_YEAR: (SchoolStage.PRIMARY, SchoolStage.JUNIOR, SchoolStage.SENIOR),
+    SchoolType.SENIOR: (SchoolStage.SENIOR,),
+    SchoolType.VOCATIONAL: (SchoolStage.VOCATIONAL,),
+    SchoolType.SPECIAL: (SchoolStage.SPECIAL,),
+    SchoolType.TEACHING_POINT: (SchoolStage.PRIMARY,),
     SchoolType.TRAINING: (),
 }
 
 
 class Ownership(models.TextChoices):
-    PUBLIC = "public", _("公办")
-    PRIVATE = "private", _("民办")
+    PUBLIC = "public", "公办"
+    PRIVATE = "private", "民办"
 
 
 class UrbanRural(models.TextChoices):
-    URBAN = "urban", _("城区")
-    TOWN = "town", _("镇区")
-    RURAL = "rural", _("乡村")
+    URBAN = "urban", "城区"
+    TOWN = "town", "镇区"
+    RURAL = "rural", "乡村"
 
 
 class SchoolQuerySet(ScopedQuerySet):
@@ -70,16 +69,16 @@ class ManagementCentreQuerySet(ScopedQuerySet):
 class ManagementCentre(models.Model):
     """教管中心: manages the schools of one or more towns on behalf of the county bureau."""
 
-    code = models.CharField(_("编码"), max_length=32, unique=True)
-    name = models.CharField(_("名称"), max_length=128)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("所在区划"))
-    director = models.CharField(_("主任"), max_length=64, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=128)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="所在区划")
+    director = models.CharField("主任", max_length=64, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
 
     objects = ManagementCentreQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("教管中心")
+        verbose_name = "教管中心"
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -89,40 +88,40 @@ class ManagementCentre(models.Model):
 class School(models.Model):
     """A school (or kindergarten, training institution), keyed by its 10-digit 学校标识码."""
 
-    code = models.CharField(_("学校标识码"), max_length=10, unique=True)
-    name = models.CharField(_("学校名称"), max_length=128, db_index=True)
-    school_type = models.CharField(_("办学类型"), max_length=24, choices=SchoolType.choices, db_index=True)
-    ownership = models.CharField(_("举办者"), max_length=16, choices=Ownership.choices, db_index=True)
-    is_puhui = models.BooleanField(_("普惠性"), default=False)
-    urban_rural = models.CharField(_("城乡分类"), max_length=16, choices=UrbanRural.choices, db_index=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("所在乡镇（街道）"))
+    code = models.CharField("学校标识码", max_length=10, unique=True)
+    name = models.CharField("学校名称", max_length=128, db_index=True)
+    school_type = models.CharField("办学类型", max_length=24, choices=SchoolType.choices, db_index=True)
+    ownership = models.CharField("举办者", max_length=16, choices=Ownership.choices, db_index=True)
+    is_puhui = models.BooleanField("普惠性", default=False)
+    urban_rural = models.CharField("城乡分类", max_length=16, choices=UrbanRural.choices, db_index=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="所在乡镇（街道）")
     competent_unit = models.ForeignKey(
-        "regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("主管部门")
+        "regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, verbose_name="主管部门"
     )
     management_centre = models.ForeignKey(
         ManagementCentre, null=True, blank=True, on_delete=models.PROTECT, related_name="schools",
-        verbose_name=_("教管中心"),
+        verbose_name="教管中心",
     )
-    address = models.CharField(_("地址"), max_length=255, blank=True)
-    principal = models.CharField(_("校长（园长）"), max_length=64, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
-    founded_year = models.PositiveSmallIntegerField(_("建校年份"), null=True, blank=True)
-    students_preschool = models.PositiveIntegerField(_("在园幼儿数"), default=0)
-    students_primary = models.PositiveIntegerField(_("小学在校生数"), default=0)
-    students_junior = models.PositiveIntegerField(_("初中在校生数"), default=0)
-    students_senior = models.PositiveIntegerField(_("高中在校生数"), default=0)
-    students_other = models.PositiveIntegerField(_("其他在校生数"), default=0)
-    classes_preschool = models.PositiveIntegerField(_("学前班级数"), default=0)
-    classes_primary = models.PositiveIntegerField(_("小学班级数"), default=0)
-    classes_junior = models.PositiveIntegerField(_("初中班级数"), default=0)
-    classes_senior = models.PositiveIntegerField(_("高中班级数"), default=0)
-    classes_other = models.PositiveIntegerField(_("其他班级数"), default=0)
+    address = models.CharField("地址", max_length=255, blank=True)
+    principal = models.CharField("校长（园长）", max_length=64, blank=True)
+    phone = models.CharField("联系电话", max_length=32, blank=True)
+    founded_year = models.PositiveSmallIntegerField("建校年份", null=True, blank=True)
+    students_preschool = models.PositiveIntegerField("在园幼儿数", default=0)
+    students_primary = models.PositiveIntegerField("小学在校生数", default=0)
+    students_junior = models.PositiveIntegerField("初中在校生数", default=0)
+    students_senior = models.PositiveIntegerField("高中在校生数", default=0)
+    students_other = models.PositiveIntegerField("其他在校生数", default=0)
+    classes_preschool = models.PositiveIntegerField("学前班级数", default=0)
+    classes_primary = models.PositiveIntegerField("小学班级数", default=0)
+    classes_junior = models.PositiveIntegerField("初中班级数", default=0)
+    classes_senior = models.PositiveIntegerField("高中班级数", default=0)
+    classes_other = models.PositiveIntegerField("其他班级数", default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("学校")
+        verbose_name = "学校"
         ordering = ["code"]
         indexes = [models.Index(fields=["region", "code"])]
 
@@ -153,17 +152,17 @@ class Campus(models.Model):
     """A 校区 of a multi-campus school; natural key (school, name)."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="campuses")
-    name = models.CharField(_("校区名称"), max_length=128)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("所在乡镇（街道）"))
-    address = models.CharField(_("地址"), max_length=255, blank=True)
-    stages = models.CharField(_("学段"), max_length=64, help_text=_("逗号分隔的学段代码"))
-    is_main = models.BooleanField(_("主校区"), default=False)
-    students = models.PositiveIntegerField(_("在校生数"), default=0)
+    name = models.CharField("校区名称", max_length=128)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="所在乡镇（街道）")
+    address = models.CharField("地址", max_length=255, blank=True)
+    stages = models.CharField("学段", max_length=64, help_text="逗号分隔的学段代码")
+    is_main = models.BooleanField("主校区", default=False)
+    students = models.PositiveIntegerField("在校生数", default=0)
 
     objects = CampusQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("校区")
+        verbose_name = "校区"
         ordering = ["school_id", "-is_main", "name"]
         constraints = [models.UniqueConstraint(fields=["school", "name"], name="uniq_campus_name")]
 
@@ -175,12 +174,12 @@ class Campus(models.Model):
         return [s for s in self.stages.split(",") if s]
 
     def get_stages_display(self) -> str:
-        return "、".join(str(Stage(s).label) for s in self.stage_list)
+        return "、".join(str(SchoolStage(s).label) for s in self.stage_list)
 
 
 class GroupKind(models.TextChoices):
-    GROUP = "group", _("教育集团")
-    DISTRICT = "district", _("学区")
+    GROUP = "group", "教育集团"
+    DISTRICT = "district", "学区"
 
 
 class EducationGroupQuerySet(ScopedQuerySet):
@@ -192,20 +191,20 @@ class EducationGroupQuerySet(ScopedQuerySet):
 class EducationGroup(models.Model):
     """教育集团 or 学区: a lead school and member schools that share resources."""
 
-    code = models.CharField(_("编码"), max_length=32, unique=True)
-    name = models.CharField(_("名称"), max_length=128)
-    kind = models.CharField(_("类别"), max_length=16, choices=GroupKind.choices)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("所在区划"))
+    code = models.CharField("编码", max_length=32, unique=True)
+    name = models.CharField("名称", max_length=128)
+    kind = models.CharField("类别", max_length=16, choices=GroupKind.choices)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="所在区划")
     lead_school = models.ForeignKey(
         School, null=True, blank=True, on_delete=models.PROTECT, related_name="led_groups",
-        verbose_name=_("牵头学校"),
+        verbose_name="牵头学校",
     )
-    members = models.ManyToManyField(School, related_name="education_groups", verbose_name=_("成员学校"))
+    members = models.ManyToManyField(School, related_name="education_groups", verbose_name="成员学校")
 
     objects = EducationGroupQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("教育集团（学区）")
+        verbose_name = "教育集团（学区）"
         ordering = ["code"]
 
     def __str__(self) -> str:

@@ -6,8 +6,15 @@ from django.db import transaction
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError
 from dudao.core.scope import require_office_for
-from dudao.regions.models import Level
-from dudao.schools.models import TYPE_STAGES, EducationGroup, ManagementCentre, School, SchoolType, Stage
+from dudao.regions.models import RegionLevel
+from dudao.schools.models import (
+    TYPE_STAGES,
+    EducationGroup,
+    ManagementCentre,
+    School,
+    SchoolStage,
+    SchoolType,
+)
 
 EDITABLE_FIELDS = [
     "name", "school_type", "ownership", "is_puhui", "urban_rural", "region_id", "competent_unit_id",
@@ -16,10 +23,10 @@ EDITABLE_FIELDS = [
     "classes_preschool", "classes_primary", "classes_junior", "classes_senior", "classes_other",
 ]
 STAGE_COUNTS = {
-    Stage.PRESCHOOL: ("students_preschool", "classes_preschool"),
-    Stage.PRIMARY: ("students_primary", "classes_primary"),
-    Stage.JUNIOR: ("students_junior", "classes_junior"),
-    Stage.SENIOR: ("students_senior", "classes_senior"),
+    SchoolStage.PRESCHOOL: ("students_preschool", "classes_preschool"),
+    SchoolStage.PRIMARY: ("students_primary", "classes_primary"),
+    SchoolStage.JUNIOR: ("students_junior", "classes_junior"),
+    SchoolStage.SENIOR: ("students_senior", "classes_senior"),
 }
 
 
@@ -28,13 +35,13 @@ def _require_editor(actor, region_code: str) -> None:
 
 
 def _validate_school(school: School) -> None:
-    if school.region.level != Level.TOWN:
+    if school.region.level != RegionLevel.TOWN:
         raise ApplicationError("学校所在区划必须是乡镇（街道）。")
     if school.is_puhui and school.school_type != SchoolType.KINDERGARTEN:
         raise ApplicationError("普惠性只适用于幼儿园。")
     for stage, names in STAGE_COUNTS.items():
         if stage not in TYPE_STAGES[school.school_type] and any(getattr(school, n) for n in names):
-            raise ApplicationError(f"{SchoolType(school.school_type).label}不设{Stage(stage).label}学段，"
+            raise ApplicationError(f"{SchoolType(school.school_type).label}不设{SchoolStage(stage).label}学段，"
                                    f"其在校生数和班级数应为 0。")
     try:
         school.full_clean()

@@ -3,7 +3,7 @@
 from django import forms
 
 from dudao.schools.models import SchoolType
-from dudao.surveys.models import Group
+from dudao.surveys.models import RespondentGroup
 from dudao.surveys.questionnaire import TYPES
 
 SELECT = {"class": "form-select"}
@@ -46,7 +46,7 @@ class QuestionForm(forms.Form):
 class QuestionnaireForm(forms.Form):
     title = forms.CharField(label="问卷标题", max_length=128, widget=forms.TextInput(attrs=TEXT))
     intro = forms.CharField(label="卷首语", required=False, widget=forms.Textarea(attrs={"rows": 3, **TEXT}))
-    group = forms.ChoiceField(label="调查对象", choices=Group.choices, widget=forms.Select(attrs=SELECT))
+    group = forms.ChoiceField(label="调查对象", choices=RespondentGroup.choices, widget=forms.Select(attrs=SELECT))
     definition = forms.JSONField(label="题目（JSON，高级）", widget=forms.Textarea(attrs={"rows": 12, "class": "form-control font-monospace small"}))
 
 

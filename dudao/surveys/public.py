@@ -1,4 +1,4 @@
-"""The public answering page (no login, phone-first): /dc/<round token>/<school code>/.
+"""The public answering page (no login, phone-first): /public/survey/<round token>/<school code>/.
 
 Works without JavaScript (a plain form post, answers kept on error); the small script adds skip logic,
 progress and keeps answers in the phone's local storage if the page reloads. A signed cookie carries a

@@ -17,9 +17,9 @@ from dudao.core.scope import require_office_for
 from dudao.surveys import builtin
 from dudao.surveys.models import (
     AccessCode,
-    Group,
     Questionnaire,
     QuestionnaireStatus,
+    RespondentGroup,
     SurveyResponse,
     SurveyRound,
 )
@@ -65,7 +65,7 @@ def questionnaire_save(*, actor, questionnaire: Questionnaire, title: str, intro
     title = (title or "").strip()
     if not title:
         raise ApplicationError("问卷标题不能为空。")
-    if group not in Group.values:
+    if group not in RespondentGroup.values:
         raise ApplicationError("请选择调查对象。")
     _check_shape(definition)
     before = {"title": questionnaire.title, "questions": sum(1 for _ in questions(questionnaire.definition))}
@@ -292,7 +292,7 @@ def finding_from_item(*, actor, survey_round: SurveyRound, school, item: str,
     """Raise a finding on a school from one low-scoring item; the figure is recomputed here, not trusted."""
     import polars as pl
 
-    from dudao.rectification.models import FollowUp, Source
+    from dudao.rectification.models import FindingSource, FollowUp
     from dudao.rectification.services import finding_raise
     from dudao.surveys import engine, selectors
     from dudao.surveys.questionnaire import scale_items
@@ -316,7 +316,7 @@ def finding_from_item(*, actor, survey_round: SurveyRound, school, item: str,
     description = f"{group}对“{texts[item]}”的满意率为 {rate:.0%}（{survey_round.name}，{answers} 人作答），" \
                   f"低于 {rules.threshold:.0%}。"
     return finding_raise(
-        actor=actor, source=Source.SURVEY, description=description, school=school, source_type="surveys.surveyround",
+        actor=actor, source=FindingSource.SURVEY, description=description, school=school, source_type="surveys.surveyround",
         source_id=f"{survey_round.pk}:{item}", category="survey", category_label="满意度调查",
         follow_up=FollowUp.REPORT, severity=2 if rate < rules.threshold - margin else 1,
         requirement=requirement or "请分析原因，制定整改措施，并在下一次调查中改进。", due_date=due_date)

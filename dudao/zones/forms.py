@@ -32,9 +32,9 @@ class ZoneForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         from dudao.people.models import Inspector, InspectorStatus
-        from dudao.regions.models import Level, Region
+        from dudao.regions.models import Region, RegionLevel
 
-        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=Level.COUNTY)
+        self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY)
         self.fields["lead"].queryset = Inspector.objects.visible_to(user).filter(status=InspectorStatus.ACTIVE)
         style_form(self)
 

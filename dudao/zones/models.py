@@ -6,22 +6,21 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from dudao.core.display import PUBLIC, SYSTEM, person_name
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
 
 # The 8 routine supervision items of the 挂牌督导办法 (DOMAIN.md §4.3), by stable code.
 ROUTINE_ITEMS = [
-    ("r1", _("校务管理")), ("r2", _("招生、收费、择校")), ("r3", _("课程与课堂")),
-    ("r4", _("学习、体育锻炼、课业负担")), ("r5", _("师德与专业发展")), ("r6", _("校园周边及交通安全")),
-    ("r7", _("食堂、食品、饮水、宿舍卫生")), ("r8", _("校风、教风、学风")),
+    ("r1", "校务管理"), ("r2", "招生、收费、择校"), ("r3", "课程与课堂"),
+    ("r4", "学习、体育锻炼、课业负担"), ("r5", "师德与专业发展"), ("r6", "校园周边及交通安全"),
+    ("r7", "食堂、食品、饮水、宿舍卫生"), ("r8", "校风、教风、学风"),
 ]
 ROUTINE_ITEM_LABELS = dict(ROUTINE_ITEMS)
-SPECIAL_ITEM = ("special", _("专项督导事项"))
+SPECIAL_ITEM = ("special", "专项督导事项")
 METHODS = [
-    ("lessons", _("随机听课")), ("documents", _("查阅资料")), ("meetings", _("列席会议")),
-    ("panels", _("座谈走访")), ("questionnaires", _("问卷调查")), ("tour", _("校园巡视")),
+    ("lessons", "随机听课"), ("documents", "查阅资料"), ("meetings", "列席会议"),
+    ("panels", "座谈走访"), ("questionnaires", "问卷调查"), ("tour", "校园巡视"),
 ]
 METHOD_LABELS = dict(METHODS)
 
@@ -35,17 +34,17 @@ class ZoneQuerySet(ScopedQuerySet):
 class Zone(models.Model):
     """督学责任区: a group of schools in a county with its responsible inspectors and a lead."""
 
-    code = models.CharField(_("责任区编码"), max_length=32, unique=True)
-    name = models.CharField(_("责任区名称"), max_length=64)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name=_("所在县（区）"))
+    code = models.CharField("责任区编码", max_length=32, unique=True)
+    name = models.CharField("责任区名称", max_length=64)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="所在县（区）")
     lead = models.ForeignKey("people.Inspector", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="led_zones", verbose_name=_("牵头督学"))
-    note = models.TextField(_("备注"), blank=True)
+                             related_name="led_zones", verbose_name="牵头督学")
+    note = models.TextField("备注", blank=True)
 
     objects = ZoneQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("督学责任区")
+        verbose_name = "督学责任区"
         ordering = ["region_id", "code"]
 
     def __str__(self) -> str:
@@ -63,23 +62,23 @@ class AssignmentQuerySet(ScopedQuerySet):
 class Assignment(models.Model):
     """挂牌: one responsible inspector for a school (or one campus of it) for a period; history is kept."""
 
-    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("责任区"))
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="assignments", verbose_name="责任区")
     inspector = models.ForeignKey("people.Inspector", on_delete=models.PROTECT, related_name="assignments",
-                                  verbose_name=_("责任督学"))
+                                  verbose_name="责任督学")
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="assignments",
-                               verbose_name=_("学校"))
+                               verbose_name="学校")
     campus = models.ForeignKey("schools.Campus", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="assignments", verbose_name=_("校区"))
-    started_on = models.DateField(_("挂牌日期"))
-    ended_on = models.DateField(_("结束日期"), null=True, blank=True, db_index=True)
-    end_reason = models.CharField(_("结束原因"), max_length=255, blank=True)
+                               related_name="assignments", verbose_name="校区")
+    started_on = models.DateField("挂牌日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True, db_index=True)
+    end_reason = models.CharField("结束原因", max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = AssignmentQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("挂牌责任督学")
+        verbose_name = "挂牌责任督学"
         ordering = ["school_id", "-started_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["school"], condition=models.Q(ended_on__isnull=True, campus__isnull=True),
@@ -95,15 +94,15 @@ class Assignment(models.Model):
 
 
 class VisitReason(models.TextChoices):
-    ASSIGNED = "assigned", _("责任区日常督导")
-    CROSS = "cross", _("交叉督导")
-    COMPLAINT = "complaint", _("投诉核查")
-    SPECIAL = "special", _("专项任务")
+    ASSIGNED = "assigned", "责任区日常督导"
+    CROSS = "cross", "交叉督导"
+    COMPLAINT = "complaint", "投诉核查"
+    SPECIAL = "special", "专项任务"
 
 
 class VisitStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("已提交")
-    SIGNED = "signed", _("学校已签收")
+    SUBMITTED = "submitted", "已提交"
+    SIGNED = "signed", "学校已签收"
 
 
 class VisitQuerySet(ScopedQuerySet):
@@ -126,41 +125,41 @@ class VisitQuerySet(ScopedQuerySet):
 class Visit(models.Model):
     """督导纪实: one visit of an inspector to a school; idempotent by the client-generated id."""
 
-    client_id = models.UUIDField(_("客户端编号"), unique=True, default=uuid.uuid4)
+    client_id = models.UUIDField("客户端编号", unique=True, default=uuid.uuid4)
     inspector = models.ForeignKey("people.Inspector", on_delete=models.PROTECT, related_name="visits",
-                                  verbose_name=_("督学"))
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="visits", verbose_name=_("学校"))
+                                  verbose_name="督学")
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="visits", verbose_name="学校")
     campus = models.ForeignKey("schools.Campus", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("校区"))
+                               verbose_name="校区")
     zone = models.ForeignKey(Zone, null=True, blank=True, on_delete=models.PROTECT, related_name="visits",
-                             verbose_name=_("学校所在责任区"))
-    started_at = models.DateTimeField(_("到校时间"))
-    ended_at = models.DateTimeField(_("离校时间"))
-    minutes_on_site = models.PositiveIntegerField(_("在校时长（分钟）"))
+                             verbose_name="学校所在责任区")
+    started_at = models.DateTimeField("到校时间")
+    ended_at = models.DateTimeField("离校时间")
+    minutes_on_site = models.PositiveIntegerField("在校时长（分钟）")
     companions = models.ManyToManyField("people.Inspector", blank=True, related_name="accompanied_visits",
-                                        verbose_name=_("随行督学"))
-    methods = models.JSONField(_("督导方式及次数"), default=dict)
-    items = models.JSONField(_("督导事项"), default=list)
-    topic = models.CharField(_("本月专项督导内容"), max_length=128, blank=True)
-    narrative = models.TextField(_("督导纪实"))
-    highlights = models.TextField(_("亮点与经验"), blank=True)
-    reason = models.CharField(_("督导类型"), max_length=16, choices=VisitReason.choices, default=VisitReason.ASSIGNED)
-    reason_note = models.CharField(_("非责任校督导说明"), max_length=255, blank=True)
+                                        verbose_name="随行督学")
+    methods = models.JSONField("督导方式及次数", default=dict)
+    items = models.JSONField("督导事项", default=list)
+    topic = models.CharField("本月专项督导内容", max_length=128, blank=True)
+    narrative = models.TextField("督导纪实")
+    highlights = models.TextField("亮点与经验", blank=True)
+    reason = models.CharField("督导类型", max_length=16, choices=VisitReason.choices, default=VisitReason.ASSIGNED)
+    reason_note = models.CharField("非责任校督导说明", max_length=255, blank=True)
     cross_plan = models.ForeignKey("CrossSupervision", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="visits", verbose_name=_("交叉督导安排"))
-    status = models.CharField(_("状态"), max_length=16, choices=VisitStatus.choices, default=VisitStatus.SUBMITTED,
+                                   related_name="visits", verbose_name="交叉督导安排")
+    status = models.CharField("状态", max_length=16, choices=VisitStatus.choices, default=VisitStatus.SUBMITTED,
                               db_index=True)
-    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField("提交时间", auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("签收人"))
-    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    school_comment = models.TextField(_("学校意见"), blank=True)
+                                  related_name="+", verbose_name="签收人")
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    school_comment = models.TextField("学校意见", blank=True)
 
     objects = VisitQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("督导纪实")
+        verbose_name = "督导纪实"
         ordering = ["-started_at", "-id"]
         indexes = [models.Index(fields=["school", "started_at"]), models.Index(fields=["inspector", "started_at"]),
                    models.Index(fields=["started_at"])]
@@ -183,7 +182,7 @@ class VisitFile(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="files")
     file = models.ForeignKey("documents.StoredFile", on_delete=models.PROTECT, related_name="+")
     sha256 = models.CharField(max_length=64)
-    caption = models.CharField(_("说明"), max_length=128, blank=True)
+    caption = models.CharField("说明", max_length=128, blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -194,21 +193,21 @@ class VisitFile(models.Model):
 
 
 class LessonRating(models.TextChoices):
-    EXCELLENT = "excellent", _("优")
-    GOOD = "good", _("良")
-    FAIR = "fair", _("中")
-    POOR = "poor", _("差")
+    EXCELLENT = "excellent", "优"
+    GOOD = "good", "良"
+    FAIR = "fair", "中"
+    POOR = "poor", "差"
 
 
 class LessonObservation(models.Model):
     """听课记录."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="lessons")
-    class_name = models.CharField(_("班级"), max_length=32)
-    subject = models.CharField(_("学科"), max_length=32)
-    teacher = models.CharField(_("授课教师"), max_length=32)
-    rating = models.CharField(_("评价"), max_length=16, choices=LessonRating.choices)
-    notes = models.TextField(_("听课记录"), blank=True)
+    class_name = models.CharField("班级", max_length=32)
+    subject = models.CharField("学科", max_length=32)
+    teacher = models.CharField("授课教师", max_length=32)
+    rating = models.CharField("评价", max_length=16, choices=LessonRating.choices)
+    notes = models.TextField("听课记录", blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -225,20 +224,20 @@ class CrossSupervisionQuerySet(ScopedQuerySet):
 class CrossSupervision(models.Model):
     """交叉督导: inspectors of one zone scheduled to visit another zone's schools in a semester."""
 
-    semester = models.CharField(_("学期"), max_length=16, db_index=True)
+    semester = models.CharField("学期", max_length=16, db_index=True)
     visiting_zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="cross_out",
-                                      verbose_name=_("派出责任区"))
-    host_zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="cross_in", verbose_name=_("被督导责任区"))
-    planned_on = models.DateField(_("计划日期"))
-    inspectors = models.ManyToManyField("people.Inspector", related_name="cross_plans", verbose_name=_("督学"))
-    note = models.CharField(_("任务说明"), max_length=255, blank=True)
+                                      verbose_name="派出责任区")
+    host_zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="cross_in", verbose_name="被督导责任区")
+    planned_on = models.DateField("计划日期")
+    inspectors = models.ManyToManyField("people.Inspector", related_name="cross_plans", verbose_name="督学")
+    note = models.CharField("任务说明", max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = CrossSupervisionQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("交叉督导安排")
+        verbose_name = "交叉督导安排"
         ordering = ["-planned_on", "-id"]
 
     def __str__(self) -> str:
@@ -246,33 +245,33 @@ class CrossSupervision(models.Model):
 
 
 class ComplaintKind(models.TextChoices):
-    COMPLAINT = "complaint", _("投诉")
-    REPORT = "report", _("举报")
-    SUGGESTION = "suggestion", _("意见建议")
+    COMPLAINT = "complaint", "投诉"
+    REPORT = "report", "举报"
+    SUGGESTION = "suggestion", "意见建议"
 
 
 class ComplaintChannel(models.TextChoices):
-    PUBLIC_PAGE = "public_page", _("挂牌公示页")
-    HOTLINE = "hotline", _("督导电话")
-    LETTER = "letter", _("来信")
-    VISIT = "visit", _("来访")
-    OTHER = "other", _("其他渠道")
+    PUBLIC_PAGE = "public_page", "挂牌公示页"
+    HOTLINE = "hotline", "督导电话"
+    LETTER = "letter", "来信"
+    VISIT = "visit", "来访"
+    OTHER = "other", "其他渠道"
 
 
 class ComplaintStatus(models.TextChoices):
-    RECEIVED = "received", _("已受理")
-    ASSIGNED = "assigned", _("已交办责任督学")
-    VERIFIED = "verified", _("已核实")
-    REPLIED = "replied", _("已答复")
-    CLOSED = "closed", _("已办结")
+    RECEIVED = "received", "已受理"
+    ASSIGNED = "assigned", "已交办责任督学"
+    VERIFIED = "verified", "已核实"
+    REPLIED = "replied", "已答复"
+    CLOSED = "closed", "已办结"
 
 
 class ReplyChannel(models.TextChoices):
-    PHONE = "phone", _("电话")
-    SMS = "sms", _("短信")
-    LETTER = "letter", _("书面")
-    IN_PERSON = "in_person", _("当面")
-    NONE = "none", _("匿名无法答复")
+    PHONE = "phone", "电话"
+    SMS = "sms", "短信"
+    LETTER = "letter", "书面"
+    IN_PERSON = "in_person", "当面"
+    NONE = "none", "匿名无法答复"
 
 
 class ComplaintQuerySet(ScopedQuerySet):
@@ -295,34 +294,34 @@ class ComplaintQuerySet(ScopedQuerySet):
 class Complaint(models.Model):
     """投诉举报: from the public page or typed in by office staff; complainant details are office-only."""
 
-    number = models.CharField(_("受理编号"), max_length=24, unique=True)
+    number = models.CharField("受理编号", max_length=24, unique=True)
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="complaints",
-                               verbose_name=_("涉及学校"))
-    kind = models.CharField(_("类型"), max_length=16, choices=ComplaintKind.choices)
-    channel = models.CharField(_("来源渠道"), max_length=16, choices=ComplaintChannel.choices)
-    content = models.TextField(_("内容"))
-    complainant_name = models.CharField(_("反映人"), max_length=64, blank=True)
-    complainant_phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+                               verbose_name="涉及学校")
+    kind = models.CharField("类型", max_length=16, choices=ComplaintKind.choices)
+    channel = models.CharField("来源渠道", max_length=16, choices=ComplaintChannel.choices)
+    content = models.TextField("内容")
+    complainant_name = models.CharField("反映人", max_length=64, blank=True)
+    complainant_phone = models.CharField("联系电话", max_length=32, blank=True)
     submit_ip = models.GenericIPAddressField(null=True, blank=True)
-    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    received_at = models.DateTimeField("受理时间", db_index=True)
     received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("登记人"))
+                                    related_name="+", verbose_name="登记人")
     assigned_to = models.ForeignKey("people.Inspector", null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="complaints", verbose_name=_("承办督学"))
-    status = models.CharField(_("状态"), max_length=16, choices=ComplaintStatus.choices,
+                                    related_name="complaints", verbose_name="承办督学")
+    status = models.CharField("状态", max_length=16, choices=ComplaintStatus.choices,
                               default=ComplaintStatus.RECEIVED, db_index=True)
-    verification = models.TextField(_("核实情况"), blank=True)
-    verified_at = models.DateTimeField(_("核实时间"), null=True, blank=True)
-    substantiated = models.BooleanField(_("情况属实"), null=True)
-    reply_channel = models.CharField(_("答复方式"), max_length=16, choices=ReplyChannel.choices, blank=True)
-    reply_text = models.TextField(_("答复内容"), blank=True)
-    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    verification = models.TextField("核实情况", blank=True)
+    verified_at = models.DateTimeField("核实时间", null=True, blank=True)
+    substantiated = models.BooleanField("情况属实", null=True)
+    reply_channel = models.CharField("答复方式", max_length=16, choices=ReplyChannel.choices, blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    replied_at = models.DateTimeField("答复时间", null=True, blank=True)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
     objects = ComplaintQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("投诉举报")
+        verbose_name = "投诉举报"
         ordering = ["-received_at", "-id"]
 
     def __str__(self) -> str:

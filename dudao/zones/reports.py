@@ -6,7 +6,7 @@ from collections import Counter
 from django.utils import timezone
 
 from dudao.core.dates import cn_date
-from dudao.rectification.models import Finding, Status
+from dudao.rectification.models import Finding, FindingStatus
 from dudao.zones import engine, selectors
 from dudao.zones.models import ROUTINE_ITEM_LABELS, Complaint, Visit, Zone
 
@@ -68,7 +68,7 @@ def zone_report_context(user, zone: Zone, period: str, today: datetime.date | No
         "summary": {
             "schools": len(school_ids), "covered": len(school_ids), "visits": len(visits), "visited_schools": len(visited),
             "hours": round(sum(v.minutes_on_site for v in visits) / 60, 1), "overdue_schools": len(school_ids - visited),
-            "findings": len(findings), "findings_closed": sum(1 for f in findings if f.status != Status.OPEN),
+            "findings": len(findings), "findings_closed": sum(1 for f in findings if f.status != FindingStatus.OPEN),
             "complaints": Complaint.objects.filter(school_id__in=school_ids, received_at__gte=since, received_at__lt=until).count(),
         },
         "inspectors": [{**row, "schools": len(row["schools"]), "hours": round(row["hours"], 1)}

@@ -12,7 +12,7 @@ from dudao.core.policy import PolicyTable
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.people import engine as people_engine
 from dudao.people.models import Inspector, InspectorKind, InspectorStatus
-from dudao.rectification.models import Finding, Status
+from dudao.rectification.models import Finding, FindingStatus
 from dudao.regions.models import Region
 from dudao.schools.models import TYPE_STAGES, Campus, School, SchoolType
 from dudao.zones import engine
@@ -288,7 +288,7 @@ def workload(user, *, region: str = "", start: datetime.date, end: datetime.date
         owner = visit_owner.get(source_id)
         if owner is not None:
             raised[owner] += 1
-            if status != Status.OPEN:
+            if status != FindingStatus.OPEN:
                 closed[owner] += 1
     rows = []
     for pk, name, kind in inspectors.order_by("region_id", "name").values_list("pk", "name", "kind"):

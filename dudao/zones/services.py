@@ -21,7 +21,7 @@ from dudao.documents.services import file_record, file_store
 from dudao.people.models import Inspector, InspectorStatus
 from dudao.rectification.models import FollowUp
 from dudao.rectification.services import finding_raise
-from dudao.regions.models import Level
+from dudao.regions.models import RegionLevel
 from dudao.zones import engine
 from dudao.zones.models import (
     METHOD_LABELS,
@@ -59,7 +59,7 @@ def zone_save(*, actor, zone: Zone | None = None, code: str, name: str, region, 
     if not creating:
         _require_office(actor, zone.region_id)
     _require_office(actor, region.code)
-    if region.level != Level.COUNTY:
+    if region.level != RegionLevel.COUNTY:
         raise ApplicationError("责任区应设在县（区）。")
     code, name = code.strip(), name.strip()
     if not code or not name:

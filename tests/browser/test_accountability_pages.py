@@ -40,6 +40,6 @@ def test_office_pages_fit_a_tablet(live_server, browser, shot):
     assert wide.evaluate("document.documentElement.scrollWidth") <= 1366
     shot(wide, "rect-demo-dashboard-1366")
     public = browser.new_context(viewport={"width": 390, "height": 800}, locale="zh-CN").new_page()
-    public.goto(f"{base}/gk/")
+    public.goto(f"{base}/public/results/")
     assert "教育督导结果公开" in public.inner_text("h1")
     shot(public, "rect-demo-public-390")

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dudao.demo.services import demo_load
-from dudao.inspections.models import Inspection, OpinionBatch, Stage
+from dudao.inspections.models import Inspection, InspectionStage, OpinionBatch
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ def test_htmx_echarts_and_api_docs_work_under_the_policy(live_server, browser, s
     passwords = demo_load(seed=2026)
     base = live_server.url
     office_user = get_user_model().objects.get(username="demo_office")
-    project = Inspection.objects.get(stage=Stage.RECTIFYING, county_id="990102")
+    project = Inspection.objects.get(stage=InspectionStage.RECTIFYING, county_id="990102")
     page = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN").new_page()
     sign_in(page, base, "demo_office", passwords["demo_office"])
 

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from dudao.demo.services import demo_load
 from dudao.frameworks import services as frameworks
 from dudao.inspections import services
-from dudao.inspections.models import Stage
+from dudao.inspections.models import InspectionStage
 from dudao.regions.models import Region
 from dudao.schools.models import School
 from tests.browser.conftest import ARTIFACTS, follow, sign_in
@@ -34,7 +34,7 @@ def test_expert_scores_on_a_tablet(live_server, browser, shot):
         services.team_assign(actor=office, target=target, user=leader, role="leader")
         services.team_assign(actor=office, target=target, user=expert, role="expert")
     services.notice_number_set(actor=office, inspection=project, number="示督〔2026〕12号")
-    for stage in (Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE):
+    for stage in (InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE):
         project = services.inspection_advance(actor=office, inspection=project, to=stage)
 
     base = live_server.url

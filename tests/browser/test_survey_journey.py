@@ -39,7 +39,7 @@ def test_parent_answers_on_a_phone_and_the_office_sees_it(live_server, browser, 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
                                 has_touch=True)
     parent = phone.new_page()
-    parent.goto(f"{base}/dc/{survey.token}/{school.code}/")
+    parent.goto(f"{base}/public/survey/{survey.token}/{school.code}/")
     assert school.name in parent.inner_text("body")
     no_horizontal_scroll(parent, 390)
     follow(parent, "button:has-text('提交')")
@@ -56,7 +56,7 @@ def test_parent_answers_on_a_phone_and_the_office_sees_it(live_server, browser, 
     parent.click("label[for='q5-2']")  # 有
     assert parent.locator("fieldset[data-code='q6']").is_visible()  # skip logic: asked only when q5 = 有
     parent.fill("textarea[name='q7']", "希望食堂<b>改进</b>饭菜口味。")
-    parent.goto(f"{base}/dc/{survey.token}/{school.code}/")  # reopened: answers are kept on the phone
+    parent.goto(f"{base}/public/survey/{survey.token}/{school.code}/")  # reopened: answers are kept on the phone
     assert parent.locator("#q2-5").is_checked() and parent.locator("fieldset[data-code='q6']").is_visible()
     assert parent.input_value("textarea[name='q7']") == "希望食堂<b>改进</b>饭菜口味。"
     parent.fill("input[name='q6']", "班主任推荐购买教辅。")
@@ -69,7 +69,7 @@ def test_parent_answers_on_a_phone_and_the_office_sees_it(live_server, browser, 
     saved = SurveyResponse.objects.get(round=survey)
     assert saved.answers["q7"] == "希望食堂<b>改进</b>饭菜口味。" and saved.answers["q3"]["7"] == 2
     assert parent.evaluate("localStorage.length") == 0  # the phone's saved answers were cleared after success
-    parent.goto(f"{base}/dc/{survey.token}/{school.code}/")
+    parent.goto(f"{base}/public/survey/{survey.token}/{school.code}/")
     assert "您已提交" in parent.inner_text("h1")  # reopened: told it has answered, not a blank questionnaire
     assert parent.locator("#q2-5").count() == 0
     shot(parent, "survey-phone-reopened-390")

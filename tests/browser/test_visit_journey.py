@@ -96,7 +96,7 @@ def test_inspector_records_a_visit_and_the_principal_signs(live_server, browser,
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page = phone.new_page()
-    page.goto(f"{base}/gs/{world.schools_a[0].code}/")
+    page.goto(f"{base}/public/plaque/{world.schools_a[0].code}/")
     assert "督学甲" in page.inner_text("body")
     shot(page, "public-school-phone")
     phone.close()

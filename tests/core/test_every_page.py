@@ -143,12 +143,12 @@ def _samplers(state):
             "inspection"))),
         ("inspections/batches", "pk"): pk(OpinionBatch.objects),
         ("inspections/targets", "pk"): pk(Target.objects),
-        ("gk", "pk"): lambda user: [getattr(Publication.objects.filter(withdrawn_at=None).order_by("pk").first()
+        ("public/results", "pk"): lambda user: [getattr(Publication.objects.filter(withdrawn_at=None).order_by("pk").first()
                                             or Publication.objects.first(), "pk", None)],
         ("documents/f", "token"): lambda user: [file_token(f.pk) for f in [
             StoredFile.objects.exclude(thumb_path="").order_by("pk").first() or StoredFile.objects.first()] if f],
         ("documents/templates", "key"): lambda user: [next(iter(DOCUMENT_TEMPLATES))],
-        ("dc", "token"): lambda user: [SurveyRound.objects.order_by("pk").first().token],
+        ("public/survey", "token"): lambda user: [SurveyRound.objects.order_by("pk").first().token],
         ("api/public/surveys", "token"): lambda user: [SurveyRound.objects.order_by("pk").first().token],
         ("api/inspectors", "pk"): pk(Inspector.objects),
         ("api/zones", "pk"): pk(Zone.objects),
@@ -164,6 +164,7 @@ def _samplers(state):
         "code": lambda user: [getattr(_sample(School.objects, user), "code", None)],
         "school_code": lambda user: [getattr(_sample(School.objects, user), "code", None)],
         "fmt": lambda user: ["docx", "pdf"],
+        "rest": lambda user: ["", "1/", "feed.atom"],  # the old gs/ gk/ dc/ prefixes redirect
         "action": lambda user: ["start"],  # POST-only endpoints: a GET must be refused cleanly
     }
 
@@ -180,8 +181,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             # The demo principal's school: also in the demo inspector's care, so the complaint lands with them.
             school = School.objects.get(pk=min(scope_for(User.objects.get(username="demo_school")).school_ids))
             public = Client(REMOTE_ADDR="203.0.113.7")
-            assert public.get(f"/gs/{school.code}/").status_code == 200
-            response = public.post(f"/gs/{school.code}/", {
+            assert public.get(f"/public/plaque/{school.code}/").status_code == 200
+            response = public.post(f"/public/plaque/{school.code}/", {
                 "kind": "complaint", "content": "学校门口上下学时段交通拥堵，存在安全隐患，请督学核实。",
                 "complainant_name": "", "complainant_phone": "", "website": ""})
             assert response.status_code == 200, response.content.decode()[:500]

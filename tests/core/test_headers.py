@@ -16,7 +16,7 @@ def _policy(response) -> dict[str, list[str]]:
 
 @pytest.mark.django_db
 def test_pages_carry_a_strict_policy(client, world, login):
-    for response in (client.get("/login/"), login(world.office_a).get("/"), client.get("/gk/")):
+    for response in (client.get("/login/"), login(world.office_a).get("/"), client.get("/public/results/")):
         assert response.status_code == 200
         policy = _policy(response)
         assert policy["default-src"] == ["'self'"]

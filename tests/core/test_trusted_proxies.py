@@ -115,7 +115,7 @@ def test_the_audit_log_records_the_client_behind_the_proxy(world, client, settin
 def test_public_complaints_are_limited_per_client_not_per_proxy(world, client, settings):
     settings.TRUSTED_PROXIES = ["127.0.0.1"]
     cache.clear()
-    url = f"/gs/{world.schools_a[0].code}/"
+    url = f"/public/plaque/{world.schools_a[0].code}/"
 
     def post(source, n):
         return client.post(url, {"kind": "suggestion", "content": f"建议增加课后体育活动第{n}条。"},

@@ -72,16 +72,16 @@ def test_it_loads_the_rectification_loop(db):
     from dudao.core.models import Notification
     from dudao.rectification.models import (
         Finding,
+        FindingSource,
         NoticeStatus,
         RectificationNotice,
-        Source,
         SupervisionOrder,
         Talk,
     )
 
     demo_load(seed=2026)
     assert set(RectificationNotice.objects.values_list("status", flat=True)) == set(NoticeStatus.values)
-    assert set(Finding.objects.values_list("source", flat=True)) == set(Source.values)
+    assert set(Finding.objects.values_list("source", flat=True)) == set(FindingSource.values)
     assert RectificationNotice.objects.filter(unit__isnull=False).exists()
     assert RectificationNotice.objects.filter(reminded_at__isnull=False).exists()
     orders = SupervisionOrder.objects.all()
@@ -110,7 +110,7 @@ def test_it_loads_commendations_rechecks_and_published_results(db, client):
     assert Commendation.objects.count() == 3 and Commendation.objects.exclude(person_name="").exists()
     assert RecheckItem.objects.filter(result="failed").count() == 1 and RecheckItem.objects.filter(result="pending").exists()
     assert Publication.objects.count() == 3
-    assert "整改情况" in client.get("/gk/").content.decode()
+    assert "整改情况" in client.get("/public/results/").content.decode()
 
 
 def test_it_loads_the_surveys(db):

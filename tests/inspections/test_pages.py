@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from dudao.inspections.models import Inspection, Score, Stage, Target
+from dudao.inspections.models import Inspection, InspectionStage, Score, Target
 from tests.inspections.conftest import LEAVES, go, ready
 
 
@@ -33,19 +33,19 @@ def test_office_builds_a_project_in_the_page(world, login):
     moved = client.post(f"/inspections/{inspection.pk}/", {"action": "advance", "to": "notified"}, follow=True)
     assert "文号" in moved.content.decode()  # refused: no 文号 yet, and a target has no leader
     inspection.refresh_from_db()
-    assert inspection.stage == Stage.PLANNED
+    assert inspection.stage == InspectionStage.PLANNED
 
 
 def test_scoring_form_all_or_nothing_and_results(world, project, expert_user, login):
     targets = ready(world, project, expert_user)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF)
     principal = login(world.principal_a)
     page = principal.get(f"/inspections/targets/{targets[0].pk}/").content.decode()
     assert "自评" in page and "A1.1" in page
     principal.post(f"/inspections/targets/{targets[0].pk}/", {"v-A1.1": "A", "n-A1.1": "制度健全"})
     assert Score.objects.filter(is_self=True).count() == 1
     assert principal.get(f"/inspections/targets/{targets[1].pk}/").status_code == 404
-    project = go(world, project, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.REVIEW, InspectionStage.ONSITE)
     from django.test import Client
 
     expert = Client()
@@ -58,7 +58,7 @@ def test_scoring_form_all_or_nothing_and_results(world, project, expert_user, lo
     leader = login(world.inspector_a)
     for target in targets:
         leader.post(f"/inspections/targets/{target.pk}/", {f"v-{leaf}": "A" for leaf in LEAVES})
-    go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     page = login(world.office_a).get(f"/inspections/{project.pk}/").content.decode()
     assert "90.0" in page and "优秀" in page
     mine = login(world.principal_a).get(f"/inspections/targets/{targets[0].pk}/").content.decode()
@@ -88,12 +88,12 @@ def test_opinion_from_the_page_issue_downloads_history_and_followup(world, proje
     from dudao.rectification.models import Finding
 
     targets = ready(world, project, expert_user)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     for target in targets:
         for leaf in LEAVES:
             services.score_record(actor=expert_user, target=target, leaf=leaf, value="B")
             services.score_record(actor=world.inspector_a, target=target, leaf=leaf, value="A")
-    project = go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    project = go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     office = login(world.office_a)
     due = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     for target in targets:
@@ -102,7 +102,7 @@ def test_opinion_from_the_page_issue_downloads_history_and_followup(world, proje
             "p-text": ["校门口交通秩序需加强", ""], "p-req": ["协调交警错峰放学", ""], "p-due": [due, ""]})
     assert "校门口交通秩序需加强" in office.get(f"/inspections/targets/{targets[0].pk}/").content.decode()
     later = timezone.now() + datetime.timedelta(days=16)
-    services.inspection_advance(actor=world.office_a, inspection=project, to=Stage.ISSUED, now=later)
+    services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED, now=later)
     assert Finding.objects.filter(source="inspection").count() == 2
     principal = login(world.principal_a)
     docx = principal.get(f"/inspections/targets/{targets[0].pk}/opinion.docx")
@@ -139,7 +139,7 @@ def test_api_sheet_and_batch_scores(world, project, expert_user, login):
     from django.test import Client
 
     targets = ready(world, project, expert_user)
-    go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     client = Client()
     client.force_login(expert_user)
     sheet = client.get(f"/api/v1/inspections/targets/{targets[0].pk}/sheet").json()
@@ -169,11 +169,11 @@ def test_project_report_documents_and_publication(world, project, expert_user, l
     from dudao.rectification.models import Publication
 
     targets = ready(world, project, expert_user)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     for target, value in zip(targets, ("A", "C"), strict=True):
         for leaf in LEAVES:
             services.score_record(actor=expert_user, target=target, leaf=leaf, value=value)
-    project = go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    project = go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     office = login(world.office_a)
     page = office.get(f"/inspections/{project.pk}/report/")
     assert page.status_code == 200 and "督导报告" in page.content.decode() and 'id="chart-ranked"' in page.content.decode()
@@ -186,7 +186,7 @@ def test_project_report_documents_and_publication(world, project, expert_user, l
     assert "出具后才能公开" in refused.content.decode() and not Publication.objects.exists()
     for target in targets:
         opinions.opinion_save(actor=world.office_a, target=target, evaluation="评价。", strengths="", problems=[])
-    services.inspection_advance(actor=world.office_a, inspection=project, to=Stage.ISSUED,
+    services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED,
                                 now=timezone.now() + datetime.timedelta(days=16))
     office.post(f"/inspections/{project.pk}/report/")
     item = Publication.objects.get()
@@ -200,11 +200,11 @@ def test_report_chart_marks_failing_targets(world, project, expert_user, login):
     from dudao.inspections import services
 
     targets = ready(world, project, expert_user)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     for target, value in zip(targets, ("D", "A"), strict=True):
         for leaf in LEAVES:
             services.score_record(actor=expert_user, target=target, leaf=leaf, value=value)
-    project = go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    project = go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     page = login(world.office_a).get(f"/inspections/{project.pk}/report/").content.decode()
     chart = json.loads(page.split('<script id="report-data" type="application/json">')[1].split("</script>")[0])
     assert [(r["score"], r["level"], r["fails"]) for r in chart["ranked"]] == [(100, "优秀", False), (0, "不合格", True)]
@@ -217,11 +217,11 @@ def test_appeal_blocks_issue_until_answered(world, project, expert_user, login):
     from dudao.inspections import opinions, services
 
     targets = ready(world, project, expert_user)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     for target in targets:
         for leaf in LEAVES:
             services.score_record(actor=expert_user, target=target, leaf=leaf, value="B")
-    project = go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    project = go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     for target in targets:
         opinions.opinion_save(actor=world.office_a, target=target, evaluation="评价。", strengths="", problems=[])
     principal = login(world.principal_a)
@@ -231,11 +231,11 @@ def test_appeal_blocks_issue_until_answered(world, project, expert_user, login):
                                now=timezone.now() + datetime.timedelta(days=30))
     later = timezone.now() + datetime.timedelta(days=16)
     with pytest.raises(ApplicationError, match="1 项申辩未答复"):
-        services.inspection_advance(actor=world.office_a, inspection=project, to=Stage.ISSUED, now=later)
+        services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED, now=later)
     appeal = targets[0].appeals.get()
     login(world.office_a).post(f"/inspections/targets/{targets[0].pk}/", {
         "action": "appeal_respond", "appeal": appeal.pk, "response": "经复核，维持原评价。"})
-    services.inspection_advance(actor=world.office_a, inspection=project, to=Stage.ISSUED, now=later)
+    services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED, now=later)
     assert "经复核，维持原评价" in login(world.principal_a).get(f"/inspections/targets/{targets[0].pk}/").content.decode()
 
 
@@ -256,7 +256,7 @@ def test_self_assessment_materials_and_review(world, project, expert_user, login
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     targets = ready(world, project, expert_user)
-    go(world, project, Stage.NOTIFIED, Stage.SELF)
+    go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF)
     principal = login(world.principal_a)
     pdf = SimpleUploadedFile("自评报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
     principal.post(f"/inspections/targets/{targets[0].pk}/", {"action": "materials", "report": "我校对照指标逐项自评……",
@@ -264,7 +264,7 @@ def test_self_assessment_materials_and_review(world, project, expert_user, login
     fake = SimpleUploadedFile("病毒.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     bad = principal.post(f"/inspections/targets/{targets[0].pk}/", {"action": "materials", "files": [fake]}, follow=True)
     assert targets[0].materials.count() == 1 and "alert-danger" in bad.content.decode()
-    go(world, project, Stage.REVIEW)
+    go(world, project, InspectionStage.REVIEW)
     office = login(world.office_a)
     office.post(f"/inspections/targets/{targets[0].pk}/", {"action": "review", "note": "请补充课后服务的家长反馈材料。"})
     page = principal.get(f"/inspections/targets/{targets[0].pk}/").content.decode()
@@ -306,7 +306,7 @@ def test_evidence_per_check_point(world, project, expert_user, login):
     from dudao.inspections.models import LeafEvidence
 
     targets = ready(world, project, expert_user)
-    go(world, project, Stage.NOTIFIED, Stage.SELF)
+    go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF)
     principal = login(world.principal_a)
     good = SimpleUploadedFile("制度汇编.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
     fake = SimpleUploadedFile("照片.jpg", b"not an image at all", content_type="image/jpeg")

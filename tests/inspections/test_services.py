@@ -12,7 +12,7 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Policy
 from dudao.frameworks import services as frameworks
 from dudao.inspections import opinions, services
-from dudao.inspections.models import Inspection, Opinion, Stage, Transition
+from dudao.inspections.models import Inspection, InspectionStage, Opinion, Transition
 from dudao.inspections.services import TRANSITIONS
 from dudao.rectification.models import Finding
 from tests.inspections.conftest import LEAVES, go, ready
@@ -64,22 +64,22 @@ def test_busy_people_get_a_warning(world, project, expert_user):
 
 def test_every_allowed_move_and_forbidden_ones(world, project, expert_user):
     with pytest.raises(ApplicationError, match="文号") as exc:
-        go(world, project, Stage.NOTIFIED)
+        go(world, project, InspectionStage.NOTIFIED)
     assert "没有督导对象" in exc.value.message
     ready(world, project, expert_user)
     with pytest.raises(ApplicationError, match="可转到：已通知"):
-        go(world, project, Stage.ONSITE)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW)
+        go(world, project, InspectionStage.ONSITE)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW)
     with pytest.raises(ApplicationError, match="理由"):
-        go(world, project, Stage.SELF)
-    project = go(world, project, Stage.SELF, note="自评材料不全，请补充")
-    project = go(world, project, Stage.REVIEW, Stage.ONSITE, Stage.DELIBERATION)
-    project = go(world, project, Stage.ONSITE, note="补充评分")
-    project = go(world, project, Stage.DELIBERATION)
+        go(world, project, InspectionStage.SELF)
+    project = go(world, project, InspectionStage.SELF, note="自评材料不全，请补充")
+    project = go(world, project, InspectionStage.REVIEW, InspectionStage.ONSITE, InspectionStage.DELIBERATION)
+    project = go(world, project, InspectionStage.ONSITE, note="补充评分")
+    project = go(world, project, InspectionStage.DELIBERATION)
     with pytest.raises(ApplicationError, match="未评分"):
-        go(world, project, Stage.FEEDBACK)
+        go(world, project, InspectionStage.FEEDBACK)
     project.refresh_from_db()
-    assert project.stage == Stage.DELIBERATION
+    assert project.stage == InspectionStage.DELIBERATION
     stages = [t.to_stage for t in Transition.objects.filter(inspection=project)]
     assert stages == ["planned", "notified", "self", "review", "self", "review", "onsite", "deliberation", "onsite",
                       "deliberation"]
@@ -88,13 +88,13 @@ def test_every_allowed_move_and_forbidden_ones(world, project, expert_user):
 
 def test_scoring_results_and_issue_after_the_appeal_window(world, project, expert_user):
     targets = ready(world, project, expert_user)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF)
     services.self_score_record(actor=world.principal_a, target=targets[0], leaf="A1.1", value="A", note="制度齐全")
     with pytest.raises(PermissionDenied):
         services.self_score_record(actor=world.principal_a, target=targets[1], leaf="A1.1", value="A")
     with pytest.raises(ApplicationError, match="不能评分"):
         services.score_record(actor=expert_user, target=targets[0], leaf="A1.1", value="B")
-    project = go(world, project, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.REVIEW, InspectionStage.ONSITE)
     with pytest.raises(PermissionDenied):
         services.score_record(actor=world.office_b, target=targets[0], leaf="A1.1", value="B")
     with pytest.raises(ApplicationError, match="不在 A、B、C、D"):
@@ -106,7 +106,7 @@ def test_scoring_results_and_issue_after_the_appeal_window(world, project, exper
             services.score_record(actor=expert_user, target=target, leaf=leaf, value="B")
             services.score_record(actor=world.inspector_a, target=target, leaf=leaf,
                                   value="A" if target == targets[0] else "N/A" if leaf == "A1.8" else "D")
-    project = go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    project = go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     targets[0].refresh_from_db()
     targets[1].refresh_from_db()
     assert targets[0].score == pytest.approx(90) and targets[0].level == "优秀"   # mean of A (10) and B (8)
@@ -115,10 +115,10 @@ def test_scoring_results_and_issue_after_the_appeal_window(world, project, exper
     gap = services.target_evaluation(targets[0]).gaps["A1.1"]
     assert gap == pytest.approx(0.1)  # self A (1.0) vs experts 0.9
     with pytest.raises(ApplicationError, match="申辩期"):
-        go(world, project, Stage.ISSUED)
+        go(world, project, InspectionStage.ISSUED)
     later = timezone.now() + datetime.timedelta(days=16)
     with pytest.raises(ApplicationError, match="还没有撰写督导意见书"):
-        services.inspection_advance(actor=world.office_a, inspection=project, to=Stage.ISSUED, now=later)
+        services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED, now=later)
     with pytest.raises(ApplicationError, match="晚于今天"):
         opinions.opinion_save(actor=world.office_a, target=targets[1], evaluation="x", strengths="",
                               problems=[{"text": "作业公示不到位", "due_date": "2020-01-01"}])
@@ -128,15 +128,15 @@ def test_scoring_results_and_issue_after_the_appeal_window(world, project, exper
     opinions.opinion_save(actor=world.office_a, target=targets[1], evaluation="基础管理薄弱。", strengths="",
                           problems=[{"text": "作业公示制度未落实。", "requirement": "每周公示作业。", "due_date": due},
                                     {"text": "  ", "due_date": ""}])
-    project = services.inspection_advance(actor=world.office_a, inspection=project, to=Stage.ISSUED, now=later)
-    assert project.stage == Stage.ISSUED
+    project = services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED, now=later)
+    assert project.stage == InspectionStage.ISSUED
     numbers = sorted(Opinion.objects.values_list("number", flat=True))
     assert numbers[0].startswith("甲区督意〔") and len(set(numbers)) == 2
     finding = Finding.objects.get(source="inspection")
     assert finding.school == targets[1].school and finding.due_date.isoformat() == due
     assert finding.source_id == str(targets[1].pk) and finding.requirement == "每周公示作业。"
     followup = Inspection.objects.get(previous=project)
-    assert followup.kind == "followup" and followup.stage == Stage.PLANNED
+    assert followup.kind == "followup" and followup.stage == InspectionStage.PLANNED
     assert followup.starts_on == opinions.add_months(timezone.localtime(later).date(), 6)   # 专项: +6 months
     assert set(followup.targets.values_list("school_id", flat=True)) == {t.school_id for t in targets}
     document = Document(io.BytesIO(opinions.opinion_docx(Opinion.objects.get(target=targets[1]))))
@@ -152,7 +152,7 @@ def test_scoring_results_and_issue_after_the_appeal_window(world, project, exper
 
 def test_only_the_county_office_moves_projects(world, project):
     with pytest.raises(PermissionDenied):
-        services.inspection_advance(actor=world.office_b, inspection=project, to=Stage.NOTIFIED)
+        services.inspection_advance(actor=world.office_b, inspection=project, to=InspectionStage.NOTIFIED)
     with pytest.raises(ApplicationError, match="已被其他"):
         services.notice_number_set(actor=world.office_a, inspection=project, number="甲督〔2026〕1号")
         other = Inspection.objects.create(county=project.county, name="另一个", kind="special",
@@ -172,7 +172,7 @@ def test_scope(world, project, expert_user):
 
 def test_an_inspectors_assigned_school_is_not_theirs_to_self_assess(world, project, expert_user):
     targets = ready(world, project, expert_user)
-    go(world, project, Stage.NOTIFIED, Stage.SELF)
+    go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF)
     from dudao.core.scope import scope_for
 
     assert world.schools_a[0].pk in scope_for(world.inspector_a).school_ids  # in the inspector's scope: they visit it

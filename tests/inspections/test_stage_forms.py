@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
 from dudao.inspections import opinions, services
-from dudao.inspections.models import Stage, TeamMember
+from dudao.inspections.models import InspectionStage, TeamMember
 from tests.inspections.conftest import LEAVES, go, ready
 
 
@@ -18,19 +18,19 @@ def test_a_project_in_rectification_offers_no_target_or_team_forms(world, projec
     office = login(world.office_a)
     page = office.get(f"/inspections/{project.pk}/").content.decode()
     assert "添加督导对象" in page and "督导组成员" in page
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF)
     page = office.get(f"/inspections/{project.pk}/").content.decode()
     assert "添加督导对象" not in page and "督导组成员" in page  # the team may still change
-    project = go(world, project, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.REVIEW, InspectionStage.ONSITE)
     for target in targets:
         for leaf in LEAVES:
             services.score_record(actor=expert_user, target=target, leaf=leaf, value="B")
             services.score_record(actor=world.inspector_a, target=target, leaf=leaf, value="A")
-    project = go(world, project, Stage.DELIBERATION, Stage.FEEDBACK)
+    project = go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     for target in targets:
         opinions.opinion_save(actor=world.office_a, target=target, evaluation="办学规范。", strengths="", problems=[])
     later = timezone.now() + datetime.timedelta(days=16)
-    for stage in (Stage.ISSUED, Stage.RECTIFYING):
+    for stage in (InspectionStage.ISSUED, InspectionStage.RECTIFYING):
         project = services.inspection_advance(actor=world.office_a, inspection=project, to=stage, now=later)
     page = office.get(f"/inspections/{project.pk}/").content.decode()
     assert "整改中" in page
@@ -60,7 +60,7 @@ def test_the_workflow_log_is_in_time_order(world, login):
     target = project.targets.get()
     services.team_assign(actor=world.office_a, target=target, user=world.inspector_a, role="leader")
     services.notice_number_set(actor=world.office_a, inspection=project, number="甲督〔2026〕9号")
-    services.inspection_advance(actor=world.office_a, inspection=project, to=Stage.NOTIFIED,
+    services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.NOTIFIED,
                                 now=created + datetime.timedelta(days=2))
     page = login(world.office_a).get(f"/inspections/{project.pk}/").content.decode()
     log = page[page.index("流程记录"):]
@@ -73,7 +73,7 @@ def test_the_experts_home_page_lists_the_targets_to_score(world, project, expert
     home = login(expert_user).get("/").content.decode()
     assert "尚未分配" in home and "我的督导评分任务" not in home
     targets = ready(world, project, expert_user)
-    project = go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     services.score_record(actor=expert_user, target=targets[0], leaf=LEAVES[0], value="B")
     home = login(expert_user).get("/").content.decode()
     assert "尚未分配" not in home and "我的督导评分任务" in home and "评分中" in home
@@ -86,7 +86,7 @@ def test_the_experts_home_page_lists_the_targets_to_score(world, project, expert
 
 def test_the_scoring_form_counts_every_filled_item_and_saves_from_the_bottom(world, project, expert_user, login):
     targets = ready(world, project, expert_user)
-    go(world, project, Stage.NOTIFIED, Stage.SELF, Stage.REVIEW, Stage.ONSITE)
+    go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     expert = login(expert_user)
     url = f"/inspections/targets/{targets[0].pk}/"
     page = expert.get(url).content.decode()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Notification
 from dudao.rectification import accountability as acc
-from dudao.rectification.models import AccountabilityCase, Finding, Source, Talk, TalkStatus
+from dudao.rectification.models import AccountabilityCase, Finding, FindingSource, Talk, TalkStatus
 from tests.rectification.conftest import evidence
 
 TODAY = timezone.localdate()
@@ -30,14 +30,14 @@ def test_a_talk_is_recorded_and_its_commitments_become_findings(world, ledger):
     with pytest.raises(ApplicationError, match="晚于今天"):
         acc.talk_hold(actor=world.office_a, talk=talk, held_on=TODAY, conducted_by="区教育督导委员会办公室",
                       persons="王某（校长）", content="指出问题。", commitments=[("一周内完成食堂整改", TODAY)])
-    assert not Finding.objects.filter(source=Source.TALK).exists()
+    assert not Finding.objects.filter(source=FindingSource.TALK).exists()
     talk = acc.talk_hold(actor=world.office_a, talk=talk, held_on=TODAY, conducted_by="区教育督导委员会办公室会同区委组织部",
                          persons="王某（校长）", content="指出问题，提出要求。", recipients="区教育局党组",
                          commitments=[("一个月内完成食堂整改", due), ("建立消防通道日查制度", due)],
                          record=evidence("约谈记录.jpg"))
     assert talk.status == TalkStatus.HELD and talk.record is not None
     assert Notification.objects.filter(user=world.principal_a, key=f"talk:{talk.pk}:held").exists()  # sent to the school
-    promised = Finding.objects.filter(source=Source.TALK, source_id=str(talk.pk))
+    promised = Finding.objects.filter(source=FindingSource.TALK, source_id=str(talk.pk))
     assert promised.count() == 2 and set(promised.values_list("due_date", flat=True)) == {due}
     assert set(talk.findings.values_list("pk", flat=True)) >= set(promised.values_list("pk", flat=True))
     with pytest.raises(ApplicationError, match="已约谈"):

@@ -80,15 +80,15 @@ def test_publishing_reaches_the_public_page_and_feed(world, ledger, client, logi
     item = Publication.objects.get()
     assert AuditLog.objects.filter(action="publication.publish", object_id=str(item.pk)).exists()
     client.logout()
-    assert "甲区督导问题整改情况" in client.get("/gk/").content.decode()
-    assert "问题 2 个" in client.get(f"/gk/{item.pk}/").content.decode()
-    feed = client.get("/gk/feed.atom")
+    assert "甲区督导问题整改情况" in client.get("/public/results/").content.decode()
+    assert "问题 2 个" in client.get(f"/public/results/{item.pk}/").content.decode()
+    feed = client.get("/public/results/feed.atom")
     assert feed["Content-Type"].startswith("application/atom+xml") and "甲区督导问题整改情况" in feed.content.decode()
     summary = ElementTree.fromstring(feed.content).find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
     assert summary.get("type") == "text" and summary.text == "问题 2 个，已整改 0 个。"
     followup.publication_withdraw(actor=world.office_a, item=item, reason="数据有误，更正后重新发布。")
-    assert "甲区督导问题整改情况" not in client.get("/gk/").content.decode()
-    assert client.get(f"/gk/{item.pk}/").status_code == 404
+    assert "甲区督导问题整改情况" not in client.get("/public/results/").content.decode()
+    assert client.get(f"/public/results/{item.pk}/").status_code == 404
     with pytest.raises(PermissionDenied):
         followup.publication_publish(actor=world.principal_a, kind="bulletin", region_code=world.county_a.code,
                                      title="x", body="y")
@@ -97,7 +97,7 @@ def test_publishing_reaches_the_public_page_and_feed(world, ledger, client, logi
 def test_the_feed_sends_office_text_as_plain_text(world, client):
     followup.publication_publish(actor=world.office_a, kind="bulletin", region_code=world.county_a.code,
                                  title="通报", body='<img src=x onerror="alert(1)"><b>整改</b>到位 & 按期')
-    root = ElementTree.fromstring(client.get("/gk/feed.atom").content)
+    root = ElementTree.fromstring(client.get("/public/results/feed.atom").content)
     summary = root.find("{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}summary")
     assert summary.get("type") == "text"
     assert summary.text == "整改到位 & 按期"

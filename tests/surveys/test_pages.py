@@ -24,7 +24,7 @@ def fill(survey, school, n, overall=5, text=""):
 
 
 def post_form(client, survey, school, data):
-    return client.post(f"/dc/{survey.token}/{school.code}/", data, REMOTE_ADDR="10.8.0.1")
+    return client.post(f"/public/survey/{survey.token}/{school.code}/", data, REMOTE_ADDR="10.8.0.1")
 
 
 FORM = {"q1": "母亲", "q2": "5", **{f"q3.{i}": "4" for i in range(1, 9)}, "q4": "30分钟以内", "q5": "没有"}
@@ -32,20 +32,20 @@ FORM = {"q1": "母亲", "q2": "5", **{f"q3.{i}": "4" for i in range(1, 9)}, "q4"
 
 def test_public_page_answers_once_per_device(world, survey):
     client = Client(enforce_csrf_checks=False)
-    page = client.get(f"/dc/{survey.token}/{world.schools_a[0].code}/")
+    page = client.get(f"/public/survey/{survey.token}/{world.schools_a[0].code}/")
     assert page.status_code == 200 and "家长满意度" in page.content.decode()
     done = post_form(client, survey, world.schools_a[0], FORM)
     assert done.status_code == 200 and "提交成功" in done.content.decode()
     again = post_form(client, survey, world.schools_a[0], FORM)
     assert again.status_code == 409 and "已经提交过" in again.content.decode()
     assert SurveyResponse.objects.count() == 1
-    reopened = client.get(f"/dc/{survey.token}/{world.schools_a[0].code}/").content.decode()
+    reopened = client.get(f"/public/survey/{survey.token}/{world.schools_a[0].code}/").content.decode()
     assert "您已提交" in reopened and 'name="q1"' not in reopened  # not a blank questionnaire again
-    other_phone = Client().get(f"/dc/{survey.token}/{world.schools_a[0].code}/").content.decode()
+    other_phone = Client().get(f"/public/survey/{survey.token}/{world.schools_a[0].code}/").content.decode()
     assert "您已提交" not in other_phone and 'name="q1"' in other_phone
     forged = Client()
     forged.cookies["dudao_sv"] = "0123456789abcdef0123456789abcdef"  # unsigned: ignored
-    assert 'name="q1"' in forged.get(f"/dc/{survey.token}/{world.schools_a[0].code}/").content.decode()
+    assert 'name="q1"' in forged.get(f"/public/survey/{survey.token}/{world.schools_a[0].code}/").content.decode()
 
 
 def test_public_page_keeps_answers_when_refused(world, survey):
@@ -58,8 +58,8 @@ def test_public_page_keeps_answers_when_refused(world, survey):
 
 def test_unknown_links_are_404(world, survey):
     client = Client()
-    assert client.get(f"/dc/nope/{world.schools_a[0].code}/").status_code == 404
-    assert client.get(f"/dc/{survey.token}/{world.schools_b[0].code}/").status_code == 404
+    assert client.get(f"/public/survey/nope/{world.schools_a[0].code}/").status_code == 404
+    assert client.get(f"/public/survey/{survey.token}/{world.schools_b[0].code}/").status_code == 404
 
 
 def test_api_public_post(world, survey):

@@ -295,6 +295,6 @@ def test_limits_hold_in_the_shared_redis_cache(world, survey, redis_cache, clien
         submit(survey, world.schools_a[0], ip="10.9.9.9")
     with pytest.raises(SubmissionRefused, match="过于频繁"):
         submit(survey, world.schools_a[0], ip="10.9.9.9")
-    page = client.get(f"/dc/{survey.token}/{world.schools_a[0].code}/")  # the cached round, pickled in Redis
+    page = client.get(f"/public/survey/{survey.token}/{world.schools_a[0].code}/")  # the cached round, pickled in Redis
     assert page.status_code == 200 and world.schools_a[0].name in page.content.decode()
     assert SurveyResponse.objects.count() == 3

@@ -71,15 +71,15 @@ def test_office_pages_render(world, posted, login):
 
 
 def test_public_page_takes_a_complaint_without_login(world, posted, client):
-    page = client.get(f"/gs/{world.schools_a[0].code}/")
+    page = client.get(f"/public/plaque/{world.schools_a[0].code}/")
     assert page.status_code == 200 and "督学甲" in page.content.decode()
-    response = client.post(f"/gs/{world.schools_a[0].code}/", {"kind": "suggestion", "content": "建议增加课后体育活动。",
+    response = client.post(f"/public/plaque/{world.schools_a[0].code}/", {"kind": "suggestion", "content": "建议增加课后体育活动。",
                                                                  "complainant_phone": "13800000000"})
     assert response.status_code == 200 and "受理编号" in response.content.decode()
     assert "13800000000" not in response.content.decode()
-    empty = client.post(f"/gs/{world.schools_a[0].code}/", {"kind": "complaint", "content": "短"})
+    empty = client.post(f"/public/plaque/{world.schools_a[0].code}/", {"kind": "complaint", "content": "短"})
     assert empty.status_code == 400
-    assert client.get("/gs/0000000000/").status_code == 404
+    assert client.get("/public/plaque/0000000000/").status_code == 404
 
 
 def test_zone_edit_renames_and_refuses_moving_a_zone_with_schools(world, posted, login):
