@@ -49,74 +49,32 @@ class RoleAssignment(models.Model):
         return f"{self.get_role_display()} · {target}"
 
 
-# Chinese names of audit actions; apps add theirs here as they add services.
-ACTION_LABELS = {
-    "registry.import": "基础数据导入", "school.create": "新增学校", "school.update": "修改学校",
-    "unit.create": "新增政府单位", "unit.update": "修改政府单位", "region.create": "新增行政区划",
-    "centre.create": "新增教管中心", "group.save": "保存教育集团/学区", "user.create": "新建账号",
-    "user.set_password": "设置密码", "user.activate": "启用账号", "user.deactivate": "停用账号",
-    "user.locked": "账号登录失败锁定（多个地址）", "user.unlock": "解除锁定", "role.assign": "分配角色",
-    "role.revoke": "撤销角色", "token.issue": "签发接口令牌", "policy.set": "修改政策参数",
-    "document.template_upload": "上传文书模板", "finding.raise": "登记问题",
-    "inspector.create": "新增督学", "inspector.update": "修改督学信息", "inspector.status": "督学状态变更",
-    "inspector.renew": "督学续聘", "training.add": "登记培训", "review.record": "录入年度考核",
-    "expert.create": "新增专家", "expert.update": "修改专家信息", "people.import": "督学与专家导入",
-    "zone.create": "新增责任区", "zone.update": "修改责任区", "assignment.set": "挂牌责任督学",
-    "assignment.end": "结束挂牌", "visit.submit": "提交督导纪实", "visit.photo": "补充督导照片",
-    "visit.sign": "学校签收督导纪实", "cross.create": "安排交叉督导", "complaint.receive": "受理投诉举报",
-    "complaint.advance": "办理投诉举报", "finding.update": "修改问题", "notice.issue": "下发整改通知书",
-    "notice.acknowledge": "签收整改通知书", "notice.start": "开始整改", "notice.report": "提交整改报告",
-    "notice.verify": "核查通过", "notice.return": "退回整改", "order.issue": "下达督办单",
-    "order.respond": "主管部门反馈督办落实情况", "notice.file": "督学将整改报告报督导室备案", "talk.propose": "建议约谈",
-    "talk.hold": "记录约谈", "talk.dismiss": "不予约谈", "case.file": "问责立案",
-    "case.investigated": "问责调查认定", "case.notified": "问责书面告知", "case.defended": "问责陈述申辩",
-    "case.reviewed": "问责审定", "case.decided": "作出问责决定",
-    "commendation.record": "登记激励表彰", "recheck.draw": "回头看抽样", "recheck.record": "记录回头看结果",
-    "finding.reopen": "回头看未通过，重新整改", "publication.publish": "发布公开信息",
-    "publication.withdraw": "撤回公开信息",
+# Chinese names of audit actions. core's own are here; every other app registers the verbs it writes from
+# its AppConfig.ready() (dudao/<app>/registrations.py), so core imports no app.
+ACTION_LABELS: dict[str, str] = {
+    "user.create": "新建账号",
+    "user.set_password": "设置密码",
+    "user.activate": "启用账号",
+    "user.deactivate": "停用账号",
+    "user.locked": "账号登录失败锁定（多个地址）",
+    "user.unlock": "解除锁定",
+    "role.assign": "分配角色",
+    "role.revoke": "撤销角色",
+    "token.issue": "签发接口令牌",
+    "policy.set": "修改政策参数",
     "login.success": "登录成功",
     "login.failed": "登录失败",
     "login.locked": "账号在该地址登录失败锁定",
     "login.address_blocked": "地址登录失败过多暂停登录",
     "token.revoke": "撤销接口令牌",
-    "inspection.batch_start": "批量生成督导意见书",
-    "inspection.batch_retry": "重试批量生成督导意见书",
-    "document.template_refused": "拒绝上传不安全或有误的文书模板",
-    "case.filed": "问责立案",
-    "framework.create": "新建指标体系",
-    "framework.edit": "修改指标体系",
-    "framework.freeze": "指标体系定版",
-    "framework.version": "指标体系新版本",
-    "inspection.create": "建立督导项目",
-    "inspection.targets": "添加督导对象",
-    "inspection.team": "调整督导组",
-    "inspection.advance": "督导项目转阶段",
-    "inspection.notice_number": "设置督导通知文号",
-    "inspection.score": "督导评分",
-    "inspection.self_score": "自评评分",
-    "inspection.materials": "提交自评材料",
-    "inspection.materials_review": "审核自评材料",
-    "inspection.leaf_evidence": "上传考查要点佐证",
-    "inspection.opinion_save": "保存督导意见书",
-    "inspection.followup": "安排回访督导",
-    "inspection.appeal": "提出申辩",
-    "inspection.appeal_respond": "答复申辩",
-    "monitoring.campaign_create": "建立监测工作",
-    "monitoring.task_add": "分派监测任务",
-    "monitoring.task_progress": "更新监测任务进度",
-    "monitoring.county_inputs": "填报县级监测数据",
-    "monitoring.guarantee_evidence": "上传保障指标佐证",
-    "monitoring.stats_import": "导入监测统计数据",
-    "survey.questionnaire_create": "新建问卷",
-    "survey.questionnaire_edit": "修改问卷",
-    "survey.questionnaire_publish": "发布问卷",
-    "survey.questionnaire_version": "问卷新版本",
-    "survey.round_create": "发起满意度调查",
-    "survey.round_close": "结束满意度调查",
-    "survey.codes_generate": "生成调查码",
-    "survey.response_exclude": "剔除问卷答卷",
-    "survey.flagged_exclude": "剔除可疑答卷",
 }
+
+
+def register_action_labels(labels: dict[str, str]) -> None:
+    """Add an app's audit action labels; the same action may not get two different labels."""
+    for action, label in labels.items():
+        if ACTION_LABELS.setdefault(action, label) != label:
+            raise ValueError(f"audit action {action!r} is labelled twice")
 
 
 class AuditLogQuerySet(models.QuerySet):

@@ -16,6 +16,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.forms import AuditFilterForm, LoginForm, PasswordChangeForm, RoleAssignForm, UserCreateForm
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role, RoleAssignment
+from dudao.core.registries import role_target
 from dudao.core.scope import scope_for
 
 
@@ -215,19 +216,10 @@ def token_revoke(request, pk: int):
 
 def _role_targets(actor, data: dict) -> dict:
     """Turn the codes typed in the role form into objects the actor may see (404 otherwise)."""
-    from dudao.regions.selectors import get_region_for, unit_list
-    from dudao.schools.selectors import get_school_by_code_for
-
     targets: dict = {"role": data["role"]}
-    if data["region"]:
-        targets["region"] = get_region_for(actor, data["region"])
-    if data["school"]:
-        targets["school"] = get_school_by_code_for(actor, data["school"])
-    if data["unit"]:
-        unit = unit_list(actor).filter(code=data["unit"]).first()
-        if unit is None:
-            raise ApplicationError(f"单位编码 {data['unit']} 不存在。")
-        targets["unit"] = unit
+    for field in ("region", "school", "unit"):  # resolvers registered by regions and schools
+        if data[field]:
+            targets[field] = role_target(field, actor, data[field])
     return targets
 
 

@@ -4,4 +4,9 @@ from dudao.dashboard import views
 
 app_name = "dashboard"
 
-urlpatterns = [path("", views.home, name="home")]
+# The profile pages keep the addresses they had under schools/ and regions/ (dashboard's urls come first).
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("schools/<int:pk>/", views.school_detail, name="school_detail"),
+    path("regions/units/<int:pk>/", views.unit_detail, name="unit_detail"),
+]

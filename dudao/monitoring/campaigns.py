@@ -4,6 +4,7 @@ reported with evidence, the board by department and month, and overdue tasks tur
 import datetime
 
 from django.db import transaction
+from django.utils import timezone
 
 from dudao.core.audit import audit_record
 from dudao.core.dates import cn_date
@@ -110,3 +111,7 @@ def overdue_to_findings(*, today: datetime.date, actor=None) -> int:
             CampaignTask.objects.filter(pk=task.pk).update(finding=finding)
         done += 1
     return done
+
+def overdue_to_findings_daily(*, now) -> int:
+    """The daily job (registered with core.registries): today's overdue tasks become findings."""
+    return overdue_to_findings(today=timezone.localdate(now))

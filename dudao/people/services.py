@@ -11,6 +11,7 @@ from django.utils import timezone
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
+from dudao.core.registries import run_hooks
 from dudao.core.scope import require_office_for
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_store
@@ -100,9 +101,7 @@ def inspector_save(*, actor, inspector: Inspector | None = None, photo=None, **f
     _clean(inspector)
     inspector.save()
     if not creating and inspector.home_school_id:
-        from dudao.zones.services import assert_no_self_assignment
-
-        assert_no_self_assignment(inspector)
+        run_hooks("inspector_saved", inspector=inspector)  # zones: no assignment at the home school
     after = snapshot(inspector)
     if inspector.user_id:
         # One name for the person: the registered name (督学名录) is also the account's, so teams, logs and the
@@ -137,10 +136,9 @@ def inspector_set_status(*, actor, inspector: Inspector, status: str, reason: st
     inspector.save(update_fields=["status", "status_reason", "status_date"])
     ended = 0
     if status != InspectorStatus.ACTIVE:
-        from dudao.zones.services import assignments_end_for_inspector
-
-        ended = assignments_end_for_inspector(actor=actor, inspector=inspector, date=date,
-                                              reason=f"督学{InspectorStatus(status).label}：{reason}")
+        # zones ends the inspector's current school assignments
+        ended = sum(run_hooks("inspector_left", actor=actor, inspector=inspector, date=date,
+                              reason=f"督学{InspectorStatus(status).label}：{reason}"))
     audit_record(actor=actor, action="inspector.status", obj=inspector, region_code=inspector.region_id,
                  before=before, after={**snapshot(inspector), "assignments_ended": ended})
     return inspector

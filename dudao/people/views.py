@@ -12,6 +12,7 @@ from dudao.core.forms import style_form
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
+from dudao.core.registries import page_sections
 from dudao.core.scope import scope_for
 from dudao.core.tabular import read_import_file
 from dudao.people import selectors, services
@@ -68,13 +69,12 @@ def inspector_list(request):
 @login_required
 def inspector_detail(request, pk: int):
     inspector = selectors.get_inspector_for(request.user, pk)
-    from dudao.zones.selectors import assignment_list
-
     year = timezone.localdate().year
     return render(request, "people/inspector_detail.html", {
         "inspector": inspector, "term": selectors.term_status(inspector),
         "training": selectors.training_summary(inspector, year), "trainings": inspector.trainings.all()[:50],
-        "reviews": inspector.reviews.all(), "assignments": assignment_list(request.user, inspector_id=inspector.pk),
+        "reviews": inspector.reviews.all(),
+        **page_sections("people.inspector_detail", request, inspector),  # zones: "assignments"
         "can_edit": _is_office(request.user),
         "status_form": style_form(StatusForm()), "renew_form": style_form(RenewForm()),
         "training_form": style_form(TrainingForm()), "review_form": style_form(ReviewForm(initial={"year": year - 1})),

@@ -17,6 +17,7 @@ from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
+from dudao.core.registries import responsible_users_of_school
 from dudao.core.scope import require_office_for, scope_for
 from dudao.core.selectors import office_users_for, users_of_schools, users_of_units
 from dudao.core.services import Message, counter_take, notify
@@ -254,12 +255,9 @@ def notice_file(*, actor, notice: RectificationNotice) -> RectificationNotice:
 
 def _verifiers(notice) -> set[int]:
     """The office staff over the target and, for a school, its current responsible inspectors (挂牌)."""
-    from dudao.schools.models import School
-    from dudao.zones.selectors import current_inspectors_of
-
     users = set(office_users_for(notice.region_code))
     if notice.school_id:
-        users |= {a.inspector.user_id for a in current_inspectors_of(School(pk=notice.school_id)) if a.inspector.user_id}
+        users |= responsible_users_of_school(notice.school_id)  # zones registers the responsible inspectors
     return users
 
 

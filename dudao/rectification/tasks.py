@@ -4,16 +4,20 @@ timer, run by `manage.py db_worker`). Idempotent, so a run cut off by a killed w
 from django.utils import timezone
 from django_tasks import task
 
+from dudao.core.registries import daily_jobs
 from dudao.worker.recovery import recover_lost_tasks, recoverable
 
 
 def deadlines_run() -> dict[str, int]:
-    """Overdue 创建 tasks first, so today's findings are in the ledger before the notices are looked at."""
-    from dudao.monitoring.campaigns import overdue_to_findings
-    from dudao.rectification.jobs import run_deadlines
-
-    campaign = overdue_to_findings(today=timezone.localdate())
-    return {"campaign": campaign, **run_deadlines()}
+    """Every registered daily job, in order: jobs that raise findings (monitoring's overdue 创建 tasks,
+    "campaign") come before the notice deadlines (rectification's own, registered in its AppConfig), so
+    today's findings are in the ledger before the notices are looked at."""
+    now = timezone.now()
+    counts: dict[str, int] = {}
+    for name, job in daily_jobs():
+        result = job(now=now)
+        counts.update(result if isinstance(result, dict) else {name: result})
+    return counts
 
 
 @recoverable(retry=True)

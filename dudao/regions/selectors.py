@@ -2,18 +2,16 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from dudao.core.errors import ApplicationError
+from dudao.core.registries import region_counts
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.regions.models import GovUnit, Region, RegionLevel
 
 
 def region_tree_for(user) -> list[dict]:
     """The visible regions as nested dicts with school and unit counts, built from one query each."""
-    from dudao.schools.models import School
-
     regions = list(Region.objects.visible_to(user).order_by("code"))
-    school_counts: dict[str, int] = dict(
-        School.objects.visible_to(user).values_list("region_id").annotate(n=Count("id")).order_by()
-    )
+    school_counts: dict[str, int] = region_counts("schools", user)  # registered by schools
     unit_counts: dict[str, int] = dict(
         GovUnit.objects.visible_to(user).values_list("region_id").annotate(n=Count("id")).order_by()
     )
@@ -69,3 +67,11 @@ def get_region_for(user, code: str) -> Region:
 
 def user_can_see_region(user, code: str) -> bool:
     return scope_for(user).covers_region(code)
+
+
+def get_unit_by_code_for(user, code: str) -> GovUnit:
+    """A visible unit by its code, for the role form (core); an unknown or invisible code is an error."""
+    unit = unit_list(user).filter(code=code).first()
+    if unit is None:
+        raise ApplicationError(f"单位编码 {code} 不存在。")
+    return unit

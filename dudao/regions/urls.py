@@ -7,5 +7,4 @@ app_name = "regions"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("units/", views.unit_list, name="unit_list"),
-    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
 ]

@@ -31,11 +31,3 @@ def unit_list(request):
         "page": page, "size": size, "query": query_without_page(request), "filters": filters,
         "kinds": UnitKind.choices, "regions": selectors.region_list(request.user),
     })
-
-
-@login_required
-def unit_detail(request, pk: int):
-    from dudao.inspections.selectors import history
-
-    unit = selectors.get_unit_for(request.user, pk)
-    return render(request, "regions/unit_detail.html", {"unit": unit, "inspections": history(request.user, unit=unit)})

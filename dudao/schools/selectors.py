@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from dudao.core.scope import get_visible_or_404
+from dudao.core.models import Role
+from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.schools.models import TYPE_STAGES, Campus, EducationGroup, ManagementCentre, School
 
 
@@ -70,3 +71,14 @@ def supervision_unit_total(schools: QuerySet[School]) -> int:
     return sum(
         supervision_units(s) for s in schools.prefetch_related(Prefetch("campuses", queryset=Campus.objects.only("school_id", "stages")))
     )
+
+
+def can_edit(user) -> bool:
+    """Office staff (and administrators) edit the school registry."""
+    scope = scope_for(user)
+    return scope.everything or scope.has_role(Role.OFFICE)
+
+
+def school_counts_by_region(user) -> dict[str, int]:
+    """Visible schools per region code, for the region tree (registered with core.registries)."""
+    return dict(School.objects.visible_to(user).values_list("region_id").annotate(n=Count("id")).order_by())

@@ -6,7 +6,6 @@ app_name = "schools"
 
 urlpatterns = [
     path("", views.school_list, name="list"),
-    path("<int:pk>/", views.school_detail, name="detail"),
     path("<int:pk>/edit/", views.school_edit, name="edit"),
     path("import/", views.registry_import, name="import"),
     path("import/template.xlsx", views.import_template, name="import_template"),

@@ -7,18 +7,14 @@ from django.shortcuts import redirect, render
 
 from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
-from dudao.core.models import Role
-from dudao.core.scope import scope_for
 from dudao.core.tabular import read_import_file
-from dudao.inspections import selectors as inspection_selectors
-from dudao.monitoring import selectors as monitoring_selectors
 from dudao.regions.selectors import region_list
 from dudao.schools import selectors, services
 from dudao.schools.forms import ImportForm, SchoolForm
 from dudao.schools.imports import registry_import as run_import
 from dudao.schools.models import Ownership, SchoolType, UrbanRural
+from dudao.schools.selectors import can_edit
 from dudao.schools.templates_xlsx import import_template_bytes
-from dudao.surveys import selectors as survey_selectors
 
 FILTERS = ("region", "school_type", "ownership", "urban_rural", "q")
 SCHOOL_EXPORT = [
@@ -31,11 +27,6 @@ SCHOOL_EXPORT = [
     ("初中在校生数", lambda s: s.students_junior), ("高中在校生数", lambda s: s.students_senior),
     ("其他在校生数", lambda s: s.students_other), ("班级总数", lambda s: s.total_classes),
 ]
-
-
-def _can_edit(user) -> bool:
-    scope = scope_for(user)
-    return scope.everything or scope.has_role(Role.OFFICE)
 
 
 @login_required
@@ -53,20 +44,9 @@ def school_list(request):
 
 
 @login_required
-def school_detail(request, pk: int):
-    school = selectors.get_school_for(request.user, pk)
-    return render(request, "schools/school_detail.html", {
-        "school": school, "supervision_units": selectors.supervision_units(school), "can_edit": _can_edit(request.user),
-        "balanced": monitoring_selectors.school_section(request.user, school),
-        "surveys": survey_selectors.school_rounds(request.user, school),
-        "inspections": inspection_selectors.history(request.user, school=school),
-    })
-
-
-@login_required
 def school_edit(request, pk: int):
     school = selectors.get_school_for(request.user, pk)
-    if not _can_edit(request.user):
+    if not can_edit(request.user):
         raise Http404
     form = SchoolForm(request.POST or None, instance=school, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -77,13 +57,13 @@ def school_edit(request, pk: int):
             form.add_error(None, exc.message)
         else:
             messages.success(request, "学校信息已保存。")
-            return redirect("schools:detail", pk=pk)
+            return redirect("dashboard:school_detail", pk=pk)
     return render(request, "schools/school_edit.html", {"school": school, "form": form})
 
 
 @login_required
 def registry_import(request):
-    if not _can_edit(request.user):
+    if not can_edit(request.user):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
     errors, summary, message = [], None, ""
@@ -101,7 +81,7 @@ def registry_import(request):
 
 @login_required
 def import_template(request):
-    if not _can_edit(request.user):
+    if not can_edit(request.user):
         raise Http404
     response = HttpResponse(import_template_bytes(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -7,7 +7,6 @@ class ZonesConfig(AppConfig):
     verbose_name = "挂牌督导"
 
     def ready(self) -> None:
-        from dudao.core.scope import register_scope_source
-        from dudao.zones.selectors import inspector_scope
+        from dudao.zones import registrations  # noqa: PLC0415 -- models load only once the app registry is ready
 
-        register_scope_source(inspector_scope)
+        registrations.register()

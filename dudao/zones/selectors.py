@@ -68,6 +68,16 @@ def current_inspectors_of(school: School) -> list[Assignment]:
     return list(Assignment.objects.current().filter(school=school).select_related("inspector__photo", "campus", "zone"))
 
 
+def responsible_user_ids(school_id: int) -> set[int]:
+    """The accounts of a school's current responsible inspectors (registered with core.registries)."""
+    return {a.inspector.user_id for a in current_inspectors_of(School(pk=school_id)) if a.inspector.user_id}
+
+
+def inspector_assignments_section(request, inspector) -> dict:
+    """The inspector page's school assignments (a page section registered with core.registries)."""
+    return {"assignments": assignment_list(request.user, inspector_id=inspector.pk)}
+
+
 def assignment_list(user, *, region: str = "", inspector_id: int | None = None, current: bool = True):
     qs = Assignment.objects.visible_to(user).select_related("inspector", "school", "campus", "zone")
     if current:

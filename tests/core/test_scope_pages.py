@@ -21,13 +21,13 @@ def test_it_hides_district_a_from_office_b_on_every_list(world, login):
 @pytest.mark.parametrize("persona", ["office_b", "town_a", "expert"])
 def test_it_returns_404_for_a_school_outside_scope(world, login, persona):
     client = login(getattr(world, persona))
-    assert client.get(reverse("schools:detail", args=[world.schools_a[0].pk])).status_code == 404
+    assert client.get(reverse("dashboard:school_detail", args=[world.schools_a[0].pk])).status_code == 404
     assert client.get(reverse("schools:edit", args=[world.schools_a[0].pk])).status_code == 404
 
 
 def test_it_returns_404_for_a_unit_outside_scope(world, login):
-    assert login(world.office_b).get(reverse("regions:unit_detail", args=[world.unit_a.pk])).status_code == 404
-    assert login(world.office_a).get(reverse("regions:unit_detail", args=[world.unit_a.pk])).status_code == 200
+    assert login(world.office_b).get(reverse("dashboard:unit_detail", args=[world.unit_a.pk])).status_code == 404
+    assert login(world.office_a).get(reverse("dashboard:unit_detail", args=[world.unit_a.pk])).status_code == 200
 
 
 def test_it_limits_the_inspector_to_assigned_schools(world, login):
@@ -35,25 +35,25 @@ def test_it_limits_the_inspector_to_assigned_schools(world, login):
     page = client.get(reverse("schools:list")).content.decode()
     assert all(s.name in page for s in world.schools_a[:3])
     assert world.schools_a[3].name not in page
-    assert client.get(reverse("schools:detail", args=[world.schools_a[3].pk])).status_code == 404
+    assert client.get(reverse("dashboard:school_detail", args=[world.schools_a[3].pk])).status_code == 404
 
 
 def test_it_limits_the_principal_to_their_school(world, login):
     client = login(world.principal_a)
-    assert client.get(reverse("schools:detail", args=[world.schools_a[0].pk])).status_code == 200
-    assert client.get(reverse("schools:detail", args=[world.schools_a[1].pk])).status_code == 404
+    assert client.get(reverse("dashboard:school_detail", args=[world.schools_a[0].pk])).status_code == 200
+    assert client.get(reverse("dashboard:school_detail", args=[world.schools_a[1].pk])).status_code == 404
 
 
 def test_it_limits_the_town_user_to_their_unit(world, login):
     client = login(world.town_a)
-    assert client.get(reverse("regions:unit_detail", args=[world.unit_a.pk])).status_code == 200
-    assert client.get(reverse("regions:unit_detail", args=[world.unit_b.pk])).status_code == 404
+    assert client.get(reverse("dashboard:unit_detail", args=[world.unit_a.pk])).status_code == 200
+    assert client.get(reverse("dashboard:unit_detail", args=[world.unit_b.pk])).status_code == 404
     assert "甲区第一小学" not in client.get(reverse("schools:list")).content.decode()
 
 
 def test_it_gives_the_leader_read_only_access(world, login):
     client = login(world.leader_a)
-    assert client.get(reverse("schools:detail", args=[world.schools_a[0].pk])).status_code == 200
+    assert client.get(reverse("dashboard:school_detail", args=[world.schools_a[0].pk])).status_code == 200
     assert client.get(reverse("schools:edit", args=[world.schools_a[0].pk])).status_code == 404
     assert client.get(reverse("schools:import")).status_code == 404
     assert client.get(reverse("core:audit")).status_code == 404

@@ -1,0 +1,36 @@
+"""What inspections registers with the lower layers, from its AppConfig.ready() (docs/architecture.md)."""
+
+from dudao.core.models import register_action_labels
+from dudao.core.policy import PolicyDefault, register_policy_defaults
+
+ACTION_LABELS = {
+    "inspection.batch_start": "批量生成督导意见书",
+    "inspection.batch_retry": "重试批量生成督导意见书",
+    "inspection.create": "建立督导项目",
+    "inspection.targets": "添加督导对象",
+    "inspection.team": "调整督导组",
+    "inspection.advance": "督导项目转阶段",
+    "inspection.notice_number": "设置督导通知文号",
+    "inspection.score": "督导评分",
+    "inspection.self_score": "自评评分",
+    "inspection.materials": "提交自评材料",
+    "inspection.materials_review": "审核自评材料",
+    "inspection.leaf_evidence": "上传考查要点佐证",
+    "inspection.opinion_save": "保存督导意见书",
+    "inspection.followup": "安排回访督导",
+    "inspection.appeal": "提出申辩",
+    "inspection.appeal_respond": "答复申辩",
+}
+
+
+POLICY_DEFAULTS = {
+    "inspections.appeal_days": PolicyDefault(15, "督导意见反馈后申辩（复核）期限（天）", "DOMAIN.md §4.2 [LOCAL S30]"),
+    "inspections.followup_months": PolicyDefault({"comprehensive": 12, "special": 6, "development": 12},
+                                                 "出具意见书后安排回访的间隔（月，按督导类型）", "DOMAIN.md §4.2；seed 回访"),
+    "inspections.concurrent_projects_max": PolicyDefault(3, "同一人同时参加进行中督导项目数提示线", "平台默认"),
+}
+
+
+def register() -> None:
+    register_action_labels(ACTION_LABELS)
+    register_policy_defaults(POLICY_DEFAULTS)

@@ -1,0 +1,29 @@
+"""What people registers with the lower layers, from its AppConfig.ready() (docs/architecture.md)."""
+
+from dudao.core.models import register_action_labels
+from dudao.core.policy import PolicyDefault, register_policy_defaults
+
+ACTION_LABELS = {
+    "inspector.create": "新增督学",
+    "inspector.update": "修改督学信息",
+    "inspector.status": "督学状态变更",
+    "inspector.renew": "督学续聘",
+    "training.add": "登记培训",
+    "review.record": "录入年度考核",
+    "expert.create": "新增专家",
+    "expert.update": "修改专家信息",
+    "people.import": "督学与专家导入",
+}
+
+
+POLICY_DEFAULTS = {
+    "people.training_hours_min": PolicyDefault(40, "督学年度培训学时下限", "督学管理暂行办法 [OK]"),
+    "people.parttime_term_years": PolicyDefault(3, "兼职督学每届聘期（年）", "教育督导条例 §6"),
+    "people.parttime_max_terms": PolicyDefault(3, "兼职督学最多连任届数", "教育督导条例 §6"),
+    "people.term_warning_days": PolicyDefault(180, "聘期届满提前提醒天数", "平台默认"),
+}
+
+
+def register() -> None:
+    register_action_labels(ACTION_LABELS)
+    register_policy_defaults(POLICY_DEFAULTS)
