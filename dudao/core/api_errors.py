@@ -13,7 +13,7 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
-from dudao.core.errors import ApplicationError
+from dudao.core.errors import ApplicationError, NulCharacterSent
 
 ERROR_SCHEMA_REF = "#/components/schemas/ErrorOut"
 
@@ -186,8 +186,6 @@ def install_error_handlers(api) -> None:
 
 def bad_request_message(exception) -> str:
     """The Chinese sentence for a request Django refused before any view ran (handler400)."""
-    from dudao.core.input_guard import NulCharacterSent
-
     if isinstance(exception, MultiPartParserError):
         return _UPLOAD_PARSE_MESSAGE
     if isinstance(exception, NulCharacterSent):

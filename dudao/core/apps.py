@@ -8,8 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from dudao.core.audit_chain import install_guard
-        from dudao.core.uploads import configure_pillow
+        from dudao.core.audit_chain import install_guard  # noqa: PLC0415 -- AppConfig.ready(): loaded once the app registry is ready
+        from dudao.core.uploads import configure_pillow  # noqa: PLC0415 -- AppConfig.ready(): loaded once the app registry is ready
 
         configure_pillow()
         # Every database connection refuses UPDATE and DELETE on the audit log (see audit_chain).

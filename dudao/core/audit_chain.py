@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import TextField
 from django.db.models.functions import Cast
+from django.utils.ipv6 import clean_ipv6_address
 
 GENESIS = "0" * 64
 TABLE = "core_auditlog"
@@ -86,9 +87,7 @@ def _text(value):
 def seal(record, prev_hash: str) -> str:
     """Set record.prev_hash and record.hash (an unsaved AuditLog whose `at` is set); returns the new hash. The
     fields are first brought to what the database will store, so the hash is the one audit_verify computes."""
-    from django.utils.ipv6 import clean_ipv6_address
-
-    from dudao.core.models import AuditLog
+    from dudao.core.models import AuditLog  # noqa: PLC0415 -- core.models imports this module to seal records
 
     encoder = AuditLog._meta.get_field("after").encoder
     for name in _TEXT_FIELDS:
@@ -109,7 +108,7 @@ def rows_sql(using: str, *, after_id: int | None, chunk: int) -> tuple[str, list
     """SQL for the next `chunk` records after `after_id` in id order: id, hash, prev_hash, then the content
     fields. Run on a plain cursor, so values come as the database gives them (JSON as text), without Django's
     per-value converters."""
-    from dudao.core.models import AuditLog
+    from dudao.core.models import AuditLog  # noqa: PLC0415 -- core.models imports this module to seal records
 
     records = AuditLog.objects.db_manager(using).order_by("id")
     if after_id is not None:

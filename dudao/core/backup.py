@@ -40,6 +40,7 @@ from pathlib import Path, PurePosixPath
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
@@ -386,8 +387,6 @@ def restore(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None)
                 except OSError:
                     pass
             raise
-    from django.contrib.contenttypes.models import ContentType
-
     ContentType.objects.clear_cache()  # this process may have cached the ids the archive replaced
     return manifest
 

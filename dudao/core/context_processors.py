@@ -2,6 +2,7 @@
 
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.core.selectors import unread_count
 
 
 def navigation(request) -> dict:
@@ -47,8 +48,6 @@ def navigation(request) -> dict:
                        ("文书模板", "documents:templates"), ("审计日志", "core:audit")] if office else [])
                      + ([("账号管理", "core:users")] if scope.everything else [])),
     ]
-    from dudao.core.selectors import unread_count
-
     return {"nav_areas": [(label, entries) for label, entries in areas if entries], "user_scope": scope,
             "unread_count": unread_count(user),
             "user_roles": sorted({str(Role(r).label) for r in scope.roles})}

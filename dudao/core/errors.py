@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import BadRequest
+
 
 @dataclass
 class RowError:
@@ -29,3 +31,7 @@ class ApplicationError(Exception):
 
 class PermissionDenied(ApplicationError):
     status = 403
+
+
+class NulCharacterSent(BadRequest):
+    """A request whose parameters hold a NUL character (core.input_guard answers it with a 400)."""

@@ -5,14 +5,10 @@ write that passes one through), SQLite truncates at it, and no honest form or cl
 refuses them with a 400 in Chinese: the path, query parameters, form fields (uploaded files may contain any
 bytes) and JSON bodies (where NUL can only arrive as the escape \\u0000).
 """
-
-from django.core.exceptions import BadRequest
+from dudao.core.errors import NulCharacterSent
+from dudao.core.views import bad_request
 
 JSON_NUL = b"\\u0000"
-
-
-class NulCharacterSent(BadRequest):
-    pass
 
 
 def _has_nul(querydict) -> bool:
@@ -37,7 +33,5 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if request_has_nul(request):
-            from dudao.core.views import bad_request
-
             return bad_request(request, NulCharacterSent())
         return self.get_response(request)

@@ -7,17 +7,8 @@ from django.db import models, router, transaction
 from django.utils import timezone
 
 from dudao.core import audit_chain
-
-
-class Role(models.TextChoices):
-    ADMIN = "admin", "系统管理员"
-    OFFICE = "office", "督导室"
-    INSPECTOR = "inspector", "督学"
-    SCHOOL = "school", "学校用户"
-    UNIT = "unit", "单位用户"
-    EXPERT = "expert", "评估专家"
-    LEADER = "leader", "领导"
-
+from dudao.core.roles import Role
+from dudao.core.scope import scope_for
 
 # Which target each role is scoped by (DESIGN.md §1).
 ROLE_TARGET = {
@@ -112,8 +103,6 @@ class AuditLogQuerySet(models.QuerySet):
             return super().bulk_create(objs, batch_size=batch_size)
 
     def visible_to(self, user):
-        from dudao.core.scope import scope_for
-
         scope = scope_for(user)
         if scope.everything:
             return self

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+from dudao.core.models import Policy
+from dudao.core.scope import region_prefix
+
 
 @dataclass(frozen=True)
 class PolicyDefault:
@@ -42,9 +45,6 @@ class PolicyTable:
     read their limits through this instead of one policy_value() query per county and key."""
 
     def __init__(self, keys):
-        from dudao.core.models import Policy
-        from dudao.core.scope import region_prefix
-
         unknown = [k for k in keys if k not in DEFAULTS]
         if unknown:
             raise KeyError(unknown[0])

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.http import Http404
 
+from dudao.core.errors import PermissionDenied
+from dudao.core.roles import Role
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -58,8 +61,6 @@ def scope_for(user) -> Scope:
     cached = getattr(user, "_dudao_scope", None)
     if cached is not None:
         return cached
-    from dudao.core.models import Role
-
     prefixes: set[str] = set()
     school_ids: set[int] = set()
     unit_ids: set[int] = set()
@@ -121,9 +122,6 @@ def get_visible_or_404(queryset, user, **lookup):
 
 def require_office_for(actor, region_code: str, message: str) -> None:
     """Writes on registry data: administrators anywhere, office users inside their own region subtree."""
-    from dudao.core.errors import PermissionDenied
-    from dudao.core.models import Role
-
     scope = scope_for(actor)
     if not (scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(region_code))):
         raise PermissionDenied(message)
@@ -142,8 +140,6 @@ def owns(user, *, school_id: int | None = None, unit_id: int | None = None) -> b
         return False
     owned = getattr(user, "_dudao_owned", None)
     if owned is None:
-        from dudao.core.models import Role
-
         rows = list(user.role_assignments.filter(role__in=[Role.SCHOOL, Role.UNIT]).values_list("school_id", "unit_id"))
         owned = ({s for s, _u in rows if s}, {u for _s, u in rows if u})
         user._dudao_owned = owned

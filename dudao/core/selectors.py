@@ -2,9 +2,10 @@
 
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from dudao.core.models import ACTION_LABELS, ApiToken, AuditLog, Notification, RoleAssignment
-from dudao.core.scope import scope_for
+from dudao.core.scope import region_prefix, scope_for
 
 User = get_user_model()
 
@@ -47,8 +48,6 @@ def user_list(user, *, q: str = "", role: str = "") -> QuerySet:
 
 
 def get_user_for(user, pk: int):
-    from django.http import Http404
-
     found = user_list(user).filter(pk=pk).first()
     if found is None:
         raise Http404("未找到该账号。")
@@ -82,8 +81,6 @@ def office_users_for(region_code: str) -> set[int]:
 
 def office_users_by_region(region_codes) -> dict[str, set[int]]:
     """office_users_for for many regions in one query."""
-    from dudao.core.scope import region_prefix
-
     offices = [(region_prefix(code), user_id) for code, user_id in RoleAssignment.objects.filter(
         role="office", user__is_active=True).values_list("region_id", "user_id")]
     return {code: {uid for prefix, uid in offices if code.startswith(prefix)} for code in set(region_codes)}
@@ -119,8 +116,6 @@ def tokens_of(viewer, owner) -> QuerySet[ApiToken]:
 
 
 def get_token_for(viewer, pk: int) -> ApiToken:
-    from django.http import Http404
-
     found = tokens_visible_to(viewer).select_related("user").filter(pk=pk).first()
     if found is None:
         raise Http404("未找到该令牌。")

@@ -5,14 +5,16 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import authenticate, get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError, PermissionDenied
+from dudao.core.middleware import client_ip
 from dudao.core.models import (
     ROLE_TARGET,
     ApiToken,
@@ -27,6 +29,7 @@ from dudao.core.models import (
 )
 from dudao.core.policy import DEFAULTS, PolicyTable, policy_value
 from dudao.core.scope import scope_for
+from dudao.core.tasks import send_notification_mail
 
 User = get_user_model()
 USER_FIELDS = ["id", "username", "first_name", "email", "is_active", "is_superuser"]
@@ -263,8 +266,6 @@ def login_failed(*, attempt: LoginFailure, via: str = "web") -> str:
     `login.address_blocked`, `user.locked`); the account-wide lock also puts a notice in every
     administrator's inbox. Attempts refused by the throttle never get here, so one address adds at most
     `auth.address_attempts` rows per window."""
-    from django.urls import reverse
-
     username, ip, net = attempt.username, attempt.ip, attempt.net
     shown = _shown_username(username)
     user = User.objects.filter(username__iexact=username).first()
@@ -313,10 +314,6 @@ def login_attempt(*, request, username: str, password: str, via: str = "web") ->
     """The one login flow of the site and the API: refuse a throttled (username, address) before checking
     the password, otherwise record the attempt, authenticate and record the outcome. The messages never tell
     whether the username exists."""
-    from django.contrib.auth import authenticate
-
-    from dudao.core.middleware import client_ip
-
     ip = client_ip(request)
     username = username[:150]
     limits = PolicyTable(LOGIN_POLICIES)
@@ -426,8 +423,6 @@ def notify(*, messages: list[tuple[Message, set[int]]], at=None) -> int:
            for (uid, key), m in wanted.items() if (uid, key) not in existing]
     Notification.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)  # a concurrent run: no duplicate
     if new:
-        from dudao.core.tasks import send_notification_mail
-
         items = [[n.user_id, n.title, n.body, n.url] for n in new]
         for start in range(0, len(items), MAIL_CHUNK):
             chunk = items[start:start + MAIL_CHUNK]

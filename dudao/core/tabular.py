@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+import xlsxwriter
 from django.conf import settings
+from python_calamine import CalamineWorkbook
 
 from dudao.core.errors import ApplicationError, RowError
 from dudao.core.uploads import check_spreadsheet, check_zip, xlsx_sheet_paths
@@ -134,8 +136,6 @@ def _raw_sheet(name: str, rows: list[list]) -> RawSheet:
 
 
 def _read_workbook(data: bytes, ext: str) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook
-
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises its own error types for every kind of broken file
@@ -437,8 +437,6 @@ def write_template_workbook(specs: list[SheetSpec], sheets: dict[str, list[list]
 
     With `sheets`, only those sheets are written (demo, tests, benchmarks); without, every spec is.
     """
-    import xlsxwriter
-
     sheets = sheets or {}
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})

@@ -14,8 +14,10 @@ import zipfile
 import zlib
 from array import array
 from contextlib import contextmanager
+from xml.etree import ElementTree
 
 from django.conf import settings
+from PIL import Image
 
 from dudao.core.errors import ApplicationError
 
@@ -109,8 +111,6 @@ def check_image_size(name: str, width: int, height: int) -> None:
 def configure_pillow() -> None:
     """Pillow's pixel limit from the settings, and its DecompressionBombWarning (between the limit and twice the
     limit) raised as an error, as Pillow's documentation advises; called once when the app starts."""
-    from PIL import Image
-
     Image.MAX_IMAGE_PIXELS = image_pixel_limit()
     warnings.simplefilter("error", Image.DecompressionBombWarning)
 
@@ -119,8 +119,6 @@ def configure_pillow() -> None:
 def image_guard(name: str):
     """Decode an image under the pixel limit: Pillow's DecompressionBombWarning and DecompressionBombError
     become a clean refusal in Chinese (ApplicationError) instead of a 500."""
-    from PIL import Image
-
     Image.MAX_IMAGE_PIXELS = image_pixel_limit()  # the setting may have changed since start-up (tests)
     try:
         yield
@@ -224,8 +222,6 @@ def _grid_refusal(name: str, sheet: str, rows: int, columns: int, total: int, li
 def xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → worksheet part, as the workbook lists them (the parts calamine reads; parts are looked up
     without regard to case, as calamine does)."""
-    from xml.etree import ElementTree
-
     actual = {entry.lower(): entry for entry in archive.namelist()}
 
     main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"

@@ -5,6 +5,9 @@ from django.db.models import Count, Q, Sum
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
 from dudao.core.selectors import audit_list
+from dudao.frameworks.scoring import build_tree
+from dudao.inspections.models import Inspection, InspectionStage, Target, TeamMember
+from dudao.inspections.services import SCORING_STAGES
 from dudao.regions.selectors import unit_list
 from dudao.schools.models import SchoolType
 from dudao.schools.selectors import school_list
@@ -42,10 +45,6 @@ def team_targets(user, limit: int = 50) -> list:
     """The inspection targets this user scores as a team member (experts and inspectors are assigned per
     target, not per school) in projects not yet past 意见反馈, scoring stages first, with how many of their
     check points they have scored."""
-    from dudao.frameworks.scoring import build_tree
-    from dudao.inspections.models import Inspection, InspectionStage, Target, TeamMember
-    from dudao.inspections.services import SCORING_STAGES
-
     done = [InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED]
     running = Inspection.objects.visible_to(user).exclude(stage__in=done)
     targets = list(Target.objects.filter(team__user=user, inspection__in=running)

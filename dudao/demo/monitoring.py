@@ -8,13 +8,17 @@ indicators; the city-centre primary schools have little playground space, which 
 import datetime
 import random
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dudao.core.tabular import write_template_workbook
 from dudao.demo.generator import COUNTY
+from dudao.monitoring import campaigns
 from dudao.monitoring.engine import DEFAULT_STANDARDS
-from dudao.monitoring.imports import COLUMNS, stats_import
+from dudao.monitoring.imports import COLUMNS, SPEC, stats_import
+from dudao.monitoring.models import Campaign
 from dudao.monitoring.services import county_inputs_save
-from dudao.regions.models import Region
+from dudao.regions.models import GovUnit, Region
 from dudao.schools.models import School
 
 YEARS = (2024, 2025)
@@ -110,10 +114,6 @@ CAMPAIGN_TASKS = [
 
 
 def load_campaign(*, admin, county, today) -> None:
-    from dudao.monitoring import campaigns
-    from dudao.monitoring.models import Campaign
-    from dudao.regions.models import GovUnit
-
     if Campaign.objects.filter(county=county).exists():
         return
     campaign = campaigns.campaign_create(actor=admin, kind="balanced", county=county,
@@ -131,16 +131,11 @@ def load_campaign(*, admin, county, today) -> None:
 
 
 def _evidence():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     return SimpleUploadedFile("预算文件.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
                               content_type="application/pdf")
 
 
 def load_monitoring(*, admin, rng: random.Random) -> None:
-    from dudao.core.tabular import write_template_workbook
-    from dudao.monitoring.imports import SPEC
-
     schools = list(School.objects.filter(region__code__startswith=COUNTY[0], school_type__in=TYPES).order_by("code"))
     county = Region.objects.get(code=COUNTY[0])
     children = sum(s.students_preschool for s in schools)

@@ -9,12 +9,12 @@ import secrets
 
 from django.utils import timezone
 
-from dudao.core.models import Role
+from dudao.core.models import Role, RoleAssignment
 from dudao.core.services import role_assign, user_create
 from dudao.demo import generator
 from dudao.demo.generator import person as _person
 from dudao.demo.supervision import _photo
-from dudao.rectification import accountability, notices
+from dudao.rectification import accountability, followup, notices
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import (
     Finding,
@@ -23,9 +23,11 @@ from dudao.rectification.models import (
     RectificationNotice,
     SupervisionOrder,
 )
+from dudao.rectification.selectors import dashboard
 from dudao.rectification.services import finding_raise
 from dudao.regions.models import GovUnit, Region, UnitKind
 from dudao.schools.models import School
+from dudao.zones.models import Assignment
 
 EXTRA = [
     (FindingSource.INSPECTION, "i3", "课程开齐开足", "综合实践活动课程未按课时开设。", 2),
@@ -39,8 +41,6 @@ MEASURES = "已制定整改方案，明确责任人和时限，完成整改并�
 
 def _principal(admin, school: School):
     """The school's user account: the demo principal's school has one; others get one for the demo."""
-    from dudao.core.models import RoleAssignment
-
     existing = RoleAssignment.objects.filter(role=Role.SCHOOL, school=school).select_related("user").first()
     if existing:
         return existing.user
@@ -137,9 +137,6 @@ def load_rectification(*, admin, rng: random.Random, county: Region, office_user
 
 def _recognition_and_results(*, office_user, county, schools) -> None:
     """Commendations, a 回头看 round with one failure, and results published on the public page."""
-    from dudao.rectification import followup
-    from dudao.rectification.selectors import dashboard
-
     today = timezone.localdate()
     for school, title, basis in [
         (schools[0], "督导评估优秀学校", f"{today.year - 1}学年义务教育学校办学行为督导评估（优秀）"),
@@ -207,8 +204,6 @@ def _talk_and_cases(*, admin, rng, office_user, schools) -> None:
 
 
 def _inspector_schools(user) -> list[int]:
-    from dudao.zones.models import Assignment
-
     return list(Assignment.objects.current().filter(inspector__user=user).values_list("school_id", flat=True))
 
 
@@ -217,7 +212,5 @@ def _school_ids(user) -> list[int]:
 
 
 def _unit_user(unit: GovUnit):
-    from dudao.core.models import RoleAssignment
-
     row = RoleAssignment.objects.filter(role=Role.UNIT, unit=unit).select_related("user").first()
     return row.user if row else None

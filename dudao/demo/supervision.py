@@ -9,6 +9,7 @@ import uuid
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from dudao.core.dates import local_date
 from dudao.core.services import policy_set
@@ -19,7 +20,7 @@ from dudao.rectification.models import Finding, FindingSource, FindingStatus, Fo
 from dudao.regions.models import Region
 from dudao.schools.models import School, SchoolType
 from dudao.zones import services as zone_services
-from dudao.zones.models import ROUTINE_ITEMS, ComplaintStatus, ReplyChannel, Visit
+from dudao.zones.models import ROUTINE_ITEMS, Assignment, ComplaintStatus, ReplyChannel, Visit
 
 SOURCES_PART_TIME = ["principal", "teacher", "researcher", "official", "retired"]
 NARRATIVES = [
@@ -37,8 +38,6 @@ HIGHLIGHTS = ["课后服务课程丰富，学生参与度高。", "校园文化�
 
 
 def _photo(rng: random.Random, label: str) -> SimpleUploadedFile:
-    from PIL import Image, ImageDraw
-
     image = Image.new("RGB", (640, 480), (rng.randint(80, 200), rng.randint(120, 210), rng.randint(140, 230)))
     draw = ImageDraw.Draw(image)
     for _ in range(6):
@@ -129,8 +128,6 @@ def load_supervision(*, admin, rng: random.Random, county: Region, inspector_use
 
 def _history(*, admin, rng, county, today) -> None:
     """A school year of visits, written in bulk (the demo's past; recent ones go through the service)."""
-    from dudao.zones.models import Assignment
-
     tz = timezone.get_current_timezone()
     visits, problems = [], []
     month = datetime.date(2025, 9, 1)
@@ -194,8 +191,6 @@ def _recent(*, admin, rng, county, today, inspector_user) -> None:
 
 
 def _complaints(*, admin, rng, county, inspectors) -> None:
-    from dudao.zones.models import Assignment
-
     covered = list(Assignment.objects.current().filter(school__region__code__startswith=county.code)
                    .select_related("school", "inspector")[:6])
     texts = ["学校要求家长购买指定教辅资料。", "放学时校门口车辆乱停，存在安全隐患。", "食堂饭菜分量不足，价格偏高。",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
@@ -91,8 +92,6 @@ def check_and_write(upload, *, kind: str, region_code: str = "") -> CheckedFile:
 
 def sniff_image(data: bytes, name: str) -> tuple[str, int, int]:
     """(content type, width, height) of a real image; anything else is refused."""
-    from PIL import Image, UnidentifiedImageError
-
     try:
         with image_guard(name), Image.open(io.BytesIO(data)) as image:
             check_image_size(name, *image.size)  # before anything decodes pixels
@@ -146,8 +145,6 @@ def thumbnail_path(sha256: str) -> str:
 
 def ensure_thumbnail(image_path: str, thumb_path: str) -> str:
     """Make an image's thumbnail on first use (uploads stay fast: a tablet is waiting for its answer)."""
-    from PIL import Image, ImageOps
-
     target = Path(settings.MEDIA_ROOT) / thumb_path
     if not target.exists():
         with image_guard(image_path), Image.open(absolute_path(image_path)) as image:

@@ -120,8 +120,8 @@ def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | N
     `images` (name → PNG bytes) become inline pictures the template places with {{ name }}. A template that
     fails (a refused attribute, a broken tag, data it does not expect) raises DocumentError in Chinese.
     """
-    from docx.shared import Mm
-    from docxtpl import DocxTemplate, InlineImage
+    from docx.shared import Mm  # noqa: PLC0415 -- python-docx/docxtpl take ~1 s to import: loaded when a document is rendered
+    from docxtpl import DocxTemplate, InlineImage  # noqa: PLC0415 -- docxtpl takes ~1 s to import: loaded when a document is rendered
 
     context = plain_context(context)
     document = DocxTemplate(template_file)
@@ -154,7 +154,7 @@ def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | N
 def check_template(data: bytes, key: str) -> None:
     """An uploaded template: its tags are checked without running anything (names, attributes, calls, filters),
     then it must render with the sample data in the sandbox. Raises DocumentError naming what is wrong."""
-    from docxtpl import DocxTemplate
+    from docxtpl import DocxTemplate  # noqa: PLC0415 -- docxtpl takes ~1 s to import: loaded when a document is rendered
 
     problems = template_problems(DocxTemplate(io.BytesIO(data)), template_fields(key))
     if problems:
@@ -170,7 +170,7 @@ def check_template(data: bytes, key: str) -> None:
 
 def render_pdf_bytes(template_name: str, context: dict) -> bytes:
     """An HTML template rendered to PDF (A4, Noto CJK fonts from the system)."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 -- weasyprint takes ~2-4 s to import: loaded when a PDF is made
 
     html = render_to_string(template_name, context)
     return HTML(string=html).write_pdf()

@@ -20,7 +20,8 @@ import decimal
 import html
 import re
 
-from jinja2 import nodes
+from django.conf import settings
+from jinja2 import meta, nodes
 from jinja2.exceptions import SecurityError, TemplateAssertionError, TemplateSyntaxError
 from jinja2.filters import do_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -109,7 +110,7 @@ def plain_context(value, path: str = "context"):
     InlineImage values (charts) are allowed: docxtpl renders them through `__html__`. Anything else, a model
     instance above all, is a programming error: templates must never reach objects with methods.
     """
-    from docxtpl import InlineImage
+    from docxtpl import InlineImage  # noqa: PLC0415 -- docxtpl takes ~1 s to import: loaded when a document is rendered
 
     if isinstance(value, PLAIN_TYPES) or isinstance(value, InlineImage):
         return value
@@ -143,8 +144,6 @@ MAX_UNCLOSED_TAGS = 10
 
 def check_part_limits(xml: str) -> None:
     """Refuse a part docxtpl would take too long over: its size, its number of tags, a tag left open."""
-    from django.conf import settings
-
     max_bytes, max_tags = settings.DUDAO_TEMPLATE_MAX_XML_BYTES, settings.DUDAO_TEMPLATE_MAX_TAGS
     if len(xml) > max_bytes:
         raise TemplateLimitError(f"模板中的一部分内容过大（{len(xml) / 1048576:.1f} MB，上限 "
@@ -204,8 +203,6 @@ def _snippet(source: str, lineno: int | None, hint: str = "") -> str:
 def template_problems(document, allowed_names: set[str] | None) -> list[str]:
     """Every problem found in an uploaded template's tags, in Chinese, each naming the offending text. Parses
     only: nothing in the template is evaluated. allowed_names None: names are not checked (before a render)."""
-    from jinja2 import meta
-
     env = DocumentEnvironment()
     problems: list[str] = []
     try:

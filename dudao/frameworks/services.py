@@ -10,6 +10,7 @@ from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, RowError
 from dudao.core.scope import require_office_for
 from dudao.frameworks import builtin, io
+from dudao.frameworks.editing import EditError
 from dudao.frameworks.models import Framework, FrameworkKind, FrameworkStatus, FrameworkTarget
 from dudao.frameworks.scoring import DEFAULT_SETTINGS, ScoreError, build_tree, weight_problems
 
@@ -124,8 +125,6 @@ def framework_new_version(*, actor, framework: Framework) -> Framework:
 
 def framework_edit(*, actor, framework: Framework, edit) -> Framework:
     """Apply one pure edit (frameworks/editing.py: a function of the definition) to a draft and save it."""
-    from dudao.frameworks.editing import EditError
-
     try:
         definition = edit(framework.definition)
     except EditError as exc:

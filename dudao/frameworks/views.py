@@ -15,8 +15,10 @@ from dudao.core.forms import attempt, form_error
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
 from dudao.core.tabular import read_import_file
-from dudao.frameworks import builtin, io, selectors, services
+from dudao.frameworks import builtin, editing, io, selectors, services
+from dudao.frameworks.editing import leaf_rule
 from dudao.frameworks.models import Framework, FrameworkKind, FrameworkTarget
+from dudao.frameworks.scoring import build_tree
 from dudao.regions.models import Region
 
 SELECT = {"class": "form-select"}
@@ -50,8 +52,6 @@ class NodeForm(forms.Form):
 
     def node(self) -> dict:
         """The node's fields; a leaf's rule is built (and checked) by editing.leaf_rule."""
-        from dudao.frameworks.editing import leaf_rule
-
         d = self.cleaned_data
         node = {"code": d["code"].strip(), "name": d["name"].strip(), "weight": d["weight"]}
         if d["kind"]:
@@ -151,12 +151,12 @@ def framework_detail(request, pk: int):
                        "已生成新版本草稿。"):
                 return redirect("frameworks:detail", pk=made[0].pk)
             return redirect(request.path)
-    editing = _editor(request, framework) if office and not framework.is_frozen else {}
+    editor = _editor(request, framework) if office and not framework.is_frozen else {}
     return render(request, "frameworks/detail.html", {
         "framework": framework, "rows": selectors.flat_rows(framework), "problems": selectors.problems(framework),
         "versions": selectors.versions(framework), "office": office, "form": form,
         "settings": framework.definition.get("settings", {}), "editable": office and not framework.is_frozen,
-        **editing},
+        **editor},
         status=400 if request.method == "POST" else 200)
 
 
@@ -165,8 +165,6 @@ NODE_ACTIONS = {"node_add", "node_update", "node_remove", "node_up", "node_down"
 
 def _node_action(request, framework: Framework, action: str) -> bool:
     """The tree editor's writes: True when the change went through (the page then reloads)."""
-    from dudao.frameworks import editing
-
     code, user = request.POST.get("code", ""), request.user
     if action in ("node_remove", "node_up", "node_down"):
         edit = {"node_remove": lambda d: editing.remove_node(d, code),
@@ -201,8 +199,6 @@ def _node_action(request, framework: Framework, action: str) -> bool:
 
 def _editor(request, framework: Framework) -> dict:
     """The editor panel asked for by ?edit=CODE or ?add=PARENT (add=_ for a top-level indicator)."""
-    from dudao.frameworks.scoring import build_tree
-
     tree = build_tree(framework.definition)
     settings = framework.definition.get("settings", {})
     settings_form = SettingsForm(initial={

@@ -5,19 +5,39 @@ them as Word (editable template `inspection_opinion`) and PDF."""
 import calendar
 import datetime
 import io
+import os
+import shutil
 import zipfile
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record
 from dudao.core.dates import cn_date
-from dudao.core.errors import ApplicationError
+from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.policy import policy_value
-from dudao.core.scope import require_office_for
+from dudao.core.scope import owns, require_office_for
 from dudao.core.services import counter_take
+from dudao.documents.render import render_docx_bytes, render_pdf_bytes
+from dudao.documents.selectors import render_docx, template_bytes
 from dudao.frameworks.scoring import build_tree
-from dudao.inspections.models import Inspection, InspectionKind, InspectionStage, Opinion, Target, Transition
+from dudao.inspections.evaluation import target_evaluation
+from dudao.inspections.models import (
+    Appeal,
+    BatchStatus,
+    Inspection,
+    InspectionKind,
+    InspectionStage,
+    Opinion,
+    OpinionBatch,
+    Target,
+    Transition,
+)
+from dudao.inspections.tasks import render_opinion_batch
+from dudao.rectification.models import FindingSource, FollowUp
+from dudao.rectification.services import finding_raise
 
 DRAFT_STAGES = {InspectionStage.DELIBERATION, InspectionStage.FEEDBACK}
 MAX_PROBLEMS = 50
@@ -72,9 +92,6 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def opinions_issue(*, actor, inspection: Inspection, now: datetime.datetime) -> Inspection | None:
     """Number every opinion, raise its problems as findings, and schedule the 回访 (returned, if any).
     Called by inspection_advance inside its transaction when the project reaches 已出具意见书."""
-    from dudao.rectification.models import FindingSource, FollowUp
-    from dudao.rectification.services import finding_raise
-
     opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
         "target__school", "target__unit").order_by("target__region_code", "target_id"))
     county_name = inspection.county.name
@@ -116,8 +133,6 @@ def _schedule_followup(*, actor, inspection: Inspection, now: datetime.datetime)
 def opinion_context(opinion: Opinion) -> dict:
     target, inspection = opinion.target, opinion.target.inspection
     tree = build_tree(inspection.framework.definition)
-    from dudao.inspections.services import target_evaluation
-
     evaluation = target_evaluation(target)
     when = opinion.issued_at or timezone.localdate()
     return {
@@ -136,14 +151,10 @@ def opinion_context(opinion: Opinion) -> dict:
 
 
 def opinion_docx(opinion: Opinion) -> bytes:
-    from dudao.documents.selectors import render_docx
-
     return render_docx("inspection_opinion", opinion.target.region_code, opinion_context(opinion))
 
 
 def opinion_pdf(opinion: Opinion) -> bytes:
-    from dudao.documents.render import render_pdf_bytes
-
     return render_pdf_bytes("inspections/opinion_pdf.html", opinion_context(opinion))
 
 
@@ -160,22 +171,16 @@ def opinion_pdf(opinion: Opinion) -> bytes:
 # DONE removes the per-document folder.
 
 def _unfinished(inspection: Inspection):
-    from dudao.inspections.models import BatchStatus, OpinionBatch
-
     return OpinionBatch.objects.filter(inspection=inspection, status__in=[BatchStatus.PENDING, BatchStatus.RUNNING])
 
 
 def _enqueue(batch_id: int, run: int) -> None:
-    from dudao.inspections.tasks import render_opinion_batch
-
     transaction.on_commit(lambda: render_opinion_batch.enqueue(batch_id, run=run))
 
 
 @transaction.atomic
 def batch_start(*, actor, inspection: Inspection):
     """Queue the rendering of every opinion of the project; the worker starts on it after the commit."""
-    from dudao.inspections.models import OpinionBatch
-
     require_office_for(actor, inspection.county_id, "只有本县（区）督导室可以批量生成督导意见书。")
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)  # two clicks: one batch
     total = Opinion.objects.filter(target__inspection=inspection).count()
@@ -193,8 +198,6 @@ def batch_start(*, actor, inspection: Inspection):
 @transaction.atomic
 def batch_retry(*, actor, batch):
     """Queue a failed batch again, as a new attempt; documents it had already rendered are kept and skipped."""
-    from dudao.inspections.models import BatchStatus, OpinionBatch
-
     inspection = Inspection.objects.select_for_update().get(pk=batch.inspection_id)
     require_office_for(actor, inspection.county_id, "只有本县（区）督导室可以重新生成督导意见书。")
     batch = OpinionBatch.objects.select_for_update().get(pk=batch.pk)
@@ -213,10 +216,6 @@ def batch_retry(*, actor, batch):
 
 
 def batch_folder(batch_id: int):
-    from pathlib import Path
-
-    from django.conf import settings
-
     return Path(settings.MEDIA_ROOT) / "batches" / f"opinions-{batch_id}"
 
 
@@ -226,8 +225,6 @@ class Superseded(Exception):
 
 def batch_set(batch_id: int, *, run: int, expected, **fields) -> None:
     """Compare-and-set: update the batch only while it is in one of the `expected` statuses at attempt `run`."""
-    from dudao.inspections.models import OpinionBatch
-
     expected = [expected] if isinstance(expected, str) else list(expected)
     if not OpinionBatch.objects.filter(pk=batch_id, attempt=run, status__in=expected).update(**fields):
         raise Superseded(batch_id, run)
@@ -237,13 +234,6 @@ def batch_run(batch_id: int, *, run: int = 1) -> str | None:
     """Render the batch as attempt `run` (progress saved every few documents); returns the status this run set,
     or None when it found its attempt superseded or the batch finished (it then changes nothing and stops).
     Documents rendered by an earlier, interrupted attempt are not rendered again."""
-    import os
-    import shutil
-
-    from dudao.documents.render import render_docx_bytes
-    from dudao.documents.selectors import template_bytes
-    from dudao.inspections.models import BatchStatus, OpinionBatch
-
     running = {"run": run, "expected": BatchStatus.RUNNING}
     batch = OpinionBatch.objects.select_related("inspection__county").get(pk=batch_id)
     try:
@@ -296,8 +286,6 @@ def batch_run(batch_id: int, *, run: int = 1) -> str | None:
 
 
 def _run_failed(batch_id: int, run: int, error: str) -> str | None:
-    from dudao.inspections.models import BatchStatus
-
     try:
         batch_set(batch_id, run=run, expected=BatchStatus.RUNNING, status=BatchStatus.FAILED, error=error[:2000],
                   finished_at=timezone.now())
@@ -311,10 +299,6 @@ def _run_failed(batch_id: int, run: int, error: str) -> str | None:
 @transaction.atomic
 def appeal_submit(*, actor, target: Target, text: str, now=None):
     """The target objects to the feedback, during 意见反馈 and within the appeal window."""
-    from dudao.core.errors import PermissionDenied
-    from dudao.core.scope import owns
-    from dudao.inspections.models import Appeal
-
     now = now or timezone.now()
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以申辩。")
@@ -348,6 +332,4 @@ def appeal_respond(*, actor, appeal, response: str):
 
 
 def open_appeals(inspection: Inspection) -> int:
-    from dudao.inspections.models import Appeal
-
     return Appeal.objects.filter(target__inspection=inspection, responded_at__isnull=True).count()

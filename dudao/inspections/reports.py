@@ -4,8 +4,14 @@ publication of the results on the public page (结果公开) through the rectifi
 from django.utils import timezone
 
 from dudao.core.dates import cn_date
+from dudao.core.errors import ApplicationError
 from dudao.documents.charts import bar_chart_png
+from dudao.documents.render import render_pdf_bytes
+from dudao.documents.selectors import render_docx
 from dudao.inspections.models import Inspection, InspectionStage
+from dudao.inspections.selectors import project_report
+from dudao.rectification.followup import publication_publish
+from dudao.rectification.models import PublicationKind
 from dudao.regions.models import Region
 
 DOCUMENT_CHART_ROWS = 40
@@ -40,8 +46,6 @@ def report_context(inspection: Inspection, report: dict) -> dict:
 
 
 def report_docx(inspection: Inspection, context: dict, report: dict) -> bytes:
-    from dudao.documents.selectors import render_docx
-
     rows = [(r["name"], r["score"]) for r in report["ranked"]]
     title = "各对象得分（分，满分 100）"
     if len(rows) > DOCUMENT_CHART_ROWS:  # the whole ranking is in the table; the picture must fit a page
@@ -52,18 +56,11 @@ def report_docx(inspection: Inspection, context: dict, report: dict) -> bytes:
 
 
 def report_pdf(context: dict) -> bytes:
-    from dudao.documents.render import render_pdf_bytes
-
     return render_pdf_bytes("inspections/report_pdf.html", context)
 
 
 def report_publish(*, actor, inspection: Inspection):
     """Publish the ranking's levels (no scores of individual experts) on the public results page."""
-    from dudao.core.errors import ApplicationError
-    from dudao.inspections.selectors import project_report
-    from dudao.rectification.followup import publication_publish
-    from dudao.rectification.models import PublicationKind
-
     if inspection.stage not in (InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED):
         raise ApplicationError("督导意见书出具后才能公开结果。")
     context = report_context(inspection, project_report(inspection))
@@ -74,9 +71,6 @@ def report_publish(*, actor, inspection: Inspection):
 
 def notice_docx(inspection: Inspection) -> bytes:
     """督导通知 with its 文号 and the list of targets (editable template `inspection_notice`)."""
-    from dudao.core.errors import ApplicationError
-    from dudao.documents.selectors import render_docx
-
     if not inspection.notice_number:
         raise ApplicationError("请先填写督导通知文号。")
     targets = list(inspection.targets.select_related("school", "unit"))

@@ -1,16 +1,21 @@
 """Reads for inspections, scoped: projects through visible_to(user); a target only if its project is visible
 and the user is the county's office or leader, on its team, or the target itself."""
 
+from collections import Counter
+
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.http import Http404
 
-from dudao.core.models import Role
+from dudao.core.models import Role, RoleAssignment
 from dudao.core.scope import holds_role_in, scope_for
 from dudao.frameworks.scoring import build_tree
 from dudao.frameworks.selectors import rule_text
+from dudao.inspections.evaluation import target_evaluation
 from dudao.inspections.models import Inspection, InspectionStage, Score, Target, TeamMember
 from dudao.inspections.services import BACKWARD, TRANSITIONS
+from dudao.people.models import Expert, Inspector
+from dudao.rectification.models import Finding
 
 RESULT_STAGES = {InspectionStage.FEEDBACK, InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED}
 
@@ -111,8 +116,6 @@ def previous_result(user, target: Target) -> dict | None:
     before = previous.targets.filter(school_id=target.school_id, unit_id=target.unit_id).first()
     if before is None:
         return None
-    from dudao.rectification.models import Finding
-
     findings = Finding.objects.visible_to(user).filter(source_type="inspections.target", source_id=str(before.pk))
     return {"inspection": previous, "target": before, "findings": list(findings)}
 
@@ -154,10 +157,6 @@ def _place(ranked: list[dict]) -> None:
 
 def project_report(inspection: Inspection) -> dict:
     """The 督导报告's content: targets ranked by score, the levels, the average per top-level indicator."""
-    from collections import Counter
-
-    from dudao.inspections.services import target_evaluation
-
     tree = build_tree(inspection.framework.definition)
     settings = tree.settings
     ranked, areas = [], {code: [] for code in tree.roots}
@@ -185,11 +184,6 @@ def project_report(inspection: Inspection) -> dict:
 
 def team_candidates(inspection: Inspection):
     """Who may be put on a team: inspectors of the county (registry or role), and experts (pool or role)."""
-    from django.db.models import Q
-
-    from dudao.core.models import RoleAssignment
-    from dudao.people.models import Expert, Inspector
-
     county = inspection.county_id
     users = set(Inspector.objects.filter(region__code__startswith=county, user__isnull=False)
                 .values_list("user_id", flat=True))

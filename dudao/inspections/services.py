@@ -13,17 +13,23 @@ from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.policy import policy_value
 from dudao.core.scope import owns, require_office_for
-from dudao.frameworks.scoring import ScoreError, build_tree, evaluate, leaf_fraction
+from dudao.documents import files
+from dudao.documents.services import file_record
+from dudao.frameworks.scoring import ScoreError, build_tree, leaf_fraction
+from dudao.inspections.evaluation import target_evaluation
 from dudao.inspections.models import (
     Inspection,
     InspectionKind,
     InspectionStage,
+    LeafEvidence,
     Score,
     Target,
     TeamMember,
     TeamRole,
     Transition,
 )
+from dudao.inspections.opinions import missing_opinions, open_appeals, opinions_issue
+from dudao.people.models import Inspector
 
 # stage → stages it may move to. A move back (marked in BACKWARD) needs a reason.
 TRANSITIONS: dict[str, set[str]] = {
@@ -135,8 +141,6 @@ def recusal_reason(user, target: Target) -> str:
     """Why this user may not inspect this target (their own school or unit), or ""."""
     if owns(user, school_id=target.school_id, unit_id=target.unit_id):
         return "不能督导本人所在学校或单位"
-    from dudao.people.models import Inspector
-
     home = Inspector.objects.filter(user=user).values_list("home_school_id", flat=True).first()
     if target.school_id and home == target.school_id:
         return "不能督导本人工作单位（学校）"
@@ -191,8 +195,6 @@ def _preconditions(inspection: Inspection, to: str, now: datetime.datetime) -> l
             sample = "；".join(f"{t}：{'、'.join(codes[:5])}" for t, codes in list(missing.items())[:3])
             problems.append(f"{len(missing)} 个对象仍有考查要点未评分或未标注不适用（{sample}）")
     if to == InspectionStage.ISSUED:
-        from dudao.inspections.opinions import missing_opinions, open_appeals
-
         if open_appeals(inspection):
             problems.append(f"还有 {open_appeals(inspection)} 项申辩未答复")
         without = missing_opinions(inspection)
@@ -225,8 +227,6 @@ def inspection_advance(*, actor, inspection: Inspection, to: str, note: str = ""
     if to == InspectionStage.FEEDBACK:
         results_compute(inspection=inspection, now=now)
     if to == InspectionStage.ISSUED:
-        from dudao.inspections.opinions import opinions_issue
-
         opinions_issue(actor=actor, inspection=inspection, now=now)
     _log(inspection, to, actor, note, now)
     before = inspection.stage
@@ -336,25 +336,6 @@ def missing_scores(inspection: Inspection) -> dict[str, list[str]]:
     return missing
 
 
-def target_evaluation(target: Target):
-    """The engine's evaluation of one target from its recorded scores (experts', the leader's and its own)."""
-    tree = build_tree(target.inspection.framework.definition)
-    experts: dict[str, list] = {}
-    leader: dict[str, str] = {}
-    own: dict[str, str] = {}
-    leader_ids = set(target.team.filter(role=TeamRole.LEADER).values_list("user_id", flat=True))
-    for leaf, value, scorer, is_self in target.scores.values_list("leaf", "value", "scorer_id", "is_self"):
-        if leaf not in tree.nodes:
-            continue
-        if is_self:
-            own[leaf] = value
-            continue
-        experts.setdefault(leaf, []).append(value)
-        if scorer in leader_ids:
-            leader[leaf] = value
-    return evaluate(tree, experts, leader, own)
-
-
 def results_compute(*, inspection: Inspection, now=None) -> int:
     """Store every target's score, level and veto (called when the project reaches 意见反馈)."""
     now = now or timezone.now()
@@ -370,9 +351,6 @@ def results_compute(*, inspection: Inspection, now=None) -> int:
 @transaction.atomic
 def materials_submit(*, actor, target: Target, report: str, uploads=()) -> Target:
     """The target's self-assessment report and evidence files, during 自评中 (files are added, never replaced)."""
-    from dudao.documents import files
-    from dudao.documents.services import file_record
-
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以提交自评材料。")
     if Inspection.objects.get(pk=target.inspection_id).stage != InspectionStage.SELF:
@@ -411,10 +389,6 @@ def materials_review(*, actor, target: Target, note: str) -> Target:
 @transaction.atomic
 def leaf_evidence_add(*, actor, target: Target, leaf: str, uploads) -> int:
     """Files for one check point of the self-assessment, during 自评中 (checked by content; never replaced)."""
-    from dudao.documents import files
-    from dudao.documents.services import file_record
-    from dudao.inspections.models import LeafEvidence
-
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以上传自评佐证材料。")
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)

@@ -1,8 +1,10 @@
 """Background tasks of 督导评估 (run by `manage.py db_worker`)."""
 
+from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+from dudao.inspections.models import BatchStatus, OpinionBatch
 from dudao.worker.recovery import recoverable
 
 
@@ -10,10 +12,6 @@ def _batch_lost(args: list, kwargs: dict, next_attempt: int | None, reason: str)
     """The worker rendering the batch was lost: say so on the progress page, queued again as a new attempt or
     failed. Compare-and-set on the lost run's attempt: a batch finished meanwhile, or already taken over by a
     newer attempt, is left alone and not queued again."""
-    from django.conf import settings
-
-    from dudao.inspections.models import BatchStatus, OpinionBatch
-
     batch_id = args[0] if args else kwargs["batch_id"]
     run = int(kwargs.get("run") or kwargs.get("attempt", 1))
     lost = OpinionBatch.objects.filter(pk=batch_id, attempt=run, status__in=[BatchStatus.PENDING, BatchStatus.RUNNING])
@@ -32,8 +30,7 @@ def _batch_lost(args: list, kwargs: dict, next_attempt: int | None, reason: str)
 def render_opinion_batch(batch_id: int, attempt: int = 1, run: int | None = None) -> dict:
     """Render every 督导意见书 of a batch into one .zip (idempotent: safe to run again after a kill). `attempt`
     counts the recoveries of this task (dudao.worker.recovery); `run` is the batch's attempt this task renders."""
-    from dudao.inspections.models import BatchStatus, OpinionBatch
-    from dudao.inspections.opinions import batch_run
+    from dudao.inspections.opinions import batch_run  # noqa: PLC0415 -- opinions enqueues this task: a cycle in the app
 
     status = batch_run(batch_id, run=run or attempt)
     batch = OpinionBatch.objects.get(pk=batch_id)

@@ -15,6 +15,8 @@ from dudao.core.scope import require_office_for, scope_for
 from dudao.documents import files
 from dudao.documents.services import file_record
 from dudao.monitoring.models import Campaign, CampaignKind, CampaignTask, TaskProgress
+from dudao.rectification.models import FindingSource
+from dudao.rectification.services import finding_raise
 from dudao.regions.models import RegionLevel
 
 
@@ -92,9 +94,6 @@ def progress_report(*, actor, task: CampaignTask, progress: int, note: str, uplo
 def overdue_to_findings(*, today: datetime.date, actor=None) -> int:
     """Each task past its deadline and not done becomes one finding on its department or school (source 评估监测),
     so it follows the rectification loop: notice, report, verification, 督办单."""
-    from dudao.rectification.models import FindingSource
-    from dudao.rectification.services import finding_raise
-
     done = 0
     overdue = CampaignTask.objects.filter(done_at__isnull=True, deadline__lt=today, finding__isnull=True).select_related(
         "campaign", "unit", "school")

@@ -19,7 +19,15 @@ from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
-from dudao.core.tabular import IGNORED_SHEETS, Column, SheetSpec, check_duplicates, parse_sheet, read_upload
+from dudao.core.tabular import (
+    IGNORED_SHEETS,
+    Column,
+    SheetSpec,
+    check_duplicates,
+    parse_sheet,
+    read_upload,
+    write_template_workbook,
+)
 from dudao.monitoring.models import SchoolStats, StatsImport
 from dudao.schools.models import School
 
@@ -246,8 +254,6 @@ def _common_prefix(codes: list[str]) -> str:
 
 
 def template_bytes() -> bytes:
-    from dudao.core.tabular import write_template_workbook
-
     return write_template_workbook([SPEC], closing_note=(
         "说明：每所学校每学年一行；整个文件全部校验通过才会导入；同一学校同一学年再次导入将替换原数据并留痕。"
         "一贯制学校、完全中学如有分学段数据，可填写“(小学部)”“(初中部)”等列，否则按加权在校生数拆分。"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from dudao.core.policy import PolicyTable
+from dudao.core.scope import get_visible_or_404
 from dudao.monitoring import engine, guarantee, preschool
 from dudao.monitoring.engine import RESOURCES, BalancedRules
 from dudao.monitoring.models import (
@@ -327,8 +328,6 @@ def campaign_board(tasks, today) -> dict:
 
 
 def task_for(user, pk: int) -> CampaignTask:
-    from dudao.core.scope import get_visible_or_404
-
     return get_visible_or_404(CampaignTask.objects.select_related("campaign", "unit", "school", "finding"), user, pk=pk)
 
 

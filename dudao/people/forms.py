@@ -5,6 +5,9 @@ from django.utils import timezone
 
 from dudao.core.forms import style_form
 from dudao.people.models import Expert, ExpertCategory, Inspector, InspectorGrade, InspectorStatus
+from dudao.people.services import parse_categories
+from dudao.regions.models import Region, RegionLevel
+from dudao.schools.models import School
 
 DATE = {"type": "date"}
 
@@ -23,9 +26,6 @@ class InspectorForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.regions.models import Region, RegionLevel
-        from dudao.schools.models import School
-
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY)
         self.fields["home_school"].queryset = School.objects.visible_to(user).only("id", "name", "code")
         style_form(self)
@@ -77,8 +77,6 @@ class ExpertForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.regions.models import Region
-
         self.fields["region"].queryset = Region.objects.visible_to(user).exclude(level="town")
         if self.instance.pk:
             self.fields["category_codes"].initial = self.instance.category_list
@@ -88,8 +86,6 @@ class ExpertForm(forms.ModelForm):
         """Uniqueness (专家编号) is the service's job, with its own message."""
 
     def service_fields(self) -> dict:
-        from dudao.people.services import parse_categories
-
         data = dict(self.cleaned_data)
         data["categories"] = parse_categories(data.pop("category_codes"))
         data["region_id"] = data.pop("region").pk

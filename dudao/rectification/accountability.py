@@ -35,6 +35,7 @@ from dudao.rectification.models import (
     TalkStatus,
     TargetKind,
 )
+from dudao.rectification.notices import _county_name
 from dudao.rectification.services import finding_raise
 
 
@@ -179,8 +180,6 @@ def case_file(*, actor, target_kind: str, situation: str, facts: str, filed_on: 
     with transaction.atomic():
         county = region_code[:6]
         seq = counter_take(f"case:{county}:{filed_on.year}")
-        from dudao.rectification.notices import _county_name
-
         case = AccountabilityCase.objects.create(
             number=f"{_county_name(county)}督问〔{filed_on.year}〕{seq}号", target_kind=target_kind, school=school,
             unit=unit, person_name=person_name, person_post=person_post, region_code=region_code, situation=situation,

@@ -12,14 +12,14 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
-from dudao.core.audit import audit_record, snapshot
+from dudao.core.audit import audit_record, audit_records, snapshot
 from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
-from dudao.core.policy import policy_value
+from dudao.core.policy import PolicyTable, policy_value
 from dudao.core.registries import responsible_users_of_school
 from dudao.core.scope import require_office_for, scope_for
-from dudao.core.selectors import office_users_for, users_of_schools, users_of_units
+from dudao.core.selectors import office_users_by_region, office_users_for, users_of_schools, users_of_units
 from dudao.core.services import Message, counter_take, notify
 from dudao.documents import files
 from dudao.documents.services import file_record
@@ -299,8 +299,6 @@ def department_for(notice, *, school=None, unit=None, table=None, cache: dict | 
     """The competent department (主管部门) a 督办单 goes to. A region policy may name one by unit code;
     otherwise a school's own 主管部门, else the county's education authority; for a government unit, the
     county (district) government. `cache` lets a batch share the unit lookups."""
-    from dudao.core.policy import PolicyTable
-
     table = table or PolicyTable(["rectification.school_department", "rectification.unit_department"])
     cache = {} if cache is None else cache
     county = notice.region_code[:6]
@@ -331,10 +329,6 @@ def orders_create(*, actor, pairs: list[tuple[RectificationNotice, GovUnit]], no
     numbers per county from one counter take, deadlines from one policy read, the transition and audit rows
     and the notifications to the department, the target and the office. Notices that already have a 督办单
     are skipped. Called inside the caller's transaction, which holds the notices."""
-    from dudao.core.audit import audit_records
-    from dudao.core.policy import PolicyTable
-    from dudao.core.selectors import office_users_by_region
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     done = set(SupervisionOrder.objects.filter(notice_id__in=[n.pk for n, _d in pairs]).values_list("notice_id", flat=True))

@@ -5,23 +5,33 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.cache import caches
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
 from django.utils import timezone
 
 from dudao.core.display import person_name
 from dudao.core.models import Role
-from dudao.core.scope import get_visible_or_404, scope_for
+from dudao.core.scope import get_visible_or_404, region_prefix, scope_for
+from dudao.rectification import engine
+from dudao.rectification.followup import rectification_summary_text
 from dudao.rectification.models import (
     ACTIVE_NOTICE,
     DONE_STATUSES,
+    AccountabilityCase,
+    Commendation,
     Finding,
     FindingSource,
     FindingStatus,
     NoticeStatus,
+    Publication,
+    RecheckRound,
     RectificationNotice,
     SupervisionOrder,
     Talk,
 )
+from dudao.regions.models import GovUnit, Region
+from dudao.schools.models import School, SchoolType
 
 
 def finding_list(user, *, source: str = "", school_id: int | None = None, status: str = "") -> QuerySet[Finding]:
@@ -241,8 +251,6 @@ CHILD_LENGTH = {0: 2, 2: 4, 4: 6, 6: 9}  # province → city → county → town
 
 def _child_length(user, region: str) -> int:
     """Group "by region" one level below what is being looked at: the filter, else the user's own region."""
-    from dudao.core.scope import region_prefix
-
     if region:
         return CHILD_LENGTH.get(len(region_prefix(region)), 9)
     scope = scope_for(user)
@@ -256,13 +264,6 @@ DASHBOARD_GROUPS = ("region", "school_type", "source", "category")
 
 def dashboard(user, *, group: str = "region", region: str = "", today: datetime.date | None = None) -> dict:
     """Rates by a grouping, overdue list, escalations this month and a 12-month trend, all for the user's scope."""
-    from django.db.models import Count, F
-    from django.db.models.functions import Substr
-
-    from dudao.rectification import engine
-    from dudao.regions.models import Region
-    from dudao.schools.models import SchoolType
-
     today = today or timezone.localdate()
     qs = Finding.objects.visible_to(user)
     if region:
@@ -319,8 +320,6 @@ def get_talk_for(user, pk: int) -> Talk:
 
 
 def case_list(user, *, step: str = "", q: str = "") -> QuerySet:
-    from dudao.rectification.models import AccountabilityCase
-
     qs = AccountabilityCase.objects.visible_to(user).select_related("school", "unit")
     if step:
         qs = qs.filter(step=step)
@@ -331,8 +330,6 @@ def case_list(user, *, step: str = "", q: str = "") -> QuerySet:
 
 
 def get_case_for(user, pk: int):
-    from dudao.rectification.models import AccountabilityCase
-
     return get_visible_or_404(AccountabilityCase.objects.select_related("school", "unit", "talk"), user, pk=pk)
 
 
@@ -342,9 +339,6 @@ def case_steps(case):
 
 def target_by_code(user, code: str):
     """(school, unit) for a school code or unit code the user may see; (None, None) if neither."""
-    from dudao.regions.models import GovUnit
-    from dudao.schools.models import School
-
     code = (code or "").strip()
     school = School.objects.visible_to(user).filter(code=code).first()
     if school:
@@ -356,13 +350,8 @@ def target_by_code(user, code: str):
 
 def get_target_for(user, kind: str, pk: int):
     """The school or unit whose record is asked for, if the user may see it."""
-    from dudao.regions.models import GovUnit
-    from dudao.schools.models import School
-
     model = {"school": School, "unit": GovUnit}.get(kind)
     if model is None:
-        from django.http import Http404
-
         raise Http404
     return get_visible_or_404(model.objects.all(), user, pk=pk)
 
@@ -370,10 +359,6 @@ def get_target_for(user, kind: str, pk: int):
 def target_record(user, kind: str, target, today: datetime.date | None = None) -> dict:
     """Problems next to commendations: what a school or unit has been told to fix, how it went, and what it was
     recognised for. Accountability cases only for region staff."""
-    from django.db.models import Count
-
-    from dudao.rectification.models import AccountabilityCase, Commendation
-
     today = today or timezone.localdate()
     where = {"school": target} if kind == "school" else {"unit": target}
     findings = Finding.objects.filter(**where)
@@ -395,18 +380,12 @@ def target_record(user, kind: str, target, today: datetime.date | None = None) -
 # ---- 回头看 and 结果公开 ------------------------------------------------------------------------------------------
 
 def recheck_list(user) -> QuerySet:
-    from django.db.models import Count
-
-    from dudao.rectification.models import RecheckRound
-
     return RecheckRound.objects.visible_to(user).select_related("drawn_by").annotate(
         failed=Count("items", filter=Q(items__result="failed")), pending=Count("items", filter=Q(items__result="pending"))
     ).order_by("-drawn_at", "-id")  # newest first; an unordered queryset pages unpredictably
 
 
 def get_recheck_for(user, pk: int):
-    from dudao.rectification.models import RecheckRound
-
     return get_visible_or_404(RecheckRound.objects.select_related("drawn_by"), user, pk=pk)
 
 
@@ -415,21 +394,15 @@ def recheck_items(round_):
 
 
 def publication_list(user) -> QuerySet:
-    from dudao.rectification.models import Publication
-
     return Publication.objects.visible_to(user).select_related("published_by")
 
 
 def get_publication_for(user, pk: int):
-    from dudao.rectification.models import Publication
-
     return get_visible_or_404(Publication.objects.all(), user, pk=pk)
 
 
 def public_publications(*, region: str = "", kind: str = "") -> QuerySet:
     """What anyone may read: published and not withdrawn."""
-    from dudao.rectification.models import Publication
-
     qs = Publication.objects.filter(withdrawn_at__isnull=True)
     if region:
         qs = qs.filter(region_code__startswith=region)
@@ -440,9 +413,6 @@ def public_publications(*, region: str = "", kind: str = "") -> QuerySet:
 
 def rectification_summary_draft(user, region: str) -> tuple[str, str]:
     """Title and text of a 整改情况 publication from the user's dashboard figures, for the office to edit."""
-    from dudao.rectification.followup import rectification_summary_text
-    from dudao.regions.models import Region
-
     name = Region.objects.visible_to(user).filter(code__startswith=region).order_by("code").values_list(
         "name", flat=True).first() or ""
     return rectification_summary_text(dashboard(user)["rows"], name, timezone.localdate())

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from dudao.schools.models import School
+from dudao.regions.models import GovUnit, Region, RegionLevel
+from dudao.schools.models import ManagementCentre, School
 
 
 class SchoolForm(forms.ModelForm):
@@ -17,9 +18,6 @@ class SchoolForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.regions.models import GovUnit, Region, RegionLevel
-        from dudao.schools.models import ManagementCentre
-
         # Choices are limited to what the editing user may see.
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=RegionLevel.TOWN)
         self.fields["competent_unit"].queryset = GovUnit.objects.visible_to(user)

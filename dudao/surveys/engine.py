@@ -168,7 +168,7 @@ STOPWORDS = frozenset("的 了 和 是 在 我 有 也 就 都 而 及 与 着 �
 
 def word_frequency(texts: Iterable[str], top: int = 40) -> list[tuple[str, int]]:
     """The most frequent words of open answers (jieba segmentation; single characters and stop words dropped)."""
-    import jieba
+    import jieba  # noqa: PLC0415 -- jieba takes ~1 s to import: loaded when free text is segmented
 
     counts: Counter[str] = Counter()
     for text in texts:

@@ -6,6 +6,7 @@ import copy
 import datetime
 import secrets
 
+import polars as pl
 from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,11 @@ from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
 from dudao.core.scope import require_office_for
-from dudao.surveys import builtin
+from dudao.monitoring.models import CountyInputs
+from dudao.monitoring.services import county_inputs_save
+from dudao.rectification.models import Finding, FindingSource, FollowUp
+from dudao.rectification.services import finding_raise
+from dudao.surveys import builtin, engine, selectors
 from dudao.surveys.models import (
     AccessCode,
     Questionnaire,
@@ -23,7 +28,7 @@ from dudao.surveys.models import (
     SurveyResponse,
     SurveyRound,
 )
-from dudao.surveys.questionnaire import TYPES, DefinitionError, check_definition, questions
+from dudao.surveys.questionnaire import TYPES, DefinitionError, check_definition, questions, scale_items
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are typed from paper
 MAX_CODES_PER_BATCH = 2000
@@ -290,13 +295,6 @@ def flagged_exclude(*, actor, survey_round: SurveyRound, note: str) -> int:
 def finding_from_item(*, actor, survey_round: SurveyRound, school, item: str,
                       due_date: datetime.date | None = None, requirement: str = ""):
     """Raise a finding on a school from one low-scoring item; the figure is recomputed here, not trusted."""
-    import polars as pl
-
-    from dudao.rectification.models import FindingSource, FollowUp
-    from dudao.rectification.services import finding_raise
-    from dudao.surveys import engine, selectors
-    from dudao.surveys.questionnaire import scale_items
-
     _require_office(actor, survey_round.county)
     if not survey_round.schools.filter(pk=school.pk).exists():
         raise ApplicationError("该学校不在本次调查范围内。")
@@ -323,18 +321,12 @@ def finding_from_item(*, actor, survey_round: SurveyRound, school, item: str,
 
 
 def _existing_finding(survey_round: SurveyRound, school, item: str):
-    from dudao.rectification.models import Finding
-
     return Finding.objects.filter(source_type="surveys.surveyround", source_id=f"{survey_round.pk}:{item}",
                                   school=school).first()
 
 
 def recognition_publish(*, actor, county, year: int) -> float:
     """Write the county's 社会认可度 for the year (from its ended recognition rounds) into monitoring."""
-    from dudao.monitoring.models import CountyInputs
-    from dudao.monitoring.services import county_inputs_save
-    from dudao.surveys import selectors
-
     _require_office(actor, county)
     result = selectors.recognition(county, year)
     if not result["rounds"]:

@@ -26,6 +26,7 @@ from django.db.models import DateTimeField, DurationField, ExpressionWrapper, Va
 from django.db.models.functions import Now
 from django.utils import timezone
 from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from dudao.worker.models import WorkerHeartbeat
 
@@ -87,8 +88,6 @@ def recover_lost_tasks(*, exclude: set[str] | frozenset = frozenset()) -> int:
     left a heartbeat is gone once the heartbeat is older than the timeout; a worker never seen (no heartbeat
     row) once its task started longer ago than the timeout. Both are compared with the database's clock, in
     SQL. Safe to run in several processes at once: each task is taken by one conditional UPDATE."""
-    from django_tasks_db.models import DBTaskResult
-
     cutoff = db_now_minus(_timeout())
     # The tasks first, the heartbeats after: a worker beats before its first claim, so a task listed here has
     # its worker's row in place by the time the heartbeats are read.

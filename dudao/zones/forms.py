@@ -8,7 +8,10 @@ from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import style_form
+from dudao.people.models import Inspector, InspectorStatus
 from dudao.rectification.models import FollowUp
+from dudao.regions.models import Region, RegionLevel
+from dudao.schools.models import Campus, School, SchoolType
 from dudao.zones.models import (
     METHODS,
     ROUTINE_ITEMS,
@@ -17,6 +20,7 @@ from dudao.zones.models import (
     LessonRating,
     ReplyChannel,
     VisitReason,
+    Zone,
 )
 
 DATE = {"type": "date"}
@@ -31,9 +35,6 @@ class ZoneForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.people.models import Inspector, InspectorStatus
-        from dudao.regions.models import Region, RegionLevel
-
         self.fields["region"].queryset = Region.objects.visible_to(user).filter(level=RegionLevel.COUNTY)
         self.fields["lead"].queryset = Inspector.objects.visible_to(user).filter(status=InspectorStatus.ACTIVE)
         style_form(self)
@@ -47,9 +48,6 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, user, zone, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.people.models import Inspector, InspectorStatus
-        from dudao.schools.models import Campus, School, SchoolType
-
         schools = School.objects.visible_to(user).filter(region__code__startswith=zone.region_id).exclude(
             school_type=SchoolType.TRAINING)
         self.fields["school"].queryset = schools.order_by("code")
@@ -74,9 +72,6 @@ class CrossPlanForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.people.models import Inspector, InspectorStatus
-        from dudao.zones.models import Zone
-
         zones = Zone.objects.visible_to(user)
         self.fields["visiting_zone"].queryset = zones
         self.fields["host_zone"].queryset = zones
@@ -96,8 +91,6 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.schools.models import School
-
         self.fields["school"].queryset = School.objects.visible_to(user).order_by("code")
         style_form(self)
 
@@ -129,8 +122,6 @@ class ComplaintActionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from dudao.people.models import Inspector, InspectorStatus
-
         self.fields["assigned_to"].queryset = Inspector.objects.visible_to(user).filter(status=InspectorStatus.ACTIVE)
         style_form(self)
 

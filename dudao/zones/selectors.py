@@ -8,6 +8,8 @@ from collections import defaultdict
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from dudao.core.errors import ApplicationError
+from dudao.core.models import Role
 from dudao.core.policy import PolicyTable
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.people import engine as people_engine
@@ -19,6 +21,7 @@ from dudao.zones import engine
 from dudao.zones.models import (
     Assignment,
     Complaint,
+    ComplaintStatus,
     CrossSupervision,
     LessonObservation,
     Visit,
@@ -26,6 +29,7 @@ from dudao.zones.models import (
     VisitReason,
     Zone,
 )
+from dudao.zones.services import COMPLAINT_TRANSITIONS, complaint_roles
 
 # 挂牌督导 covers schools and kindergartens; off-campus training bodies are supervised otherwise.
 SUPERVISED = ~Q(school_type=SchoolType.TRAINING)
@@ -428,8 +432,6 @@ def complaint_findings(complaint: Complaint) -> QuerySet[Finding]:
 
 
 def may_see_complainant(user, complaint: Complaint) -> bool:
-    from dudao.core.models import Role
-
     scope = scope_for(user)
     return scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id))
 
@@ -437,8 +439,6 @@ def may_see_complainant(user, complaint: Complaint) -> bool:
 def visit_target(inspector: Inspector, *, school_id: int | None = None, school_code: str = "",
                  campus_id: int | None = None, campus_name: str = "") -> tuple[School, Campus | None]:
     """The school (in the inspector's county) and optional campus a visit record names, from the form or API."""
-    from dudao.core.errors import ApplicationError
-
     schools = School.objects.filter(region__code__startswith=inspector.region_id[:6])
     school = schools.filter(pk=school_id).first() if school_id else schools.filter(code=school_code).first()
     if school is None:
@@ -454,9 +454,6 @@ def visit_target(inspector: Inspector, *, school_id: int | None = None, school_c
 
 def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str]]:
     """The workflow moves this user may make on a complaint now, as (status, label)."""
-    from dudao.zones.models import ComplaintStatus
-    from dudao.zones.services import COMPLAINT_TRANSITIONS, complaint_roles
-
     roles = complaint_roles(user, complaint)
     return [(status, str(ComplaintStatus(status).label))
             for status, who in COMPLAINT_TRANSITIONS[complaint.status].items() if roles & who]
