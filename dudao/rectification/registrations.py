@@ -3,7 +3,7 @@
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job
-from dudao.rectification.jobs import run_deadlines
+from dudao.rectification import jobs
 
 ACTION_LABELS = {
     "finding.raise": "登记问题",
@@ -50,7 +50,12 @@ POLICY_DEFAULTS = {
 }
 
 
+def _deadlines(*, now) -> dict[str, int]:
+    """The notice deadlines (reminders, 督办单, 约谈 proposals); looked up at run time, so a patched job runs."""
+    return jobs.run_deadlines(now=now)
+
+
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
-    register_daily_job("deadlines", run_deadlines, order=100)
+    register_daily_job("deadlines", _deadlines, order=100)
