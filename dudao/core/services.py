@@ -5,7 +5,8 @@ import ipaddress
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth import authenticate, get_user_model, password_validation
+from django.contrib import auth
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -320,7 +321,7 @@ def login_attempt(*, request, username: str, password: str, via: str = "web") ->
     attempt = _attempt_begin(username=username, ip=ip, net=login_network(ip, limits), limits=limits)
     if attempt is None:
         return LoginResult(None, LOGIN_REFUSED, refused=True)
-    user = authenticate(request, username=username, password=password)
+    user = auth.authenticate(request, username=username, password=password)
     if user is None:
         if login_failed(attempt=attempt, via=via):
             return LoginResult(None, LOGIN_REFUSED, refused=True)

@@ -20,7 +20,7 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.policy import policy_value
 from dudao.core.scope import owns, require_office_for
 from dudao.core.services import counter_take
-from dudao.documents.render import render_docx_bytes, render_pdf_bytes
+from dudao.documents import render
 from dudao.documents.selectors import render_docx, template_bytes
 from dudao.frameworks.scoring import build_tree
 from dudao.inspections.evaluation import target_evaluation
@@ -155,7 +155,7 @@ def opinion_docx(opinion: Opinion) -> bytes:
 
 
 def opinion_pdf(opinion: Opinion) -> bytes:
-    return render_pdf_bytes("inspections/opinion_pdf.html", opinion_context(opinion))
+    return render.render_pdf_bytes("inspections/opinion_pdf.html", opinion_context(opinion))
 
 
 # ---- batches in the background -----------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ def batch_run(batch_id: int, *, run: int = 1) -> str | None:
             if not path.exists():
                 part = folder / f"{opinion.pk}.docx.part-{run}"
                 own.append(part)
-                part.write_bytes(render_docx_bytes(io.BytesIO(template), opinion_context(opinion)))
+                part.write_bytes(render.render_docx_bytes(io.BytesIO(template), opinion_context(opinion)))
                 os.replace(part, path)  # a document exists whole or not at all; same content whoever wins
             if done % 10 == 0 or done == total:
                 batch_set(batch_id, **running, done=done, total=total)
