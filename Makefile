@@ -24,7 +24,12 @@ test: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 
-bench: $(BIN)/.installed
+# The benchmarks' own extra (pandas, for the reference implementation in bench_monitoring.py).
+$(BIN)/.bench-installed: $(BIN)/.installed
+	$(BIN)/pip install -q -e ".[dev,bench]"
+	touch $@
+
+bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_registry.py
 	$(BIN)/python bench/bench_zones.py
 	$(BIN)/python bench/bench_rectification.py

@@ -84,7 +84,9 @@ def main() -> None:
     opinions.batch_run(batch.pk)  # what the worker task runs after the commit
     elapsed = time.perf_counter() - started
     batch = OpinionBatch.objects.get(pk=batch.pk)
-    size = Path(batch.path).stat().st_size / 1048576
+    from django.core.files.storage import default_storage
+
+    size = default_storage.size(batch.path) / 1048576  # a storage name (disk or bucket)
     print(f"[{vendor}] batch {batch.status}: {batch.done}/{batch.total} 意见书 in {elapsed:.1f} s "
           f"({elapsed / batch.total * 1000:.0f} ms each; target < 60 s), zip {size:.1f} MB")
 

@@ -6,8 +6,9 @@ Runs with no configuration on SQLite under var/. Set DATABASE_URL=postgres://...
 import ipaddress
 import os
 import secrets
+from importlib.util import find_spec
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qs, unquote, urlparse
 
 from csp.constants import NONCE as CSP_NONCE
 
@@ -213,6 +214,55 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # No URL route serves MEDIA_ROOT: evidence is streamed by views that check scope (DESIGN.md rule 9).
 MEDIA_URL = "/_media-not-served/"
+
+
+def storage_from_url(url: str) -> dict:
+    """Where uploads, thumbnails and generated documents live (every file goes through Django's storage API).
+
+    No URL (the default): folders under MEDIA_ROOT, written atomically (dudao.documents.storage.FileStorage).
+    s3://bucket[/prefix]?endpoint_url=http://127.0.0.1:9000&region=cn-north-1: an S3-compatible object store
+    (MinIO, Ceph, a cloud bucket) through django-storages and boto3, so that several application servers share
+    nothing but the database, Redis and the bucket. Further query options: addressing_style=path|virtual,
+    verify=false (a self-signed certificate). Credentials are never part of the URL: AWS_ACCESS_KEY_ID and
+    AWS_SECRET_ACCESS_KEY in the environment (or the machine's role), read by boto3 itself. Objects stay
+    private (no ACL is set) and are never linked to: downloads stream through the views that check scope.
+    """
+    if not url:
+        return {"BACKEND": "dudao.documents.storage.FileStorage"}
+    parsed = urlparse(url)
+    if parsed.scheme != "s3":
+        raise ValueError(f"Unsupported STORAGE_URL scheme: {parsed.scheme}")
+    if parsed.username or parsed.password:
+        raise ValueError("STORAGE_URL must not carry credentials: set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY")
+    if not parsed.netloc:
+        raise ValueError("STORAGE_URL: s3://<bucket>[/prefix] needs a bucket name")
+    if find_spec("storages") is None or find_spec("boto3") is None:
+        raise ValueError("STORAGE_URL=s3://... needs django-storages and boto3: pip install 'dudao[s3]'")
+    query = {key: values[-1] for key, values in parse_qs(parsed.query).items()}
+    unknown = set(query) - {"endpoint_url", "region", "addressing_style", "verify"}
+    if unknown:
+        raise ValueError(f"STORAGE_URL: unknown option(s) {', '.join(sorted(unknown))}")
+    options = {
+        "bucket_name": parsed.netloc,
+        "location": unquote(parsed.path).strip("/"),
+        "endpoint_url": query.get("endpoint_url") or None,
+        "region_name": query.get("region") or None,
+        "default_acl": None,  # the bucket's own policy: private
+        "querystring_auth": True,  # should anything ask for a URL, it is signed and short-lived
+        "querystring_expire": 300,
+        "file_overwrite": False,  # content-addressed: an existing key is never written again
+    }
+    if query.get("addressing_style"):
+        options["addressing_style"] = query["addressing_style"]
+    if query.get("verify", "").lower() in {"0", "false", "no", "off"}:
+        options["verify"] = False
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+STORAGES = {
+    "default": storage_from_url(os.environ.get("STORAGE_URL", "")),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 30 * 1024 * 1024)
 # API lists (@paginate): pages past the last one are empty, never an out-of-range offset in SQL.

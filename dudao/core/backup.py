@@ -4,7 +4,7 @@ Archive layout (a zip: members are streamed in and out, the central directory le
 first and tells a truncated file from a whole one; every member carries a CRC-32 as well):
 
     tables/<app_label>.<model_name>.jsonl   one JSON array per row, the raw column values in the manifest's order
-    media/<path under MEDIA_ROOT>           every uploaded file, stored as is
+    media/<name in the file storage>        every stored file (uploads, thumbnails, generated documents), as is
     manifest.json                           written last, read first
 
 Column values are database-neutral: datetimes ISO 8601 in UTC, dates/times ISO, decimals and UUIDs as strings,
@@ -20,7 +20,11 @@ Backup reads with bounded memory (pk-ordered ``iterator(chunk_size)``) inside on
 not block writers: REPEATABLE READ READ ONLY on PostgreSQL, a deferred read transaction in WAL mode on SQLite.
 Restore writes in one transaction (foreign keys checked at the end), with plain batched INSERTs (COPY on
 PostgreSQL) that keep every stored value as it was (the audit log's ids, times and any hash columns included; no
-model code runs), then resets PostgreSQL's sequences; files are checked against their SHA-256 as they are written. Any refusal or damage changes nothing.
+model code runs), then resets PostgreSQL's sequences; files are checked against their SHA-256 before they are
+written. Any refusal or damage changes nothing.
+
+Files are read and written through Django's file storage (``default_storage``: folders under MEDIA_ROOT, or an
+S3-compatible bucket when STORAGE_URL is set), so an archive moves between the two as well.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import decimal
 import hashlib
 import json
 import os
+import tempfile
 import uuid
 import zipfile
 import zlib
@@ -42,6 +47,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.loader import MigrationLoader
@@ -169,19 +176,28 @@ def read_snapshot(connection) -> Iterator[None]:
         yield
 
 
-def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
-    """Files under MEDIA_ROOT in a stable order, as (posix relative path, absolute path); half-written
-    ``*.part`` files (being written atomically right now) are left out."""
-    if not root.is_dir():
+def stored_files(storage=None, folder: str = "") -> Iterator[str]:
+    """Every name in the file storage, in a stable order; half-written ``*.part`` files (being written
+    atomically right now on disk) are left out."""
+    storage = storage or default_storage
+    try:
+        folders, names = storage.listdir(folder)
+    except FileNotFoundError:  # MEDIA_ROOT not created yet
         return
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames.sort()
-        for name in sorted(filenames):
-            if name.endswith(".part"):
-                continue
-            path = Path(dirpath) / name
-            if path.is_file() and not path.is_symlink():
-                yield path.relative_to(root).as_posix(), path
+    for name in sorted(names):
+        if not name.endswith(".part"):
+            yield f"{folder}/{name}" if folder else name
+    for sub in sorted(folders):
+        yield from stored_files(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def storage_label(storage=None) -> str:
+    """Where the files are, for the operator."""
+    storage = storage or default_storage
+    if isinstance(storage, FileSystemStorage):
+        return f"上传文件目录 MEDIA_ROOT（{storage.location}）"
+    bucket, location = getattr(storage, "bucket_name", ""), getattr(storage, "location", "")
+    return f"对象存储 s3://{bucket}/{location}".rstrip("/")
 
 
 def _zip_info(name: str, compress: int) -> zipfile.ZipInfo:
@@ -204,7 +220,6 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None) 
     if pending:
         raise BackupError("数据库尚未迁移到当前版本（未应用：" + "、".join(f"{a}.{n}" for a, n in pending)
                           + "），请先运行 python manage.py migrate。")
-    media_root = Path(settings.MEDIA_ROOT)
     partial = target.with_name(target.name + ".part")
     manifest = {"format": FORMAT, "version": FORMAT_VERSION, "created_at": timezone.now().isoformat(),
                 "engine": connection.vendor, "migrations": schema, "tables": [], "files": []}
@@ -223,8 +238,8 @@ def backup(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None) 
                         manifest["tables"].append(_write_table(archive, model, using))
                         entry = manifest["tables"][-1]
                         log(f"{entry['model']}: {entry['rows']} 行")
-                for relative, absolute in _media_files(media_root):
-                    entry = _write_file(archive, relative, absolute)
+                for name in stored_files():
+                    entry = _write_file(archive, name)
                     if entry:
                         manifest["files"].append(entry)
                 log(f"文件 {len(manifest['files'])} 个")
@@ -266,18 +281,18 @@ def _flush(out, digest, chunk: list[bytes]) -> int:
     return len(data)
 
 
-def _write_file(archive: zipfile.ZipFile, relative: str, absolute: Path) -> dict | None:
+def _write_file(archive: zipfile.ZipFile, name: str) -> dict | None:
     digest, size = hashlib.sha256(), 0
     try:
-        source = absolute.open("rb")
+        source = default_storage.open(name, "rb")
     except FileNotFoundError:  # removed since the folder was listed
         return None
-    with source, archive.open(_zip_info(f"media/{relative}", zipfile.ZIP_STORED), "w", force_zip64=True) as out:
+    with source, archive.open(_zip_info(f"media/{name}", zipfile.ZIP_STORED), "w", force_zip64=True) as out:
         while block := source.read(COPY_BUFFER):
             digest.update(block)
             out.write(block)
             size += len(block)
-    return {"path": relative, "size": size, "sha256": digest.hexdigest()}
+    return {"path": name, "size": size, "sha256": digest.hexdigest()}
 
 
 # --- restore ----------------------------------------------------------------------------------------------------
@@ -328,9 +343,9 @@ def check_schema(manifest: dict, connection):
     return loader.project_state(list(archived.items()), at_end=True).apps
 
 
-def check_empty(connection, media_root: Path, history=apps) -> None:
-    """The target must hold nothing but what `migrate` creates, and MEDIA_ROOT no file. ``history``: the models
-    as the database's applied migrations define them."""
+def check_empty(connection, history=apps) -> None:
+    """The target must hold nothing but what `migrate` creates, and the file storage no file. ``history``: the
+    models as the database's applied migrations define them."""
     busy = []
     for model in backed_up_models(history):
         if model._meta.label_lower in REPLACED_MODELS:
@@ -341,51 +356,44 @@ def check_empty(connection, media_root: Path, history=apps) -> None:
         shown = "、".join(busy[:5]) + (f" 等 {len(busy)} 张表" if len(busy) > 5 else "")
         raise BackupError(f"目标数据库已有数据（{shown}）。恢复只能写入新建并已迁移（migrate）的空数据库，"
                           "不会覆盖现有数据。")
-    if media_root.is_dir() and any(path.is_file() or path.is_symlink() for path in media_root.rglob("*")):
-        raise BackupError(f"上传文件目录 MEDIA_ROOT（{media_root}）中已有文件。恢复只能写入空目录，不会覆盖现有文件。")
+    if next(iter(stored_files()), None) is not None:
+        raise BackupError(f"{storage_label()}中已有文件。恢复只能写入空的文件存储，不会覆盖现有文件。")
 
 
-def _safe_media_path(media_root: Path, relative) -> Path:
+def _safe_name(relative) -> str:
     if not isinstance(relative, str) or not relative or "\\" in relative or "\x00" in relative:
         raise BackupError(f"备份清单中的文件路径无效：{relative!r}。")
     pure = PurePosixPath(relative)
     if pure.is_absolute() or any(part in ("", ".", "..") for part in pure.parts) or str(pure) != relative:
         raise BackupError(f"备份清单中的文件路径无效：{relative!r}。")
-    return media_root.joinpath(*pure.parts)
+    return relative
 
 
 def restore(path: str | os.PathLike, *, using: str = DEFAULT_DB_ALIAS, log=None) -> dict:
-    """Restore the archive into an empty migrated database and an empty MEDIA_ROOT; refuse or roll back
+    """Restore the archive into an empty migrated database and an empty file storage; refuse or roll back
     (database and files) on anything unexpected."""
     log = log or (lambda message: None)
     connection = connections[using]
-    media_root = Path(settings.MEDIA_ROOT)
     with open_archive(path) as archive:
         manifest = read_manifest(archive)
         history = check_schema(manifest, connection)
-        check_empty(connection, media_root, history)
+        check_empty(connection, history)
         plan = _plan_tables(manifest, history, archive)
         if not all(isinstance(entry, dict) for entry in manifest["files"]):
             raise BackupError("备份清单中的文件信息不完整。")
-        files = [(_safe_media_path(media_root, entry.get("path")), entry) for entry in manifest["files"]]
-        for _target, entry in files:
+        files = [(_safe_name(entry.get("path")), entry) for entry in manifest["files"]]
+        for _name, entry in files:
             if f"media/{entry['path']}" not in archive.NameToInfo:
                 raise BackupError(f"备份文件不完整：缺少文件 {entry['path']}。")
-        written: list[Path] = []
-        created: list[Path] = []
+        written: list[str] = []
         try:
             with connection.constraint_checks_disabled():
                 with transaction.atomic(using=using):
                     _load_tables(archive, plan, connection, log)
-                    _write_files(archive, files, media_root, written, created, log)
+                    _write_files(archive, files, written, log)
         except BaseException:
-            for file in written:
-                file.unlink(missing_ok=True)
-            for folder in reversed(created):
-                try:
-                    folder.rmdir()
-                except OSError:
-                    pass
+            for name in written:
+                default_storage.delete(name)
             raise
     ContentType.objects.clear_cache()  # this process may have cached the ids the archive replaced
     return manifest
@@ -479,28 +487,27 @@ def _decoded_rows(stream, digest, counter: list, width: int, decoders: list, tab
         yield row
 
 
-def _write_files(archive, files, media_root: Path, written: list, created: list, log) -> None:
-    for target, entry in files:
-        folders = []
-        parent = target.parent
-        while not parent.exists():
-            folders.append(parent)
-            parent = parent.parent
-        for folder in reversed(folders):
-            folder.mkdir()
-            created.append(folder)
+def _write_files(archive, files, written: list, log) -> None:
+    """Each file checked against its size and SHA-256 in a temporary copy first, then stored under its name:
+    nothing damaged reaches the storage, and every stored name is noted for the rollback."""
+    for name, entry in files:
         digest, size = hashlib.sha256(), 0
-        try:
-            with archive.open(f"media/{entry['path']}") as source, target.open("xb") as out:
-                written.append(target)
-                while block := source.read(COPY_BUFFER):
-                    digest.update(block)
-                    out.write(block)
-                    size += len(block)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-            raise BackupError(f"备份中的文件 {entry['path']} 已损坏：{exc}") from None
-        if digest.hexdigest() != entry.get("sha256") or size != entry.get("size"):
-            raise BackupError(f"备份中的文件 {entry['path']} 与清单的 SHA-256 或大小不符，备份已损坏，未做任何更改。")
+        with tempfile.SpooledTemporaryFile(max_size=COPY_BUFFER * 8) as copy:
+            try:
+                with archive.open(f"media/{entry['path']}") as source:
+                    while block := source.read(COPY_BUFFER):
+                        digest.update(block)
+                        copy.write(block)
+                        size += len(block)
+            except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+                raise BackupError(f"备份中的文件 {entry['path']} 已损坏：{exc}") from None
+            if digest.hexdigest() != entry.get("sha256") or size != entry.get("size"):
+                raise BackupError(f"备份中的文件 {entry['path']} 与清单的 SHA-256 或大小不符，备份已损坏，未做任何更改。")
+            copy.seek(0)
+            saved = default_storage.save(name, File(copy, name=name))
+            written.append(saved)
+            if saved != name:  # the storage was empty when the restore began: someone is writing into it
+                raise BackupError(f"文件 {name} 在恢复过程中已被写入文件存储，恢复已撤销，未做任何更改。")
     log(f"文件 {len(files)} 个")
 
 

@@ -1,14 +1,22 @@
-"""Checking uploads by content (never by name), storing them by SHA-256, thumbnails, signed download links."""
+"""Checking uploads by content (never by name), storing them by SHA-256, thumbnails, signed download links.
+
+Every file goes through Django's storage API (``default_storage``: folders under MEDIA_ROOT, or an S3-compatible
+bucket when STORAGE_URL is set, see settings.storage_from_url). Names are storage keys such as
+``files/ab/<sha256>``, never filesystem paths, and no storage URL is ever handed out: the views stream the
+file after their scope or signature check.
+"""
 
 import hashlib
 import io
-import uuid
+import os
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from dudao.core.errors import ApplicationError
@@ -48,7 +56,7 @@ def read_checked(upload, *, region_code: str = "") -> bytes:
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """An upload that passed the checks and lies on disk under its hash; a StoredFile row is made from it."""
+    """An upload that passed the checks and is stored under its hash; a StoredFile row is made from it."""
 
     sha256: str
     size: int
@@ -122,21 +130,23 @@ def sniff_document(data: bytes, name: str) -> str:
     raise ApplicationError(f"文件“{name}”不是支持的文档（支持 PDF、Word、Excel、PowerPoint 的 .docx/.xlsx/.pptx）。")
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Readers never see a half-written file; two requests writing the same content do not collide."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.{uuid.uuid4().hex}.part")
-    tmp.write_bytes(data)
-    tmp.replace(target)
+def store(name: str, content: bytes | File) -> str:
+    """Save content under exactly ``name`` unless a file of that name is already there, and return ``name``.
+
+    For content-addressed names an existing file is the same bytes, so it is kept and never overwritten; when
+    two writers race, the loser's copy (saved by the storage under another name) is removed again.
+    """
+    if default_storage.exists(name):
+        return name
+    saved = default_storage.save(name, ContentFile(content) if isinstance(content, bytes) else content)
+    if saved != name:
+        default_storage.delete(saved)
+    return name
 
 
 def write_blob(sha256: str, data: bytes, suffix: str = "") -> str:
     """Write content under files/ab/<sha>; an existing blob with that hash is the same bytes and is kept."""
-    relative = f"files/{sha256[:2]}/{sha256}{suffix}"
-    target = Path(settings.MEDIA_ROOT) / relative
-    if not target.exists():
-        _write_atomically(target, data)
-    return relative
+    return store(f"files/{sha256[:2]}/{sha256}{suffix}", data)
 
 
 def thumbnail_path(sha256: str) -> str:
@@ -145,16 +155,15 @@ def thumbnail_path(sha256: str) -> str:
 
 def ensure_thumbnail(image_path: str, thumb_path: str) -> str:
     """Make an image's thumbnail on first use (uploads stay fast: a tablet is waiting for its answer)."""
-    target = Path(settings.MEDIA_ROOT) / thumb_path
-    if not target.exists():
-        with image_guard(image_path), Image.open(absolute_path(image_path)) as image:
+    if not default_storage.exists(thumb_path):
+        with image_guard(image_path), Image.open(io.BytesIO(read_blob(image_path))) as image:
             check_image_size(image_path, *image.size)  # stored before the pixel limit existed, or under a higher one
             image.draft("RGB", THUMB_SIZE)  # JPEG: decode at a reduced scale, several times faster
             image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail(THUMB_SIZE)
             buffer = io.BytesIO()
             image.save(buffer, "JPEG", quality=80)
-        _write_atomically(target, buffer.getvalue())
+        store(thumb_path, buffer.getvalue())
     return thumb_path
 
 
@@ -162,8 +171,32 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def absolute_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
+def storage_name(name: str) -> str:
+    """A stored name as the storage knows it. Rows written before files went through the storage API may hold
+    an absolute path under MEDIA_ROOT (the opinion batches' archives): that becomes the name relative to it."""
+    if os.path.isabs(name):
+        root = os.path.abspath(settings.MEDIA_ROOT)
+        if os.path.commonpath([root, os.path.abspath(name)]) == root:
+            return os.path.relpath(name, root).replace(os.sep, "/")
+    return name
+
+
+def open_blob(name: str) -> File:
+    """The stored file opened for reading; FileNotFoundError when it is not there."""
+    return default_storage.open(storage_name(name), "rb")
+
+
+def read_blob(name: str) -> bytes:
+    with open_blob(name) as handle:
+        return handle.read()
+
+
+def blob_exists(name: str) -> bool:
+    return default_storage.exists(storage_name(name))
+
+
+def delete_blob(name: str) -> None:
+    default_storage.delete(storage_name(name))
 
 
 def file_token(file_id: int) -> str:

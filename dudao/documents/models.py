@@ -1,7 +1,7 @@
 """Stored files (evidence, photos, templates) and the editable Word templates offices upload.
 
-Files are content-addressed on disk (their SHA-256), never overwritten and never served from a public URL:
-a view streams them to whoever holds a signed link that a page the user may see has handed out.
+Files are content-addressed in the file storage (their SHA-256; disk or bucket), never overwritten and never served
+from a public URL: a view streams them to whoever holds a signed link that a page the user may see has handed out.
 """
 
 from django.conf import settings

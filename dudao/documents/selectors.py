@@ -25,7 +25,7 @@ def template_bytes(key: str, region_code: str) -> bytes:
     template = template_in_force(key, region_code)
     if template is None:
         return default_template_path(key).read_bytes()
-    data = files.absolute_path(template.file.path).read_bytes()
+    data = files.read_blob(template.file.path)
     try:  # stored before uploads were measured, or under higher limits: python-docx must not inflate a bomb
         check_zip(data, template.file.original_name)
     except ApplicationError as exc:
@@ -52,5 +52,5 @@ def thumbnail_data_uri(stored: StoredFile | None) -> str | None:
         path = files.ensure_thumbnail(stored.path, stored.thumb_path) if stored.thumb_path else stored.path
     except ApplicationError:  # an image over the pixel limit: the document goes out without it
         return None
-    data = files.absolute_path(path).read_bytes()
+    data = files.read_blob(path)
     return "data:image/jpeg;base64," + base64.b64encode(data).decode()

@@ -17,8 +17,10 @@ from dudao.documents.render import TEMPLATES, template_fields
 
 
 def _stream(stored, path: str, content_type: str, filename: str):
+    """The file streamed through this view from the storage (disk or bucket): never a redirect to a storage
+    URL, so the signature check above stays the only way in."""
     try:
-        handle = files.absolute_path(path).open("rb")
+        handle = files.open_blob(path)
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, content_type=content_type)

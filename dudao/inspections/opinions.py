@@ -5,12 +5,10 @@ them as Word (editable template `inspection_opinion`) and PDF."""
 import calendar
 import datetime
 import io
-import os
-import shutil
+import tempfile
 import zipfile
-from pathlib import Path
 
-from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,7 +18,7 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.policy import policy_value
 from dudao.core.scope import owns, require_office_for
 from dudao.core.services import counter_take
-from dudao.documents import render
+from dudao.documents import files, render
 from dudao.documents.selectors import render_docx, template_bytes
 from dudao.frameworks.scoring import build_tree
 from dudao.inspections.evaluation import target_evaluation
@@ -215,8 +213,9 @@ def batch_retry(*, actor, batch):
     return batch
 
 
-def batch_folder(batch_id: int):
-    return Path(settings.MEDIA_ROOT) / "batches" / f"opinions-{batch_id}"
+def batch_folder(batch_id: int) -> str:
+    """Where a batch's documents wait in the file storage until they are zipped (kept for a retry)."""
+    return f"batches/opinions-{batch_id}"
 
 
 class Superseded(Exception):
@@ -242,38 +241,43 @@ def batch_run(batch_id: int, *, run: int = 1) -> str | None:
     except Superseded:
         return None
     inspection = batch.inspection
-    own = []  # this run's temporary files, removed whatever happens
+    own = []  # this run's stored archive until the batch records it, removed if the run does not get that far
+    rendered = []  # documents this run stored: removed if it finds the batch finished by another attempt
     try:
         opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
             "target__school", "target__unit", "target__inspection__framework", "target__inspection__county")
             .order_by("target__region_code", "target_id"))
         folder = batch_folder(batch_id)
-        folder.mkdir(parents=True, exist_ok=True)
         template = template_bytes("inspection_opinion", inspection.county_id)  # read once for the whole batch
         total = len(opinions)
         for done, opinion in enumerate(opinions, 1):
-            path = folder / f"{opinion.pk}.docx"
-            if not path.exists():
-                part = folder / f"{opinion.pk}.docx.part-{run}"
-                own.append(part)
-                part.write_bytes(render.render_docx_bytes(io.BytesIO(template), opinion_context(opinion)))
-                os.replace(part, path)  # a document exists whole or not at all; same content whoever wins
+            name = f"{folder}/{opinion.pk}.docx"
+            if not files.blob_exists(name):  # stored whole or not at all; same document whoever wins
+                files.store(name, render.render_docx_bytes(io.BytesIO(template), opinion_context(opinion)))
+                rendered.append(name)
             if done % 10 == 0 or done == total:
                 batch_set(batch_id, **running, done=done, total=total)
-        target = folder.parent / f"opinions-{batch_id}-{run}.zip"  # each attempt its own archive
-        part = target.with_name(f"{target.name}.part")
-        own += [part, target]
-        with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as archive:
-            for opinion in opinions:
-                archive.write(folder / f"{opinion.pk}.docx", f"{opinion.number or opinion.target_id}_{opinion.target}.docx")
-        os.replace(part, target)
-        batch_set(batch_id, **running, status=BatchStatus.DONE, path=str(target), error="", done=total, total=total,
+        target = f"batches/opinions-{batch_id}-{run}.zip"  # each attempt its own archive
+        with tempfile.TemporaryFile() as part:
+            with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as archive:
+                for opinion in opinions:
+                    archive.writestr(f"{opinion.number or opinion.target_id}_{opinion.target}.docx",
+                                     files.read_blob(f"{folder}/{opinion.pk}.docx"))
+            part.seek(0)
+            own.append(target)
+            files.delete_blob(target)  # left by this very attempt if it was cut short after storing it
+            files.store(target, File(part, name=target))
+        batch_set(batch_id, **running, status=BatchStatus.DONE, path=target, error="", done=total, total=total,
                   finished_at=timezone.now())
         own.remove(target)
-        # DONE is final and this run set it: no other attempt is current, the folder is no longer needed.
-        shutil.rmtree(folder, ignore_errors=True)
+        # DONE is final and this run set it: no other attempt is current, the documents are no longer needed.
+        for opinion in opinions:
+            files.delete_blob(f"{folder}/{opinion.pk}.docx")
         return BatchStatus.DONE
     except Superseded:
+        if OpinionBatch.objects.filter(pk=batch_id, status=BatchStatus.DONE).exists():  # final: nobody needs them
+            for name in rendered:
+                files.delete_blob(name)
         return None
     except Exception as exc:  # noqa: BLE001 - recorded for the office to see; the page shows it
         return _run_failed(batch_id, run, f"生成失败：{exc}")
@@ -281,8 +285,8 @@ def batch_run(batch_id: int, *, run: int = 1) -> str | None:
         _run_failed(batch_id, run, "工作进程被停止，生成中断；可点“重试”继续生成（已生成的意见书不再重复生成）。")
         raise
     finally:
-        for path in own:
-            path.unlink(missing_ok=True)
+        for name in own:
+            files.delete_blob(name)
 
 
 def _run_failed(batch_id: int, run: int, error: str) -> str | None:

@@ -16,6 +16,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.forms import attempt, form_error
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, owns, scope_for
+from dudao.documents import files
 from dudao.documents.decorators import document_errors
 from dudao.frameworks.models import Framework
 from dudao.inspections import opinions, reports, selectors, services
@@ -267,7 +268,11 @@ def batch_download(request, pk: int):
     batch = _batch_for(request, pk)
     if batch.status != BatchStatus.DONE:
         raise Http404
-    response = FileResponse(open(batch.path, "rb"), content_type="application/zip")  # noqa: SIM115
+    try:
+        handle = files.open_blob(batch.path)  # streamed from the file storage after the scope check above
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type="application/zip")
     name = quote(f"{batch.inspection.name}_督导意见书.zip")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
     return response

@@ -52,3 +52,25 @@ def test_two_requests_writing_the_same_blob_do_not_collide(settings, tmp_path):
     assert errors == []
     assert (Path(tmp_path) / f"files/{digest[:2]}/{digest}").read_bytes() == data
     assert not list(Path(tmp_path).rglob("*.part"))
+
+
+def test_the_disk_storage_never_replaces_a_file_and_leaves_no_temporary_files(settings, tmp_path):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = tmp_path
+    assert default_storage.save("files/ab/x", ContentFile(b"first")) == "files/ab/x"
+    second = default_storage.save("files/ab/x", ContentFile(b"second"))
+    assert second != "files/ab/x" and default_storage.open(second).read() == b"second"
+    assert (tmp_path / "files/ab/x").read_bytes() == b"first"
+    assert files.store("files/ab/x", b"first") == "files/ab/x"  # content-addressed: kept, not written again
+    assert sorted(p.name for p in (tmp_path / "files/ab").iterdir()) == sorted(["x", Path(second).name])
+
+
+def test_an_absolute_path_from_before_the_storage_api_still_opens(settings, tmp_path):
+    """Opinion batches finished before files went through the storage recorded an absolute path."""
+    settings.MEDIA_ROOT = tmp_path
+    files.store("batches/opinions-1-1.zip", b"PK old archive")
+    assert files.storage_name(str(tmp_path / "batches/opinions-1-1.zip")) == "batches/opinions-1-1.zip"
+    assert files.read_blob(str(tmp_path / "batches/opinions-1-1.zip")) == b"PK old archive"
+    assert files.storage_name("/elsewhere/opinions-1-1.zip") == "/elsewhere/opinions-1-1.zip"

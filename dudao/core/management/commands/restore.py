@@ -1,4 +1,5 @@
-"""`python manage.py restore FILE`: an archive written by `backup` into an empty migrated database and MEDIA_ROOT."""
+"""`python manage.py restore FILE`: an archive written by `backup` into an empty migrated database and an empty
+file storage (MEDIA_ROOT, or the STORAGE_URL bucket)."""
 
 import time
 
@@ -8,7 +9,7 @@ from dudao.core.backup import BackupError, describe, restore
 
 
 class Command(BaseCommand):
-    help = "把备份恢复到新建并已迁移的空数据库和空的上传文件目录（任何问题都不做更改）"
+    help = "把备份恢复到新建并已迁移的空数据库和空的文件存储（上传文件目录或对象存储）（任何问题都不做更改）"
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="backup 命令写出的备份文件")
