@@ -93,7 +93,7 @@ def campaign_detail(request, pk: int):
     tasks = selectors.campaign_tasks(request.user, campaign)
     if request.GET.get("export") == "xlsx":
         return xlsx_sheets_response(campaign.name, [("任务清单", [
-            ("任务", lambda t: t.title), ("责任单位（学校）", lambda t: str(t.owner)), ("措施", lambda t: t.measures),
+            ("任务", lambda t: t.title), ("责任单位（学校）", lambda t: str(t.target)), ("措施", lambda t: t.measures),
             ("完成时限", lambda t: t.deadline.isoformat()), ("进度（%）", lambda t: t.progress),
             ("状态", lambda t: selectors.STATE_LABELS[t.state(today)]),
             ("完成日期", lambda t: t.done_at.isoformat() if t.done_at else "")], tasks)])

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dudao.core.display import PUBLIC, SYSTEM, person_name
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
+from dudao.core.workflow import TransitionRecord, Workflow
 
 # The 8 routine supervision items of the 挂牌督导办法 (DOMAIN.md §4.3), by stable code.
 ROUTINE_ITEMS = [
@@ -266,6 +267,17 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+# Allowed moves: from → {to: roles that may make it}; "inspector" means the inspector it is assigned to.
+_C = ComplaintStatus
+COMPLAINT_WORKFLOW = Workflow("投诉", {
+    _C.RECEIVED: {_C.ASSIGNED: {"office"}, _C.CLOSED: {"office"}},
+    _C.ASSIGNED: {_C.ASSIGNED: {"office"}, _C.VERIFIED: {"office", "inspector"}},
+    _C.VERIFIED: {_C.REPLIED: {"office", "inspector"}},
+    _C.REPLIED: {_C.CLOSED: {"office"}},
+    _C.CLOSED: {},
+}, ComplaintStatus.choices)
+
+
 class ReplyChannel(models.TextChoices):
     PHONE = "phone", "电话"
     SMS = "sms", "短信"
@@ -328,26 +340,16 @@ class Complaint(models.Model):
         return self.number
 
 
-class ComplaintTransition(models.Model):
+class ComplaintTransition(TransitionRecord):
     """Append-only log of a complaint's status changes (DESIGN.md rule 3)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "complaint"
+    workflow = COMPLAINT_WORKFLOW
 
-    def __str__(self) -> str:
-        return f"{self.from_status}→{self.to_status}"
-
-    @property
-    def to_label(self) -> str:
-        return str(ComplaintStatus(self.to_status).label)
+    class Meta(TransitionRecord.Meta):
+        pass
 
     @property
     def actor_display(self) -> str:

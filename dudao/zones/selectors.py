@@ -444,12 +444,12 @@ def visit_target(inspector: Inspector, *, school_id: int | None = None, school_c
 
 def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str]]:
     """The workflow moves this user may make on a complaint now, as (status, label)."""
-    from dudao.zones.models import ComplaintStatus
-    from dudao.zones.services import COMPLAINT_TRANSITIONS, complaint_roles
+    from dudao.zones.models import COMPLAINT_WORKFLOW
+    from dudao.zones.services import complaint_roles
 
     roles = complaint_roles(user, complaint)
-    return [(status, str(ComplaintStatus(status).label))
-            for status, who in COMPLAINT_TRANSITIONS[complaint.status].items() if roles & who]
+    return [(status, COMPLAINT_WORKFLOW.label(status)) for status in COMPLAINT_WORKFLOW.allowed_from(complaint.status)
+            if roles & COMPLAINT_WORKFLOW.who(complaint.status, status)]
 
 
 def visit_companions(*, ids=(), card_nos=()) -> list[Inspector]:
