@@ -4,7 +4,7 @@ scores (experts' and the target's self-assessment), results, and the project's w
 from django.conf import settings
 from django.db import models
 
-from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
+from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 from dudao.core.workflow import TransitionRecord, Workflow
 from dudao.schools.targets import SchoolOrUnitTarget
 
@@ -51,19 +51,16 @@ INSPECTION_WORKFLOW = Workflow("督导项目", {
 
 
 class InspectionQuerySet(ScopedQuerySet):
+    """Region staff and the targets by scope; team members (experts included) by membership."""
+
+    through_many = True
+
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("county__code", scope.region_prefixes) | models.Q(targets__school_id__in=scope.school_ids)
                 | models.Q(targets__unit_id__in=scope.unit_ids))
 
-    def visible_to(self, user):
-        """Region staff and the targets by scope; team members (experts included) by membership."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        q = self.scope_q(scope) if not scope.is_empty else models.Q(pk__in=[])
-        if getattr(user, "is_authenticated", False):
-            q |= models.Q(targets__team__user=user)
-        return self.filter(q).distinct()
+    def own_q(self, user) -> models.Q:
+        return models.Q(targets__team__user=user)
 
 
 class Inspection(models.Model):

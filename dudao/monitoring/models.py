@@ -98,12 +98,11 @@ class CampaignKind(models.TextChoices):
 
 
 class CampaignQuerySet(ScopedQuerySet):
+    through_many = True
+
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("county__code", scope.region_prefixes) | models.Q(tasks__unit_id__in=scope.unit_ids)
                 | models.Q(tasks__school_id__in=scope.school_ids))
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
 
 
 class Campaign(models.Model):

@@ -8,7 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from dudao.core.display import PUBLIC, SYSTEM, person_name
-from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
+from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 from dudao.core.workflow import TransitionRecord, Workflow
 
 # The 8 routine supervision items of the 挂牌督导办法 (DOMAIN.md §4.3), by stable code.
@@ -110,17 +110,9 @@ class VisitQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("school__region__code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
 
-    def visible_to(self, user):
-        """Region staff, the schools visited, the assigned inspector, and the visiting inspector themself."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        q = models.Q(inspector__user_id=user.pk)
-        if not scope.is_empty:
-            q |= self.scope_q(scope)
-        return self.filter(q)
+    def own_q(self, user) -> models.Q:
+        """The visiting inspector sees their own visits wherever they went."""
+        return models.Q(inspector__user_id=user.pk)
 
 
 class Visit(models.Model):
@@ -290,17 +282,9 @@ class ComplaintQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("school__region__code", scope.region_prefixes)
 
-    def visible_to(self, user):
-        """Office and leaders of the region, and the inspector it was assigned to; never the school itself."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        q = models.Q(assigned_to__user_id=user.pk)
-        if scope.region_prefixes:
-            q |= self.scope_q(scope)
-        return self.filter(q)
+    def own_q(self, user) -> models.Q:
+        """The inspector it was assigned to (office and leaders see it by region; never the school itself)."""
+        return models.Q(assigned_to__user_id=user.pk)
 
 
 class Complaint(models.Model):
