@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
-from dudao.core.forms import attempt, form_error
+from dudao.core.forms import form_error
 from dudao.core.listing import xlsx_sheets_response
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
+from dudao.core.web import attempt
 from dudao.monitoring import campaigns as campaigns_service
 from dudao.monitoring import selectors
 from dudao.monitoring.models import Campaign, CampaignKind

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dudao.core.display import person_name
+from dudao.core.listing import filter_given
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.rectification.models import (
@@ -26,12 +27,7 @@ from dudao.rectification.models import (
 
 def finding_list(user, *, source: str = "", school_id: int | None = None, status: str = "") -> QuerySet[Finding]:
     qs = Finding.objects.visible_to(user).select_related("school", "unit")
-    if source:
-        qs = qs.filter(source=source)
-    if school_id:
-        qs = qs.filter(school_id=school_id)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, source=source, school_id=school_id, status=status)
     return qs
 
 
@@ -431,10 +427,7 @@ def public_publications(*, region: str = "", kind: str = "") -> QuerySet:
     from dudao.rectification.models import Publication
 
     qs = Publication.objects.filter(withdrawn_at__isnull=True)
-    if region:
-        qs = qs.filter(region_code__startswith=region)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, region_code__startswith=region, kind=kind)
     return qs.order_by("-published_at", "-id")
 
 

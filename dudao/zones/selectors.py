@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from dudao.core.listing import filter_given
 from dudao.core.policy import PolicyTable
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.people import engine as people_engine
@@ -72,10 +73,7 @@ def assignment_list(user, *, region: str = "", inspector_id: int | None = None, 
     qs = Assignment.objects.visible_to(user).select_related("inspector", "school", "campus", "zone")
     if current:
         qs = qs.current()
-    if region:
-        qs = qs.filter(school__region__code__startswith=region)
-    if inspector_id:
-        qs = qs.filter(inspector_id=inspector_id)
+    qs = filter_given(qs, school__region__code__startswith=region, inspector_id=inspector_id)
     return qs.order_by("school__code", "campus_id")
 
 
@@ -340,16 +338,8 @@ def visit_list(user, *, region: str = "", school_id: int | None = None, inspecto
                reason: str = "", status: str = "", date_from: datetime.date | None = None,
                date_to: datetime.date | None = None, q: str = "") -> QuerySet[Visit]:
     qs = Visit.objects.visible_to(user).select_related("school", "inspector", "campus")
-    if region:
-        qs = qs.filter(school__region__code__startswith=region)
-    if school_id:
-        qs = qs.filter(school_id=school_id)
-    if inspector_id:
-        qs = qs.filter(inspector_id=inspector_id)
-    if reason:
-        qs = qs.filter(reason=reason)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, school__region__code__startswith=region, school_id=school_id, inspector_id=inspector_id,
+                      reason=reason, status=status)
     tz = timezone.get_current_timezone()
     if date_from:
         qs = qs.filter(started_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
@@ -397,12 +387,7 @@ def visit_form_choices(user, inspector: Inspector) -> dict:
 
 def complaint_list(user, *, region: str = "", status: str = "", kind: str = "", q: str = "") -> QuerySet[Complaint]:
     qs = Complaint.objects.visible_to(user).select_related("school", "assigned_to")
-    if region:
-        qs = qs.filter(school__region__code__startswith=region)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, school__region__code__startswith=region, status=status, kind=kind)
     if q:
         qs = qs.filter(Q(number__startswith=q) | Q(school__name__contains=q) | Q(content__contains=q))
     return qs.order_by("-received_at", "-id")
