@@ -3,8 +3,8 @@
 from django import forms
 from django.contrib import messages
 
-from dudao.core.errors import ApplicationError
 from dudao.core.models import Role
+from dudao.core.web import attempt as attempt  # re-exported: views import it from here too
 
 
 class LoginForm(forms.Form):
@@ -61,17 +61,6 @@ def style_form(form: forms.BaseForm) -> forms.BaseForm:
         if css:
             widget.attrs["class"] = css
     return form
-
-
-def attempt(request, write, success: str) -> bool:
-    """Run a write; a refusal becomes the Chinese error message, else the success message. True if it went through."""
-    try:
-        write()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def form_error(request, form) -> None:

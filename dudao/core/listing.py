@@ -33,6 +33,13 @@ class CappedPaginator(Paginator):
         return self.object_list.order_by()[self.cap : self.cap + 1].exists()
 
 
+def filter_given(queryset, **lookups):
+    """Apply the list filters that were given: each `lookup=value` whose value is not empty (a blank filter on a
+    list page or an API query means "any")."""
+    given = {lookup: value for lookup, value in lookups.items() if value}
+    return queryset.filter(**given) if given else queryset
+
+
 def paginate(request, queryset, default_size: int = 50, count_cap: int | None = None):
     """The requested page (bad numbers fall back to the nearest page) and the page size in force."""
     try:

@@ -98,18 +98,31 @@ def prefix_q(lookup: str, prefixes) -> models.Q:
 
 
 class ScopedQuerySet(models.QuerySet):
-    """Base queryset: subclasses say how a Scope turns into a filter."""
+    """Base queryset: subclasses say how a Scope turns into a filter (`scope_q`) and, where a user sees some rows
+    as their own whatever their scope, which ones (`own_q`: the inspector's own visits, a team's projects)."""
+
+    # True when scope_q or own_q follow a to-many relation: the filter then runs as a `pk IN (subquery)` (as
+    # NetBox's restrict() does), so a row is never repeated and no DISTINCT over whole rows is needed.
+    through_many = False
 
     def scope_q(self, scope: Scope) -> models.Q:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def own_q(self, user) -> models.Q:
+        """Rows that are the user's own (an authenticated user); nothing by default."""
+        return models.Q(pk__in=[])
+
     def visible_to(self, user):
+        """In the user's scope, or their own."""
         scope = scope_for(user)
         if scope.everything:
             return self.all()
-        if scope.is_empty:
-            return self.none()
-        return self.filter(self.scope_q(scope))
+        q = models.Q(pk__in=[]) if scope.is_empty else self.scope_q(scope)
+        if getattr(user, "is_authenticated", False):
+            q |= self.own_q(user)
+        if self.through_many:
+            return self.filter(pk__in=self.model._base_manager.filter(q).values("pk"))
+        return self.filter(q)
 
 
 def get_visible_or_404(queryset, user, **lookup):

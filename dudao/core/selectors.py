@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
+from dudao.core.listing import filter_given
 from dudao.core.models import ACTION_LABELS, ApiToken, AuditLog, Notification, RoleAssignment
 from dudao.core.scope import region_prefix, scope_for
 
@@ -13,18 +14,10 @@ User = get_user_model()
 def audit_list(user, *, action: str = "", object_type: str = "", actor: str = "", q: str = "",
                date_from=None, date_to=None) -> QuerySet[AuditLog]:
     qs = AuditLog.objects.visible_to(user)
-    if action:
-        qs = qs.filter(action=action)
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if actor:
-        qs = qs.filter(actor_name__contains=actor)
+    qs = filter_given(qs, action=action, object_type=object_type, actor_name__contains=actor)
     if q:
         qs = qs.filter(Q(object_repr__contains=q) | Q(object_id=q) | Q(request_id=q))
-    if date_from:
-        qs = qs.filter(at__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(at__date__lte=date_to)
+    qs = filter_given(qs, at__date__gte=date_from, at__date__lte=date_to)
     return qs.order_by("-at", "-id")
 
 

@@ -347,6 +347,18 @@ class ParsedSheet:
         header = next((c.header for c in self.spec.columns if c.key == key), key)
         self.errors.append(RowError(self.spec.name, row, f"{self.letters.get(key, '')}（{header}）", message))
 
+    def parent_in_scope(self, row: ParsedRow, key: str, found, scope, *, code_label: str, noun: str, sheet: str):
+        """The record a row hangs from (a campus's school, a training's inspector), or None after recording why:
+        it exists neither in the system nor in the file's `sheet`, or it lies outside the user's regions."""
+        code = row.values[key]
+        if found is None:
+            self.error(row.row, key, f"{code_label} {code} 不存在（系统中和本文件“{sheet}”表中都没有）")
+            return None
+        if not scope.covers_region(found.region_id):
+            self.error(row.row, key, f"{noun} {code} 不在您的管辖范围内")
+            return None
+        return found
+
 
 def parse_sheet(sheet: RawSheet, spec: SheetSpec) -> ParsedSheet:
     """Map headers to columns and parse every cell; keeps all rows and every error found."""

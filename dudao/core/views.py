@@ -17,7 +17,7 @@ from dudao.core.forms import AuditFilterForm, LoginForm, PasswordChangeForm, Rol
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role, RoleAssignment
 from dudao.core.registries import role_target
-from dudao.core.scope import scope_for
+from dudao.core.web import require_role
 
 
 def _wants_json(request) -> bool:
@@ -109,10 +109,8 @@ def inbox_open(request, pk: int):
 
 
 @login_required
+@require_role(Role.OFFICE)
 def audit_list(request):
-    scope = scope_for(request.user)
-    if not (scope.everything or scope.has_role(Role.OFFICE)):
-        raise Http404
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     records = selectors.audit_list(request.user, **{k: v for k, v in filters.items() if v})
@@ -126,9 +124,8 @@ def audit_list(request):
 
 
 @login_required
+@require_role(Role.ADMIN)
 def user_list(request):
-    if not scope_for(request.user).everything:
-        raise Http404
     users = selectors.user_list(request.user, q=request.GET.get("q", ""), role=request.GET.get("role", ""))
     page, size = paginate(request, users)
     return render(request, "core/user_list.html", {
@@ -137,9 +134,8 @@ def user_list(request):
 
 
 @login_required
+@require_role(Role.ADMIN)
 def user_new(request):
-    if not scope_for(request.user).everything:
-        raise Http404
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -11,10 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from dudao.core.errors import ApplicationError
-from dudao.core.forms import attempt, form_error
+from dudao.core.forms import form_error
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
 from dudao.core.tabular import read_import_file
+from dudao.core.web import attempt
 from dudao.frameworks import builtin, editing, io, selectors, services
 from dudao.frameworks.editing import leaf_rule
 from dudao.frameworks.models import Framework, FrameworkKind, FrameworkTarget

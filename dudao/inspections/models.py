@@ -4,7 +4,9 @@ scores (experts' and the target's self-assessment), results, and the project's w
 from django.conf import settings
 from django.db import models
 
-from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
+from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
+from dudao.core.workflow import TransitionRecord, Workflow
+from dudao.schools.targets import SchoolOrUnitTarget
 
 
 class InspectionKind(models.TextChoices):
@@ -31,20 +33,34 @@ class InspectionStage(models.TextChoices):
     ARCHIVED = "archived", "归档"
 
 
+# stage → stages it may move to. A move back (backward) needs a reason.
+_S = InspectionStage
+INSPECTION_WORKFLOW = Workflow("督导项目", {
+    _S.PLANNED: {_S.NOTIFIED},
+    _S.NOTIFIED: {_S.SELF},
+    _S.SELF: {_S.REVIEW},
+    _S.REVIEW: {_S.ONSITE, _S.SELF},
+    _S.ONSITE: {_S.DELIBERATION},
+    _S.DELIBERATION: {_S.FEEDBACK, _S.ONSITE},
+    _S.FEEDBACK: {_S.ISSUED, _S.DELIBERATION},
+    _S.ISSUED: {_S.RECTIFYING},
+    _S.RECTIFYING: {_S.RECHECKED},
+    _S.RECHECKED: {_S.ARCHIVED},
+    _S.ARCHIVED: set(),
+}, InspectionStage.choices, backward={(_S.REVIEW, _S.SELF), (_S.DELIBERATION, _S.ONSITE), (_S.FEEDBACK, _S.DELIBERATION)})
+
+
 class InspectionQuerySet(ScopedQuerySet):
+    """Region staff and the targets by scope; team members (experts included) by membership."""
+
+    through_many = True
+
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("county__code", scope.region_prefixes) | models.Q(targets__school_id__in=scope.school_ids)
                 | models.Q(targets__unit_id__in=scope.unit_ids))
 
-    def visible_to(self, user):
-        """Region staff and the targets by scope; team members (experts included) by membership."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        q = self.scope_q(scope) if not scope.is_empty else models.Q(pk__in=[])
-        if getattr(user, "is_authenticated", False):
-            q |= models.Q(targets__team__user=user)
-        return self.filter(q).distinct()
+    def own_q(self, user) -> models.Q:
+        return models.Q(targets__team__user=user)
 
 
 class Inspection(models.Model):
@@ -75,13 +91,8 @@ class Inspection(models.Model):
         return self.name
 
 
-class Target(models.Model):
+class Target(SchoolOrUnitTarget):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="targets", verbose_name="项目")
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="inspection_targets", verbose_name="学校")
-    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="inspection_targets", verbose_name="政府单位")
-    region_code = models.CharField("所在区划", max_length=12, db_index=True)
     score = models.FloatField("得分", null=True, blank=True)
     level = models.CharField("等级", max_length=16, blank=True)
     vetoed = models.BooleanField("一票否决", default=False)
@@ -92,12 +103,11 @@ class Target(models.Model):
     review_note = models.TextField("材料审核意见", blank=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
-    class Meta:
+    class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "督导对象"
         ordering = ["region_code", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(school__isnull=False) ^ models.Q(unit__isnull=False),
-                                   name="inspection_target_one_kind"),
+            *SchoolOrUnitTarget.Meta.constraints,
             models.UniqueConstraint(fields=["inspection", "school"], condition=models.Q(school__isnull=False),
                                     name="inspection_school_once"),
             models.UniqueConstraint(fields=["inspection", "unit"], condition=models.Q(unit__isnull=False),
@@ -105,7 +115,7 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.school or self.unit)
+        return self.target_name
 
 
 class TeamRole(models.TextChoices):
@@ -153,29 +163,16 @@ class Score(models.Model):
         return f"{self.target_id} {self.leaf} {self.value}"
 
 
-class Transition(models.Model):
+class Transition(TransitionRecord):
     """Append-only log of the project's workflow."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="transitions")
-    from_stage = models.CharField(max_length=16, blank=True)
-    to_stage = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "inspection"
+    workflow = INSPECTION_WORKFLOW
 
-    def __str__(self) -> str:
-        return f"{self.inspection_id}: {self.from_stage}→{self.to_stage}"
-
-    @property
-    def from_label(self) -> str:
-        return str(InspectionStage(self.from_stage).label) if self.from_stage else ""
-
-    @property
-    def to_label(self) -> str:
-        return str(InspectionStage(self.to_stage).label)
+    class Meta(TransitionRecord.Meta):
+        pass
 
 
 class Opinion(models.Model):

@@ -117,8 +117,8 @@ def _schedule_followup(*, actor, inspection: Inspection, now: datetime.datetime)
         county=inspection.county, name=f"{inspection.name}回访", kind=InspectionKind.FOLLOWUP, framework=inspection.framework,
         year=starts.year, starts_on=starts, ends_on=add_months(starts, 1), previous=inspection, created_by=actor,
         stage_since=now)
-    Transition.objects.create(inspection=followup, to_stage=InspectionStage.PLANNED, actor=actor, at=now,
-                              note=f"出具意见书后自动安排（{months} 个月后回访）")
+    Transition.record(followup, to_status=InspectionStage.PLANNED, actor=actor, at=now,
+                      note=f"出具意见书后自动安排（{months} 个月后回访）")
     Target.objects.bulk_create([Target(inspection=followup, school_id=t.school_id, unit_id=t.unit_id,
                                        region_code=t.region_code) for t in inspection.targets.all()])
     audit_record(actor=actor, action="inspection.followup", obj=followup, region_code=inspection.county_id,

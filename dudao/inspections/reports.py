@@ -75,7 +75,7 @@ def notice_docx(inspection: Inspection) -> bytes:
         raise ApplicationError("请先填写督导通知文号。")
     targets = list(inspection.targets.select_related("school", "unit"))
     names = dict(Region.objects.filter(code__in={t.region_code for t in targets}).values_list("code", "name"))
-    when = inspection.transitions.filter(to_stage=InspectionStage.NOTIFIED).values_list(
+    when = inspection.transitions.filter(to_status=InspectionStage.NOTIFIED).values_list(
         "at", flat=True).first() or timezone.localdate()
     return render_docx("inspection_notice", inspection.county_id, {
         "number": inspection.notice_number, "title": f"关于开展{inspection.name}的通知", "inspection": inspection.name,

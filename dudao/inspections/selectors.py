@@ -12,8 +12,14 @@ from dudao.core.scope import holds_role_in, scope_for
 from dudao.frameworks.scoring import build_tree
 from dudao.frameworks.selectors import rule_text
 from dudao.inspections.evaluation import target_evaluation
-from dudao.inspections.models import Inspection, InspectionStage, Score, Target, TeamMember
-from dudao.inspections.services import BACKWARD, TRANSITIONS
+from dudao.inspections.models import (
+    INSPECTION_WORKFLOW,
+    Inspection,
+    InspectionStage,
+    Score,
+    Target,
+    TeamMember,
+)
 from dudao.people.models import Expert, Inspector
 from dudao.rectification.models import Finding
 
@@ -52,8 +58,8 @@ def target_for(user, pk: int) -> Target:
 
 def next_stages(inspection: Inspection) -> list[tuple[str, str]]:
     """The stages the project may move to: forward first, then the move back (which needs a reason)."""
-    return sorted(((s, str(InspectionStage(s).label)) for s in TRANSITIONS[inspection.stage]),
-                  key=lambda pair: (inspection.stage, pair[0]) in BACKWARD)
+    return sorted(((s, INSPECTION_WORKFLOW.label(s)) for s in INSPECTION_WORKFLOW.allowed_from(inspection.stage)),
+                  key=lambda pair: INSPECTION_WORKFLOW.is_backward(inspection.stage, pair[0]))
 
 
 def score_sheet(target: Target, user, is_self: bool) -> list[dict]:

@@ -1,5 +1,5 @@
 """Writes for inspection projects: creation, targets (chosen or sampled with a recorded seed), teams with
-recusal, the workflow (declared once in TRANSITIONS; every move logged), scores and self-assessment, and
+recusal, the workflow (declared once in models.INSPECTION_WORKFLOW; every move logged), scores and self-assessment, and
 the results computed by frameworks/scoring.py."""
 
 import datetime
@@ -18,6 +18,7 @@ from dudao.documents.services import file_record
 from dudao.frameworks.scoring import ScoreError, build_tree, leaf_fraction
 from dudao.inspections.evaluation import target_evaluation
 from dudao.inspections.models import (
+    INSPECTION_WORKFLOW,
     Inspection,
     InspectionKind,
     InspectionStage,
@@ -31,21 +32,6 @@ from dudao.inspections.models import (
 from dudao.inspections.opinions import missing_opinions, open_appeals, opinions_issue
 from dudao.people.models import Inspector
 
-# stage → stages it may move to. A move back (marked in BACKWARD) needs a reason.
-TRANSITIONS: dict[str, set[str]] = {
-    InspectionStage.PLANNED: {InspectionStage.NOTIFIED},
-    InspectionStage.NOTIFIED: {InspectionStage.SELF},
-    InspectionStage.SELF: {InspectionStage.REVIEW},
-    InspectionStage.REVIEW: {InspectionStage.ONSITE, InspectionStage.SELF},
-    InspectionStage.ONSITE: {InspectionStage.DELIBERATION},
-    InspectionStage.DELIBERATION: {InspectionStage.FEEDBACK, InspectionStage.ONSITE},
-    InspectionStage.FEEDBACK: {InspectionStage.ISSUED, InspectionStage.DELIBERATION},
-    InspectionStage.ISSUED: {InspectionStage.RECTIFYING},
-    InspectionStage.RECTIFYING: {InspectionStage.RECHECKED},
-    InspectionStage.RECHECKED: {InspectionStage.ARCHIVED},
-    InspectionStage.ARCHIVED: set(),
-}
-BACKWARD = {(InspectionStage.REVIEW, InspectionStage.SELF), (InspectionStage.DELIBERATION, InspectionStage.ONSITE), (InspectionStage.FEEDBACK, InspectionStage.DELIBERATION)}
 SCORING_STAGES = {InspectionStage.ONSITE, InspectionStage.DELIBERATION}
 # Targets are chosen before the schools are told; the teams may change until the 意见书 are issued.
 TARGET_STAGES = {InspectionStage.PLANNED, InspectionStage.NOTIFIED}
@@ -59,10 +45,8 @@ def _require_office(actor, inspection_or_county) -> None:
 
 
 def _log(inspection: Inspection, to: str, actor, note: str = "", at=None) -> None:
-    at = at or timezone.now()
-    Transition.objects.create(inspection=inspection, from_stage=inspection.stage if inspection.pk else "",
-                              to_stage=to, actor=actor if getattr(actor, "is_authenticated", False) else None,
-                              at=at, note=note)
+    Transition.record(inspection, from_status=inspection.stage if inspection.pk else "", to_status=to, actor=actor,
+                      at=at, note=note)
 
 
 @transaction.atomic
@@ -81,8 +65,7 @@ def inspection_create(*, actor, county, name: str, kind: str, framework, year: i
     inspection = Inspection.objects.create(
         county=county, name=name[:128], kind=kind, framework=framework, year=year, starts_on=starts_on,
         ends_on=ends_on, previous=previous, created_by=actor, stage_since=now or timezone.now())
-    Transition.objects.create(inspection=inspection, from_stage="", to_stage=InspectionStage.PLANNED, actor=actor,
-                              at=inspection.stage_since, note="建立项目")
+    Transition.record(inspection, to_status=InspectionStage.PLANNED, actor=actor, at=inspection.stage_since, note="建立项目")
     audit_record(actor=actor, action="inspection.create", obj=inspection, region_code=county.code,
                  after={"kind": kind, "framework": framework.pk, "year": year})
     return inspection
@@ -214,12 +197,9 @@ def inspection_advance(*, actor, inspection: Inspection, to: str, note: str = ""
     _require_office(actor, inspection)
     now = now or timezone.now()
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    if to not in TRANSITIONS.get(inspection.stage, set()):
-        allowed = "、".join(str(InspectionStage(s).label) for s in TRANSITIONS.get(inspection.stage, set())) or "无"
-        raise ApplicationError(f"不能从“{InspectionStage(inspection.stage).label}”转到“{InspectionStage(to).label if to in InspectionStage.values else to}”"
-                               f"（可转到：{allowed}）。")
+    INSPECTION_WORKFLOW.check(inspection.stage, to)
     note = (note or "").strip()
-    if (inspection.stage, to) in BACKWARD and not note:
+    if INSPECTION_WORKFLOW.is_backward(inspection.stage, to) and not note:
         raise ApplicationError("退回上一阶段须说明理由。")
     problems = _preconditions(inspection, to, now)
     if problems:

@@ -13,9 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
-from dudao.core.forms import attempt, form_error
+from dudao.core.forms import form_error
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, owns, scope_for
+from dudao.core.web import attempt
 from dudao.documents import files
 from dudao.documents.decorators import document_errors
 from dudao.frameworks.models import Framework

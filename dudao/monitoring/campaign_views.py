@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
-from dudao.core.forms import attempt, form_error
+from dudao.core.forms import form_error
 from dudao.core.listing import xlsx_sheets_response
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
+from dudao.core.web import attempt
 from dudao.monitoring import campaigns as campaigns_service
 from dudao.monitoring import selectors
 from dudao.monitoring.models import Campaign, CampaignKind
@@ -93,7 +94,7 @@ def campaign_detail(request, pk: int):
     tasks = selectors.campaign_tasks(request.user, campaign)
     if request.GET.get("export") == "xlsx":
         return xlsx_sheets_response(campaign.name, [("任务清单", [
-            ("任务", lambda t: t.title), ("责任单位（学校）", lambda t: str(t.owner)), ("措施", lambda t: t.measures),
+            ("任务", lambda t: t.title), ("责任单位（学校）", lambda t: str(t.target)), ("措施", lambda t: t.measures),
             ("完成时限", lambda t: t.deadline.isoformat()), ("进度（%）", lambda t: t.progress),
             ("状态", lambda t: selectors.STATE_LABELS[t.state(today)]),
             ("完成日期", lambda t: t.done_at.isoformat() if t.done_at else "")], tasks)])

@@ -48,9 +48,9 @@ def task_add(*, actor, campaign: Campaign, title: str, measures: str, deadline: 
     if not owner_region.startswith(campaign.county_id):
         raise ApplicationError("责任单位（学校）不在本县（区）。")
     task = CampaignTask.objects.create(campaign=campaign, title=title[:255], measures=(measures or "").strip(),
-                                       deadline=deadline, unit=unit, school=school)
+                                       deadline=deadline, unit=unit, school=school, region_code=owner_region)
     audit_record(actor=actor, action="monitoring.task_add", obj=task, region_code=campaign.county_id,
-                 after={"title": title, "deadline": deadline.isoformat(), "owner": str(task.owner)})
+                 after={"title": title, "deadline": deadline.isoformat(), "owner": str(task.target)})
     return task
 
 

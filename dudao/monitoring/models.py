@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
+from dudao.schools.targets import SchoolOrUnitTarget
 
 
 class StatsImport(models.Model):
@@ -97,12 +98,11 @@ class CampaignKind(models.TextChoices):
 
 
 class CampaignQuerySet(ScopedQuerySet):
+    through_many = True
+
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("county__code", scope.region_prefixes) | models.Q(tasks__unit_id__in=scope.unit_ids)
                 | models.Q(tasks__school_id__in=scope.school_ids))
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
 
 
 class Campaign(models.Model):
@@ -129,16 +129,12 @@ class TaskQuerySet(ScopedQuerySet):
                 | models.Q(school_id__in=scope.school_ids))
 
 
-class CampaignTask(models.Model):
+class CampaignTask(SchoolOrUnitTarget):
     """One line of the lists: the task, who is responsible (a department or a school), the measures, the deadline."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="tasks", verbose_name="创建工作")
     title = models.CharField("任务", max_length=255)
     measures = models.TextField("措施", blank=True)
-    unit = models.ForeignKey("regions.GovUnit", on_delete=models.PROTECT, null=True, blank=True,
-                             verbose_name="责任单位")
-    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, null=True, blank=True,
-                               verbose_name="责任学校")
     deadline = models.DateField("完成时限", db_index=True)
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     done_at = models.DateField("完成日期", null=True, blank=True)
@@ -147,19 +143,12 @@ class CampaignTask(models.Model):
 
     objects = TaskQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "创建任务"
         ordering = ["deadline", "pk"]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(unit__isnull=False, school__isnull=True) | models.Q(unit__isnull=True, school__isnull=False),
-            name="monitoring_task_one_owner")]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def owner(self):
-        return self.unit or self.school
 
     def state(self, today) -> str:
         if self.done_at:

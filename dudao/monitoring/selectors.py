@@ -316,7 +316,7 @@ def campaign_board(tasks, today) -> dict:
     for task in tasks:
         state = task.state(today)
         counts[state] += 1
-        owner = str(task.owner)
+        owner = str(task.target)
         row = rows.setdefault(owner, {"owner": owner, "cells": {m: [] for m in months}, "overdue": 0, "total": 0})
         row["cells"][task.deadline.replace(day=1)].append({"task": task, "state": state, "label": STATE_LABELS[state]})
         row["total"] += 1

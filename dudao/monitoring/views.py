@@ -11,28 +11,17 @@ from django.utils import timezone
 
 from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError
-from dudao.core.forms import attempt, form_error
+from dudao.core.forms import form_error
 from dudao.core.listing import xlsx_sheets_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
 from dudao.core.tabular import read_import_file
+from dudao.core.web import attempt, ensure_role, require_role
 from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
 from dudao.monitoring import selectors, services
 from dudao.monitoring.imports import stats_import, template_bytes
-
-
-def _require_region_staff(user) -> None:
-    scope = scope_for(user)
-    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
-        raise Http404
-
-
-def _require_office(user) -> None:
-    scope = scope_for(user)
-    if not (scope.everything or scope.has_role(Role.OFFICE)):
-        raise Http404
 
 
 def _chosen(request):
@@ -53,8 +42,8 @@ def _chosen(request):
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def balanced(request):
-    _require_region_staff(request.user)
     counties, county, years, year = _chosen(request)
     context = {"counties": counties, "county": county, "years": years, "year": year}
     if county and year in years:
@@ -69,7 +58,7 @@ def balanced(request):
 
 
 def _report(request):
-    _require_region_staff(request.user)
+    ensure_role(request.user, Role.OFFICE, Role.LEADER)
     _counties, county, years, year = _chosen(request)
     if county is None or year not in years:
         raise Http404("该县（区）该学年没有统计数据。")
@@ -131,8 +120,8 @@ class StatsImportForm(forms.Form):
 
 
 @login_required
+@require_role(Role.OFFICE)
 def stats_import_view(request):
-    _require_office(request.user)
     form = StatsImportForm(request.POST or None, request.FILES or None)
     result, message, errors = None, "", []
     if request.method == "POST" and form.is_valid():
@@ -148,8 +137,8 @@ def stats_import_view(request):
 
 
 @login_required
+@require_role(Role.OFFICE)
 def stats_template(request):
-    _require_office(request.user)
     response = HttpResponse(template_bytes(),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('学校年度统计数据导入模板.xlsx')}"
@@ -162,8 +151,8 @@ class CountyInputsForm(forms.Form):
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def preschool_view(request):
-    _require_region_staff(request.user)
     counties, county, years, year = _chosen(request)
     context = {"counties": counties, "county": county, "years": years, "year": year,
                "can_edit": scope_for(request.user).everything or scope_for(request.user).has_role(Role.OFFICE)}
@@ -191,11 +180,11 @@ def preschool_view(request):
 
 
 @login_required
+@require_role(Role.OFFICE)
 def guarantee_evidence(request):
     """POST: the office's evidence for one material item; back to the dashboard with the outcome."""
     if request.method != "POST":
         raise Http404
-    _require_office(request.user)
     _counties, county, _years, year = _chosen(request)
     if county is None:
         raise Http404

@@ -161,12 +161,9 @@ def import_trainings(sheet: ParsedSheet, scope, today) -> dict | None:
     records = []
     for row in sheet.rows:
         v = row.values
-        inspector = inspectors.get(v["card_no"])
+        inspector = sheet.parent_in_scope(row, "card_no", inspectors.get(v["card_no"]), scope, code_label="督学证号",
+                                          noun="督学", sheet="督学")
         if inspector is None:
-            sheet.error(row.row, "card_no", f"督学证号 {v['card_no']} 不存在（系统中和本文件“督学”表中都没有）")
-            continue
-        if not scope.covers_region(inspector.region_id):
-            sheet.error(row.row, "card_no", f"督学 {v['card_no']} 不在您的管辖范围内")
             continue
         if v["date"] and v["date"] > today:
             sheet.error(row.row, "date", "培训日期不能晚于今天")

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 
-from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
+from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
 
 class InspectorKind(models.TextChoices):
@@ -54,17 +54,9 @@ class InspectorQuerySet(ScopedQuerySet):
         serving = assignment.objects.filter(school_id__in=scope.school_ids, ended_on__isnull=True)
         return prefix_q("region__code", scope.region_prefixes) | models.Q(pk__in=serving.values("inspector_id"))
 
-    def visible_to(self, user):
+    def own_q(self, user) -> models.Q:
         """Region staff see their region's inspectors; schools see theirs; an inspector always sees themself."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        q = models.Q(user_id=user.pk)
-        if not scope.is_empty:
-            q |= self.scope_q(scope)
-        return self.filter(q)
+        return models.Q(user_id=user.pk)
 
 
 class Inspector(models.Model):

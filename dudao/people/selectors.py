@@ -7,6 +7,7 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dudao.core.listing import filter_given
 from dudao.core.policy import policy_value
 from dudao.core.scope import get_visible_or_404
 from dudao.people import engine
@@ -20,14 +21,7 @@ def inspector_list(user, *, region: str = "", kind: str = "", source: str = "", 
     qs = Inspector.objects.visible_to(user).select_related("region", "home_school").annotate(
         training_hours=Coalesce(Sum("trainings__hours", filter=Q(trainings__date__year=year)),
                                 Value(decimal.Decimal(0)), output_field=DecimalField()))
-    if region:
-        qs = qs.filter(region__code__startswith=region)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if source:
-        qs = qs.filter(source=source)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, region__code__startswith=region, kind=kind, source=source, status=status)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(card_no__startswith=q) | Q(employer__contains=q))
     return qs.order_by("region_id", "name", "id")

@@ -15,6 +15,7 @@ from dudao.core.policy import policy_value
 from dudao.core.registries import page_sections
 from dudao.core.scope import scope_for
 from dudao.core.tabular import read_import_file
+from dudao.core.web import ensure_role, has_role, require_role
 from dudao.people import selectors, services
 from dudao.people.forms import ExpertForm, InspectorForm, RenewForm, ReviewForm, StatusForm, TrainingForm
 from dudao.people.imports import people_import as run_import
@@ -41,16 +42,6 @@ EXPERT_EXPORT = [
 ]
 
 
-def _is_office(user) -> bool:
-    scope = scope_for(user)
-    return scope.everything or scope.has_role(Role.OFFICE)
-
-
-def _require_office(user) -> None:
-    if not _is_office(user):
-        raise Http404
-
-
 @login_required
 def inspector_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in INSPECTOR_FILTERS}
@@ -61,7 +52,7 @@ def inspector_list(request):
     return render(request, "people/inspector_list.html", {
         "page": page, "size": size, "query": query_without_page(request), "filters": filters,
         "regions": region_list(request.user), "kinds": InspectorKind.choices, "sources": InspectorSource.choices,
-        "statuses": InspectorStatus.choices, "can_edit": _is_office(request.user),
+        "statuses": InspectorStatus.choices, "can_edit": has_role(request.user, Role.OFFICE),
         "training_min": policy_value("people.training_hours_min", filters["region"]),
     })
 
@@ -75,15 +66,15 @@ def inspector_detail(request, pk: int):
         "training": selectors.training_summary(inspector, year), "trainings": inspector.trainings.all()[:50],
         "reviews": inspector.reviews.all(),
         **page_sections("people.inspector_detail", request, inspector),  # zones: "assignments"
-        "can_edit": _is_office(request.user),
+        "can_edit": has_role(request.user, Role.OFFICE),
         "status_form": style_form(StatusForm()), "renew_form": style_form(RenewForm()),
         "training_form": style_form(TrainingForm()), "review_form": style_form(ReviewForm(initial={"year": year - 1})),
     })
 
 
 @login_required
+@require_role(Role.OFFICE)
 def inspector_edit(request, pk: int | None = None):
-    _require_office(request.user)
     inspector = selectors.get_inspector_for(request.user, pk) if pk else None
     form = InspectorForm(request.POST or None, request.FILES or None, instance=inspector, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -100,7 +91,7 @@ def inspector_edit(request, pk: int | None = None):
 
 
 def _action(request, pk: int, form_class, call):
-    _require_office(request.user)
+    ensure_role(request.user, Role.OFFICE)
     inspector = selectors.get_inspector_for(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
@@ -154,7 +145,7 @@ def review_add(request, pk: int):
 
 @login_required
 def expert_list(request):
-    if not (_is_office(request.user) or scope_for(request.user).has_role(Role.LEADER)):
+    if not (has_role(request.user, Role.OFFICE) or scope_for(request.user).has_role(Role.LEADER)):
         raise Http404
     filters = {k: request.GET.get(k, "").strip() for k in ("region", "category", "q", "active")}
     experts = selectors.expert_list(request.user, **filters)
@@ -163,13 +154,13 @@ def expert_list(request):
     page, size = paginate(request, experts)
     return render(request, "people/expert_list.html", {
         "page": page, "size": size, "query": query_without_page(request), "filters": filters,
-        "regions": region_list(request.user), "categories": ExpertCategory.choices, "can_edit": _is_office(request.user),
+        "regions": region_list(request.user), "categories": ExpertCategory.choices, "can_edit": has_role(request.user, Role.OFFICE),
     })
 
 
 @login_required
+@require_role(Role.OFFICE)
 def expert_edit(request, pk: int | None = None):
-    _require_office(request.user)
     expert = selectors.get_expert_for(request.user, pk) if pk else None
     form = ExpertForm(request.POST or None, instance=expert, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -185,8 +176,8 @@ def expert_edit(request, pk: int | None = None):
 
 
 @login_required
+@require_role(Role.OFFICE)
 def people_import(request):
-    _require_office(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors, summary, message = [], None, ""
     if request.method == "POST" and form.is_valid():
@@ -201,8 +192,8 @@ def people_import(request):
 
 
 @login_required
+@require_role(Role.OFFICE)
 def import_template(request):
-    _require_office(request.user)
     response = HttpResponse(template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%9D%A3%E5%AD%A6%E4%B8%8E%E4%B8%93%E5%AE%B6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
     return response

@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from dudao.core.display import person_name
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
+from dudao.core.workflow import TransitionRecord, Workflow
+from dudao.schools.targets import SchoolOrUnitTarget
 
 
 class FindingSource(models.TextChoices):
@@ -56,16 +58,11 @@ class FindingQuerySet(ScopedQuerySet):
         return self.filter(status=FindingStatus.OPEN, due_date__lt=today)
 
 
-class Finding(models.Model):
+class Finding(SchoolOrUnitTarget):
     source = models.CharField("来源", max_length=16, choices=FindingSource.choices, db_index=True)
     # What raised it, as (app label.model, pk), e.g. ("zones.visit", "42"): general across sources.
     source_type = models.CharField(max_length=48, blank=True)
     source_id = models.CharField(max_length=36, blank=True, db_index=True)
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="findings", verbose_name="学校")
-    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="findings", verbose_name="政府单位")
-    region_code = models.CharField("所在区划", max_length=12, db_index=True)
     category = models.CharField("类别代码", max_length=48, blank=True, db_index=True)
     category_label = models.CharField("类别", max_length=128, blank=True)
     follow_up = models.CharField("处理方式", max_length=16, choices=FollowUp.choices, blank=True)
@@ -87,19 +84,13 @@ class Finding(models.Model):
 
     objects = FindingQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "问题"
         ordering = ["-raised_at", "-id"]
         indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["region_code", "status", "due_date"])]
-        constraints = [models.CheckConstraint(
-            condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False), name="finding_has_target")]
 
     def __str__(self) -> str:
         return self.description[:40]
-
-    @property
-    def target(self):
-        return self.school or self.unit
 
     @property
     def severity_label(self) -> str:
@@ -125,6 +116,14 @@ class NoticeStatus(models.TextChoices):
 
 
 ACTIVE_NOTICE = (NoticeStatus.ISSUED, NoticeStatus.ACKNOWLEDGED, NoticeStatus.RECTIFYING)
+# 已下发 → 已签收 → 整改中 → 已提交整改报告 → 核查通过, or back to 整改中 when the verifier returns it.
+NOTICE_WORKFLOW = Workflow("整改通知书", {
+    NoticeStatus.ISSUED: {NoticeStatus.ACKNOWLEDGED},
+    NoticeStatus.ACKNOWLEDGED: {NoticeStatus.RECTIFYING, NoticeStatus.REPORTED},
+    NoticeStatus.RECTIFYING: {NoticeStatus.REPORTED},
+    NoticeStatus.REPORTED: {NoticeStatus.CLOSED, NoticeStatus.RECTIFYING},
+    NoticeStatus.CLOSED: set(),
+}, NoticeStatus.choices)
 
 
 class TargetQuerySet(ScopedQuerySet):
@@ -138,16 +137,11 @@ class TargetQuerySet(ScopedQuerySet):
         return q
 
 
-class RectificationNotice(models.Model):
+class RectificationNotice(SchoolOrUnitTarget):
     """整改通知书: one or many findings sent to a school or unit with a deadline; the target reports, the
     inspector or office verifies. Deadlines (due_date) are scanned by the escalation job."""
 
     number = models.CharField("文号", max_length=64, unique=True)
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="notices", verbose_name="学校")
-    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="notices", verbose_name="政府单位")
-    region_code = models.CharField("所在区划", max_length=12, db_index=True)
     requirement = models.TextField("整改要求", blank=True)
     due_date = models.DateField("整改期限", db_index=True)
     status = models.CharField("状态", max_length=16, choices=NoticeStatus.choices, default=NoticeStatus.ISSUED,
@@ -168,21 +162,13 @@ class RectificationNotice(models.Model):
 
     objects = TargetQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "整改通知书"
         ordering = ["-issued_at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
-                                   name="notice_has_target"),
-        ]
         indexes = [models.Index(fields=["status", "due_date"])]
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def target(self):
-        return self.school or self.unit
 
     @property
     def is_overdue(self) -> bool:
@@ -192,22 +178,17 @@ class RectificationNotice(models.Model):
 TRANSITION_EVENTS = {"file": "督学报督导室备案", "remind": "到期提醒", "order": "下达督办单", "verify": "核查通过", "return": "核查退回"}
 
 
-class NoticeTransition(models.Model):
+class NoticeTransition(TransitionRecord):
     """Append-only log of a notice's workflow (and of what the escalation job did to it)."""
 
     notice = models.ForeignKey(RectificationNotice, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
     event = models.CharField(max_length=32, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "notice"
+    workflow = NOTICE_WORKFLOW
 
-    def __str__(self) -> str:
-        return f"{self.notice_id}: {self.from_status}→{self.to_status}"
+    class Meta(TransitionRecord.Meta):
+        pass
 
     @property
     def actor_name(self) -> str:
@@ -297,14 +278,11 @@ class SchoolOrUnitQuerySet(ScopedQuerySet):
             school_id__in=scope.school_ids)
 
 
-class Talk(models.Model):
+class Talk(SchoolOrUnitTarget):
     """约谈: proposed by the escalation job (a 督办单 overdue too, or too many overdue findings in a year) or by
     the office; `key` keeps a proposal from being made twice."""
 
     key = models.CharField(max_length=96, unique=True)
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    region_code = models.CharField(max_length=12, db_index=True)
     status = models.CharField("状态", max_length=16, choices=TalkStatus.choices, default=TalkStatus.PROPOSED)
     reason = models.TextField("约谈事由")
     findings = models.ManyToManyField(Finding, blank=True, related_name="talks")
@@ -325,16 +303,12 @@ class Talk(models.Model):
 
     objects = SchoolOrUnitQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "约谈"
         ordering = ["-proposed_at", "-id"]
 
     def __str__(self) -> str:
         return self.reason[:40]
-
-    @property
-    def target(self):
-        return self.school or self.unit
 
 
 # ---- 问责 (教育督导问责办法) ---------------------------------------------------------------------------------
@@ -402,19 +376,14 @@ class SevereGround(models.TextChoices):
     OTHER = "other", "其他应当从重的情形"
 
 
-class AccountabilityCase(models.Model):
+class AccountabilityCase(SchoolOrUnitTarget):
     """问责 case: a unit, a person or a private operator, one of the six situations, a procedure of dated steps
     (立案 → 调查认定 → 书面告知 → 陈述申辩 → 审定 → 决定) and a decision whose form fits the target."""
 
     number = models.CharField("案号", max_length=64, unique=True)
     target_kind = models.CharField("问责对象类别", max_length=16, choices=TargetKind.choices)
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name="学校")
-    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="政府单位")
     person_name = models.CharField("被问责人", max_length=64, blank=True)
     person_post = models.CharField("职务", max_length=64, blank=True)
-    region_code = models.CharField(max_length=12, db_index=True)
     situation = models.CharField("问责情形", max_length=16, choices=Situation.choices)
     facts = models.TextField("问题事实")
     findings = models.ManyToManyField(Finding, blank=True, related_name="cases", verbose_name="相关问题")
@@ -431,18 +400,16 @@ class AccountabilityCase(models.Model):
 
     objects = SchoolOrUnitQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "问责案件"
         ordering = ["-filed_on", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
-                                              name="case_has_target")]
 
     def __str__(self) -> str:
         return self.number
 
     @property
-    def target(self) -> str:
-        place = str(self.school or self.unit)
+    def target_name(self) -> str:
+        place = str(self.target)
         return f"{place} {self.person_name}（{self.person_post}）" if self.person_name else place
 
     @property
@@ -486,16 +453,11 @@ class CaseStepRecord(models.Model):
 
 # ---- 激励表彰 ----------------------------------------------------------------------------------------------------
 
-class Commendation(models.Model):
+class Commendation(SchoolOrUnitTarget):
     """激励表彰: a school or unit (or a person there) recognised, with the reason and the result it rests on."""
 
-    school = models.ForeignKey("schools.School", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="commendations", verbose_name="学校")
-    unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="commendations", verbose_name="政府单位")
     person_name = models.CharField("受表彰个人", max_length=64, blank=True)
     person_post = models.CharField("职务", max_length=64, blank=True)
-    region_code = models.CharField(max_length=12, db_index=True)
     title = models.CharField("表彰名称", max_length=128, help_text="如：督导评估优秀学校、优秀责任督学")
     reason = models.TextField("表彰事由")
     basis = models.CharField("依据的督导结果", max_length=255, help_text="如：2026年度义务教育学校办学行为督导评估（优秀）")
@@ -506,18 +468,16 @@ class Commendation(models.Model):
 
     objects = SchoolOrUnitQuerySet.as_manager()
 
-    class Meta:
+    class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "激励表彰"
         ordering = ["-awarded_on", "-id"]
-        constraints = [models.CheckConstraint(condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False),
-                                              name="commendation_has_target")]
 
     def __str__(self) -> str:
         return self.title
 
     @property
-    def target(self) -> str:
-        place = str(self.school or self.unit)
+    def target_name(self) -> str:
+        place = str(self.target)
         return f"{place} {self.person_name}" if self.person_name else place
 
 

@@ -1,7 +1,7 @@
 """Writes of the rectification workflow: 整改通知书 (issue, acknowledge, report, verify or return), 督办单 and
 the office's own edits of findings. Each is one transaction with its audit record and transition rows.
 
-Workflow (declared once, NOTICE_TRANSITIONS): 已下发 → 已签收 → 整改中 → 已提交整改报告 → 核查通过, or back to
+Workflow (declared once, models.NOTICE_WORKFLOW): 已下发 → 已签收 → 整改中 → 已提交整改报告 → 核查通过, or back to
 整改中 when the verifier returns it with reasons. The deadline job (rectification.jobs) reminds, escalates
 overdue notices to a 督办单 and proposes 约谈; it shares `order_create` with the office's manual action.
 """
@@ -26,6 +26,7 @@ from dudao.documents.services import file_record
 from dudao.rectification.models import (
     ACTIVE_NOTICE,
     DONE_STATUSES,
+    NOTICE_WORKFLOW,
     Finding,
     FindingReport,
     FindingStatus,
@@ -37,22 +38,10 @@ from dudao.rectification.models import (
 )
 from dudao.regions.models import GovUnit, Region, UnitKind
 
-S = NoticeStatus
-NOTICE_TRANSITIONS: dict[str, set[str]] = {
-    S.ISSUED: {S.ACKNOWLEDGED},
-    S.ACKNOWLEDGED: {S.RECTIFYING, S.REPORTED},
-    S.RECTIFYING: {S.REPORTED},
-    S.REPORTED: {S.CLOSED, S.RECTIFYING},
-    S.CLOSED: set(),
-}
-
 
 def _move(notice: RectificationNotice, to: str, *, actor, note: str = "", event: str = "", at=None) -> None:
-    if to not in NOTICE_TRANSITIONS[notice.status]:
-        raise ApplicationError(f"整改通知书当前状态为“{notice.get_status_display()}”，不能变为“{NoticeStatus(to).label}”。")
-    at = at or timezone.now()
-    NoticeTransition.objects.create(notice=notice, from_status=notice.status, to_status=to, event=event,
-                                    actor=actor if getattr(actor, "is_authenticated", False) else None, at=at, note=note)
+    NOTICE_WORKFLOW.check(notice.status, to)
+    NoticeTransition.record(notice, from_status=notice.status, to_status=to, event=event, actor=actor, at=at, note=note)
     notice.status = to
 
 
@@ -151,7 +140,7 @@ def notice_issue(*, actor, findings: list[Finding], due_date: datetime.date | No
         number=f"{_county_name(county)}督整〔{today.year}〕{seq}号", school_id=first.school_id, unit_id=first.unit_id,
         region_code=first.region_code, requirement=(requirement or "").strip(), due_date=due_date, issued_by=actor,
         issued_at=now)
-    NoticeTransition.objects.create(notice=notice, to_status=NoticeStatus.ISSUED, actor=actor, at=now)
+    NoticeTransition.record(notice, to_status=NoticeStatus.ISSUED, actor=actor, at=now)
     Finding.objects.filter(pk__in=ids).update(notice=notice, due_date=due_date)
     audit_record(actor=actor, action="notice.issue", obj=notice, region_code=notice.region_code,
                  after={"number": notice.number, "findings": ids, "due_date": due_date.isoformat()})
@@ -244,8 +233,8 @@ def notice_file(*, actor, notice: RectificationNotice) -> RectificationNotice:
     late = notice.file_due_date and timezone.localdate(now) > notice.file_due_date
     notice.filed_at = now
     notice.save(update_fields=["filed_at"])
-    NoticeTransition.objects.create(notice=notice, from_status=notice.status, to_status=notice.status, event="file",
-                                    actor=actor, at=now, note="（超过报备期限）" if late else "")
+    NoticeTransition.record(notice, from_status=notice.status, to_status=notice.status, event="file", actor=actor, at=now,
+                            note="（超过报备期限）" if late else "")
     audit_record(actor=actor, action="notice.file", obj=notice, region_code=notice.region_code, after={"late": bool(late)})
     notify(messages=[(Message(f"notice:{notice.pk}:filed:{now:%Y%m%d%H%M%S}", "notice",
                               f"{notice.target}整改报告已报备（{notice.number}）", "",

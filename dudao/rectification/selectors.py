@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dudao.core.display import person_name
+from dudao.core.listing import filter_given
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, region_prefix, scope_for
 from dudao.rectification import engine
@@ -36,12 +37,7 @@ from dudao.schools.models import School, SchoolType
 
 def finding_list(user, *, source: str = "", school_id: int | None = None, status: str = "") -> QuerySet[Finding]:
     qs = Finding.objects.visible_to(user).select_related("school", "unit")
-    if source:
-        qs = qs.filter(source=source)
-    if school_id:
-        qs = qs.filter(school_id=school_id)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, source=source, school_id=school_id, status=status)
     return qs
 
 
@@ -404,10 +400,7 @@ def get_publication_for(user, pk: int):
 def public_publications(*, region: str = "", kind: str = "") -> QuerySet:
     """What anyone may read: published and not withdrawn."""
     qs = Publication.objects.filter(withdrawn_at__isnull=True)
-    if region:
-        qs = qs.filter(region_code__startswith=region)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, region_code__startswith=region, kind=kind)
     return qs.order_by("-published_at", "-id")
 
 

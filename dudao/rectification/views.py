@@ -14,6 +14,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.scope import scope_for
+from dudao.core.web import attempt, has_role, require_role
 from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx
@@ -51,35 +52,8 @@ EXPORT_LIMIT = 100_000
 LEDGER_COUNT_CAP = 10_000  # the ledger counts up to this; beyond it says "more than" and asks to filter
 
 
-def _is_office(user) -> bool:
-    scope = scope_for(user)
-    return scope.everything or scope.has_role(Role.OFFICE)
-
-
-def _require_scope(user) -> None:
-    if scope_for(user).is_empty:
-        raise Http404
-
-
-def _require_region_staff(user) -> None:
-    """Statistics and accountability: office staff and leaders."""
-    scope = scope_for(user)
-    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
-        raise Http404
-
-
 def _errors(form) -> str:
     return "输入有误：" + "；".join(v[0] for v in form.errors.values())
-
-
-def _flash(request, write) -> None:
-    """Run a write that returns its success message; a refusal becomes the Chinese error message."""
-    try:
-        done = write()
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, done)
 
 
 # ---- 问题台账 -------------------------------------------------------------------------------------------------
@@ -100,8 +74,8 @@ def ledger_columns(today) -> list:
 
 
 @login_required
+@require_role()
 def ledger(request):
-    _require_scope(request.user)
     today = timezone.localdate()
     filters = {k: request.GET.get(k, "").strip() for k in selectors.LEDGER_FILTERS}
     findings = selectors.ledger(request.user, today=today, **filters)
@@ -115,14 +89,14 @@ def ledger(request):
     rows = [(f, selectors.progress_label(f, today)) for f in page]
     return render(request, "rectification/ledger.html", {
         "page": page, "rows": rows, "size": size, "filters": filters, "query": query_without_page(request),
-        "sources": FindingSource.choices, "statuses": FindingStatus.choices, "today": today, "can_issue": _is_office(request.user),
+        "sources": FindingSource.choices, "statuses": FindingStatus.choices, "today": today, "can_issue": has_role(request.user, Role.OFFICE),
         "regions": region_list(request.user), "categories": selectors.ledger_categories(request.user, filters["category"])})
 
 
 @login_required
 def finding_detail(request, pk: int):
     finding = selectors.get_finding_for(request.user, pk)
-    office = _is_office(request.user) and finding.status == FindingStatus.OPEN
+    office = has_role(request.user, Role.OFFICE) and finding.status == FindingStatus.OPEN
     form = FindingEditForm(initial={k: getattr(finding, k) for k in FindingEditForm.base_fields}) if office else None
     return render(request, "rectification/finding_detail.html", {
         "finding": finding, "timeline": selectors.finding_timeline(finding), "form": form,
@@ -142,7 +116,7 @@ def finding_edit(request, pk: int):
         notices.finding_update(actor=request.user, finding=finding, **form.cleaned_data)
         return "问题已修改。"
 
-    _flash(request, write)
+    attempt(request, write)
     return redirect("rectification:finding_detail", pk=pk)
 
 
@@ -150,7 +124,7 @@ def finding_edit(request, pk: int):
 
 @login_required
 def notice_new(request):
-    if not _is_office(request.user):
+    if not has_role(request.user, Role.OFFICE):
         raise Http404
     if request.method == "POST":
         form = NoticeIssueForm(request.POST)
@@ -179,8 +153,8 @@ def notice_new(request):
 
 
 @login_required
+@require_role()
 def notice_list(request):
-    _require_scope(request.user)
     filters = {k: request.GET.get(k, "").strip() for k in ("status", "overdue", "q")}
     page, size = paginate(request, selectors.notice_list(request.user, **filters))
     return render(request, "rectification/notice_list.html", {
@@ -249,15 +223,15 @@ def notice_action(request, pk: int, action: str):
         else:
             raise Http404
 
-    _flash(request, write)
+    attempt(request, write)
     return redirect("rectification:notice_detail", pk=pk)
 
 
 # ---- 督办单 and 约谈 --------------------------------------------------------------------------------------------
 
 @login_required
+@require_role()
 def order_list(request):
-    _require_scope(request.user)
     status = request.GET.get("status", "").strip()
     page, size = paginate(request, selectors.order_list(request.user, status=status))
     return render(request, "rectification/order_list.html", {
@@ -280,27 +254,14 @@ def order_detail(request, pk: int):
 def order_respond(request, pk: int):
     order = selectors.get_order_for(request.user, pk)
     form = OrderRespondForm(request.POST)
-
-    def write():
-        if not form.is_valid():
-            raise ApplicationError("请填写督办落实情况。")
-        notices.order_respond(actor=request.user, order=order, response=form.cleaned_data["response"])
-        return "已签收督办单并报送落实情况。"
-
-    _flash(request, write)
+    attempt(request, lambda: notices.order_respond(actor=request.user, order=order, response=form.cleaned_data["response"]),
+            "已签收督办单并报送落实情况。", form=form, invalid="请填写督办落实情况。")
     return redirect("rectification:order_detail", pk=pk)
 
 
-def _require_office(user) -> None:
-    if not _is_office(user):
-        raise Http404
-
-
-
-
 @login_required
+@require_role(Role.OFFICE)
 def talk_new(request):
-    _require_office(request.user)
     if request.method == "POST":
         form = TalkProposeForm(request.POST)
         ids = form.cleaned_data["findings"] if form.is_valid() else []
@@ -325,7 +286,7 @@ def talk_new(request):
 @login_required
 def talk_detail(request, pk: int):
     talk = selectors.get_talk_for(request.user, pk)
-    office = _is_office(request.user) and talk.status == TalkStatus.PROPOSED
+    office = has_role(request.user, Role.OFFICE) and talk.status == TalkStatus.PROPOSED
     return render(request, "rectification/talk_detail.html", {
         "talk": talk, "findings": talk.findings.select_related("school", "unit").order_by("id"),
         "hold_form": TalkHoldForm(initial={"held_on": timezone.localdate()}) if office else None,
@@ -358,25 +319,25 @@ def talk_action(request, pk: int, action: str):
         else:
             raise Http404
 
-    _flash(request, write)
+    attempt(request, write)
     return redirect("rectification:talk_detail", pk=pk)
 
 
 # ---- 问责 ----------------------------------------------------------------------------------------------------
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def case_list(request):
-    _require_region_staff(request.user)
     filters = {k: request.GET.get(k, "").strip() for k in ("step", "q")}
     page, size = paginate(request, selectors.case_list(request.user, **filters))
     return render(request, "rectification/case_list.html", {
         "page": page, "size": size, "filters": filters, "steps": CaseStep.choices, "query": query_without_page(request),
-        "can_file": _is_office(request.user)})
+        "can_file": has_role(request.user, Role.OFFICE)})
 
 
 @login_required
+@require_role(Role.OFFICE)
 def case_new(request):
-    _require_office(request.user)
     initial = {"filed_on": timezone.localdate()}
     talk_id = request.GET.get("talk", "")
     if talk_id.isdigit():
@@ -406,11 +367,11 @@ def case_new(request):
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def case_detail(request, pk: int):
     case = selectors.get_case_for(request.user, pk)
-    _require_region_staff(request.user)
     step_form = None
-    if _is_office(request.user) and case.next_step:
+    if has_role(request.user, Role.OFFICE) and case.next_step:
         step_form = CaseStepForm(initial={"step": case.next_step, "on": timezone.localdate()})
     return render(request, "rectification/case_detail.html", {
         "case": case, "steps": selectors.case_steps(case), "step_form": step_form,
@@ -433,7 +394,7 @@ def case_step(request, pk: int):
             decision_form=data["decision_form"], decision_basis=data["decision_basis"], effective_on=data["effective_on"])
         return "已记录。"
 
-    _flash(request, write)
+    attempt(request, write)
     return redirect("rectification:case_detail", pk=pk)
 
 
@@ -443,7 +404,7 @@ def case_step(request, pk: int):
 def target_record(request, kind: str, pk: int):
     target = selectors.get_target_for(request.user, kind, pk)
     form = None
-    if _is_office(request.user):
+    if has_role(request.user, Role.OFFICE):
         form = CommendationForm(request.POST or None, initial={"awarded_on": timezone.localdate()})
         if request.method == "POST" and form.is_valid():
             try:
@@ -460,8 +421,8 @@ def target_record(request, kind: str, pk: int):
 
 
 @login_required
+@require_role()
 def talk_list(request):
-    _require_scope(request.user)
     status = request.GET.get("status", "").strip()
     page, size = paginate(request, selectors.talk_list(request.user, status=status))
     return render(request, "rectification/talk_list.html", {
@@ -475,8 +436,8 @@ GROUP_LABELS = {"region": "按区划", "school_type": "按学校类型", "source
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def dashboard(request):
-    _require_region_staff(request.user)
     group = request.GET.get("group", "region")
     group = group if group in GROUP_LABELS else "region"
     region = request.GET.get("region", "").strip()
@@ -493,8 +454,8 @@ def _home_region(user) -> str:
 
 
 @login_required
+@require_role(Role.OFFICE)
 def recheck_list(request):
-    _require_office(request.user)
     form = RecheckDrawForm(request.POST or None, initial={
         "region": _home_region(request.user), "closed_to": timezone.localdate(), "size": 20,
         "closed_from": timezone.localdate().replace(month=1, day=1)})
@@ -515,8 +476,8 @@ def recheck_list(request):
 
 
 @login_required
+@require_role(Role.OFFICE)
 def recheck_detail(request, pk: int):
-    _require_office(request.user)
     round_ = selectors.get_recheck_for(request.user, pk)
     return render(request, "rectification/recheck_detail.html", {
         "round": round_, "items": selectors.recheck_items(round_), "form": RecheckResultForm()})
@@ -524,8 +485,8 @@ def recheck_detail(request, pk: int):
 
 @login_required
 @require_POST
+@require_role(Role.OFFICE)
 def recheck_result(request, pk: int, item_pk: int):
-    _require_office(request.user)
     round_ = selectors.get_recheck_for(request.user, pk)
     item = selectors.recheck_items(round_).filter(pk=item_pk).first()
     if item is None:
@@ -538,15 +499,15 @@ def recheck_result(request, pk: int, item_pk: int):
         followup.recheck_record(actor=request.user, item=item, **form.cleaned_data)
         return "复查结果已记录。" if form.cleaned_data["passed"] else "已重新打开该问题，纳入整改。"
 
-    _flash(request, write)
+    attempt(request, write)
     return redirect("rectification:recheck_detail", pk=pk)
 
 
 # ---- 结果公开 (office side; the public page is rectification.public) ---------------------------------------------------
 
 @login_required
+@require_role(Role.OFFICE)
 def publication_list(request):
-    _require_office(request.user)
     region = _home_region(request.user)
     initial = {"region": region, "kind": "result"}
     if request.GET.get("draft") == "rectification":
@@ -570,16 +531,11 @@ def publication_list(request):
 
 @login_required
 @require_POST
+@require_role(Role.OFFICE)
 def publication_withdraw(request, pk: int):
-    _require_office(request.user)
     item = selectors.get_publication_for(request.user, pk)
     form = WithdrawForm(request.POST)
 
-    def write():
-        if not form.is_valid():
-            raise ApplicationError("撤回须写明原因。")
-        followup.publication_withdraw(actor=request.user, item=item, reason=form.cleaned_data["reason"])
-        return "已撤回。"
-
-    _flash(request, write)
+    attempt(request, lambda: followup.publication_withdraw(actor=request.user, item=item, reason=form.cleaned_data["reason"]),
+            "已撤回。", form=form, invalid="撤回须写明原因。")
     return redirect("rectification:publication_list")

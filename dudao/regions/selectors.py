@@ -3,6 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from dudao.core.errors import ApplicationError
+from dudao.core.listing import filter_given
 from dudao.core.registries import region_counts
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.regions.models import GovUnit, Region, RegionLevel
@@ -48,10 +49,7 @@ def towns_for(user) -> QuerySet[Region]:
 
 def unit_list(user, *, kind: str = "", region: str = "", q: str = "") -> QuerySet[GovUnit]:
     qs = GovUnit.objects.visible_to(user).select_related("region")
-    if kind:
-        qs = qs.filter(kind=kind)
-    if region:
-        qs = qs.filter(region__code__startswith=region)
+    qs = filter_given(qs, kind=kind, region__code__startswith=region)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
     return qs.order_by("region_id", "code")

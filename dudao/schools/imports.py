@@ -161,12 +161,9 @@ def import_campuses(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
     records = []
     for row in rows:
         v = row.values
-        school = schools.get(v["school"])
+        school = sheet.parent_in_scope(row, "school", schools.get(v["school"]), scope, code_label="学校标识码", noun="学校",
+                                       sheet="学校")
         if school is None:
-            sheet.error(row.row, "school", f"学校标识码 {v['school']} 不存在（系统中和本文件“学校”表中都没有）")
-            continue
-        if not scope.covers_region(school.region_id):
-            sheet.error(row.row, "school", f"学校 {v['school']} 不在您的管辖范围内")
             continue
         stages = _parse_stages(v["stages"])
         if stages is None:

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from dudao.core.listing import filter_given
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.schools.models import TYPE_STAGES, Campus, EducationGroup, ManagementCentre, School
@@ -14,14 +15,8 @@ def school_list(
 ) -> QuerySet[School]:
     """The schools a user may see, filtered as on the list page and the API."""
     qs = School.objects.visible_to(user).select_related("region")
-    if region:
-        qs = qs.filter(region__code__startswith=region)
-    if school_type:
-        qs = qs.filter(school_type=school_type)
-    if ownership:
-        qs = qs.filter(ownership=ownership)
-    if urban_rural:
-        qs = qs.filter(urban_rural=urban_rural)
+    qs = filter_given(qs, region__code__startswith=region, school_type=school_type, ownership=ownership,
+                      urban_rural=urban_rural)
     if q:
         qs = qs.filter(Q(name__contains=q) | Q(code__startswith=q))
     return qs.order_by("code")

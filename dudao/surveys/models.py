@@ -65,11 +65,10 @@ class Questionnaire(models.Model):
 
 
 class RoundQuerySet(ScopedQuerySet):
+    through_many = True
+
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("county__code", scope.region_prefixes) | models.Q(schools__id__in=scope.school_ids)
-
-    def visible_to(self, user):
-        return super().visible_to(user).distinct()
 
 
 def new_token() -> str:

@@ -8,10 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from dudao.core.forms import attempt, form_error
+from dudao.core.forms import form_error
 from dudao.core.listing import paginate, query_without_page
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, scope_for
+from dudao.core.web import attempt, require_role
 from dudao.monitoring.selectors import counties_visible
 from dudao.regions.models import Region
 from dudao.schools.models import School
@@ -30,10 +31,9 @@ def _office_counties(user) -> list[Region]:
 
 
 @login_required
+@require_role()
 def round_list(request):
     rounds = selectors.counted(selectors.round_list(request.user))
-    if scope_for(request.user).is_empty:
-        raise Http404
     page, size = paginate(request, rounds)
     return render(request, "surveys/round_list.html", {
         "page": page, "size": size, "query": query_without_page(request),

@@ -8,7 +8,8 @@ from django.db import models
 from django.utils import timezone
 
 from dudao.core.display import PUBLIC, SYSTEM, person_name
-from dudao.core.scope import Scope, ScopedQuerySet, prefix_q, scope_for
+from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
+from dudao.core.workflow import TransitionRecord, Workflow
 
 # The 8 routine supervision items of the 挂牌督导办法 (DOMAIN.md §4.3), by stable code.
 ROUTINE_ITEMS = [
@@ -109,17 +110,9 @@ class VisitQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("school__region__code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
 
-    def visible_to(self, user):
-        """Region staff, the schools visited, the assigned inspector, and the visiting inspector themself."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        q = models.Q(inspector__user_id=user.pk)
-        if not scope.is_empty:
-            q |= self.scope_q(scope)
-        return self.filter(q)
+    def own_q(self, user) -> models.Q:
+        """The visiting inspector sees their own visits wherever they went."""
+        return models.Q(inspector__user_id=user.pk)
 
 
 class Visit(models.Model):
@@ -266,6 +259,17 @@ class ComplaintStatus(models.TextChoices):
     CLOSED = "closed", "已办结"
 
 
+# Allowed moves: from → {to: roles that may make it}; "inspector" means the inspector it is assigned to.
+_C = ComplaintStatus
+COMPLAINT_WORKFLOW = Workflow("投诉", {
+    _C.RECEIVED: {_C.ASSIGNED: {"office"}, _C.CLOSED: {"office"}},
+    _C.ASSIGNED: {_C.ASSIGNED: {"office"}, _C.VERIFIED: {"office", "inspector"}},
+    _C.VERIFIED: {_C.REPLIED: {"office", "inspector"}},
+    _C.REPLIED: {_C.CLOSED: {"office"}},
+    _C.CLOSED: {},
+}, ComplaintStatus.choices)
+
+
 class ReplyChannel(models.TextChoices):
     PHONE = "phone", "电话"
     SMS = "sms", "短信"
@@ -278,17 +282,9 @@ class ComplaintQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("school__region__code", scope.region_prefixes)
 
-    def visible_to(self, user):
-        """Office and leaders of the region, and the inspector it was assigned to; never the school itself."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
-        q = models.Q(assigned_to__user_id=user.pk)
-        if scope.region_prefixes:
-            q |= self.scope_q(scope)
-        return self.filter(q)
+    def own_q(self, user) -> models.Q:
+        """The inspector it was assigned to (office and leaders see it by region; never the school itself)."""
+        return models.Q(assigned_to__user_id=user.pk)
 
 
 class Complaint(models.Model):
@@ -328,26 +324,16 @@ class Complaint(models.Model):
         return self.number
 
 
-class ComplaintTransition(models.Model):
+class ComplaintTransition(TransitionRecord):
     """Append-only log of a complaint's status changes (DESIGN.md rule 3)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=16, blank=True)
-    to_status = models.CharField(max_length=16)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    subject_field = "complaint"
+    workflow = COMPLAINT_WORKFLOW
 
-    def __str__(self) -> str:
-        return f"{self.from_status}→{self.to_status}"
-
-    @property
-    def to_label(self) -> str:
-        return str(ComplaintStatus(self.to_status).label)
+    class Meta(TransitionRecord.Meta):
+        pass
 
     @property
     def actor_display(self) -> str:

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
+from dudao.core.listing import filter_given
 from dudao.core.models import Role
 from dudao.core.policy import PolicyTable
 from dudao.core.scope import get_visible_or_404, scope_for
@@ -19,9 +20,9 @@ from dudao.regions.models import Region
 from dudao.schools.models import TYPE_STAGES, Campus, School, SchoolType
 from dudao.zones import engine
 from dudao.zones.models import (
+    COMPLAINT_WORKFLOW,
     Assignment,
     Complaint,
-    ComplaintStatus,
     CrossSupervision,
     LessonObservation,
     Visit,
@@ -29,7 +30,7 @@ from dudao.zones.models import (
     VisitReason,
     Zone,
 )
-from dudao.zones.services import COMPLAINT_TRANSITIONS, complaint_roles
+from dudao.zones.services import complaint_roles
 
 # 挂牌督导 covers schools and kindergartens; off-campus training bodies are supervised otherwise.
 SUPERVISED = ~Q(school_type=SchoolType.TRAINING)
@@ -86,10 +87,7 @@ def assignment_list(user, *, region: str = "", inspector_id: int | None = None, 
     qs = Assignment.objects.visible_to(user).select_related("inspector", "school", "campus", "zone")
     if current:
         qs = qs.current()
-    if region:
-        qs = qs.filter(school__region__code__startswith=region)
-    if inspector_id:
-        qs = qs.filter(inspector_id=inspector_id)
+    qs = filter_given(qs, school__region__code__startswith=region, inspector_id=inspector_id)
     return qs.order_by("school__code", "campus_id")
 
 
@@ -354,16 +352,8 @@ def visit_list(user, *, region: str = "", school_id: int | None = None, inspecto
                reason: str = "", status: str = "", date_from: datetime.date | None = None,
                date_to: datetime.date | None = None, q: str = "") -> QuerySet[Visit]:
     qs = Visit.objects.visible_to(user).select_related("school", "inspector", "campus")
-    if region:
-        qs = qs.filter(school__region__code__startswith=region)
-    if school_id:
-        qs = qs.filter(school_id=school_id)
-    if inspector_id:
-        qs = qs.filter(inspector_id=inspector_id)
-    if reason:
-        qs = qs.filter(reason=reason)
-    if status:
-        qs = qs.filter(status=status)
+    qs = filter_given(qs, school__region__code__startswith=region, school_id=school_id, inspector_id=inspector_id,
+                      reason=reason, status=status)
     tz = timezone.get_current_timezone()
     if date_from:
         qs = qs.filter(started_at__gte=datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz))
@@ -411,12 +401,7 @@ def visit_form_choices(user, inspector: Inspector) -> dict:
 
 def complaint_list(user, *, region: str = "", status: str = "", kind: str = "", q: str = "") -> QuerySet[Complaint]:
     qs = Complaint.objects.visible_to(user).select_related("school", "assigned_to")
-    if region:
-        qs = qs.filter(school__region__code__startswith=region)
-    if status:
-        qs = qs.filter(status=status)
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = filter_given(qs, school__region__code__startswith=region, status=status, kind=kind)
     if q:
         qs = qs.filter(Q(number__startswith=q) | Q(school__name__contains=q) | Q(content__contains=q))
     return qs.order_by("-received_at", "-id")
@@ -455,8 +440,8 @@ def visit_target(inspector: Inspector, *, school_id: int | None = None, school_c
 def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str]]:
     """The workflow moves this user may make on a complaint now, as (status, label)."""
     roles = complaint_roles(user, complaint)
-    return [(status, str(ComplaintStatus(status).label))
-            for status, who in COMPLAINT_TRANSITIONS[complaint.status].items() if roles & who]
+    return [(status, COMPLAINT_WORKFLOW.label(status)) for status in COMPLAINT_WORKFLOW.allowed_from(complaint.status)
+            if roles & COMPLAINT_WORKFLOW.who(complaint.status, status)]
 
 
 def visit_companions(*, ids=(), card_nos=()) -> list[Inspector]:

@@ -24,6 +24,7 @@ from dudao.rectification.services import finding_raise
 from dudao.regions.models import RegionLevel
 from dudao.zones import engine
 from dudao.zones.models import (
+    COMPLAINT_WORKFLOW,
     METHOD_LABELS,
     ROUTINE_ITEM_LABELS,
     Assignment,
@@ -394,16 +395,6 @@ def cross_plan_create(*, actor, visiting_zone: Zone, host_zone: Zone, planned_on
 
 # ---- complaints ---------------------------------------------------------------------------------------
 
-# Allowed moves: from → {to: roles that may make it}; "inspector" means the inspector it is assigned to.
-COMPLAINT_TRANSITIONS = {
-    ComplaintStatus.RECEIVED: {ComplaintStatus.ASSIGNED: {"office"}, ComplaintStatus.CLOSED: {"office"}},
-    ComplaintStatus.ASSIGNED: {ComplaintStatus.ASSIGNED: {"office"}, ComplaintStatus.VERIFIED: {"office", "inspector"}},
-    ComplaintStatus.VERIFIED: {ComplaintStatus.REPLIED: {"office", "inspector"}},
-    ComplaintStatus.REPLIED: {ComplaintStatus.CLOSED: {"office"}},
-    ComplaintStatus.CLOSED: {},
-}
-
-
 def _next_number(day: datetime.date) -> str:
     prefix = f"TS{day:%Y%m%d}"
     last = Complaint.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
@@ -449,15 +440,14 @@ def complaint_receive(*, actor, school, kind: str, channel: str, content: str, c
             continue
     else:  # pragma: no cover - five clashes in a row
         raise ApplicationError("系统繁忙，请稍后再试。")
-    ComplaintTransition.objects.create(complaint=complaint, to_status=ComplaintStatus.RECEIVED, actor=actor_user,
-                                       note=str(ComplaintChannel(channel).label))
+    ComplaintTransition.record(complaint, to_status=ComplaintStatus.RECEIVED, actor=actor_user,
+                               note=str(ComplaintChannel(channel).label))
     inspector = _responsible_inspector(school)
     if inspector is not None:
         complaint.assigned_to, complaint.status = inspector, ComplaintStatus.ASSIGNED
         complaint.save(update_fields=["assigned_to", "status"])
-        ComplaintTransition.objects.create(complaint=complaint, from_status=ComplaintStatus.RECEIVED,
-                                           to_status=ComplaintStatus.ASSIGNED, actor=None,
-                                           note=f"自动交办责任督学{inspector.name}")
+        ComplaintTransition.record(complaint, from_status=ComplaintStatus.RECEIVED, to_status=ComplaintStatus.ASSIGNED,
+                                   note=f"自动交办责任督学{inspector.name}")
     audit_record(actor=actor, action="complaint.receive", obj=complaint, region_code=school.region_id,
                  after={"number": complaint.number, "kind": kind, "channel": channel, "assigned_to": complaint.assigned_to_id})
     return complaint
@@ -477,15 +467,11 @@ def complaint_roles(actor, complaint: Complaint) -> set[str]:
 def complaint_advance(*, actor, complaint: Complaint, to_status: str, note: str = "", assigned_to=None,
                       verification: str = "", substantiated: bool | None = None, reply_channel: str = "",
                       reply_text: str = "", finding: dict | None = None) -> Complaint:
-    """Move a complaint along its workflow; any move not declared in COMPLAINT_TRANSITIONS is refused."""
+    """Move a complaint along its workflow; any move not declared in COMPLAINT_WORKFLOW is refused."""
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("school", "assigned_to").get(pk=complaint.pk)
-    allowed = COMPLAINT_TRANSITIONS[complaint.status]
-    current_label, target_label = ComplaintStatus(complaint.status).label, ComplaintStatus(to_status).label \
-        if to_status in ComplaintStatus.values else to_status
-    if to_status not in allowed:
-        raise ApplicationError(f"投诉当前为“{current_label}”，不能变更为“{target_label}”。")
-    if not (complaint_roles(actor, complaint) & allowed[to_status]):
-        raise PermissionDenied(f"您无权将该投诉变更为“{target_label}”。")
+    COMPLAINT_WORKFLOW.check(complaint.status, to_status)
+    if not (complaint_roles(actor, complaint) & COMPLAINT_WORKFLOW.who(complaint.status, to_status)):
+        raise PermissionDenied(f"您无权将该投诉变更为“{COMPLAINT_WORKFLOW.label(to_status)}”。")
     before = snapshot(complaint)
     now = timezone.now()
     if to_status == ComplaintStatus.ASSIGNED:
@@ -520,8 +506,8 @@ def complaint_advance(*, actor, complaint: Complaint, to_status: str, note: str 
     from_status = complaint.status
     complaint.status = to_status
     complaint.save()
-    ComplaintTransition.objects.create(complaint=complaint, from_status=from_status, to_status=to_status, actor=actor,
-                                       note=note.strip())
+    ComplaintTransition.record(complaint, from_status=from_status, to_status=to_status, actor=actor, note=note.strip(),
+                               at=now)
     audit_record(actor=actor, action="complaint.advance", obj=complaint, region_code=complaint.school.region_id,
                  before=before, after=snapshot(complaint))
     return complaint

@@ -17,6 +17,7 @@ from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
 from dudao.core.scope import scope_for
+from dudao.core.web import has_role, require_role
 from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
 from dudao.documents.selectors import render_docx, thumbnail_data_uri
@@ -49,28 +50,11 @@ from dudao.zones.models import (
 from dudao.zones.public import qr_svg, school_public_url
 from dudao.zones.reports import zone_report_context
 
-
-def _is_office(user) -> bool:
-    scope = scope_for(user)
-    return scope.everything or scope.has_role(Role.OFFICE)
-
-
-def _require_office(user) -> None:
-    if not _is_office(user):
-        raise Http404
-
-
-def _require_region_staff(user) -> None:
-    scope = scope_for(user)
-    if not (scope.everything or scope.has_role(Role.OFFICE, Role.LEADER)):
-        raise Http404
-
-
 # ---- zones and assignments -----------------------------------------------------------------------
 
 @login_required
 def zone_list(request):
-    form = ZoneForm(request.POST or None, user=request.user) if _is_office(request.user) else None
+    form = ZoneForm(request.POST or None, user=request.user) if has_role(request.user, Role.OFFICE) else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             zone = services.zone_save(actor=request.user, **form.cleaned_data)
@@ -88,7 +72,7 @@ def zone_list(request):
 @login_required
 def zone_detail(request, pk: int):
     zone = selectors.get_zone_for(request.user, pk)
-    can_edit = _is_office(request.user)
+    can_edit = has_role(request.user, Role.OFFICE)
     form = AssignForm(request.POST or None, user=request.user, zone=zone) if can_edit else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -109,7 +93,7 @@ def zone_detail(request, pk: int):
 @login_required
 def zone_edit(request, pk: int):
     zone = selectors.get_zone_for(request.user, pk)
-    if not _is_office(request.user):
+    if not has_role(request.user, Role.OFFICE):
         raise Http404
     initial = {"code": zone.code, "name": zone.name, "region": zone.region, "lead": zone.lead, "note": zone.note}
     form = ZoneForm(request.POST or None, user=request.user, initial=initial)
@@ -136,8 +120,8 @@ def school_supervision(request, school_pk: int):
 
 @login_required
 @require_POST
+@require_role(Role.OFFICE)
 def assignment_end(request, pk: int):
-    _require_office(request.user)
     assignment = selectors.assignment_list(request.user).filter(pk=pk).select_related("school").first()
     if assignment is None:
         raise Http404
@@ -154,8 +138,8 @@ def assignment_end(request, pk: int):
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def coverage(request):
-    _require_region_staff(request.user)
     region = request.GET.get("region", "").strip()
     data = selectors.coverage(request.user, region=region)
     page = Paginator(data["uncovered"], 100).get_page(request.GET.get("page"))
@@ -164,8 +148,8 @@ def coverage(request):
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def compliance(request):
-    _require_region_staff(request.user)
     region = request.GET.get("region", "").strip()
     counties = selectors.compliance(request.user, region=region)
     chosen = request.GET.get("county") or (counties[0]["code"] if len(counties) == 1 else "")
@@ -175,10 +159,8 @@ def compliance(request):
 
 
 @login_required
+@require_role()
 def frequency(request):
-    scope = scope_for(request.user)
-    if scope.is_empty:
-        raise Http404
     region = request.GET.get("region", "").strip()
     data = selectors.frequency(request.user, region=region)
     show = request.GET.get("show", "overdue")
@@ -197,10 +179,8 @@ def frequency(request):
 
 
 @login_required
+@require_role()
 def workload(request):
-    scope = scope_for(request.user)
-    if scope.is_empty:
-        raise Http404
     today = timezone.localdate()
     semester = engine.semester_of(today)
     region = request.GET.get("region", "").strip()
@@ -218,9 +198,9 @@ def workload(request):
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def cross(request):
-    _require_region_staff(request.user)
-    form = CrossPlanForm(request.POST or None, user=request.user) if _is_office(request.user) else None
+    form = CrossPlanForm(request.POST or None, user=request.user) if has_role(request.user, Role.OFFICE) else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             services.cross_plan_create(actor=request.user, **form.cleaned_data)
@@ -349,21 +329,19 @@ def visit_photo(request, pk: int):
 # ---- complaints ----------------------------------------------------------------------------------------
 
 @login_required
+@require_role()
 def complaint_list(request):
-    scope = scope_for(request.user)
-    if scope.is_empty:
-        raise Http404
     filters = {k: request.GET.get(k, "").strip() for k in ("region", "status", "kind", "q")}
     complaints = selectors.complaint_list(request.user, **filters)
     page, size = paginate(request, complaints)
     return render(request, "zones/complaint_list.html", {
         "page": page, "size": size, "filters": filters, "query": query_without_page(request),
-        "statuses": ComplaintStatus.choices, "kinds": ComplaintKind.choices, "can_edit": _is_office(request.user)})
+        "statuses": ComplaintStatus.choices, "kinds": ComplaintKind.choices, "can_edit": has_role(request.user, Role.OFFICE)})
 
 
 @login_required
+@require_role(Role.OFFICE)
 def complaint_new(request):
-    _require_office(request.user)
     form = ComplaintForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -419,9 +397,9 @@ def _pdf_response(data: bytes, filename: str, attachment: bool = False) -> HttpR
 
 
 @login_required
+@require_role(Role.OFFICE, Role.LEADER)
 def plaque_pdf(request, school_pk: int):
     """The gate plaque (挂牌公示牌) of a school: inspector, photo, phone, the 8 items, complaint phone, QR code."""
-    _require_region_staff(request.user)
     school = get_school_for(request.user, school_pk)
     assignments = selectors.current_inspectors_of(school)
     if not assignments:
@@ -436,9 +414,9 @@ def plaque_pdf(request, school_pk: int):
 
 @login_required
 @document_errors
+@require_role(Role.OFFICE, Role.LEADER)
 def zone_report(request, pk: int, fmt: str):
     zone = selectors.get_zone_for(request.user, pk)
-    _require_region_staff(request.user)
     try:
         context = zone_report_context(request.user, zone, request.GET.get("period", "month"))
     except ValueError as exc:

@@ -12,8 +12,7 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Policy
 from dudao.frameworks import services as frameworks
 from dudao.inspections import opinions, services
-from dudao.inspections.models import Inspection, InspectionStage, Opinion, Transition
-from dudao.inspections.services import TRANSITIONS
+from dudao.inspections.models import INSPECTION_WORKFLOW, Inspection, InspectionStage, Opinion, Transition
 from dudao.rectification.models import Finding
 from tests.inspections.conftest import LEAVES, go, ready
 
@@ -80,10 +79,10 @@ def test_every_allowed_move_and_forbidden_ones(world, project, expert_user):
         go(world, project, InspectionStage.FEEDBACK)
     project.refresh_from_db()
     assert project.stage == InspectionStage.DELIBERATION
-    stages = [t.to_stage for t in Transition.objects.filter(inspection=project)]
+    stages = [t.to_status for t in Transition.objects.filter(inspection=project)]
     assert stages == ["planned", "notified", "self", "review", "self", "review", "onsite", "deliberation", "onsite",
                       "deliberation"]
-    assert all(TRANSITIONS[a] >= {b} for a, b in zip(stages[:-1], stages[1:], strict=True) if a != b)
+    assert all(INSPECTION_WORKFLOW.allows(a, b) for a, b in zip(stages[:-1], stages[1:], strict=True) if a != b)
 
 
 def test_scoring_results_and_issue_after_the_appeal_window(world, project, expert_user):

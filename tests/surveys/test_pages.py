@@ -117,7 +117,7 @@ def test_office_actions_from_the_page(world, survey, login):
     assert "提出问题" in page
     client.post(f"/surveys/{survey.pk}/", {"action": "finding", "school": world.schools_a[1].pk, "item": "q2",
                                            "due_date": "2027-01-15"})
-    assert world.schools_a[1].findings.filter(source="survey").count() == 1
+    assert world.schools_a[1].finding_set.filter(source="survey").count() == 1
     client.post(f"/surveys/{survey.pk}/", {"action": "close"})
     survey.refresh_from_db()
     assert survey.closed_at is not None

@@ -134,7 +134,7 @@ def test_complaint_workflow(world, posted):
     complaint = services.complaint_receive(actor=None, school=world.schools_a[0], kind="complaint",
                                            channel="public_page", content="学校要求购买教辅资料。", complainant_phone="13700000000")
     assert complaint.status == "assigned" and complaint.assigned_to == posted.inspector
-    with pytest.raises(ApplicationError, match="不能变更为"):
+    with pytest.raises(ApplicationError, match="不能变为“已办结”"):
         services.complaint_advance(actor=world.office_a, complaint=complaint, to_status="closed")
     services.complaint_advance(actor=world.inspector_a, complaint=complaint, to_status="verified",
                                verification="情况属实。", substantiated=True,
