@@ -24,6 +24,7 @@ from dudao.inspections.models import (
     TeamRole,
     Transition,
 )
+from dudao.people.selectors import user_recusal_reason
 
 # stage → stages it may move to. A move back (marked in BACKWARD) needs a reason.
 TRANSITIONS: dict[str, set[str]] = {
@@ -132,15 +133,8 @@ def targets_sample(*, actor, inspection: Inspection, candidates, count: int, see
 
 
 def recusal_reason(user, target: Target) -> str:
-    """Why this user may not inspect this target (their own school or unit), or ""."""
-    if owns(user, school_id=target.school_id, unit_id=target.unit_id):
-        return "不能督导本人所在学校或单位"
-    from dudao.people.models import Inspector
-
-    home = Inspector.objects.filter(user=user).values_list("home_school_id", flat=True).first()
-    if target.school_id and home == target.school_id:
-        return "不能督导本人工作单位（学校）"
-    return ""
+    """Why this user may not inspect this target (their own school or unit, or where they work), or ""."""
+    return user_recusal_reason(user, school_id=target.school_id, unit_id=target.unit_id)
 
 
 @transaction.atomic
@@ -285,6 +279,9 @@ def _scoring_checks(*, actor, target: Target, is_self: bool) -> tuple[Inspection
         if getattr(actor, "is_authenticated", False) else None
     if member is None:
         raise PermissionDenied("只有该对象督导组的成员可以评分。")
+    reason = recusal_reason(actor, target)
+    if reason:  # linked to the target since being put on the team
+        raise PermissionDenied(f"回避：{actor.get_full_name() or actor.username}{reason}。")
     if inspection.stage not in SCORING_STAGES:
         raise ApplicationError(f"当前阶段“{InspectionStage(inspection.stage).label}”不能评分（实地督导、汇总评议阶段可以）。")
     return inspection, member
