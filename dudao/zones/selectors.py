@@ -8,6 +8,7 @@ from collections import defaultdict
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
+from dudao.core.models import Role
 from dudao.core.policy import PolicyTable
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.people import engine as people_engine
@@ -24,6 +25,7 @@ from dudao.zones.models import (
     Visit,
     VisitFile,
     VisitReason,
+    VisitStatus,
     Zone,
 )
 
@@ -442,13 +444,32 @@ def visit_target(inspector: Inspector, *, school_id: int | None = None, school_c
     return school, campus
 
 
-def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str]]:
-    """The workflow moves this user may make on a complaint now, as (status, label)."""
+def may_sign_visit(user, visit: Visit) -> bool:
+    """签收: only a user of the visited school (a school role for it) signs its visit record."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return scope.has_role(Role.SCHOOL) and visit.school_id in scope.school_ids \
+        and user.role_assignments.filter(role=Role.SCHOOL, school_id=visit.school_id).exists()
+
+
+def visit_actions(user, visit: Visit) -> frozenset[str]:
+    """What this user may do on a visit record now: sign it (the school, while it is unsigned)."""
+    return frozenset({"sign"}) if visit.status == VisitStatus.SUBMITTED and may_sign_visit(user, visit) else frozenset()
+
+
+# The URL name of each move's view (one view per move).
+COMPLAINT_MOVE_VIEWS = {"assigned": "zones:complaint_assign", "verified": "zones:complaint_verify",
+                        "replied": "zones:complaint_reply", "closed": "zones:complaint_close"}
+
+
+def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str, str]]:
+    """The workflow moves this user may make on a complaint now, as (status, label, URL name of its view)."""
     from dudao.zones.models import ComplaintStatus
     from dudao.zones.services import COMPLAINT_TRANSITIONS, complaint_roles
 
     roles = complaint_roles(user, complaint)
-    return [(status, str(ComplaintStatus(status).label))
+    return [(status, str(ComplaintStatus(status).label), COMPLAINT_MOVE_VIEWS[status])
             for status, who in COMPLAINT_TRANSITIONS[complaint.status].items() if roles & who]
 
 

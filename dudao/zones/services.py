@@ -44,6 +44,7 @@ from dudao.zones.models import (
     VisitStatus,
     Zone,
 )
+from dudao.zones.selectors import may_sign_visit
 
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 
@@ -427,9 +428,7 @@ def visit_add_photo(*, actor, visit: Visit, upload, caption: str = "") -> tuple[
 @transaction.atomic
 def visit_sign(*, actor, visit: Visit, comment: str = "") -> Visit:
     """The school confirms it has read the record (签收) and may add its comment."""
-    scope = scope_for(actor)
-    if not (scope.has_role(Role.SCHOOL) and visit.school_id in scope.school_ids
-            and actor.role_assignments.filter(role=Role.SCHOOL, school_id=visit.school_id).exists()):
+    if not may_sign_visit(actor, visit):
         raise PermissionDenied("只有被督导学校的用户可以签收督导纪实。")
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == VisitStatus.SIGNED:
