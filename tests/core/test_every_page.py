@@ -65,6 +65,13 @@ POST_ONLY = {
     "rectification:notice_verify", "rectification:notice_file", "rectification:order_issue",
     "rectification:talk_hold", "rectification:talk_dismiss",
     "zones:complaint_assign", "zones:complaint_verify", "zones:complaint_reply", "zones:complaint_close",
+    "surveys:round_close", "surveys:round_finding", "surveys:round_codes", "surveys:recognition_publish",
+    "surveys:flagged_exclude", "surveys:response_exclude", "surveys:response_include", "surveys:question_add",
+    "surveys:question_up", "surveys:question_down", "surveys:question_remove", "surveys:questionnaire_save",
+    "surveys:questionnaire_publish", "surveys:questionnaire_new_version",
+    "frameworks:from_template", "frameworks:import", "frameworks:save", "frameworks:freeze", "frameworks:new_version",
+    "frameworks:settings", "frameworks:node_add", "frameworks:node_update", "frameworks:node_up",
+    "frameworks:node_down", "frameworks:node_remove",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
