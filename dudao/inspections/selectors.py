@@ -96,6 +96,12 @@ def may_take_target_action(user, target: Target, action: str) -> bool:
     return TARGET_ACTION_ROLES[action] in target_roles(user, target)
 
 
+def may_download_opinion(user, target: Target, opinion) -> bool:
+    """The 意见书: the office and leaders of the county any time, the target's own users once it is issued."""
+    return opinion is not None and (sees_all_targets(user, target.inspection) or (
+        bool(opinion.issued_at) and owns(user, school_id=target.school_id, unit_id=target.unit_id)))
+
+
 def project_actions(user, inspection: Inspection, *, has_targets: bool = True) -> frozenset[str]:
     """What this user may do on this project now: nothing unless the county's office, then by stage."""
     if not is_office(user, inspection):

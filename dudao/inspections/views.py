@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import attempt, form_error
 from dudao.core.models import Role
-from dudao.core.scope import get_visible_or_404, owns, scope_for
+from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.documents.decorators import document_errors
 from dudao.frameworks.models import Framework
 from dudao.inspections import opinions, reports, selectors, services
@@ -218,7 +218,7 @@ def _target_page(request, target, sheet: list[dict], errors: dict[str, str] | No
         "evaluation": evaluation, "rows": selectors.evaluation_rows(target, evaluation) if evaluation else [],
         "opinion": opinion, "office": office, "can_draft": "opinion" in actions,
         "problem_rows": (opinion.problems if opinion else []) + [{}] * 3,
-        "can_download": opinion is not None and (office_view or (own and opinion.issued_at)),
+        "can_download": selectors.may_download_opinion(user, target, opinion),
         "previous": selectors.previous_result(user, target),
         "appeals": list(target.appeals.select_related("submitted_by")) if office_view or own else [],
         "can_appeal": "appeal" in actions, "can_respond": "appeal_respond" in actions, "own": own,
@@ -314,8 +314,7 @@ def _posted_problems(post) -> list[dict]:
 def opinion_download(request, pk: int, fmt: str):
     target = selectors.target_for(request.user, pk)
     opinion = Opinion.objects.filter(target=target).first()
-    own = owns(request.user, school_id=target.school_id, unit_id=target.unit_id)
-    if opinion is None or not (selectors.sees_all_targets(request.user, target.inspection) or (own and opinion.issued_at)):
+    if not selectors.may_download_opinion(request.user, target, opinion):
         raise Http404
     name = quote(f"督导意见书_{target}_{opinion.number or '草稿'}.{fmt}")
     if fmt == "docx":

@@ -356,7 +356,7 @@ def talk_new(request):
 @login_required
 def talk_detail(request, pk: int):
     talk = selectors.get_talk_for(request.user, pk)
-    office = _is_office(request.user) and talk.status == TalkStatus.PROPOSED
+    office = bool(selectors.talk_actions(request.user, talk))
     return render(request, "rectification/talk_detail.html", {
         "talk": talk, "findings": talk.findings.select_related("school", "unit").order_by("id"),
         "hold_form": TalkHoldForm(initial={"held_on": timezone.localdate()}) if office else None,

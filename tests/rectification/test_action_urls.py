@@ -1,7 +1,7 @@
 """One action, one URL: each action on a notice or a talk has its own POST-only view. A GET is refused (405),
 another district gets 404, an action that does not exist is 404, and a refusal is a Chinese message."""
 
-from dudao.rectification import notices
+from dudao.rectification import notices, selectors
 from dudao.rectification.models import NoticeStatus, Talk
 
 NOTICE_ACTIONS = ["acknowledge", "start", "report", "verify", "file", "order"]
@@ -33,6 +33,8 @@ def test_talk_actions_one_url_each(world, ledger, login):
     office.post("/rectification/talks/new/", {"findings": ",".join(str(f.pk) for f in ledger.findings),
                                               "reason": "问题长期未整改。"})
     talk = Talk.objects.get()
+    assert selectors.talk_actions(world.office_a, talk) == {"hold", "dismiss"}
+    assert selectors.talk_actions(world.principal_a, talk) == set() == selectors.talk_actions(world.inspector_a, talk)
     for action in TALK_ACTIONS:
         assert office.get(f"/rectification/talks/{talk.pk}/{action}/").status_code == 405, action
     page = office.post(f"/rectification/talks/{talk.pk}/dismiss/", {"reason": ""}, follow=True).content.decode()
@@ -45,3 +47,5 @@ def test_talk_actions_one_url_each(world, ledger, login):
     page = login(world.office_a).post(f"/rectification/talks/{talk.pk}/dismiss/", {"reason": "已整改完毕。"},
                                       follow=True).content.decode()
     assert "已决定不予约谈。" in page
+    talk.refresh_from_db()
+    assert selectors.talk_actions(world.office_a, talk) == set() and 'name="reason"' not in page
