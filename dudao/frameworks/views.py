@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
 
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import form_error
@@ -17,7 +18,6 @@ from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
 from dudao.core.tabular import read_import_file
 from dudao.core.web import attempt
 from dudao.frameworks import builtin, editing, io, selectors, services
-from dudao.frameworks.editing import leaf_rule
 from dudao.frameworks.models import Framework, FrameworkKind, FrameworkTarget
 from dudao.frameworks.scoring import build_tree
 from dudao.regions.models import Region
@@ -56,7 +56,7 @@ class NodeForm(forms.Form):
         d = self.cleaned_data
         node = {"code": d["code"].strip(), "name": d["name"].strip(), "weight": d["weight"]}
         if d["kind"]:
-            node["rule"] = leaf_rule(d["kind"], max_points=d["max_points"], levels=d["levels"], op=d["op"],
+            node["rule"] = editing.leaf_rule(d["kind"], max_points=d["max_points"], levels=d["levels"], op=d["op"],
                                      threshold=d["threshold"], low=d["low"], high=d["high"], unit=d["unit"].strip())
             node["veto"] = d["veto"]
             node["evidence"] = [e.strip() for e in d["evidence"].replace(";", "；").split("；") if e.strip()]
@@ -87,115 +87,204 @@ def _office_regions(user) -> list[Region]:
     return list(Region.objects.visible_to(user).filter(level__in=["province", "city", "county"]).order_by("code"))
 
 
-@login_required
-def framework_list(request):
+def _list_page(request, regions, form=None, errors=()):
+    return render(request, "frameworks/list.html", {
+        "frameworks": selectors.framework_list(request.user), "regions": regions, "form": form or ImportForm(),
+        "errors": list(errors)[:300], "templates": [(code, t["name"]) for code, t in builtin.TEMPLATES.items()]},
+        status=400 if form is not None else 200)
+
+
+def _list_regions(request) -> list[Region]:
     regions = _office_regions(request.user)
     if not regions and scope_for(request.user).is_empty:
         raise Http404
-    form = ImportForm(request.POST or None, request.FILES or None)
-    errors = []
-    if request.method == "POST":
-        region = next((r for r in regions if r.code == request.POST.get("region")), None)
-        created = []
-        if region is None:
-            messages.error(request, "请选择所属区划。")
-        elif request.POST.get("action") == "template":
-            if attempt(request, lambda: created.append(services.framework_from_template(
-                    actor=request.user, region=region, template_code=request.POST.get("template", ""))),
-                    "已从模板建立指标体系草稿。"):
-                return redirect("frameworks:detail", pk=created[0].pk)
-        elif not form.is_valid():
-            form_error(request, form)
-        else:
-            upload = form.cleaned_data["file"]
-            try:
-                created.append(services.framework_import(
-                    actor=request.user, region=region, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
-                    target=form.cleaned_data["target"], data=read_import_file(upload), filename=upload.name))
-            except ApplicationError as exc:
-                messages.error(request, exc.message)
-                errors = exc.errors
-            else:
-                messages.success(request, "指标体系已导入为草稿。")
-                return redirect("frameworks:detail", pk=created[0].pk)
-    return render(request, "frameworks/list.html", {
-        "frameworks": selectors.framework_list(request.user), "regions": regions, "form": form,
-        "errors": errors[:300], "templates": [(code, t["name"]) for code, t in builtin.TEMPLATES.items()]},
-        status=400 if errors else 200)
+    return regions
 
 
 @login_required
-def framework_detail(request, pk: int):
-    framework = get_visible_or_404(Framework.objects.select_related("region"), request.user, pk=pk)
+@require_safe
+def framework_list(request):
+    return _list_page(request, _list_regions(request))
+
+
+def _chosen_region(request, regions) -> Region | None:
+    region = next((r for r in regions if r.code == request.POST.get("region")), None)
+    if region is None:
+        messages.error(request, "请选择所属区划。")
+    return region
+
+
+@login_required
+@require_POST
+def framework_from_template(request):
+    regions, created = _list_regions(request), []
+    region = _chosen_region(request, regions)
+    if region is not None and attempt(request, lambda: created.append(services.framework_from_template(
+            actor=request.user, region=region, template_code=request.POST.get("template", ""))),
+            "已从模板建立指标体系草稿。"):
+        return redirect("frameworks:detail", pk=created[0].pk)
+    return redirect("frameworks:list")
+
+
+@login_required
+@require_POST
+def framework_import(request):
+    regions = _list_regions(request)
+    form = ImportForm(request.POST, request.FILES)
+    region = _chosen_region(request, regions)
+    if region is None:
+        return _list_page(request, regions, form)
+    if not form.is_valid():
+        form_error(request, form)
+        return _list_page(request, regions, form)
+    upload = form.cleaned_data["file"]
+    try:
+        framework = services.framework_import(
+            actor=request.user, region=region, name=form.cleaned_data["name"], kind=form.cleaned_data["kind"],
+            target=form.cleaned_data["target"], data=read_import_file(upload), filename=upload.name)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _list_page(request, regions, form, exc.errors)
+    messages.success(request, "指标体系已导入为草稿。")
+    return redirect("frameworks:detail", pk=framework.pk)
+
+
+def _detail_page(request, framework: Framework, form=None):
+    """The framework's page; a refused write shows it again (the editor asked for by the query) with 400."""
     office = _can_manage(request.user, framework)
-    form = EditForm(request.POST if request.POST.get("action") == "save" else None, initial={
-        "name": framework.name, "definition": framework.definition})
-    if request.method == "POST":
-        if not office:
-            raise Http404
-        action, user, made = request.POST.get("action"), request.user, []
-        if action == "save":
-            if not form.is_valid():
-                form_error(request, form)
-            elif attempt(request, lambda: services.framework_save(actor=user, framework=framework, **form.cleaned_data),
-                         "已保存。"):
-                return redirect(request.path)
-        elif action in NODE_ACTIONS:
-            if _node_action(request, framework, action):
-                return redirect(request.path)
-        elif action == "freeze":
-            attempt(request, lambda: services.framework_freeze(actor=user, framework=framework),
-                    "已定版：督导项目可以使用此版本，此后不能再修改。")
-            return redirect(request.path)
-        elif action == "new_version":
-            if attempt(request, lambda: made.append(services.framework_new_version(actor=user, framework=framework)),
-                       "已生成新版本草稿。"):
-                return redirect("frameworks:detail", pk=made[0].pk)
-            return redirect(request.path)
-    editor = _editor(request, framework) if office and not framework.is_frozen else {}
+    refused = request.method == "POST"
+    form = form or EditForm(initial={"name": framework.name, "definition": framework.definition})
+    editing = _editor(request, framework) if office and not framework.is_frozen else {}
     return render(request, "frameworks/detail.html", {
         "framework": framework, "rows": selectors.flat_rows(framework), "problems": selectors.problems(framework),
         "versions": selectors.versions(framework), "office": office, "form": form,
         "settings": framework.definition.get("settings", {}), "editable": office and not framework.is_frozen,
-        **editor},
-        status=400 if request.method == "POST" else 200)
+        **editing},
+        status=400 if refused else 200)
 
 
-NODE_ACTIONS = {"node_add", "node_update", "node_remove", "node_up", "node_down", "settings"}
+@login_required
+@require_safe
+def framework_detail(request, pk: int):
+    return _detail_page(request, get_visible_or_404(Framework.objects.select_related("region"), request.user, pk=pk))
 
 
-def _node_action(request, framework: Framework, action: str) -> bool:
-    """The tree editor's writes: True when the change went through (the page then reloads)."""
-    code, user = request.POST.get("code", ""), request.user
-    if action in ("node_remove", "node_up", "node_down"):
-        edit = {"node_remove": lambda d: editing.remove_node(d, code),
-                "node_up": lambda d: editing.move_node(d, code, -1),
-                "node_down": lambda d: editing.move_node(d, code, 1)}[action]
-        return attempt(request, lambda: services.framework_edit(actor=user, framework=framework, edit=edit), "已更新。")
-    if action == "settings":
-        settings_form = SettingsForm(request.POST)
-        if not settings_form.is_valid():
-            form_error(request, settings_form)
-            return False
-        return attempt(request, lambda: services.framework_edit(
-            actor=user, framework=framework, edit=lambda d: editing.update_settings(d, **settings_form.cleaned_data)),
-            "计分设置已保存。")
-    node_form = NodeForm(request.POST)
-    if not node_form.is_valid():
-        form_error(request, node_form)
-        return False
+# ---- a framework's actions: one URL each, the region's office only (404 for anyone else) -----------------------
+
+def _office_framework(request, pk: int) -> Framework:
+    framework = get_visible_or_404(Framework.objects.select_related("region"), request.user, pk=pk)
+    if not _can_manage(request.user, framework):
+        raise Http404
+    return framework
+
+
+def _back(request, pk: int):
+    """To the framework's page, with the editor the form was posted from closed."""
+    return redirect("frameworks:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def framework_save(request, pk: int):
+    framework = _office_framework(request, pk)
+    form = EditForm(request.POST)
+    if not form.is_valid():
+        form_error(request, form)
+    elif attempt(request, lambda: services.framework_save(actor=request.user, framework=framework,
+                                                          **form.cleaned_data), "已保存。"):
+        return _back(request, pk)
+    return _detail_page(request, framework, form)
+
+
+@login_required
+@require_POST
+def framework_freeze(request, pk: int):
+    framework = _office_framework(request, pk)
+    attempt(request, lambda: services.framework_freeze(actor=request.user, framework=framework),
+            "已定版：督导项目可以使用此版本，此后不能再修改。")
+    return _back(request, pk)
+
+
+@login_required
+@require_POST
+def framework_new_version(request, pk: int):
+    framework, made = _office_framework(request, pk), []
+    if attempt(request, lambda: made.append(services.framework_new_version(actor=request.user, framework=framework)),
+               "已生成新版本草稿。"):
+        return redirect("frameworks:detail", pk=made[0].pk)
+    return _back(request, pk)
+
+
+def _tree_edit(request, pk: int, edit, success: str):
+    """One change to the draft's tree (edit: definition → definition, from frameworks.editing)."""
+    framework = _office_framework(request, pk)
+    if attempt(request, lambda: services.framework_edit(actor=request.user, framework=framework, edit=edit), success):
+        return _back(request, pk)
+    return _detail_page(request, framework)
+
+
+@login_required
+@require_POST
+def node_up(request, pk: int):
+    code = request.POST.get("code", "")
+    return _tree_edit(request, pk, lambda d: editing.move_node(d, code, -1), "已更新。")
+
+
+@login_required
+@require_POST
+def node_down(request, pk: int):
+    code = request.POST.get("code", "")
+    return _tree_edit(request, pk, lambda d: editing.move_node(d, code, 1), "已更新。")
+
+
+@login_required
+@require_POST
+def node_remove(request, pk: int):
+    code = request.POST.get("code", "")
+    return _tree_edit(request, pk, lambda d: editing.remove_node(d, code), "已更新。")
+
+
+@login_required
+@require_POST
+def settings_save(request, pk: int):
+    framework = _office_framework(request, pk)
+    form = SettingsForm(request.POST)
+    if not form.is_valid():
+        form_error(request, form)
+        return _detail_page(request, framework)
+    return _tree_edit(request, pk, lambda d: editing.update_settings(d, **form.cleaned_data), "计分设置已保存。")
+
+
+def _posted_node(request) -> dict | None:
+    form = NodeForm(request.POST)
+    if not form.is_valid():
+        form_error(request, form)
+        return None
     try:
-        node = node_form.node()
+        return form.node()
     except editing.EditError as exc:
         messages.error(request, str(exc))
-        return False
-    if action == "node_add":
-        parent = request.POST.get("parent") or None
-        return attempt(request, lambda: services.framework_edit(
-            actor=user, framework=framework, edit=lambda d: editing.add_node(d, parent, node)), "指标已添加。")
+        return None
+
+
+@login_required
+@require_POST
+def node_add(request, pk: int):
+    node = _posted_node(request)
+    if node is None:
+        return _detail_page(request, _office_framework(request, pk))
+    parent = request.POST.get("parent") or None
+    return _tree_edit(request, pk, lambda d: editing.add_node(d, parent, node), "指标已添加。")
+
+
+@login_required
+@require_POST
+def node_update(request, pk: int):
+    node, code = _posted_node(request), request.POST.get("code", "")
+    if node is None:
+        return _detail_page(request, _office_framework(request, pk))
     node.pop("code")
-    return attempt(request, lambda: services.framework_edit(
-        actor=user, framework=framework, edit=lambda d: editing.update_node(d, code, node)), "指标已修改。")
+    return _tree_edit(request, pk, lambda d: editing.update_node(d, code, node), "指标已修改。")
 
 
 def _editor(request, framework: Framework) -> dict:

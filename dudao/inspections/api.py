@@ -3,9 +3,9 @@ of scores (all-or-nothing) so a tablet can download the sheet, score offline and
 
 from ninja import Router, Schema
 
-from dudao.core.scope import get_visible_or_404, owns
+from dudao.core.scope import get_visible_or_404
 from dudao.inspections import selectors, services
-from dudao.inspections.models import Inspection, InspectionStage
+from dudao.inspections.models import Inspection
 
 router = Router(tags=["督导评估"])
 
@@ -40,8 +40,7 @@ def inspection_detail(request, pk: int):
 def score_sheet(request, pk: int):
     """The check points this user scores for the target (the self-assessment for the target's own users)."""
     target = selectors.target_for(request.user, pk)
-    own = owns(request.user, school_id=target.school_id, unit_id=target.unit_id)
-    is_self = own and target.inspection.stage == InspectionStage.SELF
+    is_self = selectors.is_self_assessment(request.user, target)
     return {"target": target.pk, "stage": target.inspection.stage, "self_assessment": is_self,
             "leaves": selectors.score_sheet(target, request.user, is_self)}
 
@@ -56,8 +55,7 @@ class ScoreIn(Schema):
 def scores_post(request, pk: int, scores: list[ScoreIn]):
     """Record several scores at once: all saved, or none (400 listing each refused leaf)."""
     target = selectors.target_for(request.user, pk)
-    is_self = owns(request.user, school_id=target.school_id, unit_id=target.unit_id) \
-        and target.inspection.stage == InspectionStage.SELF
+    is_self = selectors.is_self_assessment(request.user, target)
     services.scores_save(actor=request.user, target=target, is_self=is_self,
                          entries=[services.ScoreEntry(s.leaf, s.value, s.note) for s in scores])
     return {"saved": len(scores)}

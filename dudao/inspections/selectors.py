@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from dudao.core.models import Role, RoleAssignment
-from dudao.core.scope import holds_role_in, scope_for
+from dudao.core.scope import holds_role_in, owns, scope_for
 from dudao.frameworks.scoring import build_tree
 from dudao.frameworks.selectors import rule_text
 from dudao.inspections.evaluation import target_evaluation
@@ -19,6 +19,13 @@ from dudao.inspections.models import (
     Score,
     Target,
     TeamMember,
+)
+from dudao.inspections.opinions import DRAFT_STAGES
+from dudao.inspections.services import (
+    SCORING_STAGES,
+    TARGET_STAGES,
+    TEAM_STAGES,
+    recusal_reason,
 )
 from dudao.people.models import Expert, Inspector
 from dudao.rectification.models import Finding
@@ -56,6 +63,65 @@ def target_for(user, pk: int) -> Target:
     return target
 
 
+# ---- business rules shared by pages and API: who is the target, what may this user do next ---------------
+
+def is_self_assessment(user, target: Target) -> bool:
+    """The target's own users during 自评: they score (and submit materials) as the target itself."""
+    return owns(user, school_id=target.school_id, unit_id=target.unit_id) \
+        and target.inspection.stage == InspectionStage.SELF
+
+
+# action → who may take it: "office" (the county's office), "own" (the target's own users), "team" (its team).
+# Someone without the role gets 404 from the action's view; with it, the service explains a wrong stage.
+TARGET_ACTION_ROLES = {"self_score": "own", "materials": "own", "appeal": "own", "score": "team",
+                       "review": "office", "appeal_respond": "office", "opinion": "office"}
+PROJECT_ACTIONS = ("advance", "number", "targets", "team", "batch", "batch_retry")  # all the office's
+
+
+def target_roles(user, target: Target) -> set[str]:
+    """The user's relations to a target: office, own, team (a member not recused from it)."""
+    roles = set()
+    if is_office(user, target.inspection):
+        roles.add("office")
+    if owns(user, school_id=target.school_id, unit_id=target.unit_id):
+        roles.add("own")
+    if getattr(user, "is_authenticated", False) and TeamMember.objects.filter(target=target, user=user).exists() \
+            and not recusal_reason(user, target):
+        roles.add("team")
+    return roles
+
+
+def target_actions(user, target: Target, roles: set[str] | None = None) -> frozenset[str]:
+    """What this user may do on this target now (its stage): the buttons the page shows."""
+    roles = target_roles(user, target) if roles is None else roles
+    stage = target.inspection.stage
+    now = {"self_score": stage == InspectionStage.SELF, "materials": stage == InspectionStage.SELF,
+           "appeal": stage == InspectionStage.FEEDBACK, "score": stage in SCORING_STAGES,
+           "review": stage == InspectionStage.REVIEW, "appeal_respond": True, "opinion": stage in DRAFT_STAGES}
+    return frozenset(a for a, role in TARGET_ACTION_ROLES.items() if role in roles and now[a])
+
+
+def may_take_target_action(user, target: Target, action: str) -> bool:
+    """Has the user the role for this action on this target (whatever the stage)? A view answers 404 if not."""
+    return TARGET_ACTION_ROLES[action] in target_roles(user, target)
+
+
+def may_download_opinion(user, target: Target, opinion) -> bool:
+    """The 意见书: the office and leaders of the county any time, the target's own users once it is issued."""
+    return opinion is not None and (sees_all_targets(user, target.inspection) or (
+        bool(opinion.issued_at) and owns(user, school_id=target.school_id, unit_id=target.unit_id)))
+
+
+def project_actions(user, inspection: Inspection, *, has_targets: bool = True) -> frozenset[str]:
+    """What this user may do on this project now: nothing unless the county's office, then by stage."""
+    if not is_office(user, inspection):
+        return frozenset()
+    stage = inspection.stage
+    now = {"advance": bool(INSPECTION_WORKFLOW.allowed_from(stage)), "number": True, "targets": stage in TARGET_STAGES,
+           "team": stage in TEAM_STAGES and has_targets, "batch": stage in RESULT_STAGES, "batch_retry": True}
+    return frozenset(a for a in PROJECT_ACTIONS if now[a])
+
+
 def next_stages(inspection: Inspection) -> list[tuple[str, str]]:
     """The stages the project may move to: forward first, then the move back (which needs a reason)."""
     return sorted(((s, INSPECTION_WORKFLOW.label(s)) for s in INSPECTION_WORKFLOW.allowed_from(inspection.stage)),
@@ -67,7 +133,7 @@ def score_sheet(target: Target, user, is_self: bool) -> list[dict]:
     with its rule, the choices, and the value already recorded."""
     tree = build_tree(target.inspection.framework.definition)
     member = None if is_self else TeamMember.objects.filter(target=target, user=user).first()
-    if not is_self and member is None:
+    if not is_self and (member is None or recusal_reason(user, target)):
         return []
     mine = dict(Score.objects.filter(target=target, scorer=user, is_self=is_self).values_list("leaf", "value"))
     evidence: dict[str, list] = {}

@@ -30,7 +30,7 @@ from dudao.inspections.models import (
     Transition,
 )
 from dudao.inspections.opinions import missing_opinions, open_appeals, opinions_issue
-from dudao.people.models import Inspector
+from dudao.people.selectors import user_recusal_reason
 
 SCORING_STAGES = {InspectionStage.ONSITE, InspectionStage.DELIBERATION}
 # Targets are chosen before the schools are told; the teams may change until the 意见书 are issued.
@@ -121,13 +121,8 @@ def targets_sample(*, actor, inspection: Inspection, candidates, count: int, see
 
 
 def recusal_reason(user, target: Target) -> str:
-    """Why this user may not inspect this target (their own school or unit), or ""."""
-    if owns(user, school_id=target.school_id, unit_id=target.unit_id):
-        return "不能督导本人所在学校或单位"
-    home = Inspector.objects.filter(user=user).values_list("home_school_id", flat=True).first()
-    if target.school_id and home == target.school_id:
-        return "不能督导本人工作单位（学校）"
-    return ""
+    """Why this user may not inspect this target (their own school or unit, or where they work), or ""."""
+    return user_recusal_reason(user, school_id=target.school_id, unit_id=target.unit_id)
 
 
 @transaction.atomic
@@ -265,6 +260,9 @@ def _scoring_checks(*, actor, target: Target, is_self: bool) -> tuple[Inspection
         if getattr(actor, "is_authenticated", False) else None
     if member is None:
         raise PermissionDenied("只有该对象督导组的成员可以评分。")
+    reason = recusal_reason(actor, target)
+    if reason:  # linked to the target since being put on the team
+        raise PermissionDenied(f"回避：{actor.get_full_name() or actor.username}{reason}。")
     if inspection.stage not in SCORING_STAGES:
         raise ApplicationError(f"当前阶段“{InspectionStage(inspection.stage).label}”不能评分（实地督导、汇总评议阶段可以）。")
     return inspection, member

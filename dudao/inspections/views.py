@@ -11,11 +11,12 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import form_error
 from dudao.core.models import Role
-from dudao.core.scope import get_visible_or_404, owns, scope_for
+from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.core.web import attempt
 from dudao.documents import files
 from dudao.documents.decorators import document_errors
@@ -83,16 +84,12 @@ def inspection_list(request):
 def inspection_detail(request, pk: int):
     inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
     office = selectors.is_office(request.user, inspection)
-    if request.method == "POST":
-        if not office:
-            raise Http404
-        _project_action(request, inspection)
-        return redirect(request.path)
     targets = list(selectors.targets_for(request.user, inspection).prefetch_related(
         Prefetch("team", queryset=TeamMember.objects.select_related("user"), to_attr="members")))
-    context = {"inspection": inspection, "office": office, "targets": targets,
+    actions = selectors.project_actions(request.user, inspection, has_targets=bool(targets))
+    context = {"inspection": inspection, "office": office, "targets": targets, "actions": actions,
                "transitions": inspection.transitions.select_related("actor"),
-               "next_stages": selectors.next_stages(inspection) if office else [],
+               "next_stages": selectors.next_stages(inspection) if "advance" in actions else [],
                "missing": services.missing_scores(inspection) if office and inspection.stage in services.SCORING_STAGES
                else {}, "show_results": inspection.stage in selectors.RESULT_STAGES,
                "batch": inspection.batches.first() if selectors.sees_all_targets(request.user, inspection) else None}
@@ -102,127 +99,211 @@ def inspection_detail(request, pk: int):
         context.update(school_types=[c for c in SchoolType.choices if c[0] != SchoolType.TRAINING],
                        unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
                        people=selectors.team_candidates(inspection), roles=TeamRole.choices,
-                       can_add_targets=inspection.stage in services.TARGET_STAGES,
-                       can_change_team=inspection.stage in services.TEAM_STAGES and bool(targets))
+                       can_add_targets="targets" in actions, can_change_team="team" in actions)
     return render(request, "inspections/detail.html", context)
 
 
-def _project_action(request, inspection: Inspection) -> None:
-    action, user, post = request.POST.get("action"), request.user, request.POST
-    if action == "advance":
-        to = post.get("to", "")
-        label = InspectionStage(to).label if to in InspectionStage.values else to
-        attempt(request, lambda: services.inspection_advance(actor=user, inspection=inspection, to=to,
-                                                             note=post.get("note", "")), f"已转到“{label}”。")
-    elif action == "number":
-        attempt(request, lambda: services.notice_number_set(actor=user, inspection=inspection,
-                                                            number=post.get("number", "")), "文号已保存。")
-    elif action == "targets" and inspection.framework.target == "unit":
-        units = GovUnit.objects.filter(region__code__startswith=inspection.county_id, kind__in=post.getlist("unit_kinds"))
-        attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, units=units), "已添加督导对象。")
-    elif action == "targets":
-        schools = School.objects.filter(region__code__startswith=inspection.county_id,
-                                        school_type__in=post.getlist("school_types"))
-        count = post.get("count", "").strip()
-        if count:
-            if not count.isdigit():
-                messages.error(request, "抽样数量应为正整数。")
-                return
-            attempt(request, lambda: services.targets_sample(actor=user, inspection=inspection, candidates=schools,
-                                                             count=int(count)), "已随机抽取督导对象（随机种子已记录）。")
-        else:
-            attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools),
-                    "已添加督导对象。")
-    elif action == "batch":
-        attempt(request, lambda: opinions.batch_start(actor=user, inspection=inspection),
-                "已开始批量生成督导意见书，进度见下方。")
-    elif action == "batch_retry":
-        batch = inspection.batches.first()  # only the project's latest batch can be retried
-        if batch is None:
-            messages.error(request, "该项目没有批量生成记录。")
-            return
-        attempt(request, lambda: opinions.batch_retry(actor=user, batch=batch), "已重新排队，进度见下方。")
-    elif action == "team":
-        target = inspection.targets.filter(pk=post.get("target") or 0).first()
-        member = selectors.team_candidates(inspection).filter(pk=post.get("user") or 0).first()
-        if target is None or member is None:
-            messages.error(request, "请选择督导对象和成员。")
-            return
-        leaves = [c.strip() for c in post.get("leaves", "").replace("，", ",").split(",") if c.strip()]
-        result = []
-        if attempt(request, lambda: result.append(services.team_assign(
-                actor=user, target=target, user=member, role=post.get("role", ""), leaves=leaves)), "督导组已更新。"):
-            for warning in result[0][1]:
-                messages.warning(request, warning)
-    else:
-        messages.error(request, "未知的操作。")
+# ---- a project's actions: one URL each, the county's office only (404 for anyone else) ---------------------
+
+def _office_project(request, pk: int) -> Inspection:
+    inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
+    if not selectors.is_office(request.user, inspection):
+        raise Http404
+    return inspection
 
 
 @login_required
+@require_POST
+def inspection_advance(request, pk: int):
+    inspection, to = _office_project(request, pk), request.POST.get("to", "")
+    label = InspectionStage(to).label if to in InspectionStage.values else to
+    attempt(request, lambda: services.inspection_advance(actor=request.user, inspection=inspection, to=to,
+                                                         note=request.POST.get("note", "")), f"已转到“{label}”。")
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def notice_number_set(request, pk: int):
+    inspection = _office_project(request, pk)
+    attempt(request, lambda: services.notice_number_set(actor=request.user, inspection=inspection,
+                                                        number=request.POST.get("number", "")), "文号已保存。")
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def targets_add(request, pk: int):
+    inspection, user, post = _office_project(request, pk), request.user, request.POST
+    if inspection.framework.target == "unit":
+        units = GovUnit.objects.filter(region__code__startswith=inspection.county_id, kind__in=post.getlist("unit_kinds"))
+        attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, units=units), "已添加督导对象。")
+        return redirect("inspections:detail", pk=pk)
+    schools = School.objects.filter(region__code__startswith=inspection.county_id,
+                                    school_type__in=post.getlist("school_types"))
+    count = post.get("count", "").strip()
+    if count and not count.isdigit():
+        messages.error(request, "抽样数量应为正整数。")
+    elif count:
+        attempt(request, lambda: services.targets_sample(actor=user, inspection=inspection, candidates=schools,
+                                                         count=int(count)), "已随机抽取督导对象（随机种子已记录）。")
+    else:
+        attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools),
+                "已添加督导对象。")
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def team_assign(request, pk: int):
+    inspection, post = _office_project(request, pk), request.POST
+    target = inspection.targets.filter(pk=post.get("target") or 0).first()
+    member = selectors.team_candidates(inspection).filter(pk=post.get("user") or 0).first()
+    if target is None or member is None:
+        messages.error(request, "请选择督导对象和成员。")
+        return redirect("inspections:detail", pk=pk)
+    leaves = [c.strip() for c in post.get("leaves", "").replace("，", ",").split(",") if c.strip()]
+    result = []
+    if attempt(request, lambda: result.append(services.team_assign(
+            actor=request.user, target=target, user=member, role=post.get("role", ""), leaves=leaves)), "督导组已更新。"):
+        for warning in result[0][1]:
+            messages.warning(request, warning)
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_start(request, pk: int):
+    inspection = _office_project(request, pk)
+    attempt(request, lambda: opinions.batch_start(actor=request.user, inspection=inspection),
+            "已开始批量生成督导意见书，进度见下方。")
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def batch_retry(request, pk: int):
+    inspection = _office_project(request, pk)
+    batch = inspection.batches.first()  # only the project's latest batch can be retried
+    if batch is None:
+        messages.error(request, "该项目没有批量生成记录。")
+    else:
+        attempt(request, lambda: opinions.batch_retry(actor=request.user, batch=batch), "已重新排队，进度见下方。")
+    return redirect("inspections:detail", pk=pk)
+
+
+# ---- a target: its page (GET) and one URL per action -----------------------------------------------------
+
+@login_required
+@require_safe
 def target_detail(request, pk: int):
     target = selectors.target_for(request.user, pk)
-    inspection = target.inspection
-    own = owns(request.user, school_id=target.school_id, unit_id=target.unit_id)
-    is_self = own and inspection.stage == InspectionStage.SELF
-    sheet = selectors.score_sheet(target, request.user, is_self)
-    errors: dict[str, str] = {}
-    if request.method == "POST" and request.POST.get("action") == "materials":
-        attempt(request, lambda: services.materials_submit(
-            actor=request.user, target=target, report=request.POST.get("report", ""),
-            uploads=request.FILES.getlist("files")), "自评材料已提交。")
-        return redirect(request.path)
-    if request.method == "POST" and request.POST.get("action") == "review":
-        if not selectors.is_office(request.user, inspection):
-            raise Http404
-        attempt(request, lambda: services.materials_review(actor=request.user, target=target,
-                                                           note=request.POST.get("note", "")), "审核意见已保存。")
-        return redirect(request.path)
-    if request.method == "POST" and request.POST.get("action") == "appeal":
-        attempt(request, lambda: opinions.appeal_submit(actor=request.user, target=target,
-                                                        text=request.POST.get("text", "")), "申辩已提交，督导室将予以答复。")
-        return redirect(request.path)
-    if request.method == "POST" and request.POST.get("action") == "appeal_respond":
-        appeal = target.appeals.filter(pk=request.POST.get("appeal") or 0).first()
-        if appeal is None or not selectors.is_office(request.user, inspection):
-            raise Http404
-        attempt(request, lambda: opinions.appeal_respond(actor=request.user, appeal=appeal,
-                                                         response=request.POST.get("response", "")), "已答复申辩。")
-        return redirect(request.path)
-    if request.method == "POST" and request.POST.get("action") == "opinion":
-        if not selectors.is_office(request.user, inspection):
-            raise Http404
-        attempt(request, lambda: opinions.opinion_save(
-            actor=request.user, target=target, evaluation=request.POST.get("evaluation", ""),
-            strengths=request.POST.get("strengths", ""), problems=_posted_problems(request.POST)), "督导意见书已保存。")
-        return redirect(request.path)
-    if request.method == "POST":
-        errors = _save_scores(request, target, is_self, sheet)
-        if not errors:
-            return redirect(request.path)
-        for row in sheet:  # keep what was typed
-            row["value"] = request.POST.get(f"v-{row['code']}", "").strip()
-            row["note"] = request.POST.get(f"n-{row['code']}", "")
-            row["error"] = errors.get(row["code"], "")
-    office_view = selectors.sees_all_targets(request.user, inspection)
+    is_self = selectors.is_self_assessment(request.user, target)
+    return _target_page(request, target, selectors.score_sheet(target, request.user, is_self))
+
+
+def _target_page(request, target, sheet: list[dict], errors: dict[str, str] | None = None):
+    inspection, user = target.inspection, request.user
+    roles = selectors.target_roles(user, target)
+    actions = selectors.target_actions(user, target, roles)
+    own, office = "own" in roles, "office" in roles
+    is_self = "self_score" in actions
+    office_view = selectors.sees_all_targets(user, inspection)
     evaluation = None
     if office_view or (own and inspection.stage in selectors.RESULT_STAGES):
         evaluation = services.target_evaluation(target)
     opinion = Opinion.objects.filter(target=target).first()
-    office = selectors.is_office(request.user, inspection)
     return render(request, "inspections/target.html", {
-        "target": target, "inspection": inspection, "sheet": sheet, "is_self": is_self,
+        "target": target, "inspection": inspection, "sheet": sheet, "is_self": is_self, "actions": actions,
         "sheet_filled": sum(1 for row in sheet if row["value"]),
-        "can_score": bool(sheet) and (is_self or inspection.stage in services.SCORING_STAGES),
+        "can_score": bool(sheet) and bool(actions & {"self_score", "score"}),
         "evaluation": evaluation, "rows": selectors.evaluation_rows(target, evaluation) if evaluation else [],
-        "opinion": opinion, "office": office, "can_draft": office and inspection.stage in opinions.DRAFT_STAGES,
+        "opinion": opinion, "office": office, "can_draft": "opinion" in actions,
         "problem_rows": (opinion.problems if opinion else []) + [{}] * 3,
-        "can_download": opinion is not None and (office_view or (own and opinion.issued_at)),
-        "previous": selectors.previous_result(request.user, target),
+        "can_download": selectors.may_download_opinion(user, target, opinion),
+        "previous": selectors.previous_result(user, target),
         "appeals": list(target.appeals.select_related("submitted_by")) if office_view or own else [],
-        "can_appeal": own and inspection.stage == InspectionStage.FEEDBACK, "own": own,
+        "can_appeal": "appeal" in actions, "can_respond": "appeal_respond" in actions, "own": own,
         "materials": list(target.materials.all()) if office_view or own or sheet else [],
-        "can_review": office and inspection.stage == InspectionStage.REVIEW},
+        "can_review": "review" in actions},
         status=400 if errors else 200)
+
+
+def _acting_target(request, pk: int, action: str):
+    """The target, if the user has the role for this action on it; else 404 (like a target out of scope)."""
+    target = selectors.target_for(request.user, pk)
+    if action in {"review", "appeal_respond", "opinion"} and not selectors.may_take_target_action(
+            request.user, target, action):
+        raise Http404
+    return target
+
+
+@login_required
+@require_POST
+def target_scores(request, pk: int):
+    """Save the scoring form (a team member's scores, or the target's self-assessment): all or nothing; a
+    refusal shows the form again with what was typed and each refused check point marked."""
+    target = selectors.target_for(request.user, pk)
+    is_self = selectors.is_self_assessment(request.user, target)
+    sheet = selectors.score_sheet(target, request.user, is_self)
+    errors = _save_scores(request, target, is_self, sheet)
+    if not errors:
+        return redirect("inspections:target", pk=pk)
+    for row in sheet:  # keep what was typed
+        row["value"] = request.POST.get(f"v-{row['code']}", "").strip()
+        row["note"] = request.POST.get(f"n-{row['code']}", "")
+        row["error"] = errors.get(row["code"], "")
+    return _target_page(request, target, sheet, errors)
+
+
+@login_required
+@require_POST
+def materials_submit(request, pk: int):
+    target = _acting_target(request, pk, "materials")
+    attempt(request, lambda: services.materials_submit(
+        actor=request.user, target=target, report=request.POST.get("report", ""),
+        uploads=request.FILES.getlist("files")), "自评材料已提交。")
+    return redirect("inspections:target", pk=pk)
+
+
+@login_required
+@require_POST
+def materials_review(request, pk: int):
+    target = _acting_target(request, pk, "review")
+    attempt(request, lambda: services.materials_review(actor=request.user, target=target,
+                                                       note=request.POST.get("note", "")), "审核意见已保存。")
+    return redirect("inspections:target", pk=pk)
+
+
+@login_required
+@require_POST
+def appeal_submit(request, pk: int):
+    target = _acting_target(request, pk, "appeal")
+    attempt(request, lambda: opinions.appeal_submit(actor=request.user, target=target,
+                                                    text=request.POST.get("text", "")), "申辩已提交，督导室将予以答复。")
+    return redirect("inspections:target", pk=pk)
+
+
+@login_required
+@require_POST
+def appeal_respond(request, pk: int):
+    target = _acting_target(request, pk, "appeal_respond")
+    appeal = target.appeals.filter(pk=request.POST.get("appeal") or 0).first()
+    if appeal is None:
+        raise Http404
+    attempt(request, lambda: opinions.appeal_respond(actor=request.user, appeal=appeal,
+                                                     response=request.POST.get("response", "")), "已答复申辩。")
+    return redirect("inspections:target", pk=pk)
+
+
+@login_required
+@require_POST
+def opinion_save(request, pk: int):
+    target = _acting_target(request, pk, "opinion")
+    attempt(request, lambda: opinions.opinion_save(
+        actor=request.user, target=target, evaluation=request.POST.get("evaluation", ""),
+        strengths=request.POST.get("strengths", ""), problems=_posted_problems(request.POST)), "督导意见书已保存。")
+    return redirect("inspections:target", pk=pk)
 
 
 def _posted_problems(post) -> list[dict]:
@@ -235,8 +316,7 @@ def _posted_problems(post) -> list[dict]:
 def opinion_download(request, pk: int, fmt: str):
     target = selectors.target_for(request.user, pk)
     opinion = Opinion.objects.filter(target=target).first()
-    own = owns(request.user, school_id=target.school_id, unit_id=target.unit_id)
-    if opinion is None or not (selectors.sees_all_targets(request.user, target.inspection) or (own and opinion.issued_at)):
+    if not selectors.may_download_opinion(request.user, target, opinion):
         raise Http404
     name = quote(f"督导意见书_{target}_{opinion.number or '草稿'}.{fmt}")
     if fmt == "docx":

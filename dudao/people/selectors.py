@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dudao.core.listing import filter_given
 from dudao.core.policy import policy_value
-from dudao.core.scope import get_visible_or_404
+from dudao.core.scope import get_visible_or_404, owns
 from dudao.people import engine
 from dudao.people.models import Expert, Inspector, InspectorKind
 
@@ -72,3 +72,21 @@ def expert_list(user, *, region: str = "", category: str = "", q: str = "", acti
 
 def get_expert_for(user, pk: int) -> Expert:
     return get_visible_or_404(Expert.objects.select_related("region"), user, pk=pk)
+
+
+# ---- 回避 (recusal): one rule for every place that puts a person in front of a school or unit --------------
+
+def inspector_recused(inspector: Inspector, school_id: int | None) -> bool:
+    """An inspector may not supervise the school they work at (their home school)."""
+    return bool(school_id) and inspector.home_school_id == school_id
+
+
+def user_recusal_reason(user, *, school_id: int | None = None, unit_id: int | None = None) -> str:
+    """Why this user may not inspect or score this school or unit (their own, or the school they work at), or ""."""
+    if owns(user, school_id=school_id, unit_id=unit_id):
+        return "不能督导本人所在学校或单位"
+    if school_id:
+        home = Inspector.objects.filter(user=user).values_list("home_school_id", flat=True).first()
+        if home == school_id:
+            return "不能督导本人工作单位（学校）"
+    return ""

@@ -30,6 +30,7 @@ from dudao.rectification.models import (
     RectificationNotice,
     SupervisionOrder,
     Talk,
+    TalkStatus,
 )
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.models import School, SchoolType
@@ -205,6 +206,14 @@ def notice_actions(user, notice: RectificationNotice, today: datetime.date | Non
     if office and notice.status in ACTIVE_NOTICE and notice.due_date < today and not has_order(notice):
         actions.add("order")
     return actions
+
+
+def talk_actions(user, talk: Talk) -> set[str]:
+    """Which buttons the talk page shows this user: the office of the talk's region records it or decides
+    against it while it is proposed (the services check again)."""
+    scope = scope_for(user)
+    office = scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(talk.region_code))
+    return {"hold", "dismiss"} if office and talk.status == TalkStatus.PROPOSED else set()
 
 
 def has_order(notice: RectificationNotice) -> bool:

@@ -191,40 +191,71 @@ def notice_document(request, pk: int, fmt: str):
     return response
 
 
+# ---- a notice's actions: one URL each; the service refuses whoever may not take it --------------------------
+
+def _notice_write(request, pk: int, write) -> HttpResponse:
+    """Run one action on a visible notice (404 otherwise) and show its message on the notice's page."""
+    notice = selectors.get_notice_for(request.user, pk)
+    attempt(request, lambda: write(notice))
+    return redirect("rectification:notice_detail", pk=pk)
+
+
 @login_required
 @require_POST
-def notice_action(request, pk: int, action: str):
-    notice = selectors.get_notice_for(request.user, pk)
+def notice_acknowledge(request, pk: int):
+    def write(notice):
+        notices.notice_acknowledge(actor=request.user, notice=notice)
+        return "已签收整改通知书。"
+    return _notice_write(request, pk, write)
 
-    def write():
-        if action == "acknowledge":
-            notices.notice_acknowledge(actor=request.user, notice=notice)
-            return "已签收整改通知书。"
-        elif action == "start":
-            notices.notice_start(actor=request.user, notice=notice)
-            return "已开始整改。"
-        elif action == "report":
-            reports = {f.pk: (request.POST.get(f"measures_{f.pk}", ""), request.FILES.getlist(f"evidence_{f.pk}"))
-                       for f in notice.findings.all()}
-            notices.notice_report(actor=request.user, notice=notice, reports=reports)
-            return "整改报告已提交，等待核查。"
-        elif action == "verify":
-            form = VerifyForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError("请选择核查结论。")
-            notices.notice_verify(actor=request.user, notice=notice, **form.cleaned_data)
-            return "核查结果已保存。"
-        elif action == "file":
-            notices.notice_file(actor=request.user, notice=notice)
-            return "已报督导室备案。"
-        elif action == "order":
-            order = notices.order_issue(actor=request.user, notice=notice)
-            return f"已下达督办单 {order.number}。"
-        else:
-            raise Http404
 
-    attempt(request, write)
-    return redirect("rectification:notice_detail", pk=pk)
+@login_required
+@require_POST
+def notice_start(request, pk: int):
+    def write(notice):
+        notices.notice_start(actor=request.user, notice=notice)
+        return "已开始整改。"
+    return _notice_write(request, pk, write)
+
+
+@login_required
+@require_POST
+def notice_report(request, pk: int):
+    def write(notice):
+        reports = {f.pk: (request.POST.get(f"measures_{f.pk}", ""), request.FILES.getlist(f"evidence_{f.pk}"))
+                   for f in notice.findings.all()}
+        notices.notice_report(actor=request.user, notice=notice, reports=reports)
+        return "整改报告已提交，等待核查。"
+    return _notice_write(request, pk, write)
+
+
+@login_required
+@require_POST
+def notice_verify(request, pk: int):
+    def write(notice):
+        form = VerifyForm(request.POST)
+        if not form.is_valid():
+            raise ApplicationError("请选择核查结论。")
+        notices.notice_verify(actor=request.user, notice=notice, **form.cleaned_data)
+        return "核查结果已保存。"
+    return _notice_write(request, pk, write)
+
+
+@login_required
+@require_POST
+def notice_file(request, pk: int):
+    def write(notice):
+        notices.notice_file(actor=request.user, notice=notice)
+        return "已报督导室备案。"
+    return _notice_write(request, pk, write)
+
+
+@login_required
+@require_POST
+def order_issue(request, pk: int):
+    def write(notice):
+        return f"已下达督办单 {notices.order_issue(actor=request.user, notice=notice).number}。"
+    return _notice_write(request, pk, write)
 
 
 # ---- 督办单 and 约谈 --------------------------------------------------------------------------------------------
@@ -286,7 +317,7 @@ def talk_new(request):
 @login_required
 def talk_detail(request, pk: int):
     talk = selectors.get_talk_for(request.user, pk)
-    office = has_role(request.user, Role.OFFICE) and talk.status == TalkStatus.PROPOSED
+    office = bool(selectors.talk_actions(request.user, talk))
     return render(request, "rectification/talk_detail.html", {
         "talk": talk, "findings": talk.findings.select_related("school", "unit").order_by("id"),
         "hold_form": TalkHoldForm(initial={"held_on": timezone.localdate()}) if office else None,
@@ -296,28 +327,35 @@ def talk_detail(request, pk: int):
 
 @login_required
 @require_POST
-def talk_action(request, pk: int, action: str):
+def talk_hold(request, pk: int):
     talk = selectors.get_talk_for(request.user, pk)
 
     def write():
-        if action == "hold":
-            form = TalkHoldForm(request.POST, request.FILES)
-            if not form.is_valid():
-                raise ApplicationError(_errors(form))
-            data = form.cleaned_data
-            accountability.talk_hold(
-                actor=request.user, talk=talk, held_on=data["held_on"], conducted_by=data["conducted_by"],
-                persons=data["persons"], content=data["content"], recipients=data["recipients"],
-                commitments=form.commitments(request.POST), record=data["record"])
-            return "约谈记录已保存，整改承诺已纳入问题台账。"
-        elif action == "dismiss":
-            form = TalkDismissForm(request.POST)
-            if not form.is_valid():
-                raise ApplicationError("不予约谈须写明理由。")
-            accountability.talk_dismiss(actor=request.user, talk=talk, reason=form.cleaned_data["reason"])
-            return "已决定不予约谈。"
-        else:
-            raise Http404
+        form = TalkHoldForm(request.POST, request.FILES)
+        if not form.is_valid():
+            raise ApplicationError(_errors(form))
+        data = form.cleaned_data
+        accountability.talk_hold(
+            actor=request.user, talk=talk, held_on=data["held_on"], conducted_by=data["conducted_by"],
+            persons=data["persons"], content=data["content"], recipients=data["recipients"],
+            commitments=form.commitments(request.POST), record=data["record"])
+        return "约谈记录已保存，整改承诺已纳入问题台账。"
+
+    attempt(request, write)
+    return redirect("rectification:talk_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def talk_dismiss(request, pk: int):
+    talk = selectors.get_talk_for(request.user, pk)
+
+    def write():
+        form = TalkDismissForm(request.POST)
+        if not form.is_valid():
+            raise ApplicationError("不予约谈须写明理由。")
+        accountability.talk_dismiss(actor=request.user, talk=talk, reason=form.cleaned_data["reason"])
+        return "已决定不予约谈。"
 
     attempt(request, write)
     return redirect("rectification:talk_detail", pk=pk)

@@ -3,10 +3,11 @@ open answers and the office's review. Thin: parse, call a service or selector, r
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
 
 from dudao.core.forms import form_error
 from dudao.core.listing import paginate, query_without_page
@@ -67,47 +68,98 @@ def _office_questionnaire(request, pk: int) -> Questionnaire:
     return questionnaire
 
 
-@login_required
-def questionnaire_detail(request, pk: int):
-    questionnaire = _office_questionnaire(request, pk)
-    question_form = QuestionForm(request.POST if request.POST.get("action") == "add" else None)
-    edit_form = QuestionnaireForm(request.POST if request.POST.get("action") == "save" else None, initial={
+def _questionnaire_page(request, questionnaire: Questionnaire, question_form=None, edit_form=None):
+    """The questionnaire's page; a refused add or save shows its form again, as typed, with status 400."""
+    refused = question_form is not None or edit_form is not None
+    edit_form = edit_form or QuestionnaireForm(initial={
         "title": questionnaire.title, "intro": questionnaire.intro, "group": questionnaire.group,
         "definition": questionnaire.definition})
-    if request.method == "POST":
-        action, code, user = request.POST.get("action"), request.POST.get("code", ""), request.user
-        target = [questionnaire]
-        if action == "add":
-            if not question_form.is_valid():
-                form_error(request, question_form)
-            elif attempt(request, lambda: services.question_add(
-                    actor=user, questionnaire=questionnaire, section=question_form.cleaned_data["section"],
-                    question=question_form.question()), "题目已添加。"):
-                return redirect(request.path)
-        elif action == "save":
-            if not edit_form.is_valid():
-                form_error(request, edit_form)
-            elif attempt(request, lambda: services.questionnaire_save(
-                    actor=user, questionnaire=questionnaire, **edit_form.cleaned_data), "问卷已保存。"):
-                return redirect(request.path)
-        elif action in ("remove", "up", "down"):
-            attempt(request, lambda: (services.question_remove(actor=user, questionnaire=questionnaire, code=code)
-                                      if action == "remove" else services.question_move(
-                actor=user, questionnaire=questionnaire, code=code, step=-1 if action == "up" else 1)), "已更新。")
-            return redirect(request.path)
-        elif action == "publish":
-            attempt(request, lambda: services.questionnaire_publish(actor=user, questionnaire=questionnaire),
-                    "问卷已发布，可以用于开展调查；发布后不能再修改。")
-            return redirect(request.path)
-        elif action == "new_version":
-            if attempt(request, lambda: target.append(services.questionnaire_new_version(
-                    actor=user, questionnaire=questionnaire)), "已生成新版本草稿。"):
-                return redirect("surveys:questionnaire_detail", pk=target[-1].pk)
-            return redirect(request.path)
     return render(request, "surveys/questionnaire_detail.html", {
-        "questionnaire": questionnaire, "question_form": question_form, "edit_form": edit_form, "types": TYPES,
-        "versions": Questionnaire.objects.filter(county=questionnaire.county, family=questionnaire.family).order_by(
-            "version")}, status=400 if request.method == "POST" else 200)
+        "questionnaire": questionnaire, "question_form": question_form or QuestionForm(), "edit_form": edit_form,
+        "types": TYPES, "versions": Questionnaire.objects.filter(
+            county=questionnaire.county, family=questionnaire.family).order_by("version")},
+        status=400 if refused else 200)
+
+
+@login_required
+@require_safe
+def questionnaire_detail(request, pk: int):
+    return _questionnaire_page(request, _office_questionnaire(request, pk))
+
+
+# ---- a questionnaire's actions: one URL each, the county's office only (404 for anyone else) -----------------
+
+@login_required
+@require_POST
+def question_add(request, pk: int):
+    questionnaire = _office_questionnaire(request, pk)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        form_error(request, form)
+    elif attempt(request, lambda: services.question_add(
+            actor=request.user, questionnaire=questionnaire, section=form.cleaned_data["section"],
+            question=form.question()), "题目已添加。"):
+        return redirect("surveys:questionnaire_detail", pk=pk)
+    return _questionnaire_page(request, questionnaire, question_form=form)
+
+
+@login_required
+@require_POST
+def questionnaire_save(request, pk: int):
+    questionnaire = _office_questionnaire(request, pk)
+    form = QuestionnaireForm(request.POST)
+    if not form.is_valid():
+        form_error(request, form)
+    elif attempt(request, lambda: services.questionnaire_save(
+            actor=request.user, questionnaire=questionnaire, **form.cleaned_data), "问卷已保存。"):
+        return redirect("surveys:questionnaire_detail", pk=pk)
+    return _questionnaire_page(request, questionnaire, edit_form=form)
+
+
+def _question_edit(request, pk: int, write) -> HttpResponse:
+    questionnaire = _office_questionnaire(request, pk)
+    attempt(request, lambda: write(questionnaire, request.POST.get("code", "")), "已更新。")
+    return redirect("surveys:questionnaire_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def question_up(request, pk: int):
+    return _question_edit(request, pk, lambda q, code: services.question_move(
+        actor=request.user, questionnaire=q, code=code, step=-1))
+
+
+@login_required
+@require_POST
+def question_down(request, pk: int):
+    return _question_edit(request, pk, lambda q, code: services.question_move(
+        actor=request.user, questionnaire=q, code=code, step=1))
+
+
+@login_required
+@require_POST
+def question_remove(request, pk: int):
+    return _question_edit(request, pk, lambda q, code: services.question_remove(
+        actor=request.user, questionnaire=q, code=code))
+
+
+@login_required
+@require_POST
+def questionnaire_publish(request, pk: int):
+    questionnaire = _office_questionnaire(request, pk)
+    attempt(request, lambda: services.questionnaire_publish(actor=request.user, questionnaire=questionnaire),
+            "问卷已发布，可以用于开展调查；发布后不能再修改。")
+    return redirect("surveys:questionnaire_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def questionnaire_new_version(request, pk: int):
+    questionnaire, made = _office_questionnaire(request, pk), []
+    if attempt(request, lambda: made.append(services.questionnaire_new_version(
+            actor=request.user, questionnaire=questionnaire)), "已生成新版本草稿。"):
+        return redirect("surveys:questionnaire_detail", pk=made[0].pk)
+    return redirect("surveys:questionnaire_detail", pk=pk)
 
 
 @login_required
@@ -152,14 +204,10 @@ def _round(request, pk: int) -> SurveyRound:
 
 
 @login_required
+@require_safe
 def round_detail(request, pk: int):
     survey_round = _round(request, pk)
     office = selectors.is_office_for(request.user, survey_round.county_id)
-    if request.method == "POST":
-        if not office:
-            raise Http404
-        _round_action(request, survey_round)
-        return redirect(request.get_full_path())
     region_view = selectors.sees_region(request.user, survey_round.county_id)
     school = None if region_view else selectors.own_school(request.user, survey_round)
     results = selectors.round_results(request.user, survey_round, school)
@@ -181,53 +229,102 @@ def _chosen_school(survey_round: SurveyRound, form):
     return survey_round.schools.filter(pk=form.cleaned_data["school"]).first() if form.is_valid() else None
 
 
-def _round_action(request, survey_round: SurveyRound) -> None:
-    action, user = request.POST.get("action"), request.user
-    if action == "close":
-        attempt(request, lambda: services.round_close(actor=user, survey_round=survey_round), "调查已结束。")
-    elif action == "finding":
-        form = FindingForm(request.POST)
-        school = _chosen_school(survey_round, form)
-        if school is None:
-            messages.error(request, "请选择学校和题目。")
-        else:
-            attempt(request, lambda: services.finding_from_item(
-                actor=user, survey_round=survey_round, school=school, item=form.cleaned_data["item"],
-                due_date=form.cleaned_data["due_date"]), f"已向{school.name}提出问题，进入整改流程。")
-    elif action == "codes":
-        form = CodesForm(request.POST)
-        school = _chosen_school(survey_round, form)
-        if school is None:
-            messages.error(request, "请选择学校并填写 1—2000 的数量。")
-        else:
-            attempt(request, lambda: services.codes_generate(
-                actor=user, survey_round=survey_round, school=school, label=form.cleaned_data["label"],
-                count=form.cleaned_data["count"]), "访问码已生成，可打印发放。")
-    elif action == "exclude_flagged":
-        attempt(request, lambda: services.flagged_exclude(actor=user, survey_round=survey_round,
-                                                          note=request.POST.get("note", "")), "疑似异常答卷已剔除。")
-    elif action == "recognition":
-        attempt(request, lambda: services.recognition_publish(actor=user, county=survey_round.county,
-                                                              year=survey_round.year),
-                f"已将社会认可度写入{survey_round.county.name}{survey_round.year}学年评估监测数据。")
-    else:
-        messages.error(request, "未知的操作。")
+# ---- a round's actions: one URL each, the county's office only (404 for anyone else) ------------------------
+
+def _office_round(request, pk: int) -> SurveyRound:
+    survey_round = _round(request, pk)
+    if not selectors.is_office_for(request.user, survey_round.county_id):
+        raise Http404
+    return survey_round
 
 
 @login_required
+@require_POST
+def round_close(request, pk: int):
+    survey_round = _office_round(request, pk)
+    attempt(request, lambda: services.round_close(actor=request.user, survey_round=survey_round), "调查已结束。")
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_finding(request, pk: int):
+    survey_round = _office_round(request, pk)
+    form = FindingForm(request.POST)
+    school = _chosen_school(survey_round, form)
+    if school is None:
+        messages.error(request, "请选择学校和题目。")
+    else:
+        attempt(request, lambda: services.finding_from_item(
+            actor=request.user, survey_round=survey_round, school=school, item=form.cleaned_data["item"],
+            due_date=form.cleaned_data["due_date"]), f"已向{school.name}提出问题，进入整改流程。")
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def round_codes(request, pk: int):
+    survey_round = _office_round(request, pk)
+    form = CodesForm(request.POST)
+    school = _chosen_school(survey_round, form)
+    if school is None:
+        messages.error(request, "请选择学校并填写 1—2000 的数量。")
+    else:
+        attempt(request, lambda: services.codes_generate(
+            actor=request.user, survey_round=survey_round, school=school, label=form.cleaned_data["label"],
+            count=form.cleaned_data["count"]), "访问码已生成，可打印发放。")
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def flagged_exclude(request, pk: int):
+    survey_round = _office_round(request, pk)
+    attempt(request, lambda: services.flagged_exclude(actor=request.user, survey_round=survey_round,
+                                                      note=request.POST.get("note", "")), "疑似异常答卷已剔除。")
+    return redirect("surveys:round_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def recognition_publish(request, pk: int):
+    survey_round = _office_round(request, pk)
+    attempt(request, lambda: services.recognition_publish(actor=request.user, county=survey_round.county,
+                                                          year=survey_round.year),
+            f"已将社会认可度写入{survey_round.county.name}{survey_round.year}学年评估监测数据。")
+    return redirect("surveys:round_detail", pk=pk)
+
+
+def _response_exclude(request, pk: int, *, exclude: bool) -> HttpResponse:
+    survey_round = _office_round(request, pk)
+    response = get_visible_or_404(SurveyResponse.objects.select_related("round__county"), request.user,
+                                  pk=request.POST.get("response"), round=survey_round)
+    attempt(request, lambda: services.response_exclude(actor=request.user, response=response, excluded=exclude,
+                                                       note=request.POST.get("note", "")),
+            "答卷已剔除。" if exclude else "答卷已恢复计入。")
+    query = request.GET.urlencode()  # back to the answers as they were filtered
+    return redirect(reverse("surveys:round_answers", args=[pk]) + (f"?{query}" if query else ""))
+
+
+@login_required
+@require_POST
+def response_exclude(request, pk: int):
+    return _response_exclude(request, pk, exclude=True)
+
+
+@login_required
+@require_POST
+def response_include(request, pk: int):
+    return _response_exclude(request, pk, exclude=False)
+
+
+@login_required
+@require_safe
 def round_answers(request, pk: int):
     """Open answers and suspicious responses: office only (raw answers)."""
     survey_round = _round(request, pk)
     if not selectors.is_office_for(request.user, survey_round.county_id):
         raise Http404
-    if request.method == "POST":
-        response = get_visible_or_404(SurveyResponse.objects.select_related("round__county"), request.user,
-                                      pk=request.POST.get("response"), round=survey_round)
-        exclude = request.POST.get("action") == "exclude"
-        attempt(request, lambda: services.response_exclude(actor=request.user, response=response, excluded=exclude,
-                                                           note=request.POST.get("note", "")),
-                "答卷已剔除。" if exclude else "答卷已恢复计入。")
-        return redirect(request.get_full_path())
     school_id = request.GET.get("school", "")
     code = request.GET.get("q", "")
     keyword = request.GET.get("kw", "").strip()[:50]

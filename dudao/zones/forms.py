@@ -109,7 +109,6 @@ class PublicComplaintForm(forms.Form):
 
 
 class ComplaintActionForm(forms.Form):
-    to_status = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     assigned_to = forms.ModelChoiceField(label="承办督学", queryset=None, required=False)
     verification = forms.CharField(label="核实情况", required=False, widget=forms.Textarea(attrs={"rows": 3}))

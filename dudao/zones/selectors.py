@@ -28,9 +28,9 @@ from dudao.zones.models import (
     Visit,
     VisitFile,
     VisitReason,
+    VisitStatus,
     Zone,
 )
-from dudao.zones.services import complaint_roles
 
 # 挂牌督导 covers schools and kindergartens; off-campus training bodies are supervised otherwise.
 SUPERVISED = ~Q(school_type=SchoolType.TRAINING)
@@ -437,10 +437,41 @@ def visit_target(inspector: Inspector, *, school_id: int | None = None, school_c
     return school, campus
 
 
-def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str]]:
-    """The workflow moves this user may make on a complaint now, as (status, label)."""
+def may_sign_visit(user, visit: Visit) -> bool:
+    """签收: only a user of the visited school (a school role for it) signs its visit record."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return scope.has_role(Role.SCHOOL) and visit.school_id in scope.school_ids \
+        and user.role_assignments.filter(role=Role.SCHOOL, school_id=visit.school_id).exists()
+
+
+def visit_actions(user, visit: Visit) -> frozenset[str]:
+    """What this user may do on a visit record now: sign it (the school, while it is unsigned)."""
+    return frozenset({"sign"}) if visit.status == VisitStatus.SUBMITTED and may_sign_visit(user, visit) else frozenset()
+
+
+# The URL name of each move's view (one view per move).
+COMPLAINT_MOVE_VIEWS = {"assigned": "zones:complaint_assign", "verified": "zones:complaint_verify",
+                        "replied": "zones:complaint_reply", "closed": "zones:complaint_close"}
+
+
+def complaint_roles(actor, complaint: Complaint) -> set[str]:
+    """The user's relations to a complaint: the county's office, the inspector it is assigned to."""
+    roles = set()
+    scope = scope_for(actor)
+    if scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id)):
+        roles.add("office")
+    if complaint.assigned_to_id and complaint.assigned_to.user_id == actor.pk:
+        roles.add("inspector")
+    return roles
+
+
+def complaint_actions(user, complaint: Complaint) -> list[tuple[str, str, str]]:
+    """The workflow moves this user may make on a complaint now, as (status, label, URL name of its view)."""
     roles = complaint_roles(user, complaint)
-    return [(status, COMPLAINT_WORKFLOW.label(status)) for status in COMPLAINT_WORKFLOW.allowed_from(complaint.status)
+    return [(status, COMPLAINT_WORKFLOW.label(status), COMPLAINT_MOVE_VIEWS[status])
+            for status in COMPLAINT_WORKFLOW.allowed_from(complaint.status)
             if roles & COMPLAINT_WORKFLOW.who(complaint.status, status)]
 
 

@@ -5,6 +5,7 @@ Each service is keyword-only, atomic, validates with a Chinese message and write
 
 import datetime
 import uuid
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from dudao.documents import files
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_record, file_store
 from dudao.people.models import Inspector, InspectorStatus
+from dudao.people.selectors import inspector_recused
 from dudao.rectification.models import FollowUp
 from dudao.rectification.services import finding_raise
 from dudao.regions.models import RegionLevel
@@ -43,6 +45,7 @@ from dudao.zones.models import (
     VisitStatus,
     Zone,
 )
+from dudao.zones.selectors import complaint_roles, may_sign_visit
 
 FUTURE_TOLERANCE = datetime.timedelta(minutes=10)
 
@@ -98,7 +101,7 @@ def assignment_set(*, actor, zone: Zone, inspector: Inspector, school, campus=No
         raise ApplicationError(f"{inspector.name}目前状态为“{inspector.get_status_display()}”，不能挂牌。")
     if not school.region_id.startswith(inspector.region_id[:6]) and not inspector.region_id.endswith("00"):
         raise ApplicationError(f"{inspector.name}的聘任地区不包含{school.name}。")
-    if inspector.home_school_id == school.pk:
+    if inspector_recused(inspector, school.pk):
         raise ApplicationError(f"回避：{inspector.name}在{school.name}工作，不能担任本校的责任督学。")
     if campus is not None and campus.school_id != school.pk:
         raise ApplicationError("所选校区不属于该学校。")
@@ -214,41 +217,91 @@ def validate_visit_time(school, started_at: datetime.datetime, ended_at: datetim
     return int((ended_at - started_at).total_seconds() // 60)
 
 
-def visit_submit(
-    *, actor, client_id, inspector: Inspector, school, started_at: datetime.datetime, ended_at: datetime.datetime,
-    methods: dict, items: list[str], narrative: str, campus=None, companions=(), topic: str = "",
-    highlights: str = "", reason: str = VisitReason.ASSIGNED, reason_note: str = "", problems=(), lessons=(),
-    photos=(),
-) -> tuple[Visit, bool]:
-    """Record a visit with its problems (→ Findings), lesson observations and photos.
+@dataclass(frozen=True)
+class VisitDraft:
+    """A visit as submitted, by the page or the tablet API, before anything is checked."""
 
-    Idempotent by client_id: the same id again (a retry on a flaky connection) returns the visit already
-    recorded and changes nothing. Returns (visit, created). Everything is checked, and the photos decoded and
-    written to disk, before the one transaction that writes the rows: slow work never holds the write lock.
-    """
+    client_id: object
+    inspector: Inspector
+    school: object
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
+    methods: dict
+    items: list
+    narrative: str
+    campus: object = None
+    companions: tuple = ()
+    topic: str = ""
+    highlights: str = ""
+    reason: str = VisitReason.ASSIGNED
+    reason_note: str = ""
+    problems: tuple = ()
+    lessons: tuple = ()
+    photos: tuple = ()
+
+
+@dataclass(frozen=True)
+class CleanVisit:
+    """A visit that passed every check: what visit_write stores, nothing left to refuse but a race."""
+
+    client_id: uuid.UUID
+    inspector: Inspector
+    school: object
+    campus: object
+    zone: Zone | None
+    cross_plan: CrossSupervision | None
+    started_at: datetime.datetime
+    ended_at: datetime.datetime
+    minutes: int
+    methods: dict
+    items: list
+    topic: str
+    narrative: str
+    highlights: str
+    reason: str
+    reason_note: str
+    companions: list
+    problems: list
+    lessons: list
+    photos: list  # documents.files.CheckedFile, already written under their hash
+
+
+def visit_client_id(client_id) -> uuid.UUID:
     try:
-        client_id = uuid.UUID(str(client_id))
+        return uuid.UUID(str(client_id))
     except ValueError:
         raise ApplicationError("客户端编号无效。") from None
-    existing = Visit.objects.filter(client_id=client_id).first()
-    if existing is not None:
-        if existing.inspector_id != inspector.pk or existing.school_id != school.pk:
-            raise ApplicationError("该客户端编号已被另一条督导纪实使用。")
-        return existing, False
+
+
+def visit_already_recorded(draft: VisitDraft) -> Visit | None:
+    """The visit this client id already recorded (a retry on a flaky connection), or None; the id reused for
+    another inspector or school is refused."""
+    existing = Visit.objects.filter(client_id=visit_client_id(draft.client_id)).first()
+    if existing is not None and (existing.inspector_id != draft.inspector.pk or existing.school_id != draft.school.pk):
+        raise ApplicationError("该客户端编号已被另一条督导纪实使用。")
+    return existing
+
+
+def visit_clean(*, actor, draft: VisitDraft) -> CleanVisit:
+    """Every check of a visit, in the order the refusals are read, or ApplicationError (in Chinese). Writes no
+    row; the photos are decoded and written under their hash here, so slow work never holds the write lock."""
+    inspector, school, campus, reason = draft.inspector, draft.school, draft.campus, draft.reason
+    client_id = visit_client_id(draft.client_id)
     _visit_actor_may_record(actor, inspector)
     if inspector.status != InspectorStatus.ACTIVE:
         raise ApplicationError(f"{inspector.name}目前状态为“{inspector.get_status_display()}”，不能填写督导纪实。")
-    if inspector.home_school_id == school.pk:
+    if inspector_recused(inspector, school.pk):
         raise ApplicationError(f"回避：{inspector.name}在{school.name}工作，不能督导本校。")
     if campus is not None and campus.school_id != school.pk:
         raise ApplicationError("所选校区不属于该学校。")
-    minutes = validate_visit_time(school, started_at, ended_at)
-    day = timezone.localtime(started_at).date()
-    narrative = (narrative or "").strip()
+    minutes = validate_visit_time(school, draft.started_at, draft.ended_at)
+    day = timezone.localtime(draft.started_at).date()
+    narrative = (draft.narrative or "").strip()
     if not narrative:
         raise ApplicationError("请填写督导纪实（督导过程与情况）。")
-    methods, items = _clean_methods(methods), _clean_items(items)
-    if "special" in items and not topic.strip():
+    methods, items = _clean_methods(draft.methods), _clean_items(draft.items)
+    topic, reason_note = (draft.topic or "").strip(), (draft.reason_note or "").strip()
+    if "special" in items and not topic:
         raise ApplicationError("勾选了专项督导事项，请填写本月专项督导内容。")
     if reason not in VisitReason.values:
         raise ApplicationError(f"未知的督导类型：{reason}")
@@ -256,52 +309,76 @@ def visit_submit(
     if assignment is None and reason == VisitReason.ASSIGNED:
         raise ApplicationError(f"{school.name}不是{inspector.name}在 {cn_date(day)} 负责的学校；"
                                f"如为交叉督导、投诉核查或专项任务，请选择督导类型并说明。")
-    if reason != VisitReason.ASSIGNED and not reason_note.strip() and reason != VisitReason.CROSS:
+    if reason != VisitReason.ASSIGNED and not reason_note and reason != VisitReason.CROSS:
         raise ApplicationError("请说明本次督导的任务来源（如投诉编号、专项任务名称）。")
-    companions = list(companions)
+    companions = list(draft.companions)
     for companion in companions:
         if companion.pk == inspector.pk:
             raise ApplicationError("随行督学不能是本人。")
         if companion.status != InspectorStatus.ACTIVE:
             raise ApplicationError(f"随行督学{companion.name}不在岗。")
-        if companion.home_school_id == school.pk:
+        if inspector_recused(companion, school.pk):
             raise ApplicationError(f"回避：随行督学{companion.name}在{school.name}工作。")
-    problems, lessons = [_clean_problem(p) for p in problems], [_clean_lesson(lesson) for lesson in lessons]
+    problems = [_clean_problem(p) for p in draft.problems]
+    lessons = [_clean_lesson(lesson) for lesson in draft.lessons]
     # Photos are checked before any row is written, so a bad photo saves nothing.
-    checked = [files.check_and_write(p, kind=FileKind.IMAGE, region_code=school.region_id) for p in photos]
+    checked = [files.check_and_write(p, kind=FileKind.IMAGE, region_code=school.region_id) for p in draft.photos]
     zone = assignment.zone if assignment else _school_zone(school, day)
     cross_plan = None
     if reason == VisitReason.CROSS:
-        semester = engine.semester_of(day)
         cross_plan = CrossSupervision.objects.filter(
-            semester=semester.key, host_zone=zone, inspectors=inspector).order_by("planned_on").first()
-        if cross_plan is None and not reason_note.strip():
+            semester=engine.semester_of(day).key, host_zone=zone, inspectors=inspector).order_by("planned_on").first()
+        if cross_plan is None and not reason_note:
             raise ApplicationError("未找到本学期安排您参加的交叉督导，请说明任务来源。")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                visit = Visit.objects.create(
-                    client_id=client_id, inspector=inspector, school=school, campus=campus, zone=zone,
-                    started_at=started_at, ended_at=ended_at, minutes_on_site=minutes, methods=methods, items=items,
-                    topic=topic.strip(), narrative=narrative, highlights=(highlights or "").strip(), reason=reason,
-                    reason_note=reason_note.strip(), cross_plan=cross_plan, created_by=actor,
-                )
-        except IntegrityError:  # the same client id committed by a concurrent request
-            return Visit.objects.get(client_id=client_id), False
-        if companions:
-            visit.companions.add(*companions)
-        for c in {c.sha256: c for c in checked}.values():  # the same photo twice is kept once
-            VisitFile.objects.create(visit=visit, sha256=c.sha256, file=file_record(actor=actor, checked=c))
-        LessonObservation.objects.bulk_create([LessonObservation(visit=visit, **lesson) for lesson in lessons])
-        for problem in problems:
-            finding_raise(actor=actor, source="visit", source_type="zones.visit", source_id=str(visit.pk), school=school,
-                          category=problem["item"], category_label=str(ROUTINE_ITEM_LABELS.get(problem["item"], "专项督导事项")),
-                          follow_up=problem["follow_up"], description=problem["description"],
-                          requirement=problem.get("requirement", ""), severity=problem["severity"], raised_at=started_at)
-        audit_record(actor=actor, action="visit.submit", obj=visit, region_code=school.region_id,
-                     after={**snapshot(visit, ["client_id", "inspector_id", "school_id", "started_at", "ended_at", "reason"]),
-                            "problems": len(problems), "lessons": len(lessons), "photos": len(checked)})
+    return CleanVisit(
+        client_id=client_id, inspector=inspector, school=school, campus=campus, zone=zone, cross_plan=cross_plan,
+        started_at=draft.started_at, ended_at=draft.ended_at, minutes=minutes, methods=methods, items=items,
+        topic=topic, narrative=narrative, highlights=(draft.highlights or "").strip(), reason=reason,
+        reason_note=reason_note, companions=companions, problems=problems, lessons=lessons, photos=checked)
+
+
+@transaction.atomic
+def visit_write(*, actor, visit: CleanVisit) -> tuple[Visit, bool]:
+    """Store a checked visit with its companions, photos, lessons and problems (→ Findings) and its audit
+    record, in one transaction. The same client id committed meanwhile by a concurrent request: that visit."""
+    data, school = visit, visit.school
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                client_id=data.client_id, inspector=data.inspector, school=school, campus=data.campus, zone=data.zone,
+                started_at=data.started_at, ended_at=data.ended_at, minutes_on_site=data.minutes,
+                methods=data.methods, items=data.items, topic=data.topic, narrative=data.narrative,
+                highlights=data.highlights, reason=data.reason, reason_note=data.reason_note,
+                cross_plan=data.cross_plan, created_by=actor,
+            )
+    except IntegrityError:
+        return Visit.objects.get(client_id=data.client_id), False
+    if data.companions:
+        visit.companions.add(*data.companions)
+    for c in {c.sha256: c for c in data.photos}.values():  # the same photo twice is kept once
+        VisitFile.objects.create(visit=visit, sha256=c.sha256, file=file_record(actor=actor, checked=c))
+    LessonObservation.objects.bulk_create([LessonObservation(visit=visit, **lesson) for lesson in data.lessons])
+    for problem in data.problems:
+        finding_raise(actor=actor, source="visit", source_type="zones.visit", source_id=str(visit.pk), school=school,
+                      category=problem["item"], category_label=str(ROUTINE_ITEM_LABELS.get(problem["item"], "专项督导事项")),
+                      follow_up=problem["follow_up"], description=problem["description"],
+                      requirement=problem.get("requirement", ""), severity=problem["severity"],
+                      raised_at=data.started_at)
+    audit_record(actor=actor, action="visit.submit", obj=visit, region_code=school.region_id,
+                 after={**snapshot(visit, ["client_id", "inspector_id", "school_id", "started_at", "ended_at", "reason"]),
+                        "problems": len(data.problems), "lessons": len(data.lessons), "photos": len(data.photos)})
     return visit, True
+
+
+def visit_submit(*, actor, **draft) -> tuple[Visit, bool]:
+    """Record a visit (the fields of VisitDraft) with its problems, lesson observations and photos: the one path
+    of the page and the tablet API. Idempotent by client_id: the same id again returns the visit already
+    recorded and changes nothing. Returns (visit, created)."""
+    draft = VisitDraft(**draft)
+    existing = visit_already_recorded(draft)
+    if existing is not None:
+        return existing, False
+    return visit_write(actor=actor, visit=visit_clean(actor=actor, draft=draft))
 
 
 SEVERITY_BY_FOLLOW_UP = {FollowUp.NONE: 1, FollowUp.ON_SITE: 1, FollowUp.SUGGESTION: 1, FollowUp.REPORT: 3,
@@ -352,9 +429,7 @@ def visit_add_photo(*, actor, visit: Visit, upload, caption: str = "") -> tuple[
 @transaction.atomic
 def visit_sign(*, actor, visit: Visit, comment: str = "") -> Visit:
     """The school confirms it has read the record (签收) and may add its comment."""
-    scope = scope_for(actor)
-    if not (scope.has_role(Role.SCHOOL) and visit.school_id in scope.school_ids
-            and actor.role_assignments.filter(role=Role.SCHOOL, school_id=visit.school_id).exists()):
+    if not may_sign_visit(actor, visit):
         raise PermissionDenied("只有被督导学校的用户可以签收督导纪实。")
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     if visit.status == VisitStatus.SIGNED:
@@ -453,16 +528,6 @@ def complaint_receive(*, actor, school, kind: str, channel: str, content: str, c
     return complaint
 
 
-def complaint_roles(actor, complaint: Complaint) -> set[str]:
-    roles = set()
-    scope = scope_for(actor)
-    if scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id)):
-        roles.add("office")
-    if complaint.assigned_to_id and complaint.assigned_to.user_id == actor.pk:
-        roles.add("inspector")
-    return roles
-
-
 @transaction.atomic
 def complaint_advance(*, actor, complaint: Complaint, to_status: str, note: str = "", assigned_to=None,
                       verification: str = "", substantiated: bool | None = None, reply_channel: str = "",
@@ -477,7 +542,7 @@ def complaint_advance(*, actor, complaint: Complaint, to_status: str, note: str 
     if to_status == ComplaintStatus.ASSIGNED:
         if assigned_to is None or assigned_to.status != InspectorStatus.ACTIVE:
             raise ApplicationError("请选择在岗的承办督学。")
-        if assigned_to.home_school_id == complaint.school_id:
+        if inspector_recused(assigned_to, complaint.school_id):
             raise ApplicationError(f"回避：{assigned_to.name}在被反映学校工作，不能承办。")
         complaint.assigned_to = assigned_to
         note = note or f"交办督学{assigned_to.name}"

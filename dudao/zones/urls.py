@@ -24,6 +24,9 @@ urlpatterns = [
     path("complaints/", views.complaint_list, name="complaint_list"),
     path("complaints/new/", views.complaint_new, name="complaint_new"),
     path("complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
-    path("complaints/<int:pk>/action/", views.complaint_action, name="complaint_action"),
+    path("complaints/<int:pk>/assign/", views.complaint_assign, name="complaint_assign"),
+    path("complaints/<int:pk>/verify/", views.complaint_verify, name="complaint_verify"),
+    path("complaints/<int:pk>/reply/", views.complaint_reply, name="complaint_reply"),
+    path("complaints/<int:pk>/close/", views.complaint_close, name="complaint_close"),
     path("plaque/<int:school_pk>.pdf", views.plaque_pdf, name="plaque"),
 ]

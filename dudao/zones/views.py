@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dudao.core.errors import ApplicationError
+from dudao.core.forms import attempt
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
-from dudao.core.scope import scope_for
 from dudao.core.web import has_role, require_role
 from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
@@ -289,9 +289,7 @@ def visit_new(request):
 @login_required
 def visit_detail(request, pk: int):
     visit = selectors.get_visit_for(request.user, pk)
-    scope = scope_for(request.user)
-    can_sign = (visit.status == VisitStatus.SUBMITTED and visit.school_id in scope.school_ids
-                and request.user.role_assignments.filter(role=Role.SCHOOL, school_id=visit.school_id).exists())
+    can_sign = "sign" in selectors.visit_actions(request.user, visit)
     return render(request, "zones/visit_detail.html", {
         "visit": visit, "findings": selectors.visit_findings(visit), "can_sign": can_sign,
         "saved": request.GET.get("saved") == "1"})
@@ -364,28 +362,45 @@ def complaint_detail(request, pk: int):
         "findings": selectors.complaint_findings(complaint)})
 
 
-@login_required
-@require_POST
-def complaint_action(request, pk: int):
+def _complaint_move(request, pk: int, to_status: str) -> HttpResponse:
+    """One workflow move on a visible complaint (404 otherwise); the service refuses a move the user may not
+    make now. The form's fields that do not belong to this move are ignored by the service."""
     complaint = selectors.get_complaint_for(request.user, pk)
     form = ComplaintActionForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, "输入有误：" + "；".join(v[0] for v in form.errors.values()))
         return redirect("zones:complaint_detail", pk=pk)
     data = form.cleaned_data
-    finding = None
-    if data["raise_finding"]:
-        finding = {"item": data["finding_item"], "description": data["verification"]}
-    try:
-        services.complaint_advance(
-            actor=request.user, complaint=complaint, to_status=data["to_status"], note=data["note"],
-            assigned_to=data["assigned_to"], verification=data["verification"], substantiated=data["substantiated"],
-            reply_channel=data["reply_channel"], reply_text=data["reply_text"], finding=finding)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "办理结果已保存。")
+    finding = {"item": data["finding_item"], "description": data["verification"]} if data["raise_finding"] else None
+    attempt(request, lambda: services.complaint_advance(
+        actor=request.user, complaint=complaint, to_status=to_status, note=data["note"],
+        assigned_to=data["assigned_to"], verification=data["verification"], substantiated=data["substantiated"],
+        reply_channel=data["reply_channel"], reply_text=data["reply_text"], finding=finding), "办理结果已保存。")
     return redirect("zones:complaint_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def complaint_assign(request, pk: int):
+    return _complaint_move(request, pk, ComplaintStatus.ASSIGNED)
+
+
+@login_required
+@require_POST
+def complaint_verify(request, pk: int):
+    return _complaint_move(request, pk, ComplaintStatus.VERIFIED)
+
+
+@login_required
+@require_POST
+def complaint_reply(request, pk: int):
+    return _complaint_move(request, pk, ComplaintStatus.REPLIED)
+
+
+@login_required
+@require_POST
+def complaint_close(request, pk: int):
+    return _complaint_move(request, pk, ComplaintStatus.CLOSED)
 
 
 # ---- plaque and zone report -------------------------------------------------------------------------

@@ -48,7 +48,7 @@ def test_special_inspection_from_plan_to_findings(live_server, browser, shot):
     project = Inspection.objects.get(name="示范区2026年冬季“双减”专项督导")
     office.check("#st-primary")
     office.fill("input[name='count']", "10")
-    follow(office, "form:has(input[value='targets']) button:has-text('添加')")
+    follow(office, "form[action$='/targets/'] button:has-text('添加')")
     assert "随机抽取" in office.inner_text(".alert-success")
     services.targets_add(actor=office_user, inspection=project, schools=[own_school])
     targets = list(Target.objects.filter(inspection=project))

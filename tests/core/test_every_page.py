@@ -56,6 +56,24 @@ User = get_user_model()
 ROLES = ["demo_office", "demo_inspector", "demo_school", "demo_unit", "demo_leader", "demo_expert", "demo_admin",
          None]  # None: anonymous
 
+# One URL per action (issue 18): POST-only views, crawled like every page; a GET must be refused with 405.
+POST_ONLY = {
+    "inspections:advance", "inspections:number", "inspections:targets_add", "inspections:team",
+    "inspections:batch_start", "inspections:batch_retry", "inspections:target_scores", "inspections:materials",
+    "inspections:review", "inspections:appeal", "inspections:appeal_respond", "inspections:opinion",
+    "rectification:notice_acknowledge", "rectification:notice_start", "rectification:notice_report",
+    "rectification:notice_verify", "rectification:notice_file", "rectification:order_issue",
+    "rectification:talk_hold", "rectification:talk_dismiss",
+    "zones:complaint_assign", "zones:complaint_verify", "zones:complaint_reply", "zones:complaint_close",
+    "surveys:round_close", "surveys:round_finding", "surveys:round_codes", "surveys:recognition_publish",
+    "surveys:flagged_exclude", "surveys:response_exclude", "surveys:response_include", "surveys:question_add",
+    "surveys:question_up", "surveys:question_down", "surveys:question_remove", "surveys:questionnaire_save",
+    "surveys:questionnaire_publish", "surveys:questionnaire_new_version",
+    "frameworks:from_template", "frameworks:import", "frameworks:save", "frameworks:freeze", "frameworks:new_version",
+    "frameworks:settings", "frameworks:node_add", "frameworks:node_update", "frameworks:node_up",
+    "frameworks:node_down", "frameworks:node_remove",
+}
+
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
 SKIP: dict[str, str] = {
     "core:logout": "ends the session; the crawler would go on as anonymous (anonymous is crawled anyway)",
@@ -165,7 +183,6 @@ def _samplers(state):
         "school_code": lambda user: [getattr(_sample(School.objects, user), "code", None)],
         "fmt": lambda user: ["docx", "pdf"],
         "rest": lambda user: ["", "1/", "feed.atom"],  # the old gs/ gk/ dc/ prefixes redirect
-        "action": lambda user: ["start"],  # POST-only endpoints: a GET must be refused cleanly
     }
 
 
@@ -221,7 +238,7 @@ def test_every_url_pattern_answers_every_role_without_a_server_error(demo, db):
     samplers = _samplers(demo)
     users = {username: User.objects.get(username=username) if username else AnonymousUser() for username in ROLES}
     clients = {username: Client() for username in ROLES}
-    unfillable, failures, statuses = [], [], Counter()
+    unfillable, failures, statuses, refused_get = [], [], Counter(), {}
     complaint_page = f"/zones/complaints/{demo['complaint']}/"
     for route, name, regex in patterns:
         for username in ROLES:
@@ -236,6 +253,8 @@ def test_every_url_pattern_answers_every_role_without_a_server_error(demo, db):
                 status = _get(clients[username], path)
                 statuses[status if isinstance(status, int) else 500] += 1
                 statuses[path] += path == complaint_page and status == 200
+                if username and name in POST_ONLY:
+                    refused_get.setdefault(name, set()).add(status)
                 if not isinstance(status, int) or status >= 500:
                     failures.append(f"{username or 'anonymous'} GET {path} ({name}): {status}")
     requests = sum(v for k, v in statuses.items() if isinstance(k, int))
@@ -245,6 +264,8 @@ def test_every_url_pattern_answers_every_role_without_a_server_error(demo, db):
     assert not (unfillable or failures), (
         "URL kwargs the crawler cannot fill (add a sampler or a SKIP entry):\n" + "\n".join(unfillable)
         + f"\n{len(failures)} server errors:\n" + "\n".join(failures))
+    assert set(refused_get) == POST_ONLY and all(seen == {405} for seen in refused_get.values()), (
+        f"POST-only action URLs must answer a signed-in GET with 405: {refused_get}")
     assert statuses[complaint_page] >= 1, "the public complaint's own page was not crawled as the office"
     assert len(patterns) > 100 and requests > 8 * len(patterns)
 

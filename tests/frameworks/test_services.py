@@ -92,21 +92,21 @@ def test_json_import_checks_rules(world):
 
 def test_pages_exports_and_scope(world, login):
     client = login(world.office_a)
-    client.post("/frameworks/", {"action": "template", "template": "kindergarten", "region": world.county_a.code})
+    client.post("/frameworks/from-template/", {"template": "kindergarten", "region": world.county_a.code})
     f = Framework.objects.get()
     page = client.get(f"/frameworks/{f.pk}/").content.decode()
     assert "幼儿园保育教育质量评估" in page and "一票否决" in page and "卫生保健" in page
     xlsx = client.get(f"/frameworks/{f.pk}/export.xlsx")
     upload = SimpleUploadedFile("k.xlsx", xlsx.content)
-    done = client.post("/frameworks/", {"action": "import", "region": world.county_a.code, "name": "导入", "kind":
+    done = client.post("/frameworks/import/", {"region": world.county_a.code, "name": "导入", "kind":
                                         "kindergarten", "target": "school", "file": upload})
     assert done.status_code == 302 and Framework.objects.count() == 2
     assert client.get(f"/frameworks/{f.pk}/export.json").json()["nodes"][0]["code"] == "A1"
-    client.post(f"/frameworks/{f.pk}/", {"action": "freeze"})
+    client.post(f"/frameworks/{f.pk}/freeze/")
     f.refresh_from_db()
     assert f.is_frozen
     assert login(world.leader_a).get(f"/frameworks/{f.pk}/").status_code == 200
-    assert login(world.leader_a).post(f"/frameworks/{f.pk}/", {"action": "new_version"}).status_code == 404
+    assert login(world.leader_a).post(f"/frameworks/{f.pk}/new-version/").status_code == 404
     other = login(world.office_b)
     assert other.get(f"/frameworks/{f.pk}/").status_code == 404
     assert other.get(f"/api/v1/frameworks/{f.pk}").status_code == 404
@@ -139,20 +139,20 @@ def test_tree_editor_from_the_page(world, login):
     client = login(world.office_a)
     url = f"/frameworks/{f.pk}/"
     assert "+下级" in client.get(url).content.decode()
-    assert 'name="action" value="node_update"' in client.get(url + "?edit=A1.1").content.decode()
-    bad = client.post(url, {"action": "node_add", "parent": "A1", "code": "A1.1", "name": "重复", "weight": 5,
+    assert f'action="{url}nodes/update/?edit=A1.1"' in client.get(url + "?edit=A1.1").content.decode()
+    bad = client.post(url + "nodes/add/", {"parent": "A1", "code": "A1.1", "name": "重复", "weight": 5,
                             "kind": "points", "max_points": 10}, follow=True)
     assert "A1.1 已存在" in bad.content.decode()
-    bad = client.post(url, {"action": "node_add", "parent": "A1", "code": "A1.9", "name": "坏等级", "weight": 5,
+    bad = client.post(url + "nodes/add/", {"parent": "A1", "code": "A1.9", "name": "坏等级", "weight": 5,
                             "kind": "levels", "levels": "优=很好"}, follow=True)
     assert "等级格式" in bad.content.decode()
-    client.post(url, {"action": "node_add", "parent": "A1", "code": "A1.9", "name": "控辍保学", "weight": 0,
+    client.post(url + "nodes/add/", {"parent": "A1", "code": "A1.9", "name": "控辍保学", "weight": 0,
                       "kind": "numeric", "op": ">=", "threshold": 95, "unit": "%", "veto": "on"})
-    client.post(url, {"action": "node_update", "code": "A1.1", "name": "校务管理与公开", "weight": 12.5,
+    client.post(url + "nodes/update/", {"code": "A1.1", "name": "校务管理与公开", "weight": 12.5,
                       "kind": "yesno"})
-    client.post(url, {"action": "node_up", "code": "A1.9"})
-    client.post(url, {"action": "node_remove", "code": "A1.2"})
-    client.post(url, {"action": "settings", "levels": "良好=75;优秀=90;合格=60", "lowest_level": "不合格",
+    client.post(url + "nodes/up/", {"code": "A1.9"})
+    client.post(url + "nodes/remove/", {"code": "A1.2"})
+    client.post(url + "settings/", {"levels": "良好=75;优秀=90;合格=60", "lowest_level": "不合格",
                       "combine": "trimmed", "spread": 0.25})
     f.refresh_from_db()
     tree = build_tree(f.definition)

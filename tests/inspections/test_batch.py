@@ -126,13 +126,13 @@ def test_killed_too_often_fails_with_the_reason_and_the_office_retries(
 
     office = login(world.office_a)
     page = office.get(f"/inspections/batches/{batch.pk}/").content.decode()
-    assert "失败" in page and "失败原因" in page and "工作进程中断" in page and 'value="batch_retry"' in page
+    assert "失败" in page and "失败原因" in page and "工作进程中断" in page and f'/inspections/{batch_project.pk}/batch/retry/' in page
     assert "hx-trigger" not in page  # no more polling
     leader_page = login(world.principal_a).get(f"/inspections/batches/{batch.pk}/")
     assert leader_page.status_code == 404
 
     # Outsiders cannot retry: another county's office gets 404 and nothing changes.
-    assert login(world.office_b).post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}).status_code == 404
+    assert login(world.office_b).post(f"/inspections/{batch_project.pk}/batch/retry/").status_code == 404
     with pytest.raises(PermissionDenied):
         opinions.batch_retry(actor=world.office_b, batch=batch)
     batch.refresh_from_db()
@@ -140,7 +140,7 @@ def test_killed_too_often_fails_with_the_reason_and_the_office_retries(
 
     office = login(world.office_a)  # one test client: log the office in again
     with django_capture_on_commit_callbacks(execute=True):
-        response = office.post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}, follow=True)
+        response = office.post(f"/inspections/{batch_project.pk}/batch/retry/", follow=True)
     assert "已重新排队" in response.content.decode()
     batch.refresh_from_db()
     assert batch.status == "pending" and batch.error == "" and batch.attempt == 2  # a new attempt
@@ -148,7 +148,7 @@ def test_killed_too_often_fails_with_the_reason_and_the_office_retries(
     record = AuditLog.objects.get(action="inspection.batch_retry")
     assert record.before["status"] == "failed" and record.actor == world.office_a
     assert record.before["attempt"] == 1 and record.after["attempt"] == 2
-    response = office.post(f"/inspections/{batch_project.pk}/", {"action": "batch_retry"}, follow=True)
+    response = office.post(f"/inspections/{batch_project.pk}/batch/retry/", follow=True)
     assert "只有失败的批量生成可以重试" in response.content.decode()  # a second click changes nothing
     assert AuditLog.objects.filter(action="inspection.batch_retry").count() == 1
     assert run_tasks() == 1

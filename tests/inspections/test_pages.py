@@ -21,16 +21,16 @@ def test_office_builds_a_project_in_the_page(world, login):
                                          "ends_on": "2026-12-31"})
     inspection = Inspection.objects.get()
     assert done.status_code == 302
-    client.post(f"/inspections/{inspection.pk}/", {"action": "targets", "school_types": ["primary", "junior"],
+    client.post(f"/inspections/{inspection.pk}/targets/", {"school_types": ["primary", "junior"],
                                                    "count": "2"})
     inspection.refresh_from_db()
     assert inspection.targets.count() == 2 and inspection.sample_seed
     target = inspection.targets.first()
-    client.post(f"/inspections/{inspection.pk}/", {"action": "team", "target": target.pk,
+    client.post(f"/inspections/{inspection.pk}/team/", {"target": target.pk,
                                                    "user": world.inspector_a.pk, "role": "leader"})
     page = client.get(f"/inspections/{inspection.pk}/").content.decode()
     assert "请选择督导对象和成员" not in page
-    moved = client.post(f"/inspections/{inspection.pk}/", {"action": "advance", "to": "notified"}, follow=True)
+    moved = client.post(f"/inspections/{inspection.pk}/advance/", {"to": "notified"}, follow=True)
     assert "文号" in moved.content.decode()  # refused: no 文号 yet, and a target has no leader
     inspection.refresh_from_db()
     assert inspection.stage == InspectionStage.PLANNED
@@ -42,7 +42,7 @@ def test_scoring_form_all_or_nothing_and_results(world, project, expert_user, lo
     principal = login(world.principal_a)
     page = principal.get(f"/inspections/targets/{targets[0].pk}/").content.decode()
     assert "自评" in page and "A1.1" in page
-    principal.post(f"/inspections/targets/{targets[0].pk}/", {"v-A1.1": "A", "n-A1.1": "制度健全"})
+    principal.post(f"/inspections/targets/{targets[0].pk}/scores/", {"v-A1.1": "A", "n-A1.1": "制度健全"})
     assert Score.objects.filter(is_self=True).count() == 1
     assert principal.get(f"/inspections/targets/{targets[1].pk}/").status_code == 404
     project = go(world, project, InspectionStage.REVIEW, InspectionStage.ONSITE)
@@ -50,14 +50,14 @@ def test_scoring_form_all_or_nothing_and_results(world, project, expert_user, lo
 
     expert = Client()
     expert.force_login(expert_user)
-    bad = expert.post(f"/inspections/targets/{targets[0].pk}/", {"v-A1.1": "B", "v-A1.2": "Z"})
+    bad = expert.post(f"/inspections/targets/{targets[0].pk}/scores/", {"v-A1.1": "B", "v-A1.2": "Z"})
     assert bad.status_code == 400 and "全部未保存" in bad.content.decode() and 'value="B" checked' in bad.content.decode()
     assert not Score.objects.filter(scorer=expert_user).exists()
     for target in targets:
-        expert.post(f"/inspections/targets/{target.pk}/", {f"v-{leaf}": "B" for leaf in LEAVES})
+        expert.post(f"/inspections/targets/{target.pk}/scores/", {f"v-{leaf}": "B" for leaf in LEAVES})
     leader = login(world.inspector_a)
     for target in targets:
-        leader.post(f"/inspections/targets/{target.pk}/", {f"v-{leaf}": "A" for leaf in LEAVES})
+        leader.post(f"/inspections/targets/{target.pk}/scores/", {f"v-{leaf}": "A" for leaf in LEAVES})
     go(world, project, InspectionStage.DELIBERATION, InspectionStage.FEEDBACK)
     page = login(world.office_a).get(f"/inspections/{project.pk}/").content.decode()
     assert "90.0" in page and "优秀" in page
@@ -97,8 +97,8 @@ def test_opinion_from_the_page_issue_downloads_history_and_followup(world, proje
     office = login(world.office_a)
     due = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
     for target in targets:
-        office.post(f"/inspections/targets/{target.pk}/", {
-            "action": "opinion", "evaluation": "办学规范。", "strengths": "课后服务丰富。",
+        office.post(f"/inspections/targets/{target.pk}/opinion/", {
+            "evaluation": "办学规范。", "strengths": "课后服务丰富。",
             "p-text": ["校门口交通秩序需加强", ""], "p-req": ["协调交警错峰放学", ""], "p-due": [due, ""]})
     assert "校门口交通秩序需加强" in office.get(f"/inspections/targets/{targets[0].pk}/").content.decode()
     later = timezone.now() + datetime.timedelta(days=16)
@@ -114,7 +114,7 @@ def test_opinion_from_the_page_issue_downloads_history_and_followup(world, proje
     settings.MEDIA_ROOT = tmp_path
     office = login(world.office_a)
     with django_capture_on_commit_callbacks(execute=True):
-        office.post(f"/inspections/{project.pk}/", {"action": "batch"})
+        office.post(f"/inspections/{project.pk}/batch/")
     batch = OpinionBatch.objects.get()
     page = office.get(f"/inspections/batches/{batch.pk}/").content.decode()
     assert 'hx-trigger="every 1s"' in page and "排队中" in page and "0/2" in page
@@ -225,7 +225,7 @@ def test_appeal_blocks_issue_until_answered(world, project, expert_user, login):
     for target in targets:
         opinions.opinion_save(actor=world.office_a, target=target, evaluation="评价。", strengths="", problems=[])
     principal = login(world.principal_a)
-    principal.post(f"/inspections/targets/{targets[0].pk}/", {"action": "appeal", "text": "A1.3 已整改，附照片。"})
+    principal.post(f"/inspections/targets/{targets[0].pk}/appeal/", {"text": "A1.3 已整改，附照片。"})
     with pytest.raises(ApplicationError, match="申辩期"):
         opinions.appeal_submit(actor=world.principal_a, target=targets[0], text="晚了",
                                now=timezone.now() + datetime.timedelta(days=30))
@@ -233,8 +233,8 @@ def test_appeal_blocks_issue_until_answered(world, project, expert_user, login):
     with pytest.raises(ApplicationError, match="1 项申辩未答复"):
         services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED, now=later)
     appeal = targets[0].appeals.get()
-    login(world.office_a).post(f"/inspections/targets/{targets[0].pk}/", {
-        "action": "appeal_respond", "appeal": appeal.pk, "response": "经复核，维持原评价。"})
+    login(world.office_a).post(f"/inspections/targets/{targets[0].pk}/appeal/respond/", {
+        "appeal": appeal.pk, "response": "经复核，维持原评价。"})
     services.inspection_advance(actor=world.office_a, inspection=project, to=InspectionStage.ISSUED, now=later)
     assert "经复核，维持原评价" in login(world.principal_a).get(f"/inspections/targets/{targets[0].pk}/").content.decode()
 
@@ -259,14 +259,14 @@ def test_self_assessment_materials_and_review(world, project, expert_user, login
     go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF)
     principal = login(world.principal_a)
     pdf = SimpleUploadedFile("自评报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
-    principal.post(f"/inspections/targets/{targets[0].pk}/", {"action": "materials", "report": "我校对照指标逐项自评……",
+    principal.post(f"/inspections/targets/{targets[0].pk}/materials/", {"report": "我校对照指标逐项自评……",
                                                              "files": [pdf]})
     fake = SimpleUploadedFile("病毒.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    bad = principal.post(f"/inspections/targets/{targets[0].pk}/", {"action": "materials", "files": [fake]}, follow=True)
+    bad = principal.post(f"/inspections/targets/{targets[0].pk}/materials/", {"files": [fake]}, follow=True)
     assert targets[0].materials.count() == 1 and "alert-danger" in bad.content.decode()
     go(world, project, InspectionStage.REVIEW)
     office = login(world.office_a)
-    office.post(f"/inspections/targets/{targets[0].pk}/", {"action": "review", "note": "请补充课后服务的家长反馈材料。"})
+    office.post(f"/inspections/targets/{targets[0].pk}/review/", {"note": "请补充课后服务的家长反馈材料。"})
     page = principal.get(f"/inspections/targets/{targets[0].pk}/").content.decode()
     assert "我校对照指标逐项自评" in page and "自评报告.pdf" in page and "请补充课后服务的家长反馈材料" in page
 
@@ -284,7 +284,7 @@ def test_unit_page_lists_its_duzheng_evaluations(world, login):
         services.targets_add(actor=world.office_a, inspection=duzheng, schools=world.schools_a[:1])
     office = login(world.office_a)
     assert "添加督导对象（政府单位）" in office.get(f"/inspections/{duzheng.pk}/").content.decode()
-    office.post(f"/inspections/{duzheng.pk}/", {"action": "targets", "unit_kinds": ["town_gov"]})
+    office.post(f"/inspections/{duzheng.pk}/targets/", {"unit_kinds": ["town_gov"]})
     assert list(duzheng.targets.values_list("unit_id", flat=True)) == [world.unit_a.pk]  # B's town is not added
     page = login(world.town_a).get(f"/regions/units/{world.unit_a.pk}/").content.decode()
     assert "督政评价记录" in page and "甲区乡镇履职考核" in page
@@ -310,10 +310,10 @@ def test_evidence_per_check_point(world, project, expert_user, login):
     principal = login(world.principal_a)
     good = SimpleUploadedFile("制度汇编.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf")
     fake = SimpleUploadedFile("照片.jpg", b"not an image at all", content_type="image/jpeg")
-    bad = principal.post(f"/inspections/targets/{targets[0].pk}/", {"v-A1.1": "A", "f-A1.1": [good], "f-A1.2": [fake]})
+    bad = principal.post(f"/inspections/targets/{targets[0].pk}/scores/", {"v-A1.1": "A", "f-A1.1": [good], "f-A1.2": [fake]})
     assert bad.status_code == 400 and not LeafEvidence.objects.exists() and not Score.objects.exists()
     good.seek(0)
-    principal.post(f"/inspections/targets/{targets[0].pk}/", {"v-A1.1": "A", "f-A1.1": [good]})
+    principal.post(f"/inspections/targets/{targets[0].pk}/scores/", {"v-A1.1": "A", "f-A1.1": [good]})
     assert LeafEvidence.objects.get().leaf == "A1.1" and Score.objects.get().value == "A"
     assert "制度汇编.pdf" in principal.get(f"/inspections/targets/{targets[0].pk}/").content.decode()
 

@@ -37,9 +37,9 @@ def test_a_project_in_rectification_offers_no_target_or_team_forms(world, projec
     assert "添加督导对象" not in page and 'value="targets"' not in page
     assert "督导组成员" not in page and 'value="team"' not in page
     before = (project.targets.count(), TeamMember.objects.count())
-    refused = office.post(f"/inspections/{project.pk}/", {"action": "targets", "school_types": ["primary"]}, follow=True)
+    refused = office.post(f"/inspections/{project.pk}/targets/", {"school_types": ["primary"]}, follow=True)
     assert "督导对象只能在“计划”或“已通知”阶段调整" in refused.content.decode()
-    refused = office.post(f"/inspections/{project.pk}/", {"action": "team", "target": targets[0].pk,
+    refused = office.post(f"/inspections/{project.pk}/team/", {"target": targets[0].pk,
                                                           "user": world.inspector_a.pk, "role": "expert"}, follow=True)
     assert "意见书出具后不能再调整督导组" in refused.content.decode()
     assert (project.targets.count(), TeamMember.objects.count()) == before
@@ -91,9 +91,9 @@ def test_the_scoring_form_counts_every_filled_item_and_saves_from_the_bottom(wor
     url = f"/inspections/targets/{targets[0].pk}/"
     page = expert.get(url).content.decode()
     assert 'id="score-save"' in page and "已评 0 / 8 项" in page
-    first = expert.post(url, {"v-A1.1": "A", "v-A1.2": "B"}, follow=True).content.decode()
+    first = expert.post(url + "scores/", {"v-A1.1": "A", "v-A1.2": "B"}, follow=True).content.decode()
     assert "已保存 2 项评分（共 8 项，本次修改 2 项）" in first and "已评 2 / 8 项" in first
-    second = expert.post(url, {"v-A1.1": "A", "v-A1.2": "B", "v-A1.3": "C"}, follow=True).content.decode()
+    second = expert.post(url + "scores/", {"v-A1.1": "A", "v-A1.2": "B", "v-A1.3": "C"}, follow=True).content.decode()
     assert "已保存 3 项评分（共 8 项，本次修改 1 项）" in second and "已评 3 / 8 项" in second
-    same = expert.post(url, {"v-A1.1": "A", "v-A1.2": "B", "v-A1.3": "C"}, follow=True).content.decode()
+    same = expert.post(url + "scores/", {"v-A1.1": "A", "v-A1.2": "B", "v-A1.3": "C"}, follow=True).content.decode()
     assert "没有需要保存的修改（已评 3 / 8 项）" in same

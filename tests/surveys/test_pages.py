@@ -115,13 +115,13 @@ def test_office_actions_from_the_page(world, survey, login):
     client = login(world.office_a)
     page = client.get(f"/surveys/{survey.pk}/").content.decode()
     assert "提出问题" in page
-    client.post(f"/surveys/{survey.pk}/", {"action": "finding", "school": world.schools_a[1].pk, "item": "q2",
+    client.post(f"/surveys/{survey.pk}/finding/", {"school": world.schools_a[1].pk, "item": "q2",
                                            "due_date": "2027-01-15"})
     assert world.schools_a[1].finding_set.filter(source="survey").count() == 1
-    client.post(f"/surveys/{survey.pk}/", {"action": "close"})
+    client.post(f"/surveys/{survey.pk}/close/")
     survey.refresh_from_db()
     assert survey.closed_at is not None
-    client.post(f"/surveys/{survey.pk}/", {"action": "recognition"})
+    client.post(f"/surveys/{survey.pk}/recognition/")
     from dudao.monitoring.models import CountyInputs
 
     assert CountyInputs.objects.get(region=world.county_a, year=2026).recognition_rate is not None
@@ -133,15 +133,15 @@ def test_questionnaire_editor_flow(world, login):
     from dudao.surveys.models import Questionnaire
 
     q = Questionnaire.objects.get(template_code="teacher")
-    bad = client.post(f"/surveys/questionnaires/{q.pk}/", {"action": "add", "section": "补充", "type": "single",
+    bad = client.post(f"/surveys/questionnaires/{q.pk}/questions/", {"section": "补充", "type": "single",
                                                           "text": "只有一个选项", "options": "是", "required": "on"},
                       follow=True)
     assert "至少需要 2 个" in bad.content.decode()
-    client.post(f"/surveys/questionnaires/{q.pk}/", {"action": "add", "section": "补充", "type": "multi",
+    client.post(f"/surveys/questionnaires/{q.pk}/questions/", {"section": "补充", "type": "multi",
                                                     "text": "您希望加强哪些培训？", "options": "教学\n德育\n信息技术"})
     q.refresh_from_db()
     assert q.definition["sections"][-1]["questions"][0]["options"] == ["教学", "德育", "信息技术"]
-    client.post(f"/surveys/questionnaires/{q.pk}/", {"action": "publish"})
+    client.post(f"/surveys/questionnaires/{q.pk}/publish/")
     q.refresh_from_db()
     assert q.is_published
 
@@ -181,7 +181,7 @@ def test_codes_pdf_lists_the_codes(world, published, login):
                                    schools=world.schools_a[:1], opens_at=now, use_codes=True,
                                    closes_at=now + datetime.timedelta(days=3))
     client = login(world.office_a)
-    client.post(f"/surveys/{survey.pk}/", {"action": "codes", "school": world.schools_a[0].pk, "label": "一班",
+    client.post(f"/surveys/{survey.pk}/codes/", {"school": world.schools_a[0].pk, "label": "一班",
                                            "count": 5})
     assert AccessCode.objects.filter(round=survey).count() == 5
     assert client.get(f"/surveys/{survey.pk}/codes/{world.schools_a[0].pk}.pdf").content[:4] == b"%PDF"
@@ -200,10 +200,10 @@ def test_scale_labels_from_the_editor(world, login):
 
     q = services.questionnaire_from_template(actor=world.office_a, county=world.county_a, template_code="student")
     client = login(world.office_a)
-    bad = client.post(f"/surveys/questionnaires/{q.pk}/", {"action": "add", "section": "学习与生活", "type": "scale",
+    bad = client.post(f"/surveys/questionnaires/{q.pk}/questions/", {"section": "学习与生活", "type": "scale",
                                                           "text": "你喜欢上体育课吗？", "labels": "很喜欢/喜欢"}, follow=True)
     assert "5 个等级" in bad.content.decode()
-    client.post(f"/surveys/questionnaires/{q.pk}/", {"action": "add", "section": "学习与生活", "type": "scale",
+    client.post(f"/surveys/questionnaires/{q.pk}/questions/", {"section": "学习与生活", "type": "scale",
                                                     "text": "你喜欢上体育课吗？",
                                                     "labels": "非常喜欢/喜欢/一般/不太喜欢/不喜欢"})
     added = Questionnaire.objects.get(pk=q.pk).definition["sections"][1]["questions"][-1]
