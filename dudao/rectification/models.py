@@ -606,3 +606,23 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---- writes through the API, by client id ----------------------------------------------------------------------
+
+class NoticeClientWrite(models.Model):
+    """A write on a notice made through the API with the client's id (签收, 整改报告, 核查): the same id again
+    is answered from this row and changes nothing, so a tablet on a flaky connection can retry safely."""
+
+    client_id = models.UUIDField("客户端编号", unique=True)
+    notice = models.ForeignKey(RectificationNotice, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("操作后状态", max_length=16, choices=NoticeStatus.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.action} {self.notice_id}"
