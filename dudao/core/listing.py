@@ -76,16 +76,17 @@ class ApiPagination(PageNumberPagination):
 class CappedApiPagination(ApiPagination):
     """ApiPagination for lists of millions (the 问题台账): counts at most `count_cap` rows, like the ledger page's
     CappedPaginator; `count_capped` then says there are more. Pages beyond the cap are still served (the offset is
-    then not checked against the count)."""
+    then not checked against the count). `ids_first` reads a page's ids, then its rows (deep pages of big lists)."""
 
     class Output(Schema):
         items: list[Any]
         count: int = Field(description="符合条件的条数；count_capped 为 true 时只数到上限")
         count_capped: bool = Field(False, description="true：符合条件的超过 count 条，请缩小筛选范围")
 
-    def __init__(self, *, count_cap: int = 10_000, **kwargs):
+    def __init__(self, *, count_cap: int = 10_000, ids_first: bool = False, **kwargs):
         super().__init__(**kwargs)
         self.count_cap = count_cap
+        self.ids_first = ids_first
 
     def paginate_queryset(self, queryset, pagination: ApiPagination.Input, request, **params):
         page_size = self._get_page_size(pagination.page_size)
@@ -93,7 +94,15 @@ class CappedApiPagination(ApiPagination):
         capped = counted > self.count_cap
         offset = (pagination.page - 1) * page_size
         reachable = offset < counted or (capped and offset < MAX_API_OFFSET)
-        items = queryset[offset : offset + page_size] if reachable else queryset[:0]
+        if not reachable:
+            items = queryset[:0]
+        elif self.ids_first:
+            # The page's ids first (an index-only walk past the offset, no joins), then its rows by id: a deep
+            # page then reads 50 rows, not offset + 50.
+            ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+            items = queryset.filter(pk__in=ids)
+        else:
+            items = queryset[offset : offset + page_size]
         return {self.items_attribute: items, "count": min(counted, self.count_cap), "count_capped": capped}
 
 

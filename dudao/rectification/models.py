@@ -90,7 +90,11 @@ class Finding(models.Model):
     class Meta:
         verbose_name = "问题"
         ordering = ["-raised_at", "-id"]
-        indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["region_code", "status", "due_date"])]
+        indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["region_code", "status", "due_date"]),
+                   # The ledger's order; on PostgreSQL it also holds the scope's and the common filters' columns, so
+                   # the API's page of ids (and the capped count) is an index-only scan.
+                   models.Index(fields=["-raised_at", "-id"], include=["region_code", "status", "school", "unit"],
+                                name="finding_ledger_order")]
         constraints = [models.CheckConstraint(
             condition=models.Q(school__isnull=False) | models.Q(unit__isnull=False), name="finding_has_target")]
 
