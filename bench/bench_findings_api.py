@@ -104,7 +104,7 @@ def build() -> None:
                 (ARRAY['食堂留样记录不全，部分餐次未留样。', '校门口护学岗人员不足。', '部分班级书面作业量偏大。',
                        '消防通道堆放杂物。', '教师师德考核档案不完整。', '体育课被占用。',
                        '校务公开栏信息更新不及时。'])[mod(i, 7) + 1], '', '',
-                CURRENT_DATE + ((mod(i, 90)) - 45), %s, now() - interval '200 days' + (mod(i, 200000)) * interval '1 minute',
+                CURRENT_DATE + ((mod(i, 90)) - 45), %s, now() - interval '200 days' + mod(abs(hashint4(i + 11)), 288000) * interval '1 minute',
                 (ARRAY['closed', 'closed', 'open', 'resolved_on_site'])[mod(abs(hashint4(i + 3)), 4) + 1],
                 CASE WHEN mod(abs(hashint4(i + 3)), 4) < 2 THEN now() END,
                 CASE mod(abs(hashint4(i + 3)), 4) WHEN 2 THEN NULL WHEN 3 THEN true ELSE mod(i, 5) <> 0 END, NULL
