@@ -5,8 +5,7 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_api_bench .venv/bin/p
 Prints its figures; docs/benchmarks.md records the latest ones. Target: under 150 ms per page.
 
 The province: 100 counties of 200 schools each (20,000 schools, made with bulk inserts) and 2,000,000 findings
-(100 per school, source, status and category spread by hash, written by PostgreSQL itself with INSERT … SELECT over generate_series: about a minute, where
-the ORM's bulk_create of bench_rectification takes many), a quarter of them open, 50,000 notices holding
+(100 per school, source, status and category spread by hash, written by PostgreSQL itself with INSERT … SELECT over generate_series, no rows through Python), a quarter of them open, 50,000 notices holding
 100,000 of them. A province office login (sees all 2 million) and a county office login (20,000); each times the
 first page, filtered pages and deep pages, as the median of RUNS requests through the whole stack (session
 auth, the scope, the capped count, the page, the JSON).
