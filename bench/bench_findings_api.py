@@ -5,10 +5,11 @@ Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_api_bench .venv/bin/p
 Prints its figures; docs/benchmarks.md records the latest ones. Target: under 150 ms per page.
 
 The province: 100 counties of 200 schools each (20,000 schools, made with bulk inserts) and 2,000,000 findings
-(100 per school, source, status and category spread by hash, written by PostgreSQL itself with INSERT … SELECT over generate_series, no rows through Python), a quarter of them open, 50,000 notices holding
-100,000 of them. A province office login (sees all 2 million) and a county office login (20,000); each times the
-first page, filtered pages and deep pages, as the median of RUNS requests through the whole stack (session
-auth, the scope, the capped count, the page, the JSON).
+(100 per school; source, status, category and date spread by hash), written by PostgreSQL itself with
+INSERT … SELECT over generate_series, no row through Python; a quarter open; 50,000 notices holding 100,000 of
+them. A province office (sees all 2 million) and a county office (20,000), each with a bearer token as an API
+client calls, time the first page, filtered pages and deep pages: the median of RUNS requests through the whole
+stack (token, scope, capped count, page, JSON).
 """
 
 import os
