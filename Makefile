@@ -4,6 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# The findings API bench measures PostgreSQL only (its target is set there).
+BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_api_bench
 
 .PHONY: demo test lint bench
 
@@ -33,6 +35,7 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_registry.py
 	$(BIN)/python bench/bench_zones.py
 	$(BIN)/python bench/bench_rectification.py
+	DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/bench_findings_api.py
 	$(BIN)/python bench/bench_monitoring.py
 	$(BIN)/python bench/bench_monitoring_import.py
 	$(BIN)/python bench/bench_surveys_engine.py

@@ -3,6 +3,7 @@
 import datetime
 import io
 from collections.abc import Callable, Iterable
+from typing import Any
 from urllib.parse import quote
 
 import xlsxwriter
@@ -14,6 +15,8 @@ from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
 PAGE_SIZES = (20, 50, 100, 200)
+# An offset the database can take (bigint) and a client may ask for; beyond it a capped list answers an empty page.
+MAX_API_OFFSET = 10**12
 
 
 class CappedPaginator(Paginator):
@@ -75,6 +78,39 @@ class ApiPagination(PageNumberPagination):
         window = queryset[offset : offset + page_size] if offset < count else queryset[:0]
         items = [obj async for obj in window] if hasattr(window, "__aiter__") else window
         return {self.items_attribute: items, "count": count}
+
+
+class CappedApiPagination(ApiPagination):
+    """ApiPagination for lists of millions (the 问题台账): counts at most `count_cap` rows, like the ledger page's
+    CappedPaginator; `count_capped` then says there are more. Pages beyond the cap are still served (the offset is
+    then not checked against the count). `ids_first` reads a page's ids, then its rows (deep pages of big lists)."""
+
+    class Output(Schema):
+        items: list[Any]
+        count: int = Field(description="符合条件的条数；count_capped 为 true 时只数到上限")
+        count_capped: bool = Field(False, description="true：符合条件的超过 count 条，请缩小筛选范围")
+
+    def __init__(self, *, count_cap: int = 10_000, ids_first: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.count_cap = count_cap
+        self.ids_first = ids_first
+
+    def paginate_queryset(self, queryset, pagination: ApiPagination.Input, request, **params):
+        page_size = self._get_page_size(pagination.page_size)
+        counted = queryset.order_by()[: self.count_cap + 1].count()  # one COUNT over a LIMIT subquery
+        capped = counted > self.count_cap
+        offset = (pagination.page - 1) * page_size
+        reachable = offset < counted or (capped and offset < MAX_API_OFFSET)
+        if not reachable:
+            items = queryset[:0]
+        elif self.ids_first:
+            # The page's ids first (an index-only walk past the offset, no joins), then its rows by id: a deep
+            # page then reads 50 rows, not offset + 50.
+            ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+            items = queryset.filter(pk__in=ids)
+        else:
+            items = queryset[offset : offset + page_size]
+        return {self.items_attribute: items, "count": min(counted, self.count_cap), "count_capped": capped}
 
 
 def query_without_page(request) -> str:

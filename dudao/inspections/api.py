@@ -1,8 +1,12 @@
 """Inspections API: projects, targets and results as the user may see them; a scoring sheet and a batch POST
 of scores (all-or-nothing) so a tablet can download the sheet, score offline and send the scores later."""
 
-from ninja import Router, Schema
+import datetime
 
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from dudao.core.listing import ApiPagination
 from dudao.core.scope import get_visible_or_404
 from dudao.inspections import selectors, services
 from dudao.inspections.models import Inspection
@@ -16,14 +20,41 @@ def _inspection_out(i: Inspection) -> dict:
             "notice_number": i.notice_number, "previous": i.previous_id}
 
 
-@router.get("/inspections")
+class InspectionOut(Schema):
+    id: int
+    name: str
+    kind: str
+    county: str
+    framework: int
+    year: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+    stage: str
+    notice_number: str
+    previous: int | None
+
+    @staticmethod
+    def resolve_county(obj) -> str:
+        return obj.county_id
+
+    @staticmethod
+    def resolve_framework(obj) -> int:
+        return obj.framework_id
+
+    @staticmethod
+    def resolve_previous(obj) -> int | None:
+        return obj.previous_id
+
+
+@router.get("/inspections", response=list[InspectionOut])
+@paginate(ApiPagination, page_size=50)
 def inspection_list(request, year: int | None = None, stage: str = ""):
-    items = selectors.inspection_list(request.user)
+    items = selectors.inspection_list(request.user).order_by("-starts_on", "-id")
     if year:
         items = items.filter(year=year)
     if stage:
         items = items.filter(stage=stage)
-    return [_inspection_out(i) for i in items[:500]]
+    return items
 
 
 @router.get("/inspections/{pk}")

@@ -87,7 +87,11 @@ class Finding(SchoolOrUnitTarget):
     class Meta(SchoolOrUnitTarget.Meta):
         verbose_name = "问题"
         ordering = ["-raised_at", "-id"]
-        indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["region_code", "status", "due_date"])]
+        indexes = [models.Index(fields=["source_type", "source_id"]), models.Index(fields=["region_code", "status", "due_date"]),
+                   # The ledger's order; on PostgreSQL it also holds the scope's and the common filters' columns, so
+                   # the API's page of ids (and the capped count) is an index-only scan.
+                   models.Index(fields=["-raised_at", "-id"], include=["region_code", "status", "school", "unit"],
+                                name="finding_ledger_order")]
 
     def __str__(self) -> str:
         return self.description[:40]
@@ -566,3 +570,23 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---- writes through the API, by client id ----------------------------------------------------------------------
+
+class NoticeClientWrite(models.Model):
+    """A write on a notice made through the API with the client's id (签收, 整改报告, 核查): the same id again
+    is answered from this row and changes nothing, so a tablet on a flaky connection can retry safely."""
+
+    client_id = models.UUIDField("客户端编号", unique=True)
+    notice = models.ForeignKey(RectificationNotice, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("操作后状态", max_length=16, choices=NoticeStatus.choices)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.action} {self.notice_id}"

@@ -1,12 +1,15 @@
 """Survey API: rounds, questionnaires and results (aggregates only for users other than the county's office),
 and the public POST of a response (no login; the same service and safeguards as the phone page)."""
 
+import datetime
 import secrets
 
 from django.http import Http404, HttpResponse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from dudao.core.api_errors import error_responses
+from dudao.core.listing import ApiPagination
 from dudao.core.middleware import current_request_meta
 from dudao.core.scope import get_visible_or_404
 from dudao.surveys import selectors
@@ -26,12 +29,44 @@ def _round_out(r: SurveyRound, office: bool) -> dict:
     return out
 
 
-@router.get("/surveys/rounds")
+class RoundOut(Schema):
+    id: int
+    name: str
+    year: int
+    group: str
+    county: str
+    questionnaire: int
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    status: str
+    use_codes: bool
+    feeds_recognition: bool
+    token: str | None = Field(None, description="公开填答链接的令牌；仅本县督导室可见")
+
+    @staticmethod
+    def resolve_county(obj) -> str:
+        return obj.county_id
+
+    @staticmethod
+    def resolve_questionnaire(obj) -> int:
+        return obj.questionnaire_id
+
+    @staticmethod
+    def resolve_status(obj) -> str:
+        return obj.status_label
+
+    @staticmethod
+    def resolve_token(obj, context) -> str | None:
+        return obj.token if selectors.is_office_for(context["request"].user, obj.county_id) else None
+
+
+@router.get("/surveys/rounds", response=list[RoundOut])
+@paginate(ApiPagination, page_size=50)
 def round_list(request, year: int | None = None):
     rounds = selectors.round_list(request.user)
     if year:
         rounds = rounds.filter(year=year)
-    return [_round_out(r, selectors.is_office_for(request.user, r.county_id)) for r in rounds[:500]]
+    return rounds
 
 
 @router.get("/surveys/questionnaires/{pk}")

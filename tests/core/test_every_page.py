@@ -176,6 +176,12 @@ def _samplers(state):
         ("api/frameworks", "pk"): pk(Framework.objects),
         ("api/inspections", "pk"): pk(Inspection.objects),
         ("api/inspections/targets", "pk"): pk(Target.objects),
+        ("api/findings", "pk"): pk(Finding.objects, Q(raised_by=None) | Q(
+            notice__in=RectificationNotice.objects.filter(system_notice))),
+        ("api/notices", "pk"): pk(RectificationNotice.objects, system_notice),
+        ("api/orders", "pk"): pk(SupervisionOrder.objects),
+        ("api/talks", "pk"): pk(Talk.objects),
+        ("api/cases", "pk"): pk(AccountabilityCase.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

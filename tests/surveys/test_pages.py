@@ -152,7 +152,7 @@ def test_other_users_get_404(world, survey, login, persona):
     for url in [f"/surveys/{survey.pk}/", f"/surveys/{survey.pk}/answers/", f"/surveys/{survey.pk}/answers.xlsx",
                 f"/surveys/questionnaires/{survey.questionnaire_id}/", f"/api/v1/surveys/rounds/{survey.pk}/results"]:
         assert client.get(url).status_code == 404, (persona, url)
-    assert client.get("/api/v1/surveys/rounds").json() == []
+    assert client.get("/api/v1/surveys/rounds").json()["items"] == []
 
 
 def test_school_user_sees_own_aggregates_only(world, survey, login):
