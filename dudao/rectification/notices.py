@@ -150,24 +150,24 @@ def notice_issue(*, actor, findings: list[Finding], due_date: datetime.date | No
     return notice
 
 
-def _target_moves(*, actor, notice: RectificationNotice, to: str, action: str) -> RectificationNotice:
-    """A move the school or unit makes on its own notice (sign for it, start rectifying)."""
+@transaction.atomic
+def notice_acknowledge(*, actor, notice: RectificationNotice) -> RectificationNotice:
     notice = _locked(notice)
     _require_target(actor, notice)
-    _move(notice, to, actor=actor)
+    _move(notice, NoticeStatus.ACKNOWLEDGED, actor=actor)
     notice.save(update_fields=["status"])
-    audit_record(actor=actor, action=action, obj=notice, region_code=notice.region_code)
+    audit_record(actor=actor, action="notice.acknowledge", obj=notice, region_code=notice.region_code)
     return notice
 
 
 @transaction.atomic
-def notice_acknowledge(*, actor, notice: RectificationNotice) -> RectificationNotice:
-    return _target_moves(actor=actor, notice=notice, to=NoticeStatus.ACKNOWLEDGED, action="notice.acknowledge")
-
-
-@transaction.atomic
 def notice_start(*, actor, notice: RectificationNotice) -> RectificationNotice:
-    return _target_moves(actor=actor, notice=notice, to=NoticeStatus.RECTIFYING, action="notice.start")
+    notice = _locked(notice)
+    _require_target(actor, notice)
+    _move(notice, NoticeStatus.RECTIFYING, actor=actor)
+    notice.save(update_fields=["status"])
+    audit_record(actor=actor, action="notice.start", obj=notice, region_code=notice.region_code)
+    return notice
 
 
 def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tuple[str, list]]) -> RectificationNotice:
