@@ -20,8 +20,11 @@ demo: $(BIN)/.installed
 	$(BIN)/python manage.py load_demo
 	DEBUG=1 $(BIN)/python manage.py rundemo 127.0.0.1:$(PORT)
 
+# One pytest-xdist worker per core (each with its own test database, test_<name>_gw0…); a module's tests stay on
+# one worker so module-scoped fixtures (the demo loaded once) are built once. TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= auto
 test: $(BIN)/.installed
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

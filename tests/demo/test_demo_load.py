@@ -1,5 +1,9 @@
-"""The demo district: deterministic, complete enough to show every screen, safe to load twice."""
+"""The demo district: deterministic, complete enough to show every screen, safe to load twice.
 
+The demo is loaded once for the module (committed, flushed at the end); each test reads it inside its own
+transaction, and the tests that load it again (idempotence) do so inside that transaction."""
+
+import pytest
 from django.contrib.auth import authenticate, get_user_model
 
 from dudao.core.scope import scope_for
@@ -13,8 +17,24 @@ from dudao.zones.models import Complaint, ComplaintStatus, LessonObservation, Vi
 User = get_user_model()
 
 
-def test_it_loads_a_county_with_every_type_of_school(db):
-    passwords = demo_load(seed=2026)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo's passwords; the demo stays loaded until the module's last test, then the tables are flushed."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
+    media.enable()
+    with django_db_blocker.unblock():
+        try:
+            yield demo_load(seed=2026)
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+            media.disable()
+
+
+def test_it_loads_a_county_with_every_type_of_school(demo, db):
+    passwords = demo
     assert Region.objects.filter(level="town", code__startswith="990102").count() == 8
     assert 140 <= School.objects.count() <= 160
     assert set(School.objects.values_list("school_type", flat=True)) == set(SchoolType.values)
@@ -28,8 +48,7 @@ def test_it_loads_a_county_with_every_type_of_school(db):
         assert role in scope_for(user).roles, username  # the inspector's role comes from the registry
 
 
-def test_it_loads_the_supervision_year(db):
-    demo_load(seed=2026)
+def test_it_loads_the_supervision_year(demo, db):
     inspectors = Inspector.objects.filter(region_id="990102")
     assert inspectors.count() >= 35
     assert inspectors.filter(kind="fulltime").count() / inspectors.count() >= 0.30
@@ -43,17 +62,15 @@ def test_it_loads_the_supervision_year(db):
     assert account.get_full_name() == Inspector.objects.get(user=account).name  # one name, not 李老师 and 陈建
 
 
-def test_every_action_in_the_demos_audit_log_has_a_chinese_label(db):
+def test_every_action_in_the_demos_audit_log_has_a_chinese_label(demo, db):
     from dudao.core.models import ACTION_LABELS, AuditLog
 
-    demo_load(seed=2026)
     actions = set(AuditLog.objects.values_list("action", flat=True).distinct())
     assert len(actions) > 30 and "inspection.self_score" in actions
     assert actions - set(ACTION_LABELS) == set()
 
 
-def test_the_demo_principal_sees_the_demo_inspectors_visits(db):
-    demo_load(seed=2026)
+def test_the_demo_principal_sees_the_demo_inspectors_visits(demo, db):
     principal, inspector = User.objects.get(username="demo_school"), User.objects.get(username="demo_inspector")
     school_ids = scope_for(principal).school_ids
     assert len(school_ids) == 1 and school_ids <= scope_for(inspector).school_ids
@@ -61,14 +78,13 @@ def test_the_demo_principal_sees_the_demo_inspectors_visits(db):
     assert waiting.exists()  # something to sign for when the demo is shown
 
 
-def test_it_is_deterministic_and_idempotent(db):
-    demo_load(seed=2026)
+def test_it_is_deterministic_and_idempotent(demo, db):
     first = list(School.objects.order_by("code").values_list("code", "name", "students_primary"))
     demo_load(seed=2026)
     assert list(School.objects.order_by("code").values_list("code", "name", "students_primary")) == first
 
 
-def test_it_loads_the_rectification_loop(db):
+def test_it_loads_the_rectification_loop(demo, db):
     from dudao.core.models import Notification
     from dudao.rectification.models import (
         Finding,
@@ -79,7 +95,6 @@ def test_it_loads_the_rectification_loop(db):
         Talk,
     )
 
-    demo_load(seed=2026)
     assert set(RectificationNotice.objects.values_list("status", flat=True)) == set(NoticeStatus.values)
     assert set(Finding.objects.values_list("source", flat=True)) == set(FindingSource.values)
     assert RectificationNotice.objects.filter(unit__isnull=False).exists()
@@ -94,32 +109,29 @@ def test_it_loads_the_rectification_loop(db):
     assert SupervisionOrder.objects.count() == 3 and RectificationNotice.objects.count() == 8
 
 
-def test_it_loads_a_talk_and_accountability_cases(db):
+def test_it_loads_a_talk_and_accountability_cases(demo, db):
     from dudao.rectification.models import AccountabilityCase, Finding, Talk
 
-    demo_load(seed=2026)
     held = Talk.objects.get(status="held")
     assert held.record is not None and Finding.objects.filter(source="talk", source_id=str(held.pk)).count() == 2
     assert set(AccountabilityCase.objects.values_list("step", flat=True)) == {"notified", "decided"}
 
 
-def test_it_loads_commendations_rechecks_and_published_results(db, client):
+def test_it_loads_commendations_rechecks_and_published_results(demo, db, client):
     from dudao.rectification.models import Commendation, Publication, RecheckItem
 
-    demo_load(seed=2026)
     assert Commendation.objects.count() == 3 and Commendation.objects.exclude(person_name="").exists()
     assert RecheckItem.objects.filter(result="failed").count() == 1 and RecheckItem.objects.filter(result="pending").exists()
     assert Publication.objects.count() == 3
     assert "整改情况" in client.get("/public/results/").content.decode()
 
 
-def test_it_loads_the_surveys(db):
+def test_it_loads_the_surveys(demo, db):
     from dudao.monitoring.models import CountyInputs
     from dudao.rectification.models import Finding
     from dudao.surveys import selectors
     from dudao.surveys.models import SurveyResponse, SurveyRound
 
-    demo_load(seed=2026)
     office = User.objects.get(username="demo_office")
     year_end = SurveyRound.objects.get(name="示范区2025年度中小学家长满意度调查")
     total = SurveyResponse.objects.filter(round__year=2025, round__feeds_recognition=False).count()
@@ -137,12 +149,11 @@ def test_it_loads_the_surveys(db):
     assert SurveyResponse.objects.filter(round__year=2025, round__feeds_recognition=False).count() == total
 
 
-def test_it_loads_the_inspections(db):
+def test_it_loads_the_inspections(demo, db):
     from dudao.frameworks.models import Framework
     from dudao.inspections.models import Inspection, Opinion
     from dudao.rectification.models import Finding
 
-    demo_load(seed=2026)
     done = Inspection.objects.get(kind="comprehensive")
     assert done.stage == "rectifying" and done.targets.count() == 10
     assert Opinion.objects.filter(number__isnull=False).count() == 10

@@ -269,7 +269,6 @@ def redis_cache(settings):
     import os
 
     import redis
-    from django.core.cache import cache
 
     try:
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
@@ -277,11 +276,20 @@ def redis_cache(settings):
         if os.environ.get("CI"):
             pytest.fail("Redis is not reachable at 127.0.0.1:6379")
         pytest.skip("Redis is not running here")
-    settings.CACHES = {**settings.CACHES,
-                       "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    cache.clear()
+    # Keys under this process's own prefix, deleted by prefix (not FLUSHDB): parallel workers and a second suite
+    # running at the same time share the Redis database.
+    prefix = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    settings.CACHES = {**settings.CACHES, "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}}
+
+    def clear():
+        client = redis.Redis.from_url(REDIS_URL)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 def test_limits_hold_in_the_shared_redis_cache(world, survey, redis_cache, client):

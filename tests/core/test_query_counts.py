@@ -1,0 +1,407 @@
+"""Every list page and every list API endpoint runs the same number of queries for 1 row as for 50.
+
+The lists are found from the URL resolver, never typed from memory: every page without URL kwargs is either a
+list here (LISTS, with a factory that makes rows in the viewing persona's scope) or in NOT_LISTS with its reason,
+and every API GET route without a path id must be in LISTS or NOT_LISTS. A list added later fails
+`test_every_list_is_covered` until it gets a factory below. Factories bulk-create rows (one query per table,
+no services) so 50 rows cost little; each row hangs off its own related records where a page shows them, so a
+missing select_related/prefetch_related shows up as one query per row.
+
+The count is compared for equality: a page that reads a related record per row, even only sometimes, fails.
+Each measurement follows one warm-up request, so per-process caches (the ledger's 类别 list, policies) are
+filled the same way before both counts.
+"""
+
+import datetime
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+from dudao.core.audit import audit_records
+from dudao.core.models import ApiToken, Notification, Role, RoleAssignment
+from dudao.frameworks.models import Framework
+from dudao.inspections.models import Inspection
+from dudao.monitoring.models import Campaign, CampaignTask
+from dudao.people.models import Expert, Inspector
+from dudao.rectification import models as rect
+from dudao.regions.models import GovUnit, Region
+from dudao.schools.models import School
+from dudao.surveys.models import Questionnaire, SurveyRound
+from dudao.zones.models import Assignment, Complaint, CrossSupervision, Visit, Zone
+
+User = get_user_model()
+_serial = itertools.count(1)
+
+
+def _n() -> int:
+    """A number no other row of this test uses (codes, numbers and keys are unique)."""
+    return next(_serial)
+
+
+def _choice(model, field: str, index: int = 0) -> str:
+    return model._meta.get_field(field).choices[index][0]
+
+
+# ---- factories: make(w, n) adds n rows visible to the list's persona --------------------------------------
+
+def _schools(w, n, town=None) -> list[School]:
+    town = town or w.schools_a[0].region
+    return School.objects.bulk_create([
+        School(code=f"1990109{k:03d}", name=f"批量小学{k}", school_type="primary", ownership="public",
+               urban_rural="rural", region=town, students_primary=100, classes_primary=4)
+        for k in (_n() for _ in range(n))])
+
+
+def _inspectors(w, n, users=False) -> list[Inspector]:
+    day = datetime.date(2020, 9, 1)
+    made = []
+    for _ in range(n):
+        k = _n()
+        user = User.objects.create_user(f"insp{k}", password=None) if users else None
+        made.append(Inspector(card_no=f"QC{k:05d}", name=f"督学{k}", phone="13900000000", kind="fulltime",
+                              source="official", region=w.county_a, appointed_on=day, term_start=day, user=user,
+                              home_school=w.schools_a[k % 3]))
+    return Inspector.objects.bulk_create(made)
+
+
+def make_users(w, n):
+    users = User.objects.bulk_create([User(username=f"user{k}", first_name=f"用户{k}") for k in (_n() for _ in range(n))])
+    RoleAssignment.objects.bulk_create([RoleAssignment(user=u, role=Role.SCHOOL, school=w.schools_a[i % 5])
+                                        for i, u in enumerate(users)])
+
+
+def make_tokens(w, n):
+    later = timezone.now() + datetime.timedelta(days=30)
+    ApiToken.objects.bulk_create([ApiToken(user=w.office_a, key_hash=f"{_n():064d}", expires_at=later,
+                                           created_ip="203.0.113.9") for _ in range(n)])
+
+
+def make_notifications(w, n):
+    now = timezone.now()
+    Notification.objects.bulk_create([Notification(user=w.office_a, key=f"qc-{k}", kind="notice", title=f"通知{k}",
+                                                   url="/", created_at=now) for k in (_n() for _ in range(n))])
+
+
+def make_audit(w, n):
+    audit_records(actor=w.office_a, action="school.update",
+                  items=[(school, school.region_id, {"name": school.name}) for school in _schools(w, n)])
+
+
+def make_towns(w, n):
+    Region.objects.bulk_create([Region(code=f"990102{k:03d}", name=f"批量镇{k}", level="town", parent=w.county_a)
+                                for k in (_n() + 100 for _ in range(n))])
+
+
+def make_units(w, n):
+    GovUnit.objects.bulk_create([GovUnit(code=f"QU{k:04d}", name=f"批量单位{k}", kind="town_gov",
+                                         region=w.schools_a[0].region) for k in (_n() for _ in range(n))])
+
+
+def make_schools(w, n):
+    _schools(w, n)
+
+
+def make_inspectors(w, n):
+    _inspectors(w, n, users=True)
+
+
+def make_experts(w, n):
+    Expert.objects.bulk_create([Expert(name=f"专家{k}", phone="13800000000", id_key=f"qc{k}", categories="school",
+                                       region=w.county_a) for k in (_n() for _ in range(n))])
+
+
+def make_zones(w, n):
+    """n schools, each in its own zone led by its own inspector (with a login), assigned, visited and signed;
+    each zone also visits zone 1 in a cross-supervision plan. Rows of the zone list, coverage, compliance,
+    frequency, workload, cross, visit and assignment lists."""
+    from dudao.zones import engine
+
+    schools, inspectors = _schools(w, n), _inspectors(w, n, users=True)
+    zones = Zone.objects.bulk_create([Zone(code=f"QZ{_n():04d}", name=f"批量责任区{i}", region=w.county_a,
+                                           lead=inspector) for i, inspector in enumerate(inspectors)])
+    day = datetime.date(2024, 9, 1)
+    Assignment.objects.bulk_create([Assignment(zone=z, inspector=i, school=s, started_on=day, created_by=w.office_a)
+                                    for z, i, s in zip(zones, inspectors, schools, strict=True)])
+    start = timezone.now() - datetime.timedelta(days=1)
+    Visit.objects.bulk_create([Visit(
+        inspector=i, school=s, zone=z, started_at=start, ended_at=start + datetime.timedelta(hours=3),
+        minutes_on_site=180, methods={"lessons": 2}, items=["r1"], narrative="听课两节。", status="submitted",
+        submitted_at=start, created_by=i.user, signed_by=w.principal_a, signed_at=start)
+        for z, i, s in zip(zones, inspectors, schools, strict=True)])
+    first = Zone.objects.filter(region=w.county_a).order_by("pk").first()
+    semester = engine.semester_of(timezone.localdate()).key
+    plans = CrossSupervision.objects.bulk_create([CrossSupervision(
+        semester=semester, visiting_zone=z, host_zone=first, planned_on=timezone.localdate(), created_by=w.office_a)
+        for z in zones])
+    CrossSupervision.inspectors.through.objects.bulk_create([
+        CrossSupervision.inspectors.through(crosssupervision=p, inspector=i) for p, i in zip(plans, inspectors, strict=True)])
+
+
+def make_coverage(w, n):
+    """Zones as above, and as many schools left without an inspector (the page lists those)."""
+    make_zones(w, n)
+    _schools(w, n)
+
+
+def make_complaints(w, n):
+    now = timezone.now()
+    inspectors = _inspectors(w, n)
+    Complaint.objects.bulk_create([Complaint(
+        number=f"QT{k:06d}", school=_schools(w, 1)[0], kind=_choice(Complaint, "kind"),
+        channel=_choice(Complaint, "channel"), content="上下学时段交通拥堵。", received_at=now, received_by=w.office_a,
+        assigned_to=inspector) for k, inspector in ((_n(), i) for i in inspectors)])
+
+
+def _notices(w, n, bureau=None):
+    """n findings on n schools (of n towns' units), each with its notice; half of them with a 督办单."""
+    now, today = timezone.now(), timezone.localdate()
+    schools = _schools(w, n)
+    notices = rect.RectificationNotice.objects.bulk_create([rect.RectificationNotice(
+        number=f"QN{_n():06d}", school=s, region_code=s.region_id, requirement="限期整改。", due_date=today,
+        issued_by=w.office_a, issued_at=now, verifier=w.inspector_a) for s in schools])
+    rect.Finding.objects.bulk_create([rect.Finding(
+        source="manual", school=s, region_code=s.region_id, category="r7", category_label="食堂、食品、饮水、宿舍卫生",
+        description=f"问题{_n()}", raised_by=w.office_a, raised_at=now, notice=notice, due_date=today)
+        for s, notice in zip(schools, notices, strict=True)])
+    return schools, notices
+
+
+def _bureau(w) -> GovUnit:
+    return GovUnit.objects.get_or_create(code="QCEB", defaults=dict(
+        name="甲区教育局", kind="department", region=w.county_a, is_education_authority=True))[0]
+
+
+def make_rectification(w, n):
+    """Findings, notices, 督办单, 约谈, 问责 cases, recheck rounds and publications: n of each."""
+    now, today = timezone.now(), timezone.localdate()
+    schools, notices = _notices(w, n)
+    bureau = _bureau(w)
+    rect.SupervisionOrder.objects.bulk_create([rect.SupervisionOrder(
+        number=f"QD{_n():06d}", notice=notice, department=bureau, region_code=notice.region_code, issued_at=now,
+        due_date=today) for notice in notices])
+    talks = rect.Talk.objects.bulk_create([rect.Talk(
+        key=f"qc-{_n()}", school=s, region_code=s.region_id, reason="逾期未整改。", proposed_at=now, decided_by=w.office_a)
+        for s in schools])
+    rect.AccountabilityCase.objects.bulk_create([rect.AccountabilityCase(
+        number=f"QA{_n():06d}", target_kind=_choice(rect.AccountabilityCase, "target_kind"), school=s,
+        region_code=s.region_id, situation=_choice(rect.AccountabilityCase, "situation"), facts="逾期未整改。",
+        talk=talk, filed_on=today, investigation_due=today, created_by=w.office_a)
+        for s, talk in zip(schools, talks, strict=True)])
+    rounds = rect.RecheckRound.objects.bulk_create([rect.RecheckRound(
+        region_code=w.county_a.code, closed_from=today, closed_to=today, population=1, population_digest="x",
+        sample_size=1, seed=_n(), drawn_by=w.office_a, drawn_at=now) for _ in range(n)])
+    findings = rect.Finding.objects.filter(notice__in=notices).order_by("pk")
+    rect.RecheckItem.objects.bulk_create([rect.RecheckItem(round=r, finding=f, checked_by=w.inspector_a)
+                                          for r, f in zip(rounds, findings, strict=True)])
+    rect.Publication.objects.bulk_create([rect.Publication(
+        kind=_choice(rect.Publication, "kind"), region_code=w.county_a.code, title=f"督导结果{_n()}", body="正文。",
+        published_by=w.office_a, published_at=now) for _ in range(n)])
+
+
+def make_campaigns(w, n):
+    campaigns = Campaign.objects.bulk_create([Campaign(
+        kind=_choice(Campaign, "kind"), county=w.county_a, name=f"创建{_n()}", target_year=2027, created_by=w.office_a)
+        for _ in range(n)])
+    CampaignTask.objects.bulk_create([CampaignTask(campaign=c, title="补齐短板", deadline=timezone.localdate(),
+                                                   school=w.schools_a[0]) for c in campaigns])
+
+
+def _questionnaires(w, n, status="draft"):
+    return Questionnaire.objects.bulk_create([Questionnaire(
+        county=w.county_a, family=f"qc{_n()}", title="家长满意度问卷", group=_choice(Questionnaire, "group"),
+        definition={"questions": []}, status=status, created_by=w.office_a) for _ in range(n)])
+
+
+def make_questionnaires(w, n):
+    _questionnaires(w, n)
+
+
+def make_rounds(w, n):
+    now = timezone.now()
+    SurveyRound.objects.bulk_create([SurveyRound(
+        questionnaire=q, county=w.county_a, name=f"满意度调查{_n()}", year=2026, group=q.group,
+        opens_at=now - datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=7), token=f"qc{_n():08d}",
+        created_by=w.office_a) for q in _questionnaires(w, n, status="published")])
+
+
+def _frameworks(w, n):
+    return Framework.objects.bulk_create([Framework(
+        region=w.county_a, family=f"qc{_n()}", name="挂牌督导评估", kind=_choice(Framework, "kind"),
+        target=_choice(Framework, "target"), definition={}, created_by=w.office_a) for _ in range(n)])
+
+
+def make_frameworks(w, n):
+    _frameworks(w, n)
+
+
+def make_inspections(w, n):
+    framework = _frameworks(w, 1)[0]
+    Inspection.objects.bulk_create([Inspection(
+        county=w.county_a, name=f"专项督导{_n()}", kind=_choice(Inspection, "kind"), framework=framework, year=2026,
+        starts_on=datetime.date(2026, 11, 1), ends_on=datetime.date(2026, 12, 31), created_by=w.office_a)
+        for _ in range(n)])
+
+
+# ---- the lists -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Case:
+    persona: str | None  # a World attribute; None: anonymous
+    make: Callable
+    query: str = ""  # appended to the URL (a filter that shows every row)
+
+
+# Pages by URL name, API routes by path ("api/v1/…"). The rectification API's routes are listed ahead of it
+# (issue 18): they are measured as soon as they exist.
+LISTS: dict[str, Case] = {
+    "core:my_tokens": Case("office_a", make_tokens),
+    "core:inbox": Case("office_a", make_notifications),
+    "core:audit": Case("office_a", make_audit),
+    "core:users": Case("admin", make_users),
+    "regions:tree": Case("office_a", make_towns),
+    "regions:unit_list": Case("office_a", make_units),
+    "schools:list": Case("office_a", make_schools),
+    "people:inspector_list": Case("office_a", make_inspectors),
+    "people:expert_list": Case("office_a", make_experts),
+    "zones:zone_list": Case("office_a", make_zones),
+    "zones:coverage": Case("office_a", make_coverage),
+    "zones:compliance": Case("office_a", make_zones),
+    "zones:frequency": Case("office_a", make_zones, "?show=all"),
+    "zones:workload": Case("office_a", make_zones),
+    "zones:cross": Case("office_a", make_zones),
+    "zones:visit_list": Case("office_a", make_zones),
+    "zones:complaint_list": Case("office_a", make_complaints),
+    "rectification:ledger": Case("office_a", make_rectification),
+    "rectification:notice_list": Case("office_a", make_rectification),
+    "rectification:order_list": Case("office_a", make_rectification),
+    "rectification:talk_list": Case("office_a", make_rectification),
+    "rectification:case_list": Case("office_a", make_rectification),
+    "rectification:recheck_list": Case("office_a", make_rectification),
+    "rectification:publication_list": Case("office_a", make_rectification),
+    "monitoring:campaign_list": Case("office_a", make_campaigns),
+    "surveys:round_list": Case("office_a", make_rounds),
+    "surveys:questionnaire_list": Case("office_a", make_questionnaires),
+    "frameworks:list": Case("office_a", make_frameworks),
+    "inspections:list": Case("office_a", make_inspections),
+    "results:list": Case(None, make_rectification),
+    "results:feed": Case(None, make_rectification),
+    "api/v1/regions": Case("office_a", make_towns),
+    "api/v1/units": Case("office_a", make_units),
+    "api/v1/schools": Case("office_a", make_schools),
+    "api/v1/inspectors": Case("office_a", make_inspectors),
+    "api/v1/zones": Case("office_a", make_zones),
+    "api/v1/assignments": Case("office_a", make_zones),
+    "api/v1/visits": Case("office_a", make_zones),
+    "api/v1/surveys/rounds": Case("office_a", make_rounds),
+    "api/v1/frameworks": Case("office_a", make_frameworks),
+    "api/v1/inspections": Case("office_a", make_inspections),
+    "api/v1/findings": Case("office_a", make_rectification),
+    "api/v1/notices": Case("office_a", make_rectification),
+    "api/v1/orders": Case("office_a", make_rectification),
+    "api/v1/talks": Case("office_a", make_rectification),
+    "api/v1/cases": Case("office_a", make_rectification),
+}
+
+# Pages without URL kwargs that are not lists of records, each with its reason.
+NOT_LISTS: dict[str, str] = {
+    "dashboard:home": "a home page: counts and shortcuts, not rows",
+    "core:login": "form", "core:logout": "ends the session", "core:password_change": "form",
+    "core:user_new": "form",
+    "schools:import": "upload form", "schools:import_template": "a fixed workbook",
+    "people:inspector_new": "form", "people:expert_new": "form", "people:import": "upload form",
+    "people:import_template": "a fixed workbook",
+    "zones:visit_new": "form", "zones:complaint_new": "form",
+    "documents:templates": "the fixed set of document templates, not records",
+    "rectification:notice_new": "form", "rectification:talk_new": "form", "rectification:case_new": "form",
+    "rectification:dashboard": "statistics: aggregate queries whatever the number of findings",
+    "monitoring:balanced": "a county's evaluation report (the engine over the county's statistics), not a paginated list",
+    "monitoring:balanced_export": "the evaluation as a workbook", "monitoring:balanced_docx": "the evaluation report",
+    "monitoring:balanced_pdf": "the evaluation report",
+    "monitoring:guarantee_evidence": "a county's evidence checklist (fixed items)",
+    "monitoring:preschool": "a county's preschool evaluation report, not a paginated list",
+    "monitoring:import": "upload form", "monitoring:import_template": "a fixed workbook",
+    "surveys:round_new": "form", "frameworks:import_template": "a fixed workbook",
+    "gk/": "redirect of the old public prefix", "favicon.ico": "redirect",
+    "api:openapi-json": "the schema", "api:openapi-view": "the docs page", "api:api-root": "the API's index",
+    "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
+}
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (
+                entry.namespace or namespace)
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), inner)
+        elif isinstance(entry, URLPattern):
+            name = f"{namespace}:{entry.name}" if namespace else (entry.name or str(entry.pattern))
+            yield prefix + str(entry.pattern), name.lstrip(":"), entry
+
+
+def _api_methods(pattern: URLPattern) -> set[str]:
+    """The HTTP methods of a django-ninja route: its PathView sits in the view function's closure."""
+    for cell in getattr(pattern.callback, "__closure__", None) or ():
+        operations = getattr(cell.cell_contents, "operations", None)
+        if operations is not None:
+            return {method for operation in operations for method in operation.methods}
+    return set()
+
+
+def _discovered() -> dict[str, str]:
+    """key -> path of every page without URL kwargs and every API GET route without a path id."""
+    found = {}
+    for route, name, pattern in _walk(get_resolver().url_patterns):
+        if pattern.pattern.regex.groupindex:
+            continue
+        path = "/" + route.lstrip("^").rstrip("$")
+        methods = _api_methods(pattern) if route.startswith("api/v1/") else set()
+        if methods:
+            if "GET" in methods:
+                found[route] = path
+        else:
+            found[name] = path
+    return found
+
+
+DISCOVERED = _discovered()
+
+
+def test_every_list_is_covered():
+    """A new page without URL kwargs, or a new API GET route without a path id, must be measured here (a factory
+    in LISTS) or declared not a list (NOT_LISTS, with its reason)."""
+    missing = sorted(key for key in DISCOVERED if key not in LISTS and key not in NOT_LISTS)
+    assert not missing, "lists without a query-count test (add them to LISTS or NOT_LISTS):\n" + "\n".join(missing)
+    named_like_a_list = [key for key in DISCOVERED if re.search(r"(_list|:list|ledger)$", key)]
+    assert all(key in LISTS for key in named_like_a_list), [k for k in named_like_a_list if k not in LISTS]
+    assert not [key for key in NOT_LISTS if key in LISTS], "a key is in both LISTS and NOT_LISTS"
+
+
+def _count(client, path: str) -> tuple[int, int]:
+    client.get(path)  # warm-up: session, per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code, response.content[:300])
+    return len(queries), len(response.content)
+
+
+@pytest.mark.parametrize("key", sorted(key for key in LISTS if key in DISCOVERED))
+def test_a_list_runs_the_same_queries_for_1_and_50_rows(key, world, client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    case = LISTS[key]
+    path = DISCOVERED[key] + case.query
+    if case.persona:
+        client.force_login(getattr(world, case.persona))
+    case.make(world, 1)
+    one, one_size = _count(client, path)
+    case.make(world, 49)
+    fifty, fifty_size = _count(client, path)
+    assert fifty_size > one_size, f"{path}: the 49 new rows are not on the page (not in the persona's scope?)"
+    assert fifty == one, f"{path}: {one} queries with 1 row, {fifty} with 50"
