@@ -307,7 +307,7 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_target_name(obj) -> str:
-        return obj.target
+        return obj.target_name
 
     @staticmethod
     def resolve_situation_label(obj) -> str:

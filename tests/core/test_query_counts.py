@@ -329,6 +329,7 @@ NOT_LISTS: dict[str, str] = {
     "monitoring:preschool": "a county's preschool evaluation report, not a paginated list",
     "monitoring:import": "upload form", "monitoring:import_template": "a fixed workbook",
     "surveys:round_new": "form", "frameworks:import_template": "a fixed workbook",
+    "frameworks:from_template": "POST-only action", "frameworks:import": "POST-only action",
     "gk/": "redirect of the old public prefix", "favicon.ico": "redirect",
     "api:openapi-json": "the schema", "api:openapi-view": "the docs page", "api:api-root": "the API's index",
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
