@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.encoding import iri_to_uri
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from dudao.core import selectors, services
 from dudao.core.api_errors import bad_request_message, error_body
@@ -17,7 +17,7 @@ from dudao.core.forms import AuditFilterForm, LoginForm, PasswordChangeForm, Rol
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role, RoleAssignment
 from dudao.core.registries import role_target
-from dudao.core.web import require_role
+from dudao.core.web import attempt, require_role
 
 
 def _wants_json(request) -> bool:
@@ -149,42 +149,78 @@ def user_new(request):
 
 
 @login_required
+@require_safe
 def user_detail(request, pk: int):
-    account = selectors.get_user_for(request.user, pk)
-    role_form = RoleAssignForm()
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "assign":
-                role_form = RoleAssignForm(request.POST)
-                if role_form.is_valid():
-                    services.role_assign(actor=request.user, user=account,
-                                         **_role_targets(request.user, role_form.cleaned_data))
-                    messages.success(request, "角色已分配。")
-                    return redirect("core:user_detail", pk=pk)
-            elif action == "revoke":
-                assignment = RoleAssignment.objects.get(pk=request.POST.get("assignment"), user=account)
-                services.role_revoke(actor=request.user, assignment=assignment)
-                messages.success(request, "角色已撤销。")
-                return redirect("core:user_detail", pk=pk)
-            elif action in {"activate", "deactivate"}:
-                services.user_set_active(actor=request.user, user=account, active=action == "activate")
-                return redirect("core:user_detail", pk=pk)
-            elif action == "unlock":
-                services.user_unlock(actor=request.user, user=account)
-                messages.success(request, "账号已解锁。")
-                return redirect("core:user_detail", pk=pk)
-            elif action == "reset_password":
-                services.user_set_password(actor=request.user, user=account, password=request.POST.get("password", ""))
-                messages.success(request, "密码已重置。")
-                return redirect("core:user_detail", pk=pk)
-        except (ApplicationError, RoleAssignment.DoesNotExist) as exc:
-            messages.error(request, getattr(exc, "message", "操作失败。"))
+    return _user_page(request, selectors.get_user_for(request.user, pk))
+
+
+def _user_page(request, account, role_form=None):
+    """The account's page; shown again with the refused role form (400) when an assignment is invalid."""
     lock = services.account_lock_state(account.username)
     return render(request, "core/user_detail.html", {
-        "account": account, "role_form": role_form, "locked": lock["account"] or bool(lock["addresses"]),
-        "lock": lock, "tokens": selectors.tokens_of(request.user, account), "now": timezone.now(),
-    })
+        "account": account, "role_form": role_form or RoleAssignForm(),
+        "locked": lock["account"] or bool(lock["addresses"]), "lock": lock,
+        "tokens": selectors.tokens_of(request.user, account), "now": timezone.now(),
+    }, status=400 if role_form is not None else 200)
+
+
+# ---- an account's actions: one URL each; the services refuse whoever is not an administrator -----------------
+
+@login_required
+@require_POST
+def user_role_assign(request, pk: int):
+    account = selectors.get_user_for(request.user, pk)
+    form = RoleAssignForm(request.POST)
+    if not form.is_valid():
+        return _user_page(request, account, form)
+    if attempt(request, lambda: services.role_assign(
+            actor=request.user, user=account, **_role_targets(request.user, form.cleaned_data)), "角色已分配。"):
+        return redirect("core:user_detail", pk=pk)
+    return _user_page(request, account, form)
+
+
+@login_required
+@require_POST
+def user_role_revoke(request, pk: int, assignment_pk: int):
+    account = selectors.get_user_for(request.user, pk)
+    assignment = RoleAssignment.objects.filter(pk=assignment_pk, user=account).first()
+    if assignment is None:
+        raise Http404
+    attempt(request, lambda: services.role_revoke(actor=request.user, assignment=assignment), "角色已撤销。")
+    return redirect("core:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def user_activate(request, pk: int):
+    account = selectors.get_user_for(request.user, pk)
+    attempt(request, lambda: services.user_set_active(actor=request.user, user=account, active=True), "账号已启用。")
+    return redirect("core:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def user_deactivate(request, pk: int):
+    account = selectors.get_user_for(request.user, pk)
+    attempt(request, lambda: services.user_set_active(actor=request.user, user=account, active=False), "账号已停用。")
+    return redirect("core:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def user_unlock(request, pk: int):
+    account = selectors.get_user_for(request.user, pk)
+    attempt(request, lambda: services.user_unlock(actor=request.user, user=account), "账号已解锁。")
+    return redirect("core:user_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def user_password_reset(request, pk: int):
+    account = selectors.get_user_for(request.user, pk)
+    attempt(request, lambda: services.user_set_password(
+        actor=request.user, user=account, password=request.POST.get("password", "")), "密码已重置。")
+    return redirect("core:user_detail", pk=pk)
 
 
 @login_required

@@ -25,7 +25,7 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from dudao.core.models import ApiToken, AuditLog, Notification
+from dudao.core.models import ApiToken, AuditLog, Notification, RoleAssignment
 from dudao.core.scope import scope_for
 from dudao.core.services import token_issue
 from dudao.documents.files import file_token
@@ -72,6 +72,8 @@ POST_ONLY = {
     "frameworks:from_template", "frameworks:import", "frameworks:save", "frameworks:freeze", "frameworks:new_version",
     "frameworks:settings", "frameworks:node_add", "frameworks:node_update", "frameworks:node_up",
     "frameworks:node_down", "frameworks:node_remove",
+    "core:user_role_assign", "core:user_role_revoke", "core:user_activate", "core:user_deactivate",
+    "core:user_unlock", "core:user_password_reset",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -188,6 +190,8 @@ def _samplers(state):
         "code": lambda user: [getattr(_sample(School.objects, user), "code", None)],
         "school_code": lambda user: [getattr(_sample(School.objects, user), "code", None)],
         "fmt": lambda user: ["docx", "pdf"],
+        "assignment_pk": lambda user: [RoleAssignment.objects.filter(
+            user__username="demo_school").values_list("pk", flat=True).first()],
         "rest": lambda user: ["", "1/", "feed.atom"],  # the old gs/ gk/ dc/ prefixes redirect
     }
 

@@ -151,7 +151,7 @@ def test_the_unlock_button_on_the_account_page_works(world, client, login):
     for _ in range(5):
         _try(client, "wrong")
     admin = login(world.admin)
-    assert admin.post(reverse("core:user_detail", args=[world.office_a.pk]), {"action": "unlock"}).status_code == 302
+    assert admin.post(reverse("core:user_unlock", args=[world.office_a.pk])).status_code == 302
     assert "登录已锁定" not in admin.get(reverse("core:user_detail", args=[world.office_a.pk])).content.decode()
     assert _try(client, PASSWORD).status_code == 302
 
