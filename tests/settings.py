@@ -17,5 +17,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Files a test stores without its own MEDIA_ROOT go to a folder of this process (each pytest-xdist worker has
 # its own), removed at exit: parallel workers never write the same path, and the checkout's var/media stays clean.
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"dudao-test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"))
-atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# A subprocess a test starts (restore, the worker) is given its MEDIA_ROOT in the environment: that one stands.
+if "MEDIA_ROOT" not in os.environ:
+    MEDIA_ROOT = Path(tempfile.mkdtemp(prefix=f"dudao-test-media-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-"))
+    atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

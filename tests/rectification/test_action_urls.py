@@ -19,7 +19,7 @@ def test_notice_actions_one_url_each(world, ledger, login):
         assert outsider.post(f"/rectification/notices/{notice.pk}/{action}/").status_code == 404, action
     principal = login(world.principal_a)
     page = principal.post(f"/rectification/notices/{notice.pk}/start/", follow=True).content.decode()
-    assert "整改通知书当前状态为“已下发”，不能变为“整改中”。" in page
+    assert "整改通知书当前为“已下发”，不能变为“整改中”" in page
     notice.refresh_from_db()
     assert notice.status == NoticeStatus.ISSUED
     page = principal.post(f"/rectification/notices/{notice.pk}/acknowledge/", follow=True).content.decode()

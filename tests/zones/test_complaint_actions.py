@@ -28,7 +28,7 @@ def test_each_move_has_its_own_url(world, posted, login):
     assert f'action="{url}close/"' not in page  # not a move from 已交办
     # refused: closing before it is verified and replied
     bad = office.post(f"{url}close/", {"note": "重复"}, follow=True)
-    assert "不能变更为“已办结”" in messages_of(bad)
+    assert "不能变为“已办结”" in messages_of(bad)
     assert Complaint.objects.get(pk=complaint.pk).status == "assigned"
     # refused: the verification needs the facts and a conclusion
     inspector = login(world.inspector_a)
