@@ -14,9 +14,12 @@ from django.utils.functional import cached_property
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 
+from dudao.core.errors import ApplicationError
+
 PAGE_SIZES = (20, 50, 100, 200)
-# An offset the database can take (bigint) and a client may ask for; beyond it a capped list answers an empty page.
-MAX_API_OFFSET = 10**12
+# A capped list (more rows than its count cap) is served up to this offset; deeper pages would make the database
+# walk the whole scope for nothing a person reads: the client is asked to filter instead.
+CAPPED_MAX_OFFSET = 200_000
 
 
 class CappedPaginator(Paginator):
@@ -82,8 +85,8 @@ class ApiPagination(PageNumberPagination):
 
 class CappedApiPagination(ApiPagination):
     """ApiPagination for lists of millions (the 问题台账): counts at most `count_cap` rows, like the ledger page's
-    CappedPaginator; `count_capped` then says there are more. Pages beyond the cap are still served (the offset is
-    then not checked against the count). `ids_first` reads a page's ids, then its rows (deep pages of big lists)."""
+    CappedPaginator; `count_capped` then says there are more. Pages beyond the cap are served up to
+    CAPPED_MAX_OFFSET rows deep (the offset is then not checked against the count), deeper ones refused. `ids_first` reads a page's ids, then its rows (deep pages of big lists)."""
 
     class Output(Schema):
         items: list[Any]
@@ -100,7 +103,9 @@ class CappedApiPagination(ApiPagination):
         counted = queryset.order_by()[: self.count_cap + 1].count()  # one COUNT over a LIMIT subquery
         capped = counted > self.count_cap
         offset = (pagination.page - 1) * page_size
-        reachable = offset < counted or (capped and offset < MAX_API_OFFSET)
+        if capped and offset >= CAPPED_MAX_OFFSET:
+            raise ApplicationError(f"超过 {self.count_cap} 条的列表只能翻阅前 {CAPPED_MAX_OFFSET} 条，请缩小筛选范围。")
+        reachable = offset < counted or capped
         if not reachable:
             items = queryset[:0]
         elif self.ids_first:

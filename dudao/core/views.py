@@ -261,6 +261,8 @@ def legacy_public_redirect(request, *, prefix: str, rest: str):
     Permanent, query string kept; 308 for a POST so a complaint sent from a page cached before the move
     is re-sent with its method and body rather than dropped.
     """
+    if any(part in (".", "..") for part in rest.split("/")) or "\\" in rest:
+        raise Http404  # a printed code never has them: no walking out of the public prefix
     target = iri_to_uri(prefix + rest)
     if request.META.get("QUERY_STRING"):
         target += "?" + request.META["QUERY_STRING"]

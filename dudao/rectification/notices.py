@@ -38,6 +38,8 @@ from dudao.rectification.models import (
 )
 from dudao.regions.models import GovUnit, Region, UnitKind
 
+MEASURES_MAX = 5000  # characters per finding in a 整改报告
+
 
 def _move(notice: RectificationNotice, to: str, *, actor, note: str = "", event: str = "", at=None) -> None:
     NOTICE_WORKFLOW.check(notice.status, to)
@@ -175,6 +177,7 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
     evidence (uploads, checked by content). All or nothing."""
     notice = RectificationNotice.objects.get(pk=notice.pk)
     _require_target(actor, notice)
+    NOTICE_WORKFLOW.check(notice.status, NoticeStatus.REPORTED)  # before any file is stored (checked again locked)
     finding_ids = set(notice.findings.values_list("pk", flat=True))
     missing = finding_ids - {fid for fid, (text, _uploads) in reports.items() if (text or "").strip()}
     if missing:
@@ -183,6 +186,8 @@ def notice_report(*, actor, notice: RectificationNotice, reports: dict[int, tupl
         raise ApplicationError("每个问题都要上传整改佐证材料（照片或文件），没有佐证不能提交。")
     if set(reports) - finding_ids:
         raise ApplicationError("整改报告中有不属于本通知书的问题。")
+    if any(len(text or "") > MEASURES_MAX for text, _uploads in reports.values()):
+        raise ApplicationError(f"每个问题的整改措施与成效不超过 {MEASURES_MAX} 字。")
     checked = {fid: [files.check_and_write_evidence(f, region_code=notice.region_code) for f in uploads]
                for fid, (_t, uploads) in reports.items()}
     with transaction.atomic():

@@ -297,3 +297,18 @@ def test_huge_integers_anywhere_are_never_a_server_error(world, client, url):
     assert response.status_code in (200, 404), (url, response.status_code)
     if response.status_code == 404:
         assert_error(response, 404)
+
+
+def test_a_capped_list_refuses_pages_too_deep_to_read(world, login):
+    """Past the count cap a list is served 200,000 rows deep; deeper pages are refused in Chinese, not scanned."""
+    from dudao.core.listing import CAPPED_MAX_OFFSET, CappedApiPagination
+
+    paginator = CappedApiPagination(count_cap=0)
+    too_deep = CappedApiPagination.Input(page=CAPPED_MAX_OFFSET // 50 + 1, page_size=50)
+    from dudao.core.errors import ApplicationError
+    from dudao.regions.models import Region
+
+    with pytest.raises(ApplicationError, match="请缩小筛选范围"):
+        paginator.paginate_queryset(Region.objects.order_by("code"), too_deep, request=None)
+    last = CappedApiPagination.Input(page=CAPPED_MAX_OFFSET // 50, page_size=50)
+    assert paginator.paginate_queryset(Region.objects.order_by("code"), last, request=None)["count_capped"]

@@ -32,3 +32,9 @@ def test_hostile_paths_stay_on_this_site():
 
 def test_the_results_page_answers_at_its_readable_address(world):
     assert Client().get("/public/results/").status_code == 200
+
+
+def test_dot_segments_cannot_walk_out_of_the_public_prefix():
+    client = Client()
+    for old in ["/gs/..%2F..%2Fcore%2Flogout", "/gk/../../users/", "/dc/./x/", "/gs/a/..%2F..%2F"]:
+        assert client.get(old).status_code == 404, old

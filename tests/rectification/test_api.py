@@ -8,10 +8,12 @@ import uuid
 
 import pytest
 import time_machine
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from dudao.core.errors import ApplicationError
 from dudao.core.models import AuditLog
 from dudao.rectification import accountability, notices
 from dudao.rectification.jobs import run_deadlines
@@ -22,6 +24,7 @@ from dudao.rectification.models import (
     NoticeClientWrite,
     NoticeStatus,
     NoticeTransition,
+    RectificationNotice,
     SupervisionOrder,
 )
 from dudao.rectification.services import finding_raise
@@ -128,7 +131,8 @@ def test_findings_paginate_with_a_capped_count(world, ledger, login):
     assert page["count"] == 4 and page["count_capped"] is True and len(page["items"]) == 3
     beyond = paginator.paginate_queryset(qs, ApiPagination.Input(page=3), None)
     assert [f.pk for f in beyond["items"]] == [f.pk for f in qs][6:7]
-    assert list(paginator.paginate_queryset(Finding.objects.order_by("-id"), ApiPagination.Input(page=10**9), None)["items"]) == []
+    with pytest.raises(ApplicationError, match="请缩小筛选范围"):  # too deep to be read: the client is asked to filter
+        paginator.paginate_queryset(Finding.objects.order_by("-id"), ApiPagination.Input(page=10**9), None)
 
 
 def test_a_finding_with_its_timeline(world, ledger, notice, login):
@@ -347,3 +351,33 @@ def test_the_findings_list_takes_the_same_queries_for_1_and_50_rows(world, ledge
         finding_raise(actor=world.office_a, source="manual", school=world.schools_a[k % 5], description=f"问题{k}。")
     notices.notice_issue(actor=world.office_a, findings=list(Finding.objects.filter(school=world.schools_a[1])), days=5)
     assert queries() == one
+
+
+
+def test_a_report_refused_for_its_state_stores_no_file(world):
+    """A notice not yet signed refuses the report before any evidence is written to the file storage."""
+    finding = finding_raise(actor=world.office_a, source="manual", school=world.schools_a[0], description="围墙破损。")
+    notice = notices.notice_issue(actor=world.office_a, findings=[finding], days=10)
+    stored_before = _stored_files()
+    for _ in range(2):
+        with pytest.raises(ApplicationError, match="不能变为"):
+            notices.notice_report(actor=world.principal_a, notice=notice,
+                                  reports={finding.pk: ("已整改。", [evidence()])})
+    assert RectificationNotice.objects.get(pk=notice.pk).status == NoticeStatus.ISSUED
+    assert _stored_files() == stored_before
+
+
+def test_over_long_measures_are_refused(world):
+    finding = finding_raise(actor=world.office_a, source="manual", school=world.schools_a[0], description="围墙破损。")
+    notice = notices.notice_issue(actor=world.office_a, findings=[finding], days=10)
+    notices.notice_acknowledge(actor=world.principal_a, notice=notice)
+    with pytest.raises(ApplicationError, match="不超过 5000 字"):
+        notices.notice_report(actor=world.principal_a, notice=notice, reports={finding.pk: ("很" * 5001, [evidence()])})
+    notices.notice_report(actor=world.principal_a, notice=notice, reports={finding.pk: ("很" * 5000, [evidence()])})
+
+
+def _stored_files() -> int:
+    def walk(path):
+        dirs, names = default_storage.listdir(path)
+        return len(names) + sum(walk(f"{path}/{d}" if path else d) for d in dirs)
+    return walk("")
