@@ -42,7 +42,9 @@ def imported_distributions(folder: str) -> dict[str, set[str]]:
                 top = module.split(".")[0]
                 if top in sys.stdlib_module_names or top in local:
                     continue
-                for distribution in owners.get(top, [f"<unknown: {top}>"]):
+                # Not installed here (an extra this environment lacks, e.g. pandas for bench/): the module's
+                # own name stands for its distribution, so it must still be declared.
+                for distribution in owners.get(top, [top]):
                     found.setdefault(_name(distribution), set()).add(str(path.relative_to(ROOT)))
     return found
 
