@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "dudao.surveys",
     "dudao.frameworks",
     "dudao.inspections",
+    "dudao.quality",
     "dudao.dashboard",
     "dudao.demo",
     "dudao.worker",  # before django_tasks_db: its db_worker adds a heartbeat and recovers killed workers' tasks

@@ -24,6 +24,7 @@ class FindingSource(models.TextChoices):
     MANUAL = "manual", "手工录入"
     TALK = "talk", "约谈整改承诺"
     SURVEY = "survey", "满意度调查"
+    QUALITY = "quality", "质量监测"
 
 
 class FollowUp(models.TextChoices):

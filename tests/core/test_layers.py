@@ -28,6 +28,7 @@ LAYERS = [
     "monitoring",
     "surveys",
     "inspections",
+    "quality",
     # top
     "dashboard",
     "demo",

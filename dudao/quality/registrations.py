@@ -1,0 +1,23 @@
+"""What quality registers with the lower layers, from its AppConfig.ready() (docs/architecture.md)."""
+
+from dudao.core.models import register_action_labels
+from dudao.core.policy import PolicyDefault, register_policy_defaults
+
+ACTION_LABELS = {
+    "quality.round_create": "建立质量监测轮次",
+    "quality.round_draw": "抽取“2+1”随机学科",
+    "quality.round_publish": "发布质量监测结果",
+    "quality.scores_import": "导入学生成绩",
+}
+
+POLICY_DEFAULTS = {
+    "quality.pass_ratio": PolicyDefault(0.60, "合格线（占满分比例）", "DOMAIN.md §4b [MEM]"),
+    "quality.excellent_ratio": PolicyDefault(0.85, "优秀线（占满分比例）", "DOMAIN.md §4b [MEM]"),
+    "quality.low_ratio": PolicyDefault(0.40, "低分线（占满分比例）", "DOMAIN.md §4b [MEM]"),
+    "quality.min_group_size": PolicyDefault(10, "学校、班级人数少于此数时不向学校展示其统计结果（仍计入全区）", "issue 19"),
+}
+
+
+def register() -> None:
+    register_action_labels(ACTION_LABELS)
+    register_policy_defaults(POLICY_DEFAULTS)
