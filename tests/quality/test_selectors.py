@@ -2,6 +2,7 @@
 withheld; everything out of scope is the same 404."""
 
 import datetime
+import re
 
 import pytest
 import time_machine
@@ -198,3 +199,53 @@ def test_bad_scores_do_not_crash(world):
     empty = selectors.subject_results(rnd, subject(rnd, "数学"), user=world.office_a)
     assert empty["county"]["n"] == 0 and empty["bands"] == [] and all(s["n"] == 0 for s in empty["schools"])
     assert StudentScore.objects.filter(round=rnd).count() == 12
+
+
+def va_rows(world, *, per_school=15, blank_gender=0):
+    """Four schools of district A with school effects −6, −2, +2, +6 and prior attainment with some noise."""
+    rows = []
+    for k, (school, effect) in enumerate(zip(world.schools_a[:4], (-6, -2, 2, 6), strict=True)):
+        for i in range(per_school):
+            prior = 40 + 3 * i + k
+            noise = ((i * 7 + k * 3) % 11) - 5
+            rows.append({"school": school.code, "subject": "语文", "student": f"V{k}{i:03d}",
+                         "score": min(100, max(0, 10 + 0.8 * prior + effect + noise)), "prior": float(prior),
+                         "gender": "" if i < blank_gender else ("女" if i % 2 else "男"),
+                         "class_name": "1班"})
+    return rows
+
+
+def test_value_added_for_the_office_and_a_school(world):
+    rnd = make_round(world, status=RoundStatus.PUBLISHED)
+    add_scores(rnd, va_rows(world, blank_gender=1))
+    result = selectors.value_added(rnd, subject(rnd), user=world.office_a)
+    assert "error" not in result, result
+    assert result["method"] == "reml" and result["n_schools"] == 4 and result["n_students"] == 56
+    assert list(result["fixed"])[:3] == ["intercept", "prior", "gender"]
+    assert any("未填写性别" in w for w in result["warnings"])
+    assert [s["code"] for s in result["schools"]] == [s.code for s in world.schools_a[:4]]
+    effects = [s["effect"] for s in result["schools"]]
+    assert effects == sorted(effects)  # the school effects come out in the order they were made
+    assert all(s["flag_label"] in ("显著高于预期", "符合预期", "显著低于预期") for s in result["schools"])
+    plain = selectors.value_added(rnd, subject(rnd), user=world.office_a, method="ml", covariates=())
+    assert plain["n_students"] == 60 and list(plain["fixed"]) == ["intercept", "prior"] and plain["method"] == "ml"
+    assert not any("性别" in w for w in plain["warnings"])
+    own = selectors.value_added(rnd, subject(rnd), user=world.principal_a)
+    assert [s["code"] for s in own["schools"]] == [world.schools_a[0].code] and own["n_schools"] == 4
+    inspector = selectors.value_added(rnd, subject(rnd), user=world.inspector_a)
+    assert [s["code"] for s in inspector["schools"]] == [s.code for s in world.schools_a[:3]]
+    with pytest.raises(Http404):
+        selectors.value_added(rnd, subject(rnd), user=world.office_b)
+
+
+def test_value_added_says_why_it_cannot_be_computed(world):
+    rnd = make_round(world, status=RoundStatus.SCORED)
+    assert "尚无学生成绩" in selectors.value_added(rnd, subject(rnd), user=world.office_a)["error"]
+    add_scores(rnd, [{**r, "prior": None} for r in va_rows(world)])
+    assert "前测成绩" in selectors.value_added(rnd, subject(rnd), user=world.office_a)["error"]
+    one = make_round(world, status=RoundStatus.SCORED)
+    add_scores(one, [r for r in va_rows(world) if r["school"] == world.schools_a[0].code])
+    error = selectors.value_added(one, subject(one), user=world.office_a)["error"]
+    assert re.search("[\u4e00-\u9fff]", error)  # a Chinese reason from the engine
+    assert "reml" in selectors.value_added(one, subject(one), user=world.office_a, method="lm")["error"]
+    assert "协变量" in selectors.value_added(one, subject(one), user=world.office_a, covariates=("age",))["error"]
