@@ -131,20 +131,20 @@ def _round_schools(round: Round) -> list[tuple[int, str, str]]:
 
 def load_frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """The queryset's `values_list(*schema)` as a polars frame. On PostgreSQL the query runs as COPY … TO STDOUT
-    (CSV) read by polars' own parser, so no Python object is made per cell (30,000 pupils: about 3× faster than
-    building the frame from values_list tuples); elsewhere (SQLite) from the tuples. Text columns come back with
-    "" for empty or null."""
+    (CSV) read by polars' own parser, so no Python object is made per cell (30,000 pupils × 5 columns: about half
+    the CPU and wall time of building the frame from values_list tuples); elsewhere (SQLite) from the tuples.
+    Text columns come back with "" for empty or null."""
     fields = list(schema)
     rows = queryset.values_list(*fields)
     if connection.vendor != "postgresql":
         frame = pl.DataFrame(list(rows), schema=schema, orient="row")
     else:
         sql, params = rows.query.sql_with_params()
-        chunks: list[bytes] = []
+        data = bytearray()
         with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT CSV)", params) as copy:
-            chunks.extend(bytes(data) for data in copy)
-        data = b"".join(chunks)
-        frame = (pl.read_csv(data, has_header=False, schema=schema) if data else pl.DataFrame(schema=schema))
+            while chunk := copy.read():
+                data += chunk
+        frame = pl.read_csv(bytes(data), has_header=False, schema=schema) if data else pl.DataFrame(schema=schema)
     text = [name for name, kind in schema.items() if kind == pl.String]
     return frame.with_columns(pl.col(text).fill_null("")) if text else frame
 
