@@ -315,16 +315,19 @@ def _va_error(message: str) -> dict:
 
 
 def value_added(round: Round, subject: RoundSubject, *, user, method: str = "reml",
-                covariates: tuple[str, ...] | list[str] = ("gender",), today: datetime.date | None = None) -> dict:
+                covariates: tuple[str, ...] | list[str] | str = ("gender",), today: datetime.date | None = None) -> dict:
     """The value-added (增值评价) of a subject: the random-intercept model of score on prior attainment
     (StudentScore.prior) and the chosen covariates, per school its effect with interval and flag, and the simple
     residual method beside it. Pupils without a prior score are left out (said in the warnings); with the gender
     covariate (女 = 1, 男 = 0) so are pupils whose gender is blank. {"error": "…"} when it cannot be computed."""
     access = _access(round, user)
     _subject_or_404(round, subject, access, today)
+    method = method.strip().lower() if isinstance(method, str) else ""
     if method not in METHODS:
         return _va_error("估计方法只能是 reml（限制性最大似然）或 ml（最大似然）。")
-    covariates = tuple(dict.fromkeys(covariates or ()))
+    if isinstance(covariates, str):  # "gender" or "gender,…" from a query string
+        covariates = [c.strip() for c in covariates.split(",") if c.strip()]
+    covariates = tuple(dict.fromkeys(str(c) for c in (covariates or ())))
     unknown = [c for c in covariates if c not in COVARIATES]
     if unknown:
         return _va_error(f"不支持的协变量：{'、'.join(map(str, unknown))}（可选：gender 性别）。")
