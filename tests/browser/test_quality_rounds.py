@@ -27,7 +27,9 @@ def test_office_creates_and_draws(world, live_server, browser, shot):
     page.check("input[name=school_types][value=nine_year]")
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     shot(page, "quality-round-form-1024")
-    page.click("text=建立轮次")
+    with page.expect_navigation():
+        page.click("button:has-text('建立轮次')")
+    shot(page, "quality-round-after-submit")
     page.wait_for_selector("text=抽取随机学科")
     page.fill("input[name=seed]", "20261205")
     page.click("button:has-text('抽取随机学科')")
