@@ -5,3 +5,16 @@ app_name = "quality"
 # Pages of the quality app, grouped by area; each view module holds one area (rounds, scores, results,
 # reports, external reports).
 urlpatterns: list = []
+
+# ---- rounds (views/rounds.py) ----
+from dudao.quality.views import rounds as round_views  # noqa: E402
+
+urlpatterns += [
+    path("rounds/", round_views.round_list, name="round_list"),
+    path("rounds/new/", round_views.round_create, name="round_create"),
+    path("rounds/school-list-template/", round_views.school_list_template, name="school_list_template"),
+    path("rounds/<int:pk>/", round_views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/draw/", round_views.round_draw, name="round_draw"),
+    path("rounds/<int:pk>/publish/", round_views.round_publish, name="round_publish"),
+    path("rounds/<int:pk>/schools/", round_views.round_schools, name="round_schools"),
+]
