@@ -186,7 +186,7 @@ class _Profile:
 def _maximise(profile: _Profile, max_iter: int) -> tuple[dict, bool, list[str]]:
     """γ̂ ≥ 0 maximising the profiled likelihood; whether that converged; Chinese warnings."""
     grid = [profile.at(float(np.exp(t))) for t in _GRID]
-    best = int(np.argmax([g["loglik"] for g in grid]))
+    best = int(np.argmax(np.nan_to_num([g["loglik"] for g in grid], nan=-np.inf)))  # RSS ≤ 0 by rounding: NaN
     zero = profile.at(0.0)
     if best == 0 and (zero["slope"] <= 0 or zero["loglik"] >= grid[0]["loglik"]):
         return zero, True, ["学校间方差估计为 0：考虑前测成绩后，学校之间没有可检测的差异，所有学校的增值均为 0。"]
