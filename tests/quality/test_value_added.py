@@ -39,7 +39,7 @@ def statsmodels_fit(y, prior, groups, covariates, reml: bool):
         result = model.fit(reml=reml, method=["bfgs"], gtol=1e-12, maxiter=2000)
         if not result.converged:
             result = model.fit(reml=reml, method=["powell"], xtol=1e-12, ftol=1e-14, maxiter=5000)
-        return result, result.random_effects
+        return result, result.random_effects, result.random_effects_cov
 
 
 rng0 = np.random.default_rng(0)
@@ -58,7 +58,7 @@ def test_equals_statsmodels(name, method):
     spec = DATASETS[name]
     y, prior, groups, covariates = generate(19, spec["sizes"], covariates=spec.get("covariates", False))
     ours = va.fit(y, prior, groups, covariates=covariates, method=method)
-    theirs, random_effects = statsmodels_fit(y, prior, groups, covariates, reml=method == "reml")
+    theirs, random_effects, conditional_cov = statsmodels_fit(y, prior, groups, covariates, reml=method == "reml")
     assert theirs.converged and ours.converged
     assert ours.loglik == pytest.approx(theirs.llf, rel=1e-10)  # the same likelihood, constants included
     assert list(ours.fixed) == ["intercept", "prior", *(covariates or {})]
@@ -69,6 +69,8 @@ def test_equals_statsmodels(name, method):
     assert {s.group for s in ours.schools} == set(random_effects)
     for school in ours.schools:
         assert school.effect == pytest.approx(float(random_effects[school.group].iloc[0]), abs=1e-6)
+        # The conditional SE (DOMAIN.md §4b) is statsmodels' random_effects_cov.
+        assert school.se**2 == pytest.approx(float(np.asarray(conditional_cov[school.group])[0, 0]), rel=1e-6)
     # Ours are the GLS standard errors σe²·(XᵀV⁻¹X)⁻¹ (as lme4's vcov, checked exactly in
     # test_against_dense_formulas); statsmodels' bse_fe invert the observed information of (β, σu²) jointly,
     # whose β–σu² cross term is zero only in expectation: within 2% here (0.003% on the balanced data), and
@@ -155,6 +157,19 @@ def test_groups_may_be_numbers_or_lists():
     a, b = va.fit(y, prior, groups), va.fit(list(y), list(prior), codes.tolist())
     assert [s.group for s in b.schools] == [str(int(s.group[1:])) for s in a.schools]
     assert [s.effect for s in a.schools] == pytest.approx([s.effect for s in b.schools], abs=1e-12)
+
+
+def test_school_codes_grouped_alike_whatever_their_type():
+    """Codes as a numpy string array (vectorised hash path), a list (dict path) or numbers give one result."""
+    y, prior, groups, _ = generate(6, [4, 9, 1, 16, 2, 7])
+    names = {g: f"{g}号学校·甲" for g in set(groups.tolist())}
+    chinese = np.array([names[g] for g in groups])
+    a, b = va.fit(y, prior, chinese), va.fit(y, prior, chinese.tolist())
+    assert [s.group for s in a.schools] == [s.group for s in b.schools] == list(dict.fromkeys(chinese.tolist()))
+    assert [s.effect for s in a.schools] == [s.effect for s in b.schools]
+    widths = np.array(["A", "AB", "A", "ABC", "AB", "A"] * 3)  # strings of different widths, padded in numpy
+    codes, labels = va._codes(widths)
+    assert labels == ["A", "AB", "ABC"] and codes.tolist() == [0, 1, 0, 2, 1, 0] * 3
 
 
 sizes_strategy = st.lists(st.integers(min_value=1, max_value=25), min_size=3, max_size=12).filter(
