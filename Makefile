@@ -46,3 +46,4 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_frameworks_scoring.py
 	$(BIN)/python bench/bench_inspections_opinions.py
 	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_quality_value_added.py
