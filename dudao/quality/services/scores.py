@@ -16,17 +16,16 @@ from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.roles import Role
 from dudao.core.scope import region_prefix, scope_for
 from dudao.quality.models import (
-    ROUND_WORKFLOW,
     PriorSource,
     Round,
     RoundSchool,
     RoundStatus,
     RoundSubject,
-    RoundTransition,
     ScoreImport,
     StudentScore,
 )
 from dudao.quality.scoresheet import ScoreContext, ScoreSheet, read_scores
+from dudao.quality.services.rounds import round_mark_scored
 from dudao.schools.models import School
 
 COPY_COLUMNS = ("round_id", "subject_id", "school_id", "batch_id", "student", "score", "prior", "prior_source",
@@ -172,7 +171,7 @@ def _save(actor, round: Round, filename: str, sha256: str, sheet: ScoreSheet) ->
         pl.lit(round.pk, dtype=pl.Int64).alias("round_id"), "subject_id", "school_id",
         pl.lit(batch.pk, dtype=pl.Int64).alias("batch_id"), "student", "score", "prior", "prior_source",
         "gender", "class_name"))
-    moved = _mark_scored(actor=actor, round=round)
+    moved = round_mark_scored(round, actor)
     audit_record(actor=actor, action="quality.scores_import", obj=batch, region_code=round.region_id, after={
         "round": round.pk, "file": filename, "sha256": sha256, "rows": frame.height, "replaced": replaced,
         "prior_from_file": counts["file"], "prior_linked": counts["linked"], "prior_missing": counts["missing"],
@@ -197,16 +196,3 @@ def _insert(rows: pl.DataFrame) -> None:
         return
     StudentScore.objects.bulk_create((StudentScore(**item) for item in rows.iter_rows(named=True)),
                                      batch_size=2000)
-
-
-def _mark_scored(*, actor, round: Round) -> bool:
-    """planned → scored (a re-import of a scored round stays scored). The rounds helper owns the workflow; this is
-    the same check and transition record, to be reconciled with its `round_mark_scored` when merged."""
-    if round.status != RoundStatus.PLANNED:
-        return False
-    ROUND_WORKFLOW.check(round.status, RoundStatus.SCORED)
-    RoundTransition.record(round, from_status=round.status, to_status=RoundStatus.SCORED, actor=actor,
-                           note="导入学生成绩")
-    round.status = RoundStatus.SCORED
-    round.save(update_fields=["status"])
-    return True
