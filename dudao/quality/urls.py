@@ -18,3 +18,13 @@ urlpatterns += [
     path("rounds/<int:pk>/publish/", round_views.round_publish, name="round_publish"),
     path("rounds/<int:pk>/schools/", round_views.round_schools, name="round_schools"),
 ]
+
+# 学生成绩 (scores helper)
+from dudao.quality.views import scores as score_views  # noqa: E402 -- grouped with its area
+
+urlpatterns += [
+    path("rounds/<int:pk>/scores/", score_views.scores_import_view, name="scores_import"),
+    path("rounds/<int:pk>/scores/confirm/", score_views.scores_confirm, name="scores_confirm"),
+    path("rounds/<int:pk>/scores/template/", score_views.scores_template, name="scores_template"),
+    path("rounds/<int:pk>/scores/rows/", score_views.scores_rows, name="scores_rows"),
+]
