@@ -8,6 +8,8 @@ ACTION_LABELS = {
     "quality.round_draw": "抽取“2+1”随机学科",
     "quality.round_publish": "发布质量监测结果",
     "quality.scores_import": "导入学生成绩",
+    "quality.external_upload": "上传国家（省、市）质量监测报告",
+    "quality.findings_raise": "根据质量监测结果生成问题清单",
 }
 
 POLICY_DEFAULTS = {
