@@ -2,6 +2,8 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.frameworks.sources import register_indicator_source
+from dudao.quality import indicators
 
 ACTION_LABELS = {
     "quality.round_create": "建立质量监测轮次",
@@ -17,9 +19,18 @@ POLICY_DEFAULTS = {
     "quality.excellent_ratio": PolicyDefault(0.85, "优秀线（占满分比例）", "DOMAIN.md §4b [MEM]"),
     "quality.low_ratio": PolicyDefault(0.40, "低分线（占满分比例）", "DOMAIN.md §4b [MEM]"),
     "quality.min_group_size": PolicyDefault(10, "学校、班级人数少于此数时不向学校展示其统计结果（仍计入全区）", "issue 19"),
+    "quality.finding_pass_rate": PolicyDefault(60, "学校某学科合格率低于此值（%）时列入问题清单", "issue 19"),
+}
+
+# Data sources a framework check point can read (frameworks.sources): key → (label, resolver).
+INDICATOR_SOURCES = {
+    "quality.pass_rate": ("学业质量监测合格率（%）", indicators.pass_rate),
+    "quality.mean": ("学业质量监测平均分", indicators.mean_score),
 }
 
 
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    for key, (label, resolver) in INDICATOR_SOURCES.items():
+        register_indicator_source(key, label, resolver, check=indicators.params_check)
