@@ -7,10 +7,12 @@ the school took part in, and nothing for a school under the minimum group size (
 
 from collections.abc import Mapping
 
+import numpy as np
 from django.db.models import Avg, Count, Q
 
 from dudao.core.policy import policy_value
 from dudao.frameworks.sources import IndicatorValue
+from dudao.quality import value_added as va
 from dudao.quality.models import Round, RoundStatus, RoundSubject, StudentScore
 
 LATEST = "latest"
@@ -52,7 +54,7 @@ def _school_scores(school, round_: Round, subject: RoundSubject):
     """The school's rows of the subject, or None when the school is under the minimum group size."""
     rows = StudentScore.objects.filter(round=round_, subject=subject, school=school)
     min_n = int(policy_value("quality.min_group_size", round_.region_id))
-    stats = rows.aggregate(n=Count("id"), passed=Count("id", filter=Q(score__gte=subject.pass_line)),
+    stats = rows.aggregate(n=Count("id"), passed=Count("id", filter=Q(score__gte=subject.pass_line - 1e-9)),
                            mean=Avg("score"))
     return stats if stats["n"] and stats["n"] >= min_n else None
 
@@ -75,3 +77,31 @@ def mean_score(school, params: Mapping) -> IndicatorValue | None:
         return None
     mean = round(stats["mean"], 2)
     return IndicatorValue(mean, _note(*found, f"平均分 {mean:g}，{stats['n']} 人"))
+
+
+def value_added_effect(school, params: Mapping) -> IndicatorValue | None:
+    """The school's value-added (学校效应, in score points, two decimals): the random-intercept model of the subject's
+    score on prior attainment and gender, as the county dashboard fits it by default."""
+    found = _round_subject(school, params)
+    if not found:
+        return None
+    round_, subject = found
+    min_n = int(policy_value("quality.min_group_size", round_.region_id))
+    rows = [r for r in StudentScore.objects.filter(round=round_, subject=subject, prior__isnull=False,
+                                                   gender__in=("男", "女"))
+            .values_list("school__code", "score", "prior", "gender")]
+    if sum(1 for r in rows if r[0] == school.code) < min_n:
+        return None
+    try:
+        fitted = va.fit(np.array([r[1] for r in rows], dtype=float), np.array([r[2] for r in rows], dtype=float),
+                        np.array([r[0] for r in rows], dtype=object),
+                        covariates={"gender": np.array([1.0 if r[3] == "女" else 0.0 for r in rows])},
+                        method=params.get("method", "reml"), small_n=min_n)
+    except va.ValueAddedError:
+        return None
+    effect = next((e for e in fitted.schools if e.group == school.code), None)
+    if effect is None:
+        return None
+    value = round(effect.effect, 2)
+    label = va.FLAG_LABELS.get(effect.flag, effect.flag)
+    return IndicatorValue(value, _note(round_, subject, f"增值 {value:+g} 分，{label}，{effect.n} 人"))

@@ -28,6 +28,7 @@ POLICY_DEFAULTS = {
 INDICATOR_SOURCES = {
     "quality.pass_rate": ("学业质量监测合格率（%）", indicators.pass_rate),
     "quality.mean": ("学业质量监测平均分", indicators.mean_score),
+    "quality.value_added": ("学业质量监测增值评价（学校效应，分）", indicators.value_added_effect),
 }
 
 
