@@ -109,3 +109,21 @@ def test_the_self_assessment_form_is_prefilled_with_the_figure(world, login):
     # Once a value is recorded, it is what the form shows (no more suggestion).
     again = next(row for row in inspection_selectors.score_sheet(target, world.principal_a, True) if row["code"] == "Q1")
     assert again["value"] == "75" and again["suggested"] == ""
+
+
+def test_value_added_source(world):
+    import random
+
+    rng = random.Random(3)
+    round_ = make_round(world)
+    for index, effect in ((0, -10.0), (1, 0.0), (2, 5.0)):
+        priors = [rng.gauss(70, 12) for _ in range(30)]
+        add_scores(world, round_, "数学", world.schools_a[index],
+                   [12 + 0.8 * p + effect + rng.gauss(0, 5) for p in priors], priors)
+    source = {"key": "quality.value_added", "subject": "数学"}
+    weak = resolve_indicator(source, world.schools_a[0])
+    strong = resolve_indicator({**source, "method": "ml"}, world.schools_a[2])
+    assert weak.value < -3 and "显著低于预期" in weak.note and "增值" in weak.note
+    assert strong.value > 1
+    assert resolve_indicator({**source, "subject": "语文"}, world.schools_a[0]) is None  # no scores
+    assert rule_problems({"kind": "numeric", "op": ">=", "threshold": 0, "source": {**source, "method": "ols"}})
