@@ -8,6 +8,8 @@ ACTION_LABELS = {
     "quality.round_draw": "抽取“2+1”随机学科",
     "quality.round_publish": "发布质量监测结果",
     "quality.scores_import": "导入学生成绩",
+    "quality.reports_start": "生成质量监测报告",
+    "quality.reports_retry": "重新生成质量监测报告",
 }
 
 POLICY_DEFAULTS = {
