@@ -26,7 +26,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.models import RoleAssignment
 from dudao.core.policy import policy_value
 from dudao.core.roles import Role
-from dudao.core.scope import Scope, holds_role_in, require_office_for
+from dudao.core.scope import Scope, holds_role_in, require_office_for, scope_for
 from dudao.documents import files, render
 from dudao.documents.charts import bar_chart_png
 from dudao.documents.models import FileKind, StoredFile
@@ -540,7 +540,7 @@ def reports_generate_now(round: Round, actor=None) -> ReportBatch:
 
 def latest_reports(round: Round, user) -> list[Report]:
     """The newest report per (school, format) of the round that the user may download (see `may_read`)."""
-    rows = Report.objects.visible_to(user).filter(round=round).select_related("school", "file").order_by(
+    rows = Report.objects.visible_to(user).filter(round=round).select_related("round", "school", "file").order_by(
         "school__code", "format", "-created_at", "-id")
     seen, out = set(), []
     for report in rows:
@@ -558,4 +558,4 @@ def may_read(user, report: Report) -> bool:
     if holds_role_in(user, report.round.region_id, Role.OFFICE, Role.LEADER):
         return True
     return report.school_id is not None and report.round.status == RoundStatus.PUBLISHED and \
-        Report.objects.visible_to(user).filter(pk=report.pk).exists()
+        report.school_id in scope_for(user).school_ids  # the school's own users and its assigned inspectors
