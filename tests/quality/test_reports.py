@@ -157,7 +157,7 @@ def test_school_context_compares_with_the_county_and_leaves_out_small_groups(wor
                     {"class_name": "八（9）班", "n": 8, "mean": 60.0, "pass_rate": 50.0, "withheld": True}],
         "genders": [{"gender": "女", "n": 101, "mean": 77.25, "pass_rate": 92.0, "withheld": False},
                     {"gender": "男", "n": 99, "mean": 73.7, "pass_rate": 88.0, "withheld": False}]}]}
-    trend = [{"round": "2025—2026学年春季", "subject": "语文", "n": 190, "mean": 74.0, "county_mean": 70.0, "pass_rate": 88.0}]
+    trend = [{"round_title": "2025—2026学年春季", "subject": "语文", "n": 190, "mean": 74.0, "county_mean": 70.0, "pass_rate": 88.0}]
     context = reports.school_context(round, school, results=results, va_by_subject={"语文": fake_va()}, trend=trend,
                                      subjects=list(round.subjects.all()), schools_count=4)
     row = context["subjects"][0]

@@ -273,7 +273,7 @@ def school_context(round: Round, school, *, results: dict, va_by_subject: dict[s
             "ci": f"{_num(mine.get('ci_low'), 2)} ～ {_num(mine.get('ci_high'), 2)}", "flag": flag,
             "residual": _signed(mine.get("residual_mean"), 2), "shrinkage": _num(mine.get("shrinkage"), 2),
             "note": "参测人数少，估计已大幅向 0 收缩" if mine.get("small") else ""})
-    trend_rows = [{"round": str(t.get("round") or t.get("round_label") or t.get("label") or ""),
+    trend_rows = [{"round": str(t.get("round_title") or t.get("round") or ""),
                    "subject": str(t.get("subject", "")), "n": t.get("n", "—"), "mean": _num(t.get("mean")),
                    "county_mean": _num(t.get("county_mean")), "pass_rate": _pct(t.get("pass_rate"))}
                   for t in trend or [] if not t.get("withheld")]
