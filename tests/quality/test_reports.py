@@ -102,9 +102,9 @@ def fake_results():
                          "excellent_rate": 30.0, "low_rate": 1.0, "gap_mean": 4.25, "withheld": False},
                         {"code": "1990102002", "name": "甲区第二小学", "n": 8, "mean": 50.0, "pass_rate": 37.5,
                          "excellent_rate": 0.0, "low_rate": 25.0, "gap_mean": -21.25, "withheld": True}],
-            "bands": [{"band": "优秀", "lower": 85, "upper": None, "count": 89, "share": 0.216},
-                      {"band": "合格", "lower": 60, "upper": 85, "count": 255, "share": 0.619},
-                      {"band": "不合格", "lower": None, "upper": 60, "count": 68, "share": 0.165}]}
+            "bands": [{"band": "优秀", "lower": 85, "upper": None, "count": 89, "share": 21.6},
+                      {"band": "合格", "lower": 60, "upper": 85, "count": 255, "share": 61.9},
+                      {"band": "不合格", "lower": None, "upper": 60, "count": 68, "share": 16.5}]}
 
 
 def fake_va():

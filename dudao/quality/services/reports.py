@@ -28,7 +28,7 @@ from dudao.core.policy import policy_value
 from dudao.core.roles import Role
 from dudao.core.scope import Scope, holds_role_in, require_office_for, scope_for
 from dudao.documents import files, render
-from dudao.documents.charts import bar_chart_png
+from dudao.documents.charts import stacked_bar_png
 from dudao.documents.models import FileKind, StoredFile
 from dudao.documents.selectors import template_bytes
 from dudao.quality import selectors
@@ -115,9 +115,9 @@ def _office(round: Round) -> str:
 
 
 def _bands_chart(subject_rows: list[tuple[str, list[dict]]]) -> bytes:
-    rows = [(f"{name} {b.get('band', '')}", 100 * float(b.get("share") or 0)) for name, bands in subject_rows
-            for b in bands]
-    return bar_chart_png("各学科成绩等级分布（占参测学生的百分比，%）", rows[:CHART_ROWS] or [("无数据", None)])
+    rows = [(name, [(str(b.get("band", "")), float(b.get("share") or 0)) for b in bands])
+            for name, bands in subject_rows if bands]
+    return stacked_bar_png("各学科成绩分数段分布（占参测学生的百分比）", rows[:CHART_ROWS] or [("无数据", [])])
 
 
 def _band_range(band: dict) -> str:
@@ -169,7 +169,7 @@ def district_context(round: Round, subjects: list[dict], *, schools: list, gener
         charts.append((subject.name, bands))
         for b in bands:
             band_rows.append({"subject": subject.name, "band": b.get("band", ""), "range": _band_range(b),
-                              "count": b.get("count", 0), "share": _pct(100 * float(b.get("share") or 0))})
+                              "count": b.get("count", 0), "share": _pct(b.get("share"))})
         if va.get("error"):
             va_notes.append(f"{subject.name}：未能计算增值评价（{va['error']}）")
         elif va:
