@@ -6,6 +6,46 @@ app_name = "quality"
 # reports, external reports).
 urlpatterns: list = []
 
+# ---- rounds (views/rounds.py) ----
+from dudao.quality.views import rounds as round_views  # noqa: E402
+
+urlpatterns += [
+    path("rounds/", round_views.round_list, name="round_list"),
+    path("rounds/new/", round_views.round_create, name="round_create"),
+    path("rounds/school-list-template/", round_views.school_list_template, name="school_list_template"),
+    path("rounds/<int:pk>/", round_views.round_detail, name="round_detail"),
+    path("rounds/<int:pk>/draw/", round_views.round_draw, name="round_draw"),
+    path("rounds/<int:pk>/publish/", round_views.round_publish, name="round_publish"),
+    path("rounds/<int:pk>/schools/", round_views.round_schools, name="round_schools"),
+]
+
+# 学生成绩 (scores helper)
+from dudao.quality.views import scores as score_views  # noqa: E402 -- grouped with its area
+
+urlpatterns += [
+    path("rounds/<int:pk>/scores/", score_views.scores_import_view, name="scores_import"),
+    path("rounds/<int:pk>/scores/confirm/", score_views.scores_confirm, name="scores_confirm"),
+    path("rounds/<int:pk>/scores/template/", score_views.scores_template, name="scores_template"),
+    path("rounds/<int:pk>/scores/rows/", score_views.scores_rows, name="scores_rows"),
+]
+
+# ---- external reports (views/external.py) ------------------------------------------------------------------
+from dudao.quality.views import external  # noqa: E402 -- grouped with its paths
+
+urlpatterns += [
+    path("external/", external.external_index, name="external_index"),
+    path("external/school/<int:school_id>/", external.external_school, name="external_school"),
+    path("external/school/<int:school_id>/upload/", external.external_upload, name="external_upload"),
+    path("external/<int:pk>/download/", external.external_download, name="external_download"),
+]
+
+# ---- findings from results (views/loop.py) -----------------------------------------------------------------
+from dudao.quality.views import loop as loop_views  # noqa: E402 -- grouped with its paths
+
+urlpatterns += [
+    path("rounds/<int:pk>/findings/", loop_views.round_findings, name="round_findings"),
+]
+
 # ---- 监测报告 (dudao.quality.views.reports) ----
 from dudao.quality.views import reports as report_views  # noqa: E402 -- each area's block stands on its own
 

@@ -141,6 +141,7 @@ def district_context(round: Round, subjects: list[dict], *, schools: list, gener
     """subjects: [{"subject": RoundSubject, "results": subject_results(...), "va": value_added(...)}] in order.
     Returns plain data (the Word and PDF templates' fields) plus "chart_png" (bytes, taken out before rendering)."""
     facts = round_facts(round, [s["subject"] for s in subjects], schools)
+    line = float(policy_value("quality.finding_pass_rate", round.region_id))  # the same line as the findings
     subject_rows, school_rows, band_rows, va_rows, va_notes, below, charts = [], [], [], [], [], [], []
     for item in subjects:
         subject, results, va = item["subject"], item.get("results") or {}, item.get("va") or {}
@@ -160,11 +161,10 @@ def district_context(round: Round, subjects: list[dict], *, schools: list, gener
                 "excellent_rate": _pct(s.get("excellent_rate")), "low_rate": _pct(s.get("low_rate")),
                 "gap": _signed(s.get("gap_mean"))})
             rate = s.get("pass_rate")
-            ratio_line = 100 * float(policy_value("quality.pass_ratio", round.region_id))
-            if rate is not None and float(rate) < ratio_line:
+            if rate is not None and float(rate) < line:
                 below.append({"subject": subject.name, "code": s.get("code", ""), "name": s.get("name", ""),
                               "n": s.get("n", 0), "pass_rate": _pct(rate), "county": _pct(county.get("pass_rate")),
-                              "line": _pct(ratio_line)})
+                              "line": _pct(line)})
         bands = results.get("bands") or []
         charts.append((subject.name, bands))
         for b in bands:
@@ -204,7 +204,7 @@ def district_context(round: Round, subjects: list[dict], *, schools: list, gener
         "title": f"{round.title}监测报告", "office": _office(round), "generated_on": cn_date(when), "round": facts,
         "summary": summary, "subjects": subject_rows, "schools": school_rows, "bands": band_rows,
         "va_note": SHRINKAGE_NOTE, "va_summaries": va_notes, "va": va_rows, "below": below,
-        "pass_line": _pct(100 * float(policy_value("quality.pass_ratio", round.region_id))),
+        "pass_line": _pct(line),
         "chart_png": _bands_chart(charts),
     }
 
