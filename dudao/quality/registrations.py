@@ -14,6 +14,8 @@ ACTION_LABELS = {
     "quality.scores_import": "导入学生成绩",
     "quality.external_upload": "上传国家（省、市）质量监测报告",
     "quality.findings_raise": "根据质量监测结果生成问题清单",
+    "quality.reports_start": "生成质量监测报告",
+    "quality.reports_retry": "重新生成质量监测报告",
 }
 
 POLICY_DEFAULTS = {

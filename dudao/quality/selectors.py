@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -128,15 +129,34 @@ def _round_schools(round: Round) -> list[tuple[int, str, str]]:
                 .values_list("school_id", "school__code", "school__name"))
 
 
+def load_frame(queryset, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """The queryset's `values_list(*schema)` as a polars frame. On PostgreSQL the query runs as COPY … TO STDOUT
+    (CSV) read by polars' own parser, so no Python object is made per cell (30,000 pupils × 5 columns: about half
+    the CPU and wall time of building the frame from values_list tuples); elsewhere (SQLite) from the tuples.
+    Text columns come back with "" for empty or null."""
+    fields = list(schema)
+    rows = queryset.values_list(*fields)
+    if connection.vendor != "postgresql":
+        frame = pl.DataFrame(list(rows), schema=schema, orient="row")
+    else:
+        sql, params = rows.query.sql_with_params()
+        data = bytearray()
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT CSV)", params) as copy:
+            while chunk := copy.read():
+                data += chunk
+        frame = pl.read_csv(bytes(data), has_header=False, schema=schema) if data else pl.DataFrame(schema=schema)
+    text = [name for name, kind in schema.items() if kind == pl.String]
+    return frame.with_columns(pl.col(text).fill_null("")) if text else frame
+
+
 def scores_frame(round: Round, subjects: list[RoundSubject], schools: list[tuple[int, str, str]]) -> pl.DataFrame:
     """The engine's input for the round's subjects: one row per pupil score, school as its code."""
     names = {s.pk: s.name for s in subjects}
-    rows = list(StudentScore.objects.filter(round=round, subject_id__in=list(names))
-                .values_list("school_id", "class_name", "gender", "subject_id", "score"))
-    if not rows:
+    raw = load_frame(StudentScore.objects.filter(round=round, subject_id__in=list(names)),
+                     {"school_id": pl.Int64, "class_name": pl.String, "gender": pl.String, "subject_id": pl.Int64,
+                      "score": pl.Float64})
+    if raw.is_empty():
         return engine.empty_frame()
-    raw = pl.DataFrame(rows, schema={"school_id": pl.Int64, "class_name": pl.String, "gender": pl.String,
-                                     "subject_id": pl.Int64, "score": pl.Float64}, orient="row")
     codes = pl.DataFrame({"school_id": [s[0] for s in schools], "school": [s[1] for s in schools]},
                          schema={"school_id": pl.Int64, "school": pl.String})
     subject_names = pl.DataFrame({"subject_id": list(names), "subject": list(names.values())},
@@ -312,32 +332,34 @@ def value_added(round: Round, subject: RoundSubject, *, user, method: str = "rem
     schools = _round_schools(round)
     codes = {school_id: code for school_id, code, _name in schools}
     names = {code: name for _id, code, name in schools}
-    rows = list(StudentScore.objects.filter(round=round, subject=subject)
-                .values_list("school_id", "score", "prior", "gender"))
+    raw = load_frame(StudentScore.objects.filter(round=round, subject=subject),
+                     {"school_id": pl.Int64, "score": pl.Float64, "prior": pl.Float64, "gender": pl.String})
     warnings: list[str] = []
-    if not rows:
+    if raw.is_empty():
         return _va_error("该学科尚无学生成绩，无法计算增值评价。")
-    school_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    y = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
-    prior = np.fromiter((np.nan if r[2] is None else r[2] for r in rows), dtype=np.float64, count=len(rows))
-    female = np.fromiter((1.0 if r[3] == "女" else 0.0 if r[3] == "男" else np.nan for r in rows),
-                         dtype=np.float64, count=len(rows))
-    keep = np.isfinite(y) & np.isin(school_ids, np.fromiter(codes, dtype=np.int64, count=len(codes)))
-    no_prior = int((keep & ~np.isfinite(prior)).sum())
-    keep &= np.isfinite(prior)
+    codes_frame = pl.DataFrame({"school_id": list(codes), "school": list(codes.values())},
+                               schema={"school_id": pl.Int64, "school": pl.String})
+    # Sorted by school code, so the schools come out in code order (the engine keeps first appearance).
+    data = (raw.join(codes_frame, on="school_id", how="inner")
+            .filter(pl.col("score").is_not_null() & pl.col("score").is_not_nan())
+            .with_columns(female=pl.col("gender").replace_strict({"女": 1.0, "男": 0.0}, default=None,
+                                                                 return_dtype=pl.Float64))
+            .sort("school", maintain_order=True))
+    no_prior = data.filter(pl.col("prior").is_null() | pl.col("prior").is_nan()).height
+    data = data.filter(pl.col("prior").is_not_null() & pl.col("prior").is_not_nan())
     if no_prior:
         warnings.append(f"{no_prior} 名学生没有前测成绩，未纳入增值评价。")
     if "gender" in covariates:
-        no_gender = int((keep & ~np.isfinite(female)).sum())
-        keep &= np.isfinite(female)
+        no_gender = data.filter(pl.col("female").is_null()).height
+        data = data.filter(pl.col("female").is_not_null())
         if no_gender:
             warnings.append(f"{no_gender} 名学生未填写性别，纳入性别协变量时未计入。")
-    if not keep.any():
+    if data.is_empty():
         return _va_error("没有同时具有成绩和前测成绩的学生，无法计算增值评价。")
-    groups = np.array([codes[i] for i in school_ids[keep]], dtype=object)
-    extra = {"gender": female[keep]} if "gender" in covariates else None
+    extra = {"gender": data["female"].to_numpy()} if "gender" in covariates else None
     try:
-        fitted = va.fit(y[keep], prior[keep], groups, covariates=extra, method=method, small_n=min_n)
+        fitted = va.fit(data["score"].to_numpy(), data["prior"].to_numpy(), data["school"].to_numpy(),
+                        covariates=extra, method=method, small_n=min_n)
     except va.ValueAddedError as exc:
         return _va_error(str(exc))
     ids = {code: school_id for school_id, code in codes.items()}

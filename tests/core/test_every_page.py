@@ -35,6 +35,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
+from dudao.quality.models import Report, ReportBatch, Round
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import (
     AccountabilityCase,
@@ -74,6 +75,7 @@ POST_ONLY = {
     "frameworks:node_down", "frameworks:node_remove",
     "core:user_role_assign", "core:user_role_revoke", "core:user_activate", "core:user_deactivate",
     "core:user_unlock", "core:user_password_reset",
+    "quality:reports_start", "quality:reports_retry",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -176,6 +178,11 @@ def _samplers(state):
         ("api/surveys/questionnaires", "pk"): pk(Questionnaire.objects),
         ("api/surveys/rounds", "pk"): pk(SurveyRound.objects),
         ("api/frameworks", "pk"): pk(Framework.objects),
+        ("quality/rounds", "pk"): pk(Round.objects),
+        ("quality/schools", "school"): lambda user: [getattr(_sample(School.objects.filter(
+            quality_rounds__isnull=False).distinct(), user), "pk", None)],
+        ("quality/report-batches", "pk"): pk(ReportBatch.objects),
+        ("quality/reports", "pk"): pk(Report.objects),
         ("api/inspections", "pk"): pk(Inspection.objects),
         ("api/inspections/targets", "pk"): pk(Target.objects),
         ("api/findings", "pk"): pk(Finding.objects, Q(raised_by=None) | Q(
