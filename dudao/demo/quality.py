@@ -9,7 +9,8 @@ has an ability (prior attainment correlates about 0.7 with the autumn score), ea
 effect (a few schools clearly above and below expectation), classes and gender add a little variation.
 
 Everything goes through the services an office uses: round_create, round_draw (recorded seed), the 学生成绩 import
-(so the ScoreImport counts, prior links included, are the import's own), round_publish, findings_from_round.
+(so the ScoreImport counts, prior links included, are the import's own), round_publish, findings_from_round, and
+the reports: generated now for the published round, queued as a background batch for the autumn one.
 Deterministic (own seeded generator, independent of the rest of the demo) and idempotent (a county that already
 has rounds is left alone)."""
 
@@ -21,6 +22,7 @@ from dudao.core.tabular import write_template_workbook
 from dudao.quality.models import Round, RoundSchool, RoundStatus, SchoolSelection
 from dudao.quality.scoresheet import SHEET, SPEC
 from dudao.quality.services.loop import findings_from_round
+from dudao.quality.services.reports import report_batch_start, reports_generate_now
 from dudao.quality.services.rounds import round_create, round_draw, round_publish
 from dudao.quality.services.scores import scores_import
 
@@ -138,3 +140,9 @@ def load_quality(*, office_user, county) -> None:
         if spec[6] == RoundStatus.PUBLISHED:
             round_publish(actor=office_user, round=round_, note="监测结果向各校反馈。")
         findings_from_round(actor=office_user, round=round_)
+        if spec[6] == RoundStatus.PUBLISHED:
+            # The published round's reports (district and every school, Word and PDF) are there at once; the
+            # autumn round's are queued for the worker (rundemo starts one): generating both here took ~70 s each.
+            reports_generate_now(round_, actor=office_user)
+        else:
+            report_batch_start(actor=office_user, round=round_)

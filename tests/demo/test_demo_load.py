@@ -184,7 +184,7 @@ def test_it_loads_two_quality_rounds_of_one_cohort(demo, db):
     from django.db.models import Count
 
     from dudao.quality import selectors
-    from dudao.quality.models import Round, ScoreImport, StudentScore
+    from dudao.quality.models import ReportBatch, Round, ScoreImport, StudentScore
     from dudao.quality.services.rounds import draw_subject
     from dudao.rectification.models import Finding
 
@@ -212,6 +212,9 @@ def test_it_loads_two_quality_rounds_of_one_cohort(demo, db):
     quality = Finding.objects.filter(source="quality")
     assert quality.filter(source_id__startswith=f"{autumn.pk}:", source_id__endswith="value_added").exists()
     assert quality.filter(source_id__startswith=f"{spring.pk}:", source_id__endswith="pass_rate").exists()
+    assert spring.reports.filter(school__isnull=True).count() == 2  # the district report, Word and PDF
+    assert spring.reports.count() == 2 * (1 + spring.round_schools.count())
+    assert ReportBatch.objects.get(round=autumn).status == "pending"  # queued for the worker
     count = quality.count()
     keys = list(quality.values_list("school_id", "source_id"))
     assert len(keys) == len(set(keys))  # once per school, subject, round and kind
