@@ -17,14 +17,20 @@ has rounds is left alone)."""
 import datetime
 import random
 from dataclasses import dataclass
+from html import escape
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from dudao.core.models import Role
 from dudao.core.tabular import write_template_workbook
-from dudao.quality.models import Round, RoundSchool, RoundStatus, SchoolSelection
+from dudao.quality.models import ExternalLevel, Round, RoundSchool, RoundStatus, SchoolSelection
 from dudao.quality.scoresheet import SHEET, SPEC
+from dudao.quality.services.external import external_report_upload
 from dudao.quality.services.loop import findings_from_round
 from dudao.quality.services.reports import report_batch_start, reports_generate_now
 from dudao.quality.services.rounds import round_create, round_draw, round_publish
 from dudao.quality.services.scores import scores_import
+from dudao.schools.models import School
 
 SEED = 20260619  # the demo's scores; each round's "2+1" draw records its own seed below
 POOL = [("英语", 100.0), ("物理", 100.0), ("道德与法治", 100.0), ("体质健康", 100.0)]
@@ -123,9 +129,28 @@ def _round(*, office_user, county, spec) -> Round:
     return round_
 
 
-def load_quality(*, office_user, county) -> None:
+EXTERNAL_HTML = """<html><head><meta charset="utf-8"><style>body{font-family:"Noto Sans CJK SC",sans-serif;margin:3cm}
+h1{font-size:20pt}</style></head><body><h1>{title}</h1><p>{school}</p><p>（演示数据：国家义务教育质量监测向样本校反馈的
+学校报告，含学生学业表现、体质健康、心理健康及相关影响因素。）</p></body></html>"""
+
+
+def load_external(*, office_user, school) -> None:
+    """One national monitoring report (PDF) in the upload area of the demo principal's school."""
+    from weasyprint import HTML  # noqa: PLC0415 -- weasyprint takes ~2-4 s to import; the reports above load it anyway
+
+    title = "2024年国家义务教育质量监测学校报告"
+    page = EXTERNAL_HTML.replace("{title}", escape(title)).replace("{school}", escape(school.name))
+    pdf = HTML(string=page).write_pdf()
+    external_report_upload(actor=office_user, school=school, level=ExternalLevel.NATIONAL, year=2024, title=title,
+                           upload=SimpleUploadedFile(f"{title}.pdf", pdf, content_type="application/pdf"))
+
+
+def load_quality(*, office_user, county, school_user) -> None:
     if Round.objects.filter(region=county).exists():
         return
+    school = school_user.role_assignments.filter(role=Role.SCHOOL).values_list("school", flat=True).first()
+    if school is not None:
+        load_external(office_user=office_user, school=School.objects.get(pk=school))
     rounds = [_round(office_user=office_user, county=county, spec=spec) for spec in ROUNDS]
     subjects = [[(s.name, s.full_marks) for s in r.subjects.order_by("order")] for r in rounds]
     codes = sorted(RoundSchool.objects.filter(round=rounds[0]).values_list("school__code", flat=True))

@@ -121,7 +121,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     load_inspections(office_user=User.objects.get(username="demo_office"), inspector_user=inspector_user,
                      expert_user=User.objects.get(username="demo_expert"), school_user=school_user,
                      unit_user=User.objects.get(username="demo_unit"), county=county, rng=rng)
-    load_quality(office_user=User.objects.get(username="demo_office"), county=county)
+    load_quality(office_user=User.objects.get(username="demo_office"), county=county, school_user=school_user)
     return passwords
 
 

@@ -221,3 +221,7 @@ def test_it_loads_two_quality_rounds_of_one_cohort(demo, db):
     demo_load(seed=2026)
     assert Round.objects.count() == 2 and Finding.objects.filter(source="quality").count() == count
     assert StudentScore.objects.count() == sum(b.rows for b in ScoreImport.objects.all())
+    from dudao.quality.models import ExternalReport
+
+    principal = User.objects.get(username="demo_school")
+    assert ExternalReport.objects.visible_to(principal).count() == ExternalReport.objects.count() == 1
