@@ -195,11 +195,11 @@ class _ScoresNeedConfirmation(ApplicationError):
                          [RowError(**w) for w in warnings])
 
 
-@router.post("/quality/rounds/{round_id}/scores", response={201: dict}, openapi_extra=error_responses(404, 409))
-def upload_scores(request, round_id: int, file: File[UploadedFile], confirm: Form[bool] = False):
+@router.post("/quality/rounds/{int:pk}/scores", response={201: dict}, openapi_extra=error_responses(404, 409))
+def upload_scores(request, pk: int, file: File[UploadedFile], confirm: Form[bool] = False):
     """Upload a 学生成绩 file for a round (office of its county): 400 with every error (nothing imported), 409 with
     the warnings to confirm, else 201 with the counts (rows, replaced, prior_from_file, prior_linked, …)."""
-    found = get_visible_or_404(Round.objects.all(), request.user, pk=round_id)
+    found = get_visible_or_404(Round.objects.all(), request.user, pk=pk)
     result = scores_import(actor=request.user, round=found, data=read_import_file(file), filename=file.name or "",
                            confirm=confirm)
     if result.needs_confirmation:
