@@ -57,13 +57,14 @@ def pdf_pages(data: bytes) -> int:
     return count
 
 
-def make_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6)) -> Round:
+def make_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6), year=2026, term="autumn",
+               title="甲区2026—2027学年秋季八年级学业质量监测", shift=0) -> Round:
     """甲区, grade 8, 语文 and 数学 fixed and 科学 drawn; schools_a[0], [1], [2], [4] with the given pupils each.
     Pupil j of school i scores 50 + 6·i + 2·j (capped at 100), prior = score − 3 + j % 4; classes of 12 and the
     rest, genders alternating."""
     round = Round.objects.create(
-        region=world.county_a, title="甲区2026—2027学年秋季八年级学业质量监测", year=2026, term="autumn", grade=8,
-        test_date=datetime.date(2026, 11, 20), selection="list", status=status, created_by=world.office_a,
+        region=world.county_a, title=title, year=year, term=term, grade=8,
+        test_date=datetime.date(year + (term == "spring"), 5 if term == "spring" else 11, 20), selection="list", status=status, created_by=world.office_a,
         draw_pool=[{"name": "科学", "full_marks": 100}, {"name": "英语", "full_marks": 100}], draw_seed=20261120,
         drawn_at=timezone.now(), published_at=timezone.now() if status == RoundStatus.PUBLISHED else None)
     subjects = [RoundSubject.objects.create(round=round, name=name, full_marks=100, pass_line=60, excellent_line=85,
@@ -77,7 +78,7 @@ def make_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6)) 
         RoundSchool.objects.create(round=round, school=school)
         for k, subject in enumerate(subjects):
             for j in range(count):
-                score = min(100.0, 50 + 6 * i + 2 * j + k)
+                score = min(100.0, 50 + 6 * i + 2 * j + k + shift)
                 rows.append(StudentScore(round=round, subject=subject, school=school, batch=batch,
                                          student=f"S{school.code}{j:03d}", score=score, prior=score - 3 + j % 4,
                                          prior_source="file", gender="男" if j % 2 else "女",
@@ -415,3 +416,15 @@ def test_a_batch_zip_is_not_needed_each_report_is_its_own_file(world, media):
     with zipfile.ZipFile(io.BytesIO(files.read_blob(docx.file.path))) as archive:
         assert "word/document.xml" in archive.namelist()
     assert default_storage.exists(docx.file.path)
+
+
+def test_the_school_report_shows_the_trend_across_rounds(world, media):
+    earlier = make_round(world, status=RoundStatus.PUBLISHED, year=2025, term="spring", shift=-4,
+                         title="甲区2025—2026学年春季七年级学业质量监测")
+    round = make_round(world)
+    assert earlier.test_date < round.test_date
+    school = world.schools_a[0]
+    document, _type, _name = reports.report_render(actor=world.office_a, round=round, school=school, fmt="docx")
+    text = docx_text(document)
+    assert "甲区2025—2026学年春季七年级学业质量监测" in text
+    assert "65.0" in text and "69.0" in text  # 语文 of 甲区第一小学: 65.0 then 69.0
