@@ -10,7 +10,9 @@ import zlib
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from docx import Document
@@ -31,6 +33,8 @@ from dudao.quality.models import (
     StudentScore,
 )
 from dudao.quality.services import reports
+from dudao.regions.models import Region
+from dudao.schools.models import School
 from dudao.worker.models import WorkerHeartbeat
 from dudao.worker.recovery import recover_lost_tasks
 
@@ -428,3 +432,34 @@ def test_the_school_report_shows_the_trend_across_rounds(world, media):
     text = docx_text(document)
     assert "甲区2025—2026学年春季七年级学业质量监测" in text
     assert "65.0" in text and "69.0" in text  # 语文 of 甲区第一小学: 65.0 then 69.0
+
+
+def test_the_reports_page_runs_the_same_queries_for_few_and_many_schools(world, media, login):
+    round = make_round(world, status=RoundStatus.PUBLISHED, per_school=(0, 0, 0, 0))
+    stored = StoredFile.objects.create(sha256="1" * 64, size=1, content_type="application/pdf", kind="document",
+                                       original_name="报告.pdf", path="files/11/x")
+
+    def add_reports():
+        for school in [None, *School.objects.filter(quality_rounds__round=round)]:
+            for fmt in ("docx", "pdf"):
+                if not Report.objects.filter(round=round, school=school, format=fmt).exists():
+                    Report.objects.create(round=round, school=school, format=fmt, file=stored)
+
+    def count(client) -> int:
+        client.get(f"/quality/rounds/{round.pk}/reports/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/quality/rounds/{round.pk}/reports/").status_code == 200
+        return len(queries)
+
+    add_reports()
+    office = login(world.office_a)
+    few = count(office)
+    town = Region.objects.get(code="990102001")
+    for i in range(20):
+        school = School.objects.create(code=f"19901028{i:02d}", name=f"甲区新校{i}", school_type="junior", region=town,
+                                       ownership="public", urban_rural="urban", students_junior=300)
+        RoundSchool.objects.create(round=round, school=school)
+    add_reports()
+    assert count(office) == few
+    page = office.get(f"/quality/rounds/{round.pk}/reports/").content.decode()
+    assert page.count("/download/") == 2 * 25
