@@ -371,13 +371,13 @@ def test_downloads_are_scoped(world, media, login):
     district = Report.objects.get(round=round, school=None, format="pdf")
     url = "/quality/reports/{}/download/".format
 
-    office, leader = login(world.office_a), None
+    office = login(world.office_a)
     for report in (own, other, district):
         response = office.get(url(report.pk))
         assert response.status_code == 200 and b"".join(response.streaming_content)[:4] in (b"%PDF", b"PK\x03\x04")
     assert office.get(f"/quality/rounds/{round.pk}/reports/district.pdf").status_code == 200
-    leader = login(world.leader_a)
-    assert leader.get(url(district.pk)).status_code == 200
+    leader = login(world.leader_a)  # the county's leaders: once published, as the results
+    assert leader.get(url(district.pk)).status_code == 404
 
     b = login(world.office_b)
     for path in (url(own.pk), url(district.pk), f"/quality/rounds/{round.pk}/reports/",
@@ -394,6 +394,8 @@ def test_downloads_are_scoped(world, media, login):
         assert client.get(f"/quality/rounds/{round.pk}/reports/schools/{world.schools_a[0].pk}/report.docx").status_code == 404
 
     Round.objects.filter(pk=round.pk).update(status=RoundStatus.PUBLISHED)
+    leader = login(world.leader_a)  # one test client: logging in again switches it back to the leader
+    assert leader.get(url(district.pk)).status_code == 200 and leader.get(url(other.pk)).status_code == 200
     principal = login(world.principal_a)
     assert principal.get(url(own.pk)).status_code == 200
     assert principal.get(url(other.pk)).status_code == 404  # another school's

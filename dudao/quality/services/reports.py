@@ -558,10 +558,17 @@ def latest_reports(round: Round, user) -> list[Report]:
     return out
 
 
+def reads_county(user, round: Round) -> bool:
+    """Every report of the round: the county's office at once, its leaders once the round is published (as the
+    selectors show them the results)."""
+    return holds_role_in(user, round.region_id, Role.OFFICE) or (
+        round.status == RoundStatus.PUBLISHED and holds_role_in(user, round.region_id, Role.LEADER))
+
+
 def may_read(user, report: Report) -> bool:
-    """The county's office and leaders: every report of the round. A school (and an inspector of the school):
-    only that school's report, and only once the round is published."""
-    if holds_role_in(user, report.round.region_id, Role.OFFICE, Role.LEADER):
+    """The county's readers (`reads_county`): every report of the round. A school (and an inspector of the
+    school): only that school's report, and only once the round is published."""
+    if reads_county(user, report.round):
         return True
     return report.school_id is not None and report.round.status == RoundStatus.PUBLISHED and \
         report.school_id in scope_for(user).school_ids  # the school's own users and its assigned inspectors
