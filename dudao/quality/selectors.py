@@ -166,6 +166,7 @@ def scores_frame(round: Round, subjects: list[RoundSubject], schools: list[tuple
 
 
 def _clean_number(value):
+    """None for NaN/±inf (JSON has no NaN); the value otherwise."""
     if isinstance(value, float) and not np.isfinite(value):
         return None
     return value
@@ -173,14 +174,21 @@ def _clean_number(value):
 
 def _stats(row: dict | None, *, blank: bool, keys=STAT_KEYS) -> dict:
     """A stats row as a plain dict; n = 0 and empty figures when the group has no pupils; figures blanked (n kept)
-    when the group is withheld from this reader."""
+    when the group is withheld from this reader. (The engine drops non-finite scores, so no NaN reaches here.)"""
     if row is None:
         return {**dict.fromkeys(keys), "n": 0, "withheld": True}
     withheld = bool(row.get("withheld", False))
-    out = {k: _clean_number(row.get(k)) for k in keys}
     if withheld and blank:
-        out = {**dict.fromkeys(keys), "n": row["n"]}
-    return {**out, "withheld": withheld}
+        return {**dict.fromkeys(keys), "n": row["n"], "withheld": True}
+    return {**{k: row.get(k) for k in keys}, "withheld": withheld}
+
+
+def _blanked(table: pl.DataFrame, keys: list[str], *, blank: bool) -> pl.DataFrame:
+    """The table's key columns, with every figure but n nulled in withheld rows when `blank` (school-facing)."""
+    if not blank:
+        return table
+    return table.with_columns([pl.when(pl.col("withheld")).then(None).otherwise(pl.col(k)).alias(k)
+                               for k in keys if k != "n"])
 
 
 def _bands(table: pl.DataFrame) -> list[dict]:
@@ -198,19 +206,18 @@ def subject_results(round: Round, subject: RoundSubject, *, user, today: datetim
     frame = scores_frame(round, [subject], schools)
     lines = lines_of([subject])
     blank = not access.office
-    county_rows = engine.county_stats(frame, lines).to_dicts()
+    county_rows = engine.county_stats(frame, lines).to_dicts()  # every pupil counts, withheld schools too
     county = _stats(county_rows[0] if county_rows else None, blank=False)
     county["withheld"] = county["n"] < min_n
     if county["withheld"] and blank:
         county = {**dict.fromkeys(STAT_KEYS), "n": county["n"], "withheld": True}
-    by_code = {r["school"]: r for r in engine.school_table(frame, lines, min_n=min_n).iter_rows(named=True)}
-    rows = []
-    for school_id, code, name in schools:
-        if not access.county_view and school_id not in access.school_ids:
-            continue
-        row = by_code.get(code)
-        stats = _stats(row, blank=blank, keys=STAT_KEYS + GAP_KEYS)
-        rows.append({"id": school_id, "code": code, "name": name, **stats})
+    keys = STAT_KEYS + GAP_KEYS
+    table = _blanked(engine.school_table(frame, lines, min_n=min_n).select("school", *keys, "withheld"), keys,
+                     blank=blank)
+    by_code = {row.pop("school"): row for row in table.to_dicts()}
+    empty = {**dict.fromkeys(keys), "n": 0, "withheld": True}
+    rows = [{"id": school_id, "code": code, "name": name, **by_code.get(code, empty)}
+            for school_id, code, name in schools if access.county_view or school_id in access.school_ids]
     bands = engine.band_distribution(frame, lines, []) if not (county["withheld"] and blank) else None
     return {
         "round": round.pk, "subject": subject_info(subject), "min_n": min_n,
@@ -315,16 +322,19 @@ def _va_error(message: str) -> dict:
 
 
 def value_added(round: Round, subject: RoundSubject, *, user, method: str = "reml",
-                covariates: tuple[str, ...] | list[str] = ("gender",), today: datetime.date | None = None) -> dict:
+                covariates: tuple[str, ...] | list[str] | str = ("gender",), today: datetime.date | None = None) -> dict:
     """The value-added (增值评价) of a subject: the random-intercept model of score on prior attainment
     (StudentScore.prior) and the chosen covariates, per school its effect with interval and flag, and the simple
     residual method beside it. Pupils without a prior score are left out (said in the warnings); with the gender
     covariate (女 = 1, 男 = 0) so are pupils whose gender is blank. {"error": "…"} when it cannot be computed."""
     access = _access(round, user)
     _subject_or_404(round, subject, access, today)
+    method = method.strip().lower() if isinstance(method, str) else ""
     if method not in METHODS:
         return _va_error("估计方法只能是 reml（限制性最大似然）或 ml（最大似然）。")
-    covariates = tuple(dict.fromkeys(covariates or ()))
+    if isinstance(covariates, str):  # "gender" or "gender,…" from a query string
+        covariates = [c.strip() for c in covariates.split(",") if c.strip()]
+    covariates = tuple(dict.fromkeys(str(c) for c in (covariates or ())))
     unknown = [c for c in covariates if c not in COVARIATES]
     if unknown:
         return _va_error(f"不支持的协变量：{'、'.join(map(str, unknown))}（可选：gender 性别）。")
@@ -368,14 +378,17 @@ def value_added(round: Round, subject: RoundSubject, *, user, method: str = "rem
         "round": round.pk, "subject": subject_info(subject), "method": fitted.method,
         "method_label": METHODS.get(fitted.method, fitted.method), "covariates": list(covariates),
         "n_students": fitted.n_students, "n_schools": fitted.n_schools,
-        "fixed": dict(fitted.fixed), "fixed_se": dict(fitted.fixed_se),
-        "school_var": fitted.school_var, "residual_var": fitted.residual_var, "icc": fitted.icc,
+        "fixed": {k: _clean_number(float(v)) for k, v in fitted.fixed.items()},
+        "fixed_se": {k: _clean_number(float(v)) for k, v in fitted.fixed_se.items()},
+        "school_var": _clean_number(float(fitted.school_var)),
+        "residual_var": _clean_number(float(fitted.residual_var)), "icc": _clean_number(float(fitted.icc)),
         "converged": fitted.converged, "warnings": warnings + list(fitted.warnings), "min_n": min_n,
         "view": "county" if access.county_view else "school",
-        "schools": [{"code": e.group, "name": names.get(e.group, e.group), "n": e.n, "effect": e.effect, "se": e.se,
-                     "ci_low": e.ci_low, "ci_high": e.ci_high, "flag": e.flag,
-                     "flag_label": va.FLAG_LABELS.get(e.flag, e.flag), "residual_mean": e.residual_mean,
-                     "shrinkage": e.shrinkage, "small": e.small} for e in shown],
+        "schools": [{"code": e.group, "name": names.get(e.group, e.group), "n": int(e.n),
+                     **{k: _clean_number(float(getattr(e, k)))
+                        for k in ("effect", "se", "ci_low", "ci_high", "residual_mean", "shrinkage")},
+                     "flag": e.flag, "flag_label": va.FLAG_LABELS.get(e.flag, e.flag), "small": bool(e.small)}
+                    for e in shown],
     }
 
 
