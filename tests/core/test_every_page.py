@@ -35,7 +35,8 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
-from dudao.quality.models import Round
+from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
+from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import (
     AccountabilityCase,
@@ -76,6 +77,7 @@ POST_ONLY = {
     "frameworks:node_down", "frameworks:node_remove",
     "core:user_role_assign", "core:user_role_revoke", "core:user_activate", "core:user_deactivate",
     "core:user_unlock", "core:user_password_reset",
+    "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
 }
 
@@ -180,8 +182,6 @@ def _samplers(state):
         ("rectification/publications", "pk"): pk(Publication.objects),
         ("monitoring/campaigns", "pk"): pk(Campaign.objects),
         ("monitoring/tasks", "pk"): pk(CampaignTask.objects),
-        ("quality/rounds", "pk"): pk(Round.objects),  # the demo's rounds (issue 19)
-        ("api/quality/rounds", "pk"): pk(Round.objects),
         ("surveys", "pk"): pk(SurveyRound.objects),
         ("surveys/questionnaires", "pk"): pk(Questionnaire.objects),
         ("frameworks", "pk"): pk(Framework.objects),
@@ -202,6 +202,11 @@ def _samplers(state):
         ("api/surveys/questionnaires", "pk"): pk(Questionnaire.objects),
         ("api/surveys/rounds", "pk"): pk(SurveyRound.objects),
         ("api/frameworks", "pk"): pk(Framework.objects),
+        ("quality/schools", "school"): lambda user: [getattr(_sample(School.objects.filter(
+            quality_rounds__isnull=False).distinct(), user), "pk", None)],
+        ("quality/report-batches", "pk"): pk(ReportBatch.objects),
+        ("quality/reports", "pk"): pk(Report.objects),
+        ("quality/external", "pk"): pk(ExternalReport.objects),
         ("api/inspections", "pk"): pk(Inspection.objects),
         ("api/inspections/targets", "pk"): pk(Target.objects),
         ("api/findings", "pk"): pk(Finding.objects, Q(raised_by=None) | Q(
@@ -252,6 +257,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             OpinionBatch.objects.create(inspection=Inspection.objects.order_by("pk").first(), total=3, done=1,
                                         status=BatchStatus.FAILED, error="工作进程已退出",
                                         created_by=User.objects.get(username="demo_office"))
+            # The 监测报告 of the published quality round, unless the demo made them: the reports pages and downloads.
+            published = Round.objects.filter(status="published").order_by("pk").first()
+            if published is not None and not Report.objects.exists():
+                reports_generate_now(published, actor=User.objects.get(username="demo_office"))
             yield {"complaint": complaint.pk, "school": school.pk, "load_seconds": time.monotonic() - started}
         finally:
             call_command("flush", interactive=False, verbosity=0)

@@ -310,6 +310,7 @@ LISTS: dict[str, Case] = {
     "surveys:questionnaire_list": Case("office_a", make_questionnaires),
     "frameworks:list": Case("office_a", make_frameworks),
     "inspections:list": Case("office_a", make_inspections),
+    "quality:external_index": Case("office_a", make_schools),
     "quality:round_list": Case("office_a", make_quality_rounds),
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
