@@ -1,7 +1,7 @@
 """学业质量监测 in 示范区: two rounds of the same cohort, "2+1" subjects, realistic pupil scores.
 
 - "2025学年春季七年级学业质量监测" (test date June 2026): published to the schools.
-- "2026学年秋季八年级学业质量监测" (test date November 2026): scored, not yet published; its prior attainment
+- "2026学年秋季八年级学业质量监测" (test date November 2026): published too; its prior attainment
   links to the spring round by 学生编号 (the same pupils, a year on), so its value-added can be computed.
 语文 and 数学 are fixed; the third subject is drawn per round from the pool with a recorded seed. Every junior and
 九年一贯制 school takes part with 25–60 pupils in grade 7/8. Scores come from a small generative model: each pupil
@@ -9,8 +9,9 @@ has an ability (prior attainment correlates about 0.7 with the autumn score), ea
 effect (a few schools clearly above and below expectation), classes and gender add a little variation.
 
 Everything goes through the services an office uses: round_create, round_draw (recorded seed), the 学生成绩 import
-(so the ScoreImport counts, prior links included, are the import's own), round_publish, findings_from_round, and
-the reports: generated now for the published round, queued as a background batch for the autumn one.
+(so the ScoreImport counts, prior links included, are the import's own), round_publish (which raises the findings), and
+the reports: generated now for the autumn round (the one with value-added), queued as a background batch for the
+spring one (the rundemo worker renders it).
 Deterministic (own seeded generator, independent of the rest of the demo) and idempotent (a county that already
 has rounds is left alone)."""
 
@@ -26,7 +27,6 @@ from dudao.core.tabular import write_template_workbook
 from dudao.quality.models import ExternalLevel, Round, RoundSchool, RoundStatus, SchoolSelection
 from dudao.quality.scoresheet import SHEET, SPEC
 from dudao.quality.services.external import external_report_upload
-from dudao.quality.services.loop import findings_from_round
 from dudao.quality.services.reports import report_batch_start, reports_generate_now
 from dudao.quality.services.rounds import round_create, round_draw, round_publish
 from dudao.quality.services.scores import scores_import
@@ -39,7 +39,7 @@ SCHOOL_TYPES = ("junior", "nine_year")
 # (title, year, term, grade, test date, draw seed, status)
 ROUNDS = [
     ("2025学年春季七年级学业质量监测", 2025, "spring", 7, datetime.date(2026, 6, 18), 7_2025_2, RoundStatus.PUBLISHED),
-    ("2026学年秋季八年级学业质量监测", 2026, "autumn", 8, datetime.date(2026, 11, 19), 8_2026_1, RoundStatus.SCORED),
+    ("2026学年秋季八年级学业质量监测", 2026, "autumn", 8, datetime.date(2026, 11, 19), 8_2026_1, RoundStatus.PUBLISHED),
 ]
 # School effects in points on a 100-point scale: the first two schools (by code order of a shuffled list) clearly
 # above expectation, the next two clearly below; the rest drawn around 0.
@@ -157,17 +157,15 @@ def load_quality(*, office_user, county, school_user) -> None:
     rng = random.Random(SEED)
     profiles, pupils = cohort(codes, rng)
     rows = score_rows(profiles, pupils, subjects, rng)
-    for round_, spec, sheet in zip(rounds, ROUNDS, rows, strict=True):
+    for round_, sheet in zip(rounds, rows, strict=True):
         data = write_template_workbook([SPEC], {SHEET: sheet}, with_notes=False)
         scores_import(actor=office_user, round=round_, data=data, filename=f"{round_.title}_学生成绩.xlsx",
                       confirm=True)
         round_.refresh_from_db()
-        if spec[6] == RoundStatus.PUBLISHED:
-            round_publish(actor=office_user, round=round_, note="监测结果向各校反馈。")
-        findings_from_round(actor=office_user, round=round_)
-        if spec[6] == RoundStatus.PUBLISHED:
-            # The published round's reports (district and every school, Word and PDF) are there at once; the
-            # autumn round's are queued for the worker (rundemo starts one): generating both here took ~70 s each.
+        round_publish(actor=office_user, round=round_, note="监测结果向各校反馈。")  # raises its findings
+        if round_.grade == 8:
+            # The autumn round's reports (district and every school, Word and PDF, with value-added) are there at
+            # once; the spring round's are queued for the worker (rundemo starts one): each batch takes ~30 s.
             reports_generate_now(round_, actor=office_user)
         else:
             report_batch_start(actor=office_user, round=round_)

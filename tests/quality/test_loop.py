@@ -11,13 +11,14 @@ from dudao.core.models import AuditLog
 from dudao.core.services import policy_set
 from dudao.quality.models import RoundStatus
 from dudao.quality.services.loop import SOURCE_TYPE, candidates, findings_from_round
+from dudao.quality.services.rounds import round_publish
 from dudao.rectification.models import Finding, FindingSource
 from tests.quality.loopdata import add_scores, make_round
 
 EFFECTS = {0: -10.0, 1: 0.0, 2: 4.0, 4: 1.0}  # index in world.schools_a → school effect (points)
 
 
-def _round(world, *, status=RoundStatus.SCORED, with_prior=True):
+def _round(world, *, status=RoundStatus.PUBLISHED, with_prior=True):
     rng = random.Random(7)
     round_ = make_round(world, status=status)
     for index, effect in EFFECTS.items():
@@ -71,10 +72,11 @@ def test_without_prior_scores_only_the_pass_rate_is_checked(world):
 
 
 def test_refusals(world):
-    planned = _round(world, status=RoundStatus.PLANNED)
-    with pytest.raises(ApplicationError, match="尚未导入成绩"):
-        findings_from_round(actor=world.office_a, round=planned)
-    scored = make_round(world, title="另一轮")
+    for status in (RoundStatus.PLANNED, RoundStatus.SCORED):
+        unpublished = _round(world, status=status)
+        with pytest.raises(ApplicationError, match="结果发布后才能生成问题清单"):
+            findings_from_round(actor=world.office_a, round=unpublished)
+    scored = make_round(world, title="另一轮", status=RoundStatus.PUBLISHED)
     for actor in (world.office_b, world.principal_a, world.inspector_a, world.leader_a):
         with pytest.raises(PermissionDenied):
             findings_from_round(actor=actor, round=scored)
@@ -104,3 +106,12 @@ def test_the_round_page_shows_the_button_to_the_office_only(world, login):
     url = reverse("quality:round_detail", args=[round_.pk])
     assert "生成问题清单" in login(world.office_a).get(url).content.decode()
     assert "生成问题清单" not in login(world.principal_a).get(url).content.decode()
+
+
+def test_publishing_a_round_raises_its_findings(world):
+    round_ = _round(world, status=RoundStatus.SCORED)
+    assert not Finding.objects.exists()  # scored: the schools cannot read their results yet, nor findings on them
+    round_publish(actor=world.office_a, round=round_)
+    raised = Finding.objects.filter(source=FindingSource.QUALITY).count()
+    assert raised >= 2
+    assert findings_from_round(actor=world.office_a, round=round_) == 0

@@ -3,8 +3,8 @@ under the pass-rate line in a subject, or whose value-added is 显著低于预�
 
 Once per school, subject, round and kind: a finding is keyed by source_type "quality_round" and source_id
 "<round>:<subject>:<kind>" on its school, so running it again (or on the publish of the round, after the office
-ran it by hand) raises nothing new. The office calls it from the round page; the publish flow may call
-`findings_from_round(actor=…, round=…)` too."""
+ran it by hand) raises nothing new. Publishing a round raises them (services.rounds.round_publish); the office
+may run it again from the round page. Never before publication: a finding is visible to the school at once."""
 
 import datetime
 from dataclasses import dataclass
@@ -62,8 +62,8 @@ def candidates(round_: Round, *, actor) -> list[Candidate]:
                     f"（全区 {_pct(county['pass_rate'])}，本校 {row['n']} 人参测）。")
             found.append(Candidate(row["code"], subject.pk, PASS_RATE, text, 2 if rate < line - SEVERE_GAP else 1))
         added = selectors.value_added(round_, subject, user=actor)
-        if added.get("error"):
-            continue
+        if added.get("error") or not added.get("converged", True):
+            continue  # no finding from a model that could not be fitted, or did not converge
         for row in added.get("schools", []):
             if row.get("flag") != "below":
                 continue
@@ -80,8 +80,9 @@ def findings_from_round(*, actor, round: Round) -> int:  # noqa: A002 -- the key
     require_office_for(actor, round.region_id, "只有本县（区）督导室可以根据质量监测结果生成问题清单。")
     # Serialise two clicks (or the publish flow and a click): the second one sees the first one's findings.
     round_ = Round.objects.select_for_update().get(pk=round.pk)
-    if round_.status == RoundStatus.PLANNED:
-        raise ApplicationError("该轮次尚未导入成绩，不能生成问题清单。")
+    if round_.status != RoundStatus.PUBLISHED:
+        # A finding enters the school's ledger at once: before publication it would tell the school its results.
+        raise ApplicationError("结果发布后才能生成问题清单（问题会进入学校的整改台账，发布前学校尚看不到监测结果）。")
     found = candidates(round_, actor=actor)
     schools = {s.code: s for s in School.objects.filter(quality_rounds__round=round_)}
     existing = set(Finding.objects.filter(source_type=SOURCE_TYPE, source_id__startswith=f"{round_.pk}:")

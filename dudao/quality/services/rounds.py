@@ -41,6 +41,7 @@ from dudao.quality.models import (
     SubjectKind,
     Term,
 )
+from dudao.quality.services.loop import findings_from_round
 from dudao.regions.models import Region, RegionLevel
 from dudao.schools.models import TYPE_STAGES, School, SchoolStage, SchoolType
 
@@ -445,4 +446,5 @@ def round_publish(*, actor, round: Round, note: str = "") -> Round:  # noqa: A00
                            note=str(note or "").strip()[:500])
     audit_record(actor=actor, action="quality.round_publish", obj=round_, region_code=round_.region_id,
                  before={"status": before}, after={"status": RoundStatus.PUBLISHED})
+    findings_from_round(actor=actor, round=round_)
     return round_
