@@ -10,7 +10,6 @@ below (or the pattern goes on the short SKIP list with its reason).
 """
 
 import datetime
-import io
 import re
 import time
 import traceback
@@ -50,6 +49,7 @@ from dudao.regions.models import GovUnit
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
+from tests.demo_snapshot import restore
 
 User = get_user_model()
 
@@ -197,14 +197,15 @@ def _samplers(state):
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo, a public complaint and the deadline job's records, loaded once and flushed afterwards."""
+def demo(demo_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo (what `make demo`'s `load_demo` writes, copied in from the process's snapshot), a public complaint
+    and the deadline job's records, loaded once and flushed afterwards."""
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
     media.enable()
     with django_db_blocker.unblock():
         try:
             started = time.monotonic()
-            call_command("load_demo", stdout=io.StringIO())  # what `make demo` runs
+            restore(demo_snapshot)  # what `load_demo` (`make demo`) wrote, see tests/demo_snapshot.py
             # The demo principal's school: also in the demo inspector's care, so the complaint lands with them.
             school = School.objects.get(pk=min(scope_for(User.objects.get(username="demo_school")).school_ids))
             public = Client(REMOTE_ADDR="203.0.113.7")
