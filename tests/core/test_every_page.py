@@ -55,6 +55,7 @@ User = get_user_model()
 
 ROLES = ["demo_office", "demo_inspector", "demo_school", "demo_unit", "demo_leader", "demo_expert", "demo_admin",
          None]  # None: anonymous
+ROLES_SPLIT = 4  # ROLES[:4] crawled here, ROLES[4:] in test_every_page_other_roles.py
 
 # One URL per action (issue 18): POST-only views, crawled like every page; a GET must be refused with 405.
 POST_ONLY = {
@@ -244,15 +245,22 @@ def test_the_public_complaint_opens_for_the_office(demo, db):
 
 
 def test_every_url_pattern_answers_every_role_without_a_server_error(demo, db):
+    crawl(demo, ROLES[:ROLES_SPLIT])
+
+
+def crawl(demo, roles: list[str | None]) -> None:
+    """Every pattern as each of `roles`. The roles are crawled in two modules (this one and
+    test_every_page_other_roles.py, each with the demo of its own) so pytest-xdist's `--dist loadfile` can run the
+    two halves of the ~3,000 requests on two workers."""
     started = time.monotonic()
     patterns = [entry for entry in _walk(get_resolver().url_patterns) if entry[1] not in SKIP]
     samplers = _samplers(demo)
-    users = {username: User.objects.get(username=username) if username else AnonymousUser() for username in ROLES}
-    clients = {username: Client() for username in ROLES}
+    users = {username: User.objects.get(username=username) if username else AnonymousUser() for username in roles}
+    clients = {username: Client() for username in roles}
     unfillable, failures, statuses, refused_get = [], [], Counter(), {}
     complaint_page = f"/zones/complaints/{demo['complaint']}/"
     for route, name, regex in patterns:
-        for username in ROLES:
+        for username in roles:
             choices = _choices(samplers, route, list(regex.groupindex), users[username])
             if isinstance(choices, str):
                 unfillable.append(f"{name} ({route}): {choices}")
@@ -277,8 +285,9 @@ def test_every_url_pattern_answers_every_role_without_a_server_error(demo, db):
         + f"\n{len(failures)} server errors:\n" + "\n".join(failures))
     assert set(refused_get) == POST_ONLY and all(seen == {405} for seen in refused_get.values()), (
         f"POST-only action URLs must answer a signed-in GET with 405: {refused_get}")
-    assert statuses[complaint_page] >= 1, "the public complaint's own page was not crawled as the office"
-    assert len(patterns) > 100 and requests > 8 * len(patterns)
+    if "demo_office" in roles:
+        assert statuses[complaint_page] >= 1, "the public complaint's own page was not crawled as the office"
+    assert len(patterns) > 100 and requests > len(roles) * len(patterns)
 
 
 def _choices(samplers, route: str, names: list[str], user) -> list[dict] | str:
