@@ -10,6 +10,7 @@ from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.models import School
+from tests.demo_snapshot import demo_snapshot  # noqa: F401 -- the fixture, for every test module
 
 User = get_user_model()
 PASSWORD = "Test-pass-2026"

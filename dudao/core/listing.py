@@ -20,6 +20,7 @@ PAGE_SIZES = (20, 50, 100, 200)
 # A capped list (more rows than its count cap) is served up to this offset; deeper pages would make the database
 # walk the whole scope for nothing a person reads: the client is asked to filter instead.
 CAPPED_MAX_OFFSET = 200_000
+NARROW_SORT_ROWS = 5_000  # CappedApiPagination: up to this many matches are sorted, not walked to
 
 
 class CappedPaginator(Paginator):
@@ -111,7 +112,13 @@ class CappedApiPagination(ApiPagination):
         elif self.ids_first:
             # The page's ids first (an index-only walk past the offset, no joins), then its rows by id: a deep
             # page then reads 50 rows, not offset + 50.
-            ids = list(queryset.values_list("pk", flat=True)[offset : offset + page_size])
+            ordered = queryset
+            if counted <= NARROW_SORT_ROWS:
+                # Few matches (the count saw them all): sort just those. Walking the whole list's date order to
+                # find them reads every row in between (a county's text search: 35,000 rows for 50).
+                ordered = queryset.model._default_manager.filter(
+                    pk__in=queryset.order_by().values("pk")[:NARROW_SORT_ROWS + 1]).order_by(*queryset.query.order_by)
+            ids = list(ordered.values_list("pk", flat=True)[offset : offset + page_size])
             items = queryset.filter(pk__in=ids)
         else:
             items = queryset[offset : offset + page_size]

@@ -55,7 +55,28 @@ def _target_name(obj) -> str:
 
 # ---- schemas ----------------------------------------------------------------------------------------------------
 
-class FindingOut(Schema):
+class TargetStatusOut(Schema):
+    """The resolvers the rectification records share (finding, notice, talk): the target's name and the status's
+    Chinese label. A schema inheriting it declares `target_name: str` and `status_label: str` itself."""
+
+    @staticmethod
+    def resolve_target_name(obj) -> str:
+        return _target_name(obj)
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return str(obj.get_status_display())
+
+
+class OverdueOut(TargetStatusOut):
+    """…and whether it is overdue (finding, notice): declares `overdue: bool`."""
+
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return obj.is_overdue
+
+
+class FindingOut(OverdueOut):
     id: int
     source: str
     source_label: str
@@ -83,18 +104,6 @@ class FindingOut(Schema):
         return str(obj.get_source_display())
 
     @staticmethod
-    def resolve_target_name(obj) -> str:
-        return _target_name(obj)
-
-    @staticmethod
-    def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_overdue(obj) -> bool:
-        return obj.is_overdue
-
-    @staticmethod
     def resolve_progress(obj) -> str:
         return selectors.progress_label(obj, timezone.localdate())
 
@@ -113,7 +122,7 @@ class FindingDetailOut(FindingOut):
     timeline: list[EventOut]
 
 
-class NoticeOut(Schema):
+class NoticeOut(OverdueOut):
     id: int
     number: str
     school_id: int | None
@@ -131,18 +140,6 @@ class NoticeOut(Schema):
     filed_at: datetime.datetime | None
     closed_at: datetime.datetime | None
     escalated_at: datetime.datetime | None
-
-    @staticmethod
-    def resolve_target_name(obj) -> str:
-        return _target_name(obj)
-
-    @staticmethod
-    def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
-
-    @staticmethod
-    def resolve_overdue(obj) -> bool:
-        return obj.is_overdue
 
 
 class NoticeFindingOut(Schema):
@@ -202,7 +199,7 @@ class NoticeWriteOut(Schema):
     notice: NoticeOut
 
 
-class OrderOut(Schema):
+class OrderOut(TargetStatusOut):
     id: int
     number: str
     notice_id: int
@@ -223,16 +220,12 @@ class OrderOut(Schema):
         return obj.notice.number
 
     @staticmethod
-    def resolve_target_name(obj) -> str:
+    def resolve_target_name(obj) -> str:  # the notice's target
         return _target_name(obj.notice)
 
     @staticmethod
     def resolve_department_name(obj) -> str:
         return obj.department.name
-
-    @staticmethod
-    def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
 
 
 class OrderDetailOut(OrderOut):
@@ -248,7 +241,7 @@ class OrderDetailOut(OrderOut):
         return obj.notice.findings.order_by("id")
 
 
-class TalkOut(Schema):
+class TalkOut(TargetStatusOut):
     id: int
     school_id: int | None
     unit_id: int | None
@@ -264,14 +257,6 @@ class TalkOut(Schema):
     decided_at: datetime.datetime | None
     dismiss_reason: str
     finding_ids: list[int]
-
-    @staticmethod
-    def resolve_target_name(obj) -> str:
-        return _target_name(obj)
-
-    @staticmethod
-    def resolve_status_label(obj) -> str:
-        return str(obj.get_status_display())
 
     @staticmethod
     def resolve_finding_ids(obj) -> list[int]:

@@ -88,8 +88,11 @@ def ledger(user, *, region: str = "", q: str = "", target: str = "", source: str
     if overdue:
         qs = qs.overdue(today)
     if q:
-        qs = qs.filter(Q(description__contains=q) | Q(school__name__contains=q) | Q(unit__name__contains=q)
-                       | Q(responsible_person__contains=q))
+        # The school's and unit's names through id subqueries, not joins: the OR over joined tables made the
+        # capped count join every finding in scope to schools and units (about 300 ms for a county of 20,000).
+        qs = qs.filter(Q(description__contains=q) | Q(responsible_person__contains=q)
+                       | Q(school__in=School.objects.filter(name__contains=q).values("pk"))
+                       | Q(unit__in=GovUnit.objects.filter(name__contains=q).values("pk")))
     return qs.order_by("-raised_at", "-id")
 
 

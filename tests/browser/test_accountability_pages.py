@@ -2,16 +2,16 @@
 
 import pytest
 
-from dudao.demo.services import demo_load
 from dudao.rectification.models import AccountabilityCase, RecheckRound, Talk
 from tests.browser.conftest import sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH = 1024
 
 
-def test_office_pages_fit_a_tablet(live_server, browser, shot):
-    passwords = demo_load(seed=2026)
+def test_office_pages_fit_a_tablet(demo_snapshot, live_server, browser, shot):
+    passwords = restore(demo_snapshot)
     base = live_server.url
     page = browser.new_context(viewport={"width": WIDTH, "height": 800}, locale="zh-CN").new_page()
     sign_in(page, base, "demo_office", passwords["demo_office"])

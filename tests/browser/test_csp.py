@@ -5,15 +5,15 @@ fixture fails the test on any CSP violation."""
 import pytest
 from django.contrib.auth import get_user_model
 
-from dudao.demo.services import demo_load
 from dudao.inspections.models import Inspection, InspectionStage, OpinionBatch
 from tests.browser.conftest import sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_htmx_echarts_and_api_docs_work_under_the_policy(live_server, browser, shot):
-    passwords = demo_load(seed=2026)
+def test_htmx_echarts_and_api_docs_work_under_the_policy(demo_snapshot, live_server, browser, shot):
+    passwords = restore(demo_snapshot)
     base = live_server.url
     office_user = get_user_model().objects.get(username="demo_office")
     project = Inspection.objects.get(stage=InspectionStage.RECTIFYING, county_id="990102")

@@ -2,16 +2,17 @@
 
 import pytest
 
-from dudao.demo.services import DEMO_ACCOUNTS, demo_load
+from dudao.demo.services import DEMO_ACCOUNTS
 from dudao.schools.models import School
 from tests.browser.conftest import sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [1024, 1920])
-def test_it_shows_each_role_its_home_school_list_and_school(live_server, browser, shot, width):
-    passwords = demo_load(seed=2026)
+def test_it_shows_each_role_its_home_school_list_and_school(demo_snapshot, live_server, browser, shot, width):
+    passwords = restore(demo_snapshot)
     base = live_server.url
     for username, _name, _role in DEMO_ACCOUNTS:
         context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN")
@@ -35,8 +36,8 @@ def test_it_shows_each_role_its_home_school_list_and_school(live_server, browser
         context.close()
 
 
-def test_it_renders_the_office_pages(live_server, browser, shot):
-    passwords = demo_load(seed=2026)
+def test_it_renders_the_office_pages(demo_snapshot, live_server, browser, shot):
+    passwords = restore(demo_snapshot)
     base = live_server.url
     page = browser.new_page(viewport={"width": 1024, "height": 800})
     sign_in(page, base, "demo_office", passwords["demo_office"])

@@ -3,14 +3,14 @@ its weights, rules and veto items, and freezes it. Screenshots are saved for a p
 
 import pytest
 
-from dudao.demo.services import demo_load
 from tests.browser.conftest import follow, sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_framework_from_template_and_freeze(live_server, browser, shot):
-    passwords = demo_load()
+def test_framework_from_template_and_freeze(demo_snapshot, live_server, browser, shot):
+    passwords = restore(demo_snapshot)
     base = live_server.url
     page = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN").new_page()
     sign_in(page, base, "demo_office", passwords["demo_office"])

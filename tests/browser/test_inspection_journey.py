@@ -8,13 +8,13 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from dudao.core.models import Policy
-from dudao.demo.services import demo_load
 from dudao.frameworks.scoring import build_tree
 from dudao.inspections import opinions, services
 from dudao.inspections.models import Inspection, Target
 from dudao.rectification.models import Finding
 from dudao.schools.models import School
 from tests.browser.conftest import follow, sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH = 1024
@@ -24,8 +24,8 @@ def fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
-def test_special_inspection_from_plan_to_findings(live_server, browser, shot):
-    passwords = demo_load()
+def test_special_inspection_from_plan_to_findings(demo_snapshot, live_server, browser, shot):
+    passwords = restore(demo_snapshot)
     User = get_user_model()
     office_user, expert, leader, principal = (User.objects.get(username=u) for u in (
         "demo_office", "demo_expert", "demo_inspector", "demo_school"))

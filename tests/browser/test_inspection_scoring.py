@@ -7,19 +7,19 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 
-from dudao.demo.services import demo_load
 from dudao.frameworks import services as frameworks
 from dudao.inspections import services
 from dudao.inspections.models import InspectionStage
 from dudao.regions.models import Region
 from dudao.schools.models import School
 from tests.browser.conftest import ARTIFACTS, follow, sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_expert_scores_on_a_tablet(live_server, browser, shot):
-    passwords = demo_load()
+def test_expert_scores_on_a_tablet(demo_snapshot, live_server, browser, shot):
+    passwords = restore(demo_snapshot)
     User = get_user_model()
     office, expert, leader = (User.objects.get(username=u) for u in ("demo_office", "demo_expert", "demo_inspector"))
     county = Region.objects.get(code="990102")

@@ -10,17 +10,17 @@ import pytest
 from dudao.core.tabular import write_template_workbook
 from dudao.demo.generator import COUNTY
 from dudao.demo.monitoring import TYPES, stats_rows
-from dudao.demo.services import demo_load
 from dudao.monitoring.imports import SPEC
 from dudao.schools.models import School
 from tests.browser.conftest import ARTIFACTS, follow, sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH = 1024
 
 
-def test_upload_statistics_dashboard_and_report(live_server, browser, shot, tmp_path):
-    passwords = demo_load()
+def test_upload_statistics_dashboard_and_report(demo_snapshot, live_server, browser, shot, tmp_path):
+    passwords = restore(demo_snapshot)
     schools = list(School.objects.filter(region__code__startswith=COUNTY[0], school_type__in=TYPES).order_by("code"))
     workbook = tmp_path / "示范区2025学年事业统计.xlsx"
     workbook.write_bytes(write_template_workbook([SPEC], {SPEC.name: stats_rows(schools, 2025, random.Random(7))},

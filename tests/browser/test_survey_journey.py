@@ -5,9 +5,9 @@ Then the office looks at the demo's closed year-end survey results. Screenshots 
 
 import pytest
 
-from dudao.demo.services import demo_load
 from dudao.surveys.models import SurveyResponse, SurveyRound
 from tests.browser.conftest import follow, sign_in
+from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,8 +16,8 @@ def no_horizontal_scroll(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
-def test_parent_answers_on_a_phone_and_the_office_sees_it(live_server, browser, shot):
-    passwords = demo_load()
+def test_parent_answers_on_a_phone_and_the_office_sees_it(demo_snapshot, live_server, browser, shot):
+    passwords = restore(demo_snapshot)
     base = live_server.url
     office = browser.new_context(viewport={"width": 1024, "height": 768}, locale="zh-CN")
     page = office.new_page()

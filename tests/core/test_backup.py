@@ -31,6 +31,7 @@ from dudao.documents.models import StoredFile
 from dudao.rectification.models import Finding
 from dudao.regions.models import Region
 from dudao.schools.models import School
+from tests.demo_snapshot import restore
 
 User = get_user_model()
 ROOT = Path(__file__).resolve().parents[2]
@@ -317,13 +318,11 @@ def _restore_into(database_url: str, archive: Path, media: Path, tmp_path: Path)
     return _manifest(again)
 
 
-def test_the_demo_moves_to_a_fresh_database_of_either_engine(db, settings, tmp_path):
+def test_the_demo_moves_to_a_fresh_database_of_either_engine(demo_snapshot, db, settings, tmp_path):
     """SQLite -> SQLite and SQLite -> PostgreSQL when the suite runs on SQLite (PostgreSQL -> both when it runs
     on PostgreSQL): equal row counts and bytes per table, equal files."""
-    from dudao.demo.services import demo_load
-
     settings.MEDIA_ROOT = tmp_path / "source-media"
-    demo_load(seed=2026)
+    restore(demo_snapshot)  # what `load_demo` writes (tests/demo_snapshot.py)
     archive = tmp_path / "demo.zip"
     call_command("backup", str(archive), stdout=io.StringIO())
     source = _manifest(archive)

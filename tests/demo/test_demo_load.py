@@ -13,13 +13,16 @@ from dudao.regions.models import GovUnit, Region
 from dudao.schools.models import Campus, EducationGroup, ManagementCentre, School, SchoolType
 from dudao.zones import selectors
 from dudao.zones.models import Complaint, ComplaintStatus, LessonObservation, Visit, VisitFile
+from tests.demo_snapshot import restore
 
 User = get_user_model()
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo's passwords; the demo stays loaded until the module's last test, then the tables are flushed."""
+def demo(demo_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo's passwords; the demo stays loaded until the module's last test, then the tables are flushed.
+    The load itself is the process's snapshot (`manage.py load_demo` run once, tests/demo_snapshot.py), copied in;
+    the tests below load it again on top to check it is deterministic and idempotent."""
     from django.core.management import call_command
     from django.test import override_settings
 
@@ -27,7 +30,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     media.enable()
     with django_db_blocker.unblock():
         try:
-            yield demo_load(seed=2026)
+            yield restore(demo_snapshot)
         finally:
             call_command("flush", interactive=False, verbosity=0)
             media.disable()

@@ -101,6 +101,8 @@ def test_the_ledger_filters(world, ledger, login):
     assert ids(category="r7") == {first.pk, second.pk}
     assert ids(overdue="true") == {town.pk}
     assert ids(q="食堂") == {first.pk}
+    assert ids(q="甲二镇人民") == {town.pk}  # the unit's name
+    assert first.pk in ids(q=first.school.name[-4:])  # the school's name
     assert ids(region="990102002") == {town.pk}
     assert ids(status="closed") == set()
     assert ids(status="open") == {first.pk, second.pk, town.pk}
