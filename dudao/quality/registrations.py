@@ -2,6 +2,8 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_page_section
+from dudao.quality.views.results import school_section
 
 ACTION_LABELS = {
     "quality.round_create": "建立质量监测轮次",
@@ -21,3 +23,4 @@ POLICY_DEFAULTS = {
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    register_page_section("dashboard.school_detail", school_section)
