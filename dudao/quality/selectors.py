@@ -1,0 +1,365 @@
+"""Reads for the quality pages, API and reports: rounds through `Round.objects.visible_to(user)`, results computed
+by the pure engines (`engine` for levels, `value_added` for progress) from the round's pupil scores.
+
+Who sees what (out of scope is always the same 404):
+- the county's office (and administrators): every school, from the moment scores are imported (scored), the
+  drawn subject at once, the pupil rows (`student_rows`), withheld groups with their figures and a flag;
+- the county's leaders: every school's aggregates, once the round is published;
+- everyone else who can see the round (a school user, the school's inspector, a token of either): published
+  rounds only, only their own schools' rows plus the county's figures; groups (schools, classes, genders) under
+  the policy `quality.min_group_size` are withheld (figures blanked, n kept) but always counted in the county;
+  the drawn subject of "2+1" is hidden until the test date (the Asia/Shanghai calendar day).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from dudao.core.policy import policy_value
+from dudao.core.roles import Role
+from dudao.core.scope import holds_role_in, scope_for
+from dudao.quality import engine
+from dudao.quality.models import (
+    Round,
+    RoundSchool,
+    RoundStatus,
+    RoundSubject,
+    StudentScore,
+    SubjectKind,
+    Term,
+)
+
+NOT_FOUND = "未找到该对象，或您无权查看。"
+METHODS = {"reml": "限制性最大似然（REML）", "ml": "最大似然（ML）"}
+COVARIATES = {"gender": "性别（女 = 1，男 = 0）"}
+STAT_KEYS = ["n", "mean", "sd", "min", "q1", "median", "q3", "max", "pass_rate", "excellent_rate", "low_rate",
+             *engine.FITNESS_LABELS]
+GAP_KEYS = ["gap_mean", "gap_pass_rate", "gap_excellent_rate", "gap_low_rate"]
+
+
+@dataclass(frozen=True)
+class Access:
+    """How a user reads one round: the whole county (office, leaders) or only `school_ids` (school-facing)."""
+
+    county_view: bool
+    office: bool
+    school_ids: frozenset[int]
+
+
+def _role_access(round: Round, user) -> Access:
+    """The user's reading of the round from their roles alone (no visibility or status check)."""
+    if holds_role_in(user, round.region_id, Role.OFFICE):
+        return Access(county_view=True, office=True, school_ids=frozenset())
+    if holds_role_in(user, round.region_id, Role.LEADER):
+        return Access(county_view=True, office=False, school_ids=frozenset())
+    return Access(county_view=False, office=False, school_ids=scope_for(user).school_ids)
+
+
+def _access(round: Round, user) -> Access:
+    """The user's access to the round's results, or 404: the round must be visible to them; results exist for the
+    office once scored, for everyone else once published; a school-facing user needs one of their schools in it."""
+    if not Round.objects.visible_to(user).filter(pk=round.pk).exists():
+        raise Http404(NOT_FOUND)
+    access = _role_access(round, user)
+    if access.office:
+        if round.status not in (RoundStatus.SCORED, RoundStatus.PUBLISHED):
+            raise Http404(NOT_FOUND)
+        return access
+    if round.status != RoundStatus.PUBLISHED:
+        raise Http404(NOT_FOUND)
+    if access.county_view:
+        return access
+    mine = frozenset(RoundSchool.objects.filter(round=round, school_id__in=access.school_ids)
+                     .values_list("school_id", flat=True))
+    if not mine:
+        raise Http404(NOT_FOUND)
+    return Access(county_view=False, office=False, school_ids=mine)
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today if today is not None else timezone.localdate()
+
+
+def _hidden(round: Round, subject: RoundSubject, access: Access, today: datetime.date) -> bool:
+    return subject.kind == SubjectKind.DRAWN and not access.county_view and not round.announced(today)
+
+
+def min_group_size(round: Round) -> int:
+    return int(policy_value("quality.min_group_size", round.region_id))
+
+
+def rounds_visible(user) -> QuerySet[Round]:
+    """Rounds the user may open (a school sees the rounds it is in, whatever their status; results need more)."""
+    return Round.objects.visible_to(user).select_related("region")
+
+
+def round_subjects(round: Round, *, user, today: datetime.date | None = None) -> list[RoundSubject]:
+    """The round's subjects in order; for school-facing users the drawn subject only from the test date on."""
+    access = _role_access(round, user)
+    day = _today(today)
+    return [s for s in round.subjects.order_by("order", "id") if not _hidden(round, s, access, day)]
+
+
+def _subject_or_404(round: Round, subject: RoundSubject, access: Access, today: datetime.date | None) -> None:
+    if subject.round_id != round.pk or _hidden(round, subject, access, _today(today)):
+        raise Http404(NOT_FOUND)
+
+
+def lines_of(subjects) -> dict[str, engine.SubjectLines]:
+    return {s.name: engine.SubjectLines(s.full_marks, s.pass_line, s.excellent_line, s.low_line, s.is_fitness)
+            for s in subjects}
+
+
+def subject_info(subject: RoundSubject) -> dict:
+    return {"id": subject.pk, "name": subject.name, "kind": subject.kind, "full_marks": subject.full_marks,
+            "pass_line": subject.pass_line, "excellent_line": subject.excellent_line, "low_line": subject.low_line,
+            "is_fitness": subject.is_fitness}
+
+
+def _round_schools(round: Round) -> list[tuple[int, str, str]]:
+    """(id, code, name) of the round's schools, by code."""
+    return list(RoundSchool.objects.filter(round=round).order_by("school__code")
+                .values_list("school_id", "school__code", "school__name"))
+
+
+def scores_frame(round: Round, subjects: list[RoundSubject], schools: list[tuple[int, str, str]]) -> pl.DataFrame:
+    """The engine's input for the round's subjects: one row per pupil score, school as its code."""
+    names = {s.pk: s.name for s in subjects}
+    rows = list(StudentScore.objects.filter(round=round, subject_id__in=list(names))
+                .values_list("school_id", "class_name", "gender", "subject_id", "score"))
+    if not rows:
+        return engine.empty_frame()
+    raw = pl.DataFrame(rows, schema={"school_id": pl.Int64, "class_name": pl.String, "gender": pl.String,
+                                     "subject_id": pl.Int64, "score": pl.Float64}, orient="row")
+    codes = pl.DataFrame({"school_id": [s[0] for s in schools], "school": [s[1] for s in schools]},
+                         schema={"school_id": pl.Int64, "school": pl.String})
+    subject_names = pl.DataFrame({"subject_id": list(names), "subject": list(names.values())},
+                                 schema={"subject_id": pl.Int64, "subject": pl.String})
+    return (raw.join(codes, on="school_id", how="inner").join(subject_names, on="subject_id", how="inner")
+            .select(list(engine.SCHEMA)))
+
+
+def _clean_number(value):
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _stats(row: dict | None, *, blank: bool, keys=STAT_KEYS) -> dict:
+    """A stats row as a plain dict; n = 0 and empty figures when the group has no pupils; figures blanked (n kept)
+    when the group is withheld from this reader."""
+    if row is None:
+        return {**dict.fromkeys(keys), "n": 0, "withheld": True}
+    withheld = bool(row.get("withheld", False))
+    out = {k: _clean_number(row.get(k)) for k in keys}
+    if withheld and blank:
+        out = {**dict.fromkeys(keys), "n": row["n"]}
+    return {**out, "withheld": withheld}
+
+
+def _bands(table: pl.DataFrame) -> list[dict]:
+    return [{"band": r["band"], "lower": r["lower"], "upper": r["upper"], "count": r["count"], "share": r["share"]}
+            for r in table.iter_rows(named=True)]
+
+
+def subject_results(round: Round, subject: RoundSubject, *, user, today: datetime.date | None = None) -> dict:
+    """One subject of a round: the county's figures, every school's (or only the reader's own) and the county's
+    score-band distribution. Schools of the round without scores appear with n = 0 (withheld)."""
+    access = _access(round, user)
+    _subject_or_404(round, subject, access, today)
+    min_n = min_group_size(round)
+    schools = _round_schools(round)
+    frame = scores_frame(round, [subject], schools)
+    lines = lines_of([subject])
+    blank = not access.office
+    county_rows = engine.county_stats(frame, lines).to_dicts()
+    county = _stats(county_rows[0] if county_rows else None, blank=False)
+    county["withheld"] = county["n"] < min_n
+    if county["withheld"] and blank:
+        county = {**dict.fromkeys(STAT_KEYS), "n": county["n"], "withheld": True}
+    by_code = {r["school"]: r for r in engine.school_table(frame, lines, min_n=min_n).iter_rows(named=True)}
+    rows = []
+    for school_id, code, name in schools:
+        if not access.county_view and school_id not in access.school_ids:
+            continue
+        row = by_code.get(code)
+        stats = _stats(row, blank=blank, keys=STAT_KEYS + GAP_KEYS)
+        rows.append({"id": school_id, "code": code, "name": name, **stats})
+    bands = engine.band_distribution(frame, lines, []) if not (county["withheld"] and blank) else None
+    return {
+        "round": round.pk, "subject": subject_info(subject), "min_n": min_n,
+        "view": "county" if access.county_view else "school",
+        "county": county, "schools": rows, "bands": _bands(bands) if bands is not None else [],
+    }
+
+
+def _school_or_404(round: Round, school, access: Access) -> None:
+    if access.county_view:
+        if not RoundSchool.objects.filter(round=round, school=school).exists():
+            raise Http404(NOT_FOUND)
+    elif school.pk not in access.school_ids:
+        raise Http404(NOT_FOUND)
+
+
+def school_results(round: Round, school, *, user, today: datetime.date | None = None) -> dict:
+    """One school of a round, per visible subject: its figures with the gap to the county, by class and by gender,
+    its score bands next to the county's, and the county's figures."""
+    access = _access(round, user)
+    _school_or_404(round, school, access)
+    subjects = round_subjects(round, user=user, today=today)
+    min_n = min_group_size(round)
+    schools = _round_schools(round)
+    frame = scores_frame(round, subjects, schools)
+    lines = lines_of(subjects)
+    blank = not access.office
+    mine = frame.filter(pl.col("school") == school.code)
+    table = {r["subject"]: r for r in engine.school_table(frame, lines, min_n=min_n).iter_rows(named=True)}
+    county = {r["subject"]: r for r in engine.county_stats(frame, lines).iter_rows(named=True)}
+    classes = engine.group_stats(mine, lines, ["class_name"], min_n=min_n)
+    genders = engine.group_stats(mine, lines, ["gender"], min_n=min_n)
+    school_bands = engine.band_distribution(mine, lines, [])
+    county_bands = engine.band_distribution(frame, lines, [])
+    out = []
+    for subject in subjects:
+        own = _stats(table.get(subject.name), blank=blank, keys=STAT_KEYS + GAP_KEYS)
+        name = pl.col("subject") == subject.name
+        out.append({
+            "subject": subject_info(subject),
+            "school": own,
+            "county": _stats(county.get(subject.name), blank=False),
+            "classes": [{"class_name": r["class_name"], **_stats(r, blank=blank)}
+                        for r in classes.filter(name).iter_rows(named=True)],
+            "genders": [{"gender": r["gender"], **_stats(r, blank=blank)}
+                        for r in genders.filter(name).iter_rows(named=True)],
+            "bands": [] if own["withheld"] and blank else _bands(school_bands.filter(name)),
+            "county_bands": _bands(county_bands.filter(name)),
+        })
+    return {"round": round.pk, "school": {"id": school.pk, "code": school.code, "name": school.name},
+            "min_n": min_n, "view": "county" if access.county_view else "school", "subjects": out}
+
+
+def _chronological(round: Round) -> tuple:
+    return (round.year, 0 if round.term == Term.AUTUMN else 1, round.test_date, round.pk)
+
+
+def school_trend(school, *, user, subject_name: str | None = None, today: datetime.date | None = None) -> list[dict]:
+    """The school across the rounds it was in and the reader may see results of (oldest first, per subject): n,
+    mean, rates, the county's mean, the gap to it and the change since the school's previous round."""
+    scope = scope_for(user)
+    county_code = school.region_id  # a town: its county's office and policies match it by code prefix
+    office = holds_role_in(user, county_code, Role.OFFICE)
+    county_view = office or holds_role_in(user, county_code, Role.LEADER)
+    if not county_view and school.pk not in scope.school_ids:
+        raise Http404(NOT_FOUND)
+    rounds = list(rounds_visible(user).filter(round_schools__school=school).filter(
+        status__in=[RoundStatus.SCORED, RoundStatus.PUBLISHED] if office else [RoundStatus.PUBLISHED]))
+    rounds.sort(key=_chronological)
+    day = _today(today)
+    access = Access(county_view=county_view, office=office, school_ids=frozenset())
+    subjects_by_round: dict[int, list[RoundSubject]] = {r.pk: [] for r in rounds}
+    for subject in RoundSubject.objects.filter(round__in=rounds).order_by("order", "id"):
+        rnd = next(r for r in rounds if r.pk == subject.round_id)
+        if (subject_name is None or subject.name == subject_name) and not _hidden(rnd, subject, access, day):
+            subjects_by_round[rnd.pk].append(subject)
+    min_n = int(policy_value("quality.min_group_size", county_code))
+    frames = []
+    for rnd in rounds:
+        schools = _round_schools(rnd)
+        frames.append((str(rnd.pk), scores_frame(rnd, subjects_by_round[rnd.pk], schools)))
+    lines = {str(r.pk): lines_of(subjects_by_round[r.pk]) for r in rounds}
+    table = engine.trend(frames, lines, min_n=min_n).filter(pl.col("school") == school.code)
+    by_pk = {str(r.pk): r for r in rounds}
+    keys = ["n", "mean", "sd", "pass_rate", "excellent_rate", "low_rate", "county_mean", "gap_mean", "change_mean",
+            "change_pass_rate", "change_gap_mean"]
+    out = []
+    for row in table.iter_rows(named=True):
+        rnd = by_pk[row["round"]]
+        stats = _stats(row, blank=not office, keys=keys)
+        if stats["withheld"] and not office:
+            stats["county_mean"] = row["county_mean"]
+        out.append({"round_id": rnd.pk, "round_title": rnd.title, "year": rnd.year, "term": rnd.term,
+                    "term_label": rnd.get_term_display(), "grade": rnd.grade, "test_date": rnd.test_date,
+                    "subject": row["subject"], **stats})
+    return out
+
+
+def _va_error(message: str) -> dict:
+    return {"error": message}
+
+
+def value_added(round: Round, subject: RoundSubject, *, user, method: str = "reml",
+                covariates: tuple[str, ...] | list[str] = ("gender",), today: datetime.date | None = None) -> dict:
+    """The value-added (增值评价) of a subject: the random-intercept model of score on prior attainment
+    (StudentScore.prior) and the chosen covariates, per school its effect with interval and flag, and the simple
+    residual method beside it. Pupils without a prior score are left out (said in the warnings); with the gender
+    covariate (女 = 1, 男 = 0) so are pupils whose gender is blank. {"error": "…"} when it cannot be computed."""
+    from dudao.quality import value_added as va  # noqa: PLC0415 -- h19-va lands in parallel; moved up on merge
+
+    access = _access(round, user)
+    _subject_or_404(round, subject, access, today)
+    if method not in METHODS:
+        return _va_error("估计方法只能是 reml（限制性最大似然）或 ml（最大似然）。")
+    covariates = tuple(dict.fromkeys(covariates or ()))
+    unknown = [c for c in covariates if c not in COVARIATES]
+    if unknown:
+        return _va_error(f"不支持的协变量：{'、'.join(map(str, unknown))}（可选：gender 性别）。")
+    min_n = min_group_size(round)
+    schools = _round_schools(round)
+    codes = {school_id: code for school_id, code, _name in schools}
+    names = {code: name for _id, code, name in schools}
+    rows = list(StudentScore.objects.filter(round=round, subject=subject)
+                .values_list("school_id", "score", "prior", "gender"))
+    warnings: list[str] = []
+    if not rows:
+        return _va_error("该学科尚无学生成绩，无法计算增值评价。")
+    school_ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    y = np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))
+    prior = np.fromiter((np.nan if r[2] is None else r[2] for r in rows), dtype=np.float64, count=len(rows))
+    female = np.fromiter((1.0 if r[3] == "女" else 0.0 if r[3] == "男" else np.nan for r in rows),
+                         dtype=np.float64, count=len(rows))
+    keep = np.isfinite(y) & np.isin(school_ids, np.fromiter(codes, dtype=np.int64, count=len(codes)))
+    no_prior = int((keep & ~np.isfinite(prior)).sum())
+    keep &= np.isfinite(prior)
+    if no_prior:
+        warnings.append(f"{no_prior} 名学生没有前测成绩，未纳入增值评价。")
+    if "gender" in covariates:
+        no_gender = int((keep & ~np.isfinite(female)).sum())
+        keep &= np.isfinite(female)
+        if no_gender:
+            warnings.append(f"{no_gender} 名学生未填写性别，纳入性别协变量时未计入。")
+    if not keep.any():
+        return _va_error("没有同时具有成绩和前测成绩的学生，无法计算增值评价。")
+    groups = np.array([codes[i] for i in school_ids[keep]], dtype=object)
+    extra = {"gender": female[keep]} if "gender" in covariates else None
+    try:
+        fitted = va.fit(y[keep], prior[keep], groups, covariates=extra, method=method, small_n=min_n)
+    except va.ValueAddedError as exc:
+        return _va_error(str(exc))
+    ids = {code: school_id for school_id, code in codes.items()}
+    shown = [e for e in fitted.schools if access.county_view or ids.get(e.group) in access.school_ids]
+    return {
+        "round": round.pk, "subject": subject_info(subject), "method": fitted.method,
+        "method_label": METHODS.get(fitted.method, fitted.method), "covariates": list(covariates),
+        "n_students": fitted.n_students, "n_schools": fitted.n_schools,
+        "fixed": dict(fitted.fixed), "fixed_se": dict(fitted.fixed_se),
+        "school_var": fitted.school_var, "residual_var": fitted.residual_var, "icc": fitted.icc,
+        "converged": fitted.converged, "warnings": warnings + list(fitted.warnings), "min_n": min_n,
+        "view": "county" if access.county_view else "school",
+        "schools": [{"code": e.group, "name": names.get(e.group, e.group), "n": e.n, "effect": e.effect, "se": e.se,
+                     "ci_low": e.ci_low, "ci_high": e.ci_high, "flag": e.flag,
+                     "flag_label": va.FLAG_LABELS.get(e.flag, e.flag), "residual_mean": e.residual_mean,
+                     "shrinkage": e.shrinkage, "small": e.small} for e in shown],
+    }
+
+
+def student_rows(round: Round, *, user) -> QuerySet[StudentScore]:
+    """The pupil rows of a round (pseudonymous ids), for the county's office only; 404 for everyone else."""
+    if not Round.objects.visible_to(user).filter(pk=round.pk).exists() or not _role_access(round, user).office:
+        raise Http404(NOT_FOUND)
+    return (StudentScore.objects.visible_to(user).filter(round=round).select_related("subject", "school")
+            .order_by("school__code", "subject__order", "subject_id", "student"))
