@@ -17,7 +17,14 @@ from dudao.core.api_errors import error_responses  # noqa: E402
 from dudao.core.errors import ApplicationError  # noqa: E402
 from dudao.quality import selectors  # noqa: E402
 from dudao.quality.models import RoundSubject  # noqa: E402
-from dudao.quality.views.results import METHODS, NOT_PUBLISHED, NOT_SCORED, availability, clean, visible_round  # noqa: E402
+from dudao.quality.views.results import (  # noqa: E402
+    METHODS,
+    NOT_PUBLISHED,
+    NOT_SCORED,
+    availability,
+    clean,
+    visible_round,
+)
 
 
 class CountyOut(Schema):
@@ -118,7 +125,7 @@ def round_results(request, round_id: int, subject: str = ""):
     round_ = visible_round(request, round_id)
     found = _subject_of(request, round_, subject)
     results = clean(selectors.subject_results(round_, found, user=request.user))
-    return {"round": round_.pk, "subject": found.name, "full_marks": found.full_marks, **results}
+    return {**results, "round": round_.pk, "subject": found.name, "full_marks": found.full_marks}
 
 
 @router.get("/quality/rounds/{round_id}/value-added", response=ValueAddedOut,
@@ -135,4 +142,4 @@ def round_value_added(request, round_id: int, subject: str = "", method: str = "
                                      covariates=("gender",) if gender else ()))
     if va.get("error"):
         raise ApplicationError(f"无法计算增值评价：{va['error']}")
-    return {"round": round_.pk, "subject": found.name, **va}
+    return {**va, "round": round_.pk, "subject": found.name}

@@ -17,7 +17,6 @@ from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in
 from dudao.quality import selectors
 from dudao.quality.models import Round, RoundStatus, RoundSubject, StudentScore
-from dudao.quality.value_added import FLAG_LABELS
 from dudao.schools.models import School
 
 METHODS = {"reml": "限制性极大似然（REML）", "ml": "极大似然（ML）"}
@@ -26,7 +25,13 @@ NOT_PUBLISHED = "结果未发布"
 
 
 def office_view(user, round_: Round) -> bool:
-    """The county's office and leaders (and administrators) see every school's results once scores exist."""
+    """The county's office (and administrators) see every school's results, withheld groups included, from the
+    moment scores exist; everyone else (leaders too) once the round is published (as the selectors decide)."""
+    return holds_role_in(user, round_.region_id, Role.OFFICE)
+
+
+def county_view(user, round_: Round) -> bool:
+    """The office and the county's leaders read the whole county; school-facing users only their own schools."""
     return holds_role_in(user, round_.region_id, Role.OFFICE, Role.LEADER)
 
 
@@ -73,7 +78,8 @@ def chart_data(results: dict, va: dict) -> dict:
     """What the charts draw (through json_script, so a school name cannot break out of the page)."""
     bands = [{"band": b["band"], "count": b["count"], "share": _rounded(b.get("share"), 4)}
              for b in results.get("bands", [])]
-    data: dict = {"bands": bands, "va": [], "quadrant": [], "flags": FLAG_LABELS}
+    data: dict = {"bands": bands, "va": [], "quadrant": [],
+                  "flags": {s["flag"]: s["flag_label"] for s in (va or {}).get("schools", [])}}
     if va and not va.get("error"):
         gaps = {s["code"]: s.get("gap_mean") for s in results.get("schools", [])}
         effects = sorted(va["schools"], key=lambda s: (s["effect"] is None, s["effect"]))
@@ -99,7 +105,7 @@ def dashboard_context(request, round_: Round) -> dict:
         method = "reml"
     with_gender = request.GET.get("gender") == "1"
     office = office_view(user, round_)
-    context = {"round": round_, "subjects": subjects, "subject": subject, "method": method, "methods": METHODS,
+    context = {"county_view": county_view(user, round_), "round": round_, "subjects": subjects, "subject": subject, "method": method, "methods": METHODS,
                "with_gender": with_gender, "office": office, "empty": availability(user, round_, subject)}
     if context["empty"]:
         return context
@@ -133,7 +139,7 @@ VA_COLUMNS = [
     ("学校标识码", lambda r: r["code"]), ("学校", lambda r: r.get("name", "")), ("人数", lambda r: r["n"]),
     ("增值（校效应）", lambda r: _rounded(r["effect"], 4)), ("标准误", lambda r: _rounded(r["se"], 4)),
     ("95%区间下限", lambda r: _rounded(r["ci_low"], 4)), ("95%区间上限", lambda r: _rounded(r["ci_high"], 4)),
-    ("结论", lambda r: r.get("flag_label") or FLAG_LABELS.get(r["flag"], "")),
+    ("结论", lambda r: r.get("flag_label") or r["flag"]),
     ("简单残差均值", lambda r: _rounded(r.get("residual_mean"), 4)),
     ("收缩系数", lambda r: _rounded(r.get("shrinkage"), 4)), ("小样本学校", lambda r: bool(r.get("small"))),
 ]
@@ -185,29 +191,35 @@ def school_section(request, school: School) -> dict:
     flag, and its trend across rounds. School users: published rounds only, small groups withheld."""
     user = request.user
     parts = []
-    for round_ in selectors.rounds_visible(user).filter(round_schools__school=school).distinct():
+    rounds = selectors.rounds_visible(user).filter(round_schools__school=school).exclude(
+        status=RoundStatus.PLANNED).distinct()
+    for round_ in rounds:
         office = office_view(user, round_)
-        if round_.status == RoundStatus.PLANNED or (not office and round_.status != RoundStatus.PUBLISHED):
+        if not office and round_.status != RoundStatus.PUBLISHED:
             continue
         try:
             results = clean(selectors.school_results(round_, school, user=user))
         except Http404:
             continue
-        subjects = []
-        for subject in selectors.round_subjects(round_, user=user):
-            part = results.get(subject.name) if isinstance(results, dict) else None
-            if not part:
+        subjects = {s.pk: s for s in selectors.round_subjects(round_, user=user)}
+        rows = []
+        for part in results["subjects"]:
+            subject = subjects.get(part["subject"]["id"])
+            if subject is None or not part["school"]["n"]:
                 continue
-            va = clean(selectors.value_added(round_, subject, user=user))
+            va = clean(selectors.value_added(round_, subject, user=user, covariates=()))
             own = None if va.get("error") else next((s for s in va["schools"] if s["code"] == school.code), None)
-            subjects.append({"subject": subject, "results": part, "va": own, "va_error": va.get("error", "")})
-        if subjects:
-            parts.append({"round": round_, "subjects": subjects, "office": office, "hide": not office})
+            rows.append({"subject": subject, "results": part, "va": own, "va_error": va.get("error", "")})
+        if rows:
+            parts.append({"round": round_, "subjects": rows, "office": office, "hide": not office})
     if not parts:
         return {"quality_section": None}
-    trend = clean(selectors.school_trend(school, user=user))
-    return {"quality_section": {"rounds": parts, "trend": trend, "school": school,
-                                "charts": {"trend": trend}}}
+    try:
+        trend = clean(selectors.school_trend(school, user=user))
+    except Http404:
+        trend = []
+    chart = [{"round": t["round_title"], "subject": t["subject"], "mean": t["mean"]} for t in trend]
+    return {"quality_section": {"rounds": parts, "trend": trend, "school": school, "charts": {"trend": chart}}}
 
 
 def _school_or_404(request, round_: Round) -> School:
@@ -227,16 +239,18 @@ def school_export(request, pk: int):
     if not office_view(request.user, round_) and round_.status != RoundStatus.PUBLISHED:
         raise Http404(NOT_PUBLISHED)
     results = clean(selectors.school_results(round_, school, user=request.user))
+    subjects = {s.pk: s for s in selectors.round_subjects(round_, user=request.user)}
     rows, classes, genders, vas = [], [], [], []
-    for subject in selectors.round_subjects(round_, user=request.user):
-        part = results.get(subject.name) if isinstance(results, dict) else None
-        if not part:
+    for part in results["subjects"]:
+        subject = subjects.get(part["subject"]["id"])
+        if subject is None:
             continue
-        rows.append({"subject": subject.name, **(part.get("school") or {})})
-        classes += [{"subject": subject.name, **c} for c in part.get("classes", [])]
-        genders += [{"subject": subject.name, **g} for g in part.get("genders", [])]
-        va = clean(selectors.value_added(round_, subject, user=request.user))
-        vas += [{"subject": subject.name, **s} for s in va.get("schools", []) if s["code"] == school.code]
+        rows.append({"subject": subject.name, "code": school.code, **part["school"]})
+        classes += [{"subject": subject.name, **c} for c in part["classes"]]
+        genders += [{"subject": subject.name, **g} for g in part["genders"]]
+        if part["school"]["n"]:
+            va = clean(selectors.value_added(round_, subject, user=request.user, covariates=()))
+            vas += [{"subject": subject.name, **s} for s in va.get("schools", []) if s["code"] == school.code]
 
     def stats(first: tuple[str, str]):
         title, key = first
