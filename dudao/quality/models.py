@@ -45,7 +45,7 @@ class RoundQuerySet(ScopedQuerySet):
     through_many = True
 
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("region_id", scope.region_prefixes) | models.Q(round_schools__school_id__in=scope.school_ids)
+        return prefix_q("region__code", scope.region_prefixes) | models.Q(round_schools__school_id__in=scope.school_ids)
 
 
 class Round(models.Model):
@@ -166,7 +166,7 @@ class RegionQuerySet(ScopedQuerySet):
     """Office work of a county: seen by the region's staff only (pupil rows, imports, batches)."""
 
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("round__region_id", scope.region_prefixes)
+        return prefix_q("round__region__code", scope.region_prefixes)
 
 
 class ScoreImport(models.Model):
@@ -274,7 +274,7 @@ class ReportQuerySet(ScopedQuerySet):
     """District reports: the county's staff. A school's report: also that school (and its inspector)."""
 
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("round__region_id", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+        return prefix_q("round__region__code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
 
 
 class ReportFormat(models.TextChoices):
@@ -315,7 +315,7 @@ class ExternalReportQuerySet(ScopedQuerySet):
     its inspector: the national programme restricts these reports to the school and the administration)."""
 
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("school__region_id", scope.region_prefixes)
+        return prefix_q("school__region__code", scope.region_prefixes)
 
     def own_q(self, user) -> models.Q:
         return models.Q(school_id__in=user.role_assignments.filter(role=Role.SCHOOL).values("school_id"))
