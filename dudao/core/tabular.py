@@ -77,8 +77,12 @@ def _size_text(size: int) -> str:
     return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{size / 1024:.0f} KB"
 
 
-def read_upload(data: bytes, filename: str) -> list[RawSheet]:
-    """Read an uploaded file into sheets; refuses oversized, mislabelled or unreadable files."""
+def read_upload(data: bytes, filename: str, *, convert: bool = True) -> list[RawSheet]:
+    """Read an uploaded file into sheets; refuses oversized, mislabelled or unreadable files.
+
+    With convert=False every check is the same, but the data rows keep the cells as read (str, float, date…, not
+    turned into text one by one) and empty rows are kept: for imports of hundreds of thousands of rows that
+    convert and skip them column by column (quality's 学生成绩)."""
     limit = settings.DUDAO_IMPORT_MAX_BYTES
     if len(data) > limit:
         raise ApplicationError(
@@ -94,14 +98,14 @@ def read_upload(data: bytes, filename: str) -> list[RawSheet]:
     if ext == "xls" and not data.startswith(OLE_MAGIC):
         raise ApplicationError("文件内容不是有效的 .xls 表格（可能已损坏或被改了扩展名）。")
     if ext == "csv":
-        return [_read_csv(data, filename)]
+        return [_read_csv(data, filename, convert)]
     if ext in {"xlsx", "ods"}:
         check_zip(data, filename)  # inflated size, entry count and ratio capped before calamine reads it
         check_spreadsheet(data, filename)  # the grid and the text calamine would build from those bytes
-    return _read_workbook(data, ext)
+    return _read_workbook(data, ext, convert)
 
 
-def _read_csv(data: bytes, filename: str) -> RawSheet:
+def _read_csv(data: bytes, filename: str, convert: bool = True) -> RawSheet:
     if b"\x00" in data[:4096] or data.startswith((XLSX_MAGIC, OLE_MAGIC)):
         raise ApplicationError("文件内容不是文本格式的 CSV（可能是 Excel 文件被改了扩展名）。")
     for encoding in ("utf-8-sig", "gb18030"):
@@ -117,14 +121,18 @@ def _read_csv(data: bytes, filename: str) -> RawSheet:
     except csv.Error as exc:
         raise ApplicationError(f"CSV 格式错误：{exc}") from None
     name = filename.rsplit(".", 1)[0]
-    return _raw_sheet(name, rows)
+    return _raw_sheet(name, rows, convert)
 
 
-def _raw_sheet(name: str, rows: list[list]) -> RawSheet:
+def _raw_sheet(name: str, rows: list[list], convert: bool = True) -> RawSheet:
     header_index = next((i for i, r in enumerate(rows) if any(_cell_text(c) for c in r)), None)
     if header_index is None:
         return RawSheet(name=name, header=[], rows=[])
     header = [_cell_text(c) for c in rows[header_index]]
+    if not convert:
+        sheet = RawSheet(name=name, header=header, rows=list(enumerate(rows[header_index + 1:], start=header_index + 2)))
+        sheet.header_row = header_index + 1  # type: ignore[attr-defined]
+        return sheet
     data_rows = []
     for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         cells = [_cell_text(c) for c in row]
@@ -135,7 +143,7 @@ def _raw_sheet(name: str, rows: list[list]) -> RawSheet:
     return sheet
 
 
-def _read_workbook(data: bytes, ext: str) -> list[RawSheet]:
+def _read_workbook(data: bytes, ext: str, convert: bool = True) -> list[RawSheet]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception:  # calamine raises its own error types for every kind of broken file
@@ -156,7 +164,7 @@ def _read_workbook(data: bytes, ext: str) -> list[RawSheet]:
             rows = calamine_sheet.to_python(skip_empty_area=False)
         except Exception:
             raise ApplicationError(f"无法读取工作表“{name}”：内容已损坏。") from None
-        sheet = _raw_sheet(name, rows)
+        sheet = _raw_sheet(name, rows, convert)
         sheet.problems.extend(xml_checks.get(name, []))
         sheets.append(sheet)
     return sheets

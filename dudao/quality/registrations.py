@@ -9,6 +9,8 @@ ACTION_LABELS = {
     "quality.round_create": "建立质量监测轮次",
     "quality.round_draw": "抽取“2+1”随机学科",
     "quality.round_publish": "发布质量监测结果",
+    "quality.round_scored": "质量监测轮次成绩已导入",
+    "quality.round_schools": "调整质量监测学校名单",
     "quality.scores_import": "导入学生成绩",
 }
 

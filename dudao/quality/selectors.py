@@ -24,6 +24,7 @@ from dudao.core.policy import policy_value
 from dudao.core.roles import Role
 from dudao.core.scope import holds_role_in, scope_for
 from dudao.quality import engine
+from dudao.quality import value_added as va
 from dudao.quality.models import (
     Round,
     RoundSchool,
@@ -218,7 +219,8 @@ def school_results(round: Round, school, *, user, today: datetime.date | None = 
     lines = lines_of(subjects)
     blank = not access.office
     mine = frame.filter(pl.col("school") == school.code)
-    table = {r["subject"]: r for r in engine.school_table(frame, lines, min_n=min_n).iter_rows(named=True)}
+    table = {r["subject"]: r for r in engine.school_table(frame, lines, min_n=min_n)
+             .filter(pl.col("school") == school.code).iter_rows(named=True)}
     county = {r["subject"]: r for r in engine.county_stats(frame, lines).iter_rows(named=True)}
     classes = engine.group_stats(mine, lines, ["class_name"], min_n=min_n)
     genders = engine.group_stats(mine, lines, ["gender"], min_n=min_n)
@@ -298,8 +300,6 @@ def value_added(round: Round, subject: RoundSubject, *, user, method: str = "rem
     (StudentScore.prior) and the chosen covariates, per school its effect with interval and flag, and the simple
     residual method beside it. Pupils without a prior score are left out (said in the warnings); with the gender
     covariate (女 = 1, 男 = 0) so are pupils whose gender is blank. {"error": "…"} when it cannot be computed."""
-    from dudao.quality import value_added as va  # noqa: PLC0415 -- h19-va lands in parallel; moved up on merge
-
     access = _access(round, user)
     _subject_or_404(round, subject, access, today)
     if method not in METHODS:

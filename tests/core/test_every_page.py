@@ -35,6 +35,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
+from dudao.quality.models import Round
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import (
     AccountabilityCase,
@@ -74,6 +75,7 @@ POST_ONLY = {
     "frameworks:node_down", "frameworks:node_remove",
     "core:user_role_assign", "core:user_role_revoke", "core:user_activate", "core:user_deactivate",
     "core:user_unlock", "core:user_password_reset",
+    "quality:scores_confirm",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -156,6 +158,8 @@ def _samplers(state):
         ("rectification/publications", "pk"): pk(Publication.objects),
         ("monitoring/campaigns", "pk"): pk(Campaign.objects),
         ("monitoring/tasks", "pk"): pk(CampaignTask.objects),
+        ("quality/rounds", "pk"): pk(Round.objects),  # the demo's rounds (issue 19)
+        ("api/quality/rounds", "pk"): pk(Round.objects),
         ("surveys", "pk"): pk(SurveyRound.objects),
         ("surveys/questionnaires", "pk"): pk(Questionnaire.objects),
         ("frameworks", "pk"): pk(Framework.objects),
