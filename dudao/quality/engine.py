@@ -1,8 +1,8 @@
 """学业质量监测 results engine: pure functions over a polars frame of pupil scores (no Django here).
 
 Input: one row per pupil and subject, columns `school` (str code), `class_name` (str, "" when unknown),
-`gender` (str "男"/"女"/""), `subject` (str), `score` (f64). Rows whose score is null or NaN are dropped before
-anything is counted (the import never stores them; a caller that passes them gets the other rows' figures).
+`gender` (str "男"/"女"/""), `subject` (str), `score` (f64). Rows whose score is null, NaN or infinite are dropped
+before anything is counted (the import never stores them; a caller that passes them gets the other rows' figures).
 
 Definitions (stated once, used everywhere):
 - n: pupils with a score; mean; sd is the *sample* standard deviation (ddof = 1; null when n < 2, 0 when every
@@ -53,7 +53,7 @@ def clean(frame: pl.DataFrame) -> pl.DataFrame:
         raise ValueError(f"missing columns: {missing}")
     frame = frame.select([pl.col(c).cast(t) for c, t in SCHEMA.items()])
     return frame.with_columns(pl.col("class_name", "gender").fill_null("")).filter(
-        pl.col("score").is_not_null() & pl.col("score").is_not_nan() & pl.col("subject").is_not_null())
+        pl.col("score").is_finite() & pl.col("subject").is_not_null())
 
 
 def _lines_frame(lines: dict[str, SubjectLines]) -> pl.DataFrame:

@@ -121,7 +121,8 @@ def test_zero_variance_single_pupil_nan_and_empty():
     assert flat["sd"] == 0 and flat["q1"] == flat["q3"] == 50
     one = engine.group_stats(frame([("A", "数学", 50)]), LINES, ["school"], min_n=1).row(0, named=True)
     assert one["n"] == 1 and one["sd"] is None
-    nan = engine.group_stats(frame([("A", "数学", float("nan")), ("A", "数学", 70)]), LINES, ["school"], min_n=1)
+    nan = engine.group_stats(frame([("A", "数学", float("nan")), ("A", "数学", 70), ("A", "数学", float("inf"))]),
+                             LINES, ["school"], min_n=1)
     assert nan["n"].to_list() == [1] and nan["mean"].to_list() == [70]
     empty = engine.empty_frame()
     assert engine.group_stats(empty, LINES, ["school"], min_n=10).is_empty()

@@ -249,3 +249,18 @@ def test_value_added_says_why_it_cannot_be_computed(world):
     assert re.search("[\u4e00-\u9fff]", error)  # a Chinese reason from the engine
     assert "reml" in selectors.value_added(one, subject(one), user=world.office_a, method="lm")["error"]
     assert "协变量" in selectors.value_added(one, subject(one), user=world.office_a, covariates=("age",))["error"]
+
+
+def test_foreign_and_malformed_inputs(world, published):
+    with pytest.raises(Http404):
+        selectors.school_results(published, world.schools_b[0], user=world.office_a)  # not in the round
+    with pytest.raises(Http404):
+        selectors.school_results(published, world.schools_a[0], user=world.town_a)   # no scope over the round
+    add_scores(published, va_rows(world)[15:30])  # pupils with noisy prior scores, so the model can be fitted
+    chinese = subject(published)
+    assert selectors.value_added(published, chinese, user=world.office_a, method="REML")["method"] == "reml"
+    assert "error" in selectors.value_added(published, chinese, user=world.office_a, method=None)
+    by_text = selectors.value_added(published, chinese, user=world.office_a, covariates="gender")
+    assert by_text["covariates"] == ["gender"]
+    assert "<script>" in selectors.value_added(published, chinese, user=world.office_a,
+                                                covariates=["<script>"])["error"]  # echoed as data, escaped by pages
