@@ -76,10 +76,11 @@ class ValueAdded:
 
 
 def _codes(groups: Iterable) -> tuple[np.ndarray, list[str]]:
-    """Integer code per pupil and the group labels, numbered in order of first appearance."""
-    index: dict = {}
-    codes = np.fromiter((index.setdefault(g, len(index)) for g in groups), dtype=np.int64)
-    return codes, [str(g) for g in index]
+    """Integer code per pupil and the group labels, numbered in order of first appearance (C-speed loops)."""
+    values = groups.tolist() if isinstance(groups, np.ndarray) else list(groups)
+    first = dict.fromkeys(values)  # insertion-ordered: first appearance
+    lookup = {g: i for i, g in enumerate(first)}
+    return np.array(list(map(lookup.__getitem__, values)), dtype=np.int64), [str(g) for g in first]
 
 
 def _design(y, prior, groups, covariates) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray, list[str]]:
@@ -121,7 +122,7 @@ def _design(y, prior, groups, covariates) -> tuple[np.ndarray, np.ndarray, list[
         if np.ptp(values) == 0:
             raise ValueAddedError(f"{names[key]}在数据中取值恒定，无法估计其作用；请去掉该项后再计算。")
         centred = [v - v.mean() for v in (*kept, values)]
-        matrix = np.column_stack(centred) / np.array([np.sqrt(v @ v) for v in centred])
+        matrix = np.column_stack(centred) / np.sqrt([np.square(v).sum() for v in centred])
         if np.linalg.svd(matrix, compute_uv=False)[-1] < 1e-7:
             earlier = "、".join(names[k] for k in list(columns)[: len(kept)])
             raise ValueAddedError(f"{names[key]}与{earlier}完全共线（设计矩阵奇异），无法分别估计；"
@@ -134,26 +135,31 @@ class _Profile:
     """The profiled (RE)ML likelihood as a function of γ = σu²/σe², from per-school sums."""
 
     def __init__(self, y: np.ndarray, x: np.ndarray, codes: np.ndarray, reml: bool) -> None:
+        # Long 1-D products are written as (a * b).sum(): BLAS dot/gemv threads stall on a busy machine.
         self.n = np.bincount(codes).astype(np.float64)
         self.sx = np.column_stack([np.bincount(codes, weights=col, minlength=len(self.n)) for col in x.T])
         self.sy = np.bincount(codes, weights=y, minlength=len(self.n))
-        self.sxx, self.sxy, self.syy = x.T @ x, x.T @ y, y @ y
+        self.outer = (self.sx[:, :, None] * self.sx[:, None, :]).reshape(len(self.n), -1)  # sx_j·sx_jᵀ
+        self.sxx = np.array([[(c * d).sum() for d in x.T] for c in x.T])
+        self.sxy, self.syy = np.array([(c * y).sum() for c in x.T]), np.square(y).sum()
         self.size, self.p, self.reml = len(y), x.shape[1], reml
         self.dof = self.size - self.p if reml else self.size
 
     def at(self, gamma: float) -> dict:
-        w = gamma / (1.0 + self.n * gamma)
-        a = self.sxx - (self.sx * w[:, None]).T @ self.sx
-        beta = np.linalg.solve(a, self.sxy - self.sx.T @ (w * self.sy))
-        resid = self.sy - self.sx @ beta  # r_j, summed residual of school j
-        rss = self.syy - 2 * beta @ self.sxy + beta @ self.sxx @ beta - w @ resid**2
-        loglik = -0.5 * (self.dof * (1 + np.log(2 * np.pi * rss / self.dof)) + np.log1p(self.n * gamma).sum())
-        d = 1.0 / (1.0 + self.n * gamma) ** 2
-        slope = 0.5 * self.dof * (d @ resid**2) / rss - 0.5 * (self.n / (1.0 + self.n * gamma)).sum()
+        p, n = self.p, self.n
+        w = gamma / (1.0 + n * gamma)
+        a = self.sxx - (w[:, None] * self.outer).sum(axis=0).reshape(p, p)
+        beta = np.linalg.solve(a, self.sxy - (self.sx * (w * self.sy)[:, None]).sum(axis=0))
+        resid = self.sy - (self.sx * beta).sum(axis=1)  # r_j, summed residual of school j
+        r2 = np.square(resid)
+        rss = self.syy - 2 * beta @ self.sxy + beta @ self.sxx @ beta - (w * r2).sum()
+        loglik = -0.5 * (self.dof * (1 + np.log(2 * np.pi * rss / self.dof)) + np.log1p(n * gamma).sum())
+        d = 1.0 / np.square(1.0 + n * gamma)
+        slope = 0.5 * self.dof * (d * r2).sum() / rss - 0.5 * (n / (1.0 + n * gamma)).sum()
         if self.reml:
             loglik -= 0.5 * np.linalg.slogdet(a)[1]
-            a_inv = np.linalg.inv(a)
-            slope += 0.5 * d @ np.einsum("ij,jk,ik->i", self.sx, a_inv, self.sx)
+            quad = (self.outer * np.linalg.inv(a).ravel()).sum(axis=1)  # sx_jᵀ A⁻¹ sx_j
+            slope += 0.5 * (d * quad).sum()
         return {"gamma": gamma, "a": a, "beta": beta, "resid": resid, "rss": rss, "loglik": loglik,
                 "slope": slope}  # slope = dℓ/dγ
 
