@@ -46,3 +46,5 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_frameworks_scoring.py
 	$(BIN)/python bench/bench_inspections_opinions.py
 	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_quality_dashboard.py
+	DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/bench_quality_dashboard.py

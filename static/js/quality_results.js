@@ -10,6 +10,13 @@
     });
   }
   function fixed(value, digits) { return value == null ? "—" : Number(value).toFixed(digits); }
+  // A value axis symmetric around 0 (so 0, "as expected" / "the county's mean", sits in the middle), rounded up.
+  function symmetric(values) {
+    var widest = 1;
+    values.forEach(function (v) { if (v != null) widest = Math.max(widest, Math.abs(v)); });
+    var step = widest > 20 ? 10 : widest > 5 ? 2 : 1;
+    return Math.ceil(widest * 1.1 / step) * step;
+  }
 
   // Sortable tables: a header with data-sort="number"|"text" sorts its column by each cell's data-value.
   document.querySelectorAll("table.sortable").forEach(function (table) {
@@ -55,15 +62,15 @@
       animation: false,
       tooltip: { trigger: "axis", formatter: function (items) {
         var b = data.bands[items[0].dataIndex];
-        return esc(b.band) + "<br>" + b.count + " 人（" + fixed(b.share * 100, 1) + "%）";
+        return esc(b.band) + " 分<br>" + b.count + " 人（" + fixed(b.share, 1) + "%）";
       } },
       grid: { left: 56, right: 16, top: 36, bottom: 40 },
-      xAxis: { type: "category", name: "分数段", nameLocation: "middle", nameGap: 26,
+      xAxis: { type: "category", name: "分数段（分）", nameLocation: "middle", nameGap: 26,
                data: data.bands.map(function (b) { return b.band; }), axisLabel: { interval: 0 } },
       yAxis: { type: "value", name: "人数（人）", minInterval: 1 },
       series: [{ type: "bar", data: data.bands.map(function (b) { return b.count; }), itemStyle: { color: "#0d6efd" },
                  label: { show: true, position: "top", formatter: function (p) {
-                   return fixed(data.bands[p.dataIndex].share * 100, 1) + "%"; } } }]
+                   return fixed(data.bands[p.dataIndex].share, 1) + "%"; } } }]
     });
     charts.push(bands);
   }
@@ -72,6 +79,7 @@
   if (vaHolder && data.va.length) {
     var names = data.va.map(function (s) { return s.name; });
     var left = (window.dudaoLabelWidth ? window.dudaoLabelWidth(names, 180) : 140) + 16;
+    var vaRange = symmetric(data.va.map(function (s) { return s.low; }).concat(data.va.map(function (s) { return s.high; })));
     var va = echarts.init(vaHolder);
     va.setOption({
       animation: false,
@@ -80,8 +88,9 @@
         return esc(s.name) + "（" + s.n + " 人）<br>增值 " + fixed(s.effect, 2) + " 分，95% 区间 " + fixed(s.low, 2) +
           " ~ " + fixed(s.high, 2) + " 分<br>" + esc(data.flags[s.flag]) + (s.small ? "（小样本）" : "");
       } },
-      grid: { left: left, right: 24, top: 16, bottom: 48 },
-      xAxis: { type: "value", name: "增值（分）", nameLocation: "middle", nameGap: 28 },
+      grid: { left: left, right: 24, top: 28, bottom: 48 },
+      xAxis: { type: "value", name: "增值（分）", nameLocation: "middle", nameGap: 28,
+               min: -vaRange, max: vaRange },
       yAxis: { type: "category", data: names, axisLabel: { interval: 0, width: 180, overflow: "truncate" } },
       series: [
         { type: "custom", name: "95% 置信区间",
@@ -104,6 +113,8 @@
 
   var quadHolder = document.getElementById("quadrant-chart");
   if (quadHolder && data.quadrant.length) {
+    var xRange = symmetric(data.quadrant.map(function (s) { return s.x; }));
+    var yRange = symmetric(data.quadrant.map(function (s) { return s.y; }));
     var quad = echarts.init(quadHolder);
     quad.setOption({
       animation: false,
@@ -113,9 +124,15 @@
           " 分<br>" + esc(data.flags[s.flag]);
       } },
       grid: { left: 56, right: 24, top: 36, bottom: 48 },
+      graphic: [
+        { type: "text", right: 32, top: 40, style: { text: "基础好、进步大", fill: "#198754", fontSize: 12 } },
+        { type: "text", left: 64, top: 40, style: { text: "基础弱、进步大", fill: "#198754", fontSize: 12 } },
+        { type: "text", right: 32, bottom: 56, style: { text: "基础好、进步小", fill: "#dc3545", fontSize: 12 } },
+        { type: "text", left: 64, bottom: 56, style: { text: "基础弱、进步小", fill: "#dc3545", fontSize: 12 } }
+      ],
       xAxis: { type: "value", name: "水平：学校平均分 − 全区平均分（分）", nameLocation: "middle", nameGap: 28,
-               splitLine: { show: false } },
-      yAxis: { type: "value", name: "增值（分）", splitLine: { show: false } },
+               min: -xRange, max: xRange, splitLine: { show: false } },
+      yAxis: { type: "value", name: "增值（分）", min: -yRange, max: yRange, splitLine: { show: false } },
       series: [{
         type: "scatter", symbolSize: 10,
         data: data.quadrant.map(function (s) { return { value: [s.x, s.y], itemStyle: { color: colours[s.flag] } }; }),

@@ -76,7 +76,7 @@ def _rounded(value, digits: int = 2):
 
 def chart_data(results: dict, va: dict) -> dict:
     """What the charts draw (through json_script, so a school name cannot break out of the page)."""
-    bands = [{"band": b["band"], "count": b["count"], "share": _rounded(b.get("share"), 4)}
+    bands = [{"band": b["band"], "count": b["count"], "share": _rounded(b.get("share"), 2)}
              for b in results.get("bands", [])]
     data: dict = {"bands": bands, "va": [], "quadrant": [],
                   "flags": {s["flag"]: s["flag_label"] for s in (va or {}).get("schools", [])}}
@@ -161,7 +161,7 @@ def results_export(request, pk: int):
                   ("优秀率（%）", _percent("excellent_rate")), ("低分率（%）", _percent("low_rate"))], [county]),
         ("学校", SCHOOL_COLUMNS, context["schools"]),
         ("分数段", [("分数段", lambda r: r["band"]), ("人数", lambda r: r["count"]),
-                    ("占比（%）", lambda r: _rounded(100 * r["share"], 2) if r.get("share") is not None else None)],
+                    ("占比（%）", lambda r: _rounded(r.get("share"), 2))],
          context["results"].get("bands", [])),
     ]
     va = context["va"]
@@ -219,7 +219,8 @@ def school_section(request, school: School) -> dict:
     except Http404:
         trend = []
     chart = [{"round": t["round_title"], "subject": t["subject"], "mean": t["mean"]} for t in trend]
-    return {"quality_section": {"rounds": parts, "trend": trend, "school": school, "charts": {"trend": chart}}}
+    return {"quality_section": {"rounds": parts, "trend": trend, "school": school, "charts": {"trend": chart},
+                                "trend_rounds": len({t["round_id"] for t in trend})}}
 
 
 def _school_or_404(request, round_: Round) -> School:
