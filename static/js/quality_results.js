@@ -14,8 +14,8 @@
   function symmetric(values) {
     var widest = 1;
     values.forEach(function (v) { if (v != null) widest = Math.max(widest, Math.abs(v)); });
-    var step = widest > 20 ? 10 : widest > 5 ? 2 : 1;
-    return Math.ceil(widest * 1.1 / step) * step;
+    var raw = widest * 1.1 / 4, step = [0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100].find(function (s) { return s >= raw; }) || 100;
+    return { min: -Math.ceil(widest * 1.1 / step) * step, max: Math.ceil(widest * 1.1 / step) * step, interval: step };
   }
 
   // Sortable tables: a header with data-sort="number"|"text" sorts its column by each cell's data-value.
@@ -90,7 +90,7 @@
       } },
       grid: { left: left, right: 24, top: 28, bottom: 48 },
       xAxis: { type: "value", name: "增值（分）", nameLocation: "middle", nameGap: 28,
-               min: -vaRange, max: vaRange },
+               min: vaRange.min, max: vaRange.max, interval: vaRange.interval },
       yAxis: { type: "category", data: names, axisLabel: { interval: 0, width: 180, overflow: "truncate" } },
       series: [
         { type: "custom", name: "95% 置信区间",
@@ -131,8 +131,9 @@
         { type: "text", left: 64, bottom: 56, style: { text: "基础弱、进步小", fill: "#dc3545", fontSize: 12 } }
       ],
       xAxis: { type: "value", name: "水平：学校平均分 − 全区平均分（分）", nameLocation: "middle", nameGap: 28,
-               min: -xRange, max: xRange, splitLine: { show: false } },
-      yAxis: { type: "value", name: "增值（分）", min: -yRange, max: yRange, splitLine: { show: false } },
+               min: xRange.min, max: xRange.max, interval: xRange.interval, splitLine: { show: false } },
+      yAxis: { type: "value", name: "增值（分）", min: yRange.min, max: yRange.max, interval: yRange.interval,
+               splitLine: { show: false } },
       series: [{
         type: "scatter", symbolSize: 10,
         data: data.quadrant.map(function (s) { return { value: [s.x, s.y], itemStyle: { color: colours[s.flag] } }; }),
