@@ -190,3 +190,18 @@ def test_school_profile_withholds_small_groups_from_the_school(world, login):
     office_view = login(world.office_a).get(reverse("dashboard:school_detail", args=[own.pk])).content.decode()
     assert "人数不足，不公布" not in office_view and "人数不足" in office_view
     assert rnd.title in office_view
+
+
+def test_school_profile_latest_round_in_full_earlier_linked_and_trend(world, login):
+    earlier = scored_round(world, status=RoundStatus.PUBLISHED, year=2025, title="上一轮监测")
+    latest = scored_round(world, status=RoundStatus.PUBLISHED, year=2026, title="本轮监测")
+    scored_round(world, year=2027, title="未发布轮次")  # scored, not published: the school must not see it
+    own = world.schools_a[0]
+    text = login(world.principal_a).get(reverse("dashboard:school_detail", args=[own.pk])).content.decode()
+    assert "本轮监测" in text and "往期监测" in text and "上一轮监测" in text
+    assert reverse("quality:results", args=[earlier.pk]) in text
+    assert "历次监测平均分与合格率（2 次）" in text and "quality-trend-data" in text
+    assert "未发布轮次" not in text
+    office = login(world.office_a).get(reverse("dashboard:school_detail", args=[own.pk])).content.decode()
+    assert "未发布轮次" in office and "（3 次）" in office
+    assert latest.title in office

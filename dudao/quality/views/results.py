@@ -185,42 +185,51 @@ def _model_rows(va: dict) -> list[tuple[str, object]]:
 # --- the school profile's section -------------------------------------------------------------------------
 
 
+def _round_part(request, round_: Round, school: School, office: bool) -> dict | None:
+    """One round's tables for the school: per subject its figures, by class and gender, and its value-added."""
+    user = request.user
+    try:
+        results = clean(selectors.school_results(round_, school, user=user))
+    except Http404:
+        return None
+    subjects = {s.pk: s for s in selectors.round_subjects(round_, user=user)}
+    rows = []
+    for part in results["subjects"]:
+        subject = subjects.get(part["subject"]["id"])
+        if subject is None or not part["school"]["n"]:
+            continue
+        va = clean(selectors.value_added(round_, subject, user=user, covariates=()))
+        own = None if va.get("error") else next((s for s in va["schools"] if s["code"] == school.code), None)
+        rows.append({"subject": subject, "results": part, "va": own, "va_error": va.get("error", "")})
+    return {"round": round_, "subjects": rows, "office": office, "hide": not office} if rows else None
+
+
 def school_section(request, school: School) -> dict:
     """The 学业质量监测 section of the school profile (registered as a page section of dashboard.school_detail):
-    per round the school is in, its results by subject, class and gender, its value-added with the interval and
-    flag, and its trend across rounds. School users: published rounds only, small groups withheld."""
+    the latest round's results by subject, class and gender with the school's value-added (interval and flag),
+    links to the earlier rounds, and the trend across rounds. School users: published rounds only, small groups
+    withheld. Only the latest round is computed in full, so the profile costs one round whatever the history."""
     user = request.user
-    parts = []
-    rounds = selectors.rounds_visible(user).filter(round_schools__school=school).exclude(
-        status=RoundStatus.PLANNED).distinct()
-    for round_ in rounds:
-        office = office_view(user, round_)
-        if not office and round_.status != RoundStatus.PUBLISHED:
-            continue
-        try:
-            results = clean(selectors.school_results(round_, school, user=user))
-        except Http404:
-            continue
-        subjects = {s.pk: s for s in selectors.round_subjects(round_, user=user)}
-        rows = []
-        for part in results["subjects"]:
-            subject = subjects.get(part["subject"]["id"])
-            if subject is None or not part["school"]["n"]:
+    rounds = list(selectors.rounds_visible(user).filter(round_schools__school=school).exclude(
+        status=RoundStatus.PLANNED).distinct().order_by("-year", "-term", "-test_date", "-id"))
+    readable = [(r, office_view(user, r)) for r in rounds]
+    readable = [(r, office) for r, office in readable if office or r.status == RoundStatus.PUBLISHED]
+    latest, earlier = None, []
+    for round_, office in readable:
+        if latest is None:
+            latest = _round_part(request, round_, school, office)
+            if latest is not None:
                 continue
-            va = clean(selectors.value_added(round_, subject, user=user, covariates=()))
-            own = None if va.get("error") else next((s for s in va["schools"] if s["code"] == school.code), None)
-            rows.append({"subject": subject, "results": part, "va": own, "va_error": va.get("error", "")})
-        if rows:
-            parts.append({"round": round_, "subjects": rows, "office": office, "hide": not office})
-    if not parts:
+        earlier.append(round_)
+    if latest is None:
         return {"quality_section": None}
     try:
         trend = clean(selectors.school_trend(school, user=user))
     except Http404:
         trend = []
     chart = [{"round": t["round_title"], "subject": t["subject"], "mean": t["mean"]} for t in trend]
-    return {"quality_section": {"rounds": parts, "trend": trend, "school": school, "charts": {"trend": chart},
-                                "trend_rounds": len({t["round_id"] for t in trend})}}
+    return {"quality_section": {"rounds": [latest], "earlier": earlier, "trend": trend, "school": school,
+                                "charts": {"trend": chart}, "trend_rounds": len({t["round_id"] for t in trend})}}
 
 
 def _school_or_404(request, round_: Round) -> School:
