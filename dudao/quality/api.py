@@ -319,24 +319,24 @@ def _subject_of(request, round_, subject: str) -> RoundSubject:
     return found
 
 
-@router.get("/quality/rounds/{round_id}/results", response=ResultsOut)
-def round_results(request, round_id: int, subject: str = ""):
+@router.get("/quality/rounds/{int:pk}/results", response=ResultsOut)
+def round_results(request, pk: int, subject: str = ""):
     """One subject's results: the county's figures, every school's (a school token: only its own), score bands."""
-    round_ = visible_round(request, round_id)
+    round_ = visible_round(request, pk)
     found = _subject_of(request, round_, subject)
     results = clean(selectors.subject_results(round_, found, user=request.user))
     return {**results, "round": round_.pk, "subject": found.name, "full_marks": found.full_marks}
 
 
-@router.get("/quality/rounds/{round_id}/value-added", response=ValueAddedOut,
+@router.get("/quality/rounds/{int:pk}/value-added", response=ValueAddedOut,
             openapi_extra=error_responses(400))
-def round_value_added(request, round_id: int, subject: str = "", method: str = "reml", gender: bool = False):
+def round_value_added(request, pk: int, subject: str = "", method: str = "reml", gender: bool = False):
     """增值评价 of one subject: the random-intercept model (REML by default, or ML) with prior attainment (and
     gender if `gender=true`); fixed effects, variance components, ICC, and each school's effect with its 95%
     interval and flag. 400 with the reason (Chinese) when it cannot be computed (one school, no prior scores…)."""
     if method not in METHODS:
         raise ApplicationError(f"估计方法 method 只能是 reml 或 ml，收到的是“{method[:16]}”。")
-    round_ = visible_round(request, round_id)
+    round_ = visible_round(request, pk)
     found = _subject_of(request, round_, subject)
     va = clean(selectors.value_added(round_, found, user=request.user, method=method,
                                      covariates=("gender",) if gender else ()))
