@@ -12,6 +12,7 @@ from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
 from dudao.demo.inspections import load_inspections
 from dudao.demo.monitoring import load_monitoring
+from dudao.demo.quality import load_quality
 from dudao.demo.rectification import load_rectification
 from dudao.demo.supervision import load_supervision
 from dudao.demo.surveys import load_surveys
@@ -120,6 +121,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     load_inspections(office_user=User.objects.get(username="demo_office"), inspector_user=inspector_user,
                      expert_user=User.objects.get(username="demo_expert"), school_user=school_user,
                      unit_user=User.objects.get(username="demo_unit"), county=county, rng=rng)
+    load_quality(office_user=User.objects.get(username="demo_office"), county=county, school_user=school_user)
     return passwords
 
 

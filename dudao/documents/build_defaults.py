@@ -185,9 +185,74 @@ def inspection_report() -> Document:
     return document
 
 
+def _round_facts(document) -> None:
+    document.add_paragraph(
+        "监测轮次：{{ round.title }}；学年学期：{{ round.year }}{{ round.term }}；年级：{{ round.grade }}；测试日期："
+        "{{ round.test_date }}；参测学校 {{ round.schools }} 所；监测学科：{{ round.subjects }}。")
+    document.add_paragraph("{{ round.draw }}{{ round.sample }}")
+
+
+def quality_district_report() -> Document:
+    document = _titled("{{ office }}    {{ generated_on }}")
+    document.add_heading("一、监测概况", level=2)
+    _round_facts(document)
+    document.add_paragraph("{{ summary }}")
+    document.add_heading("二、各学科全区总体情况", level=2)
+    _table(document, ["学科", "类别", "满分", "合格线", "优秀线", "低分线", "参测人数", "平均分", "标准差", "中位数", "合格率",
+                      "优秀率", "低分率"], "subjects",
+           ["name", "kind", "full_marks", "pass_line", "excellent_line", "low_line", "n", "mean", "sd", "median",
+            "pass_rate", "excellent_rate", "low_rate"])
+    document.add_heading("三、成绩等级分布", level=2)
+    document.add_paragraph("{{ chart }}")
+    _table(document, ["学科", "等级", "分数段", "人数", "占比"], "bands", ["subject", "band", "range", "count", "share"])
+    document.add_heading("四、各校成绩", level=2)
+    _table(document, ["学科", "学校标识码", "学校", "参测人数", "平均分", "合格率", "优秀率", "低分率", "与全区均分差"], "schools",
+           ["subject", "code", "name", "n", "mean", "pass_rate", "excellent_rate", "low_rate", "gap"])
+    document.add_heading("五、增值评价", level=2)
+    document.add_paragraph("{{ va_note }}")
+    document.add_paragraph("{%p for s in va_summaries %}")
+    document.add_paragraph("{{ s }}")
+    document.add_paragraph("{%p endfor %}")
+    _table(document, ["学科", "学校", "参测人数", "学校效应", "95% 置信区间", "判断", "简单残差法", "收缩系数", "小规模"], "va",
+           ["subject", "name", "n", "effect", "ci", "flag", "residual", "shrinkage", "small"])
+    document.add_heading("六、合格率低于合格线（{{ pass_line }}）的学校", level=2)
+    _table(document, ["学科", "学校", "参测人数", "合格率", "全区合格率"], "below", ["subject", "name", "n", "pass_rate", "county"])
+    document.add_paragraph("请上述学校认真分析原因，制定改进措施；督导室将把监测结果运用于督导评估和整改跟踪。")
+    _signed(document, "{{ office }}\n{{ generated_on }}")
+    return document
+
+
+def quality_school_report() -> Document:
+    document = _titled("{{ school }}（{{ code }}）    {{ office }}    {{ generated_on }}")
+    document.add_heading("一、监测概况", level=2)
+    _round_facts(document)
+    document.add_heading("二、本校与全区对比", level=2)
+    _table(document, ["学科", "参测人数", "本校平均分", "全区平均分", "差值", "本校合格率", "全区合格率", "本校优秀率", "全区优秀率",
+                      "本校低分率", "全区低分率"], "subjects",
+           ["name", "n", "mean", "county_mean", "gap", "pass_rate", "county_pass_rate", "excellent_rate",
+            "county_excellent_rate", "low_rate", "county_low_rate"])
+    document.add_heading("三、分班级情况", level=2)
+    _table(document, ["学科", "班级", "人数", "平均分", "合格率", "优秀率", "低分率"], "classes",
+           ["subject", "name", "n", "mean", "pass_rate", "excellent_rate", "low_rate"])
+    document.add_heading("四、分性别情况", level=2)
+    _table(document, ["学科", "性别", "人数", "平均分", "合格率", "优秀率", "低分率"], "genders",
+           ["subject", "name", "n", "mean", "pass_rate", "excellent_rate", "low_rate"])
+    document.add_paragraph("{{ withheld_note }}")
+    document.add_heading("五、增值评价", level=2)
+    _table(document, ["学科", "参测人数", "学校效应", "95% 置信区间", "判断", "简单残差法", "收缩系数", "说明"], "va",
+           ["subject", "n", "effect", "ci", "flag", "residual", "shrinkage", "note"])
+    document.add_paragraph("{{ va_note }}")
+    document.add_heading("六、历次监测趋势", level=2)
+    _table(document, ["轮次", "学科", "人数", "本校平均分", "全区平均分", "合格率"], "trend",
+           ["round", "subject", "n", "mean", "county_mean", "pass_rate"])
+    _signed(document, "{{ office }}\n{{ generated_on }}")
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
-            "inspection_report": inspection_report, "inspection_notice": inspection_notice}
+            "inspection_report": inspection_report, "inspection_notice": inspection_notice,
+            "quality_district_report": quality_district_report, "quality_school_report": quality_school_report}
 
 
 def main(keys=None) -> None:

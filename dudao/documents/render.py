@@ -89,6 +89,50 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                    "mean": "4.09"}],
         "low": [{"school": "示范区第二小学", "text": "您对学校以下方面是否满意？：食堂饭菜质量与卫生", "rate": "62.0%"}],
     }),
+    "quality_district_report": ("学业质量监测报告（区县）", {
+        "title": "示范区2025—2026学年秋季八年级学业质量监测监测报告", "office": "示范区人民政府教育督导室",
+        "generated_on": "2026年12月20日",
+        "round": {"title": "示范区2025—2026学年秋季八年级学业质量监测", "county": "示范区", "year": "2025—2026学年",
+                  "term": "秋季", "grade": "8年级", "test_date": "2026年11月20日", "schools": 12,
+                  "subjects": "语文、数学、科学", "status": "结果已发布",
+                  "draw": "按“2+1”方式确定监测学科：固定学科 语文、数学，随机抽取学科 科学（备选学科：科学、英语；随机种子 12345）。",
+                  "sample": ""},
+        "summary": "示范区2025—2026学年秋季8年级学业质量监测共有 12 所学校参加……",
+        "subjects": [{"name": "语文", "kind": "固定学科", "full_marks": "100", "pass_line": "60.0",
+                      "excellent_line": "85.0", "low_line": "40.0", "n": 3000, "mean": "72.4", "sd": "12.1",
+                      "median": "74.0", "pass_rate": "85.2%", "excellent_rate": "21.3%", "low_rate": "3.1%"}],
+        "schools": [{"subject": "语文", "code": "1990102001", "name": "示范区第一中学", "n": 320, "mean": "75.1",
+                     "pass_rate": "88.0%", "excellent_rate": "25.0%", "low_rate": "2.0%", "gap": "+2.7"}],
+        "bands": [{"subject": "语文", "band": "优秀", "range": "85.0 及以上", "count": 640, "share": "21.3%"}],
+        "va_note": "……小规模学校的估计向 0 收缩……",
+        "va_summaries": ["语文：限制性极大似然（REML）估计，学生 3000 人、学校 12 所……"],
+        "va": [{"subject": "语文", "code": "1990102001", "name": "示范区第一中学", "n": 320, "effect": "+1.52",
+                "ci": "0.40 ～ 2.64", "flag": "显著高于预期", "residual": "+1.60", "shrinkage": "0.95", "small": ""}],
+        "below": [{"subject": "数学", "code": "1990102009", "name": "示范区第九中学", "n": 80, "pass_rate": "52.5%",
+                   "county": "78.0%", "line": "60.0%"}],
+        "pass_line": "60.0%",
+    }),
+    "quality_school_report": ("学业质量监测报告（学校）", {
+        "title": "示范区第一中学示范区2025—2026学年秋季八年级学业质量监测监测报告", "office": "示范区人民政府教育督导室",
+        "generated_on": "2026年12月20日", "school": "示范区第一中学", "code": "1990102001",
+        "round": {"title": "示范区2025—2026学年秋季八年级学业质量监测", "county": "示范区", "year": "2025—2026学年",
+                  "term": "秋季", "grade": "8年级", "test_date": "2026年11月20日", "schools": 12,
+                  "subjects": "语文、数学、科学", "status": "结果已发布", "draw": "……", "sample": ""},
+        "subjects": [{"name": "语文", "n": 320, "mean": "75.1", "county_mean": "72.4", "gap": "+2.7",
+                      "pass_rate": "88.0%", "county_pass_rate": "85.2%", "excellent_rate": "25.0%",
+                      "county_excellent_rate": "21.3%", "low_rate": "2.0%", "county_low_rate": "3.1%"}],
+        "classes": [{"subject": "语文", "name": "八（1）班", "n": 45, "mean": "76.0", "pass_rate": "90.0%",
+                     "excellent_rate": "26.7%", "low_rate": "0.0%"}],
+        "genders": [{"subject": "语文", "name": "女", "n": 160, "mean": "77.0", "pass_rate": "91.0%",
+                     "excellent_rate": "28.0%", "low_rate": "1.0%"}],
+        "withheld_note": "以下分组参测人数少于 10 人……",
+        "va": [{"subject": "语文", "n": 320, "effect": "+1.52", "ci": "0.40 ～ 2.64", "flag": "显著高于预期",
+                "residual": "+1.60", "shrinkage": "0.95", "note": ""}],
+        "va_note": "……小规模学校的估计向 0 收缩……",
+        "trend": [{"round": "2024—2025学年春季", "subject": "语文", "n": 300, "mean": "73.0", "county_mean": "71.8",
+                   "pass_rate": "86.0%"}],
+        "min_n": 10,
+    }),
 }
 
 
@@ -101,7 +145,7 @@ def default_template_path(key: str) -> Path:
 
 
 # key → names of pictures the platform adds to the context (InlineImage) besides the sample fields
-TEMPLATE_IMAGES: dict[str, set[str]] = {"inspection_report": {"chart"}}
+TEMPLATE_IMAGES: dict[str, set[str]] = {"inspection_report": {"chart"}, "quality_district_report": {"chart"}}
 
 logger = logging.getLogger(__name__)
 

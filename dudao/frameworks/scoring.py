@@ -10,6 +10,8 @@ Leaf rules, each turning a recorded value into a fraction of the leaf's credit (
 - {"kind": "yesno"}                               "达标" / true → 1; "不达标" / false → 0
 - {"kind": "numeric", "op": ">=", "threshold": 85, "unit": "%"}      (also "<=", and "between" with "low"/"high")
 - {"kind": "text"}                                recorded, never scored
+A numeric leaf may also name a data source ({"source": {"key": "quality.pass_rate", ...}}, see sources.py): the
+scoring form is prefilled from it; here only its key and parameters are checked.
 A value of "N/A" (不适用) leaves the leaf out; its weight is shared among its scored siblings (re-weighting).
 
 Roll-up: a node's score is the weighted mean of its children's scores over the children that are scored;
@@ -23,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import polars as pl
+
+from dudao.frameworks.sources import source_problems
 
 NA = "N/A"
 DEFAULT_SETTINGS = {
@@ -118,6 +122,12 @@ def weight_problems(tree: Tree) -> list[str]:
 
 def rule_problems(rule: Mapping) -> list[str]:
     kind = rule.get("kind")
+    if "source" in rule:
+        if kind != "numeric":
+            return ["只有数值指标可以指定数据来源。"]
+        problems = source_problems(rule["source"])
+        if problems:
+            return problems
     if kind == "points":
         return [] if isinstance(rule.get("max"), int | float) and rule["max"] > 0 else ["满分应为正数。"]
     if kind == "levels":

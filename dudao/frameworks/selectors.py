@@ -4,6 +4,7 @@ from django.db.models import Count
 
 from dudao.frameworks.models import Framework
 from dudao.frameworks.scoring import build_tree, weight_problems
+from dudao.frameworks.sources import source_label
 
 OPS = {">=": "≥", "<=": "≤"}
 
@@ -23,9 +24,11 @@ def rule_text(rule: dict | None) -> str:
         return "达标 / 不达标"
     if kind == "numeric":
         unit = rule.get("unit", "")
+        origin = source_label(rule["source"]) if "source" in rule else ""
+        origin = f"（数据来源：{origin}）" if origin else ""
         if rule.get("op") == "between":
-            return f"数值 {rule['low']:g}—{rule['high']:g}{unit}"
-        return f"数值 {OPS.get(rule.get('op'), '')} {rule.get('threshold', 0):g}{unit}"
+            return f"数值 {rule['low']:g}—{rule['high']:g}{unit}{origin}"
+        return f"数值 {OPS.get(rule.get('op'), '')} {rule.get('threshold', 0):g}{unit}{origin}"
     return "文字记录（不计分）"
 
 

@@ -11,6 +11,7 @@ from dudao.core.models import Role, RoleAssignment
 from dudao.core.scope import holds_role_in, owns, scope_for
 from dudao.frameworks.scoring import build_tree
 from dudao.frameworks.selectors import rule_text
+from dudao.frameworks.sources import resolve_indicator
 from dudao.inspections.evaluation import target_evaluation
 from dudao.inspections.models import (
     INSPECTION_WORKFLOW,
@@ -151,10 +152,17 @@ def score_sheet(target: Target, user, is_self: bool) -> list[dict]:
             parent = tree.nodes[parent].parent
         choices = list(rule["levels"]) if rule.get("kind") == "levels" else \
             ["达标", "不达标"] if rule.get("kind") == "yesno" else []
-        rows.append({"code": node.code, "name": node.name, "path": " › ".join(path), "rule": rule_text(rule),
-                     "kind": rule.get("kind"), "max": rule.get("max"), "choices": choices, "veto": node.veto,
-                     "value": mine.get(node.code, ""), "note": notes.get(node.code, ""),
-                     "evidence": evidence.get(node.code, [])})
+        row = {"code": node.code, "name": node.name, "path": " › ".join(path), "rule": rule_text(rule),
+               "kind": rule.get("kind"), "max": rule.get("max"), "choices": choices, "veto": node.veto,
+               "value": mine.get(node.code, ""), "note": notes.get(node.code, ""),
+               "evidence": evidence.get(node.code, []), "suggested": "", "source_note": ""}
+        if rule.get("source") and target.school_id and not row["value"]:
+            # A check point that reads its value from another module (frameworks.sources, e.g. 质量监测):
+            # offered in the form with its origin; the scorer keeps or changes it and saves as usual.
+            found = resolve_indicator(rule["source"], target.school)
+            if found is not None:
+                row["suggested"], row["source_note"] = f"{found.value:g}", found.note
+        rows.append(row)
     return rows
 
 

@@ -3,6 +3,8 @@
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_page_section
+from dudao.frameworks.sources import register_indicator_source
+from dudao.quality import indicators
 from dudao.quality.views.results import school_section
 
 ACTION_LABELS = {
@@ -12,6 +14,10 @@ ACTION_LABELS = {
     "quality.round_scored": "质量监测轮次成绩已导入",
     "quality.round_schools": "调整质量监测学校名单",
     "quality.scores_import": "导入学生成绩",
+    "quality.external_upload": "上传国家（省、市）质量监测报告",
+    "quality.findings_raise": "根据质量监测结果生成问题清单",
+    "quality.reports_start": "生成质量监测报告",
+    "quality.reports_retry": "重新生成质量监测报告",
 }
 
 POLICY_DEFAULTS = {
@@ -19,10 +25,20 @@ POLICY_DEFAULTS = {
     "quality.excellent_ratio": PolicyDefault(0.85, "优秀线（占满分比例）", "DOMAIN.md §4b [MEM]"),
     "quality.low_ratio": PolicyDefault(0.40, "低分线（占满分比例）", "DOMAIN.md §4b [MEM]"),
     "quality.min_group_size": PolicyDefault(10, "学校、班级人数少于此数时不向学校展示其统计结果（仍计入全区）", "issue 19"),
+    "quality.finding_pass_rate": PolicyDefault(60, "学校某学科合格率低于此值（%）时列入问题清单", "issue 19"),
+}
+
+# Data sources a framework check point can read (frameworks.sources): key → (label, resolver).
+INDICATOR_SOURCES = {
+    "quality.pass_rate": ("学业质量监测合格率（%）", indicators.pass_rate),
+    "quality.mean": ("学业质量监测平均分", indicators.mean_score),
+    "quality.value_added": ("学业质量监测增值评价（学校效应，分）", indicators.value_added_effect),
 }
 
 
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    for key, (label, resolver) in INDICATOR_SOURCES.items():
+        register_indicator_source(key, label, resolver, check=indicators.params_check)
     register_page_section("dashboard.school_detail", school_section)

@@ -29,6 +29,42 @@ urlpatterns += [
     path("rounds/<int:pk>/scores/rows/", score_views.scores_rows, name="scores_rows"),
 ]
 
+# ---- external reports (views/external.py) ------------------------------------------------------------------
+from dudao.quality.views import external  # noqa: E402 -- grouped with its paths
+
+urlpatterns += [
+    path("external/", external.external_index, name="external_index"),
+    path("external/school/<int:school_id>/", external.external_school, name="external_school"),
+    path("external/school/<int:school_id>/upload/", external.external_upload, name="external_upload"),
+    path("external/<int:pk>/download/", external.external_download, name="external_download"),
+]
+
+# ---- findings from results (views/loop.py) -----------------------------------------------------------------
+from dudao.quality.views import loop as loop_views  # noqa: E402 -- grouped with its paths
+
+urlpatterns += [
+    path("rounds/<int:pk>/findings/", loop_views.round_findings, name="round_findings"),
+]
+
+# ---- 监测报告 (dudao.quality.views.reports) ----
+from dudao.quality.views import reports as report_views  # noqa: E402 -- each area's block stands on its own
+
+urlpatterns += [
+    path("rounds/<int:pk>/reports/", report_views.report_list, name="reports"),
+    path("rounds/<int:pk>/reports/start/", report_views.report_batch_start, name="reports_start"),
+    path("rounds/<int:pk>/reports/retry/", report_views.report_batch_retry, name="reports_retry"),
+    path("rounds/<int:pk>/reports/district.docx", report_views.district_report_now, {"fmt": "docx"},
+         name="district_report_docx"),
+    path("rounds/<int:pk>/reports/district.pdf", report_views.district_report_now, {"fmt": "pdf"},
+         name="district_report_pdf"),
+    path("rounds/<int:pk>/reports/schools/<int:school>/report.docx", report_views.school_report_now, {"fmt": "docx"},
+         name="school_report_docx"),
+    path("rounds/<int:pk>/reports/schools/<int:school>/report.pdf", report_views.school_report_now, {"fmt": "pdf"},
+         name="school_report_pdf"),
+    path("report-batches/<int:pk>/", report_views.report_batch_progress, name="report_batch"),
+    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
+]
+
 # Results (h19-pages): the county dashboard of a round and subject, and the Excel exports of its tables.
 from dudao.quality.views import results as results_views  # noqa: E402
 

@@ -35,7 +35,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
-from dudao.quality.models import Round
+from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import (
     AccountabilityCase,
@@ -75,6 +75,7 @@ POST_ONLY = {
     "frameworks:node_down", "frameworks:node_remove",
     "core:user_role_assign", "core:user_role_revoke", "core:user_activate", "core:user_deactivate",
     "core:user_unlock", "core:user_password_reset",
+    "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
 }
 
@@ -180,6 +181,11 @@ def _samplers(state):
         ("api/surveys/questionnaires", "pk"): pk(Questionnaire.objects),
         ("api/surveys/rounds", "pk"): pk(SurveyRound.objects),
         ("api/frameworks", "pk"): pk(Framework.objects),
+        ("quality/schools", "school"): lambda user: [getattr(_sample(School.objects.filter(
+            quality_rounds__isnull=False).distinct(), user), "pk", None)],
+        ("quality/report-batches", "pk"): pk(ReportBatch.objects),
+        ("quality/reports", "pk"): pk(Report.objects),
+        ("quality/external", "pk"): pk(ExternalReport.objects),
         ("api/inspections", "pk"): pk(Inspection.objects),
         ("api/inspections/targets", "pk"): pk(Target.objects),
         ("api/findings", "pk"): pk(Finding.objects, Q(raised_by=None) | Q(

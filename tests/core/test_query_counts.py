@@ -301,6 +301,7 @@ LISTS: dict[str, Case] = {
     "surveys:questionnaire_list": Case("office_a", make_questionnaires),
     "frameworks:list": Case("office_a", make_frameworks),
     "inspections:list": Case("office_a", make_inspections),
+    "quality:external_index": Case("office_a", make_schools),
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),

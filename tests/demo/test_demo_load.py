@@ -178,3 +178,50 @@ def test_a_demo_password_never_looks_like_its_user_name(monkeypatch):
     drawn = iter(["OeRMLha_hEr8", "x7Qp2LmZ9wKa"])
     monkeypatch.setattr(services.secrets, "token_urlsafe", lambda _n: next(drawn))
     assert services._password("demo_leader") == "Dd-x7Qp2LmZ9wKa"
+
+
+def test_it_loads_two_quality_rounds_of_one_cohort(demo, db):
+    from django.db.models import Count
+
+    from dudao.quality import selectors
+    from dudao.quality.models import ReportBatch, Round, ScoreImport, StudentScore
+    from dudao.quality.services.rounds import draw_subject
+    from dudao.rectification.models import Finding
+
+    office = User.objects.get(username="demo_office")
+    spring, autumn = Round.objects.filter(region_id="990102").order_by("test_date")
+    assert (spring.term, spring.grade, spring.status) == ("spring", 7, "published")
+    assert (autumn.term, autumn.grade, autumn.status) == ("autumn", 8, "scored")
+    assert spring.cohort == autumn.cohort and spring.test_date.month == 6 and autumn.test_date.month == 11
+    for round_ in (spring, autumn):
+        names = list(round_.subjects.order_by("order").values_list("name", flat=True))
+        assert names[:2] == ["语文", "数学"] and len(names) == 3
+        assert names[2] == draw_subject(round_.draw_pool, round_.draw_seed)["name"]  # reproducible from the seed
+        sizes = StudentScore.objects.filter(round=round_, subject__name="数学").values("school").annotate(
+            n=Count("id")).values_list("n", flat=True)
+        assert len(sizes) >= 15 and min(sizes) >= 20 and max(sizes) <= 60
+    # Imported through the scores import: its counts, with the autumn priors linked to the spring round.
+    batch = ScoreImport.objects.get(round=autumn)
+    assert batch.linked_round == spring and batch.prior_linked > 0.85 * batch.rows
+    assert batch.prior_linked + batch.prior_missing + batch.prior_from_file == batch.rows
+    math = autumn.subjects.get(name="数学")
+    added = selectors.value_added(autumn, math, user=office)
+    flags = {s["flag"] for s in added["schools"]}
+    assert {"above", "below"} <= flags and 0.6 <= added["fixed"]["prior"] <= 0.95
+    assert "error" in selectors.value_added(spring, spring.subjects.get(name="数学"), user=office)  # no prior
+    quality = Finding.objects.filter(source="quality")
+    assert quality.filter(source_id__startswith=f"{autumn.pk}:", source_id__endswith="value_added").exists()
+    assert quality.filter(source_id__startswith=f"{spring.pk}:", source_id__endswith="pass_rate").exists()
+    assert spring.reports.filter(school__isnull=True).count() == 2  # the district report, Word and PDF
+    assert spring.reports.count() == 2 * (1 + spring.round_schools.count())
+    assert ReportBatch.objects.get(round=autumn).status == "pending"  # queued for the worker
+    count = quality.count()
+    keys = list(quality.values_list("school_id", "source_id"))
+    assert len(keys) == len(set(keys))  # once per school, subject, round and kind
+    demo_load(seed=2026)
+    assert Round.objects.count() == 2 and Finding.objects.filter(source="quality").count() == count
+    assert StudentScore.objects.count() == sum(b.rows for b in ScoreImport.objects.all())
+    from dudao.quality.models import ExternalReport
+
+    principal = User.objects.get(username="demo_school")
+    assert ExternalReport.objects.visible_to(principal).count() == ExternalReport.objects.count() == 1
