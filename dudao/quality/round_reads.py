@@ -16,7 +16,7 @@ from dudao.quality.models import Round, RoundSubject, RoundTransition, SubjectKi
 
 def round_list(user, *, year: str = "", term: str = "", grade: str = "", status: str = "", q: str = "") -> QuerySet:
     rounds = Round.objects.visible_to(user).select_related("region").annotate(
-        school_count=Count("round_schools", distinct=True))
+        school_count=Count("round_schools", distinct=True)).order_by("-year", "-test_date", "-id")
     year = year if str(year).isdigit() else ""
     grade = grade if str(grade).isdigit() else ""
     rounds = filter_given(rounds, year=year, term=term, grade=grade, status=status)

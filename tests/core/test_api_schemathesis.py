@@ -27,6 +27,7 @@ BUSINESS_RULES_400 = [
     "POST /api/v1/monitoring/stats",
     "POST /api/v1/inspections/targets/{pk}/scores",
     "POST /api/v1/public/surveys/{token}/{school_code}/responses",
+    "POST /api/v1/quality/rounds",  # subjects, lines, school codes and dates that must fit the county and the year
 ]
 POSITIVE_WITH_400 = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 

@@ -66,6 +66,7 @@ POST_ONLY = {
     "rectification:notice_verify", "rectification:notice_file", "rectification:order_issue",
     "rectification:talk_hold", "rectification:talk_dismiss",
     "zones:complaint_assign", "zones:complaint_verify", "zones:complaint_reply", "zones:complaint_close",
+    "quality:round_draw", "quality:round_publish",
     "surveys:round_close", "surveys:round_finding", "surveys:round_codes", "surveys:recognition_publish",
     "surveys:flagged_exclude", "surveys:response_exclude", "surveys:response_include", "surveys:question_add",
     "surveys:question_up", "surveys:question_down", "surveys:question_remove", "surveys:questionnaire_save",
@@ -120,6 +121,27 @@ def _sample(queryset, user, prefer: Q | None = None):
         if found is not None:
             return found
     return None
+
+
+def _quality_round():
+    """A monitoring round of the demo district (one is made, its "2+1" subject drawn, if the demo holds none)."""
+    from dudao.quality.models import Round
+    from dudao.quality.services import rounds as quality_rounds
+    from dudao.regions.models import Region
+
+    found = Round.objects.order_by("pk").first()
+    if found is None:
+        office = User.objects.get(username="demo_office")
+        county = Region.objects.visible_to(office).filter(level="county").order_by("code").first()
+        today = timezone.localdate()
+        year = today.year if today.month >= 9 else today.year - 1
+        found = quality_rounds.round_create(
+            actor=office, region=county, title="<b>质量监测</b>", year=year, term="autumn", grade=8,
+            test_date=datetime.date(year, 11, 20), subjects=[{"name": "语文", "full_marks": 100}],
+            draw_pool=[{"name": "英语", "full_marks": 100}, {"name": "物理", "full_marks": 100}], selection="type",
+            selection_params={"school_types": quality_rounds.stage_types("junior")})
+        quality_rounds.round_draw(actor=office, round=found, seed=1)
+    return found.pk
 
 
 def _samplers(state):
@@ -194,6 +216,8 @@ def _samplers(state):
         ("api/orders", "pk"): pk(SupervisionOrder.objects),
         ("api/talks", "pk"): pk(Talk.objects),
         ("api/cases", "pk"): pk(AccountabilityCase.objects),
+        ("quality/rounds", "pk"): lambda user: [_quality_round()],
+        ("api/quality/rounds", "pk"): lambda user: [_quality_round()],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

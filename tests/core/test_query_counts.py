@@ -260,6 +260,15 @@ def make_inspections(w, n):
         for _ in range(n)])
 
 
+def make_quality_rounds(w, n):
+    from dudao.quality.models import Round, RoundSchool
+
+    rounds = Round.objects.bulk_create([Round(
+        region=w.county_a, title=f"质量监测{_n()}", year=2026, term="autumn", grade=8,
+        test_date=datetime.date(2026, 11, 20), selection="type", created_by=w.office_a) for _ in range(n)])
+    RoundSchool.objects.bulk_create([RoundSchool(round=r, school=w.schools_a[4]) for r in rounds])
+
+
 # ---- the lists -----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -301,6 +310,7 @@ LISTS: dict[str, Case] = {
     "surveys:questionnaire_list": Case("office_a", make_questionnaires),
     "frameworks:list": Case("office_a", make_frameworks),
     "inspections:list": Case("office_a", make_inspections),
+    "quality:round_list": Case("office_a", make_quality_rounds),
     "quality:external_index": Case("office_a", make_schools),
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
@@ -314,6 +324,7 @@ LISTS: dict[str, Case] = {
     "api/v1/surveys/rounds": Case("office_a", make_rounds),
     "api/v1/frameworks": Case("office_a", make_frameworks),
     "api/v1/inspections": Case("office_a", make_inspections),
+    "api/v1/quality/rounds": Case("office_a", make_quality_rounds),
     "api/v1/findings": Case("office_a", make_rectification),
     "api/v1/notices": Case("office_a", make_rectification),
     "api/v1/orders": Case("office_a", make_rectification),
@@ -339,7 +350,8 @@ NOT_LISTS: dict[str, str] = {
     "monitoring:guarantee_evidence": "a county's evidence checklist (fixed items)",
     "monitoring:preschool": "a county's preschool evaluation report, not a paginated list",
     "monitoring:import": "upload form", "monitoring:import_template": "a fixed workbook",
-    "surveys:round_new": "form", "frameworks:import_template": "a fixed workbook",
+    "surveys:round_new": "form", "quality:round_create": "form",
+    "quality:school_list_template": "a fixed workbook", "frameworks:import_template": "a fixed workbook",
     "frameworks:from_template": "POST-only action", "frameworks:import": "POST-only action",
     "gk/": "redirect of the old public prefix", "favicon.ico": "redirect",
     "api:openapi-json": "the schema", "api:openapi-view": "the docs page", "api:api-root": "the API's index",

@@ -285,7 +285,7 @@ def _choose_schools(county: Region, grade: int, selection: str, params: dict, sc
                 raise ApplicationError(f"抽样学校数应在 1 到 {len(ids)}（总体学校数）之间。")
             seed = secrets.randbelow(2**31) if seed is None or seed == "" else _int(seed, "随机种子")
             if not 0 <= seed <= MAX_SEED:
-                raise ApplicationError("随机种子应为非负整数。")
+                raise ApplicationError("随机种子应为非负整数（不超过 9223372036854775807）。")
             picked = sample_schools(ids, size, seed)
             params["size"] = size
             sample = {"sample_seed": seed, "population_size": len(ids), "population_digest": population_digest(ids)}
@@ -375,7 +375,7 @@ def round_draw(*, actor, round: Round, seed: int | None = None) -> RoundSubject:
         raise ApplicationError("本轮没有随机学科备选，无法抽取。")
     seed = secrets.randbelow(2**31) if seed is None or seed == "" else _int(seed, "随机种子")
     if not 0 <= seed <= MAX_SEED:
-        raise ApplicationError("随机种子应为非负整数。")
+        raise ApplicationError("随机种子应为非负整数（不超过 9223372036854775807）。")
     picked = draw_subject(round_.draw_pool, seed)
     if round_.subjects.filter(name=picked["name"]).exists():  # pragma: no cover - refused at creation
         raise ApplicationError(f"学科“{picked['name']}”已在本轮中。")

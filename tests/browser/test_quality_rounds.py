@@ -1,0 +1,42 @@
+"""The office creates a monitoring round through the form (2 fixed subjects, a pool of 3), draws the "2+1"
+subject, and a principal opens the round page before the test date; screenshots for review."""
+
+import datetime
+
+import pytest
+
+from dudao.quality.models import Round
+from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_office_creates_and_draws(world, live_server, browser, shot):
+    base = live_server.url
+    page = browser.new_context(viewport={"width": 1024, "height": 800}, locale="zh-CN").new_page()
+    sign_in(page, base, "office_a", PASSWORD)
+    page.goto(f"{base}/quality/rounds/new/")
+    today = datetime.date.today()
+    year = today.year if today.month >= 9 else today.year - 1
+    page.fill("#id_title", "甲区八年级学业质量监测")
+    page.fill("#id_year", str(year))
+    page.fill("#id_test_date", f"{year + 1}-06-20")
+    page.select_option("#id_term", "spring")
+    page.check("input[name=school_types][value=junior]")
+    page.check("input[name=school_types][value=nine_year]")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    shot(page, "quality-round-form-1024")
+    with page.expect_navigation():
+        page.click("button:has-text('建立轮次')")
+    shot(page, "quality-round-after-submit")
+    page.wait_for_selector("text=抽取随机学科")
+    page.fill("input[name=seed]", "20261205")
+    page.click("button:has-text('抽取随机学科')")
+    page.wait_for_selector("text=可复现")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    shot(page, "quality-round-detail-office-1024")
+    round_ = Round.objects.get()
+    assert round_.draw_seed == 20261205
+    page.goto(f"{base}/quality/rounds/")
+    shot(page, "quality-round-list-1024")
