@@ -93,8 +93,8 @@ def _done_text(result) -> str:
 
 
 @login_required
-@require_role(Role.OFFICE)
 @require_POST
+@require_role(Role.OFFICE)
 def scores_confirm(request, pk: int):
     """Import the file held back by warnings: the one this user uploaded for this round, named by its SHA-256."""
     round = _round(request, pk)
