@@ -11,6 +11,7 @@ from dudao.core.models import Role, RoleAssignment
 from dudao.core.tabular import write_template_workbook
 from dudao.demo.generator import COUNTY
 from dudao.demo.services import demo_load
+from dudao.quality.models import Round
 from dudao.quality.scoresheet import SPEC
 from dudao.schools.models import School
 from tests.browser.conftest import ARTIFACTS, follow, sign_in
@@ -114,6 +115,16 @@ def test_office_round_scores_dashboard_and_principal(live_server, browser, shot,
     follow(page, "button:has-text('重新计算')")
     assert "method=ml" in page.url
     page.wait_for_selector("#va-chart canvas")
+
+    # the demo's own rounds (two rounds of one cohort: the first has no prior scores, so value-added says why it
+    # cannot be computed; the second links the priors by 学生编号)
+    for index, demo_round in enumerate(Round.objects.exclude(pk=int(round_url.rstrip("/").split("/")[-1]))
+                                       .exclude(status="planned").order_by("pk")):
+        page.goto(f"{base}/quality/rounds/{demo_round.pk}/results/")
+        page.wait_for_selector("#band-chart canvas")
+        assert page.locator("#va-chart").count() or "无法计算增值评价" in page.inner_text("#value-added")
+        _fits(page)
+        shot(page, f"quality_dashboard_demo_{index + 1}")
 
     # 4. a school's profile with its quality section (the office sees it before publication)
     page.goto(f"{base}/schools/{schools[0].pk}/")
