@@ -37,6 +37,8 @@ def navigation(request) -> dict:
                      + ([("满意度调查", "surveys:round_list")] if not scope.is_empty else [])
                      + ([("质量监测", "quality:round_list")]
                         if region_staff or scope.has_role(Role.SCHOOL) else [])
+                     + ([("质量监测报告", "quality:external_index")]
+                        if region_staff or scope.has_role(Role.SCHOOL) else [])
                      + ([("问卷管理", "surveys:questionnaire_list")] if office else [])),
         ("整改问责", ([("问题台账", "rectification:ledger"), ("整改通知书", "rectification:notice_list"),
                       ("督办单", "rectification:order_list")] if not scope.is_empty else [])

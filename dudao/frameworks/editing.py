@@ -29,8 +29,9 @@ def _codes(nodes: list[dict]) -> set[str]:
 
 
 def leaf_rule(kind: str, *, max_points=None, levels: str = "", op: str = "", threshold=None, low=None, high=None,
-              unit: str = "") -> dict:
-    """A leaf rule from the editor's fields; raises EditError with the rule's problems in Chinese."""
+              unit: str = "", source: dict | None = None) -> dict:
+    """A leaf rule from the editor's fields; raises EditError with the rule's problems in Chinese. `source`: where
+    a numeric check point reads its value (frameworks.sources), e.g. {"key": "quality.pass_rate", …}."""
     rule: dict = {"kind": kind}
     if kind == "points":
         rule["max"] = max_points
@@ -44,6 +45,8 @@ def leaf_rule(kind: str, *, max_points=None, levels: str = "", op: str = "", thr
         rule.update({"op": op, **({"threshold": threshold} if op != "between" else {"low": low, "high": high})})
         if unit:
             rule["unit"] = unit
+    if source:
+        rule["source"] = source
     problems = rule_problems(rule)
     if problems:
         raise EditError("；".join(problems))

@@ -20,6 +20,7 @@ from dudao.core.web import attempt
 from dudao.frameworks import builtin, editing, io, selectors, services
 from dudao.frameworks.models import Framework, FrameworkKind, FrameworkTarget
 from dudao.frameworks.scoring import build_tree
+from dudao.frameworks.sources import indicator_sources
 from dudao.regions.models import Region
 
 SELECT = {"class": "form-select"}
@@ -50,6 +51,23 @@ class NodeForm(forms.Form):
     unit = forms.CharField(label="单位", max_length=16, required=False, widget=forms.TextInput(attrs=TEXT))
     veto = forms.BooleanField(label="一票否决", required=False, widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
     evidence = forms.CharField(label="佐证材料（多项用“；”分隔）", required=False, widget=forms.TextInput(attrs=TEXT))
+    source_key = forms.ChoiceField(label="数据来源（数值指标可选）", required=False, widget=forms.Select(attrs=SELECT))
+    source_subject = forms.CharField(label="来源学科（如 数学）", max_length=32, required=False,
+                                     widget=forms.TextInput(attrs=TEXT))
+    source_round = forms.CharField(label="来源轮次（留空为最近一次，或填轮次编号）", max_length=12, required=False,
+                                   widget=forms.TextInput(attrs=TEXT))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_key"].choices = [("", "—（由评分人填写）"), *indicator_sources().items()]
+
+    def source(self) -> dict | None:
+        d = self.cleaned_data
+        if not d["source_key"]:
+            return None
+        which = d["source_round"].strip()
+        return {"key": d["source_key"], "subject": d["source_subject"].strip(),
+                "round": int(which) if which.isdigit() else (which or "latest")}
 
     def node(self) -> dict:
         """The node's fields; a leaf's rule is built (and checked) by editing.leaf_rule."""
@@ -57,7 +75,8 @@ class NodeForm(forms.Form):
         node = {"code": d["code"].strip(), "name": d["name"].strip(), "weight": d["weight"]}
         if d["kind"]:
             node["rule"] = editing.leaf_rule(d["kind"], max_points=d["max_points"], levels=d["levels"], op=d["op"],
-                                     threshold=d["threshold"], low=d["low"], high=d["high"], unit=d["unit"].strip())
+                                     threshold=d["threshold"], low=d["low"], high=d["high"], unit=d["unit"].strip(),
+                                     source=self.source())
             node["veto"] = d["veto"]
             node["evidence"] = [e.strip() for e in d["evidence"].replace(";", "；").split("；") if e.strip()]
         return node
@@ -287,6 +306,14 @@ def node_update(request, pk: int):
     return _tree_edit(request, pk, lambda d: editing.update_node(d, code, node), "指标已修改。")
 
 
+def _source_initial(source) -> dict:
+    if not isinstance(source, dict):
+        return {}
+    which = source.get("round", "latest")
+    return {"source_key": source.get("key", ""), "source_subject": source.get("subject", ""),
+            "source_round": "" if which == "latest" else which}
+
+
 def _editor(request, framework: Framework) -> dict:
     """The editor panel asked for by ?edit=CODE or ?add=PARENT (add=_ for a top-level indicator)."""
     tree = build_tree(framework.definition)
@@ -304,7 +331,8 @@ def _editor(request, framework: Framework) -> dict:
                    "max_points": rule.get("max"), "op": rule.get("op", ">="), "threshold": rule.get("threshold"),
                    "low": rule.get("low"), "high": rule.get("high"), "unit": rule.get("unit", ""), "veto": node.veto,
                    "levels": ";".join(f"{k}={v:g}" for k, v in (rule.get("levels") or {}).items()),
-                   "evidence": "；".join(raw.get("evidence") or [])}
+                   "evidence": "；".join(raw.get("evidence") or []),
+                   **_source_initial(rule.get("source"))}
         return {"node_form": NodeForm(initial=initial), "node_mode": "update", "node_code": code,
                 "settings_form": settings_form}
     if parent == "_" or parent in tree.nodes:

@@ -36,6 +36,7 @@ from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Targ
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
+from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
 from dudao.rectification.models import (
     AccountabilityCase,
@@ -258,6 +259,10 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
             OpinionBatch.objects.create(inspection=Inspection.objects.order_by("pk").first(), total=3, done=1,
                                         status=BatchStatus.FAILED, error="工作进程已退出",
                                         created_by=User.objects.get(username="demo_office"))
+            # The 监测报告 of the published quality round, unless the demo made them: the reports pages and downloads.
+            published = Round.objects.filter(status="published").order_by("pk").first()
+            if published is not None and not Report.objects.exists():
+                reports_generate_now(published, actor=User.objects.get(username="demo_office"))
             yield {"complaint": complaint.pk, "school": school.pk, "load_seconds": time.monotonic() - started}
         finally:
             call_command("flush", interactive=False, verbosity=0)

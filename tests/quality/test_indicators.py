@@ -127,3 +127,28 @@ def test_value_added_source(world):
     assert strong.value > 1
     assert resolve_indicator({**source, "subject": "语文"}, world.schools_a[0]) is None  # no scores
     assert rule_problems({"kind": "numeric", "op": ">=", "threshold": 0, "source": {**source, "method": "ols"}})
+
+
+def test_the_framework_editor_sets_and_keeps_a_source(world, login):
+    from django.urls import reverse
+
+    from dudao.frameworks.models import Framework
+
+    definition = {"nodes": [{"code": "Q", "name": "教育质量", "weight": 100, "children": [
+        {"code": "Q1", "name": "数学合格率", "weight": 100, "rule": {"kind": "numeric", "op": ">=", "threshold": 60}}]}]}
+    framework = frameworks.framework_create(actor=world.office_a, region=world.county_a, name="质量评价",
+                                            kind="school", target="school", definition=definition)
+    client = login(world.office_a)
+    fields = {"code": "Q1", "name": "数学合格率", "weight": 100, "kind": "numeric", "op": ">=", "threshold": 60,
+              "unit": "%", "source_key": "quality.pass_rate", "source_subject": "数学", "source_round": ""}
+    client.post(reverse("frameworks:node_update", args=[framework.pk]), fields)
+    leaf = Framework.objects.get(pk=framework.pk).definition["nodes"][0]["children"][0]
+    assert leaf["rule"]["source"] == {"key": "quality.pass_rate", "subject": "数学", "round": "latest"}
+    page = client.get(reverse("frameworks:detail", args=[framework.pk]) + "?edit=Q1").content.decode()
+    assert 'value="quality.pass_rate" selected' in page and "数据来源：学业质量监测合格率" in page
+    bad = client.post(reverse("frameworks:node_update", args=[framework.pk]), {**fields, "source_round": "上一次"},
+                      follow=True)
+    assert "轮次" in bad.content.decode()
+    client.post(reverse("frameworks:node_update", args=[framework.pk]), {**fields, "source_key": "quality.nope"})
+    leaf = Framework.objects.get(pk=framework.pk).definition["nodes"][0]["children"][0]
+    assert leaf["rule"]["source"]["key"] == "quality.pass_rate"  # an unknown key is refused, nothing changed

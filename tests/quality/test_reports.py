@@ -10,7 +10,9 @@ import zlib
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from docx import Document
@@ -31,6 +33,8 @@ from dudao.quality.models import (
     StudentScore,
 )
 from dudao.quality.services import reports
+from dudao.regions.models import Region
+from dudao.schools.models import School
 from dudao.worker.models import WorkerHeartbeat
 from dudao.worker.recovery import recover_lost_tasks
 
@@ -57,13 +61,14 @@ def pdf_pages(data: bytes) -> int:
     return count
 
 
-def make_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6)) -> Round:
+def make_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6), year=2026, term="autumn",
+               title="甲区2026—2027学年秋季八年级学业质量监测", shift=0) -> Round:
     """甲区, grade 8, 语文 and 数学 fixed and 科学 drawn; schools_a[0], [1], [2], [4] with the given pupils each.
     Pupil j of school i scores 50 + 6·i + 2·j (capped at 100), prior = score − 3 + j % 4; classes of 12 and the
     rest, genders alternating."""
     round = Round.objects.create(
-        region=world.county_a, title="甲区2026—2027学年秋季八年级学业质量监测", year=2026, term="autumn", grade=8,
-        test_date=datetime.date(2026, 11, 20), selection="list", status=status, created_by=world.office_a,
+        region=world.county_a, title=title, year=year, term=term, grade=8,
+        test_date=datetime.date(year + (term == "spring"), 5 if term == "spring" else 11, 20), selection="list", status=status, created_by=world.office_a,
         draw_pool=[{"name": "科学", "full_marks": 100}, {"name": "英语", "full_marks": 100}], draw_seed=20261120,
         drawn_at=timezone.now(), published_at=timezone.now() if status == RoundStatus.PUBLISHED else None)
     subjects = [RoundSubject.objects.create(round=round, name=name, full_marks=100, pass_line=60, excellent_line=85,
@@ -77,7 +82,7 @@ def make_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6)) 
         RoundSchool.objects.create(round=round, school=school)
         for k, subject in enumerate(subjects):
             for j in range(count):
-                score = min(100.0, 50 + 6 * i + 2 * j + k)
+                score = min(100.0, 50 + 6 * i + 2 * j + k + shift)
                 rows.append(StudentScore(round=round, subject=subject, school=school, batch=batch,
                                          student=f"S{school.code}{j:03d}", score=score, prior=score - 3 + j % 4,
                                          prior_source="file", gender="男" if j % 2 else "女",
@@ -366,13 +371,13 @@ def test_downloads_are_scoped(world, media, login):
     district = Report.objects.get(round=round, school=None, format="pdf")
     url = "/quality/reports/{}/download/".format
 
-    office, leader = login(world.office_a), None
+    office = login(world.office_a)
     for report in (own, other, district):
         response = office.get(url(report.pk))
         assert response.status_code == 200 and b"".join(response.streaming_content)[:4] in (b"%PDF", b"PK\x03\x04")
     assert office.get(f"/quality/rounds/{round.pk}/reports/district.pdf").status_code == 200
-    leader = login(world.leader_a)
-    assert leader.get(url(district.pk)).status_code == 200
+    leader = login(world.leader_a)  # the county's leaders: once published, as the results
+    assert leader.get(url(district.pk)).status_code == 404
 
     b = login(world.office_b)
     for path in (url(own.pk), url(district.pk), f"/quality/rounds/{round.pk}/reports/",
@@ -389,6 +394,8 @@ def test_downloads_are_scoped(world, media, login):
         assert client.get(f"/quality/rounds/{round.pk}/reports/schools/{world.schools_a[0].pk}/report.docx").status_code == 404
 
     Round.objects.filter(pk=round.pk).update(status=RoundStatus.PUBLISHED)
+    leader = login(world.leader_a)  # one test client: logging in again switches it back to the leader
+    assert leader.get(url(district.pk)).status_code == 200 and leader.get(url(other.pk)).status_code == 200
     principal = login(world.principal_a)
     assert principal.get(url(own.pk)).status_code == 200
     assert principal.get(url(other.pk)).status_code == 404  # another school's
@@ -415,3 +422,46 @@ def test_a_batch_zip_is_not_needed_each_report_is_its_own_file(world, media):
     with zipfile.ZipFile(io.BytesIO(files.read_blob(docx.file.path))) as archive:
         assert "word/document.xml" in archive.namelist()
     assert default_storage.exists(docx.file.path)
+
+
+def test_the_school_report_shows_the_trend_across_rounds(world, media):
+    earlier = make_round(world, status=RoundStatus.PUBLISHED, year=2025, term="spring", shift=-4,
+                         title="甲区2025—2026学年春季七年级学业质量监测")
+    round = make_round(world)
+    assert earlier.test_date < round.test_date
+    school = world.schools_a[0]
+    document, _type, _name = reports.report_render(actor=world.office_a, round=round, school=school, fmt="docx")
+    text = docx_text(document)
+    assert "甲区2025—2026学年春季七年级学业质量监测" in text
+    assert "65.0" in text and "69.0" in text  # 语文 of 甲区第一小学: 65.0 then 69.0
+
+
+def test_the_reports_page_runs_the_same_queries_for_few_and_many_schools(world, media, login):
+    round = make_round(world, status=RoundStatus.PUBLISHED, per_school=(0, 0, 0, 0))
+    stored = StoredFile.objects.create(sha256="1" * 64, size=1, content_type="application/pdf", kind="document",
+                                       original_name="报告.pdf", path="files/11/x")
+
+    def add_reports():
+        for school in [None, *School.objects.filter(quality_rounds__round=round)]:
+            for fmt in ("docx", "pdf"):
+                if not Report.objects.filter(round=round, school=school, format=fmt).exists():
+                    Report.objects.create(round=round, school=school, format=fmt, file=stored)
+
+    def count(client) -> int:
+        client.get(f"/quality/rounds/{round.pk}/reports/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/quality/rounds/{round.pk}/reports/").status_code == 200
+        return len(queries)
+
+    add_reports()
+    office = login(world.office_a)
+    few = count(office)
+    town = Region.objects.get(code="990102001")
+    for i in range(20):
+        school = School.objects.create(code=f"19901028{i:02d}", name=f"甲区新校{i}", school_type="junior", region=town,
+                                       ownership="public", urban_rural="urban", students_junior=300)
+        RoundSchool.objects.create(round=round, school=school)
+    add_reports()
+    assert count(office) == few
+    page = office.get(f"/quality/rounds/{round.pk}/reports/").content.decode()
+    assert page.count("/download/") == 2 * 25

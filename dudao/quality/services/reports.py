@@ -67,8 +67,9 @@ def _num(value, digits: int = 1) -> str:
         value = float(value)
     except (TypeError, ValueError):
         return "—"
-    if value != value:  # NaN
+    if value != value or value in (float("inf"), float("-inf")):  # NaN, infinities
         return "—"
+    value = round(value, digits) + 0.0  # no "-0.00"
     return f"{value:.{digits}f}"
 
 
@@ -108,6 +109,11 @@ def round_facts(round: Round, subjects: list, schools: list) -> dict:
         "schools": len(schools), "subjects": "、".join(s.name for s in subjects), "draw": draw, "sample": sample,
         "status": round.get_status_display(),
     }
+
+
+def report_title(round: Round) -> str:
+    """"…学业质量监测" + "报告", any other title + "监测报告"."""
+    return f"{round.title}报告" if round.title.endswith("监测") else f"{round.title}监测报告"
 
 
 def _office(round: Round) -> str:
@@ -201,7 +207,7 @@ def district_context(round: Round, subjects: list[dict], *, schools: list, gener
                          f"优秀率 {r['excellent_rate']}，低分率 {r['low_rate']}。" for r in subject_rows))
     when = generated_on or timezone.localdate()
     return {
-        "title": f"{round.title}监测报告", "office": _office(round), "generated_on": cn_date(when), "round": facts,
+        "title": report_title(round), "office": _office(round), "generated_on": cn_date(when), "round": facts,
         "summary": summary, "subjects": subject_rows, "schools": school_rows, "bands": band_rows,
         "va_note": SHRINKAGE_NOTE, "va_summaries": va_notes, "va": va_rows, "below": below,
         "pass_line": _pct(line),
@@ -283,7 +289,7 @@ def school_context(round: Round, school, *, results: dict, va_by_subject: dict[s
                 + "；".join(withheld) + "。")
     when = generated_on or timezone.localdate()
     return {
-        "title": f"{school.name}{round.title}监测报告", "office": _office(round), "generated_on": cn_date(when),
+        "title": f"{report_title(round)}（{school.name}）", "office": _office(round), "generated_on": cn_date(when),
         "school": school.name, "code": school.code, "round": facts, "subjects": rows, "classes": classes,
         "genders": genders, "withheld_note": note, "va": va_rows, "va_note": SHRINKAGE_NOTE, "trend": trend_rows,
         "min_n": min_n,
@@ -552,10 +558,17 @@ def latest_reports(round: Round, user) -> list[Report]:
     return out
 
 
+def reads_county(user, round: Round) -> bool:
+    """Every report of the round: the county's office at once, its leaders once the round is published (as the
+    selectors show them the results)."""
+    return holds_role_in(user, round.region_id, Role.OFFICE) or (
+        round.status == RoundStatus.PUBLISHED and holds_role_in(user, round.region_id, Role.LEADER))
+
+
 def may_read(user, report: Report) -> bool:
-    """The county's office and leaders: every report of the round. A school (and an inspector of the school):
-    only that school's report, and only once the round is published."""
-    if holds_role_in(user, report.round.region_id, Role.OFFICE, Role.LEADER):
+    """The county's readers (`reads_county`): every report of the round. A school (and an inspector of the
+    school): only that school's report, and only once the round is published."""
+    if reads_county(user, report.round):
         return True
     return report.school_id is not None and report.round.status == RoundStatus.PUBLISHED and \
         report.school_id in scope_for(user).school_ids  # the school's own users and its assigned inspectors

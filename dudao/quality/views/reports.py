@@ -1,8 +1,8 @@
 """监测报告 pages: a round's reports (list, downloads, the batch panel with its progress), starting and retrying
 the batch (office; one POST view each), and one report rendered on demand. Thin: parse, call, render.
 
-Who reads what: the county's office and leaders every report of a round at any status from 成绩已导入 on; a school
-user (and an inspector assigned to the school) only that school's report and only once the round is published.
+Who reads what: the county's office every report of a round from 成绩已导入 on, its leaders once it is published; a
+school user (and an inspector assigned to the school) only that school's report and only once the round is published.
 Everything else is the same 404 as a missing page."""
 
 from urllib.parse import quote
@@ -27,7 +27,7 @@ UNFINISHED = {ReportStatus.PENDING, ReportStatus.RUNNING}
 
 
 def _is_county_staff(user, round: Round) -> bool:
-    return holds_role_in(user, round.region_id, Role.OFFICE, Role.LEADER)
+    return reports.reads_county(user, round)
 
 
 def _is_office(user, round: Round) -> bool:

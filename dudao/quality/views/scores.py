@@ -79,6 +79,9 @@ def scores_import_view(request, pk: int):
         if not default_storage.exists(path):
             default_storage.save(path, ContentFile(data))
         pending = request.session.get(PENDING_KEY, {})
+        previous = pending.get(str(round.pk), {}).get("sha256")
+        if previous and previous != result.sha256:  # one file waits per user and round
+            default_storage.delete(_pending_path(request, round, previous))
         pending[str(round.pk)] = {"sha256": result.sha256, "filename": (upload.name or "")[:255]}
         request.session[PENDING_KEY] = pending
         return _render(request, round, result=result)
