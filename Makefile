@@ -51,3 +51,4 @@ bench: $(BIN)/.bench-installed
 	DATABASE_URL=$(BENCH_QUALITY_PG_URL) $(BIN)/python bench/bench_quality_import.py
 	$(BIN)/python bench/bench_quality_dashboard.py
 	DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/bench_quality_dashboard.py
+	$(BIN)/python bench/bench_quality_value_added.py
