@@ -11,6 +11,7 @@ of the round with no rows (and none imported before).
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -65,7 +66,9 @@ GRADE_RE = re.compile(r"(\d{1,2}|[一二三四五六七八九十]{1,2})\s*(?:年
 class ScoreContext:
     """What a file is checked against: the round's grade, its subjects (name → full marks), its schools (code →
     id), the codes of every school of the round's county and of the whole installation (to tell "not in the
-    round" from "another district's school" from "unknown"), and the round's schools that already hold scores."""
+    round" from "another district's school" from "unknown"), and the round's schools that already hold scores.
+    Instead of the two sets, `school_origin` may answer for just the codes a file holds outside the round:
+    code → "county" (this county, not in the round) or "other" (another district); codes it omits are unknown."""
 
     grade: int
     subjects: dict[str, float]
@@ -74,6 +77,7 @@ class ScoreContext:
     known_schools: frozenset[str] = frozenset()
     schools_with_scores: frozenset[str] = frozenset()
     school_names: dict[str, str] = field(default_factory=dict)
+    school_origin: Callable[[list[str]], dict[str, str]] | None = None
 
 
 @dataclass
@@ -260,11 +264,18 @@ def _check(raw: pl.DataFrame, context: ScoreContext, errors: _Errors) -> pl.Data
                   if code in context.round_schools}
     outside = codes.filter(~pl.col("school").is_in(list(school_ids)))
 
+    strangers = outside["school"].unique().to_list()
+    if context.school_origin is not None:
+        origin = context.school_origin(strangers) if strangers else {}
+    else:
+        origin = {code: "county" if code in context.county_schools else "other" for code in strangers
+                  if code in context.county_schools or code in context.known_schools}
+
     def school_message(item: dict) -> str:
         code = item["school"]
-        if code in context.county_schools:
+        if origin.get(code) == "county":
             return f"学校标识码 {code} 的学校不在本轮监测学校名单中"
-        if code in context.known_schools:
+        if origin.get(code) == "other":
             return f"学校标识码 {code} 属于其他区县，不能导入本区县的监测成绩"
         return f"学校标识码 {code} 在学校名录中不存在"
 

@@ -185,3 +185,14 @@ def _upload(data: bytes, name="成绩.csv"):
     from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: PLC0415 -- test helper
 
     return SimpleUploadedFile(name, data, content_type="text/csv")
+
+
+def test_hostile_text_is_stored_as_text_and_escaped(world, login):
+    round = make_round(world)
+    rows = score_rows(world)
+    rows[0][0] = "<script>alert(1)</script>"
+    rows[0][7] = "<b>1班</b>"
+    run(world, round, rows)
+    page = login(world.office_a).get(f"/quality/rounds/{round.pk}/scores/rows/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<b>1班</b>" not in page

@@ -85,12 +85,19 @@ def score_context(round: Round) -> ScoreContext:
         grade=round.grade,
         subjects={s.name: s.full_marks for s in RoundSubject.objects.filter(round=round)},
         round_schools={m.school.code: m.school.pk for m in members},
-        county_schools=frozenset(School.objects.filter(region__code__startswith=county).values_list("code", flat=True)),
-        known_schools=frozenset(School.objects.values_list("code", flat=True)),
+        school_origin=lambda codes: _school_origin(codes, county),
         schools_with_scores=frozenset(StudentScore.objects.filter(round=round).values_list(
             "school__code", flat=True).distinct()),
         school_names={m.school.code: m.school.name for m in members},
     )
+
+
+def _school_origin(codes: list[str], county: str) -> dict[str, str]:
+    """For codes outside the round: "county" (a school of this county) or "other" (another district's)."""
+    found = {}
+    for start in range(0, len(codes), 5000):
+        found.update(School.objects.filter(code__in=codes[start:start + 5000]).values_list("code", "region_id"))
+    return {code: "county" if region.startswith(county) else "other" for code, region in found.items()}
 
 
 def prior_round(round: Round) -> Round | None:
