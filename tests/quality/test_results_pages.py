@@ -205,3 +205,16 @@ def test_school_profile_latest_round_in_full_earlier_linked_and_trend(world, log
     office = login(world.office_a).get(reverse("dashboard:school_detail", args=[own.pk])).content.decode()
     assert "未发布轮次" in office and "（3 次）" in office
     assert latest.title in office
+
+
+def test_hostile_parameters(world, login):
+    rnd = scored_round(world)
+    client = login(world.office_a)
+    export = reverse("quality:school_export", args=[rnd.pk])
+    assert client.get(f"{export}?school={world.schools_b[0].code}").status_code == 404  # another district's school
+    assert client.get(f"{export}?school=" + "9" * 5000).status_code == 404
+    assert client.get(_url(rnd, subject="数" * 5000)).status_code == 404
+    assert client.get(_url(rnd, subject="数学", method="<script>", gender="x")).status_code == 200
+    assert client.get("/quality/rounds/99999999999999999999/results/").status_code == 404
+    response = client.get(reverse("quality:results_export", args=[rnd.pk]) + "?subject=不存在")
+    assert response.status_code == 404
