@@ -48,5 +48,7 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_frameworks_scoring.py
 	$(BIN)/python bench/bench_inspections_opinions.py
 	$(BIN)/python bench/bench_audit.py
-	$(BIN)/python bench/bench_quality_value_added.py
 	DATABASE_URL=$(BENCH_QUALITY_PG_URL) $(BIN)/python bench/bench_quality_import.py
+	$(BIN)/python bench/bench_quality_dashboard.py
+	DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/bench_quality_dashboard.py
+	$(BIN)/python bench/bench_quality_value_added.py

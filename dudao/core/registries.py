@@ -67,6 +67,7 @@ def run_hooks(event: str, **kwargs) -> list:
 # --- page sections --------------------------------------------------------------------------------------
 # Extra context for a lower app's page, provided by a higher app: provider(request, obj) -> dict.
 # "people.inspector_detail": zones adds the inspector's school assignments.
+# "dashboard.school_detail": quality adds the school's 学业质量监测 results ("quality_section").
 _PAGE_SECTIONS: dict[str, list[Callable]] = {}
 
 

@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from dudao.core.registries import page_sections
 from dudao.dashboard.selectors import home_summary
 from dudao.inspections import selectors as inspection_selectors
 from dudao.monitoring import selectors as monitoring_selectors
@@ -24,6 +25,7 @@ def school_detail(request, pk: int):
         "balanced": monitoring_selectors.school_section(request.user, school),
         "surveys": survey_selectors.school_rounds(request.user, school),
         "inspections": inspection_selectors.history(request.user, school=school),
+        **page_sections("dashboard.school_detail", request, school),  # quality: "quality_section"
     })
 
 

@@ -2,8 +2,10 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_page_section
 from dudao.frameworks.sources import register_indicator_source
 from dudao.quality import indicators
+from dudao.quality.views.results import school_section
 
 ACTION_LABELS = {
     "quality.round_create": "建立质量监测轮次",
@@ -39,3 +41,4 @@ def register() -> None:
     register_policy_defaults(POLICY_DEFAULTS)
     for key, (label, resolver) in INDICATOR_SOURCES.items():
         register_indicator_source(key, label, resolver, check=indicators.params_check)
+    register_page_section("dashboard.school_detail", school_section)

@@ -64,3 +64,12 @@ urlpatterns += [
     path("report-batches/<int:pk>/", report_views.report_batch_progress, name="report_batch"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
 ]
+
+# Results (h19-pages): the county dashboard of a round and subject, and the Excel exports of its tables.
+from dudao.quality.views import results as results_views  # noqa: E402
+
+urlpatterns += [
+    path("rounds/<int:pk>/results/", results_views.results, name="results"),
+    path("rounds/<int:pk>/results/export.xlsx", results_views.results_export, name="results_export"),
+    path("rounds/<int:pk>/results/school.xlsx", results_views.school_export, name="school_export"),
+]

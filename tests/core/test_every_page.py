@@ -216,8 +216,10 @@ def _samplers(state):
         ("api/orders", "pk"): pk(SupervisionOrder.objects),
         ("api/talks", "pk"): pk(Talk.objects),
         ("api/cases", "pk"): pk(AccountabilityCase.objects),
-        ("quality/rounds", "pk"): lambda user: [_quality_round()],
-        ("api/quality/rounds", "pk"): lambda user: [_quality_round()],
+        # the demo's rounds (issue 19), one the user may see first; one is made if the demo holds none
+        ("quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk", None)],
+        ("api/quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk",
+                                                                                   None)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
