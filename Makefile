@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # The findings API bench measures PostgreSQL only (its target is set there).
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_api_bench
-# The score import's target is set on PostgreSQL too (COPY).
+# The quality benches flush and rebuild this database (the score import's and the dashboard's targets are set on PostgreSQL too).
 BENCH_QUALITY_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_scores_bench
 
 .PHONY: demo test lint bench
@@ -50,5 +50,5 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_audit.py
 	DATABASE_URL=$(BENCH_QUALITY_PG_URL) $(BIN)/python bench/bench_quality_import.py
 	$(BIN)/python bench/bench_quality_dashboard.py
-	DATABASE_URL=$(BENCH_PG_URL) $(BIN)/python bench/bench_quality_dashboard.py
+	DATABASE_URL=$(BENCH_QUALITY_PG_URL) $(BIN)/python bench/bench_quality_dashboard.py
 	$(BIN)/python bench/bench_quality_value_added.py
