@@ -20,6 +20,9 @@ class Scope:
     school_ids: frozenset[int] = field(default_factory=frozenset)
     unit_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
+    # Which role each region subtree comes from: (role, prefix). A user who is office in district B and leader
+    # in district A holds office rights in B only (`holds`, `restricted_to`), though they read both.
+    role_prefixes: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
     @property
     def is_empty(self) -> bool:
@@ -29,8 +32,23 @@ class Scope:
         return bool(self.roles.intersection(roles))
 
     def covers_region(self, code: str) -> bool:
-        """True if a region code lies inside this user's region subtrees."""
+        """True if a region code lies inside this user's region subtrees (by any role: what they may read)."""
         return self.everything or any(code.startswith(p) for p in self.region_prefixes)
+
+    def holds(self, code: str, *roles: str) -> bool:
+        """True if one of `roles` was given to this user over a region subtree containing `code` (administrators
+        hold every role everywhere). Unlike has_role(...) and covers_region(...), the role and the region must come
+        from the same assignment."""
+        return self.everything or any(role in roles and code.startswith(p) for role, p in self.role_prefixes)
+
+    def restricted_to(self, *roles: str) -> "Scope":
+        """The region part of this scope that `roles` give: an office user's import may touch only the regions of
+        their office assignments, not those they read as a leader elsewhere."""
+        if self.everything:
+            return self
+        pairs = frozenset((r, p) for r, p in self.role_prefixes if r in roles)
+        return Scope(False, tuple(sorted({p for _r, p in pairs})), roles=self.roles.intersection(roles),
+                     role_prefixes=pairs)
 
 
 def region_prefix(code: str) -> str:
@@ -62,6 +80,7 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     prefixes: set[str] = set()
+    role_prefixes: set[tuple[str, str]] = set()
     school_ids: set[int] = set()
     unit_ids: set[int] = set()
     roles: set[str] = set()
@@ -74,6 +93,7 @@ def scope_for(user) -> Scope:
             everything = True
         if region_id:
             prefixes.add(region_prefix(region_id))
+            role_prefixes.add((role, region_prefix(region_id)))
         if school_id:
             school_ids.add(school_id)
         if unit_id:
@@ -84,7 +104,8 @@ def scope_for(user) -> Scope:
         extra_roles, extra_schools = source(user)
         roles.update(extra_roles)
         school_ids.update(extra_schools)
-    scope = Scope(everything, tuple(sorted(prefixes)), frozenset(school_ids), frozenset(unit_ids), frozenset(roles))
+    scope = Scope(everything, tuple(sorted(prefixes)), frozenset(school_ids), frozenset(unit_ids), frozenset(roles),
+                  frozenset(role_prefixes))
     user._dudao_scope = scope
     return scope
 
@@ -112,13 +133,16 @@ class ScopedQuerySet(models.QuerySet):
         """Rows that are the user's own (an authenticated user); nothing by default."""
         return models.Q(pk__in=[])
 
-    def visible_to(self, user):
-        """In the user's scope, or their own."""
+    def visible_to(self, user, *, as_roles: tuple[str, ...] = ()):
+        """In the user's scope, or their own. With `as_roles`, only the part of the scope those roles give (an
+        office import reads the schools of the user's office assignments, not those they read as a leader)."""
         scope = scope_for(user)
         if scope.everything:
             return self.all()
+        if as_roles:
+            scope = scope.restricted_to(*as_roles)
         q = models.Q(pk__in=[]) if scope.is_empty else self.scope_q(scope)
-        if getattr(user, "is_authenticated", False):
+        if getattr(user, "is_authenticated", False) and not as_roles:
             q |= self.own_q(user)
         if self.through_many:
             return self.filter(pk__in=self.model._base_manager.filter(q).values("pk"))
@@ -136,14 +160,14 @@ def get_visible_or_404(queryset, user, **lookup):
 def require_office_for(actor, region_code: str, message: str) -> None:
     """Writes on registry data: administrators anywhere, office users inside their own region subtree."""
     scope = scope_for(actor)
-    if not (scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(region_code))):
+    if not scope.holds(region_code, Role.OFFICE):
         raise PermissionDenied(message)
 
 
 def holds_role_in(user, region_code: str, *roles: str) -> bool:
     """True for administrators, and for users holding one of `roles` over a region subtree containing region_code."""
     scope = scope_for(user)
-    return scope.everything or (scope.has_role(*roles) and scope.covers_region(region_code))
+    return scope.holds(region_code, *roles)
 
 
 def owns(user, *, school_id: int | None = None, unit_id: int | None = None) -> bool:

@@ -103,7 +103,8 @@ def _office_regions(user) -> list[Region]:
         return list(Region.objects.filter(level__in=["province", "city", "county"]).order_by("code")[:200])
     if not scope.has_role(Role.OFFICE):
         return []
-    return list(Region.objects.visible_to(user).filter(level__in=["province", "city", "county"]).order_by("code"))
+    return list(Region.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(
+        level__in=["province", "city", "county"]).order_by("code"))
 
 
 def _list_page(request, regions, form=None, errors=()):

@@ -76,8 +76,7 @@ def campaign_list(request):
 @login_required
 def campaign_detail(request, pk: int):
     campaign = get_visible_or_404(Campaign.objects.select_related("county"), request.user, pk=pk)
-    office = scope_for(request.user).everything or (
-        scope_for(request.user).has_role(Role.OFFICE) and scope_for(request.user).covers_region(campaign.county_id))
+    office = scope_for(request.user).holds(campaign.county_id, Role.OFFICE)
     form = TaskForm(request.POST or None, county_code=campaign.county_id)
     if request.method == "POST":
         if not office:

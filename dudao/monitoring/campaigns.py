@@ -56,7 +56,7 @@ def task_add(*, actor, campaign: Campaign, title: str, measures: str, deadline: 
 
 def can_report(actor, task: CampaignTask) -> bool:
     scope = scope_for(actor)
-    return (scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(task.campaign.county_id))
+    return (scope.holds(task.campaign.county_id, Role.OFFICE)
             or (task.unit_id is not None and task.unit_id in scope.unit_ids)
             or (task.school_id is not None and task.school_id in scope.school_ids))
 

@@ -150,7 +150,7 @@ def stats_import(*, actor, data: bytes, filename: str, confirm: bool = False,
         except ValueError as exc:
             parsed.error(row.row, "year", str(exc))
     check_duplicates(parsed, lambda v: (v["code"], v["year"]), "code", "同一学校同一学年的数据")
-    schools = {s.code: s for s in School.objects.visible_to(actor).select_related("region").filter(
+    schools = {s.code: s for s in School.objects.visible_to(actor, as_roles=(Role.OFFICE,)).select_related("region").filter(
         code__in={r.values["code"] for r in parsed.rows})}
     warnings: list[RowError] = []
     for row in parsed.rows:

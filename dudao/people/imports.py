@@ -193,6 +193,7 @@ def people_import(*, actor, data: bytes, filename: str) -> dict:
     scope = scope_for(actor)
     if not (scope.everything or scope.has_role(Role.OFFICE)):
         raise PermissionDenied("只有系统管理员和督导室用户可以导入督学和专家。")
+    scope = scope.restricted_to(Role.OFFICE)  # rows only in the regions of the office assignments
     sheets = read_upload(data, filename)
     matched, errors = match_sheets(sheets, SPECS)
     today = timezone.localdate()

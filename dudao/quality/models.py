@@ -163,10 +163,10 @@ class RoundSchool(models.Model):
 
 
 class RegionQuerySet(ScopedQuerySet):
-    """Office work of a county: seen by the region's staff only (pupil rows, imports, batches)."""
+    """Office work of a county: seen by its office only (pupil rows, imports, batches), not by leaders."""
 
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("round__region__code", scope.region_prefixes)
+        return prefix_q("round__region__code", scope.restricted_to(Role.OFFICE).region_prefixes)
 
 
 class ScoreImport(models.Model):

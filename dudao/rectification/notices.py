@@ -71,7 +71,7 @@ def _require_target(actor, notice) -> None:
 
 def _require_verifier(actor, notice) -> None:
     scope = scope_for(actor)
-    if scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(notice.region_code)):
+    if scope.holds(notice.region_code, Role.OFFICE):
         return
     if notice.school_id and scope.has_role(Role.INSPECTOR) and notice.school_id in scope.school_ids:
         return

@@ -192,7 +192,7 @@ def notice_actions(user, notice: RectificationNotice, today: datetime.date | Non
     scope = scope_for(user)
     is_target = (notice.school_id in scope.school_ids and scope.has_role(Role.SCHOOL)) or (
         notice.unit_id in scope.unit_ids and scope.has_role(Role.UNIT))
-    office = scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(notice.region_code))
+    office = scope.holds(notice.region_code, Role.OFFICE)
     verifier = office or (bool(notice.school_id) and scope.has_role(Role.INSPECTOR) and notice.school_id in scope.school_ids)
     actions = set()
     if is_target and notice.status == NoticeStatus.ISSUED:
@@ -215,7 +215,7 @@ def talk_actions(user, talk: Talk) -> set[str]:
     """Which buttons the talk page shows this user: the office of the talk's region records it or decides
     against it while it is proposed (the services check again)."""
     scope = scope_for(user)
-    office = scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(talk.region_code))
+    office = scope.holds(talk.region_code, Role.OFFICE)
     return {"hold", "dismiss"} if office and talk.status == TalkStatus.PROPOSED else set()
 
 

@@ -207,6 +207,7 @@ def registry_import(*, actor, data: bytes, filename: str) -> dict:
     scope = scope_for(actor)
     if not (scope.everything or scope.has_role(Role.OFFICE)):
         raise PermissionDenied("只有系统管理员和督导室用户可以导入基础数据。")
+    scope = scope.restricted_to(Role.OFFICE)  # rows only in the regions of the office assignments
     sheets = read_upload(data, filename)
     matched, errors = match_sheets(sheets, SPECS)
     summary: dict[str, dict] = {}

@@ -136,9 +136,7 @@ class AccessCode(models.Model):
 class ResponseQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         # Raw answers are for the office only; everyone else reads aggregates through the selectors.
-        if not scope.has_role(Role.OFFICE):
-            return models.Q(pk__in=[])
-        return prefix_q("round__county__code", scope.region_prefixes)
+        return prefix_q("round__county__code", scope.restricted_to(Role.OFFICE).region_prefixes)
 
 
 class SurveyResponse(models.Model):

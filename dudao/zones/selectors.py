@@ -418,7 +418,7 @@ def complaint_findings(complaint: Complaint) -> QuerySet[Finding]:
 
 def may_see_complainant(user, complaint: Complaint) -> bool:
     scope = scope_for(user)
-    return scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id))
+    return scope.holds(complaint.school.region_id, Role.OFFICE)
 
 
 def visit_target(inspector: Inspector, *, school_id: int | None = None, school_code: str = "",
@@ -460,7 +460,7 @@ def complaint_roles(actor, complaint: Complaint) -> set[str]:
     """The user's relations to a complaint: the county's office, the inspector it is assigned to."""
     roles = set()
     scope = scope_for(actor)
-    if scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(complaint.school.region_id)):
+    if scope.holds(complaint.school.region_id, Role.OFFICE):
         roles.add("office")
     if complaint.assigned_to_id and complaint.assigned_to.user_id == actor.pk:
         roles.add("inspector")

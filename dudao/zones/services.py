@@ -157,7 +157,7 @@ def _visit_actor_may_record(actor, inspector: Inspector) -> None:
     if inspector.user_id and inspector.user_id == actor.pk:
         return
     scope = scope_for(actor)
-    if scope.everything or (scope.has_role(Role.OFFICE) and scope.covers_region(inspector.region_id[:6])):
+    if scope.holds(inspector.region_id[:6], Role.OFFICE):
         return
     raise PermissionDenied("只能由督学本人（或督导室代为）填写督导纪实。")
 

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.roles import Role
-from dudao.core.scope import region_prefix, scope_for
+from dudao.core.scope import holds_role_in, region_prefix
 from dudao.quality.models import (
     PriorSource,
     Round,
@@ -67,13 +67,7 @@ def ensure_round_office(actor, round: Round) -> None:
 
 
 def may_manage_scores(actor, round: Round) -> bool:
-    scope = scope_for(actor)
-    if scope.everything:
-        return True
-    if not scope.has_role(Role.OFFICE):
-        return False
-    regions = actor.role_assignments.filter(role=Role.OFFICE, region__isnull=False).values_list("region_id", flat=True)
-    return any(round.region_id.startswith(region_prefix(code)) for code in regions)
+    return holds_role_in(actor, round.region_id, Role.OFFICE)
 
 
 def score_context(round: Round) -> ScoreContext:
