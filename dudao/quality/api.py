@@ -19,7 +19,7 @@ from dudao.core.api_errors import error_responses  # noqa: E402
 from dudao.core.errors import PermissionDenied  # noqa: E402
 from dudao.core.listing import ApiPagination  # noqa: E402
 from dudao.core.scope import get_visible_or_404  # noqa: E402
-from dudao.quality import round_reads  # noqa: E402
+from dudao.quality import selectors  # noqa: E402
 from dudao.quality.models import RoundStatus, SchoolSelection, Term  # noqa: E402
 from dudao.quality.services import rounds as round_services  # noqa: E402
 from dudao.regions.models import Region, RegionLevel  # noqa: E402
@@ -122,7 +122,7 @@ class RoundFilters(Schema):
 @router.post("/quality/rounds", response={201: dict}, openapi_extra=error_responses(403, 404))
 def create_round(request, payload: RoundIn):
     """建立质量监测轮次（区县督导室）：201 {"id"}；数据有误 400（detail 说明原因）；区县不在管辖范围 404；非督导室 403。"""
-    if not round_reads.holds_office(request.user):
+    if not selectors.holds_office(request.user):
         raise PermissionDenied("只有督导室可以建立质量监测轮次。")
     county = get_visible_or_404(Region.objects.filter(level=RegionLevel.COUNTY), request.user, code=payload.county)
     test_date = payload.test_date or timezone.localdate()
@@ -148,17 +148,17 @@ def create_round(request, payload: RoundIn):
 @paginate(ApiPagination, page_size=50)
 def list_rounds(request, filters: Query[RoundFilters]):
     """质量监测轮次：本人可见的（区县督导室、领导看本区县；学校看本校参加的），可按学年、学期、年级、状态筛选。"""
-    return round_reads.round_list(request.user, year=str(filters.year or ""), term=filters.term,
-                                  grade=str(filters.grade or ""), status=filters.status, q=filters.q)
+    return selectors.round_list(request.user, year=str(filters.year or ""), term=filters.term,
+                                grade=str(filters.grade or ""), status=filters.status, q=filters.q)
 
 
 @router.get("/quality/rounds/{int:pk}", response=RoundDetailOut)
 def get_round(request, pk: int):
     """一个轮次：学科及分数线（抽中的随机学科在测试日前只对督导室、领导可见）、学校及来源、抽取与抽样记录。"""
-    round_ = round_reads.get_round_for(request.user, pk)
-    subjects = round_reads.subjects_for(round_, request.user)
-    schools = list(round_reads.round_schools(round_, request.user))
-    staff = round_reads.sees_draw_early(request.user, round_)
+    round_ = selectors.get_round_for(request.user, pk)
+    subjects = selectors.round_subjects(round_, user=request.user)
+    schools = list(selectors.round_schools(round_))
+    staff = selectors.sees_draw_early(request.user, round_)
     draw = None
     if round_.drawn_at is not None and (staff or round_.announced(timezone.localdate())):
         drawn = next((s.name for s in subjects if s.kind == "drawn"), None)
