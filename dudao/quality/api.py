@@ -183,7 +183,6 @@ from ninja.files import UploadedFile  # noqa: E402
 from dudao.core.api_errors import error_responses  # noqa: E402
 from dudao.core.errors import ApplicationError, RowError  # noqa: E402
 from dudao.core.tabular import read_import_file  # noqa: E402
-from dudao.quality.models import Round  # noqa: E402
 from dudao.quality.services.scores import scores_import  # noqa: E402
 
 
@@ -199,7 +198,7 @@ class _ScoresNeedConfirmation(ApplicationError):
 def upload_scores(request, pk: int, file: File[UploadedFile], confirm: Form[bool] = False):
     """Upload a 学生成绩 file for a round (office of its county): 400 with every error (nothing imported), 409 with
     the warnings to confirm, else 201 with the counts (rows, replaced, prior_from_file, prior_linked, …)."""
-    found = get_visible_or_404(Round.objects.all(), request.user, pk=pk)
+    found = selectors.get_round_for(request.user, pk)
     result = scores_import(actor=request.user, round=found, data=read_import_file(file), filename=file.name or "",
                            confirm=confirm)
     if result.needs_confirmation:

@@ -136,6 +136,15 @@ def get_round_for(user, pk: int) -> Round:
     return get_visible_or_404(Round.objects.select_related("region", "drawn_by", "created_by"), user, pk=pk)
 
 
+def office_round_or_404(user, pk: int) -> Round:
+    """A visible round of whose county the user is the office (or an administrator); anyone else gets the same
+    404 as for a missing round (the office-only pages: scores, findings, the reports batch)."""
+    round = get_round_for(user, pk)
+    if not holds_office(user, round.region_id):
+        raise Http404(NOT_FOUND)
+    return round
+
+
 def round_subjects(round: Round, *, user, today: datetime.date | None = None) -> list[RoundSubject]:
     """The round's subjects in order; for school-facing users the drawn subject only from the test date on."""
     county_view, day = sees_draw_early(user, round), _today(today)

@@ -5,21 +5,20 @@ Who reads what: the county's office every report of a round from 成绩已导入
 school user (and an inspector assigned to the school) only that school's report and only once the round is published.
 Everything else is the same 404 as a missing page."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from dudao.core.roles import Role
-from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
+from dudao.core.scope import scope_for
 from dudao.core.web import attempt
-from dudao.documents import files
 from dudao.documents.decorators import document_errors
 from dudao.quality.models import Report, ReportBatch, ReportFormat, ReportStatus, Round, RoundStatus
+from dudao.quality.selectors import get_round_for, holds_office, office_round_or_404
 from dudao.quality.services import reports
+from dudao.quality.views import attachment, stored_file
 from dudao.schools.models import School
 from dudao.worker.recovery import workers_alive
 
@@ -31,7 +30,7 @@ def _is_county_staff(user, round: Round) -> bool:
 
 
 def _is_office(user, round: Round) -> bool:
-    return holds_role_in(user, round.region_id, Role.OFFICE)
+    return holds_office(user, round.region_id)
 
 
 def _schools_of(user, round: Round) -> list[School]:
@@ -44,15 +43,8 @@ def _schools_of(user, round: Round) -> list[School]:
 
 
 def _round(request, pk: int) -> Round:
-    round = get_visible_or_404(Round.objects.select_related("region"), request.user, pk=pk)
+    round = get_round_for(request.user, pk)
     if not _is_county_staff(request.user, round) and not _schools_of(request.user, round):
-        raise Http404
-    return round
-
-
-def _office_round(request, pk: int) -> Round:
-    round = get_visible_or_404(Round.objects.select_related("region"), request.user, pk=pk)
-    if not _is_office(request.user, round):
         raise Http404
     return round
 
@@ -84,7 +76,7 @@ def report_list(request, pk: int):
 @login_required
 @require_POST
 def report_batch_start(request, pk: int):
-    round = _office_round(request, pk)
+    round = office_round_or_404(request.user, pk)
     attempt(request, lambda: reports.report_batch_start(actor=request.user, round=round),
             "已开始生成全区和各校监测报告，进度见下方。")
     return redirect("quality:reports", pk=pk)
@@ -93,7 +85,7 @@ def report_batch_start(request, pk: int):
 @login_required
 @require_POST
 def report_batch_retry(request, pk: int):
-    round = _office_round(request, pk)
+    round = office_round_or_404(request.user, pk)
     batch = round.report_batches.first()  # only the round's latest batch can be retried
     if batch is None:
         messages.error(request, "该轮次没有生成监测报告的记录。")
@@ -121,19 +113,7 @@ def report_download(request, pk: int):
     report = Report.objects.visible_to(request.user).select_related("round", "file", "school").filter(pk=pk).first()
     if report is None or not reports.may_read(request.user, report):
         raise Http404
-    try:
-        handle = files.open_blob(report.file.path)
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=report.file.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.file.original_name)}"
-    return response
-
-
-def _send(document: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(document, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return stored_file(report.file)
 
 
 @login_required
@@ -145,7 +125,7 @@ def school_report_now(request, pk: int, school: int, fmt: str):
     chosen = next((s for s in _schools_of(request.user, round) if s.pk == school), None)
     if chosen is None or fmt not in ReportFormat.values or round.status not in reports.ROUND_STATUSES_WITH_RESULTS:
         raise Http404
-    return _send(*reports.report_render(actor=request.user, round=round, school=chosen, fmt=fmt))
+    return attachment(*reports.report_render(actor=request.user, round=round, school=chosen, fmt=fmt))
 
 
 @login_required
@@ -157,4 +137,4 @@ def district_report_now(request, pk: int, fmt: str):
     if not _is_county_staff(request.user, round) or fmt not in ReportFormat.values \
             or round.status not in reports.ROUND_STATUSES_WITH_RESULTS:
         raise Http404
-    return _send(*reports.report_render(actor=request.user, round=round, fmt=fmt))
+    return attachment(*reports.report_render(actor=request.user, round=round, fmt=fmt))

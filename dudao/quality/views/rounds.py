@@ -3,12 +3,10 @@ the school selection), the round page (schools, subjects and lines, the draw rec
 actions (draw, publish, each one POST view), and the import of a national/city sample list as the round's schools.
 Thin: parse, call a service or a read, render."""
 
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -23,6 +21,7 @@ from dudao.core.web import attempt, require_role
 from dudao.quality import selectors
 from dudao.quality.models import RoundStatus, SchoolSelection, SubjectKind, Term
 from dudao.quality.services import rounds as services
+from dudao.quality.views import XLSX, attachment
 from dudao.regions.models import Region, RegionLevel
 from dudao.schools.models import SchoolType
 
@@ -245,8 +244,5 @@ def round_schools(request, pk: int):
 @login_required
 @require_role(Role.OFFICE)
 def school_list_template(request):
-    data = write_template_workbook([services.LIST_SPEC])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('样本学校名单模板.xlsx')}"
-    return response
+    return attachment(write_template_workbook([services.LIST_SPEC]), XLSX, "样本学校名单模板.xlsx")
 
