@@ -108,8 +108,9 @@ def _hidden(round: Round, subject: RoundSubject, *, county_view: bool, today: da
     return subject.kind == SubjectKind.DRAWN and not county_view and not round.announced(today)
 
 
-def min_group_size(round: Round) -> int:
-    return int(policy_value("quality.min_group_size", round.region_id))
+def min_group_size(region_code: str) -> int:
+    """The policy `quality.min_group_size` of the county (a town's code matches its county by prefix)."""
+    return int(policy_value("quality.min_group_size", region_code))
 
 
 def rounds_visible(user) -> QuerySet[Round]:
@@ -256,7 +257,7 @@ def subject_results(round: Round, subject: RoundSubject, *, user, today: datetim
     score-band distribution. Schools of the round without scores appear with n = 0 (withheld)."""
     access = _access(round, user)
     _subject_or_404(round, subject, access, today)
-    min_n = min_group_size(round)
+    min_n = min_group_size(round.region_id)
     schools = _round_schools(round)
     frame = scores_frame(round, [subject], schools)
     lines = lines_of([subject])
@@ -295,7 +296,7 @@ def school_results(round: Round, school, *, user, today: datetime.date | None = 
     access = _access(round, user)
     _school_or_404(round, school, access)
     subjects = round_subjects(round, user=user, today=today)
-    min_n = min_group_size(round)
+    min_n = min_group_size(round.region_id)
     schools = _round_schools(round)
     frame = scores_frame(round, subjects, schools)
     lines = lines_of(subjects)
@@ -349,7 +350,7 @@ def school_trend(school, *, user, subject_name: str | None = None, today: dateti
         rnd = next(r for r in rounds if r.pk == subject.round_id)
         if (subject_name is None or subject.name == subject_name) and not _hidden(rnd, subject, county_view=county_view, today=day):
             subjects_by_round[rnd.pk].append(subject)
-    min_n = int(policy_value("quality.min_group_size", county_code))
+    min_n = min_group_size(county_code)
     frames = []
     for rnd in rounds:
         schools = _round_schools(rnd)
@@ -392,7 +393,7 @@ def value_added(round: Round, subject: RoundSubject, *, user, method: str = "rem
     unknown = [c for c in covariates if c not in COVARIATES]
     if unknown:
         return _va_error(f"不支持的协变量：{'、'.join(map(str, unknown))}（可选：gender 性别）。")
-    min_n = min_group_size(round)
+    min_n = min_group_size(round.region_id)
     schools = _round_schools(round)
     codes = {school_id: code for school_id, code, _name in schools}
     names = {code: name for _id, code, name in schools}
