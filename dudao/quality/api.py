@@ -1,28 +1,29 @@
 """The quality API: /api/v1/quality/rounds… (issue 19 item 7). Rounds are scoped like every object; a school's
 token sees only its own school in results and value-added."""
 
-from ninja import Router
+import datetime
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from dudao.core.api_errors import error_responses
+from dudao.core.errors import ApplicationError, PermissionDenied, RowError
+from dudao.core.listing import ApiPagination
+from dudao.core.scope import get_visible_or_404
+from dudao.core.tabular import read_import_file
+from dudao.quality import selectors
+from dudao.quality.models import RoundStatus, SchoolSelection, Term
+from dudao.quality.services import rounds as round_services
+from dudao.quality.services.scores import scores_import
+from dudao.regions.models import Region, RegionLevel
 
 router = Router(tags=["学业质量监测"])
 
 
-# ---- rounds (POST/GET /quality/rounds…, helper "rounds") ---------------------------------------------------------
-
-import datetime  # noqa: E402
-from typing import Literal  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-from ninja import Field, Query, Schema, Status  # noqa: E402
-from ninja.pagination import paginate  # noqa: E402
-
-from dudao.core.api_errors import error_responses  # noqa: E402
-from dudao.core.errors import PermissionDenied  # noqa: E402
-from dudao.core.listing import ApiPagination  # noqa: E402
-from dudao.core.scope import get_visible_or_404  # noqa: E402
-from dudao.quality import selectors  # noqa: E402
-from dudao.quality.models import RoundStatus, SchoolSelection, Term  # noqa: E402
-from dudao.quality.services import rounds as round_services  # noqa: E402
-from dudao.regions.models import Region, RegionLevel  # noqa: E402
+# ---- rounds ------------------------------------------------------------------------------------------------
 
 TERM_LABELS = dict(Term.choices)
 
@@ -175,15 +176,7 @@ def get_round(request, pk: int):
     return round_
 
 
-# ---- 学生成绩 (scores helper) ----------------------------------------------------------------------------------
-
-from ninja import File, Form  # noqa: E402 -- grouped with its area
-from ninja.files import UploadedFile  # noqa: E402
-
-from dudao.core.api_errors import error_responses  # noqa: E402
-from dudao.core.errors import ApplicationError, RowError  # noqa: E402
-from dudao.core.tabular import read_import_file  # noqa: E402
-from dudao.quality.services.scores import scores_import  # noqa: E402
+# ---- 学生成绩 ------------------------------------------------------------------------------------------------
 
 
 class _ScoresNeedConfirmation(ApplicationError):
