@@ -33,7 +33,7 @@ def test_office_generates_the_reports_and_the_principal_sees_only_their_own(live
     page = context.new_page()
     sign_in(page, base, "office_a", PASSWORD)
     page.goto(f"{base}/quality/rounds/{round.pk}/")
-    follow(page, "a:has-text('监测报告')")
+    follow(page, "a.btn:text-is('监测报告')")
     assert page.url.endswith(f"/quality/rounds/{round.pk}/reports/")
     follow(page, "button:has-text('生成全区和各校监测报告')")
     assert "已开始生成" in page.inner_text(".alert-success")
