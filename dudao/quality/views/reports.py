@@ -25,17 +25,9 @@ from dudao.worker.recovery import workers_alive
 UNFINISHED = {ReportStatus.PENDING, ReportStatus.RUNNING}
 
 
-def _is_county_staff(user, round: Round) -> bool:
-    return reports.reads_county(user, round)
-
-
-def _is_office(user, round: Round) -> bool:
-    return holds_office(user, round.region_id)
-
-
 def _schools_of(user, round: Round) -> list[School]:
     """The schools of the round whose report the user may read now (see the module's docstring)."""
-    if _is_county_staff(user, round):
+    if reports.reads_county(user, round):
         return list(School.objects.filter(quality_rounds__round=round).order_by("code"))
     if round.status != RoundStatus.PUBLISHED:
         return []
@@ -44,7 +36,7 @@ def _schools_of(user, round: Round) -> list[School]:
 
 def _round(request, pk: int) -> Round:
     round = get_round_for(request.user, pk)
-    if not _is_county_staff(request.user, round) and not _schools_of(request.user, round):
+    if not reports.reads_county(request.user, round) and not _schools_of(request.user, round):
         raise Http404
     return round
 
@@ -53,7 +45,7 @@ def _round(request, pk: int) -> Round:
 @require_safe
 def report_list(request, pk: int):
     round = _round(request, pk)
-    county = _is_county_staff(request.user, round)
+    county = reports.reads_county(request.user, round)
     batch = round.report_batches.first() if county else None
     schools = {s.pk: s for s in _schools_of(request.user, round)}
     stored = reports.latest_reports(round, request.user)
@@ -67,7 +59,7 @@ def report_list(request, pk: int):
     rows = [{"school": s, "docx": by_school.get(s.pk, {}).get("docx"), "pdf": by_school.get(s.pk, {}).get("pdf")}
             for s in schools.values()]
     return render(request, "quality/reports.html", {
-        "round": round, "county": county, "office": _is_office(request.user, round), "batch": batch,
+        "round": round, "county": county, "office": holds_office(request.user, round.region_id), "batch": batch,
         "district": by_school.get(None, {}), "rows": rows,
         "workers": workers_alive() if batch is not None and batch.status in UNFINISHED else 0,
         "can_generate": round.status in reports.ROUND_STATUSES_WITH_RESULTS})
@@ -99,10 +91,10 @@ def report_batch_retry(request, pk: int):
 def report_batch_progress(request, pk: int):
     """The progress panel, polled by htmx every second until the batch is done (county staff only)."""
     batch = ReportBatch.objects.visible_to(request.user).select_related("round").filter(pk=pk).first()
-    if batch is None or not _is_county_staff(request.user, batch.round):
+    if batch is None or not reports.reads_county(request.user, batch.round):
         raise Http404
     return render(request, "quality/_report_batch.html", {
-        "batch": batch, "office": _is_office(request.user, batch.round),
+        "batch": batch, "office": holds_office(request.user, batch.round.region_id),
         "workers": workers_alive() if batch.status in UNFINISHED else 0})
 
 
@@ -134,7 +126,7 @@ def school_report_now(request, pk: int, school: int, fmt: str):
 def district_report_now(request, pk: int, fmt: str):
     """The district report rendered now (county staff only)."""
     round = _round(request, pk)
-    if not _is_county_staff(request.user, round) or fmt not in ReportFormat.values \
+    if not reports.reads_county(request.user, round) or fmt not in ReportFormat.values \
             or round.status not in reports.ROUND_STATUSES_WITH_RESULTS:
         raise Http404
     return attachment(*reports.report_render(actor=request.user, round=round, fmt=fmt))
