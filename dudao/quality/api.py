@@ -1,28 +1,29 @@
 """The quality API: /api/v1/quality/rounds… (issue 19 item 7). Rounds are scoped like every object; a school's
 token sees only its own school in results and value-added."""
 
-from ninja import Router
+import datetime
+from typing import Literal
+
+from django.utils import timezone
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from dudao.core.api_errors import error_responses
+from dudao.core.errors import ApplicationError, PermissionDenied, RowError
+from dudao.core.listing import ApiPagination
+from dudao.core.scope import get_visible_or_404
+from dudao.core.tabular import read_import_file
+from dudao.quality import selectors
+from dudao.quality.models import RoundStatus, SchoolSelection, Term
+from dudao.quality.services import rounds as round_services
+from dudao.quality.services.scores import scores_import
+from dudao.regions.models import Region, RegionLevel
 
 router = Router(tags=["学业质量监测"])
 
 
-# ---- rounds (POST/GET /quality/rounds…, helper "rounds") ---------------------------------------------------------
-
-import datetime  # noqa: E402
-from typing import Literal  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-from ninja import Field, Query, Schema, Status  # noqa: E402
-from ninja.pagination import paginate  # noqa: E402
-
-from dudao.core.api_errors import error_responses  # noqa: E402
-from dudao.core.errors import PermissionDenied  # noqa: E402
-from dudao.core.listing import ApiPagination  # noqa: E402
-from dudao.core.scope import get_visible_or_404  # noqa: E402
-from dudao.quality import round_reads  # noqa: E402
-from dudao.quality.models import RoundStatus, SchoolSelection, Term  # noqa: E402
-from dudao.quality.services import rounds as round_services  # noqa: E402
-from dudao.regions.models import Region, RegionLevel  # noqa: E402
+# ---- rounds ------------------------------------------------------------------------------------------------
 
 TERM_LABELS = dict(Term.choices)
 
@@ -122,7 +123,7 @@ class RoundFilters(Schema):
 @router.post("/quality/rounds", response={201: dict}, openapi_extra=error_responses(403, 404))
 def create_round(request, payload: RoundIn):
     """建立质量监测轮次（区县督导室）：201 {"id"}；数据有误 400（detail 说明原因）；区县不在管辖范围 404；非督导室 403。"""
-    if not round_reads.holds_office(request.user):
+    if not selectors.holds_office(request.user):
         raise PermissionDenied("只有督导室可以建立质量监测轮次。")
     county = get_visible_or_404(Region.objects.filter(level=RegionLevel.COUNTY), request.user, code=payload.county)
     test_date = payload.test_date or timezone.localdate()
@@ -148,17 +149,17 @@ def create_round(request, payload: RoundIn):
 @paginate(ApiPagination, page_size=50)
 def list_rounds(request, filters: Query[RoundFilters]):
     """质量监测轮次：本人可见的（区县督导室、领导看本区县；学校看本校参加的），可按学年、学期、年级、状态筛选。"""
-    return round_reads.round_list(request.user, year=str(filters.year or ""), term=filters.term,
-                                  grade=str(filters.grade or ""), status=filters.status, q=filters.q)
+    return selectors.round_list(request.user, year=str(filters.year or ""), term=filters.term,
+                                grade=str(filters.grade or ""), status=filters.status, q=filters.q)
 
 
 @router.get("/quality/rounds/{int:pk}", response=RoundDetailOut)
 def get_round(request, pk: int):
     """一个轮次：学科及分数线（抽中的随机学科在测试日前只对督导室、领导可见）、学校及来源、抽取与抽样记录。"""
-    round_ = round_reads.get_round_for(request.user, pk)
-    subjects = round_reads.subjects_for(round_, request.user)
-    schools = list(round_reads.round_schools(round_, request.user))
-    staff = round_reads.sees_draw_early(request.user, round_)
+    round_ = selectors.get_round_for(request.user, pk)
+    subjects = selectors.round_subjects(round_, user=request.user)
+    schools = list(selectors.round_schools(round_))
+    staff = selectors.sees_draw_early(request.user, round_)
     draw = None
     if round_.drawn_at is not None and (staff or round_.announced(timezone.localdate())):
         drawn = next((s.name for s in subjects if s.kind == "drawn"), None)
@@ -175,16 +176,7 @@ def get_round(request, pk: int):
     return round_
 
 
-# ---- 学生成绩 (scores helper) ----------------------------------------------------------------------------------
-
-from ninja import File, Form  # noqa: E402 -- grouped with its area
-from ninja.files import UploadedFile  # noqa: E402
-
-from dudao.core.api_errors import error_responses  # noqa: E402
-from dudao.core.errors import ApplicationError, RowError  # noqa: E402
-from dudao.core.tabular import read_import_file  # noqa: E402
-from dudao.quality.models import Round  # noqa: E402
-from dudao.quality.services.scores import scores_import  # noqa: E402
+# ---- 学生成绩 ------------------------------------------------------------------------------------------------
 
 
 class _ScoresNeedConfirmation(ApplicationError):
@@ -199,7 +191,7 @@ class _ScoresNeedConfirmation(ApplicationError):
 def upload_scores(request, pk: int, file: File[UploadedFile], confirm: Form[bool] = False):
     """Upload a 学生成绩 file for a round (office of its county): 400 with every error (nothing imported), 409 with
     the warnings to confirm, else 201 with the counts (rows, replaced, prior_from_file, prior_linked, …)."""
-    found = get_visible_or_404(Round.objects.all(), request.user, pk=pk)
+    found = selectors.get_round_for(request.user, pk)
     result = scores_import(actor=request.user, round=found, data=read_import_file(file), filename=file.name or "",
                            confirm=confirm)
     if result.needs_confirmation:

@@ -10,10 +10,10 @@ from collections.abc import Mapping
 import numpy as np
 from django.db.models import Avg, Count, Q
 
-from dudao.core.policy import policy_value
 from dudao.frameworks.sources import IndicatorValue
 from dudao.quality import value_added as va
 from dudao.quality.models import Round, RoundStatus, RoundSubject, StudentScore
+from dudao.quality.selectors import min_group_size
 
 LATEST = "latest"
 
@@ -53,7 +53,7 @@ def _note(round_: Round, subject: RoundSubject, what: str) -> str:
 def _school_scores(school, round_: Round, subject: RoundSubject):
     """The school's rows of the subject, or None when the school is under the minimum group size."""
     rows = StudentScore.objects.filter(round=round_, subject=subject, school=school)
-    min_n = int(policy_value("quality.min_group_size", round_.region_id))
+    min_n = min_group_size(round_.region_id)
     stats = rows.aggregate(n=Count("id"), passed=Count("id", filter=Q(score__gte=subject.pass_line - 1e-9)),
                            mean=Avg("score"))
     return stats if stats["n"] and stats["n"] >= min_n else None
@@ -86,7 +86,7 @@ def value_added_effect(school, params: Mapping) -> IndicatorValue | None:
     if not found:
         return None
     round_, subject = found
-    min_n = int(policy_value("quality.min_group_size", round_.region_id))
+    min_n = min_group_size(round_.region_id)
     rows = [r for r in StudentScore.objects.filter(round=round_, subject=subject, prior__isnull=False,
                                                    gender__in=("男", "女"))
             .values_list("school__code", "score", "prior", "gender")]

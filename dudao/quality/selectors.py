@@ -17,13 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from dudao.core.listing import filter_given
 from dudao.core.policy import policy_value
 from dudao.core.roles import Role
-from dudao.core.scope import holds_role_in, scope_for
+from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
 from dudao.quality import engine
 from dudao.quality import value_added as va
 from dudao.quality.models import (
@@ -31,6 +32,7 @@ from dudao.quality.models import (
     RoundSchool,
     RoundStatus,
     RoundSubject,
+    RoundTransition,
     StudentScore,
     SubjectKind,
     Term,
@@ -53,11 +55,25 @@ class Access:
     school_ids: frozenset[int]
 
 
+def holds_office(user, region_code: str = "") -> bool:
+    """An office user (of that county, when given) or an administrator: who may create, draw and publish."""
+    if region_code:
+        return holds_role_in(user, region_code, Role.OFFICE)
+    scope = scope_for(user)
+    return scope.everything or scope.has_role(Role.OFFICE)
+
+
+def sees_draw_early(user, round: Round) -> bool:
+    """The county's office and leaders (and administrators): they read the whole county and see the drawn subject
+    before the test date."""
+    return holds_role_in(user, round.region_id, Role.OFFICE, Role.LEADER)
+
+
 def _role_access(round: Round, user) -> Access:
     """The user's reading of the round from their roles alone (no visibility or status check)."""
-    if holds_role_in(user, round.region_id, Role.OFFICE):
+    if holds_office(user, round.region_id):
         return Access(county_view=True, office=True, school_ids=frozenset())
-    if holds_role_in(user, round.region_id, Role.LEADER):
+    if sees_draw_early(user, round):
         return Access(county_view=True, office=False, school_ids=frozenset())
     return Access(county_view=False, office=False, school_ids=scope_for(user).school_ids)
 
@@ -87,12 +103,14 @@ def _today(today: datetime.date | None) -> datetime.date:
     return today if today is not None else timezone.localdate()
 
 
-def _hidden(round: Round, subject: RoundSubject, access: Access, today: datetime.date) -> bool:
-    return subject.kind == SubjectKind.DRAWN and not access.county_view and not round.announced(today)
+def _hidden(round: Round, subject: RoundSubject, *, county_view: bool, today: datetime.date) -> bool:
+    """The one rule of "2+1": the drawn subject is hidden from school-facing readers until the test date."""
+    return subject.kind == SubjectKind.DRAWN and not county_view and not round.announced(today)
 
 
-def min_group_size(round: Round) -> int:
-    return int(policy_value("quality.min_group_size", round.region_id))
+def min_group_size(region_code: str) -> int:
+    """The policy `quality.min_group_size` of the county (a town's code matches its county by prefix)."""
+    return int(policy_value("quality.min_group_size", region_code))
 
 
 def rounds_visible(user) -> QuerySet[Round]:
@@ -100,15 +118,53 @@ def rounds_visible(user) -> QuerySet[Round]:
     return Round.objects.visible_to(user).select_related("region")
 
 
+def round_list(user, *, year: str = "", term: str = "", grade: str = "", status: str = "", q: str = "") -> QuerySet:
+    """The visible rounds, newest first, with their school count, filtered (a non-numeric year or grade is ignored)
+    and searched by title or county name."""
+    rounds = rounds_visible(user).annotate(school_count=Count("round_schools", distinct=True)).order_by(
+        "-year", "-test_date", "-id")
+    year = year if str(year).isdigit() else ""
+    grade = grade if str(grade).isdigit() else ""
+    rounds = filter_given(rounds, year=year, term=term, grade=grade, status=status)
+    q = (q or "").strip()[:100]
+    if q:
+        rounds = rounds.filter(Q(title__icontains=q) | Q(region__name__icontains=q))
+    return rounds
+
+
+def get_round_for(user, pk: int) -> Round:
+    """One visible round (its status aside), else 404."""
+    return get_visible_or_404(Round.objects.select_related("region", "drawn_by", "created_by"), user, pk=pk)
+
+
+def office_round_or_404(user, pk: int) -> Round:
+    """A visible round of whose county the user is the office (or an administrator); anyone else gets the same
+    404 as for a missing round (the office-only pages: scores, findings, the reports batch)."""
+    round = get_round_for(user, pk)
+    if not holds_office(user, round.region_id):
+        raise Http404(NOT_FOUND)
+    return round
+
+
 def round_subjects(round: Round, *, user, today: datetime.date | None = None) -> list[RoundSubject]:
     """The round's subjects in order; for school-facing users the drawn subject only from the test date on."""
-    access = _role_access(round, user)
-    day = _today(today)
-    return [s for s in round.subjects.order_by("order", "id") if not _hidden(round, s, access, day)]
+    county_view, day = sees_draw_early(user, round), _today(today)
+    return [s for s in round.subjects.order_by("order", "id") if not _hidden(round, s, county_view=county_view,
+                                                                            today=day)]
+
+
+def round_schools(round: Round):
+    """The round's schools with their source, by code; the list is not confidential (a school user sees it whole),
+    the results decide what each school reads."""
+    return round.round_schools.select_related("school", "school__region").order_by("school__code")
+
+
+def round_history(round: Round):
+    return RoundTransition.history(round)
 
 
 def _subject_or_404(round: Round, subject: RoundSubject, access: Access, today: datetime.date | None) -> None:
-    if subject.round_id != round.pk or _hidden(round, subject, access, _today(today)):
+    if subject.round_id != round.pk or _hidden(round, subject, county_view=access.county_view, today=_today(today)):
         raise Http404(NOT_FOUND)
 
 
@@ -201,7 +257,7 @@ def subject_results(round: Round, subject: RoundSubject, *, user, today: datetim
     score-band distribution. Schools of the round without scores appear with n = 0 (withheld)."""
     access = _access(round, user)
     _subject_or_404(round, subject, access, today)
-    min_n = min_group_size(round)
+    min_n = min_group_size(round.region_id)
     schools = _round_schools(round)
     frame = scores_frame(round, [subject], schools)
     lines = lines_of([subject])
@@ -240,7 +296,7 @@ def school_results(round: Round, school, *, user, today: datetime.date | None = 
     access = _access(round, user)
     _school_or_404(round, school, access)
     subjects = round_subjects(round, user=user, today=today)
-    min_n = min_group_size(round)
+    min_n = min_group_size(round.region_id)
     schools = _round_schools(round)
     frame = scores_frame(round, subjects, schools)
     lines = lines_of(subjects)
@@ -281,7 +337,7 @@ def school_trend(school, *, user, subject_name: str | None = None, today: dateti
     mean, rates, the county's mean, the gap to it and the change since the school's previous round."""
     scope = scope_for(user)
     county_code = school.region_id  # a town: its county's office and policies match it by code prefix
-    office = holds_role_in(user, county_code, Role.OFFICE)
+    office = holds_office(user, county_code)
     county_view = office or holds_role_in(user, county_code, Role.LEADER)
     if not county_view and school.pk not in scope.school_ids:
         raise Http404(NOT_FOUND)
@@ -289,13 +345,12 @@ def school_trend(school, *, user, subject_name: str | None = None, today: dateti
         status__in=[RoundStatus.SCORED, RoundStatus.PUBLISHED] if office else [RoundStatus.PUBLISHED]))
     rounds.sort(key=_chronological)
     day = _today(today)
-    access = Access(county_view=county_view, office=office, school_ids=frozenset())
     subjects_by_round: dict[int, list[RoundSubject]] = {r.pk: [] for r in rounds}
     for subject in RoundSubject.objects.filter(round__in=rounds).order_by("order", "id"):
         rnd = next(r for r in rounds if r.pk == subject.round_id)
-        if (subject_name is None or subject.name == subject_name) and not _hidden(rnd, subject, access, day):
+        if (subject_name is None or subject.name == subject_name) and not _hidden(rnd, subject, county_view=county_view, today=day):
             subjects_by_round[rnd.pk].append(subject)
-    min_n = int(policy_value("quality.min_group_size", county_code))
+    min_n = min_group_size(county_code)
     frames = []
     for rnd in rounds:
         schools = _round_schools(rnd)
@@ -338,7 +393,7 @@ def value_added(round: Round, subject: RoundSubject, *, user, method: str = "rem
     unknown = [c for c in covariates if c not in COVARIATES]
     if unknown:
         return _va_error(f"不支持的协变量：{'、'.join(map(str, unknown))}（可选：gender 性别）。")
-    min_n = min_group_size(round)
+    min_n = min_group_size(round.region_id)
     schools = _round_schools(round)
     codes = {school_id: code for school_id, code, _name in schools}
     names = {code: name for _id, code, name in schools}

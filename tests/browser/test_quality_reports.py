@@ -11,7 +11,7 @@ from docx import Document
 from dudao.quality.models import Round, RoundStatus
 from tests.browser.conftest import follow, sign_in
 from tests.conftest import PASSWORD
-from tests.quality.test_reports import make_round
+from tests.quality.test_reports import report_round
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTH = 1024
@@ -27,13 +27,13 @@ def run_worker() -> int:
 def test_office_generates_the_reports_and_the_principal_sees_only_their_own(live_server, browser, shot, world,
                                                                             settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    round = make_round(world)
+    round = report_round(world)
     base = live_server.url
     context = browser.new_context(viewport={"width": WIDTH, "height": 768}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     sign_in(page, base, "office_a", PASSWORD)
     page.goto(f"{base}/quality/rounds/{round.pk}/")
-    follow(page, "a.btn:has-text('监测报告')")
+    follow(page, "a.btn:text-is('监测报告')")
     assert page.url.endswith(f"/quality/rounds/{round.pk}/reports/")
     follow(page, "button:has-text('生成全区和各校监测报告')")
     assert "已开始生成" in page.inner_text(".alert-success")

@@ -13,7 +13,7 @@ from dudao.inspections import selectors as inspection_selectors
 from dudao.inspections import services as inspections
 from dudao.inspections.models import InspectionStage, Score
 from dudao.quality.models import RoundStatus
-from tests.quality.loopdata import add_scores, make_round
+from tests.quality.factories import add_pupils, make_round
 
 SOURCE = {"key": "quality.pass_rate", "subject": "数学", "round": "latest"}
 
@@ -44,11 +44,11 @@ def test_good_sources_pass():
 def _rounds(world):
     school = world.schools_a[0]
     spring = make_round(world, title="2025学年春季七年级学业质量监测", year=2025, term="spring", grade=7,
-                        test_date=datetime.date(2026, 6, 10))
-    add_scores(world, spring, "数学", school, [80] * 10 + [50] * 10)  # 50%
-    autumn = make_round(world)
-    add_scores(world, autumn, "数学", school, [90] * 15 + [30] * 5)  # 75%, mean 75
-    add_scores(world, autumn, "数学", world.schools_a[1], [90] * 5)  # under the minimum group size
+                        test_date=datetime.date(2026, 6, 10), status=RoundStatus.PUBLISHED)
+    add_pupils(spring, "数学", school, [80] * 10 + [50] * 10)  # 50%
+    autumn = make_round(world, status=RoundStatus.PUBLISHED)
+    add_pupils(autumn, "数学", school, [90] * 15 + [30] * 5)  # 75%, mean 75
+    add_pupils(autumn, "数学", world.schools_a[1], [90] * 5)  # under the minimum group size
     return spring, autumn
 
 
@@ -115,10 +115,10 @@ def test_value_added_source(world):
     import random
 
     rng = random.Random(3)
-    round_ = make_round(world)
+    round_ = make_round(world, status=RoundStatus.PUBLISHED)
     for index, effect in ((0, -10.0), (1, 0.0), (2, 5.0)):
         priors = [rng.gauss(70, 12) for _ in range(30)]
-        add_scores(world, round_, "数学", world.schools_a[index],
+        add_pupils(round_, "数学", world.schools_a[index],
                    [12 + 0.8 * p + effect + rng.gauss(0, 5) for p in priors], priors)
     source = {"key": "quality.value_added", "subject": "数学"}
     weak = resolve_indicator(source, world.schools_a[0])

@@ -13,7 +13,7 @@ from dudao.quality.models import RoundStatus
 from dudao.quality.services.loop import SOURCE_TYPE, candidates, findings_from_round
 from dudao.quality.services.rounds import round_publish
 from dudao.rectification.models import Finding, FindingSource
-from tests.quality.loopdata import add_scores, make_round
+from tests.quality.factories import add_pupils, make_round
 
 EFFECTS = {0: -10.0, 1: 0.0, 2: 4.0, 4: 1.0}  # index in world.schools_a → school effect (points)
 
@@ -24,10 +24,10 @@ def _round(world, *, status=RoundStatus.PUBLISHED, with_prior=True):
     for index, effect in EFFECTS.items():
         priors = [rng.gauss(70, 12) for _ in range(30)]
         scores = [max(0.0, min(100.0, 12 + 0.8 * p + effect + rng.gauss(0, 5))) for p in priors]
-        add_scores(world, round_, "数学", world.schools_a[index], scores, priors if with_prior else None)
-        add_scores(world, round_, "语文", world.schools_a[index], [75 + rng.gauss(0, 6) for _ in range(30)])
+        add_pupils(round_, "数学", world.schools_a[index], scores, priors if with_prior else None)
+        add_pupils(round_, "语文", world.schools_a[index], [75 + rng.gauss(0, 6) for _ in range(30)])
     # A school of 5 pupils, all failing: under the minimum group size, so no pass-rate finding.
-    add_scores(world, round_, "数学", world.schools_a[3], [20, 25, 30, 35, 40],
+    add_pupils(round_, "数学", world.schools_a[3], [20, 25, 30, 35, 40],
                [60, 62, 64, 66, 68] if with_prior else None)
     return round_
 

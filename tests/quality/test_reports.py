@@ -28,15 +28,13 @@ from dudao.quality.models import (
     Round,
     RoundSchool,
     RoundStatus,
-    RoundSubject,
-    ScoreImport,
-    StudentScore,
 )
 from dudao.quality.services import reports
 from dudao.regions.models import Region
 from dudao.schools.models import School
 from dudao.worker.models import WorkerHeartbeat
 from dudao.worker.recovery import recover_lost_tasks
+from tests.quality import factories
 
 HOSTILE = "{{7*7}}{% for x in y %}<script>alert(1)</script>学校"
 
@@ -61,34 +59,28 @@ def pdf_pages(data: bytes) -> int:
     return count
 
 
-def make_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6), year=2026, term="autumn",
+def report_round(world, *, status=RoundStatus.SCORED, per_school=(20, 20, 20, 6), year=2026, term="autumn",
                title="甲区2026—2027学年秋季八年级学业质量监测", shift=0) -> Round:
     """甲区, grade 8, 语文 and 数学 fixed and 科学 drawn; schools_a[0], [1], [2], [4] with the given pupils each.
     Pupil j of school i scores 50 + 6·i + 2·j (capped at 100), prior = score − 3 + j % 4; classes of 12 and the
     rest, genders alternating."""
-    round = Round.objects.create(
-        region=world.county_a, title=title, year=year, term=term, grade=8,
-        test_date=datetime.date(year + (term == "spring"), 5 if term == "spring" else 11, 20), selection="list", status=status, created_by=world.office_a,
-        draw_pool=[{"name": "科学", "full_marks": 100}, {"name": "英语", "full_marks": 100}], draw_seed=20261120,
-        drawn_at=timezone.now(), published_at=timezone.now() if status == RoundStatus.PUBLISHED else None)
-    subjects = [RoundSubject.objects.create(round=round, name=name, full_marks=100, pass_line=60, excellent_line=85,
-                                            low_line=40, kind=kind, order=i)
-                for i, (name, kind) in enumerate([("语文", "fixed"), ("数学", "fixed"), ("科学", "drawn")])]
     schools = [world.schools_a[i] for i in (0, 1, 2, 4)]
-    batch = ScoreImport.objects.create(round=round, filename="成绩.xlsx", sha256="0" * 64, rows=0,
-                                       created_by=world.office_a)
+    round = factories.make_round(
+        world, status=status, year=year, term=term, grade=8, title=title, schools=schools, drawn=factories.DRAWN,
+        test_date=datetime.date(year + (term == "spring"), 5 if term == "spring" else 11, 20))
+    now = timezone.now()
+    Round.objects.filter(pk=round.pk).update(
+        draw_pool=[{"name": "科学", "full_marks": 100}, {"name": "英语", "full_marks": 100}], draw_seed=20261120,
+        drawn_at=now, published_at=now if status == RoundStatus.PUBLISHED else None)
+    round.refresh_from_db()
     rows = []
     for i, (school, count) in enumerate(zip(schools, per_school, strict=True)):
-        RoundSchool.objects.create(round=round, school=school)
-        for k, subject in enumerate(subjects):
+        for k, subject in enumerate(("语文", "数学", "科学")):
             for j in range(count):
                 score = min(100.0, 50 + 6 * i + 2 * j + k + shift)
-                rows.append(StudentScore(round=round, subject=subject, school=school, batch=batch,
-                                         student=f"S{school.code}{j:03d}", score=score, prior=score - 3 + j % 4,
-                                         prior_source="file", gender="男" if j % 2 else "女",
-                                         class_name="八（1）班" if j < 12 else "八（2）班"))
-    StudentScore.objects.bulk_create(rows)
-    ScoreImport.objects.filter(pk=batch.pk).update(rows=len(rows))
+                rows.append((school, subject, f"S{school.code}{j:03d}", score, score - 3 + j % 4,
+                             "男" if j % 2 else "女", "八（1）班" if j < 12 else "八（2）班"))
+    factories.add_scores(round, rows, created_by=world.office_a)
     return round
 
 
@@ -125,7 +117,7 @@ def fake_va():
 
 
 def test_district_context_holds_the_figures_the_draw_and_the_shrinkage_explanation(world):
-    round = make_round(world, per_school=(0, 0, 0, 0))
+    round = report_round(world, per_school=(0, 0, 0, 0))
     subjects = list(round.subjects.all())
     data = [{"subject": subjects[0], "results": fake_results(), "va": fake_va()},
             {"subject": subjects[2], "results": fake_results(), "va": {"error": "只有一所学校，无法估计学校间差异。"}}]
@@ -153,7 +145,7 @@ def test_district_context_holds_the_figures_the_draw_and_the_shrinkage_explanati
 
 
 def test_school_context_compares_with_the_county_and_leaves_out_small_groups(world):
-    round = make_round(world, per_school=(0, 0, 0, 0))
+    round = report_round(world, per_school=(0, 0, 0, 0))
     school = world.schools_a[0]
     results = {"subjects": [{
         "subject": "语文", "school": {"n": 200, "mean": 75.5, "pass_rate": 90.0, "excellent_rate": 30.0, "low_rate": 1.0},
@@ -184,7 +176,7 @@ def test_the_shipped_templates_pass_the_upload_check():
 # ---- documents -----------------------------------------------------------------------------------------------------
 
 def test_district_report_in_word_and_pdf(world, media):
-    round = make_round(world)
+    round = report_round(world)
     data = reports.round_data(round, reader=world.office_a)
     documents = reports.district_documents(round, data)
     text = docx_text(documents["docx"])
@@ -199,7 +191,7 @@ def test_district_report_in_word_and_pdf(world, media):
 
 
 def test_school_report_in_word_and_pdf_omits_small_groups(world, media):
-    round = make_round(world)
+    round = report_round(world)
     school = world.schools_a[0]
     document, content_type, name = reports.report_render(actor=world.office_a, round=round, school=school, fmt="docx")
     assert content_type.endswith("wordprocessingml.document") and name.endswith(".docx") and school.name in name
@@ -214,7 +206,7 @@ def test_a_hostile_school_name_comes_out_literally(world, media):
     school = world.schools_a[0]
     school.name = HOSTILE
     school.save(update_fields=["name"])
-    round = make_round(world)
+    round = report_round(world)
     data = reports.round_data(round, reader=world.office_a)
     for document in (reports.district_documents(round, data)["docx"],
                      reports.school_documents(round, school, data, reader=world.office_a)["docx"]):
@@ -227,7 +219,7 @@ def test_a_hostile_school_name_comes_out_literally(world, media):
 
 
 def test_reports_need_imported_scores(world, media):
-    round = make_round(world, status=RoundStatus.PLANNED, per_school=(0, 0, 0, 0))
+    round = report_round(world, status=RoundStatus.PLANNED, per_school=(0, 0, 0, 0))
     with pytest.raises(ApplicationError, match="还没有导入成绩"):
         reports.report_batch_start(actor=world.office_a, round=round)
     with pytest.raises(ApplicationError, match="还没有导入成绩"):
@@ -252,7 +244,7 @@ def kill_worker_of(batch: ReportBatch, worker: str = "dead-worker") -> DBTaskRes
 
 
 def test_the_batch_runs_end_to_end_through_the_task(world, media, django_capture_on_commit_callbacks, run_tasks, login):
-    round = make_round(world)
+    round = report_round(world)
     batch = start(world, round, django_capture_on_commit_callbacks)
     assert batch.status == "pending" and batch.total == 10  # district + 4 schools, Word and PDF
     record = AuditLog.objects.get(action="quality.reports_start")
@@ -287,7 +279,7 @@ def test_the_batch_runs_end_to_end_through_the_task(world, media, django_capture
 
 
 def test_generate_now_for_the_demo_loader(world, media):
-    round = make_round(world)
+    round = report_round(world)
     batch = reports.reports_generate_now(round)  # no person: read as the platform
     assert batch.status == "done" and batch.done == 10 and batch.created_by is None
     assert Report.objects.filter(round=round).count() == 10
@@ -296,7 +288,7 @@ def test_generate_now_for_the_demo_loader(world, media):
 
 def test_a_failing_batch_says_why_and_a_retry_skips_what_was_stored(world, media, django_capture_on_commit_callbacks,
                                                                    run_tasks, monkeypatch, login):
-    round = make_round(world)
+    round = report_round(world)
     batch = start(world, round, django_capture_on_commit_callbacks)
     real = reports.school_documents
     calls = []
@@ -334,7 +326,7 @@ def test_a_failing_batch_says_why_and_a_retry_skips_what_was_stored(world, media
 
 def test_a_killed_worker_requeues_the_batch_and_too_many_kills_fail_it(world, media, settings,
                                                                        django_capture_on_commit_callbacks, run_tasks):
-    round = make_round(world)
+    round = report_round(world)
     batch = start(world, round, django_capture_on_commit_callbacks)
     kill_worker_of(batch)
     assert recover_lost_tasks() == 1
@@ -354,7 +346,7 @@ def test_a_killed_worker_requeues_the_batch_and_too_many_kills_fail_it(world, me
 
 
 def test_a_superseded_run_stores_nothing(world, media, django_capture_on_commit_callbacks):
-    round = make_round(world)
+    round = report_round(world)
     batch = start(world, round, django_capture_on_commit_callbacks)
     ReportBatch.objects.filter(pk=batch.pk).update(attempt=2)  # a newer attempt took over
     assert reports.batch_run(batch.pk, run=1) is None
@@ -364,7 +356,7 @@ def test_a_superseded_run_stores_nothing(world, media, django_capture_on_commit_
 # ---- who may download what -----------------------------------------------------------------------------------------
 
 def test_downloads_are_scoped(world, media, login):
-    round = make_round(world)
+    round = report_round(world)
     reports.reports_generate_now(round, actor=world.office_a)
     own = Report.objects.get(round=round, school=world.schools_a[0], format="pdf")
     other = Report.objects.get(round=round, school=world.schools_a[1], format="docx")
@@ -416,7 +408,7 @@ def test_downloads_are_scoped(world, media, login):
 
 
 def test_a_batch_zip_is_not_needed_each_report_is_its_own_file(world, media):
-    round = make_round(world)
+    round = report_round(world)
     batch = reports.reports_generate_now(round, actor=world.office_a)
     docx = Report.objects.get(batch=batch, school=world.schools_a[0], format="docx")
     with zipfile.ZipFile(io.BytesIO(files.read_blob(docx.file.path))) as archive:
@@ -425,9 +417,9 @@ def test_a_batch_zip_is_not_needed_each_report_is_its_own_file(world, media):
 
 
 def test_the_school_report_shows_the_trend_across_rounds(world, media):
-    earlier = make_round(world, status=RoundStatus.PUBLISHED, year=2025, term="spring", shift=-4,
+    earlier = report_round(world, status=RoundStatus.PUBLISHED, year=2025, term="spring", shift=-4,
                          title="甲区2025—2026学年春季七年级学业质量监测")
-    round = make_round(world)
+    round = report_round(world)
     assert earlier.test_date < round.test_date
     school = world.schools_a[0]
     document, _type, _name = reports.report_render(actor=world.office_a, round=round, school=school, fmt="docx")
@@ -437,7 +429,7 @@ def test_the_school_report_shows_the_trend_across_rounds(world, media):
 
 
 def test_the_reports_page_runs_the_same_queries_for_few_and_many_schools(world, media, login):
-    round = make_round(world, status=RoundStatus.PUBLISHED, per_school=(0, 0, 0, 0))
+    round = report_round(world, status=RoundStatus.PUBLISHED, per_school=(0, 0, 0, 0))
     stored = StoredFile.objects.create(sha256="1" * 64, size=1, content_type="application/pdf", kind="document",
                                        original_name="报告.pdf", path="files/11/x")
 

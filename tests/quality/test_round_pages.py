@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from dudao.quality.models import Round, RoundStatus, SubjectKind
 from dudao.quality.services import rounds as services
-from tests.quality.round_factory import make_round, school_year
+from tests.quality.factories import school_year, service_round
 
 
 def _form(**extra) -> dict:
@@ -27,8 +27,8 @@ def _form(**extra) -> dict:
 
 
 def test_list_scope_filters_search_export(world, login):
-    mine = make_round(world, title="甲区秋季八年级")
-    make_round(world, title="甲区七年级", grade=7, selection_params={"school_types": ["junior"]})
+    mine = service_round(world, title="甲区秋季八年级")
+    service_round(world, title="甲区七年级", grade=7, selection_params={"school_types": ["junior"]})
     client = login(world.office_a)
     page = client.get(reverse("quality:round_list"))
     assert page.status_code == 200 and "甲区秋季八年级" in page.text and "新建监测轮次" in page.text
@@ -48,8 +48,8 @@ def test_list_scope_filters_search_export(world, login):
 
 
 def test_school_users_see_only_rounds_they_are_in(world, login):
-    theirs = make_round(world, title="含第一小学", grade=4, selection_params={"school_types": ["primary"]})
-    other = make_round(world, title="初中轮次")
+    theirs = service_round(world, title="含第一小学", grade=4, selection_params={"school_types": ["primary"]})
+    other = service_round(world, title="初中轮次")
     client = login(world.principal_a)  # principal of 甲区第一小学
     page = client.get(reverse("quality:round_list"))
     assert "含第一小学" in page.text and "初中轮次" not in page.text
@@ -106,7 +106,7 @@ def test_create_form_sample_town_and_list(world, login):
 
 def test_xss_in_title_and_subject_is_escaped(world, login):
     evil = '<script>alert("x")</script>'
-    round_ = make_round(world, title=evil, subjects=[{"name": "<b>语文</b>", "full_marks": 100}])
+    round_ = service_round(world, title=evil, subjects=[{"name": "<b>语文</b>", "full_marks": 100}])
     for user in (world.office_a, world.inspector_a):
         text = login(user).get(reverse("quality:round_detail", args=[round_.pk])).text
         assert evil not in text and "&lt;script&gt;" in text and "<b>语文</b>" not in text
@@ -114,7 +114,7 @@ def test_xss_in_title_and_subject_is_escaped(world, login):
 
 
 def test_detail_draw_publish_buttons(world, login):
-    round_ = make_round(world)
+    round_ = service_round(world)
     client = login(world.office_a)
     page = client.get(reverse("quality:round_detail", args=[round_.pk]))
     assert "抽取随机学科" in page.text and "发布结果" not in page.text and "英语、物理、道德与法治" in page.text
@@ -126,7 +126,7 @@ def test_detail_draw_publish_buttons(world, login):
     assert "random.Random(12345).randrange(3)" in response.text and "可复现" in response.text
     response = client.post(reverse("quality:round_draw", args=[round_.pk]), {"seed": "1"}, follow=True)
     assert "不能重复抽取" in response.text
-    response = client.post(reverse("quality:round_draw", args=[make_round(world).pk]), {"seed": "-4"}, follow=True)
+    response = client.post(reverse("quality:round_draw", args=[service_round(world).pk]), {"seed": "-4"}, follow=True)
     assert "非负整数" in response.text
     response = client.post(reverse("quality:round_publish", args=[round_.pk]), follow=True)
     assert "尚未导入成绩" in response.text
@@ -154,7 +154,7 @@ def _junior_principal(world):
 ])
 def test_drawn_subject_hidden_from_schools_before_test_date(world, login, moment, visible):
     with time_machine.travel(datetime.datetime(2026, 10, 1, 2, tzinfo=datetime.UTC), tick=False):
-        round_ = make_round(world, year=2026, test_date=datetime.date(2026, 11, 20))
+        round_ = service_round(world, year=2026, test_date=datetime.date(2026, 11, 20))
         drawn = services.round_draw(actor=world.office_a, round=round_, seed=3).name
     principal = _junior_principal(world)
     with time_machine.travel(moment, tick=False):
@@ -170,7 +170,7 @@ def test_drawn_subject_hidden_from_schools_before_test_date(world, login, moment
 
 
 def test_school_list_import_page(world, login):
-    round_ = make_round(world)
+    round_ = service_round(world)
     client = login(world.office_a)
     assert client.get(reverse("quality:round_schools", args=[round_.pk])).status_code == 200
     bad = SimpleUploadedFile("样本学校.csv", "学校标识码\n1990102005\n1990102005\n9999999999\n".encode())

@@ -13,13 +13,13 @@ from dudao.quality.models import Round, RoundSchool, RoundStatus, RoundSubject, 
 from dudao.quality.services import rounds as services
 from dudao.schools.models import School
 from tests.conftest import _school
-from tests.quality.round_factory import make_round, school_year
+from tests.quality.factories import school_year, service_round
 
 
 def _refused(world, message: str, **overrides):
     before = (Round.objects.count(), RoundSubject.objects.count(), RoundSchool.objects.count(), AuditLog.objects.count())
     with pytest.raises(ApplicationError) as exc:
-        make_round(world, **overrides)
+        service_round(world, **overrides)
     assert message in exc.value.message, exc.value.message
     after = (Round.objects.count(), RoundSubject.objects.count(), RoundSchool.objects.count(), AuditLog.objects.count())
     assert after == before
@@ -27,7 +27,7 @@ def _refused(world, message: str, **overrides):
 
 
 def test_create_defaults_lines_from_policy_and_records(world):
-    round_ = make_round(world)
+    round_ = service_round(world)
     subjects = {s.name: s for s in round_.subjects.all()}
     assert set(subjects) == {"语文", "数学"}
     math = subjects["数学"]
@@ -43,7 +43,7 @@ def test_create_defaults_lines_from_policy_and_records(world):
 
 
 def test_given_lines_and_fitness_defaults(world):
-    round_ = make_round(world, subjects=[
+    round_ = service_round(world, subjects=[
         {"name": "语文", "full_marks": 150, "pass_line": 90, "excellent_line": 130, "low_line": 50},
         {"name": "体质健康", "full_marks": 100, "is_fitness": True}], draw_pool=[])
     chinese = round_.subjects.get(name="语文")
@@ -56,7 +56,7 @@ def test_policy_override_changes_default_lines(world):
     from dudao.core.models import Policy
 
     Policy.objects.create(key="quality.pass_ratio", region_code="990102", value=0.7)
-    round_ = make_round(world)
+    round_ = service_round(world)
     assert round_.subjects.get(name="语文").pass_line == 70
 
 
@@ -108,19 +108,19 @@ def test_test_date_must_lie_in_the_school_year(world):
     year = school_year()
     _refused(world, "测试日期应在", test_date=datetime.date(year, 8, 31))
     _refused(world, "测试日期应在", test_date=datetime.date(year + 1, 9, 1))
-    assert make_round(world, test_date=datetime.date(year + 1, 8, 31)).pk
+    assert service_round(world, test_date=datetime.date(year + 1, 8, 31)).pk
 
 
 def test_scope_only_the_county_office(world):
     for actor in (world.office_b, world.principal_a, world.inspector_a, world.leader_a, world.town_a):
         with pytest.raises(PermissionDenied):
-            make_round(world, actor=actor)
+            service_round(world, actor=actor)
     assert Round.objects.count() == 0
-    assert make_round(world, actor=world.admin).pk  # administrators anywhere
+    assert service_round(world, actor=world.admin).pk  # administrators anywhere
 
 
 def test_town_selection(world):
-    round_ = make_round(world, selection="town", selection_params={"town": "990102002"}, grade=3)
+    round_ = service_round(world, selection="town", selection_params={"town": "990102002"}, grade=3)
     # town 甲二镇: the nine-year school teaches grade 3; the kindergarten does not
     assert list(round_.round_schools.values_list("school__code", flat=True)) == ["1990102003"]
     assert round_.selection_params == {"town": "990102002"}
@@ -133,7 +133,7 @@ def _many_schools(world, n=12):
 
 def test_sample_is_reproducible_from_seed_and_digest(world):
     _many_schools(world)
-    round_ = make_round(world, selection="sample", selection_params={"school_types": ["junior"]}, sample_size=5,
+    round_ = service_round(world, selection="sample", selection_params={"school_types": ["junior"]}, sample_size=5,
                         seed=20261205)
     population = sorted(School.objects.filter(region__code__startswith="990102", school_type="junior")
                         .values_list("id", flat=True))
@@ -144,7 +144,7 @@ def test_sample_is_reproducible_from_seed_and_digest(world):
     chosen = sorted(round_.round_schools.values_list("school_id", flat=True))
     assert chosen == expected == services.sample_schools(population, 5, 20261205)
     assert set(round_.round_schools.values_list("source", flat=True)) == {"sampled"}
-    again = make_round(world, selection="sample", selection_params={"school_types": ["junior"]}, sample_size=5,
+    again = service_round(world, selection="sample", selection_params={"school_types": ["junior"]}, sample_size=5,
                        seed=20261205)
     assert sorted(again.round_schools.values_list("school_id", flat=True)) == chosen
     assert round_.selection_params == {"school_types": ["junior"], "size": 5}
@@ -152,7 +152,7 @@ def test_sample_is_reproducible_from_seed_and_digest(world):
 
 def test_sample_without_seed_records_one(world):
     _many_schools(world, 4)
-    round_ = make_round(world, selection="sample", selection_params={"school_types": ["junior"]}, sample_size=2)
+    round_ = service_round(world, selection="sample", selection_params={"school_types": ["junior"]}, sample_size=2)
     assert round_.sample_seed is not None
     ids = sorted(School.objects.filter(region__code__startswith="990102", school_type="junior").values_list("id", flat=True))
     assert sorted(round_.round_schools.values_list("school_id", flat=True)) == services.sample_schools(
@@ -169,7 +169,7 @@ def test_sample_refusals(world, size, seed, message):
 
 
 def test_list_of_codes(world):
-    round_ = make_round(world, selection="list", schools=["1990102005", " 1990102003 "])
+    round_ = service_round(world, selection="list", schools=["1990102005", " 1990102003 "])
     assert sorted(round_.round_schools.values_list("school__code", flat=True)) == ["1990102003", "1990102005"]
     assert set(round_.round_schools.values_list("source", flat=True)) == {"imported"}
 
@@ -202,7 +202,7 @@ def test_sheet_import_of_a_sample_list(world):
     entries = services.read_school_list(_csv([["学校标识码", "学校名称"], ["1990102003", "九年一贯"],
                                               ["1990102005", ""]]), "样本学校.csv")
     assert entries == [(2, "1990102003"), (3, "1990102005")]
-    round_ = make_round(world, selection="list", schools=entries)
+    round_ = service_round(world, selection="list", schools=entries)
     assert round_.round_schools.count() == 2
     exc = _refused(world, "学校名单有 2 处错误", selection="list",
                    schools=services.read_school_list(_csv([["学校标识码"], ["1990102003"], ["1990103002"],
@@ -230,7 +230,7 @@ def test_sheet_import_xlsx_formula_is_text(world):
 
     data = write_template_workbook([services.LIST_SPEC], {"样本学校": [["=HYPERLINK(\"x\")"], ["1990102005"]]})
     with pytest.raises(ApplicationError) as exc:
-        make_round(world, selection="list", schools=services.read_school_list(data, "list.xlsx"))
+        service_round(world, selection="list", schools=services.read_school_list(data, "list.xlsx"))
     assert exc.value.errors and exc.value.errors[0].row == 2
 
 
@@ -246,7 +246,7 @@ def test_draw_subject_is_pure_and_reproducible():
 
 
 def test_round_draw_records_and_refuses_a_second(world):
-    round_ = make_round(world)
+    round_ = service_round(world)
     subject = services.round_draw(actor=world.office_a, round=round_, seed=7)
     round_.refresh_from_db()
     assert subject.kind == SubjectKind.DRAWN and subject.order == 2
@@ -262,20 +262,20 @@ def test_round_draw_records_and_refuses_a_second(world):
 
 
 def test_round_draw_without_seed_records_one(world):
-    round_ = make_round(world)
+    round_ = service_round(world)
     subject = services.round_draw(actor=world.office_a, round=round_)
     round_.refresh_from_db()
     assert subject.name == services.draw_subject(round_.draw_pool, round_.draw_seed)["name"]
 
 
 def test_round_draw_refusals(world):
-    round_ = make_round(world)
+    round_ = service_round(world)
     for actor in (world.office_b, world.principal_a, world.leader_a):
         with pytest.raises(PermissionDenied):
             services.round_draw(actor=actor, round=round_, seed=1)
     with pytest.raises(ApplicationError, match="非负整数"):
         services.round_draw(actor=world.office_a, round=round_, seed=-1)
-    no_pool = make_round(world, draw_pool=[])
+    no_pool = service_round(world, draw_pool=[])
     with pytest.raises(ApplicationError, match="没有随机学科备选"):
         services.round_draw(actor=world.office_a, round=no_pool, seed=1)
     services.round_mark_scored(round_, world.office_a)
@@ -285,7 +285,7 @@ def test_round_draw_refusals(world):
 
 
 def test_mark_scored_then_publish(world):
-    round_ = make_round(world)
+    round_ = service_round(world)
     with pytest.raises(ApplicationError, match="尚未导入成绩"):
         services.round_publish(actor=world.office_a, round=round_)
     assert services.round_mark_scored(round_, world.office_a) is True
@@ -305,7 +305,7 @@ def test_mark_scored_then_publish(world):
 
 
 def test_set_schools_replaces_all_or_nothing(world):
-    round_ = make_round(world)
+    round_ = service_round(world)
     with pytest.raises(ApplicationError):
         services.round_set_schools(actor=world.office_a, round=round_, schools=["1990102005", "1990103002"])
     assert round_.round_schools.count() == 2

@@ -9,7 +9,7 @@ from django.utils import timezone
 from dudao.core.services import token_issue
 from dudao.quality.models import Round, SubjectKind
 from dudao.quality.services import rounds as services
-from tests.quality.round_factory import make_round, school_year
+from tests.quality.factories import school_year, service_round
 
 URL = "/api/v1/quality/rounds"
 
@@ -107,8 +107,8 @@ def test_scope_403_and_404(world, client):
 
 
 def test_list_and_detail_scope(world, client):
-    junior = make_round(world, title="初中轮次")
-    primary = make_round(world, title="小学轮次", grade=4, selection_params={"school_types": ["primary"]})
+    junior = service_round(world, title="初中轮次")
+    primary = service_round(world, title="小学轮次", grade=4, selection_params={"school_types": ["primary"]})
     body = client.get(URL, **_auth(world.office_a)).json()
     assert body["count"] == 2 and {r["title"] for r in body["items"]} == {"初中轮次", "小学轮次"}
     item = next(r for r in body["items"] if r["id"] == junior.pk)
@@ -126,7 +126,7 @@ def test_list_and_detail_scope(world, client):
 
 
 def test_detail_draw_and_sample_records(world, client):
-    round_ = make_round(world, test_date=datetime.date(school_year(), 9, 2))
+    round_ = service_round(world, test_date=datetime.date(school_year(), 9, 2))
     services.round_draw(actor=world.office_a, round=round_, seed=11)
     detail = client.get(f"{URL}/{round_.pk}", **_auth(world.office_a)).json()
     drawn = round_.subjects.get(kind=SubjectKind.DRAWN).name

@@ -10,7 +10,7 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import AuditLog
 from dudao.quality.models import RoundStatus, RoundTransition, ScoreImport, StudentScore
 from dudao.quality.services.scores import scores_import
-from tests.quality.scores_helpers import csv_bytes, make_round, score_rows
+from tests.quality.factories import csv_bytes, make_round, score_rows
 
 
 def run(world, round, rows, *, actor=None, confirm=False):
@@ -19,7 +19,7 @@ def run(world, round, rows, *, actor=None, confirm=False):
 
 
 def test_import_writes_rows_counts_audit_and_moves_round(world):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     result = run(world, round, score_rows(world))
     assert result.batch is not None and result.rows == 36
     assert StudentScore.objects.filter(round=round).count() == 36
@@ -37,7 +37,7 @@ def test_import_writes_rows_counts_audit_and_moves_round(world):
 
 
 def test_any_error_imports_nothing(world):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     rows = score_rows(world)
     rows[7][4] = "abc"
     rows[9][1] = world.schools_b[0].code
@@ -51,7 +51,7 @@ def test_any_error_imports_nothing(world):
 
 
 def test_warnings_need_confirmation(world):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     rows = [r for r in score_rows(world) if r[1] != world.schools_a[2].code]  # one school of the round missing
     result = run(world, round, rows)
     assert result.needs_confirmation and result.batch is None
@@ -62,13 +62,13 @@ def test_warnings_need_confirmation(world):
 
 
 def test_prior_linked_from_earlier_round_of_same_cohort(world):
-    earlier = make_round(world, year=2024, term="spring", grade=7)  # cohort 2017, spring of 2024-25
+    earlier = make_round(world, year=2024, term="spring", grade=7, schools=world.schools_a[:3])  # cohort 2017, spring of 2024-25
     run(world, earlier, score_rows(world, grade=7, prior=False), confirm=True)
-    older = make_round(world, year=2023, term="autumn", grade=6)  # same cohort, older: not the one linked
+    older = make_round(world, year=2023, term="autumn", grade=6, schools=world.schools_a[:3])  # same cohort, older: not the one linked
     run(world, older, score_rows(world, grade=6, prior=False, offset=-30), confirm=True)
-    other_cohort = make_round(world, year=2025, term="spring", grade=9)  # later, another cohort
+    other_cohort = make_round(world, year=2025, term="spring", grade=9, schools=world.schools_a[:3])  # later, another cohort
     assert other_cohort.cohort != earlier.cohort
-    current = make_round(world, year=2025, term="autumn", grade=8)
+    current = make_round(world, year=2025, term="autumn", grade=8, schools=world.schools_a[:3])
     rows = score_rows(world, prior=False)
     rows[0][5] = "41"  # one prior from the file
     rows = [r for r in rows if not (r[0] == "P105" and r[3] == "数学")]
@@ -87,13 +87,13 @@ def test_prior_linked_from_earlier_round_of_same_cohort(world):
 def test_no_earlier_round_other_county_not_linked(world):
     other = make_round(world, year=2024, term="spring", grade=7, region=world.county_b, schools=world.schools_b)
     assert other.cohort == 2017
-    current = make_round(world)
+    current = make_round(world, year=2025, schools=world.schools_a[:3])
     result = run(world, current, score_rows(world, prior=False))
     assert result.linked_round is None and result.prior_missing == 36
 
 
 def test_reimport_replaces_pairs_in_file(world):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     run(world, round, score_rows(world))
     first_school = world.schools_a[0]
     rows = [r for r in score_rows(world, offset=5) if r[1] == first_school.code and r[3] == "语文"]
@@ -106,7 +106,7 @@ def test_reimport_replaces_pairs_in_file(world):
 
 
 def test_only_office_of_the_county(world):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     for user in (world.office_b, world.principal_a, world.inspector_a, world.leader_a):
         with pytest.raises(PermissionDenied):
             run(world, round, score_rows(world), actor=user)
@@ -115,7 +115,7 @@ def test_only_office_of_the_county(world):
 
 
 def test_published_round_refused(world):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     round.status = RoundStatus.PUBLISHED
     round.save()
     with pytest.raises(ApplicationError, match="已发布"):
@@ -123,13 +123,13 @@ def test_published_round_refused(world):
 
 
 def test_round_without_schools_or_subjects(world):
-    round = make_round(world, schools=[])
+    round = make_round(world, schools=[], year=2025)
     with pytest.raises(ApplicationError, match="尚未确定监测学校"):
         run(world, round, score_rows(world))
 
 
 def test_upload_page_errors_and_confirm(world, login):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     client = login(world.office_a)
     url = f"/quality/rounds/{round.pk}/scores/"
     assert client.get(url).status_code == 200
@@ -153,7 +153,7 @@ def test_upload_page_errors_and_confirm(world, login):
 
 
 def test_pages_are_office_only(world, login):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     run(world, round, score_rows(world))
     for user in (world.office_b, world.principal_a, world.leader_a, world.inspector_a):
         client = login(user)
@@ -163,7 +163,7 @@ def test_pages_are_office_only(world, login):
 
 
 def test_template_and_rows_page(world, login):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     run(world, round, score_rows(world))
     client = login(world.office_a)
     response = client.get(f"/quality/rounds/{round.pk}/scores/template/")
@@ -188,7 +188,7 @@ def _upload(data: bytes, name="成绩.csv"):
 
 
 def test_hostile_text_is_stored_as_text_and_escaped(world, login):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     rows = score_rows(world)
     rows[0][0] = "<script>alert(1)</script>"
     rows[0][7] = "<b>1班</b>"

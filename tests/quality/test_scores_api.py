@@ -4,7 +4,7 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dudao.quality.models import ScoreImport, StudentScore
-from tests.quality.scores_helpers import csv_bytes, make_round, score_rows
+from tests.quality.factories import csv_bytes, make_round, score_rows
 
 
 def _upload(data: bytes, name="成绩.csv", content_type="text/csv"):
@@ -16,11 +16,11 @@ def _url(round):
 
 
 def test_upload_201_with_counts(world, login):
-    earlier = make_round(world, year=2024, term="spring", grade=7)
+    earlier = make_round(world, year=2024, term="spring", grade=7, schools=world.schools_a[:3])
     client = login(world.office_a)
     assert client.post(_url(earlier), {"file": _upload(csv_bytes(score_rows(world, grade=7, prior=False)))}
                        ).status_code == 201
-    current = make_round(world)
+    current = make_round(world, year=2025, schools=world.schools_a[:3])
     response = client.post(_url(current), {"file": _upload(csv_bytes(score_rows(world, prior=False)))})
     assert response.status_code == 201, response.content
     body = response.json()
@@ -30,7 +30,7 @@ def test_upload_201_with_counts(world, login):
 
 
 def test_errors_400_warnings_409_then_confirm(world, login):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     client = login(world.office_a)
     rows = score_rows(world)
     rows[0][4] = "NaN"
@@ -52,7 +52,7 @@ def test_errors_400_warnings_409_then_confirm(world, login):
 
 
 def test_scope_and_roles(world, login):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     data = csv_bytes(score_rows(world))
     assert login(world.office_b).post(_url(round), {"file": _upload(data)}).status_code == 404
     assert login(world.principal_a).post(_url(round), {"file": _upload(data)}).status_code == 403
@@ -63,7 +63,7 @@ def test_scope_and_roles(world, login):
 
 
 def test_hostile_uploads(world, login, settings):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     client = login(world.office_a)
     response = client.post(_url(round), {"file": _upload(b"\x89PNG\r\n", "scores.png", "image/png")})
     assert response.status_code == 400 and "只能导入" in response.json()["detail"]
@@ -83,7 +83,7 @@ def test_hostile_uploads(world, login, settings):
 
 
 def test_reimport_replaces_via_api(world, login):
-    round = make_round(world)
+    round = make_round(world, year=2025, schools=world.schools_a[:3])
     client = login(world.office_a)
     client.post(_url(round), {"file": _upload(csv_bytes(score_rows(world)))})
     response = client.post(_url(round), {"file": _upload(csv_bytes(score_rows(world, offset=2)))})

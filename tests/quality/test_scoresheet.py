@@ -1,28 +1,19 @@
 """The 学生成绩 sheet (pure validation): every error with its row and column, the warnings, hostile cells."""
 
-import csv
 import io
 
 import pytest
 
 from dudao.core.errors import ApplicationError
 from dudao.quality.scoresheet import ScoreContext, parse_grade, read_scores, template_bytes
+from tests.quality.factories import SCORE_HEADER, csv_bytes
 
-HEADER = ["学生编号", "学校标识码", "年级", "学科", "成绩", "前测成绩", "性别", "班级"]
 CONTEXT = ScoreContext(
     grade=8, subjects={"语文": 100.0, "数学": 120.0},
     round_schools={"1990102001": 1, "1990102002": 2},
     county_schools=frozenset({"1990102001", "1990102002", "1990102003"}),
     known_schools=frozenset({"1990102001", "1990102002", "1990102003", "1990103001"}),
     school_names={"1990102001": "甲区第一小学", "1990102002": "甲区第二小学"})
-
-
-def csv_bytes(rows, header=HEADER) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode()
 
 
 def good_rows():
@@ -34,7 +25,7 @@ def good_rows():
     return rows
 
 
-def check(rows, header=HEADER, context=CONTEXT):
+def check(rows, header=SCORE_HEADER, context=CONTEXT):
     return read_scores(csv_bytes(rows, header), "成绩.csv", context)
 
 
@@ -109,13 +100,13 @@ def test_duplicate_student_and_subject():
 
 def test_headers_names_are_refused_and_unknown_or_missing_columns():
     rows = [r + ["张三"] for r in good_rows()]
-    errors = only_error(rows, header=HEADER + ["姓名"])
+    errors = only_error(rows, header=SCORE_HEADER + ["姓名"])
     assert errors[0].row == 1 and errors[0].column == "I" and "不得上传学生姓名" in errors[0].message
-    errors = only_error([r[:4] + r[5:] for r in good_rows()], header=HEADER[:4] + HEADER[5:])
+    errors = only_error([r[:4] + r[5:] for r in good_rows()], header=SCORE_HEADER[:4] + SCORE_HEADER[5:])
     assert any("缺少必填列“成绩”" in e.message for e in errors)
-    errors = only_error([r + ["x"] for r in good_rows()], header=HEADER + ["备注"])
+    errors = only_error([r + ["x"] for r in good_rows()], header=SCORE_HEADER + ["备注"])
     assert "无法识别的表头“备注”" in errors[0].message
-    errors = only_error([r + [r[4]] for r in good_rows()], header=HEADER + ["成绩"])
+    errors = only_error([r + [r[4]] for r in good_rows()], header=SCORE_HEADER + ["成绩"])
     assert "重复出现" in errors[0].message
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from dudao.core.models import Policy
 from dudao.quality import selectors
 from dudao.quality.models import RoundStatus, StudentScore, SubjectKind
-from tests.quality.factories import add_scores, make_round
+from tests.quality.factories import DRAWN, add_scores, make_round
 
 BEFORE_TEST_DAY = datetime.datetime(2026, 11, 9, 15, 30, tzinfo=datetime.UTC)  # 2026-11-09 23:30 Beijing
 ON_TEST_DAY = datetime.datetime(2026, 11, 9, 16, 30, tzinfo=datetime.UTC)      # 2026-11-10 00:30 Beijing
@@ -35,12 +35,12 @@ def fill(rnd, world):
 
 @pytest.fixture
 def scored(world):
-    return fill(make_round(world), world)
+    return fill(make_round(world, status=RoundStatus.SCORED, drawn=DRAWN), world)
 
 
 @pytest.fixture
 def published(world):
-    return fill(make_round(world, status=RoundStatus.PUBLISHED), world)
+    return fill(make_round(world, drawn=DRAWN, status=RoundStatus.PUBLISHED), world)
 
 
 def subject(rnd, name="语文"):
@@ -149,7 +149,7 @@ def test_subject_of_another_round_is_404(world, published, scored):
 
 
 def test_planned_round_has_no_results(world):
-    planned = make_round(world, status=RoundStatus.PLANNED)
+    planned = make_round(world, drawn=DRAWN, status=RoundStatus.PLANNED)
     with pytest.raises(Http404):
         selectors.subject_results(planned, subject(planned), user=world.office_a)
 
@@ -173,12 +173,12 @@ def test_drawn_subject_hidden_from_schools_before_the_test_date(world, published
 
 
 def test_school_trend_across_rounds(world):
-    spring = fill(make_round(world, status=RoundStatus.PUBLISHED, year=2025, term="spring",
+    spring = fill(make_round(world, drawn=DRAWN, status=RoundStatus.PUBLISHED, year=2025, term="spring",
                              test_date=datetime.date(2026, 4, 20)), world)
-    autumn = make_round(world, status=RoundStatus.PUBLISHED, year=2026, term="autumn")
+    autumn = make_round(world, drawn=DRAWN, status=RoundStatus.PUBLISHED, year=2026, term="autumn")
     rows = pupils(world.schools_a[0], 12, 0, base=55) + pupils(world.schools_a[1], 12, 100, base=40)
     add_scores(autumn, rows)
-    draft = fill(make_round(world, status=RoundStatus.SCORED, year=2027), world)
+    draft = fill(make_round(world, drawn=DRAWN, status=RoundStatus.SCORED, year=2027), world)
     trend = selectors.school_trend(world.schools_a[0], user=world.principal_a, subject_name="语文")
     assert [r["round_id"] for r in trend] == [spring.pk, autumn.pk]  # the unpublished round is not shown
     assert trend[0]["change_mean"] is None and trend[1]["change_mean"] == pytest.approx(5)
@@ -192,7 +192,7 @@ def test_school_trend_across_rounds(world):
 
 
 def test_bad_scores_do_not_crash(world):
-    rnd = make_round(world, status=RoundStatus.SCORED)
+    rnd = make_round(world, drawn=DRAWN, status=RoundStatus.SCORED)
     add_scores(rnd, [(world.schools_a[0].code, "语文", f"S{i}", 70.0) for i in range(12)])
     result = selectors.subject_results(rnd, subject(rnd), user=world.office_a)
     assert result["county"]["sd"] == 0 and result["schools"][0]["sd"] == 0
@@ -216,7 +216,7 @@ def va_rows(world, *, per_school=15, blank_gender=0):
 
 
 def test_value_added_for_the_office_and_a_school(world):
-    rnd = make_round(world, status=RoundStatus.PUBLISHED)
+    rnd = make_round(world, drawn=DRAWN, status=RoundStatus.PUBLISHED)
     add_scores(rnd, va_rows(world, blank_gender=1))
     result = selectors.value_added(rnd, subject(rnd), user=world.office_a)
     assert "error" not in result, result
@@ -239,11 +239,11 @@ def test_value_added_for_the_office_and_a_school(world):
 
 
 def test_value_added_says_why_it_cannot_be_computed(world):
-    rnd = make_round(world, status=RoundStatus.SCORED)
+    rnd = make_round(world, drawn=DRAWN, status=RoundStatus.SCORED)
     assert "尚无学生成绩" in selectors.value_added(rnd, subject(rnd), user=world.office_a)["error"]
     add_scores(rnd, [{**r, "prior": None} for r in va_rows(world)])
     assert "前测成绩" in selectors.value_added(rnd, subject(rnd), user=world.office_a)["error"]
-    one = make_round(world, status=RoundStatus.SCORED)
+    one = make_round(world, drawn=DRAWN, status=RoundStatus.SCORED)
     add_scores(one, [r for r in va_rows(world) if r["school"] == world.schools_a[0].code])
     error = selectors.value_added(one, subject(one), user=world.office_a)["error"]
     assert re.search("[\u4e00-\u9fff]", error)  # a Chinese reason from the engine

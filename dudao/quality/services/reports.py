@@ -247,7 +247,7 @@ def school_context(round: Round, school, *, results: dict, va_by_subject: dict[s
                    subjects: list, schools_count: int, generated_on=None) -> dict:
     """results: school_results(round, school); va_by_subject: subject name → value_added(...) (the whole county's,
     this school is picked out); trend: school_trend(school). Groups under the minimum size are left out."""
-    min_n = int(policy_value("quality.min_group_size", round.region_id))
+    min_n = selectors.min_group_size(round.region_id)
     facts = round_facts(round, subjects, [None] * schools_count)
     rows, classes, genders, withheld, va_rows = [], [], [], [], []
     for block in _blocks(results):

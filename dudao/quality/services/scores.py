@@ -12,9 +12,8 @@ import polars as pl
 from django.db import connection, transaction
 
 from dudao.core.audit import audit_record
-from dudao.core.errors import ApplicationError, PermissionDenied, RowError
-from dudao.core.roles import Role
-from dudao.core.scope import holds_role_in, region_prefix
+from dudao.core.errors import ApplicationError, RowError
+from dudao.core.scope import region_prefix, require_office_for
 from dudao.quality.models import (
     PriorSource,
     Round,
@@ -61,13 +60,7 @@ class ScoreImportResult:
 
 def ensure_round_office(actor, round: Round) -> None:
     """Only administrators and the office of the round's county import (and see) pupil-level scores."""
-    if may_manage_scores(actor, round):
-        return
-    raise PermissionDenied("只有本区县督导室用户可以导入或查看学生成绩。")
-
-
-def may_manage_scores(actor, round: Round) -> bool:
-    return holds_role_in(actor, round.region_id, Role.OFFICE)
+    require_office_for(actor, round.region_id, "只有本区县督导室用户可以导入或查看学生成绩。")
 
 
 def score_context(round: Round) -> ScoreContext:

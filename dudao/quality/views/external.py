@@ -1,11 +1,10 @@
 """国家（省、市）质量监测报告: the upload area of each school. The office of the school's county uploads PDFs and
 reads them; the school reads its own; nobody else (not even the school's responsible inspector) sees them."""
 
-from urllib.parse import quote
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -13,9 +12,9 @@ from dudao.core.listing import paginate, query_without_page
 from dudao.core.models import Role
 from dudao.core.scope import holds_role_in, owns, scope_for
 from dudao.core.web import attempt, require_role
-from dudao.documents import files
 from dudao.quality.models import ExternalLevel, ExternalReport
 from dudao.quality.services.external import external_report_upload
+from dudao.quality.views import stored_file
 from dudao.schools.models import School
 
 
@@ -76,13 +75,4 @@ def external_upload(request, school_id: int):
 @require_safe
 def external_download(request, pk: int):
     report = get_object_or_404(ExternalReport.objects.visible_to(request.user).select_related("file"), pk=pk)
-    try:
-        handle = files.open_blob(report.file.path)
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(report.file.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=0"
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return stored_file(report.file, content_type="application/pdf", inline=True)

@@ -5,38 +5,29 @@ Who reads what: the county's office every report of a round from 成绩已导入
 school user (and an inspector assigned to the school) only that school's report and only once the round is published.
 Everything else is the same 404 as a missing page."""
 
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from dudao.core.roles import Role
-from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
+from dudao.core.scope import scope_for
 from dudao.core.web import attempt
-from dudao.documents import files
 from dudao.documents.decorators import document_errors
 from dudao.quality.models import Report, ReportBatch, ReportFormat, ReportStatus, Round, RoundStatus
+from dudao.quality.selectors import get_round_for, holds_office, office_round_or_404
 from dudao.quality.services import reports
+from dudao.quality.views import attachment, stored_file
 from dudao.schools.models import School
 from dudao.worker.recovery import workers_alive
 
 UNFINISHED = {ReportStatus.PENDING, ReportStatus.RUNNING}
 
 
-def _is_county_staff(user, round: Round) -> bool:
-    return reports.reads_county(user, round)
-
-
-def _is_office(user, round: Round) -> bool:
-    return holds_role_in(user, round.region_id, Role.OFFICE)
-
-
 def _schools_of(user, round: Round) -> list[School]:
     """The schools of the round whose report the user may read now (see the module's docstring)."""
-    if _is_county_staff(user, round):
+    if reports.reads_county(user, round):
         return list(School.objects.filter(quality_rounds__round=round).order_by("code"))
     if round.status != RoundStatus.PUBLISHED:
         return []
@@ -44,15 +35,8 @@ def _schools_of(user, round: Round) -> list[School]:
 
 
 def _round(request, pk: int) -> Round:
-    round = get_visible_or_404(Round.objects.select_related("region"), request.user, pk=pk)
-    if not _is_county_staff(request.user, round) and not _schools_of(request.user, round):
-        raise Http404
-    return round
-
-
-def _office_round(request, pk: int) -> Round:
-    round = get_visible_or_404(Round.objects.select_related("region"), request.user, pk=pk)
-    if not _is_office(request.user, round):
+    round = get_round_for(request.user, pk)
+    if not reports.reads_county(request.user, round) and not _schools_of(request.user, round):
         raise Http404
     return round
 
@@ -61,7 +45,7 @@ def _office_round(request, pk: int) -> Round:
 @require_safe
 def report_list(request, pk: int):
     round = _round(request, pk)
-    county = _is_county_staff(request.user, round)
+    county = reports.reads_county(request.user, round)
     batch = round.report_batches.first() if county else None
     schools = {s.pk: s for s in _schools_of(request.user, round)}
     stored = reports.latest_reports(round, request.user)
@@ -75,7 +59,7 @@ def report_list(request, pk: int):
     rows = [{"school": s, "docx": by_school.get(s.pk, {}).get("docx"), "pdf": by_school.get(s.pk, {}).get("pdf")}
             for s in schools.values()]
     return render(request, "quality/reports.html", {
-        "round": round, "county": county, "office": _is_office(request.user, round), "batch": batch,
+        "round": round, "county": county, "office": holds_office(request.user, round.region_id), "batch": batch,
         "district": by_school.get(None, {}), "rows": rows,
         "workers": workers_alive() if batch is not None and batch.status in UNFINISHED else 0,
         "can_generate": round.status in reports.ROUND_STATUSES_WITH_RESULTS})
@@ -84,7 +68,7 @@ def report_list(request, pk: int):
 @login_required
 @require_POST
 def report_batch_start(request, pk: int):
-    round = _office_round(request, pk)
+    round = office_round_or_404(request.user, pk)
     attempt(request, lambda: reports.report_batch_start(actor=request.user, round=round),
             "已开始生成全区和各校监测报告，进度见下方。")
     return redirect("quality:reports", pk=pk)
@@ -93,7 +77,7 @@ def report_batch_start(request, pk: int):
 @login_required
 @require_POST
 def report_batch_retry(request, pk: int):
-    round = _office_round(request, pk)
+    round = office_round_or_404(request.user, pk)
     batch = round.report_batches.first()  # only the round's latest batch can be retried
     if batch is None:
         messages.error(request, "该轮次没有生成监测报告的记录。")
@@ -107,10 +91,10 @@ def report_batch_retry(request, pk: int):
 def report_batch_progress(request, pk: int):
     """The progress panel, polled by htmx every second until the batch is done (county staff only)."""
     batch = ReportBatch.objects.visible_to(request.user).select_related("round").filter(pk=pk).first()
-    if batch is None or not _is_county_staff(request.user, batch.round):
+    if batch is None or not reports.reads_county(request.user, batch.round):
         raise Http404
     return render(request, "quality/_report_batch.html", {
-        "batch": batch, "office": _is_office(request.user, batch.round),
+        "batch": batch, "office": holds_office(request.user, batch.round.region_id),
         "workers": workers_alive() if batch.status in UNFINISHED else 0})
 
 
@@ -121,19 +105,7 @@ def report_download(request, pk: int):
     report = Report.objects.visible_to(request.user).select_related("round", "file", "school").filter(pk=pk).first()
     if report is None or not reports.may_read(request.user, report):
         raise Http404
-    try:
-        handle = files.open_blob(report.file.path)
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=report.file.content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(report.file.original_name)}"
-    return response
-
-
-def _send(document: bytes, content_type: str, name: str) -> HttpResponse:
-    response = HttpResponse(document, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return stored_file(report.file)
 
 
 @login_required
@@ -145,7 +117,7 @@ def school_report_now(request, pk: int, school: int, fmt: str):
     chosen = next((s for s in _schools_of(request.user, round) if s.pk == school), None)
     if chosen is None or fmt not in ReportFormat.values or round.status not in reports.ROUND_STATUSES_WITH_RESULTS:
         raise Http404
-    return _send(*reports.report_render(actor=request.user, round=round, school=chosen, fmt=fmt))
+    return attachment(*reports.report_render(actor=request.user, round=round, school=chosen, fmt=fmt))
 
 
 @login_required
@@ -154,7 +126,7 @@ def school_report_now(request, pk: int, school: int, fmt: str):
 def district_report_now(request, pk: int, fmt: str):
     """The district report rendered now (county staff only)."""
     round = _round(request, pk)
-    if not _is_county_staff(request.user, round) or fmt not in ReportFormat.values \
+    if not reports.reads_county(request.user, round) or fmt not in ReportFormat.values \
             or round.status not in reports.ROUND_STATUSES_WITH_RESULTS:
         raise Http404
-    return _send(*reports.report_render(actor=request.user, round=round, fmt=fmt))
+    return attachment(*reports.report_render(actor=request.user, round=round, fmt=fmt))

@@ -3,12 +3,10 @@ the school selection), the round page (schools, subjects and lines, the draw rec
 actions (draw, publish, each one POST view), and the import of a national/city sample list as the round's schools.
 Thin: parse, call a service or a read, render."""
 
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,9 +18,10 @@ from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.tabular import read_import_file, write_template_workbook
 from dudao.core.web import attempt, require_role
-from dudao.quality import round_reads
+from dudao.quality import selectors
 from dudao.quality.models import RoundStatus, SchoolSelection, SubjectKind, Term
 from dudao.quality.services import rounds as services
+from dudao.quality.views import XLSX, attachment
 from dudao.regions.models import Region, RegionLevel
 from dudao.schools.models import SchoolType
 
@@ -98,14 +97,14 @@ def _row_values(data, prefix: str, count: int, defaults: list[tuple[str, str]]) 
 @require_role(*READERS)
 def round_list(request):
     filters = {k: request.GET.get(k, "").strip() for k in ("year", "term", "grade", "status", "q")}
-    rounds = round_reads.round_list(request.user, **filters)
+    rounds = selectors.round_list(request.user, **filters)
     if request.GET.get("export") == "xlsx":
         return xlsx_response("质量监测轮次", "质量监测轮次", ROUND_EXPORT, rounds.iterator(chunk_size=2000))
     page, size = paginate(request, rounds)
     return render(request, "quality/round_list.html", {
         "page": page, "size": size, "query": query_without_page(request), "filters": filters,
         "terms": Term.choices, "statuses": RoundStatus.choices, "grades": range(1, 13),
-        "can_create": round_reads.holds_office(request.user)})
+        "can_create": selectors.holds_office(request.user)})
 
 
 @login_required
@@ -161,15 +160,15 @@ def _link(name: str, pk: int) -> str:
 @login_required
 @require_role(*READERS)
 def round_detail(request, pk: int):
-    round_ = round_reads.get_round_for(request.user, pk)
-    staff = round_reads.sees_draw_early(request.user, round_)
-    office = round_reads.holds_office(request.user, round_.region_id)
-    subjects = round_reads.subjects_for(round_, request.user)
+    round_ = selectors.get_round_for(request.user, pk)
+    staff = selectors.sees_draw_early(request.user, round_)
+    office = selectors.holds_office(request.user, round_.region_id)
+    subjects = selectors.round_subjects(round_, user=request.user)
     drawn = next((s for s in subjects if s.kind == SubjectKind.DRAWN), None)
     return render(request, "quality/round_detail.html", {
         "round": round_, "subjects": subjects, "drawn": drawn, "staff": staff, "office": office,
         "announced": round_.announced(timezone.localdate()),
-        "schools": round_reads.round_schools(round_, request.user), "history": round_reads.round_history(round_),
+        "schools": selectors.round_schools(round_), "history": selectors.round_history(round_),
         "pool_names": "、".join(p.get("name", "") for p in round_.draw_pool),
         "can_draw": office and round_.draw_pool and round_.drawn_at is None and round_.status == RoundStatus.PLANNED,
         "can_publish": office and round_.status == RoundStatus.SCORED,
@@ -187,7 +186,7 @@ class DrawForm(forms.Form):
 @require_POST
 @require_role(Role.OFFICE)
 def round_draw(request, pk: int):
-    round_ = round_reads.get_round_for(request.user, pk)
+    round_ = selectors.get_round_for(request.user, pk)
     form = DrawForm(request.POST)
 
     def write():
@@ -203,7 +202,7 @@ def round_draw(request, pk: int):
 @require_POST
 @require_role(Role.OFFICE)
 def round_publish(request, pk: int):
-    round_ = round_reads.get_round_for(request.user, pk)
+    round_ = selectors.get_round_for(request.user, pk)
     attempt(request, lambda: services.round_publish(actor=request.user, round=round_, note=request.POST.get("note", "")),
             "结果已发布，本轮学校可以查看本校结果。")
     return redirect("quality:round_detail", pk=pk)
@@ -223,7 +222,7 @@ class SchoolListForm(forms.Form):
 @require_role(Role.OFFICE)
 def round_schools(request, pk: int):
     """Replace a planned round's schools by a list (national or city sample schools), all-or-nothing."""
-    round_ = round_reads.get_round_for(request.user, pk)
+    round_ = selectors.get_round_for(request.user, pk)
     form = SchoolListForm(request.POST or None, request.FILES or None)
     message, errors = "", []
     if request.method == "POST" and form.is_valid():
@@ -245,8 +244,5 @@ def round_schools(request, pk: int):
 @login_required
 @require_role(Role.OFFICE)
 def school_list_template(request):
-    data = write_template_workbook([services.LIST_SPEC])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('样本学校名单模板.xlsx')}"
-    return response
+    return attachment(write_template_workbook([services.LIST_SPEC]), XLSX, "样本学校名单模板.xlsx")
 

@@ -3,15 +3,14 @@ of a file held back by warnings (kept in storage under its SHA-256 and named in 
 browser), the import history with its prior-attainment links, the template, and the pupil-level rows."""
 
 import hashlib
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -22,7 +21,9 @@ from dudao.core.tabular import read_import_file
 from dudao.core.web import require_role
 from dudao.quality.models import Round, RoundSchool, RoundSubject, ScoreImport, StudentScore
 from dudao.quality.scoresheet import SHEET, template_bytes
-from dudao.quality.services.scores import may_manage_scores, scores_import
+from dudao.quality.selectors import office_round_or_404
+from dudao.quality.services.scores import scores_import
+from dudao.quality.views import XLSX, attachment
 
 PENDING_KEY = "quality_scores_pending"
 EXPORT_LIMIT = 1_000_000
@@ -30,14 +31,6 @@ EXPORT_LIMIT = 1_000_000
 
 class ScoreUploadForm(forms.Form):
     file = forms.FileField(label="学生成绩文件（.xlsx / .xls / .ods / .csv）")
-
-
-def _round(request, pk: int) -> Round:
-    """The round, if the user is the office of its county (anyone else: the same 404 as a missing round)."""
-    found = get_object_or_404(Round.objects.visible_to(request.user).select_related("region"), pk=pk)
-    if not may_manage_scores(request.user, found):
-        raise Http404
-    return found
 
 
 def _pending_path(request, round: Round, sha256: str) -> str:
@@ -61,7 +54,7 @@ def _render(request, round: Round, *, form=None, result=None, message="", errors
 @login_required
 @require_role(Role.OFFICE)
 def scores_import_view(request, pk: int):
-    round = _round(request, pk)
+    round = office_round_or_404(request.user, pk)
     if request.method != "POST":
         return _render(request, round)
     form = ScoreUploadForm(request.POST, request.FILES)
@@ -100,7 +93,7 @@ def _done_text(result) -> str:
 @require_role(Role.OFFICE)
 def scores_confirm(request, pk: int):
     """Import the file held back by warnings: the one this user uploaded for this round, named by its SHA-256."""
-    round = _round(request, pk)
+    round = office_round_or_404(request.user, pk)
     sha256 = request.POST.get("sha256", "")
     pending = request.session.get(PENDING_KEY, {})
     entry = pending.get(str(round.pk))
@@ -133,22 +126,19 @@ def scores_confirm(request, pk: int):
 @require_role(Role.OFFICE)
 def scores_template(request, pk: int):
     """The 学生成绩 template with one example row of this round (its first school and subject)."""
-    round = _round(request, pk)
+    round = office_round_or_404(request.user, pk)
     school = RoundSchool.objects.filter(round=round).select_related("school").first()
     subject = RoundSubject.objects.filter(round=round).first()
     example = ["S0001", school.school.code if school else "", round.grade, subject.name if subject else "语文",
                int(0.8 * subject.full_marks) if subject else 80, "", "男", "1班"]
-    response = HttpResponse(template_bytes(example),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('学生成绩导入模板.xlsx')}"
-    return response
+    return attachment(template_bytes(example), XLSX, "学生成绩导入模板.xlsx")
 
 
 @login_required
 @require_role(Role.OFFICE)
 def scores_rows(request, pk: int):
     """The round's pupil-level rows (office only): filter by school, subject and class; export to Excel."""
-    round = _round(request, pk)
+    round = office_round_or_404(request.user, pk)
     rows = StudentScore.objects.visible_to(request.user).filter(round=round).select_related("school", "subject")
     school = request.GET.get("school", "").strip()
     subject = request.GET.get("subject", "").strip()
