@@ -116,8 +116,15 @@ def _read_csv(data: bytes, filename: str, convert: bool = True) -> RawSheet:
             continue
     else:  # pragma: no cover - gb18030 decodes almost anything
         raise ApplicationError("无法识别 CSV 文件的编码，请另存为 UTF-8 编码。")
+    # The same cell cap as a workbook's grid (a blank line counts as one cell); blank lines are kept as the shared
+    # empty tuple, so a file of newlines costs a pointer per line, and row numbers stay those of the file.
+    limit, cells, rows = settings.DUDAO_SHEET_MAX_CELLS, 0, []
     try:
-        rows = list(csv.reader(io.StringIO(text)))
+        for row in csv.reader(io.StringIO(text)):
+            cells += len(row) or 1
+            if cells > limit:
+                raise ApplicationError(f"CSV 文件超过 {limit:,} 个单元格的上限，拒绝读取。请删除空白行列和无关内容后再上传。")
+            rows.append(row if any(c.strip() for c in row) else ())
     except csv.Error as exc:
         raise ApplicationError(f"CSV 格式错误：{exc}") from None
     name = filename.rsplit(".", 1)[0]
@@ -130,7 +137,8 @@ def _raw_sheet(name: str, rows: list[list], convert: bool = True) -> RawSheet:
         return RawSheet(name=name, header=[], rows=[])
     header = [_cell_text(c) for c in rows[header_index]]
     if not convert:
-        sheet = RawSheet(name=name, header=header, rows=list(enumerate(rows[header_index + 1:], start=header_index + 2)))
+        sheet = RawSheet(name=name, header=header, rows=[
+            (number, row) for number, row in enumerate(rows[header_index + 1:], start=header_index + 2) if row])
         sheet.header_row = header_index + 1  # type: ignore[attr-defined]
         return sheet
     data_rows = []

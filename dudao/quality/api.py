@@ -4,6 +4,7 @@ token sees only its own school in results and value-added."""
 import datetime
 from typing import Literal
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -15,9 +16,10 @@ from dudao.core.listing import ApiPagination
 from dudao.core.scope import get_visible_or_404
 from dudao.core.tabular import read_import_file
 from dudao.quality import selectors
-from dudao.quality.models import RoundStatus, SchoolSelection, Term
+from dudao.quality.models import RoundStatus, RoundSubject, SchoolSelection, Term
 from dudao.quality.services import rounds as round_services
 from dudao.quality.services.scores import scores_import
+from dudao.quality.views.results import METHODS, NOT_PUBLISHED, NOT_SCORED, availability, clean, visible_round
 from dudao.regions.models import Region, RegionLevel
 
 router = Router(tags=["学业质量监测"])
@@ -113,9 +115,9 @@ class RoundDetailOut(RoundOut):
 
 
 class RoundFilters(Schema):
-    year: int | None = Field(None, ge=0, le=9999, description="学年起始年份")
+    year: int | None = Field(None, description="学年起始年份")
     term: Literal["", "spring", "autumn"] = ""
-    grade: int | None = Field(None, ge=0, le=99)
+    grade: int | None = Field(None, description="年级")
     status: Literal[tuple(["", *RoundStatus.values])] = ""
     q: str = Field("", max_length=100, description="搜索名称或区县")
 
@@ -198,25 +200,11 @@ def upload_scores(request, pk: int, file: File[UploadedFile], confirm: Form[bool
         raise _ScoresNeedConfirmation([w.as_dict() for w in result.warnings])
     return Status(201, result.as_dict())
 
-# --- results and value-added (h19-pages) -------------------------------------------------------------------
+
+# ---- results and value-added --------------------------------------------------------------------------
 # GET /quality/rounds/{id}/results?subject= and GET /quality/rounds/{id}/value-added?subject=&method=reml|ml.
 # The selectors scope both: a school's token sees only its own school, and nothing before the round is published.
 
-from django.http import Http404  # noqa: E402
-from ninja import Schema  # noqa: E402
-
-from dudao.core.api_errors import error_responses  # noqa: E402
-from dudao.core.errors import ApplicationError  # noqa: E402
-from dudao.quality import selectors  # noqa: E402
-from dudao.quality.models import RoundSubject  # noqa: E402
-from dudao.quality.views.results import (  # noqa: E402
-    METHODS,
-    NOT_PUBLISHED,
-    NOT_SCORED,
-    availability,
-    clean,
-    visible_round,
-)
 
 
 class CountyOut(Schema):
@@ -274,6 +262,7 @@ class SchoolEffectOut(Schema):
     residual_mean: float | None = None
     shrinkage: float | None = None
     small: bool = False
+    withheld: bool = False
 
 
 class ValueAddedOut(Schema):

@@ -125,6 +125,8 @@ def round_list(user, *, year: str = "", term: str = "", grade: str = "", status:
         "-year", "-test_date", "-id")
     year = year if str(year).isdigit() else ""
     grade = grade if str(grade).isdigit() else ""
+    if (year and int(year) > 9999) or (grade and int(grade) > 99):
+        return rounds.none()  # no such round (and no integer too large for the database)
     rounds = filter_given(rounds, year=year, term=term, grade=grade, status=status)
     q = (q or "").strip()[:100]
     if q:
@@ -332,15 +334,19 @@ def _chronological(round: Round) -> tuple:
     return (round.year, 0 if round.term == Term.AUTUMN else 1, round.test_date, round.pk)
 
 
-def school_trend(school, *, user, subject_name: str | None = None, today: datetime.date | None = None) -> list[dict]:
+def school_trend(school, *, user, subject_name: str | None = None, today: datetime.date | None = None,
+                 school_facing: bool = False) -> list[dict]:
     """The school across the rounds it was in and the reader may see results of (oldest first, per subject): n,
-    mean, rates, the county's mean, the gap to it and the change since the school's previous round."""
+    mean, rates, the county's mean, the gap to it and the change since the school's previous round.
+    `school_facing`: what the school itself may read (published rounds only, small groups withheld), for a
+    document the office renders and the school downloads later (its report)."""
     scope = scope_for(user)
     county_code = school.region_id  # a town: its county's office and policies match it by code prefix
     office = holds_office(user, county_code)
     county_view = office or holds_role_in(user, county_code, Role.LEADER)
     if not county_view and school.pk not in scope.school_ids:
         raise Http404(NOT_FOUND)
+    office = office and not school_facing
     rounds = list(rounds_visible(user).filter(round_schools__school=school).filter(
         status__in=[RoundStatus.SCORED, RoundStatus.PUBLISHED] if office else [RoundStatus.PUBLISHED]))
     rounds.sort(key=_chronological)
@@ -439,12 +445,21 @@ def value_added(round: Round, subject: RoundSubject, *, user, method: str = "rem
         "residual_var": _clean_number(float(fitted.residual_var)), "icc": _clean_number(float(fitted.icc)),
         "converged": fitted.converged, "warnings": warnings + list(fitted.warnings), "min_n": min_n,
         "view": "county" if access.county_view else "school",
-        "schools": [{"code": e.group, "name": names.get(e.group, e.group), "n": int(e.n),
-                     **{k: _clean_number(float(getattr(e, k)))
-                        for k in ("effect", "se", "ci_low", "ci_high", "residual_mean", "shrinkage")},
-                     "flag": e.flag, "flag_label": va.FLAG_LABELS.get(e.flag, e.flag), "small": bool(e.small)}
-                    for e in shown],
+        "schools": [_va_school(e, names, withheld=bool(e.small) and not access.office) for e in shown],
     }
+
+
+VA_NUMBERS = ("effect", "se", "ci_low", "ci_high", "residual_mean", "shrinkage")
+
+
+def _va_school(effect, names: dict, *, withheld: bool) -> dict:
+    """One school's value-added; for readers other than the county's office a school under the minimum group size
+    keeps its n but not its figures (as subject_results withholds them)."""
+    row = {"code": effect.group, "name": names.get(effect.group, effect.group), "n": int(effect.n),
+           **{k: None if withheld else _clean_number(float(getattr(effect, k))) for k in VA_NUMBERS},
+           "flag": "withheld" if withheld else effect.flag, "small": bool(effect.small), "withheld": withheld}
+    row["flag_label"] = "人数不足，不公布" if withheld else va.FLAG_LABELS.get(effect.flag, effect.flag)
+    return row
 
 
 def student_rows(round: Round, *, user) -> QuerySet[StudentScore]:

@@ -1,15 +1,16 @@
-from django.urls import path  # noqa: F401 -- each area appends its paths below
+from django.urls import path
+
+from dudao.quality.views import external
+from dudao.quality.views import loop as loop_views
+from dudao.quality.views import reports as report_views
+from dudao.quality.views import results as results_views
+from dudao.quality.views import rounds as round_views
+from dudao.quality.views import scores as score_views
 
 app_name = "quality"
 
-# Pages of the quality app, grouped by area; each view module holds one area (rounds, scores, results,
-# reports, external reports).
-urlpatterns: list = []
-
-# ---- rounds (views/rounds.py) ----
-from dudao.quality.views import rounds as round_views  # noqa: E402
-
-urlpatterns += [
+urlpatterns = [
+    # 监测轮次 (views/rounds.py)
     path("rounds/", round_views.round_list, name="round_list"),
     path("rounds/new/", round_views.round_create, name="round_create"),
     path("rounds/school-list-template/", round_views.school_list_template, name="school_list_template"),
@@ -17,39 +18,19 @@ urlpatterns += [
     path("rounds/<int:pk>/draw/", round_views.round_draw, name="round_draw"),
     path("rounds/<int:pk>/publish/", round_views.round_publish, name="round_publish"),
     path("rounds/<int:pk>/schools/", round_views.round_schools, name="round_schools"),
-]
-
-# 学生成绩 (scores helper)
-from dudao.quality.views import scores as score_views  # noqa: E402 -- grouped with its area
-
-urlpatterns += [
+    # 学生成绩 (views/scores.py)
     path("rounds/<int:pk>/scores/", score_views.scores_import_view, name="scores_import"),
     path("rounds/<int:pk>/scores/confirm/", score_views.scores_confirm, name="scores_confirm"),
     path("rounds/<int:pk>/scores/template/", score_views.scores_template, name="scores_template"),
     path("rounds/<int:pk>/scores/rows/", score_views.scores_rows, name="scores_rows"),
-]
-
-# ---- external reports (views/external.py) ------------------------------------------------------------------
-from dudao.quality.views import external  # noqa: E402 -- grouped with its paths
-
-urlpatterns += [
+    # 国家、省、市监测报告 (views/external.py)
     path("external/", external.external_index, name="external_index"),
     path("external/school/<int:school_id>/", external.external_school, name="external_school"),
     path("external/school/<int:school_id>/upload/", external.external_upload, name="external_upload"),
     path("external/<int:pk>/download/", external.external_download, name="external_download"),
-]
-
-# ---- findings from results (views/loop.py) -----------------------------------------------------------------
-from dudao.quality.views import loop as loop_views  # noqa: E402 -- grouped with its paths
-
-urlpatterns += [
+    # 问题清单 (views/loop.py)
     path("rounds/<int:pk>/findings/", loop_views.round_findings, name="round_findings"),
-]
-
-# ---- 监测报告 (dudao.quality.views.reports) ----
-from dudao.quality.views import reports as report_views  # noqa: E402 -- each area's block stands on its own
-
-urlpatterns += [
+    # 监测报告 (views/reports.py)
     path("rounds/<int:pk>/reports/", report_views.report_list, name="reports"),
     path("rounds/<int:pk>/reports/start/", report_views.report_batch_start, name="reports_start"),
     path("rounds/<int:pk>/reports/retry/", report_views.report_batch_retry, name="reports_retry"),
@@ -63,12 +44,7 @@ urlpatterns += [
          name="school_report_pdf"),
     path("report-batches/<int:pk>/", report_views.report_batch_progress, name="report_batch"),
     path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
-]
-
-# Results (h19-pages): the county dashboard of a round and subject, and the Excel exports of its tables.
-from dudao.quality.views import results as results_views  # noqa: E402
-
-urlpatterns += [
+    # 监测结果与增值评价 (views/results.py)
     path("rounds/<int:pk>/results/", results_views.results, name="results"),
     path("rounds/<int:pk>/results/export.xlsx", results_views.results_export, name="results_export"),
     path("rounds/<int:pk>/results/school.xlsx", results_views.school_export, name="school_export"),

@@ -263,3 +263,24 @@ def test_an_import_file_over_the_size_limit_is_refused_by_its_size_before_it_is_
     assert not School.objects.filter(code="1990102010").exists()
     api = client.post("/api/v1/monitoring/stats", {"file": SimpleUploadedFile("统计.xlsx", data, XLSX)})
     assert api.status_code == 400 and "文件过大" in api.json()["detail"]
+
+
+def test_a_csv_of_blank_lines_or_empty_cells_is_refused_by_the_cell_cap_quickly(settings):
+    from dudao.core.tabular import read_upload
+
+    settings.DUDAO_SHEET_MAX_CELLS = 100_000
+    for body in (b"\n" * 200_000, b"," * 200_000 + b"\n", b"a,b\n" + b"\r\n" * 150_000):
+        started = time.perf_counter()
+        with pytest.raises(ApplicationError, match="单元格的上限"):
+            read_upload(body, "成绩.csv", convert=False)
+        assert time.perf_counter() - started < 5
+
+
+def test_blank_lines_in_a_csv_keep_the_file_row_numbers(settings):
+    from dudao.core.tabular import read_upload
+
+    sheet = read_upload("学生编号,成绩\n\n\nS1,90\n,\nS2,80\n".encode(), "成绩.csv", convert=False)[0]
+    assert sheet.header == ["学生编号", "成绩"]
+    assert [(number, list(row)) for number, row in sheet.rows] == [(4, ["S1", "90"]), (6, ["S2", "80"])]
+    converted = read_upload("学生编号,成绩\n\nS1,90\n".encode(), "成绩.csv")[0]
+    assert [number for number, _cells in converted.rows] == [3]

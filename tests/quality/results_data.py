@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from tests.quality.factories import add_scores, make_round
+from tests.quality.factories import DRAWN, add_scores, make_round
 
 
 def score_rows(rnd, schools, *, pupils: int = 30, seed: int = 7, effects=None, subjects=None) -> list[dict]:
@@ -27,6 +27,7 @@ def score_rows(rnd, schools, *, pupils: int = 30, seed: int = 7, effects=None, s
 def scored_round(world, *, status="scored", schools=None, pupils=30, **kwargs):
     """A round of district A with scores for its schools (default: the first three schools of A)."""
     schools = list(world.schools_a[:3] if schools is None else schools)
+    kwargs.setdefault("drawn", DRAWN)
     rnd = make_round(world, schools=schools, status=status, **kwargs)
     add_scores(rnd, score_rows(rnd, schools, pupils=pupils))
     return rnd

@@ -264,3 +264,43 @@ def test_foreign_and_malformed_inputs(world, published):
     assert by_text["covariates"] == ["gender"]
     assert "<script>" in selectors.value_added(published, chinese, user=world.office_a,
                                                 covariates=["<script>"])["error"]  # echoed as data, escaped by pages
+
+
+def _va_round(world, *, status=RoundStatus.PUBLISHED, title=""):
+    import random
+
+    from tests.quality.factories import add_pupils
+
+    rng = random.Random(3)
+    rnd = make_round(world, status=status, title=title, schools=world.schools_a[:4])
+    for index, school in enumerate(world.schools_a[:4]):
+        count = 3 if index == 0 else 30  # principal_a's school: under the minimum group size
+        priors = [rng.gauss(70, 10) for _ in range(count)]
+        add_pupils(rnd, "数学", school, [min(100, max(0, 10 + 0.8 * p + 3 * index + rng.gauss(0, 5)))
+                                         for p in priors], priors)
+    return rnd
+
+
+def test_a_small_schools_value_added_is_withheld_from_everyone_but_the_office(world):
+    rnd = _va_round(world)
+    math = rnd.subjects.get(name="数学")
+    own = selectors.value_added(rnd, math, user=world.principal_a)["schools"]
+    assert [s["code"] for s in own] == [world.schools_a[0].code]
+    assert own[0]["withheld"] and own[0]["n"] == 3 and own[0]["flag"] == "withheld"
+    assert all(own[0][k] is None for k in ("effect", "se", "ci_low", "ci_high", "residual_mean", "shrinkage"))
+    county = {s["code"]: s for s in selectors.value_added(rnd, math, user=world.leader_a)["schools"]}
+    assert county[world.schools_a[0].code]["effect"] is None and county[world.schools_a[1].code]["effect"] is not None
+    office = {s["code"]: s for s in selectors.value_added(rnd, math, user=world.office_a)["schools"]}
+    assert office[world.schools_a[0].code]["effect"] is not None and not office[world.schools_a[0].code]["withheld"]
+
+
+def test_a_schools_trend_as_the_school_reads_it_leaves_out_unpublished_rounds(world):
+    _va_round(world, title="已发布轮次")
+    later = _va_round(world, status=RoundStatus.SCORED, title="未发布轮次")
+    later.year, later.test_date = 2027, datetime.date(2027, 11, 10)
+    later.save()
+    school = world.schools_a[1]
+    office_view = {row["round_title"] for row in selectors.school_trend(school, user=world.office_a)}
+    assert office_view == {"已发布轮次", "未发布轮次"}
+    facing = selectors.school_trend(school, user=world.office_a, school_facing=True)
+    assert {row["round_title"] for row in facing} == {"已发布轮次"}

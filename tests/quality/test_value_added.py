@@ -199,9 +199,12 @@ def test_scaling_scores_scales_effects(sizes, seed, k, method):
     for name in a.fixed:
         assert b.fixed[name] == pytest.approx(k * a.fixed[name], rel=1e-6, abs=1e-9 * k)
         assert b.fixed_se[name] == pytest.approx(k * a.fixed_se[name], rel=1e-6)
-    assert b.school_var == pytest.approx(k * k * a.school_var, rel=1e-6, abs=1e-9 * k * k)
+    # A school variance near 0 is found to the optimiser's precision on σu²/σe², not to 1e-6 of itself: compare
+    # it at 1e-6 of the total variance.
+    total = k * k * (a.school_var + a.residual_var)
+    assert b.school_var == pytest.approx(k * k * a.school_var, rel=1e-6, abs=1e-6 * total)
     assert b.residual_var == pytest.approx(k * k * a.residual_var, rel=1e-7)
-    assert b.icc == pytest.approx(a.icc, rel=1e-6, abs=1e-9)
+    assert b.icc == pytest.approx(a.icc, rel=1e-6, abs=1e-6)
     assert [s.effect for s in b.schools] == pytest.approx([k * s.effect for s in a.schools], abs=1e-6 * k)
     assert [s.se for s in b.schools] == pytest.approx([k * s.se for s in a.schools], abs=1e-6 * k)
     assert [s.flag for s in b.schools] == [s.flag for s in a.schools]

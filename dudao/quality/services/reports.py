@@ -352,7 +352,7 @@ def school_document_context(round: Round, school, data: RoundData, *, reader) ->
     return school_context(
         round, school, results=selectors.school_results(round, school, user=reader),
         va_by_subject={p["subject"].name: p["va"] or {} for p in data.per_subject},
-        trend=selectors.school_trend(school, user=reader), subjects=data.subjects, schools_count=len(data.schools))
+        trend=selectors.school_trend(school, user=reader, school_facing=True), subjects=data.subjects, schools_count=len(data.schools))
 
 
 def school_documents(round: Round, school, data: RoundData, *, reader, template: bytes | None = None) -> dict:
