@@ -140,9 +140,11 @@
         type: "scatter",
         data: data.quadrant.map(function (s) {
           var marked = s.flag === "above" || s.flag === "below";
+          // a dot in the right half names itself on its left, so the label stays inside the chart
           return { value: [s.x, s.y], name: s.short || s.name, symbolSize: marked ? 12 : 8,
                    itemStyle: { color: colours[s.flag] },
-                   label: { color: marked ? colours[s.flag] : "#6c757d", fontWeight: marked ? "bold" : "normal" } };
+                   label: { color: marked ? colours[s.flag] : "#6c757d", fontWeight: marked ? "bold" : "normal",
+                            position: s.x > xRange.max / 3 ? "left" : "right" } };
         }),
         label: { show: true, position: "right", distance: 4, fontSize: 11, formatter: "{b}" },
         labelLayout: { hideOverlap: true },
