@@ -135,15 +135,17 @@
       yAxis: { type: "value", name: "增值（分）", min: yRange.min, max: yRange.max, interval: yRange.interval,
                splitLine: { show: false } },
       series: [{
-        // Every dot carries its school's short name (tablets have no hover); where labels collide ECharts keeps
-        // the larger dot's, so the coloured (significantly above/below) schools keep theirs.
+        // Dots carry their school's short name (tablets have no hover): the coloured (significantly above/below)
+        // schools always, the grey ones too when there are few schools; where labels collide ECharts keeps the
+        // larger dot's, so the coloured schools keep theirs.
         type: "scatter",
         data: data.quadrant.map(function (s) {
           var marked = s.flag === "above" || s.flag === "below";
+          var named = marked || data.quadrant.length <= 10;
           // a dot in the right half names itself on its left, so the label stays inside the chart
           return { value: [s.x, s.y], name: s.short || s.name, symbolSize: marked ? 12 : 8,
                    itemStyle: { color: colours[s.flag] },
-                   label: { color: marked ? colours[s.flag] : "#6c757d", fontWeight: marked ? "bold" : "normal",
+                   label: { show: named, color: marked ? colours[s.flag] : "#6c757d", fontWeight: marked ? "bold" : "normal",
                             position: s.x > xRange.max / 3 ? "left" : "right" } };
         }),
         label: { show: true, position: "right", distance: 4, fontSize: 11, formatter: "{b}" },
