@@ -45,3 +45,9 @@ def test_office_creates_and_draws(world, live_server, browser, shot):
     assert "随机种子 20261205，任何人可用同一种子复现抽取结果" in text
     page.goto(f"{base}/quality/rounds/")
     shot(page, "quality-round-list-1024")
+    # the account items sit in one menu under the user's name (the bar fits 1024 px on one line)
+    assert page.locator("nav.navbar").bounding_box()["height"] < 70
+    page.click("nav.navbar button.dropdown-toggle:has-text('李主任')")
+    with page.expect_navigation():
+        page.click("nav.navbar button:has-text('退出')")
+    assert "/login/" in page.url or page.locator("#id_username").count()
