@@ -85,8 +85,8 @@
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
         var s = data.va[p.dataIndex];
-        return esc(s.name) + "（" + s.n + " 人）<br>增值 " + fixed(s.effect, 2) + " 分，95% 区间 " + fixed(s.low, 2) +
-          " ~ " + fixed(s.high, 2) + " 分<br>" + esc(data.flags[s.flag]) + (s.small ? "（小样本）" : "");
+        return esc(s.name) + "（纳入 " + s.n + " 人）<br>增值 " + fixed(s.effect, 1) + " 分，95% 区间 " + fixed(s.low, 1) +
+          " ~ " + fixed(s.high, 1) + " 分<br>" + esc(data.flags[s.flag]) + (s.small ? "（小样本）" : "");
       } },
       grid: { left: left, right: 24, top: 28, bottom: 48 },
       xAxis: { type: "value", name: "增值（分）", nameLocation: "middle", nameGap: 28,
@@ -120,23 +120,36 @@
       animation: false,
       tooltip: { trigger: "item", formatter: function (p) {
         var s = data.quadrant[p.dataIndex];
-        return esc(s.name) + "（" + s.n + " 人）<br>平均分与全区差 " + fixed(s.x, 1) + " 分<br>增值 " + fixed(s.y, 2) +
+        return esc(s.name) + "（纳入 " + s.n + " 人）<br>平均分与全区差 " + fixed(s.x, 1) + " 分<br>增值 " + fixed(s.y, 1) +
           " 分<br>" + esc(data.flags[s.flag]);
       } },
       grid: { left: 56, right: 24, top: 36, bottom: 48 },
       graphic: [
-        { type: "text", right: 32, top: 40, style: { text: "基础好、进步大", fill: "#198754", fontSize: 12 } },
-        { type: "text", left: 64, top: 40, style: { text: "基础弱、进步大", fill: "#198754", fontSize: 12 } },
-        { type: "text", right: 32, bottom: 56, style: { text: "基础好、进步小", fill: "#dc3545", fontSize: 12 } },
-        { type: "text", left: 64, bottom: 56, style: { text: "基础弱、进步小", fill: "#dc3545", fontSize: 12 } }
+        { type: "text", right: 32, top: 40, style: { text: "水平高、增值大", fill: "#198754", fontSize: 12 } },
+        { type: "text", left: 64, top: 40, style: { text: "水平低、增值大", fill: "#198754", fontSize: 12 } },
+        { type: "text", right: 32, bottom: 56, style: { text: "水平高、增值小", fill: "#dc3545", fontSize: 12 } },
+        { type: "text", left: 64, bottom: 56, style: { text: "水平低、增值小", fill: "#dc3545", fontSize: 12 } }
       ],
       xAxis: { type: "value", name: "水平：学校平均分 − 全区平均分（分）", nameLocation: "middle", nameGap: 28,
                min: xRange.min, max: xRange.max, interval: xRange.interval, splitLine: { show: false } },
       yAxis: { type: "value", name: "增值（分）", min: yRange.min, max: yRange.max, interval: yRange.interval,
                splitLine: { show: false } },
       series: [{
-        type: "scatter", symbolSize: 10,
-        data: data.quadrant.map(function (s) { return { value: [s.x, s.y], itemStyle: { color: colours[s.flag] } }; }),
+        // Dots carry their school's short name (tablets have no hover): the coloured (significantly above/below)
+        // schools always, the grey ones too when there are few schools; where labels collide ECharts keeps the
+        // larger dot's, so the coloured schools keep theirs.
+        type: "scatter",
+        data: data.quadrant.map(function (s) {
+          var marked = s.flag === "above" || s.flag === "below";
+          var named = marked || data.quadrant.length <= 10;
+          // a dot in the right half names itself on its left, so the label stays inside the chart
+          return { value: [s.x, s.y], name: s.short || s.name, symbolSize: marked ? 12 : 8,
+                   itemStyle: { color: colours[s.flag] },
+                   label: { show: named, color: marked ? colours[s.flag] : "#6c757d", fontWeight: marked ? "bold" : "normal",
+                            position: s.x > xRange.max / 3 ? "left" : "right" } };
+        }),
+        label: { show: true, position: "right", distance: 4, fontSize: 11, formatter: "{b}" },
+        labelLayout: { hideOverlap: true },
         markLine: { symbol: "none", silent: true, lineStyle: { color: "#999", type: "dashed" }, label: { show: false },
                     data: [{ xAxis: 0 }, { yAxis: 0 }] }
       }]

@@ -44,7 +44,7 @@ def test_office_generates_the_reports_and_the_principal_sees_only_their_own(live
     page.wait_for_selector("text=已完成", timeout=10_000)  # the htmx poll picks the finished batch up
     page.reload()
     text = page.inner_text("body")
-    assert "10/10" in text and "甲区第一小学" in text and "尚未生成" not in text
+    assert "10/10 个文件" in text and "甲区第一小学" in text and "尚未存档" not in text and "已存档（生成于" in text
     assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
     shot(page, "quality-reports-done-1024")
     with page.expect_download() as download:
@@ -58,5 +58,5 @@ def test_office_generates_the_reports_and_the_principal_sees_only_their_own(live
     principal.goto(f"{base}/quality/rounds/{round.pk}/reports/")
     text = principal.inner_text("body")
     assert "甲区第一小学" in text and "甲区第二小学" not in text and "全区监测报告" not in text
-    assert "生成全区和各校监测报告" not in text
+    assert "生成全区和各校监测报告" not in text and "本校监测报告" in text and "各校监测报告" not in text
     shot(principal, "quality-reports-principal-1024")

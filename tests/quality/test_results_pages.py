@@ -95,6 +95,25 @@ def test_school_sees_only_its_own_school_after_publication(world, login):
     data = _chart_data(response)
     assert [s["code"] for s in data["va"]] == [own.code]
     assert "本校监测结果" in text
+    # the figure cards put the school's own figures beside the county's, never the county's as the school's
+    cards = response.context["cards"]
+    assert response.context["own"]["code"] == own.code
+    assert cards[0]["own"] == response.context["own"]["n"] and cards[0]["county"] == response.context["county"]["n"]
+    assert "本校平均分" in text and "全区参测学生" not in text
+    # the estimation options are the office's
+    assert 'id="va-options"' not in text and "重新计算" not in text
+
+
+def test_office_cards_say_county_and_options_are_office_only(world, login):
+    rnd = scored_round(world, status=RoundStatus.PUBLISHED)
+    response = login(world.office_a).get(_url(rnd, subject="数学"))
+    text = response.content.decode()
+    assert response.context["own"] is None
+    for label in ("全区参测学生", "全区平均分", "全区标准差", "全区合格率", "全区优秀率", "全区低分率"):
+        assert label in text
+    assert 'id="va-options"' in text and "纳入增值人数" in text and "组内相关系数" in text and "ICC =" not in text
+    data = _chart_data(response)
+    assert all(s["short"] and len(s["short"]) <= 8 for s in data["quadrant"])
 
 
 def test_leader_waits_for_publication(world, login):
@@ -119,6 +138,14 @@ def test_value_added_that_cannot_be_computed_says_why(world, login):
     text = login(world.office_a).get(_url(rnd, subject="数学")).content.decode()
     assert "无法计算增值评价" in text
     assert world.schools_a[0].name in text  # the level results are still shown
+    assert re.search(r'<button[^>]*type="submit" disabled[^>]*>重新计算', text)
+
+
+def test_value_added_without_priors_gives_the_next_step(world, login):
+    rnd = scored_round(world, title="没有前测")
+    rnd.scores.update(prior=None)
+    text = login(world.office_a).get(_url(rnd, subject="数学")).content.decode()
+    assert "无法计算增值评价" in text and "请在导入成绩时填写前测成绩" in text
 
 
 def test_drawn_subject_hidden_from_school_before_test_date(world, login):

@@ -123,7 +123,7 @@ def test_detail_draw_publish_buttons(world, login):
     drawn = round_.subjects.get(kind=SubjectKind.DRAWN)
     assert drawn.name == services.draw_subject(round_.draw_pool, 12345)["name"]
     assert f"已抽取随机学科“{drawn.name}”（随机种子 12345）" in response.text
-    assert "random.Random(12345).randrange(3)" in response.text and "可复现" in response.text
+    assert "random.Random(12345).randrange(3)" in response.text and "复现" in response.text and "如何复核" in response.text
     response = client.post(reverse("quality:round_draw", args=[round_.pk]), {"seed": "1"}, follow=True)
     assert "不能重复抽取" in response.text
     response = client.post(reverse("quality:round_draw", args=[service_round(world).pk]), {"seed": "-4"}, follow=True)

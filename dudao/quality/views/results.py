@@ -74,7 +74,17 @@ def _rounded(value, digits: int = 2):
     return None if value is None else round(value, digits)
 
 
-def chart_data(results: dict, va: dict) -> dict:
+def short_name(name: str, county: str = "", width: int = 8) -> str:
+    """A school's name for a chart label: without the county's name in front (清河县城关中学 → 城关中学),
+    at most `width` characters."""
+    for prefix in (county, county[:-1] if len(county) > 2 else ""):
+        if prefix and name.startswith(prefix) and len(name) - len(prefix) >= 2:
+            name = name[len(prefix):]
+            break
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
+def chart_data(results: dict, va: dict, county: str = "") -> dict:
     """What the charts draw (through json_script, so a school name cannot break out of the page)."""
     bands = [{"band": b["band"], "count": b["count"], "share": _rounded(b.get("share"), 2)}
              for b in results.get("bands", [])]
@@ -88,6 +98,7 @@ def chart_data(results: dict, va: dict) -> dict:
                        "high": _rounded(s["ci_high"], 3), "flag": s["flag"], "small": s.get("small", False)}
                       for s in effects if s["effect"] is not None]
         data["quadrant"] = [{"code": s["code"], "name": s.get("name", s["code"]), "n": s["n"],
+                             "short": short_name(s.get("name", s["code"]), county),
                              "x": _rounded(gaps[s["code"]], 2), "y": _rounded(s["effect"], 3), "flag": s["flag"]}
                             for s in va["schools"] if gaps.get(s["code"]) is not None and s["effect"] is not None]
     return data
@@ -113,8 +124,27 @@ def dashboard_context(request, round_: Round) -> dict:
     va = clean(selectors.value_added(round_, subject, user=user, method=method,
                                      covariates=("gender",) if with_gender else ()))
     context.update(results=results, county=results["county"], schools=results["schools"], va=va,
-                   charts=chart_data(results, va), va_height=max(240, 22 * len(va.get("schools", [])) + 72))
+                   charts=chart_data(results, va, round_.region.name), va_height=max(240, 22 * len(va.get("schools", [])) + 72))
+    context["cards"], context["own"] = figure_cards(results, county=context["county_view"], office=office)
+    context["va_needs_prior"] = "前测" in va.get("error", "")
+    context["icc_percent"] = None if va.get("icc") is None else va["icc"] * 100
     return context
+
+
+CARDS = [("参测学生", "n", "人", "0"), ("平均分", "mean", "分", "1"), ("标准差", "sd", "分", "1"),
+         ("合格率", "pass_rate", "%", "1"), ("优秀率", "excellent_rate", "%", "1"), ("低分率", "low_rate", "%", "1")]
+
+
+def figure_cards(results: dict, *, county: bool, office: bool) -> tuple[list[dict], dict | None]:
+    """The six figure cards: the county's figures, and beside them the school's own when the viewer reads one
+    school (a principal), unless the school is too small to publish. Returns the cards and that school's row."""
+    schools = results.get("schools", [])
+    own = schools[0] if not county and len(schools) == 1 else None
+    if own is not None and own.get("withheld") and not office:
+        own = None
+    cards = [{"label": label, "unit": unit, "digits": digits, "county": results["county"].get(key),
+              "own": None if own is None else own.get(key)} for label, key, unit, digits in CARDS]
+    return cards, own
 
 
 @login_required

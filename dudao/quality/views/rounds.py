@@ -50,7 +50,8 @@ class RoundForm(forms.Form):
                                              choices=SchoolType.choices, widget=forms.CheckboxSelectMultiple)
     town = forms.ChoiceField(label="乡镇（街道）（按乡镇时）", required=False)
     sample_size = forms.IntegerField(label="抽样学校数（随机抽样时）", required=False)
-    seed = forms.IntegerField(label="随机种子（随机抽样时；留空由系统生成并记录）", required=False, min_value=0)
+    seed = forms.IntegerField(label="随机种子（随机抽样时）", required=False, min_value=0,
+                              help_text="留空由系统生成并记录；任何人可用同一种子复现抽样结果。")
     codes = forms.CharField(label="学校标识码（指定名单时；每行一个，或用逗号、空格分隔）", required=False,
                             widget=forms.Textarea(attrs={"rows": 3}))
     list_file = forms.FileField(label="或导入名单文件（工作表“样本学校”，表头“学校标识码”）", required=False)
