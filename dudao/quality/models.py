@@ -311,8 +311,8 @@ class ExternalLevel(models.TextChoices):
 
 
 class ExternalReportQuerySet(ScopedQuerySet):
-    """A school's national/city monitoring report: that school and the office of its region, nobody else (not
-    its inspector: the national programme restricts these reports to the school and the administration)."""
+    """A school's national/city monitoring report: that school and the office and leaders of its region, nobody
+    else (not its inspector: the national programme restricts these reports to the school and the administration)."""
 
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("school__region__code", scope.region_prefixes)

@@ -2,9 +2,10 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
-from dudao.core.registries import register_page_section
+from dudao.core.registries import register_daily_job, register_page_section
 from dudao.frameworks.sources import register_indicator_source
 from dudao.quality import indicators
+from dudao.quality.services.scores import pending_sweep
 from dudao.quality.views.results import school_section
 
 ACTION_LABELS = {
@@ -42,3 +43,4 @@ def register() -> None:
     for key, (label, resolver) in INDICATOR_SOURCES.items():
         register_indicator_source(key, label, resolver, check=indicators.params_check)
     register_page_section("dashboard.school_detail", school_section)
+    register_daily_job("quality_pending", pending_sweep, order=200)  # score files nobody confirmed

@@ -162,6 +162,11 @@ def test_drawn_subject_hidden_from_schools_before_test_date(world, login, moment
         assert (drawn in school_page) is visible
         assert ("将于测试当天" in school_page) is not visible
         assert "random.Random" not in school_page  # the pool and the recipe are the office's
+        round_.refresh_from_db()
+        # The seed with the pool would give the subject: a school sees it only from the test date on.
+        assert (f"随机种子 {round_.draw_seed}" in school_page) is visible
+        assert f"随机种子 {round_.draw_seed}" in login(world.office_a).get(
+            reverse("quality:round_detail", args=[round_.pk])).text
         office_page = login(world.office_a).get(reverse("quality:round_detail", args=[round_.pk])).text
         assert drawn in office_page
         api = login(principal).get(f"/api/v1/quality/rounds/{round_.pk}").json()

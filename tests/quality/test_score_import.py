@@ -196,3 +196,22 @@ def test_hostile_text_is_stored_as_text_and_escaped(world, login):
     page = login(world.office_a).get(f"/quality/rounds/{round.pk}/scores/rows/").content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>1班</b>" not in page
+
+
+def test_files_left_waiting_for_confirmation_are_dropped_by_the_next_upload_and_the_daily_sweep(world, settings):
+    import datetime
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from dudao.quality.services.scores import PENDING_DAYS, pending_drop, pending_keep, pending_sweep
+
+    first = pending_keep(user_id=7, round_id=3, sha256="a" * 64, data=b"x")
+    other_round = pending_keep(user_id=7, round_id=4, sha256="b" * 64, data=b"y")
+    second = pending_keep(user_id=7, round_id=3, sha256="c" * 64, data=b"z")
+    assert not default_storage.exists(first) and default_storage.exists(second)
+    assert default_storage.exists(other_round)
+    assert pending_drop(user_id=7, round_id=3) == 1 and not default_storage.exists(second)
+    assert pending_sweep(now=timezone.now()) == {"quality_pending_dropped": 0}
+    later = timezone.now() + datetime.timedelta(days=PENDING_DAYS, hours=1)
+    assert pending_sweep(now=later) == {"quality_pending_dropped": 1} and not default_storage.exists(other_round)

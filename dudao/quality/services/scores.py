@@ -4,11 +4,14 @@ the ScoreImport). Prior attainment comes from the file's 前测成绩, else from
 latest earlier round of the same cohort in the county (the counts are recorded). The round's rows of the (school,
 subject) pairs in the file are replaced. Rows go in by COPY on PostgreSQL (bulk_create elsewhere)."""
 
+import datetime
 import hashlib
 import io
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 
 from dudao.core.audit import audit_record
@@ -190,3 +193,53 @@ def _insert(rows: pl.DataFrame) -> None:
         return
     StudentScore.objects.bulk_create((StudentScore(**item) for item in rows.iter_rows(named=True)),
                                      batch_size=2000)
+
+
+# ---- files held back by warnings ----------------------------------------------------------------------------
+# A file with warnings waits in storage (pupil-level data) until its uploader confirms it: one per user and round,
+# removed on confirm, on the next upload for the round, and by the daily sweep after PENDING_DAYS.
+PENDING_DIR = "quality/pending"
+PENDING_DAYS = 2
+
+
+def pending_name(user_id: int, round_id: int, sha256: str) -> str:
+    return f"{PENDING_DIR}/{int(user_id)}-{int(round_id)}-{sha256}.upload"
+
+
+def pending_keep(*, user_id: int, round_id: int, sha256: str, data: bytes) -> str:
+    """Store the file waiting for confirmation, dropping any other file this user left waiting for the round."""
+    name = pending_name(user_id, round_id, sha256)
+    pending_drop(user_id=user_id, round_id=round_id, keep=name)
+    if not default_storage.exists(name):
+        default_storage.save(name, ContentFile(data))
+    return name
+
+
+def pending_drop(*, user_id: int, round_id: int, keep: str = "") -> int:
+    prefix = f"{int(user_id)}-{int(round_id)}-"
+    dropped = 0
+    for name in _pending_files():
+        path = f"{PENDING_DIR}/{name}"
+        if name.startswith(prefix) and path != keep:
+            default_storage.delete(path)
+            dropped += 1
+    return dropped
+
+
+def pending_sweep(*, now) -> dict:
+    """The daily job: files left waiting longer than PENDING_DAYS are deleted (nobody confirmed them)."""
+    limit = now - datetime.timedelta(days=PENDING_DAYS)
+    dropped = 0
+    for name in _pending_files():
+        path = f"{PENDING_DIR}/{name}"
+        if default_storage.get_modified_time(path) < limit:
+            default_storage.delete(path)
+            dropped += 1
+    return {"quality_pending_dropped": dropped}
+
+
+def _pending_files() -> list[str]:
+    try:
+        return default_storage.listdir(PENDING_DIR)[1]
+    except FileNotFoundError:
+        return []

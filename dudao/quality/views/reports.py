@@ -112,8 +112,11 @@ def report_download(request, pk: int):
 @require_safe
 @document_errors
 def school_report_now(request, pk: int, school: int, fmt: str):
-    """One school's report rendered now from the current figures (Word or PDF)."""
+    """One school's report rendered now from the current figures (Word or PDF): county staff only. A school reads
+    its archived report (a render refits every subject's model: not something every reader may set off at will)."""
     round = _round(request, pk)
+    if not reports.reads_county(request.user, round):
+        raise Http404
     chosen = next((s for s in _schools_of(request.user, round) if s.pk == school), None)
     if chosen is None or fmt not in ReportFormat.values or round.status not in reports.ROUND_STATUSES_WITH_RESULTS:
         raise Http404

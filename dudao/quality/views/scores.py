@@ -7,7 +7,6 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +21,7 @@ from dudao.core.web import require_role
 from dudao.quality.models import Round, RoundSchool, RoundSubject, ScoreImport, StudentScore
 from dudao.quality.scoresheet import SHEET, template_bytes
 from dudao.quality.selectors import office_round_or_404
-from dudao.quality.services.scores import scores_import
+from dudao.quality.services.scores import pending_drop, pending_keep, pending_name, scores_import
 from dudao.quality.views import XLSX, attachment
 
 PENDING_KEY = "quality_scores_pending"
@@ -34,7 +33,7 @@ class ScoreUploadForm(forms.Form):
 
 
 def _pending_path(request, round: Round, sha256: str) -> str:
-    return f"quality/pending/{request.user.pk}-{round.pk}-{sha256}.upload"
+    return pending_name(request.user.pk, round.pk, sha256)
 
 
 def _history(round: Round):
@@ -61,6 +60,7 @@ def scores_import_view(request, pk: int):
     if not form.is_valid():
         return _render(request, round, form=form, status=400)
     upload = form.cleaned_data["file"]
+    pending_drop(user_id=request.user.pk, round_id=round.pk)  # a new upload replaces the one waiting, if any
     try:
         data = read_import_file(upload)
         result = scores_import(actor=request.user, round=round, data=data, filename=upload.name or "")
@@ -68,13 +68,8 @@ def scores_import_view(request, pk: int):
         return _render(request, round, form=form, message=exc.message, errors=exc.errors,
                        error_total=len(exc.errors), status=400)
     if result.needs_confirmation:
-        path = _pending_path(request, round, result.sha256)
-        if not default_storage.exists(path):
-            default_storage.save(path, ContentFile(data))
+        pending_keep(user_id=request.user.pk, round_id=round.pk, sha256=result.sha256, data=data)
         pending = request.session.get(PENDING_KEY, {})
-        previous = pending.get(str(round.pk), {}).get("sha256")
-        if previous and previous != result.sha256:  # one file waits per user and round
-            default_storage.delete(_pending_path(request, round, previous))
         pending[str(round.pk)] = {"sha256": result.sha256, "filename": (upload.name or "")[:255]}
         request.session[PENDING_KEY] = pending
         return _render(request, round, result=result)
