@@ -212,6 +212,6 @@ def test_files_left_waiting_for_confirmation_are_dropped_by_the_next_upload_and_
     assert not default_storage.exists(first) and default_storage.exists(second)
     assert default_storage.exists(other_round)
     assert pending_drop(user_id=7, round_id=3) == 1 and not default_storage.exists(second)
-    assert pending_sweep(now=timezone.now()) == {"quality_pending_dropped": 0}
+    assert pending_sweep(now=timezone.now()) == 0
     later = timezone.now() + datetime.timedelta(days=PENDING_DAYS, hours=1)
-    assert pending_sweep(now=later) == {"quality_pending_dropped": 1} and not default_storage.exists(other_round)
+    assert pending_sweep(now=later) == 1 and not default_storage.exists(other_round)

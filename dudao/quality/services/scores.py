@@ -226,7 +226,7 @@ def pending_drop(*, user_id: int, round_id: int, keep: str = "") -> int:
     return dropped
 
 
-def pending_sweep(*, now) -> dict:
+def pending_sweep(*, now) -> int:
     """The daily job: files left waiting longer than PENDING_DAYS are deleted (nobody confirmed them)."""
     limit = now - datetime.timedelta(days=PENDING_DAYS)
     dropped = 0
@@ -235,7 +235,7 @@ def pending_sweep(*, now) -> dict:
         if default_storage.get_modified_time(path) < limit:
             default_storage.delete(path)
             dropped += 1
-    return {"quality_pending_dropped": dropped}
+    return dropped
 
 
 def _pending_files() -> list[str]:
