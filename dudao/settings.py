@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "dudao.frameworks",
     "dudao.inspections",
     "dudao.quality",
+    "dudao.planning",
     "dudao.dashboard",
     "dudao.demo",
     "dudao.worker",  # before django_tasks_db: its db_worker adds a heartbeat and recovers killed workers' tasks

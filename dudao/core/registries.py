@@ -6,7 +6,11 @@ Other registries live next to what they serve: scope sources (core.scope.registe
 defaults (core.policy.register_policy_defaults) and audit action labels (core.models.register_action_labels).
 """
 
+import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from dudao.core.errors import ApplicationError
 
 # --- daily jobs ------------------------------------------------------------------------------------------
 # The daily deadline task (rectification.tasks.daily_deadlines) runs every registered job, lowest order
@@ -111,3 +115,211 @@ def register_role_target(field: str, resolver: Callable) -> None:
 
 def role_target(field: str, actor, code: str):
     return _ROLE_TARGETS[field](actor, code)
+
+
+# --- the office's year (planning) ------------------------------------------------------------------------
+# planning (工作要点, 行事历, 大事记, 年度工作总结, 督导档案) reads every other app through these registries, so it
+# imports none of them, and apps added later (reviews, checks) join by registering. Each app keeps its providers
+# in dudao/<app>/year.py and registers them from registrations.py. Dates are Beijing dates (datetime.date);
+# `start`/`end` are inclusive.
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """What a plan task is linked to: a kind registered below and the object's id (as text)."""
+
+    kind: str
+    object_id: str
+    title: str
+    url: str
+    region_code: str  # the object's region (county or town code; a school's region for school objects)
+    done: bool  # the object has reached the state that carries the task out (e.g. 已出具意见书, a round closed)
+    state: str  # the object's state in Chinese, shown next to the link ("意见书已出具", "调查进行中")
+    day: datetime.date | None = None  # the object's main date, if any (site visit, test date, deadline)
+
+
+@dataclass(frozen=True)
+class PlanLinkKind:
+    kind: str  # "inspections.inspection"
+    label: str  # "督导评估项目"
+    # choices(user, region_code, q) -> [(object_id, title)]: objects of the region the user may see, matching q
+    # (at most 50); a task's link form offers them.
+    choices: Callable
+    # resolve(object_ids) -> {object_id: LinkTarget}: unscoped (the caller checks region and scope); ids that no
+    # longer exist are left out.
+    resolve: Callable
+
+
+_PLAN_LINK_KINDS: dict[str, PlanLinkKind] = {}
+
+
+def register_plan_link(kind: str, label: str, *, choices: Callable, resolve: Callable) -> None:
+    _PLAN_LINK_KINDS[kind] = PlanLinkKind(kind, label, choices, resolve)
+
+
+def plan_link_kinds() -> dict[str, PlanLinkKind]:
+    return dict(_PLAN_LINK_KINDS)
+
+
+@dataclass(frozen=True)
+class CalendarItem:
+    """One dated thing in someone's calendar (行事历)."""
+
+    source: str  # the registered source name, e.g. "inspections.site_visit"
+    key: str  # unique within the source, stable across calls (the iCalendar UID is built from it)
+    title: str
+    start: datetime.date
+    end: datetime.date  # inclusive; == start for one day
+    url: str = ""
+    region_code: str = ""  # where it happens (county, town or the school's region): the area filter uses it
+    school_ids: tuple[int, ...] = ()  # the schools it reaches (a school's calendar, the per-term entry count)
+    enters_school: bool = False  # a supervision visit into the school (counts against the per-term limit)
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarSource:
+    name: str
+    label: str  # "督导评估进校", "满意度调查", "整改期限"…
+    # items(user, start, end) -> iterable of CalendarItem the user may see, dated in [start, end].
+    items: Callable
+
+
+_CALENDAR_SOURCES: dict[str, CalendarSource] = {}
+
+
+def register_calendar_source(name: str, label: str, items: Callable) -> None:
+    _CALENDAR_SOURCES[name] = CalendarSource(name, label, items)
+
+
+def calendar_sources() -> dict[str, CalendarSource]:
+    return dict(_CALENDAR_SOURCES)
+
+
+@dataclass(frozen=True)
+class KeyEvent:
+    """A key event the platform proposes for the 大事记; `key` names it so it is proposed once."""
+
+    key: str  # globally unique and stable, e.g. "inspections.opinions:42"
+    day: datetime.date
+    title: str
+    text: str = ""
+    url: str = ""
+    region_code: str = ""  # the county (or town) the event belongs to
+    importance: str = "normal"  # normal | important | major (planning.models.Importance)
+
+
+_KEY_EVENT_SOURCES: dict[str, tuple[str, Callable]] = {}
+
+
+def register_key_events(name: str, label: str, events: Callable) -> None:
+    """events(region_code, start, end) -> iterable of KeyEvent in the region subtree, dated in [start, end]."""
+    _KEY_EVENT_SOURCES[name] = (label, events)
+
+
+def key_event_sources() -> dict[str, tuple[str, Callable]]:
+    return dict(_KEY_EVENT_SOURCES)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the 年度工作总结, with where it came from (the appendix lists `source`)."""
+
+    key: str  # stable, e.g. "zones.visits"
+    label: str  # "责任督学督导纪实"
+    value: int | float | str | None  # None: no data in scope
+    unit: str = ""  # "次", "%", "所"
+    source: str = ""  # "zones.selectors.visit_counts：2026-01-01 至 2026-12-31 提交的督导纪实"
+
+
+@dataclass(frozen=True)
+class FigureSection:
+    name: str
+    title: str  # section heading of the summary, e.g. "挂牌督导"
+    order: int
+    # figures(region_code, start, end) -> list[Figure]; may add "rows" tables through figure_tables below.
+    figures: Callable
+
+
+_FIGURE_SECTIONS: dict[str, FigureSection] = {}
+
+
+def register_year_figures(name: str, title: str, figures: Callable, *, order: int = 100) -> None:
+    _FIGURE_SECTIONS[name] = FigureSection(name, title, order, figures)
+
+
+def year_figure_sections() -> list[FigureSection]:
+    return sorted(_FIGURE_SECTIONS.values(), key=lambda s: (s.order, s.name))
+
+
+@dataclass(frozen=True)
+class ArchiveItem:
+    """One document of a year's 督导档案. Either `storage_name` (a file in Django's storage, e.g. an uploaded
+    StoredFile.path or a generated report) or `render` (a callable returning bytes, for documents rendered on
+    demand)."""
+
+    category: str  # plan | duzheng | duxue | monitoring | rectification | team | research (planning.ArchiveCategory)
+    title: str
+    day: datetime.date
+    filename: str  # name inside the zip folder, with its extension
+    storage_name: str = ""
+    render: Callable | None = None
+    sha256: str = ""  # when known (stored evidence); checked against the bytes read
+    source: str = ""  # "inspections.opinion:12"
+
+
+_ARCHIVE_SOURCES: dict[str, Callable] = {}
+
+
+def register_archive_source(name: str, items: Callable) -> None:
+    """items(region_code, start, end) -> iterable of ArchiveItem of the region subtree dated in [start, end]."""
+    _ARCHIVE_SOURCES[name] = items
+
+
+def archive_sources() -> dict[str, Callable]:
+    return dict(_ARCHIVE_SOURCES)
+
+
+@dataclass(frozen=True)
+class Material:
+    """A record an office can pick into a 简报 section: its text is copied when picked, then edited freely."""
+
+    key: str  # "zones.visit:12", stable
+    day: datetime.date
+    heading: str
+    text: str
+    url: str = ""
+
+
+_BRIEFING_MATERIALS: dict[str, tuple[str, str, Callable]] = {}
+
+
+def register_briefing_material(name: str, label: str, section_kind: str, materials: Callable) -> None:
+    """materials(user, region_code, start, end, q) -> list of Material the user may see (at most 50, newest
+    first); section_kind is the BriefingSection kind it fills (visit | inspection | publication | chronicle)."""
+    _BRIEFING_MATERIALS[name] = (label, section_kind, materials)
+
+
+def briefing_materials() -> dict[str, tuple[str, str, Callable]]:
+    return dict(_BRIEFING_MATERIALS)
+
+
+# --- year lock --------------------------------------------------------------------------------------------
+# planning registers the check of archived (归档) years; services of every app call refuse_if_archived before
+# changing a record dated in a year, so an archived year stays as it was filed.
+_YEAR_LOCKS: list[Callable] = []
+
+
+def register_year_lock(check: Callable) -> None:
+    """check(region_code, day) -> a Chinese reason when the region's year of `day` is archived, else ''."""
+    if check not in _YEAR_LOCKS:
+        _YEAR_LOCKS.append(check)
+
+
+def refuse_if_archived(region_code: str, day: datetime.date | None, what: str = "该记录") -> None:
+    """Raise ApplicationError when `day` lies in an archived year of the region (or a region above it)."""
+    if day is None or not region_code:
+        return
+    for check in _YEAR_LOCKS:
+        reason = check(region_code, day)
+        if reason:
+            raise ApplicationError(f"{what}属于已归档的年度（{reason}），不能修改。如确需修改，请系统管理员先说明理由重新开放该年度。")

@@ -2,6 +2,7 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.inspections.year import register_year
 
 ACTION_LABELS = {
     "inspection.batch_start": "批量生成督导意见书",
@@ -34,3 +35,4 @@ POLICY_DEFAULTS = {
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    register_year()  # plan links, calendar, key events, year figures, archive (dudao/inspections/year.py)

@@ -8,6 +8,7 @@ from dudao.monitoring.engine import DEFAULT_CV_LIMITS, DEFAULT_SPLIT_WEIGHTS, DE
 from dudao.monitoring.guarantee import DEFAULT_LIMITS as GUARANTEE_LIMITS
 from dudao.monitoring.preschool import DEFAULT_LIMITS as PRESCHOOL_LIMITS
 from dudao.monitoring.preschool import DEFAULT_SPACE as PRESCHOOL_SPACE
+from dudao.monitoring.year import register_year
 
 ACTION_LABELS = {
     "monitoring.campaign_create": "建立监测工作",
@@ -38,3 +39,4 @@ def register() -> None:
     register_policy_defaults(POLICY_DEFAULTS)
     # Before rectification's deadlines (order 100): today's findings are in the ledger first.
     register_daily_job("campaign", overdue_to_findings_daily, order=10)
+    register_year()  # plan links, calendar, key events, year figures, archive (dudao/monitoring/year.py)

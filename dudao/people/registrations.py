@@ -2,6 +2,7 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.people.year import register_year
 
 ACTION_LABELS = {
     "inspector.create": "新增督学",
@@ -27,3 +28,4 @@ POLICY_DEFAULTS = {
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    register_year()  # plan links, calendar, key events, year figures, archive (dudao/people/year.py)

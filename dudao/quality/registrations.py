@@ -7,6 +7,7 @@ from dudao.frameworks.sources import register_indicator_source
 from dudao.quality import indicators
 from dudao.quality.services.scores import pending_sweep
 from dudao.quality.views.results import school_section
+from dudao.quality.year import register_year
 
 ACTION_LABELS = {
     "quality.round_create": "建立质量监测轮次",
@@ -44,3 +45,4 @@ def register() -> None:
         register_indicator_source(key, label, resolver, check=indicators.params_check)
     register_page_section("dashboard.school_detail", school_section)
     register_daily_job("quality_pending", pending_sweep, order=200)  # score files nobody confirmed
+    register_year()  # plan links, calendar, key events, year figures, archive (dudao/quality/year.py)

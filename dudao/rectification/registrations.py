@@ -4,6 +4,7 @@ from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job
 from dudao.rectification import jobs
+from dudao.rectification.year import register_year
 
 ACTION_LABELS = {
     "finding.raise": "登记问题",
@@ -59,3 +60,4 @@ def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
     register_daily_job("deadlines", _deadlines, order=100)
+    register_year()  # plan links, calendar, key events, year figures, archive (dudao/rectification/year.py)

@@ -2,6 +2,7 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.surveys.year import register_year
 
 ACTION_LABELS = {
     "survey.questionnaire_create": "新建问卷",
@@ -30,3 +31,4 @@ POLICY_DEFAULTS = {
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    register_year()  # plan links, calendar, key events, year figures, archive (dudao/surveys/year.py)

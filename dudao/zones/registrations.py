@@ -6,6 +6,7 @@ from dudao.core.registries import register_hook, register_page_section, register
 from dudao.core.scope import register_scope_source
 from dudao.zones.selectors import inspector_assignments_section, inspector_scope, responsible_user_ids
 from dudao.zones.services import assert_no_self_assignment, assignments_end_for_inspector
+from dudao.zones.year import register_year
 
 ACTION_LABELS = {
     "zone.create": "新增责任区",
@@ -46,3 +47,4 @@ def register() -> None:
     register_hook("inspector_saved", assert_no_self_assignment)
     register_hook("inspector_left", assignments_end_for_inspector)
     register_page_section("people.inspector_detail", inspector_assignments_section)
+    register_year()  # plan links, calendar, key events, year figures, archive (dudao/zones/year.py)

@@ -29,6 +29,7 @@ LAYERS = [
     "surveys",
     "inspections",
     "quality",
+    "planning",
     # top
     "dashboard",
     "demo",

@@ -1,0 +1,1 @@
+"""Writes of planning, one module per area (plans, outline, meetings, chronicle, briefings, summary, archive)."""

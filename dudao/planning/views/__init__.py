@@ -1,0 +1,1 @@
+"""Views of planning, one module per area."""
