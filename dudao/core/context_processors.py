@@ -46,7 +46,12 @@ def navigation(request) -> dict:
                          ("整改统计", "rectification:dashboard")] if region_staff else [])
                      + ([("回头看", "rectification:recheck_list"), ("结果公开", "rectification:publication_list")]
                         if office else [])),
-        ("工作计划", []),
+        ("工作计划", ([("工作要点", "planning:plan_list")] if region_staff else [])
+                     + ([("行事历", "planning:calendar")] if not scope.is_empty else [])
+                     + ([("会议", "planning:meeting_list"), ("大事记", "planning:chronicle"),
+                         ("督导简报", "planning:briefing_list"), ("信息报送", "planning:submission_list"),
+                         ("工作总结", "planning:summary_list"), ("督导档案", "planning:archive_list")]
+                        if region_staff else [])),
         ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),
         ("系统管理", ([("数据导入", "schools:import"), ("督学与专家导入", "people:import"),
                        ("文书模板", "documents:templates"), ("审计日志", "core:audit")] if office else [])

@@ -12,6 +12,7 @@ from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
 from dudao.demo.inspections import load_inspections
 from dudao.demo.monitoring import load_monitoring
+from dudao.demo.planning import load_planning
 from dudao.demo.quality import load_quality
 from dudao.demo.rectification import load_rectification
 from dudao.demo.supervision import load_supervision
@@ -122,6 +123,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
                      expert_user=User.objects.get(username="demo_expert"), school_user=school_user,
                      unit_user=User.objects.get(username="demo_unit"), county=county, rng=rng)
     load_quality(office_user=User.objects.get(username="demo_office"), county=county, school_user=school_user)
+    load_planning(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     return passwords
 
 

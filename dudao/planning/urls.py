@@ -1,6 +1,35 @@
-from django.urls import path  # noqa: F401 -- the areas below add their routes
+from django.urls import path
+
+from dudao.planning.views import archive as archive_views
+from dudao.planning.views import briefings as briefing_views
+from dudao.planning.views import calendar as calendar_views
+from dudao.planning.views import chronicle as chronicle_views
+from dudao.planning.views import meetings as meeting_views
+from dudao.planning.views import plans as plan_views
+from dudao.planning.views import summary as summary_views
 
 app_name = "planning"
 
 urlpatterns = [
+    # 工作要点 (views/plans.py)
+    path("plans/", plan_views.plan_list, name="plan_list"),
+
+    # 行事历 (views/calendar.py)
+    path("calendar/", calendar_views.calendar, name="calendar"),
+
+    # 会议 (views/meetings.py)
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+
+    # 大事记 (views/chronicle.py)
+    path("chronicle/", chronicle_views.chronicle, name="chronicle"),
+
+    # 简报 and 信息报送 (views/briefings.py)
+    path("briefings/", briefing_views.briefing_list, name="briefing_list"),
+    path("submissions/", briefing_views.submission_list, name="submission_list"),
+
+    # 工作总结 (views/summary.py)
+    path("summaries/", summary_views.summary_list, name="summary_list"),
+
+    # 督导档案 (views/archive.py)
+    path("archive/", archive_views.archive_list, name="archive_list"),
 ]
