@@ -205,6 +205,7 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Chinese only (DESIGN.md rule 10): no second locale, no language negotiation. USE_I18N stays on so
 # Django's own messages (form validation, dates) come out in Simplified Chinese.
 LANGUAGE_CODE = "zh-hans"
+FORMAT_MODULE_PATH = ["dudao.core.formats"]  # ISO dates first, as <input type="date"> needs
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
