@@ -54,7 +54,7 @@ def test_late_when_not_done_and_due_before_today():
 def test_completion_counts_and_percent():
     result = completion(["done", "done", "late", "in_progress", "dropped"])
     assert result == {"total": 5, "not_started": 0, "in_progress": 1, "late": 1, "done": 2, "dropped": 1,
-                      "percent": 50}  # 2 done of the 4 not dropped
+                      "counted": 4, "percent": 50}  # 2 done of the 4 not dropped
     assert completion([])["percent"] is None
     assert completion(["dropped"])["percent"] is None
     assert completion(["done", "late", "late"])["percent"] == 33
