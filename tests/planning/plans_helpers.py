@@ -5,7 +5,8 @@ import datetime
 from dudao.planning.services import plans as services
 
 
-def make_plan(world, *, year=2026, tasks=2, due=datetime.date(2026, 6, 30), title=None, region=None):
+def make_plan(world, *, year=2026, tasks=2, due=None, title=None, region=None):
+    due = due or datetime.date(year, 6, 30)
     plan = services.plan_create(actor=world.office_a, region=region or world.county_a, year=year,
                                 year_kind="calendar", title=title or f"{year}年教育督导工作要点")
     section = services.section_create(actor=world.office_a, plan=plan, title="扎实开展督政工作", area="duzheng")
