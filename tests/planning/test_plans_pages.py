@@ -165,3 +165,33 @@ def test_api_list_and_tree(world, client):
     assert client.get(f"/api/v1/plans/{plan.pk}", **bearer(world.office_b)).status_code == 404
     assert client.get(f"/api/v1/plans/{plan.pk}", **bearer(world.principal_a)).status_code == 404
     assert client.get("/api/v1/plans?status=nope", **bearer(world.admin)).status_code == 422
+
+
+def test_a_zone_lead_finds_and_reports_their_task(world, login):
+    from dudao.people.models import Inspector
+    from dudao.zones.models import Zone
+
+    lead = Inspector.objects.create(card_no="DX009", name="王督学", phone="1", kind="fulltime", source="official",
+                                    region=world.county_a, appointed_on=datetime.date(2020, 1, 1),
+                                    term_start=datetime.date(2024, 1, 1), user=world.inspector_a)
+    zone = Zone.objects.create(code="Z9", name="第一责任区", region=world.county_a, lead=lead)
+    plan, section, _ = make_plan(world, year=timezone_year())
+    task = services.task_create(actor=world.office_a, section=section, text="挂牌督导全覆盖", owner_zone=zone,
+                                due_date=datetime.date(timezone_year(), 12, 31))
+    services.plan_publish(actor=world.office_a, plan=plan)
+    client = login(world.inspector_a)
+    page = client.get("/planning/plans/").content.decode()
+    assert "我负责的工作任务" in page and "挂牌督导全覆盖" in page
+    assert client.get(f"/planning/plans/{plan.pk}/").status_code == 404  # the plan itself is the office's
+    assert "填写进展" in client.get(f"/planning/plans/tasks/{task.pk}/").content.decode()
+    client.post(f"/planning/plans/tasks/{task.pk}/progress/", {"progress": "in_progress", "note": "已督导 12 所"})
+    task.refresh_from_db()
+    assert (task.progress, task.progress_note) == ("in_progress", "已督导 12 所")
+    other = PlanTask.objects.exclude(pk=task.pk).first()
+    assert client.get(f"/planning/plans/tasks/{other.pk}/").status_code == 404
+
+
+def timezone_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
