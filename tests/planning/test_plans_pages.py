@@ -195,3 +195,20 @@ def timezone_year() -> int:
     from django.utils import timezone
 
     return timezone.localdate().year
+
+
+def test_the_excel_template_imports_as_it_is(world, login):
+    client = login(world.office_a)
+    template = client.get("/planning/plans/import/template/")
+    assert template.status_code == 200 and template["Content-Disposition"].endswith(".xlsx")
+    data = b"".join(template) if template.streaming else template.content
+    response = client.post("/planning/plans/import/", {
+        "region": "990102", "year": timezone_year(), "year_kind": "calendar", "title": "模板导入",
+        "file": SimpleUploadedFile("大纲.xlsx", data)})
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    tasks = list(plan.tasks.order_by("order"))
+    assert [(t.owner_label, t.months) for t in tasks] == [("督政科", [9, 10, 11]), ("督政科", [5])]
+    assert tasks[0].due_date == datetime.date(timezone_year(), 11, 30)
+    assert tasks[1].due_date == datetime.date(timezone_year(), 5, 31)
+    assert login(world.leader_a).get("/planning/plans/import/template/").status_code == 404
