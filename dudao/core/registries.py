@@ -195,6 +195,14 @@ def calendar_sources() -> dict[str, CalendarSource]:
     return dict(_CALENDAR_SOURCES)
 
 
+def scope_reaches(scope, *, region_code: str = "", school_id: int | None = None, unit_id: int | None = None) -> bool:
+    """Whether a school's or unit's row (a target of an inspection, a round's school) is in a user's scope
+    (core.scope.Scope): a calendar item lists only the schools the user may see, so a school reads its own."""
+    return (scope.everything or any(region_code.startswith(p) for p in scope.region_prefixes)
+            or (school_id is not None and school_id in scope.school_ids)
+            or (unit_id is not None and unit_id in scope.unit_ids))
+
+
 @dataclass(frozen=True)
 class KeyEvent:
     """A key event the platform proposes for the 大事记; `key` names it so it is proposed once."""
