@@ -73,6 +73,18 @@ def towns_for(user) -> list[Region]:
     return list(Region.objects.visible_to(user).filter(level=RegionLevel.TOWN).order_by("code"))
 
 
+def office_heading(user) -> tuple[str, str]:
+    """(region code, "甲区人民政府教育督导室") for the user's widest region, for the exported 行事历's heading;
+    a school's or unit's account: ("", "教育督导室")."""
+    scope = scope_for(user)
+    prefix = min(scope.region_prefixes, default="", key=len)
+    region = (Region.objects.filter(code__startswith=prefix).order_by("code").only("code", "name").first()
+              if prefix else None)
+    if region is None:
+        return "", "教育督导室"
+    return region.code, f"{region.name}人民政府教育督导室"
+
+
 def _in_area(items: list[CalendarItem], area: str) -> list[CalendarItem]:
     """Items that happen in the town `area`: by their region code, or because a school they reach is there."""
     school_ids = {pk for item in items for pk in item.school_ids}

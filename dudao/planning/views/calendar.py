@@ -109,10 +109,10 @@ def _export(request, fmt: str, year: int, month: int, area: str, chosen: list[st
                      "date": _span(item).removeprefix(f"{item.start.year}年"),
                      "content": f"{item.title}（{labels.get(item.source, item.source)}）", "owner": item.detail})
         shown_month = key
-    region_code = min(scope_for(request.user).region_prefixes, default="", key=len)
+    region_code, office = selectors.office_heading(request.user)
     data = render_docx("calendar", region_code, {
         "title": f"{period}教育督导工作行事历", "period": f"{cn_date(first)}至{cn_date(last)}",
-        "generated_on": cn_date(timezone.localdate()), "office": "教育督导室", "rows": rows, "count": len(rows)})
+        "generated_on": cn_date(timezone.localdate()), "office": office, "rows": rows, "count": len(rows)})
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}.docx"
     return response
