@@ -3,9 +3,8 @@ app): plan links (工作要点), calendar items (行事历), key events (大事�
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
 
-from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches
+from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
 from dudao.core.scope import scope_for
 from dudao.inspections.models import Inspection, Target, TeamMember
 
@@ -30,6 +29,7 @@ def calendar_site_visits(user, start, end):
         if row["mine"] or scope_reaches(scope, region_code=row["region_code"], school_id=row["school_id"],
                                         unit_id=row["unit_id"]):
             targets[row["inspection_id"]].append(row)
+    url = url_for_pk("inspections:detail")
     items = []
     for pk, project in projects.items():
         rows = targets[pk]
@@ -41,7 +41,7 @@ def calendar_site_visits(user, start, end):
         shown = "、".join(names[:3]) + (f"等 {len(names)} 个对象" if len(names) > 3 else "")
         items.append(CalendarItem(
             source="inspections.site_visit", key=str(pk), title=project.name, start=project.starts_on,
-            end=max(project.ends_on, project.starts_on), url=reverse("inspections:detail", args=[pk]),
+            end=max(project.ends_on, project.starts_on), url=url(pk),
             region_code=rows[0]["region_code"] if len(rows) == 1 else project.county.code, school_ids=school_ids,
             enters_school=bool(school_ids), detail=f"{project.get_kind_display()}：{shown or '尚未确定督导对象'}"))
     return items
@@ -63,7 +63,7 @@ def register_year() -> None:
     # plan links
 
     # calendar items
-    register_calendar_source("inspections.site_visit", "督导评估", calendar_site_visits)
+    register_calendar_source("inspections.site_visit", "督导评估", calendar_site_visits, enters_school=True)
 
     # key events
 

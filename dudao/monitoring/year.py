@@ -2,9 +2,7 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from django.urls import reverse
-
-from dudao.core.registries import CalendarItem, register_calendar_source
+from dudao.core.registries import CalendarItem, register_calendar_source, url_for_pk
 from dudao.monitoring.models import CampaignTask
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
@@ -14,14 +12,15 @@ from dudao.monitoring.models import CampaignTask
 
 def calendar_campaign_tasks(user, start, end):
     """Each 创建 task's deadline, for the office and the department or school responsible for it."""
-    tasks = (CampaignTask.objects.visible_to(user).filter(deadline__range=(start, end))
-             .select_related("campaign", "school", "unit")
-             .only("pk", "title", "deadline", "done_at", "region_code", "campaign__name", "school__name", "unit__name"))
+    rows = (CampaignTask.objects.visible_to(user).filter(deadline__range=(start, end))
+            .values_list("pk", "title", "deadline", "done_at", "region_code", "school_id", "campaign__name",
+                         "school__name", "unit__name"))
+    url = url_for_pk("monitoring:task_detail")
     return [CalendarItem(
-        source="monitoring.campaign_task", key=str(t.pk), title=f"创建任务期限：{t.title}", start=t.deadline,
-        end=t.deadline, url=reverse("monitoring:task_detail", args=[t.pk]), region_code=t.region_code,
-        school_ids=(t.school_id,) if t.school_id else (),
-        detail=f"{t.campaign.name}；责任单位：{t.target_name}" + ("；已完成" if t.done_at else "")) for t in tasks]
+        source="monitoring.campaign_task", key=str(pk), title=f"创建任务期限：{title}", start=deadline, end=deadline,
+        url=url(pk), region_code=region, school_ids=(school_id,) if school_id else (),
+        detail=f"{campaign}；责任单位：{school or unit}" + ("；已完成" if done else ""))
+        for pk, title, deadline, done, region, school_id, campaign, school, unit in rows]
 
 
 # --- key events (大事记) -----------------------------------------------------------------------------------

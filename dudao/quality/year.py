@@ -2,9 +2,8 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from django.urls import reverse
 
-from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches
+from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
 from dudao.core.scope import scope_for
 from dudao.quality.models import Round, RoundSchool
 
@@ -26,9 +25,10 @@ def calendar_tests(user, start, end):
                                              .values_list("round_id", "school_id", "school__region_id")):
         if scope_reaches(scope, region_code=region_code, school_id=school_id):
             schools[round_id].append(school_id)
+    url = url_for_pk("quality:round_detail")
     return [CalendarItem(
         source="quality.test", key=str(pk), title=f"学业质量监测测试：{r.title}", start=r.test_date, end=r.test_date,
-        url=reverse("quality:round_detail", args=[pk]), region_code=r.region_id, school_ids=tuple(sorted(schools[pk])),
+        url=url(pk), region_code=r.region_id, school_ids=tuple(sorted(schools[pk])),
         enters_school=bool(schools[pk]), detail=f"{r.grade} 年级，{len(schools[pk])} 所学校")
         for pk, r in rounds.items()]
 
@@ -49,7 +49,7 @@ def register_year() -> None:
     # plan links
 
     # calendar items
-    register_calendar_source("quality.test", "质量监测", calendar_tests)
+    register_calendar_source("quality.test", "质量监测", calendar_tests, enters_school=True)
 
     # key events
 

@@ -4,11 +4,10 @@ archive documents (督导档案). Registered by register_year(), called from reg
 
 import datetime
 
-from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.dates import local_date
-from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches
+from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
 from dudao.core.scope import scope_for
 from dudao.surveys.models import SurveyRound
 
@@ -36,6 +35,7 @@ def calendar_rounds(user, start, end):
                                              .values_list("surveyround_id", "school_id", "school__region_id")):
         if scope_reaches(scope, region_code=region_code, school_id=school_id):
             schools[round_id].append(school_id)
+    url = url_for_pk("surveys:round_detail")
     items = []
     for r in rounds:
         closes = min(r.closes_at, r.closed_at) if r.closed_at else r.closes_at
@@ -43,7 +43,7 @@ def calendar_rounds(user, start, end):
         first_day = local_date(r.opens_at)
         items.append(CalendarItem(
             source="surveys.round", key=str(r.pk), title=r.name, start=first_day, end=max(first_day, last_day),
-            url=reverse("surveys:round_detail", args=[r.pk]), region_code=r.county.code,
+            url=url(r.pk), region_code=r.county.code,
             school_ids=tuple(sorted(schools[r.pk])), detail=f"{r.get_group_display()}调查，{len(schools[r.pk])} 所学校"))
     return items
 

@@ -130,6 +130,7 @@ def test_per_term_count_against_the_policy_limit(world, data):
     warned = selectors.schools_at_limit(world.office_a, term)
     assert [(s.name, s.count, s.limit, s.over) for s in warned] == [("甲区第一小学", 2, 2, False),
                                                                     ("甲区第二小学", 2, 2, False)]
+    assert selectors.schools_at_limit(world.office_a, term, area=s2.region_id) == []  # 甲二镇: none at the limit
     # the principal reads only their own school's count; 乙县 none of 甲区's
     assert [(s.school_id, s.count) for s in selectors.school_term_load(world.principal_a, [s0.pk, s1.pk], term)] == [
         (s0.pk, 2)]

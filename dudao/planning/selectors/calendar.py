@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from dudao.core.dates import cn_date
 from dudao.core.policy import PolicyTable
 from dudao.core.registries import CalendarItem, calendar_sources
 from dudao.core.scope import scope_for
@@ -39,6 +40,11 @@ MAX_DAYS = 400  # the widest window one request may read (the API refuses more)
 
 def source_labels() -> dict[str, str]:
     return {name: source.label for name, source in sorted(calendar_sources().items())}
+
+
+def entering_sources() -> list[str]:
+    """The sources whose items may be visits into schools: what the per-term count reads."""
+    return sorted(name for name, source in calendar_sources().items() if source.enters_school)
 
 
 def source_colour(name: str) -> str:
@@ -149,26 +155,49 @@ def school_term_load(user, school_ids: Iterable[int] | None, term: Term, *,
         schools = schools.filter(pk__in=list(school_ids))
     rows = list(schools.values_list("pk", "name", "region_id").order_by("region_id", "name"))
     if items is None:
-        items = calendar_items(user, term.start, term.end)
+        items = calendar_items(user, term.start, term.end, sources=entering_sources())
     counts = count_entries(items, term)
     policy = PolicyTable([ENTRIES_POLICY])
     return [SchoolLoad(pk, name, region, counts.get(pk, 0), int(policy.get(ENTRIES_POLICY, region)))
             for pk, name, region in rows]
 
 
-def schools_at_limit(user, term: Term, *, items: list[CalendarItem] | None = None) -> list[SchoolLoad]:
-    """The schools at or over the limit this term, most visited first: the office's warning when planning more.
-    Only the schools that have entries are read."""
+def schools_at_limit(user, term: Term, *, items: list[CalendarItem] | None = None,
+                     area: str | None = None) -> list[SchoolLoad]:
+    """The schools (of the town `area`, if given) at or over the limit this term, most visited first: the office's
+    warning when planning more. Only the schools that have entries are read."""
     if items is None:
-        items = calendar_items(user, term.start, term.end)
+        items = calendar_items(user, term.start, term.end, sources=entering_sources())
     counts = count_entries(items, term)
     if not counts:
         return []
     loads = school_term_load(user, [pk for pk, n in counts.items() if n > 0], term, items=items)
-    return sorted((s for s in loads if s.at_limit), key=lambda s: (-s.count, s.region_code, s.name))
+    return sorted((s for s in loads if s.at_limit and s.region_code.startswith(area or "")), key=lambda s: (-s.count, s.region_code, s.name))
 
 
 # --- the month grid ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Shown:
+    """An item as the page shows it: its category's label and colour and its dates in words, worked out once."""
+
+    item: CalendarItem
+    label: str
+    colour: str
+    when: str
+    weekday: str
+    tip: str
+
+
+def shown(items: Iterable[CalendarItem], labels: dict[str, str]) -> list[Shown]:
+    result = []
+    for item in items:
+        label = labels.get(item.source, item.source)
+        when = cn_date(item.start) if item.start == item.end else f"{cn_date(item.start)}至{cn_date(item.end)}"
+        tip = f"{item.title}（{label}" + (f"；{item.detail}" if item.detail else "") + "）"
+        result.append(Shown(item, label, source_colour(item.source), when, weekday_label(item.start), tip))
+    return result
+
 
 @dataclass
 class Day:
@@ -185,20 +214,21 @@ def month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
 LONG_DAYS = 7  # items longer than this are listed above the grid ("本月持续事项"), not in every day's cell
 
 
-def month_grid(year: int, month: int, items: list[CalendarItem], today: datetime.date | None = None
-               ) -> tuple[list[list[Day]], list[CalendarItem]]:
+def month_grid(year: int, month: int, items: list[Shown], today: datetime.date | None = None
+               ) -> tuple[list[list[Day]], list[Shown]]:
     """The weeks (Monday first) of a month with each day's short items, and the long items of the month."""
     today = today or timezone.localdate()
     first, last = month_bounds(year, month)
     start = first - datetime.timedelta(days=first.weekday())
     end = last + datetime.timedelta(days=6 - last.weekday())
-    long_items = [i for i in items if (i.end - i.start).days + 1 > LONG_DAYS and i.start <= last and i.end >= first]
-    short = [i for i in items if (i.end - i.start).days + 1 <= LONG_DAYS]
+    long_items = [s for s in items if (s.item.end - s.item.start).days + 1 > LONG_DAYS and s.item.start <= last
+                  and s.item.end >= first]
+    short = [s for s in items if (s.item.end - s.item.start).days + 1 <= LONG_DAYS]
     by_day: dict[datetime.date, list] = {}
-    for item in short:
-        day = max(item.start, start)
-        while day <= min(item.end, end):
-            by_day.setdefault(day, []).append(item)
+    for entry in short:
+        day = max(entry.item.start, start)
+        while day <= min(entry.item.end, end):
+            by_day.setdefault(day, []).append(entry)
             day += datetime.timedelta(days=1)
     weeks, day = [], start
     while day <= end:

@@ -69,18 +69,19 @@ def calendar(request):
     term = selectors.term_of(first)
     scope = scope_for(request.user)
     office = scope.everything or bool(scope.region_prefixes)
-    # one read of the term (the month lies inside it): the month's items and the per-term counts come from it
-    term_items = selectors.calendar_items(request.user, term.start, term.end, area=area or None)
-    items = [i for i in term_items if i.start <= last and i.end >= first and (not chosen or i.source in chosen)]
+    items = selectors.calendar_items(request.user, first, last, area=area or None, sources=chosen or None)
+    # the per-term count reads the whole term (the month lies inside it), of the sources that enter schools
+    term_items = selectors.calendar_items(request.user, term.start, term.end, sources=selectors.entering_sources())
+    items = selectors.shown(items, labels)
     weeks, long_items = selectors.month_grid(year, month, items, today)
-    at_limit = selectors.schools_at_limit(request.user, term, items=term_items) if office else []
+    at_limit = selectors.schools_at_limit(request.user, term, items=term_items, area=area) if office else []
     own = [] if office else selectors.school_term_load(request.user, sorted(scope.school_ids), term, items=term_items)
     view = "list" if request.GET.get("view") == "list" else "grid"
     return render(request, "planning/calendar_page.html", {
         "year": year, "month": month, "first": first, "today": today, "view": view, "weeks": weeks,
         "long_items": long_items, "items": items, "towns": towns, "area": area, "chosen": chosen,
         "sources": [(name, label, selectors.source_colour(name)) for name, label in labels.items()],
-        "labels": labels, "colours": {n: selectors.source_colour(n) for n in labels}, "term": term,
+        "term": term,
         "office": office, "at_limit": at_limit, "own": own, "weekdays": selectors.WEEKDAYS,
         "prev": _shift(year, month, -1), "next": _shift(year, month, 1), "this_month": f"{today:%Y-%m}",
         "month_value": f"{year}-{month:02d}", "policy_label": "每所学校每学期进校督导检查次数上限",
