@@ -187,6 +187,7 @@ class Shown:
     when: str
     weekday: str
     tip: str
+    short: str  # the title without a category prefix ("整改期限：…"): the badge's colour says it
 
 
 def shown(items: Iterable[CalendarItem], labels: dict[str, str]) -> list[Shown]:
@@ -195,7 +196,9 @@ def shown(items: Iterable[CalendarItem], labels: dict[str, str]) -> list[Shown]:
         label = labels.get(item.source, item.source)
         when = cn_date(item.start) if item.start == item.end else f"{cn_date(item.start)}至{cn_date(item.end)}"
         tip = f"{item.title}（{label}" + (f"；{item.detail}" if item.detail else "") + "）"
-        result.append(Shown(item, label, source_colour(item.source), when, weekday_label(item.start), tip))
+        head, _sep, rest = item.title.partition("：")
+        short = rest if rest and len(head) <= 8 else item.title
+        result.append(Shown(item, label, source_colour(item.source), when, weekday_label(item.start), tip, short))
     return result
 
 
