@@ -155,3 +155,13 @@ def test_month_grid_weeks_start_on_monday_and_mark_today():
     assert len(weeks) == 5 and all(len(w) == 7 for w in weeks)
     today = [d for w in weeks for d in w if d.today]
     assert [d.day for d in today] == [datetime.date(2026, 12, 5)]
+
+
+def test_an_inspector_sees_the_schools_assigned_to_them(world, data):
+    items = selectors.calendar_items(world.inspector_a, DEC1, DEC31)
+    found = keys(items)
+    assert {("rectification.notice", str(data.notice_s0.pk)), ("rectification.notice", str(data.notice_s1.pk)),
+            ("inspections.site_visit", str(data.inspection_dec.pk)), ("quality.test", str(data.quality.pk))} <= found
+    assert not {s for s, _k in found} & {"planning.task", "planning.meeting", "zones.cross", "people.training"}
+    assigned = {s.pk for s in world.schools_a[:3]}
+    assert all(set(i.school_ids) <= assigned for i in items)

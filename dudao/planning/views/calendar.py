@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dudao.core.dates import cn_date, cn_month_day
 from dudao.core.listing import xlsx_response
+from dudao.core.roles import Role
 from dudao.core.scope import scope_for
 from dudao.core.web import attempt, require_role
 from dudao.documents.selectors import render_docx
@@ -82,7 +83,7 @@ def calendar(request):
         "long_items": long_items, "items": items, "towns": towns, "area": area, "chosen": chosen,
         "sources": [(name, label, selectors.source_colour(name)) for name, label in labels.items()],
         "term": term,
-        "office": office, "at_limit": at_limit, "own": own, "weekdays": selectors.WEEKDAYS,
+        "office": office, "is_school": scope.has_role(Role.SCHOOL), "at_limit": at_limit, "own": own, "weekdays": selectors.WEEKDAYS,
         "prev": _shift(year, month, -1), "next": _shift(year, month, 1), "this_month": f"{today:%Y-%m}",
         "month_value": f"{year}-{month:02d}", "policy_label": "每所学校每学期进校督导检查次数上限",
     })
