@@ -34,6 +34,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
+from dudao.planning.services.calendar import feed_key_issue
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -80,6 +81,7 @@ POST_ONLY = {
     "core:user_unlock", "core:user_password_reset",
     "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
+    "planning:calendar_feed_issue",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -229,6 +231,8 @@ def _samplers(state):
         "assignment_pk": lambda user: [RoleAssignment.objects.filter(
             user__username="demo_school").values_list("pk", flat=True).first()],
         "rest": lambda user: ["", "1/", "feed.atom"],  # the old gs/ gk/ dc/ prefixes redirect
+        # a 行事历 feed: an unknown key (404) and the demo office's own (issued once for the crawl)
+        ("planning/feed", "key"): lambda user: ["no-such-key", state["calendar_feed_key"]],
     }
 
 
@@ -265,7 +269,10 @@ def demo(demo_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
             published = Round.objects.filter(status="published").order_by("pk").first()
             if published is not None and not Report.objects.exists():
                 reports_generate_now(published, actor=User.objects.get(username="demo_office"))
-            yield {"complaint": complaint.pk, "school": school.pk, "load_seconds": time.monotonic() - started}
+            # The demo office's 行事历 feed address (the demo issues none): the public .ics by its secret key.
+            feed_key = feed_key_issue(user=User.objects.get(username="demo_office"))
+            yield {"complaint": complaint.pk, "school": school.pk, "calendar_feed_key": feed_key,
+                   "load_seconds": time.monotonic() - started}
         finally:
             call_command("flush", interactive=False, verbosity=0)
             media.disable()

@@ -132,8 +132,8 @@ def calendar_feed(request):
 
 
 @login_required
-@require_role()
 @require_POST
+@require_role()
 def calendar_feed_issue(request):
     """A new feed address, shown on this page once (only its hash is kept)."""
     issued: dict[str, str] = {}
