@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from dudao.core.dates import cn_date, cn_month_day
 from dudao.core.listing import xlsx_response
@@ -155,7 +155,7 @@ FEED_BEFORE_DAYS = 92  # about 3 months back
 FEED_AFTER_DAYS = 366  # about 12 months ahead
 
 
-@require_GET
+@require_safe
 def calendar_ics(request, key: str):
     """The user's calendar as iCalendar (no login: the secret key is the credential). Unknown key, or a
     deactivated account: 404."""
