@@ -107,3 +107,9 @@ def test_ical_bytes_by_hand():
     assert (event["DTSTART"].dt, event["DTEND"].dt) == (datetime.date(2026, 2, 28), datetime.date(2026, 3, 2))
     assert str(event["URL"]) == "https://dd.example/a/" and str(event["DESCRIPTION"]) == "类别；说明"
     assert event["DTSTAMP"].dt == NOW.astimezone(datetime.UTC)
+
+
+def test_the_feed_answers_head_and_refuses_post(world, data, client):
+    key = feed_key_issue(user=world.office_a)
+    assert client.head(f"/planning/calendar/feed/{key}.ics").status_code == 200
+    assert client.post(f"/planning/calendar/feed/{key}.ics").status_code == 405

@@ -137,3 +137,18 @@ def test_api_calendar_window_and_scope(world, data, login):
     assert client.get("/api/v1/calendar?from=2026-12-01").status_code == 422
     other = login(world.office_b).get("/api/v1/calendar?from=2026-12-01&to=2026-12-31").json()
     assert {r["title"] for r in other} == {"乙县综合督导", "整改期限：乙县第一小学（乙督整〔2026〕1号）"}
+
+
+def test_a_school_over_the_limit_is_marked(world, data, login):
+    Policy.objects.create(key="planning.school_entries_per_term", region_code=world.county_a.code, value=1)
+    with time_machine.travel(datetime.datetime(2026, 12, 5, 10, tzinfo=BEIJING), tick=False):
+        school = login(world.principal_a).get(URL).content.decode()
+        office = login(world.office_a).get(URL).content.decode()
+    assert "上限 1 次，<span class=\"text-danger\">已超过上限</span>" in school
+    assert '<span class="badge text-bg-danger">甲区第一小学 2/1 次</span>' in office
+    assert '<span class="badge text-bg-warning">甲区九年一贯制学校 1/1 次</span>' in office
+
+
+def test_anonymous_users_are_sent_to_log_in(client, world):
+    assert client.get(URL).status_code == 302
+    assert client.get("/api/v1/calendar?from=2026-12-01&to=2026-12-31").status_code == 401
