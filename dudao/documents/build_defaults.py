@@ -249,10 +249,20 @@ def quality_school_report() -> Document:
     return document
 
 
+def calendar() -> Document:
+    """行事历: one table, month by month (月份 | 日期 | 工作内容 | 责任对象)."""
+    document = _titled("{{ office }}    {{ period }}")
+    _table(document, ["月份", "日期", "工作内容", "责任对象"], "rows", ["month", "date", "content", "owner"])
+    document.add_paragraph("共 {{ count }} 项。")
+    _signed(document, "{{ office }}    {{ generated_on }}")
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
-            "quality_district_report": quality_district_report, "quality_school_report": quality_school_report}
+            "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
+            "calendar": calendar}
 
 
 def main(keys=None) -> None:

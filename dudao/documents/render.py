@@ -133,6 +133,15 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                    "pass_rate": "86.0%"}],
         "min_n": 10,
     }),
+    # 行事历 (planning calendar): month by month, 月份 shown on the first row of each month
+    "calendar": ("督导工作行事历", {
+        "title": "2026年教育督导工作行事历", "office": "教育督导室", "period": "2026年1月1日至2026年12月31日",
+        "generated_on": "2026年12月5日", "count": 2,
+        "rows": [{"month": "3月", "date": "3月2日至6月30日", "content": "春季义务教育学校综合督导（督导评估）",
+                  "owner": "综合督导：示范区第一小学等 10 个对象"},
+                 {"month": "", "date": "3月20日", "content": "整改期限：示范区第二小学（示范区督整〔2026〕1号）（整改期限）",
+                  "owner": "示范区第二小学；整改中"}],
+    }),
 }
 
 

@@ -7,6 +7,11 @@ from django.urls import reverse
 from dudao.core.registries import LinkTarget, register_plan_link
 from dudao.core.scope import prefix_q, region_prefix
 from dudao.inspections.models import Inspection, InspectionStage
+from django.db.models import Exists, OuterRef
+
+from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
+from dudao.core.scope import scope_for
+from dudao.inspections.models import Inspection, Target, TeamMember
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -38,6 +43,39 @@ def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------
 
+def calendar_site_visits(user, start, end):
+    """Each project's window (starts_on–ends_on) with the target schools the user may see: a supervision visit
+    into each of them (enters_school, counted against the per-term limit). Units (督政) are listed, not counted."""
+    scope = scope_for(user)
+    projects = {p.pk: p for p in Inspection.objects.visible_to(user).filter(starts_on__lte=end, ends_on__gte=start)
+                .select_related("county").only("pk", "name", "kind", "starts_on", "ends_on", "county__code")}
+    if not projects:
+        return []
+    mine = TeamMember.objects.filter(target=OuterRef("pk"), user_id=user.pk)
+    targets: dict[int, list] = {pk: [] for pk in projects}
+    for row in (Target.objects.filter(inspection_id__in=projects).annotate(mine=Exists(mine))
+                .values("inspection_id", "school_id", "unit_id", "region_code", "mine", "school__name", "unit__name")
+                .order_by("region_code", "pk")):
+        if row["mine"] or scope_reaches(scope, region_code=row["region_code"], school_id=row["school_id"],
+                                        unit_id=row["unit_id"]):
+            targets[row["inspection_id"]].append(row)
+    url = url_for_pk("inspections:detail")
+    items = []
+    for pk, project in projects.items():
+        rows = targets[pk]
+        if not rows and not scope.everything and not any(project.county.code.startswith(p)
+                                                         for p in scope.region_prefixes):
+            continue
+        school_ids = tuple(r["school_id"] for r in rows if r["school_id"])
+        names = [r["school__name"] or r["unit__name"] for r in rows]
+        shown = "、".join(names[:3]) + (f"等 {len(names)} 个对象" if len(names) > 3 else "")
+        items.append(CalendarItem(
+            source="inspections.site_visit", key=str(pk), title=project.name, start=project.starts_on,
+            end=max(project.ends_on, project.starts_on), url=url(pk),
+            region_code=rows[0]["region_code"] if len(rows) == 1 else project.county.code, school_ids=school_ids,
+            enters_school=bool(school_ids), detail=f"{project.get_kind_display()}：{shown or '尚未确定督导对象'}"))
+    return items
+
 
 # --- key events (大事记) -----------------------------------------------------------------------------------
 
@@ -56,6 +94,7 @@ def register_year() -> None:
     register_plan_link("inspections.inspection", "督导评估项目", choices=plan_link_choices, resolve=plan_link_resolve)
 
     # calendar items
+    register_calendar_source("inspections.site_visit", "督导评估", calendar_site_visits, enters_school=True)
 
     # key events
 

@@ -8,6 +8,8 @@ from django.urls import reverse
 from dudao.core.registries import LinkTarget, register_plan_link
 from dudao.core.scope import prefix_q, region_prefix
 from dudao.monitoring.models import Campaign
+from dudao.core.registries import CalendarItem, register_calendar_source, url_for_pk
+from dudao.monitoring.models import CampaignTask
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -39,6 +41,18 @@ def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------
 
+def calendar_campaign_tasks(user, start, end):
+    """Each 创建 task's deadline, for the office and the department or school responsible for it."""
+    rows = (CampaignTask.objects.visible_to(user).filter(deadline__range=(start, end))
+            .values_list("pk", "title", "deadline", "done_at", "region_code", "school_id", "campaign__name",
+                         "school__name", "unit__name"))
+    url = url_for_pk("monitoring:task_detail")
+    return [CalendarItem(
+        source="monitoring.campaign_task", key=str(pk), title=f"创建任务期限：{title}", start=deadline, end=deadline,
+        url=url(pk), region_code=region, school_ids=(school_id,) if school_id else (),
+        detail=f"{campaign}；责任单位：{school or unit}" + ("；已完成" if done else ""))
+        for pk, title, deadline, done, region, school_id, campaign, school, unit in rows]
+
 
 # --- key events (大事记) -----------------------------------------------------------------------------------
 
@@ -57,6 +71,7 @@ def register_year() -> None:
     register_plan_link("monitoring.campaign", "创建工作", choices=plan_link_choices, resolve=plan_link_resolve)
 
     # calendar items
+    register_calendar_source("monitoring.campaign_task", "创建任务", calendar_campaign_tasks)
 
     # key events
 

@@ -23,9 +23,13 @@ ACTION_LABELS: dict[str, str] = {
     "planning.task_progress": "填写工作任务进展",
     "planning.task_link_add": "关联工作任务",
     "planning.task_link_remove": "取消工作任务关联",
+    # 行事历 (calendar)
+    "calendar_feed.issue": "生成行事历订阅地址",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
+    # 行事历 (calendar)
+    "planning.school_entries_per_term": PolicyDefault(4, "每所学校每学期进校督导检查次数上限（严控督导频次）", "seed 004"),
 }
 
 

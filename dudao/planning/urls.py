@@ -34,6 +34,9 @@ urlpatterns = [
 
     # 行事历 (views/calendar.py)
     path("calendar/", calendar_views.calendar, name="calendar"),
+    path("calendar/feed/", calendar_views.calendar_feed, name="calendar_feed"),
+    path("calendar/feed/new/", calendar_views.calendar_feed_issue, name="calendar_feed_issue"),
+    path("calendar/feed/<str:key>.ics", calendar_views.calendar_ics, name="calendar_ics"),
 
     # 会议 (views/meetings.py)
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),

@@ -9,6 +9,15 @@ from dudao.core.dates import local_date
 from dudao.core.registries import LinkTarget, register_plan_link
 from dudao.core.scope import prefix_q, region_prefix
 from dudao.planning.models import Briefing, BriefingStatus, Meeting
+import calendar
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from dudao.core.dates import local_date
+from dudao.core.registries import CalendarItem, register_calendar_source
+from dudao.planning.models import Meeting, PlanStatus, PlanTask, YearKind
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -63,6 +72,58 @@ def briefing_resolve(object_ids) -> dict[str, LinkTarget]:
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------
 
+def _month_spans(task: PlanTask) -> list[tuple[datetime.date, datetime.date]]:
+    """The task's months (1–12 within its plan's year; a school year runs September to August) as runs of
+    consecutive months, each from its first to its last day."""
+    plan = task.plan
+    days = []
+    for month in {m for m in task.months if isinstance(m, int) and 1 <= m <= 12}:
+        year = plan.year + 1 if plan.year_kind == YearKind.SCHOOL and month < 9 else plan.year
+        days.append(datetime.date(year, month, 1))
+    spans: list[tuple[datetime.date, datetime.date]] = []
+    for first in sorted(days):
+        last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+        if spans and spans[-1][1] + datetime.timedelta(days=1) == first:
+            spans[-1] = (spans[-1][0], last)
+        else:
+            spans.append((first, last))
+    return spans
+
+
+def calendar_plan_tasks(user, start, end):
+    """Tasks of published 工作要点: the due date, and the months they are carried out in (month-long items), for
+    the plan's office and leaders."""
+    tasks = (PlanTask.objects.visible_to(user).filter(plan__status=PlanStatus.PUBLISHED,
+                                                       plan__year__gte=start.year - 1, plan__year__lte=end.year)
+             .select_related("plan", "section").only("pk", "text", "months", "due_date", "plan__region_id",
+                                                      "plan__year", "plan__year_kind", "plan__title", "section__title"))
+    url = reverse("planning:plan_list")
+    items = []
+    for task in tasks:
+        text = task.text.splitlines()[0][:60] if task.text else ""
+        common = dict(url=url, region_code=task.plan.region_id, detail=f"{task.plan.title}·{task.section.title}")
+        if task.due_date and start <= task.due_date <= end:
+            items.append(CalendarItem(source="planning.task", key=f"{task.pk}:due", title=f"完成期限：{text}",
+                                      start=task.due_date, end=task.due_date, **common))
+        for first, last in _month_spans(task):
+            if first <= end and last >= start:
+                items.append(CalendarItem(source="planning.task", key=f"{task.pk}:{first:%Y%m}", title=text,
+                                          start=first, end=last, **common))
+    return items
+
+
+def calendar_meetings(user, start, end):
+    """Meetings of the region (年度工作会议, 督导委员会会议…), for its office and leaders."""
+    lower = datetime.datetime.combine(start, datetime.time())
+    upper = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())
+    meetings = (Meeting.objects.visible_to(user)
+                .filter(starts_at__gte=timezone.make_aware(lower), starts_at__lt=timezone.make_aware(upper))
+                .only("pk", "title", "kind", "starts_at", "place", "region_id"))
+    url = reverse("planning:meeting_list")
+    return [CalendarItem(source="planning.meeting", key=str(m.pk), title=m.title, start=local_date(m.starts_at),
+                         end=local_date(m.starts_at), url=url, region_code=m.region_id,
+                         detail=f"{m.get_kind_display()}" + (f"；地点：{m.place}" if m.place else "")) for m in meetings]
+
 
 # --- key events (大事记) -----------------------------------------------------------------------------------
 
@@ -82,6 +143,8 @@ def register_year() -> None:
     register_plan_link("planning.briefing", "督导简报", choices=briefing_choices, resolve=briefing_resolve)
 
     # calendar items
+    register_calendar_source("planning.task", "工作任务", calendar_plan_tasks)
+    register_calendar_source("planning.meeting", "会议", calendar_meetings)
 
     # key events
 

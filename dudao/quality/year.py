@@ -8,6 +8,10 @@ from dudao.core.registries import LinkTarget, register_plan_link
 from dudao.core.scope import prefix_q, region_prefix
 from dudao.quality.models import Round, RoundStatus
 
+from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
+from dudao.core.scope import scope_for
+from dudao.quality.models import Round, RoundSchool
+
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
 
@@ -34,6 +38,26 @@ def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------
 
+def calendar_tests(user, start, end):
+    """Each round's test date: the monitors go into the round's schools that day (enters_school). The title is
+    the round's; the drawn subject is not shown (schools learn it on the test date)."""
+    scope = scope_for(user)
+    rounds = {r.pk: r for r in Round.objects.visible_to(user).filter(test_date__range=(start, end))
+              .only("pk", "title", "test_date", "grade", "region_id")}
+    if not rounds:
+        return []
+    schools: dict[int, list[int]] = {pk: [] for pk in rounds}
+    for round_id, school_id, region_code in (RoundSchool.objects.filter(round_id__in=rounds)
+                                             .values_list("round_id", "school_id", "school__region_id")):
+        if scope_reaches(scope, region_code=region_code, school_id=school_id):
+            schools[round_id].append(school_id)
+    url = url_for_pk("quality:round_detail")
+    return [CalendarItem(
+        source="quality.test", key=str(pk), title=f"学业质量监测测试：{r.title}", start=r.test_date, end=r.test_date,
+        url=url(pk), region_code=r.region_id, school_ids=tuple(sorted(schools[pk])),
+        enters_school=bool(schools[pk]), detail=f"{r.grade} 年级，{len(schools[pk])} 所学校")
+        for pk, r in rounds.items()]
+
 
 # --- key events (大事记) -----------------------------------------------------------------------------------
 
@@ -52,6 +76,7 @@ def register_year() -> None:
     register_plan_link("quality.round", "质量监测", choices=plan_link_choices, resolve=plan_link_resolve)
 
     # calendar items
+    register_calendar_source("quality.test", "质量监测", calendar_tests, enters_school=True)
 
     # key events
 

@@ -8,6 +8,13 @@ from django.utils import timezone
 from dudao.core.dates import local_date
 from dudao.core.registries import LinkTarget, register_plan_link
 from dudao.core.scope import prefix_q, region_prefix
+import datetime
+
+from django.utils import timezone
+
+from dudao.core.dates import local_date
+from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
+from dudao.core.scope import scope_for
 from dudao.surveys.models import SurveyRound
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
@@ -38,6 +45,37 @@ def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------
 
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+def calendar_rounds(user, start, end):
+    """Each survey round's window, opening day to its last open day (closes_at is exclusive; an early close
+    ends it), with the participating schools the user may see. Answered online: not a visit into a school."""
+    scope = scope_for(user)
+    rounds = list(SurveyRound.objects.visible_to(user).filter(
+        opens_at__lt=_local_midnight(end + datetime.timedelta(days=1)), closes_at__gt=_local_midnight(start))
+        .select_related("county").only("pk", "name", "group", "opens_at", "closes_at", "closed_at", "county__code"))
+    if not rounds:
+        return []
+    schools: dict[int, list[int]] = {r.pk: [] for r in rounds}
+    through = SurveyRound.schools.through
+    for round_id, school_id, region_code in (through.objects.filter(surveyround_id__in=schools)
+                                             .values_list("surveyround_id", "school_id", "school__region_id")):
+        if scope_reaches(scope, region_code=region_code, school_id=school_id):
+            schools[round_id].append(school_id)
+    url = url_for_pk("surveys:round_detail")
+    items = []
+    for r in rounds:
+        closes = min(r.closes_at, r.closed_at) if r.closed_at else r.closes_at
+        last_day = local_date(closes - datetime.timedelta(microseconds=1))
+        first_day = local_date(r.opens_at)
+        items.append(CalendarItem(
+            source="surveys.round", key=str(r.pk), title=r.name, start=first_day, end=max(first_day, last_day),
+            url=url(r.pk), region_code=r.county.code,
+            school_ids=tuple(sorted(schools[r.pk])), detail=f"{r.get_group_display()}调查，{len(schools[r.pk])} 所学校"))
+    return items
+
 
 # --- key events (大事记) -----------------------------------------------------------------------------------
 
@@ -56,6 +94,7 @@ def register_year() -> None:
     register_plan_link("surveys.round", "满意度调查", choices=plan_link_choices, resolve=plan_link_resolve)
 
     # calendar items
+    register_calendar_source("surveys.round", "满意度调查", calendar_rounds)
 
     # key events
 

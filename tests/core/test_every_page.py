@@ -35,6 +35,7 @@ from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Targ
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
 from dudao.planning.models import Plan, PlanSection, PlanTask, TaskLink
+from dudao.planning.services.calendar import feed_key_issue
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -85,6 +86,7 @@ POST_ONLY = {
     "planning:plan_publish", "planning:plan_delete", "planning:plan_copy_one", "planning:section_add",
     "planning:section_edit", "planning:section_delete", "planning:task_add", "planning:task_edit",
     "planning:task_delete", "planning:task_progress", "planning:task_link_add", "planning:task_link_remove",
+    "planning:calendar_feed_issue",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -240,6 +242,8 @@ def _samplers(state):
         "assignment_pk": lambda user: [RoleAssignment.objects.filter(
             user__username="demo_school").values_list("pk", flat=True).first()],
         "rest": lambda user: ["", "1/", "feed.atom"],  # the old gs/ gk/ dc/ prefixes redirect
+        # a 行事历 feed: an unknown key (404) and the demo office's own (issued once for the crawl)
+        ("planning/feed", "key"): lambda user: ["no-such-key", state["calendar_feed_key"]],
     }
 
 
@@ -276,7 +280,10 @@ def demo(demo_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
             published = Round.objects.filter(status="published").order_by("pk").first()
             if published is not None and not Report.objects.exists():
                 reports_generate_now(published, actor=User.objects.get(username="demo_office"))
-            yield {"complaint": complaint.pk, "school": school.pk, "load_seconds": time.monotonic() - started}
+            # The demo office's 行事历 feed address (the demo issues none): the public .ics by its secret key.
+            feed_key = feed_key_issue(user=User.objects.get(username="demo_office"))
+            yield {"complaint": complaint.pk, "school": school.pk, "calendar_feed_key": feed_key,
+                   "load_seconds": time.monotonic() - started}
         finally:
             call_command("flush", interactive=False, verbosity=0)
             media.disable()
