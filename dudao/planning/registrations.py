@@ -2,6 +2,8 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_daily_job
+from dudao.planning.services.plans import plan_overdue_daily
 from dudao.planning.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
@@ -15,6 +17,22 @@ ACTION_LABELS: dict[str, str] = {
     "planning.decision_delete": "删除会议决定",
     "planning.decision_to_task": "会议决定转为工作任务",
     "planning.decision_to_finding": "会议决定列入问题整改",
+    # 工作要点 (services/plans.py, services/outline.py)
+    "planning.plan_create": "新建工作要点",
+    "planning.plan_update": "修改工作要点",
+    "planning.plan_delete": "删除工作要点草稿",
+    "planning.plan_publish": "发布工作要点",
+    "planning.plan_copy": "复制上年工作要点",
+    "planning.plan_import": "导入工作要点大纲",
+    "planning.section_create": "新增工作要点部分",
+    "planning.section_update": "修改工作要点部分",
+    "planning.section_delete": "删除工作要点部分",
+    "planning.task_create": "新增工作任务",
+    "planning.task_update": "修改工作任务",
+    "planning.task_delete": "删除工作任务",
+    "planning.task_progress": "填写工作任务进展",
+    "planning.task_link_add": "关联工作任务",
+    "planning.task_link_remove": "取消工作任务关联",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
@@ -24,4 +42,5 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    register_daily_job("plan_overdue", plan_overdue_daily, order=300)  # 工作要点: overdue tasks → the owner's inbox
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/planning/year.py)
