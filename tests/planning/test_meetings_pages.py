@@ -6,14 +6,16 @@ another county (404), the POST actions, and a finding made from a decision shown
 import datetime
 import io
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from dudao.planning.models import DecisionKind, Meeting
+from dudao.planning.models import DecisionKind, Meeting, PlanTask
 from dudao.planning.services import meetings as services
+from dudao.planning.services import plans as plan_services
 from dudao.rectification.models import Finding, FindingSource
-from tests.planning.test_meetings_services import at, docx_bytes, make_meeting
+from tests.planning.test_meetings_services import TZ, at, docx_bytes, make_meeting
 
 
 def _form(world, **extra) -> dict:
@@ -206,3 +208,31 @@ def test_finding_from_a_decision_on_the_ledger(world, login):
     # the school sees its finding, with the same source
     school = login(world.principal_a).get(reverse("rectification:finding_detail", args=[finding.pk]))
     assert school.status_code == 200 and "会议决定" in school.text
+
+
+def test_decision_to_task_shows_the_tasks_derived_status(world, login):
+    plan = plan_services.plan_create(actor=world.office_a, region=world.county_a, year=2026, title="甲区2026年工作要点")
+    section = plan_services.section_create(actor=world.office_a, plan=plan, title="队伍建设", area="team")
+    meeting = make_meeting(world)
+    decision = services.decision_add(actor=world.office_a, meeting=meeting, text="开展挂牌督导专项培训")
+    client = login(world.office_a)
+    page = client.get(reverse("planning:meeting_detail", args=[meeting.pk]))
+    assert "甲区2026年工作要点" in page.text and f'<option value="{section.pk}">队伍建设</option>' in page.text
+    response = client.post(reverse("planning:decision_task", args=[decision.pk]), {
+        "section": section.pk, "owner_user": world.leader_a.pk, "due_date": "2026-03-31"}, follow=True)
+    assert "不是本区域督导室的工作人员" in response.text and not PlanTask.objects.exists()
+    with time_machine.travel(datetime.datetime(2026, 4, 1, 0, 30, tzinfo=TZ), tick=False):  # 00:30 Beijing
+        response = client.post(reverse("planning:decision_task", args=[decision.pk]), {
+            "section": section.pk, "owner_user": world.office_a.pk, "owner_label": "", "due_date": "2026-03-31"},
+            follow=True)
+        assert "已转为甲区2026年工作要点中的工作任务（队伍建设）" in response.text
+        task = PlanTask.objects.get()
+        assert task.decision == decision and task.owner_user == world.office_a
+        cell = response.text.split(f'id="decision-{decision.pk}"')[1].split("</tr>")[0]
+        assert reverse("planning:task_detail", args=[task.pk]) in cell and "已逾期" in cell  # due 31 March
+    with time_machine.travel(datetime.datetime(2026, 3, 31, 23, 30, tzinfo=TZ), tick=False):  # still 31 March
+        page = client.get(reverse("planning:meeting_detail", args=[meeting.pk]))
+        cell = page.text.split(f'id="decision-{decision.pk}"')[1].split("</tr>")[0]
+        assert "未开始" in cell and "已逾期" not in cell
+    leader = login(world.leader_a).get(reverse("planning:meeting_detail", args=[meeting.pk]))
+    assert reverse("planning:task_detail", args=[task.pk]) in leader.text

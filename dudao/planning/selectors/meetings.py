@@ -4,19 +4,28 @@ meeting of a region may list as attendees. Scoped: office staff and leaders of t
 anyone else gets the same 404 as a missing meeting."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
 from dudao.core.roles import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
 from dudao.people.models import Inspector, InspectorStatus
-from dudao.planning.models import Meeting, MeetingDecision, Plan, PlanSection, PlanTask, TaskStatus
+from dudao.planning.models import Meeting, MeetingDecision, Plan, PlanSection, PlanTask, TaskLink
+from dudao.planning.selectors.plans import (
+    STATUS_CLASSES,
+    STATUS_LABELS,
+    LinkRow,
+    derived_statuses,
+    office_staff_ids,
+    resolve_links,
+)
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.models import School
 
@@ -140,36 +149,21 @@ class DecisionRow:
     task: PlanTask | None
     task_status: str  # a TaskStatus value, "" without a task
     task_status_label: str
+    task_status_class: str
     task_url: str
     finding: object | None  # rectification.Finding
     finding_overdue: bool
 
 
-def _task_url(task: PlanTask) -> str:
-    for name, args in (("planning:plan_detail", [task.plan_id]), ("planning:plan_list", [])):
-        try:
-            url = reverse(name, args=args)
-        except NoReverseMatch:
-            continue
-        return f"{url}#task-{task.pk}" if args else url
-    return ""
-
-
 def _task_statuses(tasks: list[PlanTask], today: datetime.date) -> dict[int, str]:
-    """Each task's shown status, derived from its links (one registry call per kind) or its progress."""
-    try:
-        from dudao.planning.selectors.plans import task_statuses  # noqa: PLC0415 -- until h20-plans is merged
-    except ImportError:  # the plans part not merged yet: the owner's progress alone
-        task_statuses = None
-    if task_statuses is not None:
-        return task_statuses(tasks, today)
-    result = {}
-    for task in tasks:
-        status = task.progress
-        if status not in (TaskStatus.DONE, TaskStatus.DROPPED) and task.due_date and task.due_date < today:
-            status = TaskStatus.LATE
-        result[task.pk] = status
-    return result
+    """Each task's shown status, derived as the plan tree derives it: from its links (one resolve per kind) or
+    the owner's progress."""
+    links = list(TaskLink.objects.filter(task__in=[t.pk for t in tasks]).order_by("id"))
+    targets = resolve_links(links)
+    by_task: dict[int, list[LinkRow]] = defaultdict(list)
+    for link in links:
+        by_task[link.task_id].append(LinkRow(link, targets.get(link.pk)))
+    return derived_statuses(tasks, today, by_task)
 
 
 def meeting_decisions(meeting: Meeting, today: datetime.date | None = None) -> list[DecisionRow]:
@@ -180,15 +174,15 @@ def meeting_decisions(meeting: Meeting, today: datetime.date | None = None) -> l
     tasks = {t.decision_id: t for t in PlanTask.objects.filter(decision__in=[d.pk for d in decisions])
              .select_related("plan", "section", "owner_user")}
     statuses = _task_statuses(list(tasks.values()), today)
-    labels = dict(TaskStatus.choices)
     rows = []
     for decision in decisions:
         task = tasks.get(decision.pk)
         status = statuses.get(task.pk, "") if task else ""
         finding = decision.finding
         rows.append(DecisionRow(
-            decision=decision, task=task, task_status=status, task_status_label=str(labels.get(status, "")),
-            task_url=_task_url(task) if task else "", finding=finding,
+            decision=decision, task=task, task_status=status, task_status_label=str(STATUS_LABELS.get(status, "")),
+            task_status_class=STATUS_CLASSES.get(status, "secondary"),
+            task_url=reverse("planning:task_detail", args=[task.pk]) if task else "", finding=finding,
             finding_overdue=bool(finding and finding.status == "open" and finding.due_date
                                  and finding.due_date < today)))
     return rows
@@ -216,9 +210,15 @@ def region_section(region_code: str, pk) -> PlanSection:
     return section
 
 
-def staff_member(region_code: str, pk):
-    """A person of the region's staff, for a posted id; anyone else is refused."""
-    person = region_staff(region_code).filter(pk=pk).first()
+def task_owner(region_code: str, pk):
+    """A person of the region's office, for a posted id; anyone else is refused."""
+    person = task_owners(region_code).filter(pk=pk).first()
     if person is None:
-        raise ApplicationError("所选责任人不是本区域的工作人员。")
+        raise ApplicationError("所选责任人不是本区域督导室的工作人员。")
     return person
+
+
+def task_owners(region_code: str) -> QuerySet:
+    """People a task made from a decision may be given to: the office staff of exactly the region (as the plan's
+    own task form offers)."""
+    return User.objects.filter(pk__in=office_staff_ids(region_code)).order_by("first_name", "username")

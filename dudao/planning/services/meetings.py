@@ -21,6 +21,7 @@ from dudao.documents.models import FileKind
 from dudao.documents.services import file_store
 from dudao.planning.models import DecisionKind, Meeting, MeetingDecision, MeetingKind, PlanSection, PlanTask
 from dudao.planning.selectors.meetings import region_schools, region_staff, region_units
+from dudao.planning.services.plans import task_create
 from dudao.rectification.models import FindingSource
 from dudao.rectification.services import finding_raise
 from dudao.regions.models import Region
@@ -277,8 +278,6 @@ def decision_to_task(*, actor, decision: MeetingDecision, section: PlanSection, 
                      owner_label: str = "", due_date: datetime.date | None) -> PlanTask:
     """The decision as a task of a plan section of the meeting's region (plans.task_create checks the owner, the
     due date and the plan's own rules); a decision becomes one task or one finding, once."""
-    from dudao.planning.services.plans import task_create  # noqa: PLC0415 -- top-level once h20-plans is merged
-
     require_office_for(actor, decision.meeting.region_id, "只有本区域督导室可以将会议决定转为工作任务。")
     if not isinstance(section, PlanSection):
         raise ApplicationError("请选择工作要点中的部分。")

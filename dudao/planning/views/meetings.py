@@ -200,7 +200,7 @@ def meeting_detail(request, pk: int):
         context |= {
             "minutes_form": MinutesForm(initial={"minutes": meeting.minutes}), "decision_form": DecisionForm(),
             "sections": selectors.plan_sections(meeting),
-            "staff": [(u.pk, person_name(u)) for u in selectors.region_staff(meeting.region_id)],
+            "owners": [(u.pk, person_name(u)) for u in selectors.task_owners(meeting.region_id)],
             "schools": selectors.region_schools(meeting.region_id).only("pk", "name"),
             "target_units": selectors.region_units(meeting.region_id).only("pk", "name"),
             "today": timezone.localdate(),
@@ -280,7 +280,7 @@ def decision_task(request, pk: int):
     def write():
         data = form.cleaned_data
         section = selectors.region_section(decision.meeting.region_id, data["section"])
-        owner = selectors.staff_member(decision.meeting.region_id, data["owner_user"]) if data["owner_user"] else None
+        owner = selectors.task_owner(decision.meeting.region_id, data["owner_user"]) if data["owner_user"] else None
         task = services.decision_to_task(actor=request.user, decision=decision, section=section, owner_user=owner,
                                          owner_label=data["owner_label"], due_date=data["due_date"])
         return f"已转为{section.plan.title}中的工作任务（{section.title}）。" if task else ""
