@@ -34,6 +34,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
+from dudao.planning.models import Meeting, MeetingDecision
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -80,6 +81,9 @@ POST_ONLY = {
     "core:user_unlock", "core:user_password_reset",
     "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
+    # 会议 (planning, issue 20)
+    "planning:meeting_delete", "planning:meeting_minutes", "planning:decision_add", "planning:decision_edit",
+    "planning:decision_delete", "planning:decision_task", "planning:decision_finding",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -220,6 +224,11 @@ def _samplers(state):
         ("quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk", None)],
         ("api/quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk",
                                                                                    None)],
+        # 会议 (planning, issue 20): the demo's meetings and their decisions
+        ("planning/meetings", "pk"): pk(Meeting.objects),
+        ("planning/decisions", "pk"): lambda user: [getattr(MeetingDecision.objects.filter(
+            meeting__in=Meeting.objects.visible_to(user)).order_by("pk").first() or MeetingDecision.objects.order_by(
+            "pk").first(), "pk", None)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
