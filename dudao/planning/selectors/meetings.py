@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -80,22 +81,27 @@ def region_schools(region_code: str) -> QuerySet[School]:
     return School.objects.filter(region__code__startswith=region_code).order_by("code")
 
 
+def _office_prefixes(user) -> list[str]:
+    """The region subtrees where the user holds the office role ("" for administrators: everywhere)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return [""]
+    return sorted({p for role, p in scope.role_prefixes if role == Role.OFFICE})
+
+
 def staff_choices(user) -> QuerySet:
-    """The attendee picker's people: staff of the regions where the user holds meetings."""
-    codes = list(office_regions(user).filter(level="county").values_list("code", flat=True)) or list(
-        office_regions(user).values_list("code", flat=True))
+    """The attendee picker's people: staff of the regions where the user holds meetings (the service checks each
+    one against the meeting's own region)."""
     q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(pk__in=region_staff(code).values("pk"))
+    for prefix in _office_prefixes(user):
+        q |= Q(pk__in=region_staff(prefix).values("pk"))
     return User.objects.filter(q).order_by("first_name", "username")
 
 
 def unit_choices(user) -> QuerySet[GovUnit]:
-    codes = list(office_regions(user).filter(level="county").values_list("code", flat=True)) or list(
-        office_regions(user).values_list("code", flat=True))
     q = Q(pk__in=[])
-    for code in codes:
-        q |= Q(region__code__startswith=code)
+    for prefix in _office_prefixes(user):
+        q |= Q(region__code__startswith=prefix)
     return GovUnit.objects.filter(q).select_related("region").order_by("region_id", "code")
 
 
@@ -126,8 +132,8 @@ def meeting_list(user, *, year: str = "", kind: str = "", q: str = "") -> QueryS
 
 def meeting_years(user) -> list[int]:
     """Beijing years that hold a meeting the user may read, newest first (for the year filter)."""
-    return sorted({timezone.localtime(at).year for at in Meeting.objects.visible_to(user).values_list(
-        "starts_at", flat=True)}, reverse=True)
+    return list(Meeting.objects.visible_to(user).annotate(y=ExtractYear("starts_at")).order_by("-y")
+                .values_list("y", flat=True).distinct())
 
 
 def get_meeting_for(user, pk) -> Meeting:
