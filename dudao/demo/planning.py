@@ -6,12 +6,11 @@ import datetime
 
 from django.utils import timezone
 
-from dudao.planning.models import Meeting, MeetingKind, PlanSection, WorkArea
-from dudao.planning.selectors.meetings import region_staff, region_units
-from dudao.planning.services import meetings
 from dudao.inspections.models import Inspection
 from dudao.monitoring.models import Campaign
-from dudao.planning.models import Plan
+from dudao.planning.models import Meeting, MeetingKind, Plan, PlanSection, WorkArea
+from dudao.planning.selectors.meetings import region_staff, region_units
+from dudao.planning.services import meetings
 from dudao.planning.services import plans as plan_services
 from dudao.quality.models import Round as QualityRound
 from dudao.surveys.models import SurveyRound
