@@ -236,3 +236,15 @@ def test_decision_to_task_shows_the_tasks_derived_status(world, login):
         assert "未开始" in cell and "已逾期" not in cell
     leader = login(world.leader_a).get(reverse("planning:meeting_detail", args=[meeting.pk]))
     assert reverse("planning:task_detail", args=[task.pk]) in leader.text
+
+
+def test_the_task_page_names_its_meeting(world, login):
+    plan = plan_services.plan_create(actor=world.office_a, region=world.county_a, year=2026, title="甲区2026年工作要点")
+    section = plan_services.section_create(actor=world.office_a, plan=plan, title="督政", area="duzheng")
+    meeting = make_meeting(world)
+    decision = services.decision_add(actor=world.office_a, meeting=meeting, text="落实督政问题整改")
+    task = services.decision_to_task(actor=world.office_a, decision=decision, section=section,
+                                     owner_user=world.office_a, due_date=datetime.date(2026, 6, 30))
+    page = login(world.leader_a).get(reverse("planning:task_detail", args=[task.pk]))
+    assert page.status_code == 200 and "来源会议" in page.text and meeting.title in page.text
+    assert reverse("planning:meeting_detail", args=[meeting.pk]) in page.text and "2026年2月20日" in page.text
