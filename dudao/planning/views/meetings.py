@@ -67,7 +67,7 @@ class DecisionForm(forms.Form):
     text = forms.CharField(label="决定事项", max_length=services.DECISION_MAX,
                            widget=forms.Textarea(attrs={"rows": 2}))
     owner_label = forms.CharField(label="责任人或单位", max_length=services.LABEL_MAX, required=False)
-    due_date = forms.DateField(label="完成期限", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_date = forms.DateField(label="完成期限", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
