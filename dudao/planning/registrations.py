@@ -7,6 +7,16 @@ from dudao.planning.services.plans import plan_overdue_daily
 from dudao.planning.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
+    # 会议 (services/meetings.py)
+    "planning.meeting_create": "登记会议",
+    "planning.meeting_update": "修改会议",
+    "planning.meeting_delete": "删除会议",
+    "planning.minutes_set": "填写会议纪要",
+    "planning.decision_add": "登记会议决定",
+    "planning.decision_update": "修改会议决定",
+    "planning.decision_delete": "删除会议决定",
+    "planning.decision_to_task": "会议决定转为工作任务",
+    "planning.decision_to_finding": "会议决定列入问题整改",
     # 工作要点 (services/plans.py, services/outline.py)
     "planning.plan_create": "新建工作要点",
     "planning.plan_update": "修改工作要点",

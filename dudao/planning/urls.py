@@ -40,6 +40,16 @@ urlpatterns = [
 
     # 会议 (views/meetings.py)
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/delete/", meeting_views.meeting_delete, name="meeting_delete"),
+    path("meetings/<int:pk>/minutes/", meeting_views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/decisions/", meeting_views.decision_add, name="decision_add"),
+    path("meetings/decisions/<int:pk>/edit/", meeting_views.decision_edit, name="decision_edit"),
+    path("meetings/decisions/<int:pk>/delete/", meeting_views.decision_delete, name="decision_delete"),
+    path("meetings/decisions/<int:pk>/task/", meeting_views.decision_task, name="decision_task"),
+    path("meetings/decisions/<int:pk>/finding/", meeting_views.decision_finding, name="decision_finding"),
 
     # 大事记 (views/chronicle.py)
     path("chronicle/", chronicle_views.chronicle, name="chronicle"),

@@ -25,6 +25,7 @@ class FindingSource(models.TextChoices):
     TALK = "talk", "约谈整改承诺"
     SURVEY = "survey", "满意度调查"
     QUALITY = "quality", "质量监测"
+    MEETING = "meeting", "会议决定"
 
 
 class FollowUp(models.TextChoices):

@@ -36,6 +36,7 @@ from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
 from dudao.planning.models import Plan, PlanSection, PlanTask, TaskLink
 from dudao.planning.services.calendar import feed_key_issue
+from dudao.planning.models import Meeting, MeetingDecision
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -87,6 +88,9 @@ POST_ONLY = {
     "planning:section_edit", "planning:section_delete", "planning:task_add", "planning:task_edit",
     "planning:task_delete", "planning:task_progress", "planning:task_link_add", "planning:task_link_remove",
     "planning:calendar_feed_issue",
+    # 会议 (planning, issue 20)
+    "planning:meeting_delete", "planning:meeting_minutes", "planning:decision_add", "planning:decision_edit",
+    "planning:decision_delete", "planning:decision_task", "planning:decision_finding",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -233,6 +237,11 @@ def _samplers(state):
         ("planning/tasks", "pk"): pk(PlanTask.objects, Q(links__isnull=False)),
         ("planning/links", "pk"): pk(TaskLink.objects),
         ("api/plans", "pk"): pk(Plan.objects),
+        # 会议 (planning, issue 20): the demo's meetings and their decisions
+        ("planning/meetings", "pk"): pk(Meeting.objects),
+        ("planning/decisions", "pk"): lambda user: [getattr(MeetingDecision.objects.filter(
+            meeting__in=Meeting.objects.visible_to(user)).order_by("pk").first() or MeetingDecision.objects.order_by(
+            "pk").first(), "pk", None)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
