@@ -133,6 +133,13 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                    "pass_rate": "86.0%"}],
         "min_n": 10,
     }),
+    # 大事记 (planning, issue 20)
+    "chronicle": ("教育督导大事记", {
+        "title": "示范区2026年教育督导大事记", "county": "示范区", "year": 2026,
+        "office": "示范区人民政府教育督导室", "generated_on": "2026年12月31日", "count": 1,
+        "rows": [{"date": "2026年3月6日", "title": "印发《示范区2026年教育督导工作要点》", "text": "……",
+                  "importance": "重要"}],
+    }),
 }
 
 
