@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
+from dudao.core.dates import cn_date
 from dudao.core.registries import KeyEvent, register_key_events
 from dudao.monitoring.models import Campaign, CampaignTask
 
@@ -25,7 +26,7 @@ def campaign_events(region_code: str, start: datetime.date, end: datetime.date) 
             .select_related("campaign", "school", "unit").order_by("done_at", "pk"))
     events = [KeyEvent(key=f"monitoring.campaign_task:{t.pk}", day=t.done_at,
                        title=f"{t.campaign.name}：完成“{t.title}”",
-                       text=f"责任单位：{t.target_name}；完成时限{t.deadline:%Y-%m-%d}"
+                       text=f"责任单位：{t.target_name}；完成时限{cn_date(t.deadline)}"
                             + ("，逾期完成。" if t.done_at > t.deadline else "，按期完成。"),
                        url=reverse("monitoring:task_detail", args=[t.pk]), region_code=t.campaign.county_id)
               for t in done]

@@ -34,7 +34,7 @@ def round_events(region_code: str, start: datetime.date, end: datetime.date) -> 
     for row in sorted(firsts, key=lambda x: (x["first"], x["round_id"])):
         r = rounds[row["round_id"]]
         events.append(KeyEvent(key=f"quality.reports:{r.pk}", day=local_date(row["first"]),
-                               title=f"形成{r.title}监测报告", text="区域监测报告及各校监测报告已生成。",
+                               title=f"形成{r.title}报告", text="区域监测报告及各校监测报告已生成。",
                                url=reverse("quality:reports", args=[r.pk]), region_code=r.region_id))
     return events
 

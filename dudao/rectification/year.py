@@ -34,8 +34,9 @@ def talk_events(region_code: str, start: datetime.date, end: datetime.date) -> l
                                 held_on__gte=start, held_on__lte=end)
             .select_related("school", "unit").order_by("held_on", "pk"))
     return [KeyEvent(key=f"rectification.talk:{t.pk}", day=t.held_on, title=f"约谈{t.target_name}",
-                     text="；".join(x for x in (f"约谈事由：{t.reason}", f"被约谈人：{t.persons}" if t.persons else "",
-                                                f"主持单位：{t.conducted_by}" if t.conducted_by else "") if x)[:500],
+                     text="；".join(x for x in (f"约谈事由：{t.reason.strip().rstrip('。')}",
+                                                f"被约谈人：{t.persons}" if t.persons else "",
+                                                f"主持单位：{t.conducted_by}" if t.conducted_by else "") if x)[:500] + "。",
                      url=reverse("rectification:talk_detail", args=[t.pk]), region_code=t.region_code,
                      importance="important") for t in rows]
 
