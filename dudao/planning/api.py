@@ -2,10 +2,10 @@
 
 import datetime
 
+from django.http import Http404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import paginate
 
-from dudao.core.listing import ApiPagination
+from dudao.core.api_errors import error_responses
 from dudao.planning.selectors import chronicle as chronicle_selectors
 
 router = Router(tags=["工作计划"])
@@ -39,8 +39,12 @@ class ChronicleOut(Schema):
         return obj.region.name
 
 
-@router.get("/chronicle", response=list[ChronicleOut])
-@paginate(ApiPagination, page_size=100)
-def list_chronicle(request, year: int = Query(..., ge=2000, le=2100, description="年度（2000—2100）")):
-    """大事记：本人所在区域（督导室、领导）某年度已采用的条目，按日期排列；待确认和已舍弃的建议不在其中。"""
-    return chronicle_selectors.api_entries(request.user, year)
+@router.get("/chronicle", response=list[ChronicleOut], openapi_extra=error_responses(404))
+def list_chronicle(request, year: int = Query(..., description="年度（2000—2100），必填")):
+    """大事记：本人所在区域（督导室、领导）某年度已采用的条目，按日期排列；待确认和已舍弃的建议不在其中。
+    一年的大事记条目有限，不分页。缺少 year 或不是整数为 422；超出 2000—2100 为 404（与其他按年度查询的接口一致：
+    没有该年度的数据）。"""
+    if not chronicle_selectors.FIRST_YEAR <= year <= chronicle_selectors.LAST_YEAR:
+        raise Http404(f"没有 {str(year)[:8]} 年度的大事记：年度应在 {chronicle_selectors.FIRST_YEAR}—"
+                      f"{chronicle_selectors.LAST_YEAR} 之间。")
+    return list(chronicle_selectors.api_entries(request.user, year))

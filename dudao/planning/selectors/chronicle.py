@@ -16,6 +16,7 @@ from dudao.regions.models import Region, RegionLevel
 
 READERS = (Role.OFFICE, Role.LEADER)
 NOT_FOUND = "未找到该对象，或您无权查看。"
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 def visible_entries(user):
