@@ -24,18 +24,19 @@ def visible_entries(user):
 
 
 def chronicle_regions(user) -> list[Region]:
-    """The counties and towns whose 大事记 the user reads (as office or leader), counties first."""
+    """The regions whose 大事记 the user reads (as office or leader): the counties of their region subtrees, and a
+    town only where the role was given for that town itself."""
     scope = scope_for(user)
-    regions = Region.objects.filter(level__in=[RegionLevel.COUNTY, RegionLevel.TOWN])
-    if not scope.everything:
-        prefixes = scope.restricted_to(*READERS).region_prefixes
-        if not prefixes:
-            return []
-        q = Q(pk__in=[])
-        for prefix in prefixes:
-            q |= Q(code__startswith=prefix)
-        regions = regions.filter(q)
-    return sorted(regions, key=lambda r: (r.level != RegionLevel.COUNTY, r.code))
+    if scope.everything:
+        return list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
+    prefixes = scope.restricted_to(*READERS).region_prefixes
+    if not prefixes:
+        return []
+    q = Q(pk__in=[])
+    for prefix in prefixes:
+        q |= Q(code=prefix, level=RegionLevel.TOWN) if len(prefix) > 6 else Q(code__startswith=prefix,
+                                                                               level=RegionLevel.COUNTY)
+    return list(Region.objects.filter(q).order_by("code"))
 
 
 def chronicle_region(user, code: str = "") -> Region:
