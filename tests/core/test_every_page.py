@@ -34,6 +34,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
+from dudao.planning.models import ChronicleEntry
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -80,6 +81,9 @@ POST_ONLY = {
     "core:user_unlock", "core:user_password_reset",
     "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
+    # 大事记 (issue 20)
+    "planning:chronicle_refresh", "planning:chronicle_create", "planning:chronicle_accept", "planning:chronicle_drop",
+    "planning:chronicle_restore", "planning:chronicle_update", "planning:chronicle_delete",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -220,6 +224,8 @@ def _samplers(state):
         ("quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk", None)],
         ("api/quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk",
                                                                                    None)],
+        # 大事记 (issue 20): a proposal the platform made (no actor) first
+        ("planning/chronicle", "pk"): pk(ChronicleEntry.objects, Q(created_by=None)),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
