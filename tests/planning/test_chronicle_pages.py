@@ -180,3 +180,12 @@ def test_a_year_outside_2000_to_2100_is_404_in_chinese(world, client, year):
     assert response.status_code == 404
     body = response.json()
     assert set(body) == {"detail", "errors"} and "2000—2100" in body["detail"]
+
+
+def test_a_long_year_pages_on(world, login):
+    ChronicleEntry.objects.bulk_create([ChronicleEntry(region=world.county_a, day=datetime.date(2026, 1 + n % 12, 1),
+                                                       title=f"第{n:03d}条") for n in range(120)])
+    page = login(world.office_a).get(URL, {"year": 2026, "tab": "accepted"}).content.decode()
+    assert "共 120 条，第 1 / 2 页" in page and page.count("编辑</summary>") == 100
+    page = login(world.office_a).get(URL, {"year": 2026, "tab": "accepted", "page": 2}).content.decode()
+    assert page.count("编辑</summary>") == 20 and "12月" in page

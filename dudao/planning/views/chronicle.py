@@ -76,10 +76,10 @@ def chronicle(request):
                "importances": Importance.choices, "form": EntryForm(initial={"day": timezone.localdate()}),
                "query": urlencode({"region": region.code, "year": year, "tab": tab, "q": q})}
     rows = selectors.entries(request.user, region, year, tab, q)
+    # a year's 大事记 is usually well under 100 entries: one page, by month; longer ones page on
+    context["page"], context["size"] = paginate(request, rows, default_size=100 if tab == "accepted" else 50)
     if tab == ChronicleStatus.ACCEPTED:
-        context["months"] = selectors.by_month(rows)
-    else:
-        context["page"], context["size"] = paginate(request, rows)
+        context["months"] = selectors.by_month(context["page"].object_list)
     return render(request, "planning/chronicle_page.html", context)
 
 
