@@ -161,3 +161,11 @@ def test_the_daily_job_proposes_for_every_county_with_an_office(world, events):
     with time_machine.travel(NOW, tick=False):
         assert chronicle.chronicle_daily(now=NOW) == 12 + 1  # A's year, and B's one publication
         assert chronicle.chronicle_daily(now=NOW) == 0
+
+
+def test_an_entry_moved_to_another_year_is_not_proposed_again(world, events):
+    with time_machine.travel(NOW, tick=False):
+        propose(world)
+        entry = ChronicleEntry.objects.get(source="planning.plan")
+        chronicle.entry_accept(actor=world.office_a, entry=entry, day=datetime.date(2025, 12, 30))
+        assert propose(world) == 0

@@ -25,6 +25,7 @@ TITLE_MAX = 200
 TEXT_MAX = 5000
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 WHAT = "大事记"
+KEY_CHUNK = 500
 
 
 def _events(region_code: str, start: datetime.date, end: datetime.date) -> list[tuple[str, KeyEvent]]:
@@ -63,8 +64,13 @@ def chronicle_propose(*, region: Region, start: datetime.date, end: datetime.dat
     events = _events(region.code, start, end)
     if not events:
         return 0
-    present = set(ChronicleEntry.objects.filter(region=region, event_key__in=[e.key for _s, e in events])
-                  .values_list("event_key", flat=True))
+    # every key ever proposed for the region, whatever its day now (the office may have moved an entry to another
+    # year): asked in chunks, so a county with thousands of events stays under SQLite's variable limit
+    keys = [e.key for _s, e in events]
+    present: set[str] = set()
+    for i in range(0, len(keys), KEY_CHUNK):
+        present.update(ChronicleEntry.objects.filter(region=region, event_key__in=keys[i:i + KEY_CHUNK])
+                       .values_list("event_key", flat=True))
     archived: dict[int, bool] = {}
     new = [ChronicleEntry(region=region, day=event.day, title=event.title[:TITLE_MAX], text=event.text[:TEXT_MAX],
                           importance=event.importance if event.importance in Importance.values else Importance.NORMAL,
