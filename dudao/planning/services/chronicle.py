@@ -35,7 +35,8 @@ def _events(region_code: str, start: datetime.date, end: datetime.date) -> list[
         for event in events(region_code, start, end):
             if start <= event.day <= end and event.key not in seen:
                 seen[event.key] = (name, event)
-    return sorted(seen.values(), key=lambda pair: (pair[1].day, pair[1].key))
+    # by day; on one day in the sources' own order (a campaign's last task before the campaign's completion)
+    return sorted(seen.values(), key=lambda pair: pair[1].day)
 
 
 def _archived(region_code: str, day: datetime.date, cache: dict[int, bool]) -> bool:
