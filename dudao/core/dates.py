@@ -32,3 +32,13 @@ def cn_month_day(value: datetime.date | datetime.datetime | None) -> str:
         return ""
     day = local_date(value)
     return f"{day.month}月{day.day}日"
+
+
+def local_span(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The aware moments [from, to) covering the local days start..end inclusive: filter a timestamp column with
+    `__gte=from, __lt=to` to get the records whose local day lies in the span (a record at 23:30 Beijing time on
+    31 December belongs to that year, one at 00:30 on 1 January to the next)."""
+    tz = timezone.get_current_timezone()
+    begin = datetime.datetime.combine(start, datetime.time.min).replace(tzinfo=tz)
+    stop = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min).replace(tzinfo=tz)
+    return begin, stop

@@ -7,7 +7,7 @@ Jinja tags ({{ }}, {%tr %}) mark where the platform fills in data: see render.TE
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from dudao.documents.render import default_template_path
 
@@ -254,6 +254,20 @@ def calendar() -> Document:
     document = _titled("{{ office }}    {{ period }}")
     _table(document, ["月份", "日期", "工作内容", "责任对象"], "rows", ["month", "date", "content", "owner"])
     document.add_paragraph("共 {{ count }} 项。")
+def chronicle() -> Document:
+    """大事记 (planning): one row per entry in date order, 日期 | 事项."""
+    document = _titled("{{ office }}    共 {{ count }} 条", 18)
+    table = document.add_table(rows=3, cols=2)
+    table.style = "Table Grid"
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "日期", "事项"
+    table.rows[1].cells[0].text = "{%tr for row in rows %}"
+    table.rows[2].cells[0].text = "{{ row.date }}"
+    item = table.rows[2].cells[1]
+    item.paragraphs[0].add_run("{{ row.title }}").bold = True
+    item.add_paragraph("{{ row.text }}")
+    table.add_row().cells[0].text = "{%tr endfor %}"
+    for row in table.rows:
+        row.cells[0].width, row.cells[1].width = Cm(3.6), Cm(12.4)
     _signed(document, "{{ office }}    {{ generated_on }}")
     return document
 
@@ -263,6 +277,7 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
             "calendar": calendar}
+            "chronicle": chronicle}
 
 
 def main(keys=None) -> None:

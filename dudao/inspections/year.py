@@ -12,6 +12,14 @@ from django.db.models import Exists, OuterRef
 from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
 from dudao.core.scope import scope_for
 from dudao.inspections.models import Inspection, Target, TeamMember
+import datetime
+
+from django.db.models import Count
+from django.urls import reverse
+
+from dudao.core.dates import local_date, local_span
+from dudao.core.registries import KeyEvent, register_key_events
+from dudao.inspections.models import InspectionStage, Opinion, Transition
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -79,6 +87,28 @@ def calendar_site_visits(user, start, end):
 
 # --- key events (大事记) -----------------------------------------------------------------------------------
 
+def opinion_events(region_code: str, start: datetime.date, end: datetime.date) -> list[KeyEvent]:
+    """A project's 督导意见书 issued: the day it reached 已出具意见书, once per project, with how many."""
+    begin, stop = local_span(start, end)
+    moves = (Transition.objects.filter(to_status=InspectionStage.ISSUED, at__gte=begin, at__lt=stop,
+                                       inspection__county__code__startswith=region_code)
+             .select_related("inspection").order_by("at", "pk"))
+    first = {}
+    for move in moves:
+        first.setdefault(move.inspection_id, move)
+    counts = {row["target__inspection_id"]: row["n"] for row in Opinion.objects.filter(
+        target__inspection_id__in=list(first), issued_at__isnull=False).values("target__inspection_id").annotate(
+        n=Count("pk"))}
+    events = []
+    for pk, move in first.items():
+        inspection, n = move.inspection, counts.get(pk, 0)
+        events.append(KeyEvent(
+            key=f"inspections.opinions:{pk}", day=local_date(move.at),
+            title=f"{inspection.name}出具督导意见书" + (f" {n} 份" if n else ""),
+            text=f"{inspection.get_kind_display()}“{inspection.name}”完成评议，出具督导意见书{n}份，进入整改阶段。",
+            url=reverse("inspections:detail", args=[pk]), region_code=inspection.county_id, importance="important"))
+    return events
+
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
@@ -97,6 +127,7 @@ def register_year() -> None:
     register_calendar_source("inspections.site_visit", "督导评估", calendar_site_visits, enters_school=True)
 
     # key events
+    register_key_events("inspections.opinions", "督导意见书出具", opinion_events)
 
     # year figures
 

@@ -53,6 +53,15 @@ urlpatterns = [
 
     # 大事记 (views/chronicle.py)
     path("chronicle/", chronicle_views.chronicle, name="chronicle"),
+    path("chronicle/export.docx", chronicle_views.chronicle_docx, name="chronicle_docx"),
+    path("chronicle/export.xlsx", chronicle_views.chronicle_xlsx, name="chronicle_xlsx"),
+    path("chronicle/refresh/", chronicle_views.chronicle_refresh, name="chronicle_refresh"),
+    path("chronicle/new/", chronicle_views.entry_create, name="chronicle_create"),
+    path("chronicle/<int:pk>/accept/", chronicle_views.entry_accept, name="chronicle_accept"),
+    path("chronicle/<int:pk>/drop/", chronicle_views.entry_drop, name="chronicle_drop"),
+    path("chronicle/<int:pk>/restore/", chronicle_views.entry_restore, name="chronicle_restore"),
+    path("chronicle/<int:pk>/edit/", chronicle_views.entry_update, name="chronicle_update"),
+    path("chronicle/<int:pk>/delete/", chronicle_views.entry_delete, name="chronicle_delete"),
 
     # 简报 and 信息报送 (views/briefings.py)
     path("briefings/", briefing_views.briefing_list, name="briefing_list"),

@@ -4,6 +4,13 @@ archive documents (督导档案). Registered by register_year(), called from reg
 
 from dudao.core.registries import CalendarItem, register_calendar_source, url_for_pk
 from dudao.rectification.models import NoticeStatus, OrderStatus, RectificationNotice, SupervisionOrder
+import datetime
+
+from django.urls import reverse
+
+from dudao.core.dates import local_date, local_span
+from dudao.core.registries import KeyEvent, register_key_events
+from dudao.rectification.models import AccountabilityCase, CaseStep, Publication, Talk, TalkStatus
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -37,6 +44,40 @@ def calendar_order_deadlines(user, start, end):
 
 # --- key events (大事记) -----------------------------------------------------------------------------------
 
+def publication_events(region_code: str, start: datetime.date, end: datetime.date) -> list[KeyEvent]:
+    """结果公开: a publication on the public results page (withdrawn ones are left out)."""
+    begin, stop = local_span(start, end)
+    rows = (Publication.objects.filter(region_code__startswith=region_code, published_at__gte=begin,
+                                       published_at__lt=stop, withdrawn_at__isnull=True).order_by("published_at", "pk"))
+    return [KeyEvent(key=f"rectification.publication:{p.pk}", day=local_date(p.published_at),
+                     title=f"向社会公开{p.get_kind_display()}：{p.title}", text=p.body[:300],
+                     url=reverse("rectification:publication_list"), region_code=p.region_code) for p in rows]
+
+
+def talk_events(region_code: str, start: datetime.date, end: datetime.date) -> list[KeyEvent]:
+    """约谈 held, on its 约谈日期."""
+    rows = (Talk.objects.filter(region_code__startswith=region_code, status=TalkStatus.HELD,
+                                held_on__gte=start, held_on__lte=end)
+            .select_related("school", "unit").order_by("held_on", "pk"))
+    return [KeyEvent(key=f"rectification.talk:{t.pk}", day=t.held_on, title=f"约谈{t.target_name}",
+                     text="；".join(x for x in (f"约谈事由：{t.reason.strip().rstrip('。')}",
+                                                f"被约谈人：{t.persons}" if t.persons else "",
+                                                f"主持单位：{t.conducted_by}" if t.conducted_by else "") if x)[:500] + "。",
+                     url=reverse("rectification:talk_detail", args=[t.pk]), region_code=t.region_code,
+                     importance="important") for t in rows]
+
+
+def accountability_events(region_code: str, start: datetime.date, end: datetime.date) -> list[KeyEvent]:
+    """问责 decision made (the case reached 作出决定), on its 决定日期."""
+    rows = (AccountabilityCase.objects.filter(region_code__startswith=region_code, step=CaseStep.DECIDED,
+                                              decided_on__gte=start, decided_on__lte=end)
+            .select_related("school", "unit").order_by("decided_on", "pk"))
+    return [KeyEvent(key=f"rectification.case:{c.pk}", day=c.decided_on,
+                     title=f"对{c.target_name}作出问责决定（{c.get_decision_form_display() or '问责'}）",
+                     text=f"案号{c.number}；问责情形：{c.get_situation_display()}。",
+                     url=reverse("rectification:case_detail", args=[c.pk]), region_code=c.region_code,
+                     importance="major") for c in rows]
+
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
@@ -55,6 +96,9 @@ def register_year() -> None:
     register_calendar_source("rectification.order", "督办期限", calendar_order_deadlines)
 
     # key events
+    register_key_events("rectification.publication", "结果公开", publication_events)
+    register_key_events("rectification.talk", "约谈", talk_events)
+    register_key_events("rectification.case", "问责决定", accountability_events)
 
     # year figures
 

@@ -37,6 +37,7 @@ from dudao.people.models import Expert, Inspector
 from dudao.planning.models import Plan, PlanSection, PlanTask, TaskLink
 from dudao.planning.services.calendar import feed_key_issue
 from dudao.planning.models import Meeting, MeetingDecision
+from dudao.planning.models import ChronicleEntry
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -91,6 +92,9 @@ POST_ONLY = {
     # 会议 (planning, issue 20)
     "planning:meeting_delete", "planning:meeting_minutes", "planning:decision_add", "planning:decision_edit",
     "planning:decision_delete", "planning:decision_task", "planning:decision_finding",
+    # 大事记 (issue 20)
+    "planning:chronicle_refresh", "planning:chronicle_create", "planning:chronicle_accept", "planning:chronicle_drop",
+    "planning:chronicle_restore", "planning:chronicle_update", "planning:chronicle_delete",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -242,6 +246,8 @@ def _samplers(state):
         ("planning/decisions", "pk"): lambda user: [getattr(MeetingDecision.objects.filter(
             meeting__in=Meeting.objects.visible_to(user)).order_by("pk").first() or MeetingDecision.objects.order_by(
             "pk").first(), "pk", None)],
+        # 大事记 (issue 20): a proposal the platform made (no actor) first
+        ("planning/chronicle", "pk"): pk(ChronicleEntry.objects, Q(created_by=None)),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
