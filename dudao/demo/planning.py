@@ -28,7 +28,8 @@ BRIEFING_NOTE = ("本期简报汇集近期责任督学挂牌督导、督导评�
 
 def load_briefings(*, office_user, county) -> None:
     """One issued 简报 (第1期 of this year) of three picked materials (a visit highlight, an inspection's results,
-    a 大事记 entry, or what the demo holds of these) and one free text, and its 信息报送 to the 区教育局."""
+    a 大事记 entry, or what the demo holds of these) and one free text, and its 信息报送 to the county's education
+    authority (the demo's 区教育局 account), or to 市教育督导室 if it has none."""
     year = timezone.localdate().year
     if Briefing.objects.filter(region=county, year=year).exists():
         return
@@ -51,7 +52,8 @@ def load_briefings(*, office_user, county) -> None:
     briefing_services.section_add(actor=office_user, briefing=briefing, kind=SectionKind.TEXT, heading="工作要求",
                                   text=BRIEFING_NOTE)
     briefing = briefing_services.briefing_issue(actor=office_user, briefing=briefing)
-    bureau = GovUnit.objects.filter(region__code__startswith=county.code, name__contains="教育局").order_by("code").first()
+    bureau = GovUnit.objects.filter(region__code__startswith=county.code, is_education_authority=True).order_by(
+        "code").first()  # 示范区教育委员会, where the demo's 区教育局 account sits
     if not Submission.objects.filter(briefing=briefing).exists():
         briefing_services.submission_create(
             actor=office_user, region=county, kind=SubmissionKind.BRIEFING,
