@@ -56,8 +56,8 @@ def issued_inspection(world, *, name="甲区2026年综合督导", scores=((93.5,
     return Inspection.objects.get(pk=inspection.pk)
 
 
-@pytest.fixture
-def materials(world) -> Materials:
+@pytest.fixture(name="materials")
+def materials_fixture(world) -> Materials:
     inspector = make_inspector(world.office_a, world.county_a, "DX001", "督学甲", user=world.inspector_a)
     inspector_b = make_inspector(world.office_b, world.county_b, "DX101", "督学丙")
     visit = _visit(inspector, world.schools_a[0], "课后服务开设科创、体育等课程三十余门，学生参与率高。",

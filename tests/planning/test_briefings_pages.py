@@ -12,7 +12,7 @@ from python_calamine import CalamineWorkbook
 
 from dudao.planning.models import Briefing, BriefingStatus, Submission
 from dudao.planning.services import briefings as services
-from tests.planning.briefings_fixtures import docx_text, exe_as_pdf, materials, pdf_upload  # noqa: F401 -- fixture
+from tests.planning.briefings_fixtures import docx_text, exe_as_pdf, materials_fixture, pdf_upload  # noqa: F401 -- fixture
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from dudao.core.registries import briefing_materials, material_key_id
 from dudao.planning.models import Briefing, BriefingSection, BriefingStatus, SectionKind, Submission
 from dudao.planning.services import briefings as services
 from dudao.rectification.models import Publication, PublicationKind
-from tests.planning.briefings_fixtures import exe_as_pdf, materials, pdf_upload  # noqa: F401 -- fixture
+from tests.planning.briefings_fixtures import exe_as_pdf, materials_fixture, pdf_upload  # noqa: F401 -- fixture
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 

@@ -61,8 +61,11 @@ def material_span(year: int) -> tuple[datetime.date, datetime.date]:
 
 
 def material_sources(kind: str | None = None) -> dict[str, tuple[str, str, object]]:
-    """Registered material providers (name → (label, section kind, function)), optionally of one section kind."""
-    return {name: entry for name, entry in sorted(briefing_materials().items()) if kind is None or entry[1] == kind}
+    """Registered material providers (name → (label, section kind, function)), optionally of one section kind, in
+    the order of the section kinds (visit highlights, inspection results, publications, 大事记)."""
+    order = {value: i for i, value in enumerate(SectionKind.values)}
+    entries = sorted(briefing_materials().items(), key=lambda item: (order.get(item[1][1], len(order)), item[0]))
+    return {name: entry for name, entry in entries if kind is None or entry[1] == kind}
 
 
 def material_fetch(*, actor, briefing: Briefing, kind: str, key: str) -> Material | None:

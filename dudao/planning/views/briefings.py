@@ -283,7 +283,7 @@ class SubmissionForm(forms.Form):
     region = forms.ChoiceField(label="区域")
     kind = forms.ChoiceField(label="类型", choices=SubmissionKind.choices)
     title = forms.CharField(label="标题", max_length=200)
-    sent_on = forms.DateField(label="报送日期", widget=forms.DateInput(attrs={"type": "date"}))
+    sent_on = forms.DateField(label="报送日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     recipient_unit = forms.ChoiceField(label="报送单位（本辖区单位）", required=False)
     recipient = forms.CharField(label="或报送对象（上级部门等）", required=False, max_length=200,
                                 widget=forms.TextInput(attrs={"placeholder": "如：市教育督导室、区委办公室"}))
