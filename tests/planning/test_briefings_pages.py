@@ -107,13 +107,17 @@ def test_list_filters_exports_and_bounded_queries(world, login):
     assert "已印发的一期" in page and "第0期草稿" in page and "乙县简报" not in page and "新建一期简报" in page
     page = client.get("/planning/briefings/?status=issued").content.decode()
     assert "已印发的一期" in page and "第0期草稿" not in page
+    services.section_add(actor=world.office_a, briefing=_briefing(world, title="两个栏目"), kind="text", text="防溺水。")
     page = client.get("/planning/briefings/?q=防溺水").content.decode()
-    assert "已印发的一期" in page and "第1期草稿" not in page
+    assert "已印发的一期" in page and "两个栏目" in page and "第1期草稿" not in page
+    export = client.get("/planning/briefings/?q=防溺水&export=xlsx")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    assert sorted(r[5] for r in rows[1:]) == [1, 1]  # 栏目数 counted once whatever the search matched
     page = client.get("/planning/briefings/?year=1999").content.decode()
     assert "没有符合条件的简报" in page
     export = client.get("/planning/briefings/?export=xlsx")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
-    assert rows[0][:3] == ["年度", "期号", "标题"] and len(rows) == 5 and ["第1期", "已印发的一期"] in [r[1:3] for r in rows]
+    assert rows[0][:3] == ["年度", "期号", "标题"] and len(rows) == 6 and ["第1期", "已印发的一期"] in [r[1:3] for r in rows]
     with CaptureQueriesContext(connection) as few:
         client.get("/planning/briefings/")
     for n in range(20):

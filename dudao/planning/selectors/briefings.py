@@ -42,7 +42,9 @@ def briefing_list(user, *, year: str = "", status: str = "", q: str = "") -> Que
     if status in BriefingStatus.values:
         qs = qs.filter(status=status)
     if q:
-        qs = qs.filter(Q(title__contains=q) | Q(sections__text__contains=q) | Q(sections__heading__contains=q)).distinct()
+        # a subquery, not a join: a join on the sections would multiply the rows that section_count counts
+        matching = BriefingSection.objects.filter(Q(text__contains=q) | Q(heading__contains=q)).values("briefing_id")
+        qs = qs.filter(Q(title__contains=q) | Q(pk__in=matching))
     return qs.order_by("-year", "-issue_no", "-id")
 
 
