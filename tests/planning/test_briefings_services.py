@@ -341,3 +341,21 @@ def test_archived_year_is_refused(world, monkeypatch):
         _briefing(world, year=2025)
     with pytest.raises(ApplicationError, match="已归档"):
         _submit(world, sent_on=datetime.date(2025, 12, 31))
+
+
+def test_material_dates_are_beijing_dates(world, materials):
+    """A visit at 23:30 Beijing on 31 December 2026 (15:30 UTC) is 2026's material; one at 00:30 Beijing on
+    1 January 2027 (16:30 UTC on 31 December) is not, whatever its UTC date says."""
+    provider = briefing_materials()["zones.visit_highlights"][2]
+    late = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=BEIJING)
+    early = datetime.datetime(2027, 1, 1, 0, 30, tzinfo=BEIJING)
+    type(materials.visit).objects.filter(pk=materials.visit.pk).update(started_at=late)
+    type(materials.visit).objects.filter(pk=materials.visit_b.pk).update(
+        started_at=early, school=world.schools_a[1], inspector=materials.visit.inspector)
+    start, end = services.material_span(2026)
+    found = provider(world.office_a, world.county_a.code, start, end, "")
+    assert [(m.key, m.day) for m in found] == [(f"zones.visit:{materials.visit.pk}", datetime.date(2026, 12, 31))]
+    assert found[0].text.startswith("2026年12月31日，")
+    start, end = services.material_span(2027)
+    assert [m.day for m in provider(world.office_a, world.county_a.code, start, end, "")] == [
+        datetime.date(2027, 1, 1), datetime.date(2026, 12, 31)]  # 2027's span starts on 1 December 2026

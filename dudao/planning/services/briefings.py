@@ -20,7 +20,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
-from dudao.core.dates import local_date
+from dudao.core.dates import cn_date, local_date
 from dudao.core.errors import ApplicationError
 from dudao.core.registries import Material, briefing_materials, refuse_if_archived
 from dudao.core.scope import region_prefix, require_office_for
@@ -94,8 +94,7 @@ def _draft(actor, briefing: Briefing) -> Briefing:
     require_office_for(actor, briefing.region_id, OFFICE_ONLY)
     refuse_if_archived(briefing.region_id, briefing_day(briefing), "该简报")
     if briefing.status != BriefingStatus.DRAFT:
-        raise ApplicationError(f"该简报已于{local_date(briefing.issued_at):%Y-%m-%d}印发（第{briefing.issue_no}期），"
-                               "栏目不能再修改。")
+        raise ApplicationError(f"该简报已于{cn_date(briefing.issued_at)}印发（第{briefing.issue_no}期），栏目不能再修改。")
     return briefing
 
 
