@@ -47,6 +47,11 @@ ACTION_LABELS: dict[str, str] = {
     "planning.chronicle_create": "添加大事记",
     "planning.chronicle_update": "修改大事记",
     "planning.chronicle_delete": "删除大事记",
+    # 简报 and 信息报送
+    "briefing.create": "新建督导简报", "briefing.update": "修改督导简报标题", "briefing.section_add": "简报加入栏目",
+    "briefing.section_update": "修改简报栏目", "briefing.section_move": "调整简报栏目顺序",
+    "briefing.section_delete": "删除简报栏目", "briefing.issue": "印发督导简报", "briefing.publish": "公开督导简报",
+    "submission.create": "登记信息报送", "submission.delete": "删除信息报送记录",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {

@@ -38,6 +38,7 @@ from dudao.planning.models import Plan, PlanSection, PlanTask, TaskLink
 from dudao.planning.services.calendar import feed_key_issue
 from dudao.planning.models import Meeting, MeetingDecision
 from dudao.planning.models import ChronicleEntry
+from dudao.planning.models import Briefing, BriefingSection, Submission
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -95,6 +96,10 @@ POST_ONLY = {
     # 大事记 (issue 20)
     "planning:chronicle_refresh", "planning:chronicle_create", "planning:chronicle_accept", "planning:chronicle_drop",
     "planning:chronicle_restore", "planning:chronicle_update", "planning:chronicle_delete",
+    # planning: 简报 and 信息报送
+    "planning:briefing_create", "planning:briefing_update", "planning:briefing_section_add",
+    "planning:briefing_section_update", "planning:briefing_section_move", "planning:briefing_section_delete",
+    "planning:briefing_issue", "planning:briefing_publish", "planning:submission_delete",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -248,6 +253,11 @@ def _samplers(state):
             "pk").first(), "pk", None)],
         # 大事记 (issue 20): a proposal the platform made (no actor) first
         ("planning/chronicle", "pk"): pk(ChronicleEntry.objects, Q(created_by=None)),
+        # planning: 简报 and 信息报送
+        ("planning/briefings", "pk"): pk(Briefing.objects),
+        ("planning/sections", "section_pk"): lambda user: [BriefingSection.objects.order_by("pk").values_list(
+            "pk", flat=True).first()],
+        ("planning/submissions", "pk"): pk(Submission.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
