@@ -8,11 +8,24 @@ from django.utils import timezone
 
 from dudao.inspections.models import Inspection
 from dudao.monitoring.models import Campaign
-from dudao.planning.models import Meeting, MeetingKind, Plan, PlanSection, WorkArea
+from dudao.planning.models import (
+    Briefing,
+    Meeting,
+    MeetingKind,
+    Plan,
+    PlanSection,
+    SectionKind,
+    Submission,
+    SubmissionKind,
+    WorkArea,
+)
+from dudao.planning.selectors import briefings as briefing_selectors
 from dudao.planning.selectors.meetings import region_staff, region_units
+from dudao.planning.services import briefings as briefing_services
 from dudao.planning.services import meetings
 from dudao.planning.services import plans as plan_services
 from dudao.quality.models import Round as QualityRound
+from dudao.regions.models import GovUnit
 from dudao.surveys.models import SurveyRound
 from dudao.zones.models import Zone
 
@@ -139,12 +152,7 @@ def _plan_year(*, office_user, county, year: int, today: datetime.date, last_yea
             plan_services.task_progress_set(actor=office_user, task=task, progress="dropped", note=DROPPED_NOTE)
         elif state in ("doing", "late"):
             plan_services.task_progress_set(actor=office_user, task=task, progress="in_progress", note=DOING_NOTE)
-from django.utils import timezone
 
-from dudao.planning.models import Briefing, SectionKind, Submission, SubmissionKind
-from dudao.planning.selectors import briefings as briefing_selectors
-from dudao.planning.services import briefings as briefing_services
-from dudao.regions.models import GovUnit
 
 
 def load_plans(*, office_user, county) -> None:

@@ -141,12 +141,14 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                   "owner": "综合督导：示范区第一小学等 10 个对象"},
                  {"month": "", "date": "3月20日", "content": "整改期限：示范区第二小学（示范区督整〔2026〕1号）（整改期限）",
                   "owner": "示范区第二小学；整改中"}],
+    }),
     # 大事记 (planning, issue 20)
     "chronicle": ("教育督导大事记", {
         "title": "示范区2026年教育督导大事记", "county": "示范区", "year": 2026,
         "office": "示范区人民政府教育督导室", "generated_on": "2026年12月31日", "count": 1,
         "rows": [{"date": "2026年3月6日", "title": "印发《示范区2026年教育督导工作要点》", "text": "……",
                   "importance": "重要"}],
+    }),
     # 督导简报 (planning, briefings)
     "briefing": ("督导简报", {
         "masthead": "督导简报", "issue": "第3期", "year": "2026年", "title": "示范区春季开学专项督导工作综述",

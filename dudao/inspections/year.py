@@ -2,35 +2,29 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from django.urls import reverse
-
-from dudao.core.registries import LinkTarget, register_plan_link
-from dudao.core.scope import prefix_q, region_prefix
-from dudao.inspections.models import Inspection, InspectionStage
-from django.db.models import Exists, OuterRef
-
-from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
-from dudao.core.scope import scope_for
-from dudao.inspections.models import Inspection, Target, TeamMember
-import datetime
-
-from django.db.models import Count
-from django.urls import reverse
-
-from dudao.core.dates import local_date, local_span
-from dudao.core.registries import KeyEvent, register_key_events
-from dudao.inspections.models import InspectionStage, Opinion, Transition
 import datetime
 from collections import Counter, defaultdict
 
-from django.db.models import Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from dudao.core.dates import cn_date, local_date
-from dudao.core.registries import Material, material_key_id, register_briefing_material
-from dudao.core.scope import region_prefix
-from dudao.inspections.models import Inspection, InspectionStage, Target
+from dudao.core.dates import cn_date, local_date, local_span
+from dudao.core.registries import (
+    CalendarItem,
+    KeyEvent,
+    LinkTarget,
+    Material,
+    material_key_id,
+    register_briefing_material,
+    register_calendar_source,
+    register_key_events,
+    register_plan_link,
+    scope_reaches,
+    url_for_pk,
+)
+from dudao.core.scope import prefix_q, region_prefix, scope_for
+from dudao.inspections.models import Inspection, InspectionStage, Opinion, Target, TeamMember, Transition
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

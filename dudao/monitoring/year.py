@@ -2,21 +2,22 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from django.db.models import Count, Q
-from django.urls import reverse
-
-from dudao.core.registries import LinkTarget, register_plan_link
-from dudao.core.scope import prefix_q, region_prefix
-from dudao.monitoring.models import Campaign
-from dudao.core.registries import CalendarItem, register_calendar_source, url_for_pk
-from dudao.monitoring.models import CampaignTask
 import datetime
 
 from django.db.models import Count, F, Max, Q
 from django.urls import reverse
 
 from dudao.core.dates import cn_date
-from dudao.core.registries import KeyEvent, register_key_events
+from dudao.core.registries import (
+    CalendarItem,
+    KeyEvent,
+    LinkTarget,
+    register_calendar_source,
+    register_key_events,
+    register_plan_link,
+    url_for_pk,
+)
+from dudao.core.scope import prefix_q, region_prefix
 from dudao.monitoring.models import Campaign, CampaignTask
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------

@@ -1,29 +1,21 @@
 """The planning API: /api/v1/plans, /api/v1/calendar, /api/v1/chronicle (issue 20 item 9)."""
 
+import dataclasses
 import datetime
 from typing import Literal
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from dudao.core.api_errors import error_responses
 from dudao.core.listing import ApiPagination
 from dudao.planning.models import PlanStatus
-from dudao.planning.selectors import plans as plan_selectors
-import dataclasses
-import datetime
-
-from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
-
-from dudao.core.api_errors import error_responses
 from dudao.planning.selectors import calendar as calendar_selectors
-
-from django.http import Http404
-from ninja import Field, Query, Router, Schema
-
-from dudao.core.api_errors import error_responses
 from dudao.planning.selectors import chronicle as chronicle_selectors
+from dudao.planning.selectors import plans as plan_selectors
 
 router = Router(tags=["工作计划"])
 

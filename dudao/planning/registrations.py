@@ -3,6 +3,7 @@
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job
+from dudao.planning.services.chronicle import chronicle_daily
 from dudao.planning.services.plans import plan_overdue_daily
 from dudao.planning.year import register_year
 
@@ -35,10 +36,6 @@ ACTION_LABELS: dict[str, str] = {
     "planning.task_link_remove": "取消工作任务关联",
     # 行事历 (calendar)
     "calendar_feed.issue": "生成行事历订阅地址",
-from dudao.planning.services.chronicle import chronicle_daily
-from dudao.planning.year import register_year
-
-ACTION_LABELS: dict[str, str] = {
     # 大事记 (services/chronicle.py)
     "planning.chronicle_propose": "提出大事记建议",
     "planning.chronicle_accept": "采用大事记建议",

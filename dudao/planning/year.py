@@ -2,39 +2,39 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-
-from dudao.core.dates import local_date
-from dudao.core.registries import LinkTarget, register_plan_link
-from dudao.core.scope import prefix_q, region_prefix
-from dudao.planning.models import Briefing, BriefingStatus, Meeting
 import calendar
 import datetime
 
-from django.urls import reverse
-from django.utils import timezone
-
-from dudao.core.dates import local_date
-from dudao.core.registries import CalendarItem, register_calendar_source
-from dudao.planning.models import Meeting, PlanStatus, PlanTask, YearKind
-import datetime
-
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from dudao.core.dates import local_date, local_span
-from dudao.core.registries import KeyEvent, register_key_events
-from dudao.planning.models import Importance, Meeting, MeetingKind, Plan, PlanStatus
-import datetime
-
-from django.db.models import Q
-from django.urls import reverse
-
-from dudao.core.dates import cn_date
-from dudao.core.registries import Material, material_key_id, register_briefing_material
-from dudao.core.scope import region_prefix
-from dudao.planning.models import ChronicleEntry, ChronicleStatus
+from dudao.core.dates import cn_date, local_date, local_span
+from dudao.core.registries import (
+    CalendarItem,
+    KeyEvent,
+    LinkTarget,
+    Material,
+    material_key_id,
+    register_briefing_material,
+    register_calendar_source,
+    register_key_events,
+    register_plan_link,
+)
+from dudao.core.scope import prefix_q, region_prefix
+from dudao.planning.models import (
+    Briefing,
+    BriefingStatus,
+    ChronicleEntry,
+    ChronicleStatus,
+    Importance,
+    Meeting,
+    MeetingKind,
+    Plan,
+    PlanStatus,
+    PlanTask,
+    YearKind,
+)
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

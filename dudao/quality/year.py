@@ -2,23 +2,24 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from django.urls import reverse
-
-from dudao.core.registries import LinkTarget, register_plan_link
-from dudao.core.scope import prefix_q, region_prefix
-from dudao.quality.models import Round, RoundStatus
-
-from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
-from dudao.core.scope import scope_for
-from dudao.quality.models import Round, RoundSchool
 import datetime
 
 from django.db.models import Min
 from django.urls import reverse
 
 from dudao.core.dates import local_date, local_span
-from dudao.core.registries import KeyEvent, register_key_events
-from dudao.quality.models import ReportBatch, ReportStatus, Round
+from dudao.core.registries import (
+    CalendarItem,
+    KeyEvent,
+    LinkTarget,
+    register_calendar_source,
+    register_key_events,
+    register_plan_link,
+    scope_reaches,
+    url_for_pk,
+)
+from dudao.core.scope import prefix_q, region_prefix, scope_for
+from dudao.quality.models import ReportBatch, ReportStatus, Round, RoundSchool, RoundStatus
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

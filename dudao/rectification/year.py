@@ -2,25 +2,35 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from dudao.core.registries import CalendarItem, register_calendar_source, url_for_pk
-from dudao.rectification.models import NoticeStatus, OrderStatus, RectificationNotice, SupervisionOrder
-import datetime
-
-from django.urls import reverse
-
-from dudao.core.dates import local_date, local_span
-from dudao.core.registries import KeyEvent, register_key_events
-from dudao.rectification.models import AccountabilityCase, CaseStep, Publication, Talk, TalkStatus
 import datetime
 
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from dudao.core.dates import local_date
-from dudao.core.registries import Material, material_key_id, register_briefing_material
+from dudao.core.dates import local_date, local_span
+from dudao.core.registries import (
+    CalendarItem,
+    KeyEvent,
+    Material,
+    material_key_id,
+    register_briefing_material,
+    register_calendar_source,
+    register_key_events,
+    url_for_pk,
+)
 from dudao.core.scope import region_prefix
-from dudao.rectification.models import Publication
+from dudao.rectification.models import (
+    AccountabilityCase,
+    CaseStep,
+    NoticeStatus,
+    OrderStatus,
+    Publication,
+    RectificationNotice,
+    SupervisionOrder,
+    Talk,
+    TalkStatus,
+)
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

@@ -34,11 +34,19 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
-from dudao.planning.models import Plan, PlanSection, PlanTask, TaskLink
+from dudao.planning.models import (
+    Briefing,
+    BriefingSection,
+    ChronicleEntry,
+    Meeting,
+    MeetingDecision,
+    Plan,
+    PlanSection,
+    PlanTask,
+    Submission,
+    TaskLink,
+)
 from dudao.planning.services.calendar import feed_key_issue
-from dudao.planning.models import Meeting, MeetingDecision
-from dudao.planning.models import ChronicleEntry
-from dudao.planning.models import Briefing, BriefingSection, Submission
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
