@@ -2,13 +2,34 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
+import datetime
+from collections import defaultdict
+
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from dudao.core.dates import local_date
-from dudao.core.registries import LinkTarget, register_plan_link
+from dudao.core.dates import cn_date, local_date
+from dudao.core.registries import (
+    Figure,
+    LinkTarget,
+    period_label,
+    plan_link_kinds,
+    register_plan_link,
+    register_year_figures,
+)
 from dudao.core.scope import prefix_q, region_prefix
-from dudao.planning.models import Briefing, BriefingStatus, Meeting
+from dudao.planning import status as task_statuses
+from dudao.planning.models import (
+    Briefing,
+    BriefingStatus,
+    ChronicleEntry,
+    ChronicleStatus,
+    Meeting,
+    Plan,
+    PlanStatus,
+    PlanTask,
+    TaskLink,
+)
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -69,6 +90,76 @@ def briefing_resolve(object_ids) -> dict[str, LinkTarget]:
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
+def _resolved_links(task_ids) -> dict[int, list[LinkTarget]]:
+    """task id → the LinkTargets of its links that still exist (one resolve call per kind)."""
+    by_kind: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for task_id, kind, object_id in TaskLink.objects.filter(task_id__in=task_ids).values_list("task_id", "kind", "object_id"):
+        by_kind[kind].append((task_id, object_id))
+    kinds = plan_link_kinds()
+    out: dict[int, list[LinkTarget]] = defaultdict(list)
+    for kind, pairs in by_kind.items():
+        if kind not in kinds:
+            continue
+        targets = kinds[kind].resolve([object_id for _t, object_id in pairs])
+        for task_id, object_id in pairs:
+            if object_id in targets:
+                out[task_id].append(targets[object_id])
+    return out
+
+
+def plan_completion(region_code: str, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per section of the region's published plans of the period's year: the completion counts (planning.status),
+    each task's status derived on the period's last day (or today, if sooner). For a quarter, the tasks due in it."""
+    as_of = min(end, timezone.localdate())
+    plans = Plan.objects.filter(prefix_q("region__code", [region_prefix(region_code)]), year=start.year,
+                                status=PlanStatus.PUBLISHED)
+    tasks = PlanTask.objects.filter(plan__in=plans).select_related("section").order_by("plan_id", "section__order", "order", "id")
+    if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31):
+        tasks = tasks.filter(due_date__gte=start, due_date__lte=end)
+    tasks = list(tasks)
+    links = _resolved_links([t.pk for t in tasks])
+    sections: dict[int, dict] = {}
+    for task in tasks:
+        entry = sections.setdefault(task.section_id, {"title": task.section.title, "statuses": []})
+        entry["statuses"].append(task_statuses.task_status(progress=task.progress, due_date=task.due_date, today=as_of,
+                                                            links=links.get(task.pk, ())))
+    return [{"title": e["title"], **task_statuses.completion(e["statuses"])} for e in sections.values()]
+
+
+def chronicle_accepted(region_code: str, start: datetime.date, end: datetime.date):
+    return (ChronicleEntry.objects.filter(prefix_q("region__code", [region_prefix(region_code)]),
+                                          status=ChronicleStatus.ACCEPTED, day__gte=start, day__lte=end)
+            .order_by("day", "id"))
+
+
+def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    period = period_label(start, end)
+    rows = plan_completion(region_code, start, end)
+    total = task_statuses.completion([])
+    for row in rows:
+        for key in total:
+            if key != "percent":
+                total[key] += row[key]
+    counted = total["total"] - total["dropped"]
+    percent = round(100 * total["done"] / counted) if counted else None
+    entries = list(chronicle_accepted(region_code, start, end).values_list("day", "title"))
+    src_plan = (f"planning.status.task_status + completion：{start.year}年已发布的工作要点"
+                f"{'' if (start.month, end.month) == (1, 12) else f'中 {period} 到期'}的任务，截至 {min(end, timezone.localdate()).isoformat()}")
+    return [
+        Figure("planning.tasks", "工作要点任务", total["total"], "项", src_plan,
+               columns=("部分", "任务", "已完成", "进行中", "未开始", "已逾期", "已取消", "完成率（%）"),
+               rows=tuple((r["title"], r["total"], r["done"], r["in_progress"], r["not_started"], r["late"], r["dropped"],
+                           "—" if r["percent"] is None else r["percent"]) for r in rows)),
+        Figure("planning.done", "已完成任务", total["done"], "项", src_plan),
+        Figure("planning.late", "逾期未完成任务", total["late"], "项", src_plan),
+        Figure("planning.dropped", "已取消任务", total["dropped"], "项", src_plan),
+        Figure("planning.completion", "工作要点完成率", percent, "%", src_plan + "（已取消的不计）"),
+        Figure("planning.chronicle", "大事记（已采用）", len(entries), "条",
+               f"planning.models.ChronicleEntry：{period} 已采用的条目",
+               columns=("日期", "事项"), rows=tuple((cn_date(day), title) for day, title in entries)),
+    ]
+
+
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
@@ -86,6 +177,7 @@ def register_year() -> None:
     # key events
 
     # year figures
+    register_year_figures("planning", "工作要点落实与大事记", year_figures, order=90)
 
     # 简报 materials
 
