@@ -5,15 +5,19 @@ archive documents (督导档案). Registered by register_year(), called from reg
 import datetime
 from collections import Counter
 
-from dudao.core.registries import Figure, FigureReader, period_label, register_year_figures
-from dudao.core.scope import region_prefix
-from dudao.inspections import selectors
-from dudao.inspections.models import InspectionKind
 from django.urls import reverse
 
-from dudao.core.registries import LinkTarget, register_plan_link
+from dudao.core.registries import (
+    Figure,
+    FigureReader,
+    LinkTarget,
+    period_label,
+    register_plan_link,
+    register_year_figures,
+)
 from dudao.core.scope import prefix_q, region_prefix
-from dudao.inspections.models import Inspection, InspectionStage
+from dudao.inspections import selectors
+from dudao.inspections.models import Inspection, InspectionKind, InspectionStage
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

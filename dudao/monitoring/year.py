@@ -4,16 +4,14 @@ archive documents (督导档案). Registered by register_year(), called from reg
 
 import datetime
 
-from dudao.core.registries import Figure, FigureReader, register_year_figures
-from dudao.core.scope import region_prefix
-from dudao.monitoring import engine, selectors
-from dudao.regions.models import Region, RegionLevel
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from dudao.core.registries import LinkTarget, register_plan_link
+from dudao.core.registries import Figure, FigureReader, LinkTarget, register_plan_link, register_year_figures
 from dudao.core.scope import prefix_q, region_prefix
+from dudao.monitoring import engine, selectors
 from dudao.monitoring.models import Campaign
+from dudao.regions.models import Region, RegionLevel
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

@@ -5,6 +5,9 @@ from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.planning.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
+    # 工作总结 (services/summary.py)
+    "summary.request": "生成工作总结草稿",
+    "summary.retry": "重新生成工作总结草稿",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {

@@ -4,14 +4,18 @@ archive documents (督导档案). Registered by register_year(), called from reg
 
 import datetime
 
-from dudao.core.registries import Figure, FigureReader, period_label, register_year_figures
-from dudao.core.scope import region_prefix
-from dudao.quality import selectors
-from dudao.quality.models import RoundStatus
 from django.urls import reverse
 
-from dudao.core.registries import LinkTarget, register_plan_link
+from dudao.core.registries import (
+    Figure,
+    FigureReader,
+    LinkTarget,
+    period_label,
+    register_plan_link,
+    register_year_figures,
+)
 from dudao.core.scope import prefix_q, region_prefix
+from dudao.quality import selectors
 from dudao.quality.models import Round, RoundStatus
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------

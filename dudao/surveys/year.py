@@ -4,16 +4,22 @@ archive documents (督导档案). Registered by register_year(), called from reg
 
 import datetime
 
-from dudao.core.registries import Figure, FigureReader, figure_period, period_label, register_year_figures
-from dudao.core.scope import region_prefix
-from dudao.regions.models import Region, RegionLevel
-from dudao.surveys import selectors
 from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.dates import local_date
-from dudao.core.registries import LinkTarget, register_plan_link
+from dudao.core.registries import (
+    Figure,
+    FigureReader,
+    LinkTarget,
+    figure_period,
+    period_label,
+    register_plan_link,
+    register_year_figures,
+)
 from dudao.core.scope import prefix_q, region_prefix
+from dudao.regions.models import Region, RegionLevel
+from dudao.surveys import selectors
 from dudao.surveys.models import SurveyRound
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
