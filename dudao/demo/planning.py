@@ -2,9 +2,150 @@
 demo's inspections, surveys and campaign, some late), two meetings with decisions, 大事记 proposals accepted, one
 简报, and last year archived. Each part is one function, called in order by load_planning."""
 
+import datetime
+
+from django.utils import timezone
+
+from dudao.inspections.models import Inspection
+from dudao.monitoring.models import Campaign
+from dudao.planning.models import Plan
+from dudao.planning.services import plans as plan_services
+from dudao.quality.models import Round as QualityRound
+from dudao.surveys.models import SurveyRound
+from dudao.zones.models import Zone
+
+# ---- 工作要点 (load_plans) ------------------------------------------------------------------------------------------
+# Six sections and forty tasks modelled on seeds 000 (涪陵区 2021) and 002 (常德市 2020). A task: (text, owner, months,
+# (month, day) due, state, link). owner: "office" (督导室 周主任), "zone" (a 责任区, by position) or a 科室 label.
+# state: "done" (with a note), "doing" (in progress, note), "late" (due before today, not done), "" (not started).
+# link: (kind, a word of the object's name) — resolved among the demo's own objects.
+PLAN_SECTIONS = [
+    ("深化教育督导体制机制改革", "general", [
+        ("制定《示范区落实深化新时代教育督导体制机制改革实施方案》，明确督导委员会成员单位职责。", "office", [3], (3, 31), "done", None),
+        ("修订区政府教育督导委员会工作规程，建立成员单位联席会议制度。", "综合科", [4], (4, 30), "done", None),
+        ("完善督导结果公开、约谈、问责制度，形成督导问责闭环。", "office", [5, 6], (6, 30), "done", None),
+        ("推进教育评价改革，开展“破五唯”清理情况专项检查。", "综合科", [9, 10], (10, 31), "late", None),
+        ("召开年度教育督导工作会议，部署全年重点工作。", "office", [2], (2, 28), "done", None),
+    ]),
+    ("扎实开展督政工作", "duzheng", [
+        ("开展乡镇（街道）履行教育职责年度考核，考核结果报区政府。", "督政科", [9, 10, 11], (11, 30), "",
+         ("inspections.inspection", "履行教育职责")),
+        ("迎接市政府对区政府履行教育职责评价，做好自评和材料准备。", "督政科", [4, 5], (5, 31), "done", None),
+        ("督促落实义务教育教师平均工资收入不低于当地公务员平均工资收入水平。", "督政科", [6], (6, 30), "done", None),
+        ("开展教育经费投入“两个只增不减”落实情况专项督查。", "督政科", [7, 8], (8, 31), "late", None),
+        ("开展学前教育普惠发展、公办园在园幼儿占比情况督查。", "督政科", [5, 6], (6, 30), "done", None),
+        ("跟踪督导问题整改，对逾期未整改单位发督办单。", "office", [3, 6, 9, 12], (12, 31), "doing", None),
+        ("配合做好中小学校舍安全和校园周边环境综合治理督查。", "督政科", [9], (9, 30), "done", None),
+    ]),
+    ("规范开展督学工作", "duxue", [
+        ("组织实施义务教育学校综合督导，每校形成督导意见书。", "office", [3, 4, 5], (6, 30), "",
+         ("inspections.inspection", "综合督导")),
+        ("开展“双减”和“五项管理”落实情况专项督导。", "督学科", [9, 10], (12, 20), "",
+         ("inspections.inspection", "双减")),
+        ("落实中小学幼儿园责任督学挂牌督导，每校每月至少督导一次。", "zone:0", list(range(1, 13)), (12, 31), "doing", None),
+        ("开展春季开学工作专项督查。", "zone:1", [2, 3], (3, 15), "done", None),
+        ("开展秋季开学工作专项督查（重点为公办幼儿园学位）。", "zone:0", [9], (9, 20), "done", None),
+        ("开展暑期违规补课专项督查。", "督学科", [7, 8], (8, 31), "done", None),
+        ("开展幼儿园办园行为专项督导评估。", "督学科", [10, 11], (11, 30), "late", None),
+        ("开展中小学校落实教学常规专项督查。", "zone:1", [5], (5, 31), "done", None),
+        ("对上年综合督导学校开展督导回访，检查整改落实情况。", "督学科", [11, 12], (12, 25), "doing", None),
+    ]),
+    ("科学实施评估监测", "monitoring", [
+        ("推进国家义务教育优质均衡发展区创建，完成年度创建任务清单。", "office", [3, 6, 9, 12], (12, 31), "",
+         ("monitoring.campaign", "优质均衡")),
+        ("开展2025年度中小学家长满意度调查并形成报告。", "评估监测科", [1], (1, 31), "",
+         ("surveys.round", "2025年度中小学家长满意度调查")),
+        ("开展秋季学期学生满意度调查。", "评估监测科", [11], (12, 15), "",
+         ("surveys.round", "2026年秋季学期学生满意度调查")),
+        ("按“2+1”模式组织区级义务教育质量监测，发布监测报告。", "评估监测科", [5, 6], (7, 15), "",
+         ("quality.round", "")),
+        ("配合做好国家义务教育质量监测样本校组织工作。", "评估监测科", [5], (5, 31), "done", None),
+        ("以年度事业统计为基础开展义务教育优质均衡发展监测。", "评估监测科", [10], (10, 31), "done", None),
+        ("开展学前教育普及普惠监测，形成县域监测报告。", "评估监测科", [10, 11], (11, 30), "done", None),
+        ("开展教育发展现状年度监测，编制区域教育发展报告。", "评估监测科", [12], (12, 31), "doing", None),
+    ]),
+    ("加强督学队伍建设", "team", [
+        ("完成新一届责任督学选聘和聘任，调整督学责任区。", "office", [3], (3, 31), "done", None),
+        ("组织全区督学暑期专题培训，每人不少于 40 学时。", "督学科", [7, 8], (8, 31), "done", None),
+        ("组织督学参加省、市督学能力提升培训。", "督学科", [6, 7], (7, 31), "done", None),
+        ("开展责任督学年度考核，考核结果与续聘挂钩。", "office", [12], (12, 31), "", None),
+        ("加强督导队伍党风廉政建设，签订廉洁督导承诺书。", "综合科", [3], (3, 31), "done", None),
+        ("充实兼职督学和评估专家库，完善专家库管理办法。", "督学科", [4, 5], (5, 31), "done", None),
+    ]),
+    ("强化督导宣传与研究", "research", [
+        ("定期编印督导简报，全年不少于 6 期。", "综合科", [2, 4, 6, 8, 10, 12], (12, 31), "doing", None),
+        ("开展全区督学教育督导与评价优秀论文评选。", "综合科", [6], (6, 30), "done", None),
+        ("加强督导信息平台运用，督导纪实全部在平台填报。", "office", list(range(1, 13)), (12, 31), "doing", None),
+        ("按要求报送督导信息，做好督导结果向社会公开。", "综合科", [3, 6, 9, 12], (12, 31), "doing", None),
+        ("整理年度督导档案，编撰年度督导大事记。", "office", [12], (12, 31), "", None),
+    ]),
+]
+DONE_NOTE = "已按计划完成，相关材料已归档。"
+DOING_NOTE = "正在推进，已完成阶段性工作。"
+DROPPED_NOTE = "按上级部署调整，本年度不再单独开展。"
+
+
+def _plan_owner(owner: str, office_user, zones) -> dict:
+    if owner == "office":
+        return {"owner_user": office_user}
+    if owner.startswith("zone:"):
+        index = int(owner.split(":")[1])
+        return {"owner_zone": zones[index]} if len(zones) > index else {"owner_label": "督学科"}
+    return {"owner_label": owner}
+
+
+def _plan_link_target(kind: str, word: str, county):
+    if kind == "inspections.inspection":
+        return Inspection.objects.filter(county=county, name__contains=word).order_by("pk").first()
+    if kind == "surveys.round":
+        return SurveyRound.objects.filter(county=county, name__contains=word).order_by("pk").first()
+    if kind == "monitoring.campaign":
+        return Campaign.objects.filter(county=county, name__contains=word).order_by("pk").first()
+    if kind == "quality.round":
+        return QualityRound.objects.filter(region=county).order_by("pk").first()
+    return None
+
+
+def _plan_year(*, office_user, county, year: int, today: datetime.date, last_year: bool) -> None:
+    """One published plan: last year's with every task done (the late ones dropped); this year's with its states (late ones fall due
+    before today, whatever the day of the load)."""
+    zones = list(Zone.objects.filter(region=county).order_by("code")[:2])
+    plan = plan_services.plan_create(actor=office_user, region=county, year=year, year_kind="calendar",
+                                     title=f"{year}年{county.name}教育督导工作要点")
+    first_day = datetime.date(year, 1, 1)
+    states = []
+    for title, area, tasks in PLAN_SECTIONS:
+        section = plan_services.section_create(actor=office_user, plan=plan, title=title, area=area)
+        for text, owner, months, (month, day), state, link in tasks:
+            due = datetime.date(year, month, day)
+            if not last_year and state == "late":
+                due = min(due, max(first_day, today - datetime.timedelta(days=20)))
+            task = plan_services.task_create(actor=office_user, section=section, text=text, months=months,
+                                             due_date=due, **_plan_owner(owner, office_user, zones))
+            if last_year:
+                state = "dropped" if state == "late" else "done"
+            states.append((task, state, link))
+    plan_services.plan_publish(actor=office_user, plan=plan)
+    for task, state, link in states:
+        if link and not last_year:
+            target = _plan_link_target(*link, county)
+            if target is not None:
+                plan_services.task_link_add(actor=office_user, task=task, kind=link[0], object_id=target.pk)
+        if state == "done":
+            plan_services.task_progress_set(actor=office_user, task=task, progress="done", note=DONE_NOTE)
+        elif state == "dropped":
+            plan_services.task_progress_set(actor=office_user, task=task, progress="dropped", note=DROPPED_NOTE)
+        elif state in ("doing", "late"):
+            plan_services.task_progress_set(actor=office_user, task=task, progress="in_progress", note=DOING_NOTE)
+
 
 def load_plans(*, office_user, county) -> None:
-    return
+    """示范区's 工作要点 of last year (published, all done) and of this year (published, six sections, forty tasks,
+    some linked to the demo's inspections, survey rounds, campaign and quality round, some late). Idempotent."""
+    today = timezone.localdate()
+    for year, last_year in ((today.year - 1, True), (today.year, False)):
+        if not Plan.objects.filter(region=county, year=year).exists():
+            _plan_year(office_user=office_user, county=county, year=year, today=today, last_year=last_year)
 
 
 def load_meetings(*, office_user, county) -> None:

@@ -37,7 +37,7 @@ def task_status(*, progress: str, due_date: datetime.date | None, today: datetim
 
 
 def completion(statuses: Iterable[str]) -> dict:
-    """Counts per status and the share done: {"total", "not_started", …, "dropped", "percent"}. Dropped tasks do not
+    """Counts per status and the share done: {"total", "not_started", …, "dropped", "counted", "percent"}. Dropped tasks do not
     count against completion (percent = done / (total − dropped)); percent is None when nothing is left to do."""
     counts = dict.fromkeys(STATUS_ORDER, 0)
     total = 0
@@ -46,4 +46,4 @@ def completion(statuses: Iterable[str]) -> dict:
         total += 1
     counted = total - counts[DROPPED]
     percent = round(100 * counts[DONE] / counted) if counted else None
-    return {"total": total, **counts, "percent": percent}
+    return {"total": total, **counts, "counted": counted, "percent": percent}

@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied, RowError
-from dudao.core.models import RoleAssignment
 from dudao.core.registries import plan_link_kinds, refuse_if_archived
 from dudao.core.roles import Role
 from dudao.core.scope import holds_role_in, region_prefix, require_office_for
-from dudao.core.services import counter_take
+from dudao.core.services import Message, counter_take, notify
 from dudao.planning.models import (
     PLAN_WORKFLOW,
     Plan,
@@ -33,10 +33,12 @@ from dudao.planning.models import (
     PlanTransition,
     TaskLink,
     TaskProgress,
+    TaskStatus,
     TaskUpdate,
     WorkArea,
     YearKind,
 )
+from dudao.planning.selectors.plans import LinkRow, derived_statuses, office_staff_ids, resolve_links
 from dudao.regions.models import Region, RegionLevel
 
 FIRST_YEAR = 2000
@@ -106,17 +108,6 @@ def _date(value, what: str) -> datetime.date | None:
 
 def in_plan_year(plan: Plan, day: datetime.date) -> bool:
     return plan.starts_on <= day <= plan.ends_on
-
-
-def office_staff_ids(region_code: str) -> set[int]:
-    """Users holding the office role of exactly this region (the staff a task may be given to)."""
-    return set(RoleAssignment.objects.filter(role=Role.OFFICE, region_id=region_code, user__is_active=True)
-               .values_list("user_id", flat=True))
-
-
-def zone_model():
-    """The 责任区 model, reached through the task's foreign key (planning does not import zones)."""
-    return PlanTask._meta.get_field("owner_zone").related_model
 
 
 def _owner(plan: Plan, owner_user, owner_zone, owner_label) -> tuple:
@@ -476,3 +467,61 @@ def task_link_remove(*, actor, link: TaskLink) -> None:
     audit_record(actor=actor, action="planning.task_link_remove", obj=link, region_code=plan.region_id,
                  before={"task": link.task_id, "kind": link.kind, "object_id": link.object_id, "title": link.title})
     link.delete()
+
+
+# ---- overdue → inbox ---------------------------------------------------------------------------------------------
+
+OVERDUE_BATCH = 500
+
+
+def overdue_recipient(task: PlanTask) -> int | None:
+    """Who hears of an overdue task: its staff member; a 责任区's lead inspector (their account); for a 科室 label
+    only (or a lead without an account), the plan's creator."""
+    if task.owner_user_id:
+        return task.owner_user_id
+    lead = task.owner_zone.lead if task.owner_zone_id else None
+    if lead is not None and lead.user_id:
+        return lead.user_id
+    return task.plan.created_by_id
+
+
+def plan_overdue_daily(*, now: datetime.datetime | None = None) -> int:
+    """The daily job "plan_overdue": each task of a published plan that is late by its derived status (due before
+    today, not done by its links or its owner's progress, not dropped) reaches its owner's inbox once — the
+    compare-and-set on overdue_notified_at and the notification key both make a second run add nothing."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    candidates = (PlanTask.objects.filter(plan__status=PlanStatus.PUBLISHED, due_date__lt=today,
+                                          overdue_notified_at__isnull=True)
+                  .exclude(progress__in=[TaskProgress.DONE, TaskProgress.DROPPED]))
+    sent, after = 0, 0
+    while True:
+        rows = list(candidates.filter(pk__gt=after).select_related("plan", "owner_zone__lead").order_by("pk")
+                    [:OVERDUE_BATCH])
+        if not rows:
+            return sent
+        after = rows[-1].pk
+        links = list(TaskLink.objects.filter(task__in=rows))
+        targets = resolve_links(links)
+        by_task: dict[int, list] = {}
+        for link in links:
+            by_task.setdefault(link.task_id, []).append(LinkRow(link, targets.get(link.pk)))
+        statuses = derived_statuses(rows, today, by_task)
+        for task in rows:
+            if statuses[task.pk] != TaskStatus.LATE:
+                continue
+            with transaction.atomic():
+                claimed = PlanTask.objects.filter(pk=task.pk, overdue_notified_at__isnull=True).update(
+                    overdue_notified_at=now)
+                if not claimed:
+                    continue
+                user_id = overdue_recipient(task)
+                if user_id is None:
+                    continue
+                message = Message(
+                    key=f"plan-task-overdue:{task.pk}", kind="plan_overdue",
+                    title=f"工作任务已逾期：{task.text[:60]}",
+                    body=f"《{task.plan.title}》中的任务“{task.text[:80]}”完成期限为{cn_date(task.due_date)}，尚未完成。"
+                         "请填写进展，或与督导室商定调整。",
+                    url=reverse("planning:plan_detail", args=[task.plan_id]) + f"#task-{task.pk}")
+                sent += notify(messages=[(message, {user_id})], at=now)
