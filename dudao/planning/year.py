@@ -3,7 +3,6 @@ app): plan links (工作要点), calendar items (行事历), key events (大事�
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
 import datetime
-from collections import defaultdict
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -13,7 +12,6 @@ from dudao.core.registries import (
     Figure,
     LinkTarget,
     period_label,
-    plan_link_kinds,
     register_plan_link,
     register_year_figures,
 )
@@ -27,9 +25,8 @@ from dudao.planning.models import (
     Meeting,
     Plan,
     PlanStatus,
-    PlanTask,
-    TaskLink,
 )
+from dudao.planning.selectors.plans import plan_tree
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -90,40 +87,21 @@ def briefing_resolve(object_ids) -> dict[str, LinkTarget]:
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
-def _resolved_links(task_ids) -> dict[int, list[LinkTarget]]:
-    """task id → the LinkTargets of its links that still exist (one resolve call per kind)."""
-    by_kind: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for task_id, kind, object_id in TaskLink.objects.filter(task_id__in=task_ids).values_list("task_id", "kind", "object_id"):
-        by_kind[kind].append((task_id, object_id))
-    kinds = plan_link_kinds()
-    out: dict[int, list[LinkTarget]] = defaultdict(list)
-    for kind, pairs in by_kind.items():
-        if kind not in kinds:
-            continue
-        targets = kinds[kind].resolve([object_id for _t, object_id in pairs])
-        for task_id, object_id in pairs:
-            if object_id in targets:
-                out[task_id].append(targets[object_id])
-    return out
-
-
 def plan_completion(region_code: str, start: datetime.date, end: datetime.date) -> list[dict]:
-    """Per section of the region's published plans of the period's year: the completion counts (planning.status),
-    each task's status derived on the period's last day (or today, if sooner). For a quarter, the tasks due in it."""
+    """Per section of the region's published plans of the period's year: the completion counts, each task's status
+    derived on the period's last day (or today, if sooner) by the plans selectors (plan_tree: planning.status over
+    resolved links). For a quarter, only the tasks due in it."""
     as_of = min(end, timezone.localdate())
+    whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
     plans = Plan.objects.filter(prefix_q("region__code", [region_prefix(region_code)]), year=start.year,
-                                status=PlanStatus.PUBLISHED)
-    tasks = PlanTask.objects.filter(plan__in=plans).select_related("section").order_by("plan_id", "section__order", "order", "id")
-    if (start.month, start.day, end.month, end.day) != (1, 1, 12, 31):
-        tasks = tasks.filter(due_date__gte=start, due_date__lte=end)
-    tasks = list(tasks)
-    links = _resolved_links([t.pk for t in tasks])
-    sections: dict[int, dict] = {}
-    for task in tasks:
-        entry = sections.setdefault(task.section_id, {"title": task.section.title, "statuses": []})
-        entry["statuses"].append(task_statuses.task_status(progress=task.progress, due_date=task.due_date, today=as_of,
-                                                            links=links.get(task.pk, ())))
-    return [{"title": e["title"], **task_statuses.completion(e["statuses"])} for e in sections.values()]
+                                status=PlanStatus.PUBLISHED).order_by("region_id", "id")
+    rows = []
+    for plan in plans:
+        for section in plan_tree(plan, as_of).sections:
+            tasks = [r for r in section.tasks if whole_year or (r.task.due_date and start <= r.task.due_date <= end)]
+            if tasks:
+                rows.append({"title": section.section.title, **task_statuses.completion(r.status for r in tasks)})
+    return rows
 
 
 def chronicle_accepted(region_code: str, start: datetime.date, end: datetime.date):
@@ -143,7 +121,7 @@ def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> 
     counted = total["total"] - total["dropped"]
     percent = round(100 * total["done"] / counted) if counted else None
     entries = list(chronicle_accepted(region_code, start, end).values_list("day", "title"))
-    src_plan = (f"planning.status.task_status + completion：{start.year}年已发布的工作要点"
+    src_plan = (f"planning.selectors.plans.plan_tree（planning.status）：{start.year}年已发布的工作要点"
                 f"{'' if (start.month, end.month) == (1, 12) else f'中 {period} 到期'}的任务，截至 {min(end, timezone.localdate()).isoformat()}")
     return [
         Figure("planning.tasks", "工作要点任务", total["total"], "项", src_plan,

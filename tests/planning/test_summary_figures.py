@@ -20,6 +20,7 @@ from dudao.monitoring import selectors as monitoring
 from dudao.people import selectors as people
 from dudao.people.models import Training
 from dudao.planning.models import JobStatus, Plan, PlanStatus, PlanTask, SummaryReport
+from dudao.planning.selectors.plans import section_completion
 from dudao.planning.services.summary import collect_figures, summary_build
 from dudao.quality import selectors as quality
 from dudao.rectification import engine as rect_engine
@@ -164,12 +165,21 @@ def test_people_figures(demo, office):
 
 
 def test_planning_figures(demo, db):
-    tasks = PlanTask.objects.filter(plan__in=Plan.objects.filter(region__code__startswith=COUNTY, year=YEAR,
-                                                                 status=PlanStatus.PUBLISHED))
-    assert demo[YEAR]["planning.tasks"]["value"] == tasks.count()
+    from django.utils import timezone
+
+    as_of = min(END, timezone.localdate())
+    expected = []
+    for plan in Plan.objects.filter(region__code__startswith=COUNTY, year=YEAR, status=PlanStatus.PUBLISHED).order_by("id"):
+        for section, completion in section_completion(plan, as_of):
+            if completion["total"]:
+                expected.append((section.title, completion["total"], completion["done"], completion["late"],
+                                 completion["dropped"]))
     rows = demo[YEAR]["planning.tasks"]["rows"]
-    assert sum(r[1] for r in rows) == tasks.count()
-    assert demo[YEAR]["planning.done"]["value"] == sum(r[2] for r in rows)
+    assert [(r[0], r[1], r[2], r[5], r[6]) for r in rows] == expected
+    tasks = PlanTask.objects.filter(plan__region__code__startswith=COUNTY, plan__year=YEAR, plan__status=PlanStatus.PUBLISHED)
+    assert demo[YEAR]["planning.tasks"]["value"] == tasks.count()
+    assert demo[YEAR]["planning.done"]["value"] == sum(e[2] for e in expected)
+    assert demo[YEAR]["planning.late"]["value"] == sum(e[3] for e in expected)
 
 
 def test_the_draft_opens_and_holds_the_figures(demo, db):
