@@ -170,3 +170,26 @@ def test_page_posts_a_request_and_shows_the_error_in_chinese(world, login):
     response = client.post("/planning/summaries/new/", {"region": world.county_a.code, "year": "2031", "kind": "annual"},
                            follow=True)
     assert "年度须在" in response.content.decode()
+
+
+def test_the_office_re_letterheads_the_template_and_drafts_use_it(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dudao.documents.render import check_template, default_template_path
+    from dudao.documents.services import template_upload
+
+    for key in ("annual_summary", "quarterly_report"):
+        check_template(default_template_path(key).read_bytes(), key)  # the shipped ones render in the sandbox
+    document = Document(str(default_template_path("annual_summary")))
+    document.paragraphs[0].insert_paragraph_before("甲区人民政府教育督导室（红头）")
+    data = io.BytesIO()
+    document.save(data)
+    template_upload(actor=world.office_a, key="annual_summary", region_code=world.county_a.code,
+                    upload=SimpleUploadedFile("我的模板.docx", data.getvalue(),
+                                              content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+    report = SummaryReport.objects.create(region=world.county_a, year=2025, requested_by=world.office_a)
+    assert summary_build(report.pk) == JobStatus.DONE
+    report.refresh_from_db()
+    with default_storage.open(report.file_name, "rb") as handle:
+        text = "\n".join(p.text for p in Document(io.BytesIO(handle.read())).paragraphs)
+    assert text.startswith("甲区人民政府教育督导室（红头）") and "甲区2025年教育督导工作总结" in text
