@@ -183,7 +183,7 @@ def _by_key(figures: list[dict]) -> dict[str, dict]:
     return {f["key"]: f for f in figures}
 
 
-def _overview(region: Region, period: str, figures: list[dict]) -> str:
+def _overview(region: Region, period: str, figures: list[dict], *, whole_year: bool = True) -> str:
     keys = _by_key(figures)
     parts = []
     for key, text in (("zones.visits", "责任督学开展经常性督导 {}"), ("inspections.projects", "组织督导评估项目 {}"),
@@ -192,7 +192,7 @@ def _overview(region: Region, period: str, figures: list[dict]) -> str:
         if key in keys and keys[key]["value"] is not None:
             parts.append(text.format(value_text(keys[key])))
     lead = f"{period}，{region.name}教育督导工作在上级督导部门指导下，围绕年度工作要点，统筹推进督政、督学、评估监测各项工作。"
-    return lead + ("全年（本期）" + "，".join(parts) + "。" if parts else "本期各模块暂无可统计的数据。") + \
+    return lead + (("全年" if whole_year else "本季度") + "，".join(parts) + "。" if parts else "本期各模块暂无可统计的数据。") + \
         "以下各项数据均由平台从各业务模块的记录自动汇总，来源见附录。"
 
 
@@ -222,7 +222,7 @@ def document_context(report: SummaryReport, figures: list[dict], *, generated_on
         "office": f"{report.region.name}人民政府教育督导室", "period": f"{cn_date(start)}至{cn_date(end)}",
         "period_name": period, "generated_on": cn_date(generated_on),
         "recipients": f"中共{report.region.name}委员会、{report.region.name}人民政府",
-        "overview": _overview(report.region, period, figures),
+        "overview": _overview(report.region, period, figures, whole_year=report.quarter is None),
         "sections": sections,
         "plan_heading": f"{numeral(n + 1)}、工作要点落实情况",
         "plan_text": (f"工作要点任务 {value_text(plan)}，其中已完成 {value_text(keys['planning.done'])}、逾期未完成 "
