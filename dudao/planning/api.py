@@ -19,7 +19,7 @@ router = Router(tags=["工作计划"])
 # (the tree with derived statuses and links).
 
 class PlanFilters(Schema):
-    year: int | None = Field(None, ge=2000, le=2100, description="年度")
+    year: int | None = Field(None, description="年度")
     status: Literal[tuple(["", *PlanStatus.values])] = Field("", description="draft 草稿，published 已发布")
     q: str = Field("", max_length=100, description="搜索标题或文号")
 

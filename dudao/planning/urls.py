@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", plan_views.plan_list, name="plan_list"),
     path("plans/new/", plan_views.plan_create, name="plan_create"),
     path("plans/import/", plan_views.plan_import, name="plan_import"),
+    path("plans/import/template/", plan_views.plan_import_template, name="plan_import_template"),
     path("plans/copy/", plan_views.plan_copy, name="plan_copy"),
     path("plans/<int:pk>/", plan_views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/publish/", plan_views.plan_publish, name="plan_publish"),

@@ -88,3 +88,30 @@ def test_office_imports_fixes_and_publishes(world, live_server, browser, shot, t
     page.goto(f"{base}/planning/plans/{plan.pk}/")
     assert "进行中" in page.inner_text("section.card >> nth=0")
     shot(page, "planning-plans-tree-progress-1024")
+
+
+def test_the_demo_plan_as_office_and_leader(demo_snapshot, live_server, browser, shot):
+    """示范区's plan of this year: forty tasks in six sections, linked ones with their objects' states, late ones in
+    red with their label; the leader reads it without any form."""
+    from dudao.planning.models import Plan
+    from tests.demo_snapshot import restore
+
+    passwords = restore(demo_snapshot)
+    base = live_server.url
+    plan = Plan.objects.get(region__name="示范区", year=timezone.localdate().year)
+    page = browser.new_context(viewport={"width": 1024, "height": 800}, locale="zh-CN").new_page()
+    sign_in(page, base, "demo_office", passwords["demo_office"])
+    page.goto(f"{base}/planning/plans/")
+    shot(page, "planning-plans-demo-list-1024")
+    page.goto(f"{base}/planning/plans/{plan.pk}/")
+    text = page.inner_text("main")
+    assert page.locator("section.card").count() == 6 and page.locator("tr[id^=task-]").count() == 40
+    assert "已逾期" in text and "已完成" in text and "已出具意见书" in text or "综合督导" in text
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    shot(page, "planning-plans-demo-tree-1024")
+    page.close()
+    page = browser.new_context(viewport={"width": 1024, "height": 800}, locale="zh-CN").new_page()
+    sign_in(page, base, "demo_leader", passwords["demo_leader"])
+    page.goto(f"{base}/planning/plans/{plan.pk}/")
+    assert page.locator("form[method=post]").count() <= 1  # the account menu's logout form only
+    shot(page, "planning-plans-demo-leader-1024")

@@ -34,6 +34,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
+from dudao.planning.models import Plan, PlanSection, PlanTask, TaskLink
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -82,6 +83,10 @@ POST_ONLY = {
     "quality:scores_confirm",
     # planning: 工作总结
     "planning:summary_request", "planning:summary_retry",
+    # 工作要点 (issue 20)
+    "planning:plan_publish", "planning:plan_delete", "planning:plan_copy_one", "planning:section_add",
+    "planning:section_edit", "planning:section_delete", "planning:task_add", "planning:task_edit",
+    "planning:task_delete", "planning:task_progress", "planning:task_link_add", "planning:task_link_remove",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -237,6 +242,12 @@ def _samplers(state):
                                                                                    None)],
         # planning: 工作总结 (a draft of the demo's year is built if the demo holds none)
         ("planning/summaries", "pk"): lambda user: [_summary_report()],
+        # 工作要点 (issue 20): the demo's plans, their sections, tasks and links
+        ("planning/plans", "pk"): pk(Plan.objects),
+        ("planning/sections", "pk"): pk(PlanSection.objects),
+        ("planning/tasks", "pk"): pk(PlanTask.objects, Q(links__isnull=False)),
+        ("planning/links", "pk"): pk(TaskLink.objects),
+        ("api/plans", "pk"): pk(Plan.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -43,7 +43,7 @@ def test_not_yet_late_at_2330_on_the_due_day_late_at_0030_the_day_after(world):
     note = Notification.objects.get()
     assert (note.user_id, note.kind) == (world.office_a.pk, "plan_overdue")
     assert note.key == f"plan-task-overdue:{PlanTask.objects.get().pk}"
-    assert "2026年6月30日" in note.body and note.url.startswith("/")
+    assert "2026年6月30日" in note.body and note.url == f"/planning/plans/tasks/{PlanTask.objects.get().pk}/"
 
 
 def test_twice_gives_one_notification(world):

@@ -165,3 +165,50 @@ def test_api_list_and_tree(world, client):
     assert client.get(f"/api/v1/plans/{plan.pk}", **bearer(world.office_b)).status_code == 404
     assert client.get(f"/api/v1/plans/{plan.pk}", **bearer(world.principal_a)).status_code == 404
     assert client.get("/api/v1/plans?status=nope", **bearer(world.admin)).status_code == 422
+
+
+def test_a_zone_lead_finds_and_reports_their_task(world, login):
+    from dudao.people.models import Inspector
+    from dudao.zones.models import Zone
+
+    lead = Inspector.objects.create(card_no="DX009", name="王督学", phone="1", kind="fulltime", source="official",
+                                    region=world.county_a, appointed_on=datetime.date(2020, 1, 1),
+                                    term_start=datetime.date(2024, 1, 1), user=world.inspector_a)
+    zone = Zone.objects.create(code="Z9", name="第一责任区", region=world.county_a, lead=lead)
+    plan, section, _ = make_plan(world, year=timezone_year())
+    task = services.task_create(actor=world.office_a, section=section, text="挂牌督导全覆盖", owner_zone=zone,
+                                due_date=datetime.date(timezone_year(), 12, 31))
+    services.plan_publish(actor=world.office_a, plan=plan)
+    client = login(world.inspector_a)
+    page = client.get("/planning/plans/").content.decode()
+    assert "我负责的工作任务" in page and "挂牌督导全覆盖" in page
+    assert client.get(f"/planning/plans/{plan.pk}/").status_code == 404  # the plan itself is the office's
+    assert "填写进展" in client.get(f"/planning/plans/tasks/{task.pk}/").content.decode()
+    client.post(f"/planning/plans/tasks/{task.pk}/progress/", {"progress": "in_progress", "note": "已督导 12 所"})
+    task.refresh_from_db()
+    assert (task.progress, task.progress_note) == ("in_progress", "已督导 12 所")
+    other = PlanTask.objects.exclude(pk=task.pk).first()
+    assert client.get(f"/planning/plans/tasks/{other.pk}/").status_code == 404
+
+
+def timezone_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+def test_the_excel_template_imports_as_it_is(world, login):
+    client = login(world.office_a)
+    template = client.get("/planning/plans/import/template/")
+    assert template.status_code == 200 and template["Content-Disposition"].endswith(".xlsx")
+    data = b"".join(template) if template.streaming else template.content
+    response = client.post("/planning/plans/import/", {
+        "region": "990102", "year": timezone_year(), "year_kind": "calendar", "title": "模板导入",
+        "file": SimpleUploadedFile("大纲.xlsx", data)})
+    assert response.status_code == 302
+    plan = Plan.objects.get()
+    tasks = list(plan.tasks.order_by("order"))
+    assert [(t.owner_label, t.months) for t in tasks] == [("督政科", [9, 10, 11]), ("督政科", [5])]
+    assert tasks[0].due_date == datetime.date(timezone_year(), 11, 30)
+    assert tasks[1].due_date == datetime.date(timezone_year(), 5, 31)
+    assert login(world.leader_a).get("/planning/plans/import/template/").status_code == 404

@@ -35,6 +35,8 @@ def plans_visible(user):
 def plan_list(user, *, year: str = "", status: str = "", q: str = ""):
     rows = plans_visible(user).select_related("region").annotate(task_count=Count("tasks"))
     if year.isdigit():
+        if int(year) > 9999:
+            return rows.none()  # no such plan (and no integer too large for the database)
         rows = rows.filter(year=int(year))
     if status in PlanStatus.values:
         rows = rows.filter(status=status)
@@ -131,6 +133,10 @@ class TaskRow:
     def owner(self) -> str:
         return owner_name(self.task)
 
+    @property
+    def months_label(self) -> str:
+        return months_label(self.task.months)
+
 
 @dataclass
 class SectionRow:
@@ -143,6 +149,18 @@ class SectionRow:
 class Tree:
     sections: list[SectionRow]
     completion: dict
+
+
+def months_label(months) -> str:
+    """[1, 2, 3, 9] → "1—3、9月"; [] → ""."""
+    runs: list[list[int]] = []
+    for month in sorted(set(months or [])):
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    parts = [f"{r[0]}—{r[-1]}" if len(r) > 2 else "、".join(map(str, r)) for r in runs]
+    return "、".join(parts) + "月" if parts else ""
 
 
 def owner_name(task: PlanTask) -> str:

@@ -523,5 +523,5 @@ def plan_overdue_daily(*, now: datetime.datetime | None = None) -> int:
                     title=f"工作任务已逾期：{task.text[:60]}",
                     body=f"《{task.plan.title}》中的任务“{task.text[:80]}”完成期限为{cn_date(task.due_date)}，尚未完成。"
                          "请填写进展，或与督导室商定调整。",
-                    url=reverse("planning:plan_detail", args=[task.plan_id]) + f"#task-{task.pk}")
+                    url=reverse("planning:task_detail", args=[task.pk]))  # the owner may not read the plan
                 sent += notify(messages=[(message, {user_id})], at=now)

@@ -177,6 +177,20 @@ def plan_import(request):
                   status=400 if form.is_bound else 200)
 
 
+OUTLINE_TEMPLATE = [("部分", lambda r: r[0]), ("工作任务", lambda r: r[1]), ("责任人", lambda r: r[2]),
+                    ("月份", lambda r: r[3]), ("完成期限", lambda r: r[4])]
+
+
+@login_required
+@require_role(Role.OFFICE)
+def plan_import_template(request):
+    """The Excel outline with its five columns and two example rows (replace them before importing)."""
+    year = timezone.localdate().year
+    rows = [("扎实开展督政工作", "开展乡镇（街道）履行教育职责评价", "督政科", "9-11", f"{year}-11-30"),
+            ("", "迎接市政府对区政府履行教育职责评价", "督政科", "5", f"{year}年5月")]
+    return xlsx_response("工作要点大纲模板", "大纲", OUTLINE_TEMPLATE, rows)
+
+
 @login_required
 @require_role(Role.OFFICE)
 def plan_copy(request):
