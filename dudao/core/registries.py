@@ -248,6 +248,10 @@ class Figure:
     value: int | float | str | None  # None: no data in scope
     unit: str = ""  # "次", "%", "所"
     source: str = ""  # "zones.selectors.visit_counts：2026-01-01 至 2026-12-31 提交的督导纪实"
+    # An optional breakdown printed as a table under the section (inspections by kind, plan completion by
+    # section, the 大事记 list): column headings and rows of printable cells.
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +272,37 @@ def register_year_figures(name: str, title: str, figures: Callable, *, order: in
 
 def year_figure_sections() -> list[FigureSection]:
     return sorted(_FIGURE_SECTIONS.values(), key=lambda s: (s.order, s.name))
+
+
+def FigureReader(region_code: str):  # noqa: N802 -- reads like the reader it makes
+    """Who a year-figure provider reads the module's own (user-scoped) selectors as: a leader of the region,
+    seeing exactly the region's subtree and owning nothing. The summary is built in the background with no
+    person behind it. An unsaved user with id 0 (no row has it: "own rows" filters match nothing) whose scope
+    is set, not computed from role assignments."""
+    from django.contrib.auth import get_user_model  # noqa: PLC0415 -- keep this module free of models at load
+
+    from dudao.core.roles import Role  # noqa: PLC0415
+    from dudao.core.scope import Scope, region_prefix  # noqa: PLC0415
+
+    prefix = region_prefix(region_code)
+    reader = get_user_model()(id=0, username="year-summary", is_active=True)
+    reader._dudao_scope = Scope(False, (prefix,), roles=frozenset({Role.LEADER}),
+                                role_prefixes=frozenset({(Role.LEADER, prefix)}))
+    reader._dudao_owned = (set(), set())
+    return reader
+
+
+def figure_period(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start 00:00, end + 1 day 00:00) in Beijing time: what "dated in the period" means for a timestamp."""
+    from django.utils import timezone  # noqa: PLC0415
+
+    tz = timezone.get_current_timezone()
+    return (datetime.datetime.combine(start, datetime.time.min, tzinfo=tz),
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=tz))
+
+
+def period_label(start: datetime.date, end: datetime.date) -> str:
+    return f"{start.isoformat()} 至 {end.isoformat()}"
 
 
 @dataclass(frozen=True)

@@ -300,6 +300,53 @@ def briefing() -> Document:
     body.paragraph_format.first_line_indent = Pt(24)
     document.add_paragraph("{%p endfor %}")
     document.add_paragraph("{%p endfor %}")
+# ---- planning: 工作总结 (dudao/planning/services/summary.py) ---------------------------------------------------------
+
+def _summary_body(document, *, tables: bool) -> None:
+    """The sections (one heading each, its figures as a sentence, and in the annual summary a table), the plan
+    completion, the 大事记 and the appendix of sources."""
+    document.add_paragraph("{%p for s in sections %}")
+    document.add_heading("{{ s.heading }}", level=2)
+    document.add_paragraph("{{ s.text }}")
+    if tables:
+        _table(document, ["指标", "数据"], "s.figures", ["label", "value"])
+        document.add_paragraph("{%p if s.has_details %}")
+        _table(document, ["分项", "情况"], "s.details", ["name", "text"])
+        document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p endfor %}")
+    document.add_heading("{{ plan_heading }}", level=2)
+    document.add_paragraph("{{ plan_text }}")
+    if tables:
+        _table(document, ["部分", "任务", "已完成", "进行中", "未开始", "已逾期", "已取消", "完成率（%）"], "plan_rows",
+               ["section", "total", "done", "in_progress", "not_started", "late", "dropped", "percent"])
+    document.add_heading("{{ chronicle_heading }}", level=2)
+    document.add_paragraph("{%p for e in chronicle %}")
+    document.add_paragraph("{{ e.date }}　{{ e.title }}")
+    document.add_paragraph("{%p endfor %}")
+
+
+def annual_summary() -> Document:
+    document = _titled("{{ office }}    统计期间：{{ period }}", 18)
+    document.add_heading("一、总体情况", level=2)
+    document.add_paragraph("{{ overview }}")
+    _summary_body(document, tables=True)
+    _signed(document, "{{ office }}    {{ generated_on }}")
+    document.add_page_break()
+    document.add_heading("附录：数据来源", level=2)
+    document.add_paragraph("本总结中的数据由平台按下列来源自动汇总，可在对应模块中核对。")
+    _table(document, ["指标", "数据", "来源"], "appendix", ["label", "value", "source"])
+    return document
+
+
+def quarterly_report() -> Document:
+    document = _titled("{{ recipients }}：", 16)
+    document.add_paragraph("现将{{ period_name }}（{{ period }}）教育督导结果报告如下。")
+    document.add_heading("一、总体情况", level=2)
+    document.add_paragraph("{{ overview }}")
+    _summary_body(document, tables=False)
+    _signed(document, "{{ office }}    {{ generated_on }}")
+    document.add_heading("附：数据来源", level=2)
+    _table(document, ["指标", "数据", "来源"], "appendix", ["label", "value", "source"])
     return document
 
 
@@ -308,6 +355,7 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
             "calendar": calendar, "chronicle": chronicle, "briefing": briefing}
+            "annual_summary": annual_summary, "quarterly_report": quarterly_report}
 
 
 def main(keys=None) -> None:

@@ -25,6 +25,21 @@ from dudao.core.registries import (
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
 from dudao.inspections.models import Inspection, InspectionStage, Opinion, Target, TeamMember, Transition
+from collections import Counter
+
+from django.urls import reverse
+
+from dudao.core.registries import (
+    Figure,
+    FigureReader,
+    LinkTarget,
+    period_label,
+    register_plan_link,
+    register_year_figures,
+)
+from dudao.core.scope import prefix_q, region_prefix
+from dudao.inspections import selectors
+from dudao.inspections.models import Inspection, InspectionKind, InspectionStage
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -117,6 +132,34 @@ def opinion_events(region_code: str, start: datetime.date, end: datetime.date) -
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
+def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    """督导评估项目 started in the period, by kind, with their targets' levels (inspections' own selectors)."""
+    reader, period = FigureReader(region_code), period_label(start, end)
+    projects = list(selectors.inspection_list(reader).filter(
+        county__code__startswith=region_prefix(region_code), starts_on__gte=start, starts_on__lte=end).order_by("starts_on", "id"))
+    kinds = Counter(p.kind for p in projects)
+    targets = Counter()
+    levels = Counter()
+    for project in projects:
+        targets[project.kind] += project.target_count
+        for level in selectors.targets_for(reader, project).order_by().values_list("level", flat=True):
+            levels[level or "未评定"] += 1
+    labels = dict(InspectionKind.choices)
+    source = f"inspections.selectors.inspection_list：{period} 开始的项目"
+    kind_rows = tuple((str(labels.get(k, k)), kinds[k], targets[k]) for k in labels if kinds[k])
+    level_rows = tuple((level, n) for level, n in sorted(levels.items(), key=lambda kv: (kv[0] == "未评定", kv[0])))
+    rated = sum(n for level, n in levels.items() if level != "未评定")
+    return [
+        Figure("inspections.projects", "开展督导评估项目", len(projects), "项", source,
+               columns=("类型", "项目数", "督导对象数"), rows=kind_rows),
+        Figure("inspections.targets", "督导评估对象", sum(targets.values()), "个",
+               source + "，inspection_list 的 target_count 合计"),
+        Figure("inspections.rated", "已评定等级的对象", rated, "个",
+               f"inspections.selectors.targets_for：{period} 开始的项目的督导对象等级",
+               columns=("等级", "对象数"), rows=level_rows),
+    ]
+
+
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
@@ -184,6 +227,7 @@ def register_year() -> None:
     register_key_events("inspections.opinions", "督导意见书出具", opinion_events)
 
     # year figures
+    register_year_figures("inspections", "督导评估", year_figures, order=20)
 
     # 简报 materials
     register_briefing_material("inspections.results", "督导评估结果", "inspection", inspection_results)

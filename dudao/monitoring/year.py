@@ -19,6 +19,14 @@ from dudao.core.registries import (
 )
 from dudao.core.scope import prefix_q, region_prefix
 from dudao.monitoring.models import Campaign, CampaignTask
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from dudao.core.registries import Figure, FigureReader, LinkTarget, register_plan_link, register_year_figures
+from dudao.core.scope import prefix_q, region_prefix
+from dudao.monitoring import engine, selectors
+from dudao.monitoring.models import Campaign
+from dudao.regions.models import Region, RegionLevel
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -89,6 +97,55 @@ def campaign_events(region_code: str, start: datetime.date, end: datetime.date) 
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
+def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    """优质均衡 and 学前 status of each county of the region on its latest statistics year not after the period's
+    (monitoring's own reports), and the 创建 campaigns' task states on the period's last day (挂图作战 counts)."""
+    reader = FigureReader(region_code)
+    prefix = region_prefix(region_code)[:6]
+    counties = list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix).order_by("code"))
+    balanced_rows, preschool_rows = [], []
+    balanced_passed = preschool_met = preschool_total = 0
+    for county in counties:
+        years = [y for y in selectors.years_available(reader, county.code) if y <= start.year]
+        if not years:
+            continue
+        year = max(years)
+        report = selectors.balanced_report(reader, county, year)
+        for summary in report.summaries:
+            balanced_rows.append((county.name, f"{year}年", str(engine.STAGE_LABELS[summary["stage"]]),
+                                  f"{summary['indicators_passed']}/{len(engine.INDICATORS)}",
+                                  f"{summary['schools'] - summary['schools_failing']}/{summary['schools']}"))
+            balanced_passed += summary["indicators_passed"]
+        result = selectors.preschool_report(reader, county, year)
+        if result is not None:
+            met = sum(1 for ind in result.indicators.values() if ind["passed"])
+            preschool_met += met
+            preschool_total += len(result.indicators)
+            preschool_rows.append((county.name, f"{year}年", f"{met}/{len(result.indicators)}"))
+    counts: dict[str, int] = {}
+    campaigns = list(selectors.campaign_list(reader).filter(county__code__startswith=prefix))
+    for campaign in campaigns:
+        board = selectors.campaign_board(selectors.campaign_tasks(reader, campaign), end)
+        for label, n in board["counts"].items():
+            counts[label] = counts.get(label, 0) + n
+    total_tasks = sum(counts.values())
+    src_balanced = f"monitoring.selectors.balanced_report：{start.year}年及以前最近一年的学校统计"
+    return [
+        Figure("monitoring.balanced_indicators", "优质均衡差异系数达标项数", balanced_passed if balanced_rows else None,
+               "项", src_balanced + "（各县各学段合计）",
+               columns=("县（区）", "统计年度", "学段", "差异系数达标", "学校达标"), rows=tuple(balanced_rows)),
+        Figure("monitoring.preschool_indicators", "学前教育普及普惠指标达标", preschool_met if preschool_rows else None,
+               "项", f"monitoring.selectors.preschool_report：{start.year}年及以前最近一年（共 {preschool_total} 项）",
+               columns=("县（区）", "统计年度", "达标指标"), rows=tuple(preschool_rows)),
+        Figure("monitoring.campaign_tasks", "创建任务", total_tasks, "项",
+               f"monitoring.selectors.campaign_board：{len(campaigns)} 个创建项目，截至 {end.isoformat()}",
+               columns=("状态", "任务数"), rows=tuple((label, n) for label, n in counts.items())),
+        Figure("monitoring.campaign_done", "创建任务已完成（含逾期完成）",
+               counts.get("按期完成", 0) + counts.get("逾期完成", 0), "项",
+               f"monitoring.selectors.campaign_board：截至 {end.isoformat()}"),
+    ]
+
+
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
@@ -107,6 +164,7 @@ def register_year() -> None:
     register_key_events("monitoring.campaign", "创建工作", campaign_events)
 
     # year figures
+    register_year_figures("monitoring", "评估监测（优质均衡、学前普及普惠、创建）", year_figures, order=50)
 
     # 简报 materials
 

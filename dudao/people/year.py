@@ -8,6 +8,15 @@ from django.urls import reverse
 from dudao.core.registries import CalendarItem, register_calendar_source
 from dudao.core.scope import scope_for
 from dudao.people.models import Inspector, Training
+import datetime
+
+from django.db.models import Sum
+
+from dudao.core.policy import policy_value
+from dudao.core.registries import Figure, FigureReader, period_label, register_year_figures
+from dudao.core.scope import region_prefix
+from dudao.people import engine, selectors
+from dudao.people.models import InspectorStatus, Training
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -36,6 +45,32 @@ def calendar_trainings(user, start, end):
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
+def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    """Training of the region's active inspectors: hours in the period (the Training records), and how many stay
+    under the yearly minimum (people.training_hours_min) on the year's hours inspector_list annotates."""
+    reader, period = FigureReader(region_code), period_label(start, end)
+    inspectors = selectors.inspector_list(reader, region=region_prefix(region_code), status=InspectorStatus.ACTIVE,
+                                          year=start.year)
+    hours = Training.objects.filter(inspector__in=inspectors.values("id"), date__gte=start, date__lte=end).aggregate(
+        h=Sum("hours"))["h"] or 0
+    minimum: dict[str, float] = {}
+    short = count = 0
+    for region_id, year_hours in inspectors.values_list("region_id", "training_hours"):
+        county = region_id[:6]
+        if county not in minimum:
+            minimum[county] = float(policy_value("people.training_hours_min", county))
+        count += 1
+        short += engine.training_shortfall(float(year_hours), minimum[county]) > 0
+    least = min(minimum.values()) if minimum else float(policy_value("people.training_hours_min", region_code))
+    return [
+        Figure("people.inspectors", "在岗督学", count, "人", "people.selectors.inspector_list：状态为在岗"),
+        Figure("people.training_hours", "督学参加培训", round(float(hours), 1), "学时",
+               f"people.models.Training：{period} 的培训记录，在岗督学合计"),
+        Figure("people.training_short", f"{start.year}年培训不足 {least:g} 学时的督学", short, "人",
+               f"people.selectors.inspector_list（{start.year}年 training_hours）+ people.engine.training_shortfall"),
+    ]
+
+
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
@@ -52,6 +87,7 @@ def register_year() -> None:
     # key events
 
     # year figures
+    register_year_figures("people", "督学队伍建设", year_figures, order=70)
 
     # 简报 materials
 

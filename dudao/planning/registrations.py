@@ -18,6 +18,9 @@ ACTION_LABELS: dict[str, str] = {
     "planning.decision_delete": "删除会议决定",
     "planning.decision_to_task": "会议决定转为工作任务",
     "planning.decision_to_finding": "会议决定列入问题整改",
+    # 工作总结 (services/summary.py)
+    "summary.request": "生成工作总结草稿",
+    "summary.retry": "重新生成工作总结草稿",
     # 工作要点 (services/plans.py, services/outline.py)
     "planning.plan_create": "新建工作要点",
     "planning.plan_update": "修改工作要点",

@@ -85,6 +85,9 @@ urlpatterns = [
 
     # 工作总结 (views/summary.py)
     path("summaries/", summary_views.summary_list, name="summary_list"),
+    path("summaries/new/", summary_views.summary_request, name="summary_request"),
+    path("summaries/<int:pk>/retry/", summary_views.summary_retry, name="summary_retry"),
+    path("summaries/<int:pk>/download/", summary_views.summary_download, name="summary_download"),
 
     # 督导档案 (views/archive.py)
     path("archive/", archive_views.archive_list, name="archive_list"),

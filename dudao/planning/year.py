@@ -22,6 +22,21 @@ from dudao.core.registries import (
     register_plan_link,
 )
 from dudao.core.scope import prefix_q, region_prefix
+import datetime
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from dudao.core.dates import cn_date, local_date
+from dudao.core.registries import (
+    Figure,
+    LinkTarget,
+    period_label,
+    register_plan_link,
+    register_year_figures,
+)
+from dudao.core.scope import prefix_q, region_prefix
+from dudao.planning import status as task_statuses
 from dudao.planning.models import (
     Briefing,
     BriefingStatus,
@@ -35,6 +50,11 @@ from dudao.planning.models import (
     PlanTask,
     YearKind,
 )
+    Meeting,
+    Plan,
+    PlanStatus,
+)
+from dudao.planning.selectors.plans import plan_tree
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -181,6 +201,57 @@ def meeting_events(region_code: str, start: datetime.date, end: datetime.date) -
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
+def plan_completion(region_code: str, start: datetime.date, end: datetime.date) -> list[dict]:
+    """Per section of the region's published plans of the period's year: the completion counts, each task's status
+    derived on the period's last day (or today, if sooner) by the plans selectors (plan_tree: planning.status over
+    resolved links). For a quarter, only the tasks due in it."""
+    as_of = min(end, timezone.localdate())
+    whole_year = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    plans = Plan.objects.filter(prefix_q("region__code", [region_prefix(region_code)]), year=start.year,
+                                status=PlanStatus.PUBLISHED).order_by("region_id", "id")
+    rows = []
+    for plan in plans:
+        for section in plan_tree(plan, as_of).sections:
+            tasks = [r for r in section.tasks if whole_year or (r.task.due_date and start <= r.task.due_date <= end)]
+            if tasks:
+                rows.append({"title": section.section.title, **task_statuses.completion(r.status for r in tasks)})
+    return rows
+
+
+def chronicle_accepted(region_code: str, start: datetime.date, end: datetime.date):
+    return (ChronicleEntry.objects.filter(prefix_q("region__code", [region_prefix(region_code)]),
+                                          status=ChronicleStatus.ACCEPTED, day__gte=start, day__lte=end)
+            .order_by("day", "id"))
+
+
+def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    period = period_label(start, end)
+    rows = plan_completion(region_code, start, end)
+    total = task_statuses.completion([])
+    for row in rows:
+        for key in total:
+            if key != "percent":
+                total[key] += row[key]
+    counted = total["total"] - total["dropped"]
+    percent = round(100 * total["done"] / counted) if counted else None
+    entries = list(chronicle_accepted(region_code, start, end).values_list("day", "title"))
+    src_plan = (f"planning.selectors.plans.plan_tree（planning.status）：{start.year}年已发布的工作要点"
+                f"{'' if (start.month, end.month) == (1, 12) else f'中 {period} 到期'}的任务，截至 {min(end, timezone.localdate()).isoformat()}")
+    return [
+        Figure("planning.tasks", "工作要点任务", total["total"], "项", src_plan,
+               columns=("部分", "任务", "已完成", "进行中", "未开始", "已逾期", "已取消", "完成率（%）"),
+               rows=tuple((r["title"], r["total"], r["done"], r["in_progress"], r["not_started"], r["late"], r["dropped"],
+                           "—" if r["percent"] is None else r["percent"]) for r in rows)),
+        Figure("planning.done", "已完成任务", total["done"], "项", src_plan),
+        Figure("planning.late", "逾期未完成任务", total["late"], "项", src_plan),
+        Figure("planning.dropped", "已取消任务", total["dropped"], "项", src_plan),
+        Figure("planning.completion", "工作要点完成率", percent, "%", src_plan + "（已取消的不计）"),
+        Figure("planning.chronicle", "大事记（已采用）", len(entries), "条",
+               f"planning.models.ChronicleEntry：{period} 已采用的条目",
+               columns=("日期", "事项"), rows=tuple((cn_date(day), title) for day, title in entries)),
+    ]
+
+
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
@@ -217,6 +288,7 @@ def register_year() -> None:
     register_key_events("planning.meeting", "重要会议", meeting_events)
 
     # year figures
+    register_year_figures("planning", "工作要点落实与大事记", year_figures, order=90)
 
     # 简报 materials
     register_briefing_material("planning.chronicle", "大事记", "chronicle", chronicle_entries)

@@ -20,6 +20,19 @@ from dudao.core.registries import (
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
 from dudao.quality.models import ReportBatch, ReportStatus, Round, RoundSchool, RoundStatus
+from django.urls import reverse
+
+from dudao.core.registries import (
+    Figure,
+    FigureReader,
+    LinkTarget,
+    period_label,
+    register_plan_link,
+    register_year_figures,
+)
+from dudao.core.scope import prefix_q, region_prefix
+from dudao.quality import selectors
+from dudao.quality.models import Round, RoundStatus
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -92,6 +105,35 @@ def round_events(region_code: str, start: datetime.date, end: datetime.date) -> 
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
+def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    """质量监测 rounds tested in the period; pupils and pass rates of the published ones, as the round's results
+    page shows them to a leader (selectors.subject_results, county figures)."""
+    reader, period = FigureReader(region_code), period_label(start, end)
+    rounds = list(selectors.round_list(reader).filter(
+        region__code__startswith=region_prefix(region_code)[:6], test_date__gte=start, test_date__lte=end)
+        .order_by("test_date", "id"))
+    published = [r for r in rounds if r.status == RoundStatus.PUBLISHED]
+    highlights, pupils = [], 0
+    for round in published:
+        most = 0
+        for subject in selectors.round_subjects(round, user=reader):
+            county = selectors.subject_results(round, subject, user=reader)["county"]
+            most = max(most, county["n"] or 0)
+            rate = county.get("pass_rate")
+            highlights.append((round.title, subject.name, county["n"] or 0,
+                               "—" if rate is None else f"{rate:.1f}"))
+        pupils += most
+    return [
+        Figure("quality.rounds", "组织义务教育质量监测", len(rounds), "轮",
+               f"quality.selectors.round_list：{period} 测试的轮次"),
+        Figure("quality.published", "其中已发布结果", len(published), "轮",
+               f"quality.selectors.round_list：{period} 测试且结果已发布"),
+        Figure("quality.pupils", "参测学生（已发布轮次）", pupils, "人",
+               "quality.selectors.subject_results：各轮次参测人数最多学科的人数之和",
+               columns=("轮次", "学科", "参测人数", "合格率（%）"), rows=tuple(highlights)),
+    ]
+
+
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
@@ -110,6 +152,7 @@ def register_year() -> None:
     register_key_events("quality.round", "质量监测", round_events)
 
     # year figures
+    register_year_figures("quality", "义务教育质量监测", year_figures, order=60)
 
     # 简报 materials
 

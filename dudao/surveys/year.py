@@ -21,6 +21,22 @@ from dudao.core.registries import (
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
 from dudao.surveys import engine, selectors
+from django.urls import reverse
+from django.utils import timezone
+
+from dudao.core.dates import local_date
+from dudao.core.registries import (
+    Figure,
+    FigureReader,
+    LinkTarget,
+    figure_period,
+    period_label,
+    register_plan_link,
+    register_year_figures,
+)
+from dudao.core.scope import prefix_q, region_prefix
+from dudao.regions.models import Region, RegionLevel
+from dudao.surveys import selectors
 from dudao.surveys.models import SurveyRound
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
@@ -104,6 +120,40 @@ def survey_events(region_code: str, start: datetime.date, end: datetime.date) ->
 
 # --- year figures (年度工作总结) ----------------------------------------------------------------------------
 
+def _pct(ratio) -> float | None:
+    return None if ratio is None else round(100.0 * ratio, 1)
+
+
+def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    """Survey rounds opened in the period with their responses, and each county's 社会认可度 of the year as the
+    surveys engine reports it (selectors.recognition: the recognition rounds of the year that have ended)."""
+    reader, period = FigureReader(region_code), period_label(start, end)
+    since, until = figure_period(start, end)
+    prefix = region_prefix(region_code)
+    rounds = selectors.counted(selectors.round_list(reader).filter(
+        county__code__startswith=prefix[:6], opens_at__gte=since, opens_at__lt=until))
+    if len(prefix) > 6:  # a town: the rounds its schools took part in
+        rounds = rounds.filter(schools__region__code__startswith=prefix).distinct()
+    rows = list(rounds.values_list("id", "response_count"))
+    counties = list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix[:6]).order_by("code"))
+    year_rows, value = [], None
+    for county in counties:
+        result = selectors.recognition(county, start.year)
+        if result["rounds"]:
+            year_rows.append((county.name, result["rounds"], result["responses"], _pct(result["rate"])))
+        if len(counties) == 1:
+            value = _pct(result["rate"])
+    src = f"surveys.selectors.round_list + counted：{period} 开始的调查"
+    figures = [
+        Figure("surveys.rounds", "开展满意度调查", len(rows), "轮", src),
+        Figure("surveys.responses", "有效答卷", sum(n for _i, n in rows), "份", src + "，有效答卷（未剔除）合计"),
+        Figure("surveys.recognition", f"{start.year}年社会认可度（满意率）", value, "%",
+               f"surveys.selectors.recognition：{start.year}年计入社会认可度且已结束的调查",
+               columns=("县（区）", "调查轮次", "答卷", "满意率（%）"), rows=tuple(year_rows)),
+    ]
+    return figures
+
+
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
@@ -122,6 +172,7 @@ def register_year() -> None:
     register_key_events("surveys.round", "满意度调查", survey_events)
 
     # year figures
+    register_year_figures("surveys", "满意度调查与社会认可度", year_figures, order=40)
 
     # 简报 materials
 

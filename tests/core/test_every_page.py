@@ -93,6 +93,8 @@ POST_ONLY = {
     "core:user_unlock", "core:user_password_reset",
     "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
+    # planning: 工作总结
+    "planning:summary_request", "planning:summary_retry",
     # 工作要点 (issue 20)
     "planning:plan_publish", "planning:plan_delete", "planning:plan_copy_one", "planning:section_add",
     "planning:section_edit", "planning:section_delete", "planning:task_add", "planning:task_edit",
@@ -151,6 +153,19 @@ def _sample(queryset, user, prefer: Q | None = None):
         if found is not None:
             return found
     return None
+
+
+def _summary_report():
+    """A finished 工作总结 draft of the demo district (built now if the demo holds none)."""
+    from dudao.planning.models import JobStatus, SummaryReport
+    from dudao.planning.services.summary import summary_build
+
+    found = SummaryReport.objects.filter(status=JobStatus.DONE).order_by("pk").first()
+    if found is None:
+        office = User.objects.get(username="demo_office")
+        found = SummaryReport.objects.create(region_id="990102", year=timezone.localdate().year, requested_by=office)
+        summary_build(found.pk)
+    return found.pk
 
 
 def _quality_round():
@@ -248,6 +263,8 @@ def _samplers(state):
         ("quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk", None)],
         ("api/quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk",
                                                                                    None)],
+        # planning: 工作总结 (a draft of the demo's year is built if the demo holds none)
+        ("planning/summaries", "pk"): lambda user: [_summary_report()],
         # 工作要点 (issue 20): the demo's plans, their sections, tasks and links
         ("planning/plans", "pk"): pk(Plan.objects),
         ("planning/sections", "pk"): pk(PlanSection.objects),
