@@ -354,7 +354,7 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
-            "calendar": calendar, "chronicle": chronicle, "briefing": briefing}
+            "calendar": calendar, "chronicle": chronicle, "briefing": briefing,
             "annual_summary": annual_summary, "quarterly_report": quarterly_report}
 
 

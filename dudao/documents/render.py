@@ -155,6 +155,7 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "office": "示范区人民政府教育督导室", "issued_on": "2026年3月16日",
         "sections": [{"no": 1, "heading": "示范区第一小学督导亮点",
                       "paragraphs": ["2026年3月5日，责任督学李明到示范区第一小学督导。", "课后服务课程丰富。"]}],
+    }),
     # planning: 工作总结 (dudao/planning/services/summary.py)
     "annual_summary": ("年度教育督导工作总结", {
         "title": "示范区2026年教育督导工作总结", "region": "示范区", "office": "示范区人民政府教育督导室",

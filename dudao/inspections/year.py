@@ -12,34 +12,32 @@ from django.utils import timezone
 from dudao.core.dates import cn_date, local_date, local_span
 from dudao.core.registries import (
     CalendarItem,
+    Figure,
+    FigureReader,
     KeyEvent,
     LinkTarget,
     Material,
     material_key_id,
+    period_label,
     register_briefing_material,
     register_calendar_source,
     register_key_events,
     register_plan_link,
+    register_year_figures,
     scope_reaches,
     url_for_pk,
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
-from dudao.inspections.models import Inspection, InspectionStage, Opinion, Target, TeamMember, Transition
-from collections import Counter
-
-from django.urls import reverse
-
-from dudao.core.registries import (
-    Figure,
-    FigureReader,
-    LinkTarget,
-    period_label,
-    register_plan_link,
-    register_year_figures,
-)
-from dudao.core.scope import prefix_q, region_prefix
 from dudao.inspections import selectors
-from dudao.inspections.models import Inspection, InspectionKind, InspectionStage
+from dudao.inspections.models import (
+    Inspection,
+    InspectionKind,
+    InspectionStage,
+    Opinion,
+    Target,
+    TeamMember,
+    Transition,
+)
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

@@ -10,22 +10,19 @@ from django.urls import reverse
 from dudao.core.dates import cn_date
 from dudao.core.registries import (
     CalendarItem,
+    Figure,
+    FigureReader,
     KeyEvent,
     LinkTarget,
     register_calendar_source,
     register_key_events,
     register_plan_link,
+    register_year_figures,
     url_for_pk,
 )
 from dudao.core.scope import prefix_q, region_prefix
-from dudao.monitoring.models import Campaign, CampaignTask
-from django.db.models import Count, Q
-from django.urls import reverse
-
-from dudao.core.registries import Figure, FigureReader, LinkTarget, register_plan_link, register_year_figures
-from dudao.core.scope import prefix_q, region_prefix
 from dudao.monitoring import engine, selectors
-from dudao.monitoring.models import Campaign
+from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.regions.models import Region, RegionLevel
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------

@@ -2,21 +2,23 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from django.db.models import Count
-from django.urls import reverse
-
-from dudao.core.registries import CalendarItem, register_calendar_source
-from dudao.core.scope import scope_for
-from dudao.people.models import Inspector, Training
 import datetime
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
+from django.urls import reverse
 
 from dudao.core.policy import policy_value
-from dudao.core.registries import Figure, FigureReader, period_label, register_year_figures
-from dudao.core.scope import region_prefix
+from dudao.core.registries import (
+    CalendarItem,
+    Figure,
+    FigureReader,
+    period_label,
+    register_calendar_source,
+    register_year_figures,
+)
+from dudao.core.scope import region_prefix, scope_for
 from dudao.people import engine, selectors
-from dudao.people.models import InspectorStatus, Training
+from dudao.people.models import Inspector, InspectorStatus, Training
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

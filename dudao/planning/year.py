@@ -12,26 +12,15 @@ from django.utils import timezone
 from dudao.core.dates import cn_date, local_date, local_span
 from dudao.core.registries import (
     CalendarItem,
+    Figure,
     KeyEvent,
     LinkTarget,
     Material,
     material_key_id,
+    period_label,
     register_briefing_material,
     register_calendar_source,
     register_key_events,
-    register_plan_link,
-)
-from dudao.core.scope import prefix_q, region_prefix
-import datetime
-
-from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-
-from dudao.core.dates import cn_date, local_date
-from dudao.core.registries import (
-    Figure,
-    LinkTarget,
-    period_label,
     register_plan_link,
     register_year_figures,
 )
@@ -49,10 +38,6 @@ from dudao.planning.models import (
     PlanStatus,
     PlanTask,
     YearKind,
-)
-    Meeting,
-    Plan,
-    PlanStatus,
 )
 from dudao.planning.selectors.plans import plan_tree
 

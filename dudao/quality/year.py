@@ -10,29 +10,21 @@ from django.urls import reverse
 from dudao.core.dates import local_date, local_span
 from dudao.core.registries import (
     CalendarItem,
+    Figure,
+    FigureReader,
     KeyEvent,
     LinkTarget,
+    period_label,
     register_calendar_source,
     register_key_events,
     register_plan_link,
+    register_year_figures,
     scope_reaches,
     url_for_pk,
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
-from dudao.quality.models import ReportBatch, ReportStatus, Round, RoundSchool, RoundStatus
-from django.urls import reverse
-
-from dudao.core.registries import (
-    Figure,
-    FigureReader,
-    LinkTarget,
-    period_label,
-    register_plan_link,
-    register_year_figures,
-)
-from dudao.core.scope import prefix_q, region_prefix
 from dudao.quality import selectors
-from dudao.quality.models import Round, RoundStatus
+from dudao.quality.models import ReportBatch, ReportStatus, Round, RoundSchool, RoundStatus
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

@@ -4,25 +4,33 @@ archive documents (督导档案). Registered by register_year(), called from reg
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.dates import local_date, local_span
 from dudao.core.registries import (
     CalendarItem,
+    Figure,
+    FigureReader,
     KeyEvent,
     Material,
+    figure_period,
     material_key_id,
+    period_label,
     register_briefing_material,
     register_calendar_source,
     register_key_events,
+    register_year_figures,
     url_for_pk,
 )
 from dudao.core.scope import region_prefix
+from dudao.rectification import engine, selectors
 from dudao.rectification.models import (
+    DONE_STATUSES,
     AccountabilityCase,
     CaseStep,
+    FindingStatus,
     NoticeStatus,
     OrderStatus,
     Publication,
@@ -31,11 +39,6 @@ from dudao.rectification.models import (
     Talk,
     TalkStatus,
 )
-from django.db.models import Count, Q
-
-from dudao.core.registries import Figure, FigureReader, figure_period, period_label, register_year_figures
-from dudao.rectification import engine, selectors
-from dudao.rectification.models import DONE_STATUSES, FindingStatus
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

@@ -11,32 +11,22 @@ from django.utils import timezone
 from dudao.core.dates import local_date, local_span
 from dudao.core.registries import (
     CalendarItem,
+    Figure,
+    FigureReader,
     KeyEvent,
     LinkTarget,
+    figure_period,
+    period_label,
     register_calendar_source,
     register_key_events,
     register_plan_link,
+    register_year_figures,
     scope_reaches,
     url_for_pk,
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
-from dudao.surveys import engine, selectors
-from django.urls import reverse
-from django.utils import timezone
-
-from dudao.core.dates import local_date
-from dudao.core.registries import (
-    Figure,
-    FigureReader,
-    LinkTarget,
-    figure_period,
-    period_label,
-    register_plan_link,
-    register_year_figures,
-)
-from dudao.core.scope import prefix_q, region_prefix
 from dudao.regions.models import Region, RegionLevel
-from dudao.surveys import selectors
+from dudao.surveys import engine, selectors
 from dudao.surveys.models import SurveyRound
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------

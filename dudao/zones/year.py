@@ -11,17 +11,19 @@ from django.utils import timezone
 from dudao.core.dates import cn_date, local_date
 from dudao.core.registries import (
     CalendarItem,
+    Figure,
+    FigureReader,
     Material,
+    figure_period,
     material_key_id,
+    period_label,
     register_briefing_material,
     register_calendar_source,
+    register_year_figures,
 )
 from dudao.core.scope import region_prefix
-from dudao.zones.models import CrossSupervision, Visit
-from dudao.core.registries import Figure, FigureReader, figure_period, period_label, register_year_figures
-from dudao.core.scope import region_prefix
 from dudao.zones import selectors
-from dudao.zones.models import ComplaintStatus
+from dudao.zones.models import ComplaintStatus, CrossSupervision, Visit
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
