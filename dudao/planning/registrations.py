@@ -2,9 +2,15 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_year_lock
+from dudao.planning.services.archive import year_locked_reason
 from dudao.planning.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
+    # 督导档案 (services/archive.py)
+    "planning.archive_export": "导出督导档案",
+    "planning.archive_lock": "归档年度督导档案",
+    "planning.archive_reopen": "重新开放已归档年度",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
@@ -15,3 +21,4 @@ def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/planning/year.py)
+    register_year_lock(year_locked_reason)  # 归档: refuse_if_archived in every app refuses a locked year
