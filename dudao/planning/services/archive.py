@@ -195,8 +195,11 @@ class Superseded(Exception):
 
 
 def _set(export_id: int, *, run: int, expected, **fields) -> None:
+    """Compare-and-set: update the export only while it is in one of the `expected` statuses at attempt `run`
+    (with no fields: only check that it still is)."""
     expected = [expected] if isinstance(expected, str) else list(expected)
-    if not ArchiveExport.objects.filter(pk=export_id, attempt=run, status__in=expected).update(**fields):
+    rows = ArchiveExport.objects.filter(pk=export_id, attempt=run, status__in=expected)
+    if not (rows.update(**fields) if fields else rows.exists()):
         raise Superseded(export_id, run)
 
 
