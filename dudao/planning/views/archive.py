@@ -60,7 +60,7 @@ def archive_year(request, code: str, year: int):
     page = Paginator(block.rows, CATEGORY_PAGE).get_page(request.GET.get("page"))
     export = row.last_export
     return render(request, "planning/archive_year.html", {
-        "region": region, "year": year, "row": row, "blocks": blocks, "block": block, "page": page,
+        "region": region, "year": year, "row": row, "blocks": blocks, "current": block, "page": page,
         "query": f"c={block.category}", "total": sum(b.count for b in blocks),
         "office": selectors.writes_archive(request.user, region.code), "admin": scope_for(request.user).everything,
         "export": export, "workers": workers_alive() if export is not None and export.status in UNFINISHED else 0,
