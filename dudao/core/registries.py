@@ -312,8 +312,17 @@ _BRIEFING_MATERIALS: dict[str, tuple[str, str, Callable]] = {}
 
 def register_briefing_material(name: str, label: str, section_kind: str, materials: Callable) -> None:
     """materials(user, region_code, start, end, q) -> list of Material the user may see (at most 50, newest
-    first); section_kind is the BriefingSection kind it fills (visit | inspection | publication | chronicle)."""
+    first); section_kind is the BriefingSection kind it fills (visit | inspection | publication | chronicle).
+    When q is one of the provider's own keys ("zones.visit:12", see material_key_id) it returns that material
+    alone, if the user may see it and it lies in the region and dates: planning re-fetches a picked material this
+    way, so a posted key never brings in text from outside the actor's scope."""
     _BRIEFING_MATERIALS[name] = (label, section_kind, materials)
+
+
+def material_key_id(q: str, prefix: str) -> int | None:
+    """The object id when q is a material key of `prefix` ("zones.visit:12" for prefix "zones.visit"), else None."""
+    head, _sep, tail = (q or "").strip().partition(":")
+    return int(tail) if head == prefix and tail.isdigit() and len(tail) < 12 else None
 
 
 def briefing_materials() -> dict[str, tuple[str, str, Callable]]:

@@ -249,10 +249,45 @@ def quality_school_report() -> Document:
     return document
 
 
+def briefing() -> Document:
+    """督导简报: a red masthead, the issue number, the office and date over a rule, then the sections."""
+    from docx.shared import RGBColor  # noqa: PLC0415 -- only this builder colours text
+
+    document = Document()
+    _fonts(document)
+    masthead = document.add_paragraph()
+    masthead.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = masthead.add_run("{{ masthead }}")
+    run.bold, run.font.size, run.font.color.rgb = True, Pt(36), RGBColor(0xC0, 0x00, 0x00)
+    document.add_paragraph("{{ year }}{{ issue }}").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    rule = document.add_paragraph("{{ office }}　　　　　　　　　　{{ issued_on }}")
+    border = rule._p.get_or_add_pPr().makeelement(qn("w:pBdr"), {})
+    bottom = border.makeelement(qn("w:bottom"), {qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "1",
+                                                 qn("w:color"): "C00000"})
+    border.append(bottom)
+    rule._p.get_or_add_pPr().append(border)
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run("{{ title }}")
+    run.bold, run.font.size = True, Pt(18)
+    document.add_paragraph("{%p for s in sections %}")
+    document.add_paragraph("{%p if s.heading %}")
+    run = document.add_paragraph().add_run("{{ s.heading }}")
+    run.bold, run.font.size = True, Pt(14)
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p for para in s.paragraphs %}")
+    body = document.add_paragraph("{{ para }}")
+    body.paragraph_format.first_line_indent = Pt(24)
+    document.add_paragraph("{%p endfor %}")
+    document.add_paragraph("{%p endfor %}")
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
-            "quality_district_report": quality_district_report, "quality_school_report": quality_school_report}
+            "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
+            "briefing": briefing}
 
 
 def main(keys=None) -> None:

@@ -133,6 +133,13 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                    "pass_rate": "86.0%"}],
         "min_n": 10,
     }),
+    # 督导简报 (planning, briefings)
+    "briefing": ("督导简报", {
+        "masthead": "督导简报", "issue": "第3期", "year": "2026年", "title": "示范区春季开学专项督导工作综述",
+        "office": "示范区人民政府教育督导室", "issued_on": "2026年3月16日",
+        "sections": [{"no": 1, "heading": "示范区第一小学督导亮点",
+                      "paragraphs": ["2026年3月5日，责任督学李明到示范区第一小学督导。", "课后服务课程丰富。"]}],
+    }),
 }
 
 

@@ -11,6 +11,11 @@ ACTION_LABELS: dict[str, str] = {
     "planning.archive_export": "导出督导档案",
     "planning.archive_lock": "归档年度督导档案",
     "planning.archive_reopen": "重新开放已归档年度",
+    # 简报 and 信息报送
+    "briefing.create": "新建督导简报", "briefing.update": "修改督导简报标题", "briefing.section_add": "简报加入栏目",
+    "briefing.section_update": "修改简报栏目", "briefing.section_move": "调整简报栏目顺序",
+    "briefing.section_delete": "删除简报栏目", "briefing.issue": "印发督导简报", "briefing.publish": "公开督导简报",
+    "submission.create": "登记信息报送", "submission.delete": "删除信息报送记录",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {

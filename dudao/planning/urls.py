@@ -25,7 +25,23 @@ urlpatterns = [
 
     # 简报 and 信息报送 (views/briefings.py)
     path("briefings/", briefing_views.briefing_list, name="briefing_list"),
+    path("briefings/new/", briefing_views.briefing_create, name="briefing_create"),
+    path("briefings/<int:pk>/", briefing_views.briefing_detail, name="briefing_detail"),
+    path("briefings/<int:pk>/title/", briefing_views.briefing_update, name="briefing_update"),
+    path("briefings/<int:pk>/materials/", briefing_views.briefing_materials, name="briefing_materials"),
+    path("briefings/<int:pk>/sections/add/", briefing_views.section_add, name="briefing_section_add"),
+    path("briefings/<int:pk>/sections/<int:section_pk>/", briefing_views.section_update,
+         name="briefing_section_update"),
+    path("briefings/<int:pk>/sections/<int:section_pk>/move/", briefing_views.section_move,
+         name="briefing_section_move"),
+    path("briefings/<int:pk>/sections/<int:section_pk>/delete/", briefing_views.section_delete,
+         name="briefing_section_delete"),
+    path("briefings/<int:pk>/issue/", briefing_views.briefing_issue, name="briefing_issue"),
+    path("briefings/<int:pk>/publish/", briefing_views.briefing_publish, name="briefing_publish"),
+    path("briefings/<int:pk>/download.<str:fmt>", briefing_views.briefing_download, name="briefing_download"),
     path("submissions/", briefing_views.submission_list, name="submission_list"),
+    path("submissions/new/", briefing_views.submission_create, name="submission_create"),
+    path("submissions/<int:pk>/delete/", briefing_views.submission_delete, name="submission_delete"),
 
     # 工作总结 (views/summary.py)
     path("summaries/", summary_views.summary_list, name="summary_list"),

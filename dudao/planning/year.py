@@ -8,6 +8,15 @@ from dudao.core.dates import cn_date, local_date
 from dudao.core.registries import ArchiveItem, day_bounds, register_archive_source, stored_archive_item
 from dudao.core.scope import region_prefix
 from dudao.planning.models import JobStatus, Meeting, Plan, PlanStatus, Submission, SummaryReport
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+
+from dudao.core.dates import cn_date
+from dudao.core.registries import Material, material_key_id, register_briefing_material
+from dudao.core.scope import region_prefix
+from dudao.planning.models import ChronicleEntry, ChronicleStatus
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -22,6 +31,21 @@ from dudao.planning.models import JobStatus, Meeting, Plan, PlanStatus, Submissi
 
 
 # --- 简报 materials ----------------------------------------------------------------------------------------
+
+def chronicle_entries(user, region_code: str, start: datetime.date, end: datetime.date, q: str = "") -> list[Material]:
+    """大事记: the region's accepted entries dated in [start, end], newest first."""
+    entries = ChronicleEntry.objects.visible_to(user).filter(
+        region__code__startswith=region_prefix(region_code), status=ChronicleStatus.ACCEPTED, day__gte=start,
+        day__lte=end)
+    key_id = material_key_id(q, "planning.chronicle")
+    if key_id is not None:
+        entries = entries.filter(pk=key_id)
+    elif q:
+        entries = entries.filter(Q(title__contains=q) | Q(text__contains=q))
+    return [Material(key=f"planning.chronicle:{entry.pk}", day=entry.day, heading=entry.title,
+                     text=f"{cn_date(entry.day)}，{entry.text.strip() or entry.title}",
+                     url=entry.url or reverse("planning:chronicle"))
+            for entry in entries.order_by("-day", "-id")[:50]]
 
 
 # --- archive documents (督导档案) --------------------------------------------------------------------------
@@ -117,6 +141,7 @@ def register_year() -> None:
     # year figures
 
     # 简报 materials
+    register_briefing_material("planning.chronicle", "大事记", "chronicle", chronicle_entries)
 
     # archive documents
     register_archive_source("planning.documents", archive_planning_documents)

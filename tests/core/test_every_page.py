@@ -34,6 +34,7 @@ from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
+from dudao.planning.models import Briefing, BriefingSection, Submission
 from dudao.quality.models import ExternalReport, Report, ReportBatch, Round
 from dudao.quality.services.reports import reports_generate_now
 from dudao.rectification.jobs import run_deadlines
@@ -80,6 +81,10 @@ POST_ONLY = {
     "core:user_unlock", "core:user_password_reset",
     "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
+    # planning: 简报 and 信息报送
+    "planning:briefing_create", "planning:briefing_update", "planning:briefing_section_add",
+    "planning:briefing_section_update", "planning:briefing_section_move", "planning:briefing_section_delete",
+    "planning:briefing_issue", "planning:briefing_publish", "planning:submission_delete",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -220,6 +225,11 @@ def _samplers(state):
         ("quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk", None)],
         ("api/quality/rounds", "pk"): lambda user: [_quality_round() and getattr(_sample(Round.objects, user), "pk",
                                                                                    None)],
+        # planning: 简报 and 信息报送
+        ("planning/briefings", "pk"): pk(Briefing.objects),
+        ("planning/sections", "section_pk"): lambda user: [BriefingSection.objects.order_by("pk").values_list(
+            "pk", flat=True).first()],
+        ("planning/submissions", "pk"): pk(Submission.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
