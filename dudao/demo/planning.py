@@ -4,10 +4,18 @@ demo's inspections, surveys and campaign, some late), two meetings with decision
 
 from django.utils import timezone
 
-from dudao.planning.models import ArchiveExport, ArchiveStatus, ArchiveYear, JobStatus
-from dudao.planning.services import archive
-from dudao.planning.models import Briefing, SectionKind, Submission, SubmissionKind
+from dudao.planning.models import (
+    ArchiveExport,
+    ArchiveStatus,
+    ArchiveYear,
+    Briefing,
+    JobStatus,
+    SectionKind,
+    Submission,
+    SubmissionKind,
+)
 from dudao.planning.selectors import briefings as briefing_selectors
+from dudao.planning.services import archive
 from dudao.planning.services import briefings as briefing_services
 from dudao.regions.models import GovUnit
 

@@ -2,8 +2,22 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from dudao.core.dates import local_date
-from dudao.core.registries import ArchiveItem, register_archive_source, stored_archive_item
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from dudao.core.dates import cn_date, local_date
+from dudao.core.registries import (
+    ArchiveItem,
+    Material,
+    material_key_id,
+    register_archive_source,
+    register_briefing_material,
+    stored_archive_item,
+)
 from dudao.core.scope import region_prefix
 from dudao.inspections.models import (
     Inspection,
@@ -16,17 +30,6 @@ from dudao.inspections.models import (
 from dudao.inspections.opinions import opinion_docx
 from dudao.inspections.reports import notice_docx, report_context, report_docx
 from dudao.inspections.selectors import project_report
-import datetime
-from collections import Counter, defaultdict
-
-from django.db.models import Max, Q
-from django.urls import reverse
-from django.utils import timezone
-
-from dudao.core.dates import cn_date, local_date
-from dudao.core.registries import Material, material_key_id, register_briefing_material
-from dudao.core.scope import region_prefix
-from dudao.inspections.models import Inspection, InspectionStage, Target
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

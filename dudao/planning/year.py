@@ -2,21 +2,36 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-import io
-
-from dudao.core.dates import cn_date, local_date
-from dudao.core.registries import ArchiveItem, day_bounds, register_archive_source, stored_archive_item
-from dudao.core.scope import region_prefix
-from dudao.planning.models import JobStatus, Meeting, Plan, PlanStatus, Submission, SummaryReport
 import datetime
+import io
 
 from django.db.models import Q
 from django.urls import reverse
 
-from dudao.core.dates import cn_date
-from dudao.core.registries import Material, material_key_id, register_briefing_material
+from dudao.core.dates import cn_date, local_date
+from dudao.core.registries import (
+    ArchiveItem,
+    Material,
+    day_bounds,
+    material_key_id,
+    register_archive_source,
+    register_briefing_material,
+    stored_archive_item,
+)
 from dudao.core.scope import region_prefix
-from dudao.planning.models import ChronicleEntry, ChronicleStatus
+from dudao.planning.models import (
+    Briefing,
+    BriefingStatus,
+    ChronicleEntry,
+    ChronicleStatus,
+    JobStatus,
+    Meeting,
+    Plan,
+    PlanStatus,
+    Submission,
+    SummaryReport,
+)
+from dudao.planning.selectors.briefings import briefing_docx
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -50,7 +65,8 @@ def chronicle_entries(user, region_code: str, start: datetime.date, end: datetim
 
 # --- archive documents (督导档案) --------------------------------------------------------------------------
 # planning's own documents of the year: published 工作要点 (a plain Word document built from the plan tree),
-# meeting minutes (the uploaded file, else the minutes text as a Word document), drafted 工作总结 and 信息报送 files.
+# meeting minutes (the uploaded file, else the minutes text as a Word document), drafted 工作总结, issued 简报
+# (rendered on demand from the editable template) and 信息报送 files.
 
 def _simple_docx(title: str, subtitle: str, blocks: list[tuple[str, list[str]]]) -> bytes:
     """A plain Word document: title, subtitle, then (heading, paragraphs) blocks. Built with python-docx from our
@@ -100,6 +116,10 @@ def minutes_docx(meeting_id: int) -> bytes:
     return _simple_docx(f"{meeting.title}会议纪要", when, blocks)
 
 
+def _briefing_docx(briefing_id: int) -> bytes:
+    return briefing_docx(Briefing.objects.select_related("region").get(pk=briefing_id))
+
+
 def archive_planning_documents(region_code: str, start, end):
     prefix = region_prefix(region_code)
     low, high = day_bounds(start, end)
@@ -124,6 +144,12 @@ def archive_planning_documents(region_code: str, start, end):
         label = r.get_kind_display() + (f"（第{r.quarter}季度）" if r.quarter else "")
         yield ArchiveItem("plan", f"{r.year}年{label}", local_date(r.finished_at or r.requested_at),
                           f"{r.year}年{label}_{r.pk}.docx", storage_name=r.file_name, source=f"planning.summary:{r.pk}")
+    briefings = (Briefing.objects.filter(region__code__startswith=prefix, status=BriefingStatus.ISSUED,
+                                         issued_at__gte=low, issued_at__lt=high).order_by("issue_no", "id"))
+    for b in briefings:
+        name = f"督导简报{b.year}年第{b.issue_no}期" if b.issue_no else "督导简报"
+        yield ArchiveItem("research", f"{name}：{b.title}", local_date(b.issued_at), f"{name}_{b.title}.docx",
+                          render=lambda pk=b.pk: _briefing_docx(pk), source=f"planning.briefing:{b.pk}")
     submissions = (Submission.objects.filter(region__code__startswith=prefix, sent_on__gte=start, sent_on__lte=end,
                                              file__isnull=False).select_related("file").order_by("sent_on", "id"))
     for s in submissions:

@@ -2,10 +2,6 @@
 app): plan links (工作要点), calendar items (行事历), key events (大事记), year figures (年度工作总结), 简报 materials and
 archive documents (督导档案). Registered by register_year(), called from registrations.register()."""
 
-from dudao.core.dates import local_date
-from dudao.core.registries import day_bounds, register_archive_source, stored_archive_item
-from dudao.core.scope import region_prefix
-from dudao.zones.models import VisitFile
 import datetime
 
 from django.db.models import Q
@@ -13,9 +9,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.dates import cn_date, local_date
-from dudao.core.registries import Material, material_key_id, register_briefing_material
+from dudao.core.registries import (
+    Material,
+    day_bounds,
+    material_key_id,
+    register_archive_source,
+    register_briefing_material,
+    stored_archive_item,
+)
 from dudao.core.scope import region_prefix
-from dudao.zones.models import Visit
+from dudao.zones.models import Visit, VisitFile
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 

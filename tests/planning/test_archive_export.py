@@ -226,3 +226,23 @@ def test_safe_filenames():
     assert archive.safe_filename("") == "文件" and archive.safe_filename(" .. ") == "文件"
     long = archive.safe_filename("长" * 300 + ".docx")
     assert len(long) == 120 and long.endswith(".docx")
+
+
+def test_an_issued_briefing_is_rendered_into_the_research_folder(world, media, march_2026):
+    from docx import Document
+
+    from dudao.planning.models import Briefing, BriefingSection
+    from tests.planning.archive_data import BJ
+
+    make_year(world)
+    issued = Briefing.objects.create(region=world.county_a, year=2025, issue_no=3, title="挂牌督导工作成效", status="issued",
+                                     issued_at=datetime.datetime(2025, 5, 8, 10, tzinfo=BJ), created_by=world.office_a)
+    BriefingSection.objects.create(briefing=issued, order=1, heading="工作进展", text="全区责任督学完成春季学期走访。")
+    Briefing.objects.create(region=world.county_a, year=2025, title="未印发的草稿", created_by=world.office_a)
+    export = archive.export_now(actor=world.office_a, region=world.county_a, year=2025)
+    assert export.status == "done" and export.file_count == 6 and not export.missing
+    zf = open_zip(export)
+    research = [p for p in zf.namelist() if p.startswith("07 宣传研究/")]
+    assert research == ["07 宣传研究/0001 督导简报2025年第3期_挂牌督导工作成效.docx"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(zf.read(research[0]))).paragraphs)
+    assert "挂牌督导工作成效" in text and "全区责任督学完成春季学期走访。" in text
