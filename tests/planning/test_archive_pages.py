@@ -116,3 +116,18 @@ def test_download_of_a_missing_zip_is_404(world, media, march_2026, login):
     export = archive.export_now(actor=world.office_a, region=world.county_a, year=2025)
     default_storage.delete(export.file_name)
     assert login(world.office_a).get(f"/planning/archive/exports/{export.pk}/download/").status_code == 404
+
+
+def test_the_catalogue_searches_and_exports_to_excel(world, media, march_2026, login):
+    from python_calamine import CalamineWorkbook
+
+    make_year(world)
+    office = login(world.office_a)
+    page = office.get(YEAR + "?c=duxue&q=第2张").content.decode()
+    assert "0002 照片2.jpg" in page and "0001 照片1.jpg" not in page
+    assert "没有符合“不存在”的文件" in office.get(YEAR + "?c=duxue&q=不存在").content.decode()
+    response = office.get(YEAR + "?c=duxue&export=xlsx")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert rows[0] == ["序号", "题名", "日期", "文件名", "大小（字节）", "来源"]
+    assert [r[3] for r in rows[1:]] == ["0001 照片1.jpg", "0002 照片2.jpg", "0003 照片3.jpg"]
+    assert login(world.office_b).get(YEAR + "?c=duxue&export=xlsx").status_code == 404

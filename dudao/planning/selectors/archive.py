@@ -138,6 +138,13 @@ def catalogue(region: Region, year: int) -> list[CategoryBlock]:
     return list(blocks.values())
 
 
+def search_rows(rows: list[dict], q: str) -> list[dict]:
+    """The rows whose title, file name or source contain `q` (all of them when q is empty)."""
+    if not q:
+        return rows
+    return [r for r in rows if q in r["title"] or q in r["filename"] or q in r["source"]]
+
+
 def export_history(archive: ArchiveYear | None) -> list[ArchiveExport]:
     if archive is None:
         return []

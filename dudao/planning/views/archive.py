@@ -3,7 +3,7 @@ the export's progress panel (htmx polling) and the download of the zip. Thin: on
 services/archive.py, reads in selectors/archive.py. Office staff and leaders of the region read; the office writes;
 an administrator reopens. Everything else is the same 404 as a missing page."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from dudao.core.listing import xlsx_response
 from dudao.core.scope import scope_for
 from dudao.core.web import attempt
 from dudao.planning.models import ArchiveYear, JobStatus
@@ -22,6 +23,9 @@ from dudao.worker.recovery import workers_alive
 
 UNFINISHED = {JobStatus.PENDING, JobStatus.RUNNING}
 CATEGORY_PAGE = 100
+CATALOGUE_COLUMNS = [("序号", lambda r: r["no"]), ("题名", lambda r: r["title"]), ("日期", lambda r: r["day"]),
+                     ("文件名", lambda r: r["filename"]), ("大小（字节）", lambda r: r["size"] if r["size"] is not None else ""),
+                     ("来源", lambda r: r["source"])]
 
 
 class ReopenForm(forms.Form):
@@ -57,11 +61,15 @@ def archive_year(request, code: str, year: int):
     block = next((b for b in blocks if b.category == chosen), None)
     if block is None:
         raise Http404
-    page = Paginator(block.rows, CATEGORY_PAGE).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()[:100]
+    rows = selectors.search_rows(block.rows, q)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(f"{region.name}{year}年度案卷目录_{block.label}", block.label[:31], CATALOGUE_COLUMNS, rows)
+    page = Paginator(rows, CATEGORY_PAGE).get_page(request.GET.get("page"))
     export = row.last_export
     return render(request, "planning/archive_year.html", {
-        "region": region, "year": year, "row": row, "blocks": blocks, "current": block, "page": page,
-        "query": f"c={block.category}", "total": sum(b.count for b in blocks),
+        "region": region, "year": year, "row": row, "blocks": blocks, "current": block, "page": page, "q": q,
+        "query": urlencode({"c": block.category, "q": q}), "total": sum(b.count for b in blocks),
         "office": selectors.writes_archive(request.user, region.code), "admin": scope_for(request.user).everything,
         "export": export, "workers": workers_alive() if export is not None and export.status in UNFINISHED else 0,
         "history": selectors.export_history(row.archive), "transitions": selectors.transitions(row.archive),
