@@ -141,14 +141,14 @@ def archive_inspection_documents(region_code: str, start, end):
                           render=lambda pk=o.pk: _opinion_docx(pk), source=f"inspections.opinion:{o.pk}")
     evidence = (LeafEvidence.objects.filter(target__inspection_id__in=projects)
                 .select_related("file", "target__school", "target__unit").order_by("uploaded_at", "id"))
-    for e in evidence.iterator(chunk_size=2000):
+    for e in evidence.iterator(chunk_size=500):
         p = projects[e.target.inspection_id]
         yield stored_archive_item(_archive_category(p), f"{p.name} {e.target.target_name} 佐证材料（{e.leaf}）",
                                   max(start, min(end, local_date(e.uploaded_at))), e.file,
                                   source=f"inspections.leaf_evidence:{e.pk}")
     materials = (Target.materials.through.objects.filter(target__inspection_id__in=projects)
                  .select_related("storedfile", "target__school", "target__unit").order_by("id"))
-    for m in materials.iterator(chunk_size=2000):
+    for m in materials.iterator(chunk_size=500):
         p = projects[m.target.inspection_id]
         yield stored_archive_item(_archive_category(p), f"{p.name} {m.target.target_name} 自评佐证材料",
                                   max(start, min(end, local_date(m.storedfile.uploaded_at))), m.storedfile,

@@ -32,7 +32,7 @@ def archive_monitoring_files(region_code: str, start, end):
         taskprogress__task__region_code__startswith=prefix, taskprogress__reported_on__gte=start,
         taskprogress__reported_on__lte=end)
         .select_related("storedfile", "taskprogress__task__campaign").order_by("taskprogress__reported_on", "id"))
-    for row in progress.iterator(chunk_size=2000):
+    for row in progress.iterator(chunk_size=500):
         p = row.taskprogress
         yield stored_archive_item("monitoring", f"{p.task.campaign} {p.task.target_name} 创建进展佐证（{p.progress}%）",
                                   p.reported_on, row.storedfile, source=f"monitoring.task_progress:{p.pk}")
@@ -40,7 +40,7 @@ def archive_monitoring_files(region_code: str, start, end):
     guarantee = (GuaranteeEvidence.files.through.objects.filter(
         guaranteeevidence__county__code__startswith=prefix, guaranteeevidence__updated_at__gte=low,
         guaranteeevidence__updated_at__lt=high).select_related("storedfile", "guaranteeevidence").order_by("id"))
-    for row in guarantee.iterator(chunk_size=2000):
+    for row in guarantee.iterator(chunk_size=500):
         g = row.guaranteeevidence
         yield stored_archive_item("monitoring", f"{g.year}学年 保障与质量佐证 {g.item}", local_date(g.updated_at),
                                   row.storedfile, source=f"monitoring.guarantee_evidence:{g.pk}")

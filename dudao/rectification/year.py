@@ -82,7 +82,7 @@ def archive_rectification_documents(region_code: str, start, end):
     raised = (Finding.evidence.through.objects.filter(finding__region_code__startswith=prefix,
                                                       finding__raised_at__gte=low, finding__raised_at__lt=high)
               .select_related("storedfile", "finding__school", "finding__unit").order_by("finding__raised_at", "id"))
-    for row in raised.iterator(chunk_size=2000):
+    for row in raised.iterator(chunk_size=500):
         f = row.finding
         yield stored_archive_item("rectification", f"问题佐证 {f.target_name}：{f.description[:30]}",
                                   local_date(f.raised_at), row.storedfile, source=f"rectification.finding:{f.pk}")
@@ -91,7 +91,7 @@ def archive_rectification_documents(region_code: str, start, end):
         findingreport__submitted_at__lt=high)
         .select_related("storedfile", "findingreport__notice__school", "findingreport__notice__unit")
         .order_by("findingreport__submitted_at", "id"))
-    for row in reported.iterator(chunk_size=2000):
+    for row in reported.iterator(chunk_size=500):
         r = row.findingreport
         yield stored_archive_item("rectification", f"整改报告佐证 {r.notice.number} {r.notice.target_name}",
                                   local_date(r.submitted_at), row.storedfile,

@@ -68,7 +68,7 @@ def archive_visit_files(region_code: str, start, end):
     rows = (VisitFile.objects.filter(visit__school__region__code__startswith=region_prefix(region_code),
                                      visit__started_at__gte=low, visit__started_at__lt=high)
             .select_related("file", "visit__school").order_by("visit__started_at", "id"))
-    for row in rows.iterator(chunk_size=2000):
+    for row in rows.iterator(chunk_size=500):
         day = local_date(row.visit.started_at)
         title = f"{row.visit.school.name} {day:%Y-%m-%d} 督导纪实附件" + (f"：{row.caption}" if row.caption else "")
         yield stored_archive_item("duxue", title, day, row.file, source=f"zones.visit:{row.visit_id}")
