@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
 
@@ -319,6 +320,21 @@ class ArchiveItem:
     render: Callable | None = None
     sha256: str = ""  # when known (stored evidence); checked against the bytes read
     source: str = ""  # "inspections.opinion:12"
+    size: int | None = None  # bytes, when known without reading the file (StoredFile.size); shown in the 案卷目录
+
+
+def stored_archive_item(category: str, title: str, day: datetime.date, stored, *, source: str = "",
+                        filename: str = "") -> ArchiveItem:
+    """The ArchiveItem of a documents.StoredFile (read by its attributes: path, sha256, size, original_name)."""
+    return ArchiveItem(category=category, title=title, day=day, filename=filename or stored.original_name,
+                       storage_name=stored.path, sha256=stored.sha256, size=stored.size, source=source)
+
+
+def day_bounds(start: datetime.date, end: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start 00:00, end+1 00:00) in local (Beijing) time: filter timestamps by `__gte`, `__lt` for a range of days."""
+    zone = timezone.get_current_timezone()
+    return (datetime.datetime.combine(start, datetime.time.min, tzinfo=zone),
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone))
 
 
 _ARCHIVE_SOURCES: dict[str, Callable] = {}

@@ -9,7 +9,11 @@ from django.utils import timezone
 from dudao.inspections.models import Inspection
 from dudao.monitoring.models import Campaign
 from dudao.planning.models import (
+    ArchiveExport,
+    ArchiveStatus,
+    ArchiveYear,
     Briefing,
+    JobStatus,
     Meeting,
     MeetingKind,
     Plan,
@@ -21,8 +25,8 @@ from dudao.planning.models import (
 )
 from dudao.planning.selectors import briefings as briefing_selectors
 from dudao.planning.selectors.meetings import region_staff, region_units
+from dudao.planning.services import archive, meetings
 from dudao.planning.services import briefings as briefing_services
-from dudao.planning.services import meetings
 from dudao.planning.services import plans as plan_services
 from dudao.quality.models import Round as QualityRound
 from dudao.regions.models import GovUnit
@@ -317,7 +321,14 @@ def load_briefings(*, office_user, county) -> None:
 
 
 def load_archive(*, admin, office_user, county) -> None:
-    return
+    """Last year's 督导档案 of the county exported (synchronously, in this process) and locked (归档). Idempotent: a
+    locked year is left as it is; a year already exported is locked without exporting again."""
+    year = timezone.localdate().year - 1
+    if ArchiveYear.objects.filter(region=county, year=year, status=ArchiveStatus.LOCKED).exists():
+        return
+    if not ArchiveExport.objects.filter(archive__region=county, archive__year=year, status=JobStatus.DONE).exists():
+        archive.export_now(actor=office_user, region=county, year=year)
+    archive.archive_lock(actor=office_user, region=county, year=year)
 
 
 def load_planning(*, admin, office_user, county) -> None:

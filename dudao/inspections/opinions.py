@@ -16,6 +16,7 @@ from dudao.core.audit import audit_record
 from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.policy import policy_value
+from dudao.core.registries import refuse_if_archived
 from dudao.core.scope import owns, require_office_for
 from dudao.core.services import counter_take
 from dudao.documents import files, render
@@ -64,6 +65,7 @@ def _parse_problems(problems, today: datetime.date) -> list[dict]:
 def opinion_save(*, actor, target: Target, evaluation: str, strengths: str, problems: list[dict]) -> Opinion:
     inspection = Inspection.objects.get(pk=target.inspection_id)
     require_office_for(actor, inspection.county_id, "只有本县（区）督导室可以撰写督导意见书。")
+    refuse_if_archived(inspection.county_id, inspection.starts_on, "督导项目")
     if inspection.stage not in DRAFT_STAGES:
         raise ApplicationError("督导意见书在“汇总评议”或“意见反馈”阶段撰写；出具后不能修改。")
     evaluation = (evaluation or "").strip()
@@ -307,6 +309,7 @@ def appeal_submit(*, actor, target: Target, text: str, now=None):
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以申辩。")
     inspection = Inspection.objects.get(pk=target.inspection_id)
+    refuse_if_archived(inspection.county_id, inspection.starts_on, "督导项目")
     if inspection.stage != InspectionStage.FEEDBACK:
         raise ApplicationError("只能在“意见反馈”阶段申辩。")
     days = int(policy_value("inspections.appeal_days", inspection.county_id))
@@ -324,6 +327,7 @@ def appeal_submit(*, actor, target: Target, text: str, now=None):
 def appeal_respond(*, actor, appeal, response: str):
     inspection = Inspection.objects.get(pk=appeal.target.inspection_id)
     require_office_for(actor, inspection.county_id, "只有本县（区）督导室可以答复申辩。")
+    refuse_if_archived(inspection.county_id, inspection.starts_on, "督导项目")
     response = (response or "").strip()
     if not response:
         raise ApplicationError("请填写答复。")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.policy import policy_value
+from dudao.core.registries import refuse_if_archived
 from dudao.core.scope import owns, require_office_for
 from dudao.documents import files
 from dudao.documents.services import file_record
@@ -44,6 +45,15 @@ def _require_office(actor, inspection_or_county) -> None:
     require_office_for(actor, county.code, "只有本县（区）督导室可以管理督导项目。")
 
 
+# The rectification loop goes on after an archived (归档) year: these stages are not refused.
+LOOP_STAGES = {InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED}
+
+
+def refuse_archived(inspection: Inspection) -> None:
+    """A project belongs to the year it starts in: refused when that year of its county is archived (归档)."""
+    refuse_if_archived(inspection.county_id, inspection.starts_on, "督导项目")
+
+
 def _log(inspection: Inspection, to: str, actor, note: str = "", at=None) -> None:
     Transition.record(inspection, from_status=inspection.stage if inspection.pk else "", to_status=to, actor=actor,
                       at=at, note=note)
@@ -53,6 +63,7 @@ def _log(inspection: Inspection, to: str, actor, note: str = "", at=None) -> Non
 def inspection_create(*, actor, county, name: str, kind: str, framework, year: int, starts_on: datetime.date,
                       ends_on: datetime.date, previous: Inspection | None = None, now=None) -> Inspection:
     _require_office(actor, county)
+    refuse_if_archived(county.code, starts_on, "督导项目")
     name = (name or "").strip()
     if not name:
         raise ApplicationError("请填写项目名称。")
@@ -87,6 +98,7 @@ def _check_target_kind(inspection: Inspection, schools, units) -> None:
 @transaction.atomic
 def targets_add(*, actor, inspection: Inspection, schools=(), units=()) -> list[Target]:
     _require_office(actor, inspection)
+    refuse_archived(inspection)
     _require_planning(inspection)
     schools, units = list(schools), list(units)
     _check_target_kind(inspection, schools, units)
@@ -130,6 +142,7 @@ def team_assign(*, actor, target: Target, user, role: str, leaves=()) -> tuple[T
     """Put a person on a target's team; returns the member and warnings (e.g. too many teams at once)."""
     inspection = Inspection.objects.select_related("framework", "county").get(pk=target.inspection_id)
     _require_office(actor, inspection)
+    refuse_archived(inspection)
     if inspection.stage not in TEAM_STAGES:
         raise ApplicationError("意见书出具后不能再调整督导组。")
     if role not in TeamRole.values:
@@ -192,6 +205,8 @@ def inspection_advance(*, actor, inspection: Inspection, to: str, note: str = ""
     _require_office(actor, inspection)
     now = now or timezone.now()
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if to not in LOOP_STAGES:
+        refuse_archived(inspection)
     INSPECTION_WORKFLOW.check(inspection.stage, to)
     note = (note or "").strip()
     if INSPECTION_WORKFLOW.is_backward(inspection.stage, to) and not note:
@@ -215,6 +230,7 @@ def inspection_advance(*, actor, inspection: Inspection, to: str, note: str = ""
 @transaction.atomic
 def notice_number_set(*, actor, inspection: Inspection, number: str) -> Inspection:
     _require_office(actor, inspection)
+    refuse_archived(inspection)
     number = (number or "").strip()
     if not number:
         raise ApplicationError("请填写文号。")
@@ -252,6 +268,7 @@ def _scoring_checks(*, actor, target: Target, is_self: bool) -> tuple[Inspection
     if is_self and not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位的用户可以自评。")
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
+    refuse_archived(inspection)
     if is_self:
         if inspection.stage != InspectionStage.SELF:
             raise ApplicationError("只能在“自评中”阶段填写自评。")
@@ -331,7 +348,9 @@ def materials_submit(*, actor, target: Target, report: str, uploads=()) -> Targe
     """The target's self-assessment report and evidence files, during 自评中 (files are added, never replaced)."""
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以提交自评材料。")
-    if Inspection.objects.get(pk=target.inspection_id).stage != InspectionStage.SELF:
+    inspection = Inspection.objects.get(pk=target.inspection_id)
+    refuse_archived(inspection)
+    if inspection.stage != InspectionStage.SELF:
         raise ApplicationError("只能在“自评中”阶段提交自评材料。")
     report = (report or "").strip()
     if not report and not uploads:
@@ -351,6 +370,7 @@ def materials_review(*, actor, target: Target, note: str) -> Target:
     """The office's comments on a target's materials during 材料审核 (returning them is the move back to 自评中)."""
     inspection = Inspection.objects.get(pk=target.inspection_id)
     _require_office(actor, inspection)
+    refuse_archived(inspection)
     if inspection.stage != InspectionStage.REVIEW:
         raise ApplicationError("只能在“材料审核”阶段填写审核意见。")
     note = (note or "").strip()
@@ -370,6 +390,7 @@ def leaf_evidence_add(*, actor, target: Target, leaf: str, uploads) -> int:
     if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
         raise PermissionDenied("只有督导对象本单位可以上传自评佐证材料。")
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
+    refuse_archived(inspection)
     if inspection.stage != InspectionStage.SELF:
         raise ApplicationError("只能在“自评中”阶段上传佐证材料。")
     _leaf(build_tree(inspection.framework.definition), leaf)

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from dudao.core.dates import cn_date, local_date, local_span
 from dudao.core.registries import (
+    ArchiveItem,
     CalendarItem,
     Figure,
     FigureReader,
@@ -19,12 +20,14 @@ from dudao.core.registries import (
     Material,
     material_key_id,
     period_label,
+    register_archive_source,
     register_briefing_material,
     register_calendar_source,
     register_key_events,
     register_plan_link,
     register_year_figures,
     scope_reaches,
+    stored_archive_item,
     url_for_pk,
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
@@ -33,11 +36,15 @@ from dudao.inspections.models import (
     Inspection,
     InspectionKind,
     InspectionStage,
+    LeafEvidence,
     Opinion,
     Target,
     TeamMember,
     Transition,
 )
+from dudao.inspections.opinions import opinion_docx
+from dudao.inspections.reports import notice_docx, report_context, report_docx
+from dudao.inspections.selectors import project_report
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -212,6 +219,63 @@ def inspection_results(user, region_code: str, start: datetime.date, end: dateti
 
 
 # --- archive documents (督导档案) --------------------------------------------------------------------------
+# A project belongs to the year it starts in. Its 督导通知, 督导报告 and 意见书 are rendered on demand (lazily, while
+# the zip is written) from the editable templates; the targets' evidence files are stored.
+
+REPORTED_STAGES = {InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED}
+
+
+def _archive_category(inspection: Inspection) -> str:
+    return "duzheng" if inspection.kind == InspectionKind.DUZHENG else "duxue"
+
+
+def _inspection_report_docx(inspection_id: int) -> bytes:
+    inspection = Inspection.objects.select_related("county", "framework").get(pk=inspection_id)
+    report = project_report(inspection)
+    return report_docx(inspection, report_context(inspection, report), report)
+
+
+def _opinion_docx(opinion_id: int) -> bytes:
+    return opinion_docx(Opinion.objects.select_related("target__inspection__county", "target__inspection__framework",
+                                                       "target__school", "target__unit").get(pk=opinion_id))
+
+
+def archive_inspection_documents(region_code: str, start, end):
+    """Per project started in [start, end] in the region: its 督导通知 (once numbered), 督导报告 (once the opinions
+    are issued), each issued 意见书, and the evidence files its targets uploaded."""
+    projects = {p.pk: p for p in Inspection.objects.filter(
+        county__code__startswith=region_prefix(region_code), starts_on__gte=start, starts_on__lte=end)
+        .select_related("county")}
+    for p in projects.values():
+        category = _archive_category(p)
+        if p.notice_number:
+            yield ArchiveItem(category, f"{p.name} 督导通知（{p.notice_number}）", p.starts_on, f"{p.name}_督导通知.docx",
+                              render=lambda pk=p.pk: notice_docx(Inspection.objects.select_related("county", "framework")
+                                                                 .get(pk=pk)), source=f"inspections.notice:{p.pk}")
+        if p.stage in REPORTED_STAGES:
+            yield ArchiveItem(category, f"{p.name} 督导报告", p.ends_on, f"{p.name}_督导报告.docx",
+                              render=lambda pk=p.pk: _inspection_report_docx(pk), source=f"inspections.report:{p.pk}")
+    opinions = (Opinion.objects.filter(target__inspection_id__in=projects, issued_at__isnull=False)
+                .select_related("target__school", "target__unit").order_by("issued_at", "id"))
+    for o in opinions:
+        p = projects[o.target.inspection_id]
+        yield ArchiveItem(_archive_category(p), f"{p.name} 督导意见书 {o.number or ''} {o.target.target_name}".strip(),
+                          local_date(o.issued_at), f"{o.number or o.pk}_{o.target.target_name}_督导意见书.docx",
+                          render=lambda pk=o.pk: _opinion_docx(pk), source=f"inspections.opinion:{o.pk}")
+    evidence = (LeafEvidence.objects.filter(target__inspection_id__in=projects)
+                .select_related("file", "target__school", "target__unit").order_by("uploaded_at", "id"))
+    for e in evidence.iterator(chunk_size=500):
+        p = projects[e.target.inspection_id]
+        yield stored_archive_item(_archive_category(p), f"{p.name} {e.target.target_name} 佐证材料（{e.leaf}）",
+                                  max(start, min(end, local_date(e.uploaded_at))), e.file,
+                                  source=f"inspections.leaf_evidence:{e.pk}")
+    materials = (Target.materials.through.objects.filter(target__inspection_id__in=projects)
+                 .select_related("storedfile", "target__school", "target__unit").order_by("id"))
+    for m in materials.iterator(chunk_size=500):
+        p = projects[m.target.inspection_id]
+        yield stored_archive_item(_archive_category(p), f"{p.name} {m.target.target_name} 自评佐证材料",
+                                  max(start, min(end, local_date(m.storedfile.uploaded_at))), m.storedfile,
+                                  source=f"inspections.target_material:{m.target_id}")
 
 
 def register_year() -> None:
@@ -231,5 +295,6 @@ def register_year() -> None:
     register_briefing_material("inspections.results", "督导评估结果", "inspection", inspection_results)
 
     # archive documents
+    register_archive_source("inspections.documents", archive_inspection_documents)
 
     return

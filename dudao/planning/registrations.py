@@ -2,7 +2,8 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
-from dudao.core.registries import register_daily_job
+from dudao.core.registries import register_daily_job, register_year_lock
+from dudao.planning.services.archive import year_locked_reason
 from dudao.planning.services.chronicle import chronicle_daily
 from dudao.planning.services.plans import plan_overdue_daily
 from dudao.planning.year import register_year
@@ -47,6 +48,10 @@ ACTION_LABELS: dict[str, str] = {
     "planning.chronicle_create": "添加大事记",
     "planning.chronicle_update": "修改大事记",
     "planning.chronicle_delete": "删除大事记",
+    # 督导档案 (services/archive.py)
+    "planning.archive_export": "导出督导档案",
+    "planning.archive_lock": "归档年度督导档案",
+    "planning.archive_reopen": "重新开放已归档年度",
     # 简报 and 信息报送
     "briefing.create": "新建督导简报", "briefing.update": "修改督导简报标题", "briefing.section_add": "简报加入栏目",
     "briefing.section_update": "修改简报栏目", "briefing.section_move": "调整简报栏目顺序",
@@ -66,3 +71,4 @@ def register() -> None:
     register_daily_job("plan_overdue", plan_overdue_daily, order=300)  # 工作要点: overdue tasks → the owner's inbox
     register_daily_job("chronicle", chronicle_daily, order=300)  # 大事记 proposals from yesterday's key events
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/planning/year.py)
+    register_year_lock(year_locked_reason)  # 归档: refuse_if_archived in every app refuses a locked year

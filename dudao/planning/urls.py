@@ -91,4 +91,10 @@ urlpatterns = [
 
     # 督导档案 (views/archive.py)
     path("archive/", archive_views.archive_list, name="archive_list"),
+    path("archive/exports/<int:pk>/", archive_views.archive_export_progress, name="archive_export"),
+    path("archive/exports/<int:pk>/download/", archive_views.archive_export_download, name="archive_download"),
+    path("archive/<str:code>/<int:year>/", archive_views.archive_year, name="archive_year"),
+    path("archive/<str:code>/<int:year>/export/", archive_views.archive_export_start, name="archive_export_start"),
+    path("archive/<str:code>/<int:year>/lock/", archive_views.archive_lock, name="archive_lock"),
+    path("archive/<str:code>/<int:year>/reopen/", archive_views.archive_reopen, name="archive_reopen"),
 ]

@@ -14,17 +14,28 @@ from dudao.core.registries import (
     FigureReader,
     KeyEvent,
     LinkTarget,
+    day_bounds,
     period_label,
+    register_archive_source,
     register_calendar_source,
     register_key_events,
     register_plan_link,
     register_year_figures,
     scope_reaches,
+    stored_archive_item,
     url_for_pk,
 )
 from dudao.core.scope import prefix_q, region_prefix, scope_for
 from dudao.quality import selectors
-from dudao.quality.models import ReportBatch, ReportStatus, Round, RoundSchool, RoundStatus
+from dudao.quality.models import (
+    ExternalReport,
+    Report,
+    ReportBatch,
+    ReportStatus,
+    Round,
+    RoundSchool,
+    RoundStatus,
+)
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -132,6 +143,27 @@ def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> 
 
 # --- archive documents (督导档案) --------------------------------------------------------------------------
 
+def archive_quality_reports(region_code: str, start, end):
+    """评估监测: the stored 监测报告 of rounds tested in [start, end] (the latest of each school and format), and the
+    external (national, provincial, city) reports uploaded then."""
+    prefix = region_prefix(region_code)
+    latest: dict[tuple, Report] = {}
+    reports = (Report.objects.filter(round__region__code__startswith=prefix, round__test_date__gte=start,
+                                     round__test_date__lte=end)
+               .select_related("file", "round", "school").order_by("round_id", "school_id", "format", "created_at", "id"))
+    for r in reports:
+        latest[(r.round_id, r.school_id, r.format)] = r  # ordered oldest first: the newest wins
+    for r in latest.values():
+        who = r.school.name if r.school_id else "全区"
+        yield stored_archive_item("monitoring", f"{r.round.title} 监测报告（{who}，{r.get_format_display()}）",
+                                  r.round.test_date, r.file, source=f"quality.report:{r.pk}")
+    low, high = day_bounds(start, end)
+    external = (ExternalReport.objects.filter(school__region__code__startswith=prefix, uploaded_at__gte=low,
+                                              uploaded_at__lt=high).select_related("file", "school").order_by("uploaded_at"))
+    for e in external:
+        yield stored_archive_item("monitoring", f"{e.school.name} {e.title}（{e.get_level_display()}）",
+                                  local_date(e.uploaded_at), e.file, source=f"quality.external_report:{e.pk}")
+
 
 def register_year() -> None:
     # plan links
@@ -149,5 +181,6 @@ def register_year() -> None:
     # 简报 materials
 
     # archive documents
+    register_archive_source("quality.reports", archive_quality_reports)
 
     return

@@ -13,11 +13,11 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, audit_records, snapshot
-from dudao.core.dates import cn_date
+from dudao.core.dates import cn_date, local_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.policy import PolicyTable, policy_value
-from dudao.core.registries import responsible_users_of_school
+from dudao.core.registries import refuse_if_archived, responsible_users_of_school
 from dudao.core.scope import require_office_for, scope_for
 from dudao.core.selectors import office_users_by_region, office_users_for, users_of_schools, users_of_units
 from dudao.core.services import Message, counter_take, notify
@@ -92,6 +92,10 @@ def finding_update(*, actor, finding: Finding, **fields) -> Finding:
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise ApplicationError(f"不能修改：{'、'.join(sorted(unknown))}")
+    # 归档: what the finding says is filed with the year it was raised in; its loop (the deadline, the notice, the
+    # report, verification, 督办) goes on, so a change of the due date alone stays allowed.
+    if set(fields) - {"due_date"}:
+        refuse_if_archived(finding.region_code, local_date(finding.raised_at), "问题")
     if not (fields.get("description", finding.description) or "").strip():
         raise ApplicationError("问题描述不能为空。")
     if fields.get("due_date") and fields["due_date"] < timezone.localdate() and fields["due_date"] != finding.due_date:

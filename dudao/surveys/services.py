@@ -12,8 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record
+from dudao.core.dates import local_date
 from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
+from dudao.core.registries import refuse_if_archived
 from dudao.core.scope import require_office_for
 from dudao.monitoring.models import CountyInputs
 from dudao.monitoring.services import county_inputs_save
@@ -36,6 +38,11 @@ MAX_CODES_PER_BATCH = 2000
 
 def _require_office(actor, county) -> None:
     require_office_for(actor, county.code, "只有本县（区）督导室可以管理满意度调查。")
+
+
+def _refuse_archived(survey_round: SurveyRound) -> None:
+    """A survey round belongs to the year it opens in: refused when that year of its county is archived (归档)."""
+    refuse_if_archived(survey_round.county_id, local_date(survey_round.opens_at), "满意度调查")
 
 
 def _require_draft(questionnaire: Questionnaire) -> None:
@@ -205,6 +212,7 @@ def round_create(*, actor, questionnaire: Questionnaire, name: str, year: int, s
         raise ApplicationError("请填写调查名称。")
     if closes_at <= opens_at:
         raise ApplicationError("截止时间应晚于开始时间。")
+    refuse_if_archived(county.code, local_date(opens_at), "满意度调查")
     schools = list(schools)
     if not schools:
         raise ApplicationError("请至少选择一所参与学校。")
@@ -226,6 +234,7 @@ def round_create(*, actor, questionnaire: Questionnaire, name: str, year: int, s
 def round_close(*, actor, survey_round: SurveyRound) -> SurveyRound:
     _require_office(actor, survey_round.county)
     survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
+    _refuse_archived(survey_round)
     if not survey_round.is_open():
         raise ApplicationError("调查当前未在进行中，无需结束。")
     survey_round.closed_at = timezone.now()
@@ -239,6 +248,7 @@ def round_close(*, actor, survey_round: SurveyRound) -> SurveyRound:
 def codes_generate(*, actor, survey_round: SurveyRound, school, label: str, count: int) -> list[AccessCode]:
     """Print-ready one-time codes for one class of one school."""
     _require_office(actor, survey_round.county)
+    _refuse_archived(survey_round)
     if not survey_round.use_codes:
         raise ApplicationError("本次调查未启用访问码。")
     if not survey_round.schools.filter(pk=school.pk).exists():
@@ -264,6 +274,7 @@ def codes_generate(*, actor, survey_round: SurveyRound, school, label: str, coun
 def response_exclude(*, actor, response: SurveyResponse, excluded: bool, note: str) -> SurveyResponse:
     """Exclude a response from the results (or take it back in); the reason is required and audited."""
     _require_office(actor, response.round.county)
+    _refuse_archived(response.round)
     note = (note or "").strip()
     if excluded and not note:
         raise ApplicationError("剔除答卷须说明理由。")
@@ -279,6 +290,7 @@ def response_exclude(*, actor, response: SurveyResponse, excluded: bool, note: s
 def flagged_exclude(*, actor, survey_round: SurveyRound, note: str) -> int:
     """Exclude every response still flagged as suspicious in a round (one audit record with the count)."""
     _require_office(actor, survey_round.county)
+    _refuse_archived(survey_round)
     note = (note or "").strip()
     if not note:
         raise ApplicationError("剔除答卷须说明理由。")

@@ -15,6 +15,7 @@ from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
+from dudao.core.registries import refuse_if_archived
 from dudao.core.scope import require_office_for, scope_for
 from dudao.documents import files
 from dudao.documents.models import FileKind
@@ -296,6 +297,7 @@ def visit_clean(*, actor, draft: VisitDraft) -> CleanVisit:
         raise ApplicationError("所选校区不属于该学校。")
     minutes = validate_visit_time(school, draft.started_at, draft.ended_at)
     day = timezone.localtime(draft.started_at).date()
+    refuse_if_archived(school.region_id, day, "督导纪实")
     narrative = (draft.narrative or "").strip()
     if not narrative:
         raise ApplicationError("请填写督导纪实（督导过程与情况）。")
@@ -414,6 +416,7 @@ def _clean_lesson(lesson: dict) -> dict:
 def visit_add_photo(*, actor, visit: Visit, upload, caption: str = "") -> tuple[VisitFile, bool]:
     """Add a photo to a recorded visit; the same photo twice is stored once (idempotent by SHA-256)."""
     _visit_actor_may_record(actor, visit.inspector)
+    refuse_if_archived(visit.school.region_id, timezone.localtime(visit.started_at).date(), "督导纪实")
     if visit.status == VisitStatus.SIGNED:
         raise ApplicationError("学校已签收的督导纪实不能再添加照片。")
     stored = file_store(actor=actor, upload=upload, kind=FileKind.IMAGE, region_code=visit.school.region_id)
@@ -432,6 +435,7 @@ def visit_sign(*, actor, visit: Visit, comment: str = "") -> Visit:
     if not may_sign_visit(actor, visit):
         raise PermissionDenied("只有被督导学校的用户可以签收督导纪实。")
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    refuse_if_archived(visit.school.region_id, timezone.localtime(visit.started_at).date(), "督导纪实")
     if visit.status == VisitStatus.SIGNED:
         raise ApplicationError("该督导纪实已签收。")
     visit.status, visit.signed_by, visit.signed_at = VisitStatus.SIGNED, actor, timezone.now()

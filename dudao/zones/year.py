@@ -14,16 +14,19 @@ from dudao.core.registries import (
     Figure,
     FigureReader,
     Material,
+    day_bounds,
     figure_period,
     material_key_id,
     period_label,
+    register_archive_source,
     register_briefing_material,
     register_calendar_source,
     register_year_figures,
+    stored_archive_item,
 )
 from dudao.core.scope import region_prefix
 from dudao.zones import selectors
-from dudao.zones.models import ComplaintStatus, CrossSupervision, Visit
+from dudao.zones.models import ComplaintStatus, CrossSupervision, Visit, VisitFile
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
@@ -118,6 +121,18 @@ def visit_highlights(user, region_code: str, start: datetime.date, end: datetime
 
 # --- archive documents (督导档案) --------------------------------------------------------------------------
 
+def archive_visit_files(region_code: str, start, end):
+    """The evidence files of the 督导纪实 made in the region in [start, end] (by the visit's Beijing date): 督学.
+    Zone reports (工作专报) are rendered on demand from the visits and are not stored, so they are not listed."""
+    low, high = day_bounds(start, end)
+    rows = (VisitFile.objects.filter(visit__school__region__code__startswith=region_prefix(region_code),
+                                     visit__started_at__gte=low, visit__started_at__lt=high)
+            .select_related("file", "visit__school").order_by("visit__started_at", "id"))
+    for row in rows.iterator(chunk_size=500):
+        day = local_date(row.visit.started_at)
+        title = f"{row.visit.school.name} {day:%Y-%m-%d} 督导纪实附件" + (f"：{row.caption}" if row.caption else "")
+        yield stored_archive_item("duxue", title, day, row.file, source=f"zones.visit:{row.visit_id}")
+
 
 def register_year() -> None:
     # plan links
@@ -134,5 +149,6 @@ def register_year() -> None:
     register_briefing_material("zones.visit_highlights", "督导纪实亮点", "visit", visit_highlights)
 
     # archive documents
+    register_archive_source("zones.visit_files", archive_visit_files)
 
     return

@@ -35,6 +35,8 @@ from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Targ
 from dudao.monitoring.models import Campaign, CampaignTask
 from dudao.people.models import Expert, Inspector
 from dudao.planning.models import (
+    ArchiveExport,
+    ArchiveYear,
     Briefing,
     BriefingSection,
     ChronicleEntry,
@@ -110,6 +112,8 @@ POST_ONLY = {
     "planning:briefing_create", "planning:briefing_update", "planning:briefing_section_add",
     "planning:briefing_section_update", "planning:briefing_section_move", "planning:briefing_section_delete",
     "planning:briefing_issue", "planning:briefing_publish", "planning:submission_delete",
+    # planning: 督导档案
+    "planning:archive_export_start", "planning:archive_lock", "planning:archive_reopen",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -283,6 +287,10 @@ def _samplers(state):
         ("planning/sections", "section_pk"): lambda user: [BriefingSection.objects.order_by("pk").values_list(
             "pk", flat=True).first()],
         ("planning/submissions", "pk"): pk(Submission.objects),
+        # planning: 督导档案 (the demo archives last year: load_archive)
+        ("planning/exports", "pk"): pk(ArchiveExport.objects),
+        ("planning/archive", "code"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "region_id", None)],
+        ("planning/archive", "year"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "year", None)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -27,6 +27,7 @@ from dudao.core.dates import cn_date
 from dudao.core.display import person_name
 from dudao.core.errors import ApplicationError, RowError
 from dudao.core.policy import policy_value
+from dudao.core.registries import refuse_if_archived
 from dudao.core.scope import require_office_for
 from dudao.core.tabular import Column, SheetSpec, match_sheets, parse_sheet, read_upload
 from dudao.quality.models import (
@@ -314,6 +315,7 @@ def round_create(*, actor, region, title: str, year: int, term: str, grade: int,
     """A new round in 筹备中. `schools` (for selection "list") are codes, or (row, code) pairs from a sheet."""
     county = _county(region)
     require_office_for(actor, county.code, "只有本区县督导室可以建立质量监测轮次。")
+    refuse_if_archived(county.code, test_date if isinstance(test_date, datetime.date) else None, "质量监测轮次")
     title = str(title or "").strip()
     if not title:
         raise ApplicationError("请填写轮次名称。")
@@ -365,6 +367,7 @@ def round_draw(*, actor, round: Round, seed: int | None = None) -> RoundSubject:
     """Draw the "2+1" subject from the pool; refused twice, and refused once scores are imported."""
     round_ = _locked(round)
     require_office_for(actor, round_.region_id, "只有本区县督导室可以抽取随机学科。")
+    refuse_if_archived(round_.region_id, round_.test_date, "质量监测轮次")
     if round_.drawn_at is not None:
         drawn = round_.subjects.filter(kind=SubjectKind.DRAWN).first()
         who = person_name(round_.drawn_by) if round_.drawn_by_id else "系统"
@@ -400,6 +403,7 @@ def round_set_schools(*, actor, round: Round, schools: list) -> Round:  # noqa: 
     """Replace a planned round's schools by a list (a national or city sample list), all-or-nothing."""
     round_ = _locked(round)
     require_office_for(actor, round_.region_id, "只有本区县督导室可以调整监测学校。")
+    refuse_if_archived(round_.region_id, round_.test_date, "质量监测轮次")
     if round_.status != RoundStatus.PLANNED or round_.scores.exists():
         raise ApplicationError("本轮已导入成绩，不能再调整监测学校。")
     chosen = resolve_school_codes(round_.region, round_.grade, *_entries(schools))
@@ -436,6 +440,7 @@ def round_publish(*, actor, round: Round, note: str = "") -> Round:  # noqa: A00
     """scored → published: schools then read their results."""
     round_ = _locked(round)
     require_office_for(actor, round_.region_id, "只有本区县督导室可以发布质量监测结果。")
+    refuse_if_archived(round_.region_id, round_.test_date, "质量监测轮次")
     if round_.status == RoundStatus.PLANNED:
         raise ApplicationError("本轮尚未导入成绩，不能发布结果。")
     ROUND_WORKFLOW.check(round_.status, RoundStatus.PUBLISHED)

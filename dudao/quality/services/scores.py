@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, RowError
+from dudao.core.registries import refuse_if_archived
 from dudao.core.scope import region_prefix, require_office_for
 from dudao.quality.models import (
     PriorSource,
@@ -101,6 +102,7 @@ def scores_import(*, actor, round: Round, data: bytes, filename: str, confirm: b
     """Validate the whole file; with no errors and (no warnings or confirm), replace the (school, subject) pairs it
     holds and move the round to 成绩已导入."""
     ensure_round_office(actor, round)
+    refuse_if_archived(round.region_id, round.test_date, "质量监测轮次")
     if round.status == RoundStatus.PUBLISHED:
         raise ApplicationError("本轮监测结果已发布，不能再导入或替换学生成绩。")
     sha256 = hashlib.sha256(data).hexdigest()
