@@ -8,6 +8,8 @@ PORT ?= 8000
 BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_api_bench
 # The quality benches flush and rebuild this database (the score import's and the dashboard's targets are set on PostgreSQL too).
 BENCH_QUALITY_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_scores_bench
+# The 年度工作总结's province target is set on PostgreSQL (2 million findings: the first run builds them, ~30 min).
+BENCH_SUMMARY_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_summary_bench
 
 .PHONY: demo test lint bench
 
@@ -52,3 +54,8 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_quality_dashboard.py
 	DATABASE_URL=$(BENCH_QUALITY_PG_URL) $(BIN)/python bench/bench_quality_dashboard.py
 	$(BIN)/python bench/bench_quality_value_added.py
+	$(BIN)/python bench/bench_planning_calendar.py
+	$(BIN)/python bench/bench_planning_chronicle.py
+	$(BIN)/python bench/bench_planning_briefings.py
+	DATABASE_URL=$(BENCH_SUMMARY_PG_URL) $(BIN)/python bench/bench_planning_summary.py
+	$(BIN)/python bench/bench_planning_archive.py --sizes 1000,5000
