@@ -10,6 +10,7 @@ import zipfile
 
 import docx
 from django.db import transaction
+from lxml import etree
 
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, RowError
@@ -29,19 +30,20 @@ _HEADING = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
 
 def docx_lines(data: bytes) -> list[Line]:
     """The paragraphs of a Word document, numbered from 1, with the level of a heading style (1, 2; 0 otherwise)."""
+    lines = []
     try:
         document = docx.Document(io.BytesIO(data))
-    except (ValueError, KeyError, zipfile.BadZipFile):
+        for n, paragraph in enumerate(document.paragraphs, start=1):
+            style = paragraph.style.name if paragraph.style is not None else ""
+            m = _HEADING.search(style or "")
+            level = int(m[1]) if m and int(m[1]) in (1, 2) else 0
+            for text in paragraph.text.split("\n"):
+                lines.append(Line(n, text, level))
+            if len(lines) > MAX_LINES:
+                raise ApplicationError(f"文件超过 {MAX_LINES} 段，不像一份工作要点，未导入。")
+    except (ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError):
+        # LxmlError: a part that is not well-formed XML (a cut or forged document.xml or styles.xml)
         raise ApplicationError("无法读取该 Word 文件（可能已损坏）。") from None
-    lines = []
-    for n, paragraph in enumerate(document.paragraphs, start=1):
-        style = paragraph.style.name if paragraph.style is not None else ""
-        m = _HEADING.search(style or "")
-        level = int(m[1]) if m and int(m[1]) in (1, 2) else 0
-        for text in paragraph.text.split("\n"):
-            lines.append(Line(n, text, level))
-        if len(lines) > MAX_LINES:
-            raise ApplicationError(f"文件超过 {MAX_LINES} 段，不像一份工作要点，未导入。")
     return lines
 
 
