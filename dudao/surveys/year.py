@@ -125,7 +125,10 @@ def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> 
     if len(prefix) > 6:  # a town: the rounds its schools took part in
         rounds = rounds.filter(schools__region__code__startswith=prefix).distinct()
     rows = list(rounds.values_list("id", "response_count"))
-    counties = list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix[:6]).order_by("code"))
+    # 社会认可度 is a county figure read unscoped (selectors.recognition): only a region that contains the whole
+    # county reads it; a town's summary would otherwise carry its county's rate, which its readers do not see
+    counties = ([] if len(prefix) > 6 else
+                list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix).order_by("code")))
     year_rows, value = [], None
     for county in counties:
         result = selectors.recognition(county, start.year)
