@@ -56,3 +56,22 @@ def test_a_town_summary_does_not_read_the_whole_county_recognition(world, monkey
                                                            datetime.date(2026, 12, 31))}
     assert asked == ["990102"]
     assert figures["surveys.recognition"].value is not None
+
+
+def test_a_failed_summary_does_not_show_the_exception_text_to_its_readers(world, monkeypatch, tmp_path, settings):
+    """The failure reason is shown to the office and leaders: an internal error's text (a server path, SQL) stays in
+    the server log; the page names the kind of failure only."""
+    from dudao.planning.models import JobStatus
+    from dudao.planning.services import summary as summary_services
+
+    settings.MEDIA_ROOT = tmp_path
+
+    def broken(report, figures, **kwargs):
+        raise PermissionError(13, "Permission denied", "/srv/dudao/secret/media/planning/summaries/x.docx")
+
+    monkeypatch.setattr(summary_services, "render_document", broken)
+    report = summary_services.summary_request(actor=world.office_a, region=world.county_a, year=2025)
+    assert summary_services.summary_build(report.pk) == JobStatus.FAILED
+    report.refresh_from_db()
+    assert "/srv/dudao" not in report.error and "Permission denied" not in report.error
+    assert "生成失败" in report.error and "重试" in report.error
