@@ -75,3 +75,64 @@ def test_a_failed_summary_does_not_show_the_exception_text_to_its_readers(world,
     report.refresh_from_db()
     assert "/srv/dudao" not in report.error and "Permission denied" not in report.error
     assert "生成失败" in report.error and "重试" in report.error
+
+
+@pytest.mark.parametrize("kind", ["inspections.inspection", "surveys.round", "monitoring.campaign", "quality.round",
+                                  "planning.meeting", "planning.briefing"])
+def test_a_forged_huge_link_id_is_not_found_rather_than_a_500(world, kind):
+    """A posted object id of 30 digits overflowed the database integer in `pk__in` (OverflowError on SQLite)."""
+    from dudao.core.registries import plan_link_kinds
+    from dudao.planning.services import plans as plan_services
+    from tests.planning.plans_helpers import make_plan
+
+    assert plan_link_kinds()[kind].resolve(["9" * 30]) == {}
+    _plan, _section, (task, _) = make_plan(world)
+    with pytest.raises(ApplicationError, match="未找到要关联的"):
+        plan_services.task_link_add(actor=world.office_a, task=task, kind=kind, object_id="9" * 30)
+
+
+@pytest.mark.parametrize("field", ["attendee_users", "attendee_units"])
+def test_a_forged_huge_attendee_id_is_refused_in_chinese(world, field):
+    from tests.planning.test_meetings_services import make_meeting
+
+    with pytest.raises(ApplicationError, match="无效"):
+        make_meeting(world, **{field: ["9" * 30]})
+
+
+SUPERSCRIPT_TWO = "²"  # str.isdigit() is True, int() raises ValueError
+
+
+@pytest.mark.parametrize("url", ["planning:plan_list", "planning:briefing_list", "planning:summary_list"])
+def test_a_non_decimal_digit_in_a_query_is_not_a_500(world, login, url):
+    from django.urls import reverse
+
+    client = login(world.office_a)
+    param = "report" if url == "planning:summary_list" else "year"
+    assert client.get(reverse(url), {param: SUPERSCRIPT_TWO}).status_code == 200
+
+
+def test_a_non_decimal_digit_in_the_link_search_and_owner_is_not_a_500(world, login):
+    from django.urls import reverse
+
+    from dudao.core.registries import briefing_materials, material_key_id, plan_link_kinds
+    from tests.planning.plans_helpers import make_plan
+
+    plan, _section, (task, _) = make_plan(world)
+    for kind in plan_link_kinds().values():
+        assert kind.choices(world.office_a, world.county_a.code, SUPERSCRIPT_TWO) == []
+    assert material_key_id(f"zones.visit:{SUPERSCRIPT_TWO}", "zones.visit") is None
+    for _label, _kind, materials in briefing_materials().values():
+        materials(world.office_a, world.county_a.code, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31),
+                  SUPERSCRIPT_TWO)
+    client = login(world.office_a)
+    response = client.post(reverse("planning:task_edit", args=[task.pk]),
+                           {"text": "任务", "owner": f"u:{SUPERSCRIPT_TWO}", "due_date": "2026-06-30"})
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("year", ["0", "0000", "99999", SUPERSCRIPT_TWO])
+def test_the_submission_log_year_filter_takes_any_text(world, login, year):
+    from django.urls import reverse
+
+    response = login(world.office_a).get(reverse("planning:submission_list"), {"year": year})
+    assert response.status_code == 200
