@@ -136,3 +136,19 @@ def test_the_submission_log_year_filter_takes_any_text(world, login, year):
 
     response = login(world.office_a).get(reverse("planning:submission_list"), {"year": year})
     assert response.status_code == 200
+
+
+def test_a_docx_outline_whose_body_inflates_beyond_the_import_limit_is_refused_before_parsing(settings, monkeypatch):
+    """check_zip allows 100 MB inflated; python-docx would build the whole tree in memory (several times that)."""
+    import docx as docx_module
+
+    from tests.planning.test_plans_outline import make_docx
+
+    data = make_docx([(f"{n}. 开展第 {n} 项督导工作" * 5, "") for n in range(1, 200)])
+    body = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size
+    settings.DUDAO_IMPORT_MAX_BYTES = body - 1
+    parsed = []
+    monkeypatch.setattr(docx_module, "Document", lambda *a, **k: parsed.append(1))
+    with pytest.raises(ApplicationError, match="超过导入上限"):
+        read_outline(data, "大纲.docx", year=2026)
+    assert parsed == []

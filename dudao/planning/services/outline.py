@@ -9,6 +9,7 @@ import re
 import zipfile
 
 import docx
+from django.conf import settings
 from django.db import transaction
 from lxml import etree
 
@@ -32,6 +33,12 @@ def docx_lines(data: bytes) -> list[Line]:
     """The paragraphs of a Word document, numbered from 1, with the level of a heading style (1, 2; 0 otherwise)."""
     lines = []
     try:
+        # python-docx parses the whole body into memory before a paragraph is counted: a body (checked by
+        # documents.files against its real inflated size) larger than an import file may be is refused first
+        body = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size
+        if body > settings.DUDAO_IMPORT_MAX_BYTES:
+            raise ApplicationError(f"Word 文件正文解压后约 {body / 1048576:.0f} MB，超过导入上限 "
+                                   f"{settings.DUDAO_IMPORT_MAX_BYTES / 1048576:.0f} MB，不像一份工作要点，未导入。")
         document = docx.Document(io.BytesIO(data))
         for n, paragraph in enumerate(document.paragraphs, start=1):
             style = paragraph.style.name if paragraph.style is not None else ""
