@@ -35,7 +35,8 @@ def docx_lines(data: bytes) -> list[Line]:
     try:
         # python-docx parses the whole body into memory before a paragraph is counted: a body (checked by
         # documents.files against its real inflated size) larger than an import file may be is refused first
-        body = zipfile.ZipFile(io.BytesIO(data)).getinfo("word/document.xml").file_size
+        body = max((info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist()
+                    if info.filename.endswith(".xml")), default=0)  # the main part is not always document.xml
         if body > settings.DUDAO_IMPORT_MAX_BYTES:
             raise ApplicationError(f"Word 文件正文解压后约 {body / 1048576:.0f} MB，超过导入上限 "
                                    f"{settings.DUDAO_IMPORT_MAX_BYTES / 1048576:.0f} MB，不像一份工作要点，未导入。")
