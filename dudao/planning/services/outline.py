@@ -11,7 +11,6 @@ import zipfile
 import docx
 from django.conf import settings
 from django.db import transaction
-from lxml import etree
 
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, RowError
@@ -49,8 +48,8 @@ def docx_lines(data: bytes) -> list[Line]:
                 lines.append(Line(n, text, level))
             if len(lines) > MAX_LINES:
                 raise ApplicationError(f"文件超过 {MAX_LINES} 段，不像一份工作要点，未导入。")
-    except (ValueError, KeyError, zipfile.BadZipFile, etree.LxmlError):
-        # LxmlError: a part that is not well-formed XML (a cut or forged document.xml or styles.xml)
+    except (ValueError, KeyError, zipfile.BadZipFile, SyntaxError):
+        # SyntaxError: lxml's XMLSyntaxError, a part that is not well-formed XML (a cut or forged document.xml)
         raise ApplicationError("无法读取该 Word 文件（可能已损坏）。") from None
     return lines
 
