@@ -375,7 +375,7 @@ def register_briefing_material(name: str, label: str, section_kind: str, materia
 def material_key_id(q: str, prefix: str) -> int | None:
     """The object id when q is a material key of `prefix` ("zones.visit:12" for prefix "zones.visit"), else None."""
     head, _sep, tail = (q or "").strip().partition(":")
-    return int(tail) if head == prefix and tail.isdigit() and len(tail) < 12 else None
+    return int(tail) if head == prefix and tail.isdecimal() and len(tail) < 12 else None
 
 
 def briefing_materials() -> dict[str, tuple[str, str, Callable]]:

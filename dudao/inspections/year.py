@@ -54,7 +54,9 @@ PLAN_DONE_STAGES = {InspectionStage.ISSUED, InspectionStage.RECTIFYING, Inspecti
 
 
 def _plan_link_ids(object_ids) -> list[int]:
-    return [int(i) for i in object_ids if str(i).isdigit()]
+    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
+    # overflow inside `pk__in`)
+    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
 
 
 def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
@@ -62,7 +64,7 @@ def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, st
     rows = Inspection.objects.visible_to(user).filter(prefix_q("county__code", [region_prefix(region_code)]))
     q = (q or "").strip()
     if q:
-        rows = rows.filter(pk=int(q)) if q.isdigit() else rows.filter(name__icontains=q)
+        rows = rows.filter(pk=int(q)) if q.isdecimal() else rows.filter(name__icontains=q)
     return [(str(pk), name) for pk, name in rows.order_by("-starts_on", "-pk").values_list("pk", "name")[:50]]
 
 

@@ -54,7 +54,9 @@ from dudao.planning.selectors.plans import plan_tree
 
 
 def _plan_link_ids(object_ids) -> list[int]:
-    return [int(i) for i in object_ids if str(i).isdigit()]
+    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
+    # overflow inside `pk__in`)
+    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
 
 
 def _url(name: str, pk: int, fallback: str) -> str:
@@ -69,7 +71,7 @@ def meeting_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]
     rows = Meeting.objects.visible_to(user).filter(prefix_q("region__code", [region_prefix(region_code)]))
     q = (q or "").strip()
     if q:
-        rows = rows.filter(pk=int(q)) if q.isdigit() else rows.filter(title__icontains=q)
+        rows = rows.filter(pk=int(q)) if q.isdecimal() else rows.filter(title__icontains=q)
     return [(str(pk), title) for pk, title in rows.order_by("-starts_at", "-pk").values_list("pk", "title")[:50]]
 
 
@@ -88,7 +90,7 @@ def briefing_choices(user, region_code: str, q: str = "") -> list[tuple[str, str
     rows = Briefing.objects.visible_to(user).filter(prefix_q("region__code", [region_prefix(region_code)]))
     q = (q or "").strip()
     if q:
-        rows = rows.filter(pk=int(q)) if q.isdigit() else rows.filter(title__icontains=q)
+        rows = rows.filter(pk=int(q)) if q.isdecimal() else rows.filter(title__icontains=q)
     return [(str(pk), title) for pk, title in rows.order_by("-year", "-issue_no", "-pk").values_list("pk", "title")[:50]]
 
 

@@ -41,7 +41,9 @@ from dudao.quality.models import (
 
 
 def _plan_link_ids(object_ids) -> list[int]:
-    return [int(i) for i in object_ids if str(i).isdigit()]
+    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
+    # overflow inside `pk__in`)
+    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
 
 
 def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
@@ -49,7 +51,7 @@ def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, st
     rows = Round.objects.visible_to(user).filter(prefix_q("region__code", [region_prefix(region_code)]))
     q = (q or "").strip()
     if q:
-        rows = rows.filter(pk=int(q)) if q.isdigit() else rows.filter(title__icontains=q)
+        rows = rows.filter(pk=int(q)) if q.isdecimal() else rows.filter(title__icontains=q)
     return [(str(pk), title) for pk, title in rows.order_by("-test_date", "-pk").values_list("pk", "title")[:50]]
 
 

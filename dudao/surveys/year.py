@@ -33,7 +33,9 @@ from dudao.surveys.models import SurveyRound
 
 
 def _plan_link_ids(object_ids) -> list[int]:
-    return [int(i) for i in object_ids if str(i).isdigit()]
+    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
+    # overflow inside `pk__in`)
+    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
 
 
 def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
@@ -41,7 +43,7 @@ def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, st
     rows = SurveyRound.objects.visible_to(user).filter(prefix_q("county__code", [region_prefix(region_code)]))
     q = (q or "").strip()
     if q:
-        rows = rows.filter(pk=int(q)) if q.isdigit() else rows.filter(name__icontains=q)
+        rows = rows.filter(pk=int(q)) if q.isdecimal() else rows.filter(name__icontains=q)
     return [(str(pk), name) for pk, name in rows.order_by("-opens_at", "-pk").values_list("pk", "name")[:50]]
 
 
@@ -125,7 +127,10 @@ def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> 
     if len(prefix) > 6:  # a town: the rounds its schools took part in
         rounds = rounds.filter(schools__region__code__startswith=prefix).distinct()
     rows = list(rounds.values_list("id", "response_count"))
-    counties = list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix[:6]).order_by("code"))
+    # 社会认可度 is a county figure read unscoped (selectors.recognition): only a region that contains the whole
+    # county reads it; a town's summary would otherwise carry its county's rate, which its readers do not see
+    counties = ([] if len(prefix) > 6 else
+                list(Region.objects.filter(level=RegionLevel.COUNTY, code__startswith=prefix).order_by("code")))
     year_rows, value = [], None
     for county in counties:
         result = selectors.recognition(county, start.year)

@@ -37,8 +37,8 @@ def may_edit(user, region_code: str) -> bool:
 def briefing_list(user, *, year: str = "", status: str = "", q: str = "") -> QuerySet[Briefing]:
     qs = Briefing.objects.visible_to(user).select_related("region", "created_by").annotate(
         section_count=Count("sections"))
-    if year.isdigit():
-        qs = qs.filter(year=int(year))
+    if year.isdecimal():
+        qs = qs.filter(year=int(year)) if len(year) <= 4 else qs.none()
     if status in BriefingStatus.values:
         qs = qs.filter(status=status)
     if q:
@@ -112,8 +112,9 @@ def submission_list(user, *, kind: str = "", year: str = "", date_from: datetime
     qs = Submission.objects.visible_to(user).select_related("region", "recipient_unit", "briefing", "file", "sent_by")
     if kind:
         qs = qs.filter(kind=kind)
-    if year.isdigit():
-        qs = qs.filter(sent_on__year=int(year))
+    if year.isdecimal():
+        # a date's year runs 1–9999: year 0 would raise inside the __year lookup
+        qs = qs.filter(sent_on__year=int(year)) if 1 <= int(year) <= 9999 else qs.none()
     if date_from:
         qs = qs.filter(sent_on__gte=date_from)
     if date_to:

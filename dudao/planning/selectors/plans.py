@@ -34,8 +34,8 @@ def plans_visible(user):
 
 def plan_list(user, *, year: str = "", status: str = "", q: str = ""):
     rows = plans_visible(user).select_related("region").annotate(task_count=Count("tasks"))
-    if year.isdigit():
-        if int(year) > 9999:
+    if year.isdecimal():
+        if len(year) > 4:
             return rows.none()  # no such plan (and no integer too large for the database)
         rows = rows.filter(year=int(year))
     if status in PlanStatus.values:

@@ -68,11 +68,11 @@ def _ids(values: Iterable) -> list:
     """Posted ids (or objects) as primary keys; anything that is not a whole number is refused."""
     ids = []
     for value in values or ():
-        pk = getattr(value, "pk", value)
-        try:
-            ids.append(int(str(pk)))
-        except (TypeError, ValueError):
-            raise ApplicationError(f"参会人员或单位编号“{str(pk)[:20]}”无效。") from None
+        pk = str(getattr(value, "pk", value)).strip()
+        # decimal digits short enough for a database integer (a longer one overflows inside `pk__in`)
+        if not (pk.isdecimal() and len(pk) < 19):
+            raise ApplicationError(f"参会人员或单位编号“{pk[:20]}”无效。")
+        ids.append(int(pk))
     return list(dict.fromkeys(ids))
 
 

@@ -9,6 +9,7 @@ import re
 import zipfile
 
 import docx
+from django.conf import settings
 from django.db import transaction
 
 from dudao.core.audit import audit_record
@@ -29,19 +30,27 @@ _HEADING = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
 
 def docx_lines(data: bytes) -> list[Line]:
     """The paragraphs of a Word document, numbered from 1, with the level of a heading style (1, 2; 0 otherwise)."""
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except (ValueError, KeyError, zipfile.BadZipFile):
-        raise ApplicationError("无法读取该 Word 文件（可能已损坏）。") from None
     lines = []
-    for n, paragraph in enumerate(document.paragraphs, start=1):
-        style = paragraph.style.name if paragraph.style is not None else ""
-        m = _HEADING.search(style or "")
-        level = int(m[1]) if m and int(m[1]) in (1, 2) else 0
-        for text in paragraph.text.split("\n"):
-            lines.append(Line(n, text, level))
-        if len(lines) > MAX_LINES:
-            raise ApplicationError(f"文件超过 {MAX_LINES} 段，不像一份工作要点，未导入。")
+    try:
+        # python-docx parses the whole body into memory before a paragraph is counted: a body (checked by
+        # documents.files against its real inflated size) larger than an import file may be is refused first
+        body = max((info.file_size for info in zipfile.ZipFile(io.BytesIO(data)).infolist()
+                    if info.filename.endswith(".xml")), default=0)  # the main part is not always document.xml
+        if body > settings.DUDAO_IMPORT_MAX_BYTES:
+            raise ApplicationError(f"Word 文件正文解压后约 {body / 1048576:.0f} MB，超过导入上限 "
+                                   f"{settings.DUDAO_IMPORT_MAX_BYTES / 1048576:.0f} MB，不像一份工作要点，未导入。")
+        document = docx.Document(io.BytesIO(data))
+        for n, paragraph in enumerate(document.paragraphs, start=1):
+            style = paragraph.style.name if paragraph.style is not None else ""
+            m = _HEADING.search(style or "")
+            level = int(m[1]) if m and int(m[1]) in (1, 2) else 0
+            for text in paragraph.text.split("\n"):
+                lines.append(Line(n, text, level))
+            if len(lines) > MAX_LINES:
+                raise ApplicationError(f"文件超过 {MAX_LINES} 段，不像一份工作要点，未导入。")
+    except (ValueError, KeyError, zipfile.BadZipFile, SyntaxError):
+        # SyntaxError: lxml's XMLSyntaxError, a part that is not well-formed XML (a cut or forged document.xml)
+        raise ApplicationError("无法读取该 Word 文件（可能已损坏）。") from None
     return lines
 
 

@@ -9,6 +9,7 @@ office like every document template) in the document sandbox and saved through D
 
 import datetime
 import io
+import logging
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -25,6 +26,8 @@ from dudao.documents.selectors import template_bytes
 from dudao.planning.models import JobStatus, SummaryKind, SummaryReport
 from dudao.planning.selectors.summary import value_text
 from dudao.regions.models import Region
+
+logger = logging.getLogger(__name__)
 
 FIRST_YEAR = 2000
 TEMPLATE_KEYS = {SummaryKind.ANNUAL: "annual_summary", SummaryKind.QUARTERLY: "quarterly_report"}
@@ -268,7 +271,12 @@ def summary_build(report_id: int, *, run: int | None = None) -> str | None:
             return None
         return JobStatus.DONE
     except Exception as exc:  # noqa: BLE001 -- recorded for the office to see; the page shows it
-        message = getattr(exc, "message", None) or f"{exc.__class__.__name__}: {exc}"
+        # a Chinese reason (ApplicationError, SectionFailed) is shown as it is; any other error's text may hold a
+        # server path or SQL: it goes to the server log, and the page names only the kind of error
+        message = getattr(exc, "message", None)
+        if not message:
+            logger.exception("summary %s run %s failed", report_id, run)
+            message = f"系统内部错误（{exc.__class__.__name__}），请联系系统管理员"
         _set(report_id, run, JobStatus.RUNNING, status=JobStatus.FAILED, error=f"生成失败：{message}。可点“重试”再次生成。"[:2000],
              finished_at=timezone.now())
         return JobStatus.FAILED

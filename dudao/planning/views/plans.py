@@ -95,7 +95,7 @@ def _owner(plan, value: str):
     if not value:
         return None, None
     kind, _sep, pk = value.partition(":")
-    if not pk.isdigit():
+    if not pk.isdecimal() or len(pk) > 18:
         raise ApplicationError("责任人无效。")
     if kind == "u" and int(pk) in selectors.office_staff_ids(plan.region_id):
         return get_user_model().objects.get(pk=int(pk)), None

@@ -22,7 +22,7 @@ def _back(region_code: str, report_id: int | None = None) -> str:
 
 
 def _report_param(value) -> int | None:
-    return int(value) if str(value or "").isdigit() and len(str(value)) < 10 else None
+    return int(value) if str(value or "").isdecimal() and len(str(value)) < 10 else None
 
 
 @login_required
