@@ -148,16 +148,18 @@ class CalendarItemOut(Schema):
 
 
 class CalendarWindow(Schema):
-    from_: datetime.date = Field(alias="from", description="开始日期，如 2026-09-01")
-    to: datetime.date = Field(description="结束日期（含当日），与开始日期相差不超过 400 天")
+    from_: datetime.date | None = Field(None, alias="from", description="开始日期，如 2026-09-01；省略为本月第一天（北京时间）")
+    to: datetime.date | None = Field(None, description="结束日期（含当日），与开始日期相差不超过 400 天；省略为开始日期所在月的最后一天")
 
 
 @router.get("/calendar", response=list[CalendarItemOut], summary="行事历：本人可见的日程事项",
             openapi_extra=error_responses(422))
+@paginate(ApiPagination, page_size=200)
 def calendar_list(request, window: Query[CalendarWindow]):
     """本人数据范围内各模块的日程事项（督导评估进校、调查、质量监测测试、整改与督办期限、创建任务、交叉督导、培训、
-    工作任务、会议），按开始日期排序。"""
-    from_, to = window.from_, window.to
+    工作任务、会议），按开始日期排序，分页（?page=&page_size=）。"""
+    from_ = window.from_ or timezone.localdate().replace(day=1)
+    to = window.to or calendar_selectors.month_bounds(from_.year, from_.month)[1]
     if to < from_:
         raise HttpError(422, "结束日期（to）不能早于开始日期（from）。")
     if (to - from_).days > calendar_selectors.MAX_DAYS:
@@ -195,10 +197,11 @@ class ChronicleOut(Schema):
 
 
 @router.get("/chronicle", response=list[ChronicleOut], openapi_extra=error_responses(404))
-def list_chronicle(request, year: int = Query(..., description="年度（2000—2100），必填")):
-    """大事记：本人所在区域（督导室、领导）某年度已采用的条目，按日期排列；待确认和已舍弃的建议不在其中。
-    一年的大事记条目有限，不分页。缺少 year 或不是整数为 422；超出 2000—2100 为 404（与其他按年度查询的接口一致：
-    没有该年度的数据）。"""
+@paginate(ApiPagination, page_size=200)
+def list_chronicle(request, year: int | None = Query(None, description="年度（2000—2100）；省略为今年（北京时间）")):
+    """大事记：本人所在区域（督导室、领导）某年度已采用的条目，按日期排列，分页；待确认和已舍弃的建议不在其中。
+    year 不是整数为 422；超出 2000—2100 为 404（与其他按年度查询的接口一致：没有该年度的数据）。"""
+    year = timezone.localdate().year if year is None else year
     if not chronicle_selectors.FIRST_YEAR <= year <= chronicle_selectors.LAST_YEAR:
         raise Http404(f"没有 {str(year)[:8]} 年度的大事记：年度应在 {chronicle_selectors.FIRST_YEAR}—"
                       f"{chronicle_selectors.LAST_YEAR} 之间。")

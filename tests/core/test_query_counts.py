@@ -269,6 +269,64 @@ def make_quality_rounds(w, n):
     RoundSchool.objects.bulk_create([RoundSchool(round=r, school=w.schools_a[4]) for r in rounds])
 
 
+# ---- planning (issue 20) ------------------------------------------------------------------------------------------
+
+def make_plans(w, n):
+    from dudao.planning.models import Plan, PlanSection, PlanTask
+
+    plans = Plan.objects.bulk_create([Plan(region=w.county_a, year=2026, title=f"工作要点{_n()}", status="published",
+                                           created_by=w.office_a) for _ in range(n)])
+    sections = PlanSection.objects.bulk_create([PlanSection(plan=p, title="督学工作") for p in plans])
+    PlanTask.objects.bulk_create([PlanTask(plan=s.plan, section=s, text=f"开展专项督导{_n()}", owner_label="督学科",
+                                           due_date=datetime.date(2026, 12, 20)) for s in sections])
+
+
+def make_meetings(w, n):
+    from dudao.planning.models import Meeting
+
+    Meeting.objects.bulk_create([Meeting(
+        region=w.county_a, kind="team", title=f"督导组工作会{_n()}", created_by=w.office_a,
+        starts_at=timezone.make_aware(datetime.datetime(2026, 12, 3, 9))) for _ in range(n)])
+
+
+def make_chronicle(w, n):
+    from dudao.planning.models import ChronicleEntry
+
+    ChronicleEntry.objects.bulk_create([ChronicleEntry(
+        region=w.county_a, day=datetime.date(2026, 12, 1), title=f"召开督导工作会{_n()}", status="accepted")
+        for _ in range(n)])
+
+
+def make_briefings(w, n):
+    from dudao.planning.models import Briefing
+
+    Briefing.objects.bulk_create([Briefing(region=w.county_a, year=2026, title=f"督导简报{_n()}", created_by=w.office_a)
+                                  for _ in range(n)])
+
+
+def make_submissions(w, n):
+    from dudao.planning.models import Submission
+
+    Submission.objects.bulk_create([Submission(
+        region=w.county_a, kind="document", title=f"督导报告{_n()}", recipient="市教育督导室",
+        sent_on=datetime.date(2026, 12, 1), sent_by=w.office_a) for _ in range(n)])
+
+
+def make_summaries(w, n):
+    from dudao.planning.models import SummaryReport
+
+    SummaryReport.objects.bulk_create([SummaryReport(region=w.county_a, year=2026, quarter=(i % 4) + 1,
+                                                     kind="quarterly", status="failed", error=f"失败{_n()}",
+                                                     requested_by=w.office_a) for i in range(n)])
+
+
+def make_archive_years(w, n):
+    from dudao.planning.models import ArchiveYear
+
+    first = 1900 + ArchiveYear.objects.count()
+    ArchiveYear.objects.bulk_create([ArchiveYear(region=w.county_a, year=first + i) for i in range(n)])
+
+
 # ---- the lists -----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -312,6 +370,14 @@ LISTS: dict[str, Case] = {
     "inspections:list": Case("office_a", make_inspections),
     "quality:round_list": Case("office_a", make_quality_rounds),
     "quality:external_index": Case("office_a", make_schools),
+    "planning:plan_list": Case("office_a", make_plans),
+    "planning:calendar": Case("office_a", make_plans, "?month=2026-12&view=list"),
+    "planning:meeting_list": Case("office_a", make_meetings),
+    "planning:chronicle": Case("office_a", make_chronicle, "?year=2026&tab=accepted"),
+    "planning:briefing_list": Case("office_a", make_briefings),
+    "planning:submission_list": Case("office_a", make_submissions),
+    "planning:summary_list": Case("office_a", make_summaries),
+    "planning:archive_list": Case("office_a", make_archive_years),
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),
@@ -325,6 +391,9 @@ LISTS: dict[str, Case] = {
     "api/v1/frameworks": Case("office_a", make_frameworks),
     "api/v1/inspections": Case("office_a", make_inspections),
     "api/v1/quality/rounds": Case("office_a", make_quality_rounds),
+    "api/v1/plans": Case("office_a", make_plans),
+    "api/v1/calendar": Case("office_a", make_plans, "?from=2026-12-01&to=2026-12-31"),
+    "api/v1/chronicle": Case("office_a", make_chronicle, "?year=2026"),
     "api/v1/findings": Case("office_a", make_rectification),
     "api/v1/notices": Case("office_a", make_rectification),
     "api/v1/orders": Case("office_a", make_rectification),
@@ -355,6 +424,14 @@ NOT_LISTS: dict[str, str] = {
     "frameworks:from_template": "POST-only action", "frameworks:import": "POST-only action",
     "gk/": "redirect of the old public prefix", "favicon.ico": "redirect",
     "api:openapi-json": "the schema", "api:openapi-view": "the docs page", "api:api-root": "the API's index",
+    "planning:plan_create": "form", "planning:plan_copy": "form", "planning:plan_import": "upload form",
+    "planning:plan_import_template": "a fixed workbook", "planning:meeting_create": "form",
+    "planning:briefing_create": "form", "planning:submission_create": "form",
+    "planning:calendar_feed": "the user's own feed address (one row)", "planning:calendar_feed_issue": "POST-only action",
+    "planning:chronicle_create": "POST-only action", "planning:chronicle_refresh": "POST-only action",
+    "planning:chronicle_docx": "the accepted entries as a Word document (chronicle page's list, measured there)",
+    "planning:chronicle_xlsx": "the accepted entries as a workbook (chronicle page's list, measured there)",
+    "planning:summary_request": "POST-only action",
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
 }
 

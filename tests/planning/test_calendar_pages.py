@@ -125,7 +125,9 @@ def test_api_calendar_window_and_scope(world, data, login):
     client = login(world.principal_a)
     response = client.get("/api/v1/calendar?from=2026-12-01&to=2026-12-31")
     assert response.status_code == 200
-    rows = response.json()
+    body = response.json()
+    rows = body["items"]
+    assert body["count"] == len(rows)
     assert {r["source"] for r in rows} == {"surveys.round", "quality.test", "rectification.notice"}
     notice = next(r for r in rows if r["source"] == "rectification.notice")
     assert notice["start"] == "2026-12-05" and notice["source_label"] == "整改期限"
@@ -134,9 +136,21 @@ def test_api_calendar_window_and_scope(world, data, login):
     assert too_long.status_code == 422 and "不能超过 400 天" in too_long.json()["detail"]
     reversed_ = client.get("/api/v1/calendar?from=2026-12-31&to=2026-12-01")
     assert reversed_.status_code == 422 and "不能早于" in reversed_.json()["detail"]
-    assert client.get("/api/v1/calendar?from=2026-12-01").status_code == 422
-    other = login(world.office_b).get("/api/v1/calendar?from=2026-12-01&to=2026-12-31").json()
+    assert client.get("/api/v1/calendar?from=x").status_code == 422
+    # from only: to the end of that month.
+    response = client.get("/api/v1/calendar?from=2026-12-01")
+    assert response.status_code == 200, response.content.decode()
+    assert response.json()["items"] == rows
+    page = client.get("/api/v1/calendar?from=2026-12-01&to=2026-12-31&page=2&page_size=1").json()
+    assert page["count"] == len(rows) and page["items"] == rows[1:2]
+    other = login(world.office_b).get("/api/v1/calendar?from=2026-12-01&to=2026-12-31").json()["items"]
     assert {r["title"] for r in other} == {"乙县综合督导", "整改期限：乙县第一小学（乙督整〔2026〕1号）"}
+    # No window: this Beijing month (23:30 on 30 November is still November; 00:30 on 1 December is December).
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 0, 30, tzinfo=BEIJING), tick=False):
+        assert login(world.principal_a).get("/api/v1/calendar").json()["items"] == rows
+    with time_machine.travel(datetime.datetime(2026, 11, 30, 23, 30, tzinfo=BEIJING), tick=False):
+        november = {(r["source"], r["key"]) for r in login(world.principal_a).get("/api/v1/calendar").json()["items"]}
+        assert november and not november & {(r["source"], r["key"]) for r in rows if r["start"] > "2026-11-30"}
 
 
 def test_a_school_over_the_limit_is_marked(world, data, login):

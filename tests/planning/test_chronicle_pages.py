@@ -4,8 +4,10 @@ GET /api/v1/chronicle?year= (accepted entries only, scoped, the year required an
 
 import datetime
 import io
+import zoneinfo
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from docx import Document
@@ -16,6 +18,8 @@ from dudao.planning.models import ChronicleEntry, ChronicleStatus
 from dudao.planning.services import chronicle
 
 URL = "/planning/chronicle/"
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def entry(world, day, title, *, status=ChronicleStatus.ACCEPTED, region=None, key=""):
@@ -151,23 +155,39 @@ def bearer(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
 
 
+def _items(response) -> list:
+    body = response.json()
+    assert set(body) == {"items", "count"} and body["count"] == len(body["items"])  # one page here
+    return body["items"]
+
+
 def test_the_api(world, client, book):
-    body = client.get("/api/v1/chronicle?year=2026", **bearer(world.office_a)).json()
+    body = _items(client.get("/api/v1/chronicle?year=2026", **bearer(world.office_a)))
     assert [i["title"] for i in body] == ["印发工作要点", "召开年度工作会议"]  # accepted only, in date order
     assert body[0] == {"id": book["jan"].pk, "day": "2026-01-15", "title": "印发工作要点", "text": "",
                        "importance": "normal", "importance_label": "一般", "region": world.county_a.code,
                        "region_name": "甲区", "source": "", "url": ""}
-    assert len(client.get("/api/v1/chronicle?year=2026", **bearer(world.leader_a)).json()) == 2
-    assert [i["title"] for i in client.get("/api/v1/chronicle?year=2026", **bearer(world.office_b)).json()] == [
+    assert len(_items(client.get("/api/v1/chronicle?year=2026", **bearer(world.leader_a)))) == 2
+    assert [i["title"] for i in _items(client.get("/api/v1/chronicle?year=2026", **bearer(world.office_b)))] == [
         "乙县的大事"]
     for user in (world.principal_a, world.inspector_a, world.town_a):
-        assert client.get("/api/v1/chronicle?year=2026", **bearer(user)).json() == []
-    assert len(client.get("/api/v1/chronicle?year=2025", **bearer(world.office_a)).json()) == 1
-    assert len(client.get("/api/v1/chronicle?year=2026", **bearer(world.admin)).json()) == 3
+        assert _items(client.get("/api/v1/chronicle?year=2026", **bearer(user))) == []
+    assert len(_items(client.get("/api/v1/chronicle?year=2025", **bearer(world.office_a)))) == 1
+    assert len(_items(client.get("/api/v1/chronicle?year=2026", **bearer(world.admin)))) == 3
 
 
-@pytest.mark.parametrize("query", ["", "?year=", "?year=abc", "?year=2026.5"])
-def test_the_api_wants_a_year(world, client, query):
+def test_the_api_defaults_to_this_beijing_year_and_pages(world, client, book):
+    """No year: this year in Beijing (at 00:30 on 1 January 2027 Beijing time that is already 2027)."""
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 23, 30, tzinfo=BEIJING), tick=False):
+        assert len(_items(client.get("/api/v1/chronicle", **bearer(world.office_a)))) == 2
+    with time_machine.travel(datetime.datetime(2027, 1, 1, 0, 30, tzinfo=BEIJING), tick=False):
+        assert _items(client.get("/api/v1/chronicle", **bearer(world.office_a))) == []
+    body = client.get("/api/v1/chronicle?year=2026&page=2&page_size=1", **bearer(world.office_a)).json()
+    assert body["count"] == 2 and [i["title"] for i in body["items"]] == ["召开年度工作会议"]
+
+
+@pytest.mark.parametrize("query", ["?year=abc", "?year=2026.5"])
+def test_the_api_wants_a_whole_year(world, client, query):
     response = client.get(f"/api/v1/chronicle{query}", **bearer(world.office_a))
     assert response.status_code == 422
     body = response.json()
