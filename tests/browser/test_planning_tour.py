@@ -45,7 +45,7 @@ def _pages(role: str) -> list[tuple[str, str, str]]:
              ("submission-list", "/planning/submissions/", "信息报送"),
              ("summary-list", "/planning/summaries/", "工作总结")]
     if role == "office":
-        pages += [("plan-new", "/planning/plans/new/", ""), ("plan-import", "/planning/plans/import/", "导入"),
+        pages += [("plan-new", "/planning/plans/new/", "新建工作要点"), ("plan-import", "/planning/plans/import/", "导入"),
                   ("meeting-form", "/planning/meetings/new/", "登记会议"),
                   ("submission-form", "/planning/submissions/new/", "登记报送")]
     return pages
