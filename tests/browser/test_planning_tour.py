@@ -74,8 +74,13 @@ def test_planning_tour(role, demo_snapshot, live_server, browser, shot):
             assert heading in h1, (path, h1)
             main = page.inner_text("main")
             assert HAN.search(main), path
+            if role == "leader" and name != "calendar-feed":  # reads everything, writes nothing
+                assert page.locator("main form[method=post]").count() == 0, path
+                assert page.locator("main a", has_text="登记报送").count() == 0, path
             if name == "plan-tree":
                 assert page.locator("tr[id^=task-]").count() >= 40 and page.locator("section.card").count() == 6
+                badges = page.locator(".plan-completion .badge").all_inner_texts()
+                assert badges and all(re.match(r"(已逾期|进行中|未开始) \d+$", b) for b in badges), badges
             if width == 1024:
                 scroll = page.evaluate("document.documentElement.scrollWidth")
                 assert scroll <= 1024, (path, scroll)
