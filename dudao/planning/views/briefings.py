@@ -104,13 +104,14 @@ def briefing_create(request):
 @require_role(*READERS)
 def briefing_detail(request, pk: int):
     briefing = selectors.get_briefing_for(request.user, pk)
-    editable = briefing.status == BriefingStatus.DRAFT and selectors.may_edit(request.user, briefing.region_id)
+    may_edit = selectors.may_edit(request.user, briefing.region_id)
+    editable = briefing.status == BriefingStatus.DRAFT and may_edit
     sources = selectors.source_options()
     return render(request, "planning/briefings_detail.html", {
         "briefing": briefing, "sections": selectors.briefing_sections(briefing), "issue": selectors.issue_label(briefing),
         "editable": editable, "sources": sources, "kinds": dict(SectionKind.choices),
-        "can_publish": (briefing.status == BriefingStatus.ISSUED and not briefing.public
-                        and selectors.may_edit(request.user, briefing.region_id)),
+        "can_publish": briefing.status == BriefingStatus.ISSUED and not briefing.public and may_edit,
+        "can_submit": briefing.status == BriefingStatus.ISSUED and may_edit,
         "submissions": briefing.submissions.select_related("recipient_unit").order_by("-sent_on", "-id"),
     })
 

@@ -80,7 +80,8 @@ def calendar(request):
     view = "list" if request.GET.get("view") == "list" else "grid"
     return render(request, "planning/calendar_page.html", {
         "year": year, "month": month, "first": first, "today": today, "view": view, "weeks": weeks,
-        "long_items": long_items, "items": items, "towns": towns, "area": area, "chosen": chosen,
+        "long_items": long_items, "items": items, "towns": towns,
+        "running_today": any(s.item.start <= today <= s.item.end for s in items), "area": area, "chosen": chosen,
         "sources": [(name, label, selectors.source_colour(name)) for name, label in labels.items()],
         "term": term,
         "office": office, "is_school": scope.has_role(Role.SCHOOL), "at_limit": at_limit, "own": own, "weekdays": selectors.WEEKDAYS,
