@@ -184,7 +184,7 @@ def main() -> None:
         ("month grid 11月 (page)", f"/planning/calendar/?month={YEAR}-11"),
         ("month list 11月 (page)", f"/planning/calendar/?month={YEAR}-11&view=list"),
         ("month grid 11月, one town (page)", f"/planning/calendar/?month={YEAR}-11&area=970101003"),
-        ("API the whole year", f"/api/v1/calendar?from={YEAR}-01-01&to={YEAR}-12-31"),
+        ("API the whole year, first page of 200", f"/api/v1/calendar?from={YEAR}-01-01&to={YEAR}-12-31"),
         ("iCalendar feed (15 months)", f"/planning/calendar/feed/{key}.ics"),
         ("export .xlsx of the year", f"/planning/calendar/?month={YEAR}-11&export=xlsx&range=year"),
     ]
