@@ -62,6 +62,8 @@ def test_the_leader_reads_without_buttons(world, login, book):
     page = login(world.leader_a).get(URL, {"year": 2026, "tab": "proposed"}).content.decode()
     assert "2026年5月1日" in page and "待定的建议" in page and "刷新建议" not in page
     assert 'action="/planning/chronicle/' not in page
+    landing = login(world.leader_a).get(URL, {"year": 2026})  # a reader lands on the 大事记, not on proposals
+    assert landing.context["tab"] == "accepted" and "印发工作要点" in landing.content.decode()
 
 
 @pytest.mark.parametrize("who", ["principal_a", "inspector_a", "town_a", "expert"])

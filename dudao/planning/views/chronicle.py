@@ -68,10 +68,11 @@ def chronicle(request):
     tab = request.GET.get("tab", "")
     q = request.GET.get("q", "").strip()
     counts = selectors.counts(request.user, region, year)
-    if tab not in ("proposed", "accepted", "dropped"):
-        tab = "proposed" if counts[ChronicleStatus.PROPOSED] else "accepted"
+    can_edit = selectors.can_edit(request.user, region)
+    if tab not in ("proposed", "accepted", "dropped"):  # readers (leaders) land on the 大事记 itself
+        tab = "proposed" if can_edit and counts[ChronicleStatus.PROPOSED] else "accepted"
     context = {"region": region, "year": year, "tab": tab, "q": q, "counts": counts,
-               "regions": selectors.chronicle_regions(request.user), "can_edit": selectors.can_edit(request.user, region),
+               "regions": selectors.chronicle_regions(request.user), "can_edit": can_edit,
                "years": range(timezone.localdate().year + 1, timezone.localdate().year - 6, -1),
                "importances": Importance.choices, "form": EntryForm(initial={"day": timezone.localdate()}),
                "query": urlencode({"region": region.code, "year": year, "tab": tab, "q": q})}
