@@ -2,13 +2,15 @@
 
 import dataclasses
 import datetime
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
 from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import BeforeValidator
 
 from dudao.core.api_errors import error_responses
 from dudao.core.listing import ApiPagination
@@ -147,23 +149,34 @@ class CalendarItemOut(Schema):
     detail: str
 
 
+def _iso_date(value):
+    """Only YYYY-MM-DD: pydantic would also take a number as a Unix timestamp (to=0 is 1970-01-01)."""
+    if value is not None and not (isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)):
+        raise ValueError("日期格式应为 YYYY-MM-DD，如 2026-09-01")
+    return value
+
+
+IsoDate = Annotated[datetime.date | None, BeforeValidator(_iso_date)]
+
+
 class CalendarWindow(Schema):
-    from_: datetime.date | None = Field(None, alias="from", description="开始日期，如 2026-09-01；省略为本月第一天（北京时间）")
-    to: datetime.date | None = Field(None, description="结束日期（含当日），与开始日期相差不超过 400 天；省略为开始日期所在月的最后一天")
+    from_: IsoDate = Field(None, alias="from", description="开始日期，如 2026-09-01；省略为本月第一天（北京时间）")
+    to: IsoDate = Field(None, description="结束日期（含当日），与开始日期相差不超过 400 天；省略为开始日期所在月的最后一天")
 
 
 @router.get("/calendar", response=list[CalendarItemOut], summary="行事历：本人可见的日程事项",
-            openapi_extra=error_responses(422))
+            openapi_extra=error_responses(400))
 @paginate(ApiPagination, page_size=200)
 def calendar_list(request, window: Query[CalendarWindow]):
     """本人数据范围内各模块的日程事项（督导评估进校、调查、质量监测测试、整改与督办期限、创建任务、交叉督导、培训、
     工作任务、会议），按开始日期排序，分页（?page=&page_size=）。"""
-    from_ = window.from_ or timezone.localdate().replace(day=1)
+    from_ = window.from_ or (window.to or timezone.localdate()).replace(day=1)
     to = window.to or calendar_selectors.month_bounds(from_.year, from_.month)[1]
+    # A window the schema cannot describe is a business refusal: 400 with the reason (as the other such rules).
     if to < from_:
-        raise HttpError(422, "结束日期（to）不能早于开始日期（from）。")
+        raise HttpError(400, "结束日期（to）不能早于开始日期（from）。")
     if (to - from_).days > calendar_selectors.MAX_DAYS:
-        raise HttpError(422, f"查询时间跨度不能超过 {calendar_selectors.MAX_DAYS} 天，请缩短 from 与 to 之间的间隔。")
+        raise HttpError(400, f"查询时间跨度不能超过 {calendar_selectors.MAX_DAYS} 天，请缩短 from 与 to 之间的间隔。")
     labels = calendar_selectors.source_labels()
     return [{**dataclasses.asdict(item), "school_ids": list(item.school_ids),
              "source_label": labels.get(item.source, item.source)}

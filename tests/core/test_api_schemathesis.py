@@ -30,6 +30,7 @@ BUSINESS_RULES_400 = [
     "POST /api/v1/quality/rounds",  # subjects, lines, school codes and dates that must fit the county and the year
     "GET /api/v1/quality/rounds/{pk}/results",  # `subject` must name one of the round's subjects, with scores
     "GET /api/v1/quality/rounds/{pk}/value-added",  # the same, and a model that can be fitted on the data
+    "GET /api/v1/calendar",  # `to` not before `from`, at most 400 days apart
 ]
 POSITIVE_WITH_400 = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 

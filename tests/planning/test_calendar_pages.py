@@ -133,10 +133,12 @@ def test_api_calendar_window_and_scope(world, data, login):
     assert notice["start"] == "2026-12-05" and notice["source_label"] == "整改期限"
     assert notice["school_ids"] == [world.schools_a[0].pk]
     too_long = client.get("/api/v1/calendar?from=2026-01-01&to=2027-02-15")
-    assert too_long.status_code == 422 and "不能超过 400 天" in too_long.json()["detail"]
+    assert too_long.status_code == 400 and "不能超过 400 天" in too_long.json()["detail"]
     reversed_ = client.get("/api/v1/calendar?from=2026-12-31&to=2026-12-01")
-    assert reversed_.status_code == 422 and "不能早于" in reversed_.json()["detail"]
+    assert reversed_.status_code == 400 and "不能早于" in reversed_.json()["detail"]
     assert client.get("/api/v1/calendar?from=x").status_code == 422
+    # to only: from the first day of that month.
+    assert client.get("/api/v1/calendar?to=2026-12-31").json()["items"] == rows
     # from only: to the end of that month.
     response = client.get("/api/v1/calendar?from=2026-12-01")
     assert response.status_code == 200, response.content.decode()
