@@ -18,6 +18,7 @@ from dudao.planning.models import (
     MeetingKind,
     Plan,
     PlanSection,
+    PlanTransition,
     SectionKind,
     Submission,
     SubmissionKind,
@@ -145,6 +146,11 @@ def _plan_year(*, office_user, county, year: int, today: datetime.date, last_yea
                 state = "dropped" if state == "late" else "done"
             states.append((task, state, link))
     plan_services.plan_publish(actor=office_user, plan=plan)
+    # An office publishes its plan early in the year: date the publication (and so its 大事记 entry) 10 February,
+    # not the day the demo is loaded.
+    published = min(timezone.now(), datetime.datetime(year, 2, 10, 9, 0, tzinfo=timezone.get_current_timezone()))
+    Plan.objects.filter(pk=plan.pk).update(published_at=published)
+    PlanTransition.objects.filter(plan=plan, to_status="published").update(at=published)
     for task, state, link in states:
         if link and not last_year:
             target = _plan_link_target(*link, county)
