@@ -159,6 +159,12 @@ def register_plan_link(kind: str, label: str, *, choices: Callable, resolve: Cal
     _PLAN_LINK_KINDS[kind] = PlanLinkKind(kind, label, choices, resolve)
 
 
+def plan_link_ids(object_ids) -> list[int]:
+    """The ids a `resolve` may look up: decimal digits only (int() refuses "²") and short enough for a database
+    integer (a longer one would overflow inside `pk__in`); anything else is left out, as a missing object is."""
+    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
+
+
 def plan_link_kinds() -> dict[str, PlanLinkKind]:
     return dict(_PLAN_LINK_KINDS)
 

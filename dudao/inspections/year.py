@@ -20,6 +20,7 @@ from dudao.core.registries import (
     Material,
     material_key_id,
     period_label,
+    plan_link_ids,
     register_archive_source,
     register_briefing_material,
     register_calendar_source,
@@ -53,11 +54,6 @@ PLAN_DONE_STAGES = {InspectionStage.ISSUED, InspectionStage.RECTIFYING, Inspecti
                     InspectionStage.ARCHIVED}
 
 
-def _plan_link_ids(object_ids) -> list[int]:
-    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
-    # overflow inside `pk__in`)
-    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
-
 
 def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
     """Inspection projects of the region the user may see, matching q (name, or the id), newest first, at most 50."""
@@ -73,7 +69,7 @@ def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
     return {str(i.pk): LinkTarget(
         kind="inspections.inspection", object_id=str(i.pk), title=i.name, url=reverse("inspections:detail", args=[i.pk]),
         region_code=i.county_id, done=i.stage in PLAN_DONE_STAGES, state=i.get_stage_display(), day=i.starts_on)
-        for i in Inspection.objects.filter(pk__in=_plan_link_ids(object_ids))}
+        for i in Inspection.objects.filter(pk__in=plan_link_ids(object_ids))}
 
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------

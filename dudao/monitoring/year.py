@@ -15,6 +15,7 @@ from dudao.core.registries import (
     KeyEvent,
     LinkTarget,
     day_bounds,
+    plan_link_ids,
     register_archive_source,
     register_calendar_source,
     register_key_events,
@@ -31,11 +32,6 @@ from dudao.regions.models import Region, RegionLevel
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
 
-def _plan_link_ids(object_ids) -> list[int]:
-    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
-    # overflow inside `pk__in`)
-    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
-
 
 def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
     """创建工作 of the region the user may see, matching q (name, or the id), newest first, at most 50."""
@@ -49,7 +45,7 @@ def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, st
 def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
     """Unscoped (the caller checks region and scope). A campaign has no status of its own: it is completed when it
     has tasks and every one of them is done (done_at set)."""
-    rows = Campaign.objects.filter(pk__in=_plan_link_ids(object_ids)).annotate(
+    rows = Campaign.objects.filter(pk__in=plan_link_ids(object_ids)).annotate(
         total=Count("tasks"), finished=Count("tasks", filter=Q(tasks__done_at__isnull=False)))
     return {str(c.pk): LinkTarget(
         kind="monitoring.campaign", object_id=str(c.pk), title=c.name,

@@ -21,6 +21,7 @@ from dudao.core.registries import (
     day_bounds,
     material_key_id,
     period_label,
+    plan_link_ids,
     register_archive_source,
     register_briefing_material,
     register_calendar_source,
@@ -53,11 +54,6 @@ from dudao.planning.selectors.plans import plan_tree
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
 
-def _plan_link_ids(object_ids) -> list[int]:
-    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
-    # overflow inside `pk__in`)
-    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
-
 
 def _url(name: str, pk: int, fallback: str) -> str:
     try:
@@ -82,7 +78,7 @@ def meeting_resolve(object_ids) -> dict[str, LinkTarget]:
         kind="planning.meeting", object_id=str(m.pk), title=m.title,
         url=_url("planning:meeting_detail", m.pk, "planning:meeting_list"), region_code=m.region_id,
         done=m.starts_at <= now, state="已召开" if m.starts_at <= now else "待召开", day=local_date(m.starts_at))
-        for m in Meeting.objects.filter(pk__in=_plan_link_ids(object_ids))}
+        for m in Meeting.objects.filter(pk__in=plan_link_ids(object_ids))}
 
 
 def briefing_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
@@ -100,7 +96,7 @@ def briefing_resolve(object_ids) -> dict[str, LinkTarget]:
         kind="planning.briefing", object_id=str(b.pk), title=b.title,
         url=_url("planning:briefing_detail", b.pk, "planning:briefing_list"), region_code=b.region_id,
         done=b.status == BriefingStatus.ISSUED, state=b.get_status_display(),
-        day=local_date(b.issued_at) if b.issued_at else None) for b in Briefing.objects.filter(pk__in=_plan_link_ids(object_ids))}
+        day=local_date(b.issued_at) if b.issued_at else None) for b in Briefing.objects.filter(pk__in=plan_link_ids(object_ids))}
 
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------

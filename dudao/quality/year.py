@@ -16,6 +16,7 @@ from dudao.core.registries import (
     LinkTarget,
     day_bounds,
     period_label,
+    plan_link_ids,
     register_archive_source,
     register_calendar_source,
     register_key_events,
@@ -40,11 +41,6 @@ from dudao.quality.models import (
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
 
-def _plan_link_ids(object_ids) -> list[int]:
-    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
-    # overflow inside `pk__in`)
-    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
-
 
 def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
     """质量监测 rounds of the region the user may see, matching q (title, or the id), newest first, at most 50."""
@@ -60,7 +56,7 @@ def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
     return {str(r.pk): LinkTarget(
         kind="quality.round", object_id=str(r.pk), title=r.title, url=reverse("quality:round_detail", args=[r.pk]),
         region_code=r.region_id, done=r.status == RoundStatus.PUBLISHED, state=r.get_status_display(),
-        day=r.test_date) for r in Round.objects.filter(pk__in=_plan_link_ids(object_ids))}
+        day=r.test_date) for r in Round.objects.filter(pk__in=plan_link_ids(object_ids))}
 
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------

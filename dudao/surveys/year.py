@@ -17,6 +17,7 @@ from dudao.core.registries import (
     LinkTarget,
     figure_period,
     period_label,
+    plan_link_ids,
     register_calendar_source,
     register_key_events,
     register_plan_link,
@@ -31,11 +32,6 @@ from dudao.surveys.models import SurveyRound
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
 
-
-def _plan_link_ids(object_ids) -> list[int]:
-    # decimal digits only (int() refuses "²"), and short enough for a database integer (a longer one would
-    # overflow inside `pk__in`)
-    return [int(s) for s in map(str, object_ids) if s.isdecimal() and len(s) < 19]
 
 
 def plan_link_choices(user, region_code: str, q: str = "") -> list[tuple[str, str]]:
@@ -54,7 +50,7 @@ def plan_link_resolve(object_ids) -> dict[str, LinkTarget]:
     return {str(r.pk): LinkTarget(
         kind="surveys.round", object_id=str(r.pk), title=r.name, url=reverse("surveys:round_detail", args=[r.pk]),
         region_code=r.county_id, done=r.closed_at is not None or r.closes_at <= now, state=r.status_label,
-        day=local_date(r.opens_at)) for r in SurveyRound.objects.filter(pk__in=_plan_link_ids(object_ids))}
+        day=local_date(r.opens_at)) for r in SurveyRound.objects.filter(pk__in=plan_link_ids(object_ids))}
 
 
 # --- calendar items (行事历) -------------------------------------------------------------------------------
