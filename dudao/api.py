@@ -87,6 +87,7 @@ from dudao.inspections.api import router as inspections_router  # noqa: E402
 from dudao.monitoring.api import router as monitoring_router  # noqa: E402
 from dudao.people.api import router as people_router  # noqa: E402
 from dudao.planning.api import router as planning_router  # noqa: E402
+from dudao.reviews.api import router as reviews_router  # noqa: E402
 from dudao.quality.api import router as quality_router  # noqa: E402
 from dudao.rectification.api import router as rectification_router  # noqa: E402
 from dudao.regions.api import router as regions_router  # noqa: E402
@@ -106,3 +107,4 @@ api.add_router("/", inspections_router)
 api.add_router("/", rectification_router)
 api.add_router("/", quality_router)
 api.add_router("/", planning_router)
+api.add_router("/", reviews_router)

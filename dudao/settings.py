@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "dudao.inspections",
     "dudao.quality",
     "dudao.planning",
+    "dudao.reviews",
     "dudao.dashboard",
     "dudao.demo",
     "dudao.worker",  # before django_tasks_db: its db_worker adds a heartbeat and recovers killed workers' tasks

@@ -15,6 +15,7 @@ from dudao.demo.monitoring import load_monitoring
 from dudao.demo.planning import load_planning
 from dudao.demo.quality import load_quality
 from dudao.demo.rectification import load_rectification
+from dudao.demo.reviews import load_reviews
 from dudao.demo.supervision import load_supervision
 from dudao.demo.surveys import load_surveys
 from dudao.regions.models import GovUnit, Region
@@ -124,6 +125,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
                      unit_user=User.objects.get(username="demo_unit"), county=county, rng=rng)
     load_quality(office_user=User.objects.get(username="demo_office"), county=county, school_user=school_user)
     load_planning(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
+    load_reviews(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     return passwords
 
 

@@ -26,6 +26,7 @@ class FindingSource(models.TextChoices):
     SURVEY = "survey", "满意度调查"
     QUALITY = "quality", "质量监测"
     MEETING = "meeting", "会议决定"
+    HIGHER = "higher", "上级督导"
 
 
 class FollowUp(models.TextChoices):

@@ -30,6 +30,7 @@ LAYERS = [
     "inspections",
     "quality",
     "planning",
+    "reviews",
     # top
     "dashboard",
     "demo",

@@ -1,0 +1,1 @@
+"""Background tasks of reviews (django-tasks): the 印证材料 package."""
