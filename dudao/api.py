@@ -87,10 +87,10 @@ from dudao.inspections.api import router as inspections_router  # noqa: E402
 from dudao.monitoring.api import router as monitoring_router  # noqa: E402
 from dudao.people.api import router as people_router  # noqa: E402
 from dudao.planning.api import router as planning_router  # noqa: E402
-from dudao.reviews.api import router as reviews_router  # noqa: E402
 from dudao.quality.api import router as quality_router  # noqa: E402
 from dudao.rectification.api import router as rectification_router  # noqa: E402
 from dudao.regions.api import router as regions_router  # noqa: E402
+from dudao.reviews.api import router as reviews_router  # noqa: E402
 from dudao.schools.api import router as schools_router  # noqa: E402
 from dudao.surveys.api import router as surveys_router  # noqa: E402
 from dudao.zones.api import router as zones_router  # noqa: E402

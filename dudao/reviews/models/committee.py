@@ -80,6 +80,9 @@ class MemberDuty(models.Model):
         verbose_name = "成员单位职责"
         ordering = ["member", "position", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:40]
+
 
 class SessionStatus(models.TextChoices):
     DRAFT = "draft", "筹备中"
@@ -184,3 +187,6 @@ class Rating(models.Model):
     class Meta:
         verbose_name = "评议评分"
         constraints = [models.UniqueConstraint(fields=["rater", "reporter"], name="rating_once")]
+
+    def __str__(self) -> str:
+        return f"{self.rater} → {self.reporter}"

@@ -169,6 +169,9 @@ class Assignment(models.Model):
                                     name="review_assignment_user_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator.code} → {self.assignee_name}"
+
     @property
     def assignee(self):
         return self.unit or self.user
@@ -209,6 +212,9 @@ class Evidence(models.Model):
         ordering = ["assignment", "-version"]
         constraints = [models.UniqueConstraint(fields=["assignment", "version"], name="review_evidence_version_once")]
 
+    def __str__(self) -> str:
+        return f"{self.assignment} 第{self.version}版"
+
 
 class PackageStatus(models.TextChoices):
     QUEUED = "queued", "排队中"
@@ -236,6 +242,9 @@ class ReviewPackage(models.Model):
         verbose_name = "印证材料包"
         ordering = ["-requested_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.review} 印证材料包"
+
 
 class SiteVisit(models.Model):
     """One line of the site-visit schedule (实地督查日程)."""
@@ -254,6 +263,9 @@ class SiteVisit(models.Model):
         verbose_name = "实地督查日程"
         ordering = ["review", "day", "starts", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.day} {self.activity}"
+
 
 class ReviewProblem(models.Model):
     """One row of the 问题清单 the higher level returned, and the finding it became (source 上级督导)."""
@@ -271,3 +283,6 @@ class ReviewProblem(models.Model):
     class Meta:
         verbose_name = "上级反馈问题"
         ordering = ["review", "row"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
