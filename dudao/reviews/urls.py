@@ -11,6 +11,24 @@ app_name = "reviews"
 urlpatterns = [
     # 迎检 (views/upward.py)
     path("", upward_views.review_list, name="review_list"),
+    path("new/", upward_views.review_create, name="review_create"),
+    path("tasks/", upward_views.my_tasks, name="my_tasks"),
+    path("board/", upward_views.province_board, name="province_board"),
+    path("indicators/template.xlsx", upward_views.indicators_template, name="indicators_template"),
+    path("<int:pk>/", upward_views.review_detail, name="review_detail"),
+    path("<int:pk>/edit/", upward_views.review_edit, name="review_edit"),
+    path("<int:pk>/move/", upward_views.review_move, name="review_move"),
+    path("<int:pk>/board/", upward_views.review_board, name="review_board"),
+    path("<int:pk>/indicators/import/", upward_views.indicators_import, name="indicators_import"),
+    path("<int:pk>/indicators/confirm/", upward_views.indicators_confirm, name="indicators_confirm"),
+    path("<int:pk>/scores/", upward_views.self_scores, name="self_scores"),
+    path("<int:pk>/assign/", upward_views.assignments_create, name="assignments_create"),
+    path("assignments/<int:pk>/", upward_views.assignment_detail, name="assignment_detail"),
+    path("assignments/<int:pk>/edit/", upward_views.assignment_edit, name="assignment_edit"),
+    path("assignments/<int:pk>/delete/", upward_views.assignment_delete, name="assignment_delete"),
+    path("assignments/<int:pk>/evidence/", upward_views.evidence_submit, name="evidence_submit"),
+    path("evidence/<int:pk>/accept/", upward_views.evidence_accept, name="evidence_accept"),
+    path("evidence/<int:pk>/return/", upward_views.evidence_return, name="evidence_return"),
 
     # 迎检 outputs: 自评报告, 印证材料, 日程, 问题清单, 复查 (views/outputs.py)
 

@@ -9,10 +9,11 @@ from django.db import models
 from django.utils import timezone
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
+from dudao.core.workflow import TransitionRecord, Workflow
 
 __all__ = [
     "ReviewLevel", "ReviewKind", "ReviewStatus", "Review", "ReviewQuerySet", "ReviewIndicator", "AssigneeKind",
-    "AssignmentStatus", "Assignment", "Evidence", "EvidenceDecision", "ReviewPackage", "PackageStatus",
+    "AssignmentStatus", "Assignment", "Evidence", "EvidenceDecision", "REVIEW_FLOW", "ReviewTransition", "ReviewPackage", "PackageStatus",
     "SiteVisit", "ReviewProblem",
 ]
 
@@ -35,6 +36,14 @@ class ReviewStatus(models.TextChoices):
     SUBMITTED = "submitted", "材料已报送"
     VISITED = "visited", "已实地督查"
     CLOSED = "closed", "已结束"
+
+
+REVIEW_FLOW = Workflow("迎检", {
+    ReviewStatus.PREPARING: [ReviewStatus.SUBMITTED],
+    ReviewStatus.SUBMITTED: [ReviewStatus.VISITED, ReviewStatus.PREPARING],
+    ReviewStatus.VISITED: [ReviewStatus.CLOSED],
+    ReviewStatus.CLOSED: [],
+}, ReviewStatus.choices, backward=[(ReviewStatus.SUBMITTED, ReviewStatus.PREPARING)])
 
 
 class ReviewQuerySet(ScopedQuerySet):
@@ -78,6 +87,18 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReviewTransition(TransitionRecord):
+    """One move of a review's status (append-only)."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="transitions", verbose_name="迎检")
+
+    subject_field = "review"
+    workflow = REVIEW_FLOW
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = "迎检状态变更"
 
 
 class IndicatorQuerySet(ScopedQuerySet):
