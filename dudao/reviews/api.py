@@ -3,3 +3,145 @@
 from ninja import Router
 
 router = Router(tags=["督政与迎检"])
+
+
+# ---- upward ----
+# GET /api/v1/reviews (paginated, filters), GET /api/v1/reviews/{id} (indicators, assignees, progress; a unit
+# user gets only its own indicators and assignments), POST /api/v1/reviews/assignments/{id}/evidence (multipart:
+# statement and files; the page's service and checks).
+
+import datetime as _upward_datetime  # noqa: E402
+from typing import Literal as _UpwardLiteral  # noqa: E402
+
+from ninja import Field as _UpwardField  # noqa: E402
+from ninja import File as _UpwardFile  # noqa: E402
+from ninja import Form as _UpwardForm  # noqa: E402
+from ninja import Query as _UpwardQuery  # noqa: E402
+from ninja import Schema as _UpwardSchema  # noqa: E402
+from ninja.files import UploadedFile as _UpwardUploadedFile  # noqa: E402
+from ninja.pagination import paginate as _upward_paginate  # noqa: E402
+
+from dudao.core.listing import ApiPagination as _UpwardPagination  # noqa: E402
+from dudao.reviews.models import ReviewKind, ReviewLevel, ReviewStatus  # noqa: E402
+from dudao.reviews.selectors import upward as upward_selectors  # noqa: E402
+from dudao.reviews.services import upward as upward_services  # noqa: E402
+
+
+class ReviewFilters(_UpwardSchema):
+    year: int | None = _UpwardField(None, description="年度（2000–2100 之外的值被忽略）")
+    level: _UpwardLiteral[tuple(["", *ReviewLevel.values])] = _UpwardField("", description="national 国家，province 省，city 市")
+    kind: _UpwardLiteral[tuple(["", *ReviewKind.values])] = _UpwardField("", description="duties 履行教育职责评价，special 专项督导，creation 创建认定，recheck 复查")
+    status: _UpwardLiteral[tuple(["", *ReviewStatus.values])] = _UpwardField("", description="preparing 迎检准备，submitted 材料已报送，visited 已实地督查，closed 已结束")
+    q: str = _UpwardField("", max_length=100, description="搜索名称、检查机关或区县")
+
+
+class ReviewOut(_UpwardSchema):
+    id: int
+    title: str
+    level: str
+    kind: str
+    body: str = _UpwardField(description="检查机关")
+    year: int
+    region: str = _UpwardField(description="受检区县代码")
+    region_name: str
+    status: str
+    status_label: str
+    materials_due: _upward_datetime.date | None
+    visit_starts: _upward_datetime.date | None
+    visit_ends: _upward_datetime.date | None
+
+    @staticmethod
+    def resolve_region(obj) -> str:
+        return obj.region_id
+
+    @staticmethod
+    def resolve_region_name(obj) -> str:
+        return obj.region.name
+
+    @staticmethod
+    def resolve_status_label(obj) -> str:
+        return obj.get_status_display()
+
+
+class AssignmentOut(_UpwardSchema):
+    id: int
+    unit: int | None = _UpwardField(description="责任单位（政府单位编号）；分配给督导室人员时为空")
+    user: int | None = _UpwardField(description="责任人（督导室人员）；分配给单位时为空")
+    assignee: str
+    request: str
+    due_on: _upward_datetime.date
+    status: str = _UpwardField(description="pending 待提交，submitted 待审核，returned 已退回，accepted 已采纳")
+
+
+class IndicatorOut(_UpwardSchema):
+    id: int
+    code: str
+    parent: int | None
+    depth: int
+    text: str
+    weight: float | None
+    materials: str
+    self_score: float | None = _UpwardField(description="自评得分（上级指标为下级汇总）；单位用户不可见，为空")
+    assignments: list[AssignmentOut]
+
+
+class ProgressOut(_UpwardSchema):
+    assigned: int
+    submitted: int
+    returned: int
+    accepted: int
+    percent: int = _UpwardField(description="已采纳分工占比（%）")
+    total_score: float | None = _UpwardField(description="自评总分；单位用户为空")
+
+
+class ReviewDetailOut(ReviewOut):
+    indicators: list[IndicatorOut]
+    progress: ProgressOut
+
+
+class EvidenceOut(_UpwardSchema):
+    id: int
+    assignment: int
+    version: int
+    statement: str
+    files: list[str] = _UpwardField(description="上传的文件名")
+    decision: str
+
+
+@router.get("/reviews", response=list[ReviewOut])
+@_upward_paginate(_UpwardPagination, page_size=50)
+def list_reviews(request, filters: _UpwardQuery[ReviewFilters]):
+    """迎检：本区县督导室和领导可见全部；单位用户只见有本单位分工的迎检。可按年度、层级、类型、状态筛选并搜索。"""
+    return upward_selectors.review_list(request.user, year=str(filters.year or ""), level=filters.level,
+                                        kind=filters.kind, status=filters.status, q=filters.q)
+
+
+@router.get("/reviews/{int:pk}", response=ReviewDetailOut)
+def get_review(request, pk: int):
+    """一次迎检：指标（任意层级）、每项指标的责任单位/人和状态、进度。单位用户只得到分配给本单位的指标和分工。"""
+    review = upward_selectors.get_review_for(request.user, pk)
+    view = upward_selectors.review_view(request.user, review)
+    full = upward_selectors.reads_all(request.user, review)
+    indicators = [{
+        "id": r.indicator.pk, "code": r.indicator.code, "parent": r.indicator.parent_id if full else None,
+        "depth": r.depth, "text": r.indicator.text, "weight": r.indicator.weight, "materials": r.indicator.materials,
+        "self_score": r.score if full else None,
+        "assignments": [{"id": a.pk, "unit": a.unit_id, "user": a.user_id, "assignee": a.assignee_name,
+                         "request": a.request, "due_on": a.due_on, "status": a.status} for a in r.assignments]}
+        for r in view.rows]
+    return {**ReviewOut.model_validate(review).model_dump(), "indicators": indicators, "progress": {
+        "assigned": view.assigned, "submitted": view.submitted, "returned": view.returned, "accepted": view.accepted,
+        "percent": view.progress, "total_score": view.total}}
+
+
+@router.post("/reviews/assignments/{int:pk}/evidence", response={201: EvidenceOut})
+def post_evidence(request, pk: int, statement: str = _UpwardForm(..., min_length=1, max_length=20000, description="情况说明"),
+                  files: _UpwardFile[list[_UpwardUploadedFile]] = None):
+    """责任单位（或责任人）提交一版迎检材料：情况说明（必填）和佐证文件（PDF、Word、Excel、JPG、PNG，数量和大小
+    上限为平台参数），与网页相同的检查。被拒绝时返回 400 和中文原因。"""
+    assignment = upward_selectors.get_assignment_for(request.user, pk)
+    evidence = upward_services.evidence_submit(actor=request.user, assignment=assignment, statement=statement,
+                                               uploads=list(files or []))
+    return 201, {"id": evidence.pk, "assignment": assignment.pk, "version": evidence.version,
+                 "statement": evidence.statement, "files": [f.original_name for f in evidence.files.all()],
+                 "decision": evidence.decision}
