@@ -18,6 +18,7 @@ from ninja import File as _UpwardFile  # noqa: E402
 from ninja import Form as _UpwardForm  # noqa: E402
 from ninja import Query as _UpwardQuery  # noqa: E402
 from ninja import Schema as _UpwardSchema  # noqa: E402
+from ninja import Status as _UpwardStatus  # noqa: E402
 from ninja.files import UploadedFile as _UpwardUploadedFile  # noqa: E402
 from ninja.pagination import paginate as _upward_paginate  # noqa: E402
 
@@ -52,15 +53,15 @@ class ReviewOut(_UpwardSchema):
 
     @staticmethod
     def resolve_region(obj) -> str:
-        return obj.region_id
+        return obj["region"] if isinstance(obj, dict) else obj.region_id
 
     @staticmethod
     def resolve_region_name(obj) -> str:
-        return obj.region.name
+        return obj["region_name"] if isinstance(obj, dict) else obj.region.name
 
     @staticmethod
     def resolve_status_label(obj) -> str:
-        return obj.get_status_display()
+        return obj["status_label"] if isinstance(obj, dict) else obj.get_status_display()
 
 
 class AssignmentOut(_UpwardSchema):
@@ -142,6 +143,6 @@ def post_evidence(request, pk: int, statement: str = _UpwardForm(..., min_length
     assignment = upward_selectors.get_assignment_for(request.user, pk)
     evidence = upward_services.evidence_submit(actor=request.user, assignment=assignment, statement=statement,
                                                uploads=list(files or []))
-    return 201, {"id": evidence.pk, "assignment": assignment.pk, "version": evidence.version,
+    return _UpwardStatus(201, {"id": evidence.pk, "assignment": assignment.pk, "version": evidence.version,
                  "statement": evidence.statement, "files": [f.original_name for f in evidence.files.all()],
-                 "decision": evidence.decision}
+                 "decision": evidence.decision})

@@ -47,11 +47,12 @@ def make_review(world, **extra):
     return services.review_create(**fields)
 
 
-def import_rows(world, review, rows=ROWS):
-    result = services.indicators_import(actor=world.office_a, review=review, data=workbook(rows),
+def import_rows(world, review, rows=ROWS, actor=None):
+    actor = actor or world.office_a
+    result = services.indicators_import(actor=actor, review=review, data=workbook(rows),
                                         filename="指标.xlsx")
     if not result.imported:
-        result = services.indicators_import(actor=world.office_a, review=review, data=workbook(rows),
+        result = services.indicators_import(actor=actor, review=review, data=workbook(rows),
                                             filename="指标.xlsx", confirmed_digest=result.digest)
     return result
 
