@@ -12,7 +12,18 @@ from dudao.core.models import Notification, Role
 from dudao.core.services import token_issue
 from dudao.reviews.models import Assignment, AssignmentStatus, Evidence, Review
 from dudao.reviews.services import upward as services
-from tests.reviews.upward_helpers import ROWS, dept, due, import_rows, leaf, make_review, pdf, png, unit_user, workbook
+from tests.reviews.upward_helpers import (
+    ROWS,
+    dept,
+    due,
+    import_rows,
+    leaf,
+    make_review,
+    pdf,
+    png,
+    unit_user,
+    workbook,
+)
 
 pytestmark = pytest.mark.django_db
 

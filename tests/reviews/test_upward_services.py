@@ -14,7 +14,18 @@ from dudao.core.models import AuditLog, Notification, Role
 from dudao.core.services import role_assign
 from dudao.reviews.models import Assignment, AssignmentStatus, Evidence, ReviewStatus, ReviewTransition
 from dudao.reviews.services import upward as services
-from tests.reviews.upward_helpers import ROWS, dept, due, import_rows, leaf, make_review, pdf, png, unit_user, workbook
+from tests.reviews.upward_helpers import (
+    ROWS,
+    dept,
+    due,
+    import_rows,
+    leaf,
+    make_review,
+    pdf,
+    png,
+    unit_user,
+    workbook,
+)
 
 pytestmark = pytest.mark.django_db
 
