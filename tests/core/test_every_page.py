@@ -95,6 +95,10 @@ POST_ONLY = {
     "core:user_unlock", "core:user_password_reset",
     "quality:reports_start", "quality:reports_retry", "quality:external_upload", "quality:round_findings",
     "quality:scores_confirm",
+    # reviews: 迎检 (upward)
+    "reviews:review_move", "reviews:indicators_confirm", "reviews:self_scores", "reviews:assignments_create",
+    "reviews:assignment_edit", "reviews:assignment_delete", "reviews:evidence_submit", "reviews:evidence_accept",
+    "reviews:evidence_return",
     # planning: 工作总结
     "planning:summary_request", "planning:summary_retry",
     # 工作要点 (issue 20)
@@ -191,6 +195,12 @@ def _quality_round():
             selection_params={"school_types": quality_rounds.stage_types("junior")})
         quality_rounds.round_draw(actor=office, round=found, seed=1)
     return found.pk
+
+
+def _upward_models():
+    from dudao.reviews.models import upward
+
+    return upward
 
 
 def _samplers(state):
@@ -291,6 +301,13 @@ def _samplers(state):
         ("planning/exports", "pk"): pk(ArchiveExport.objects),
         ("planning/archive", "code"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "region_id", None)],
         ("planning/archive", "year"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "year", None)],
+        # reviews: 迎检 (upward): the demo's review, one of its assignments, a returned evidence version first
+        ("reviews", "pk"): pk(_upward_models().Review.objects),
+        ("reviews/assignments", "pk"): pk(_upward_models().Assignment.objects),
+        ("reviews/evidence", "pk"): lambda user: [_upward_models().Evidence.objects.order_by("decision", "pk").values_list(
+            "pk", flat=True).first()],
+        ("api/reviews", "pk"): pk(_upward_models().Review.objects),
+        ("api/reviews/assignments", "pk"): pk(_upward_models().Assignment.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

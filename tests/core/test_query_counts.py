@@ -338,6 +338,29 @@ class Case:
 
 # Pages by URL name, API routes by path ("api/v1/…"). The rectification API's routes are listed ahead of it
 # (issue 18): they are measured as soon as they exist.
+# ---- reviews: 迎检 (upward) ------------------------------------------------------------------------------------
+
+def make_reviews(w, n):
+    """n reviews of county A, each with one indicator given to its own unit (a board row each) and to town A's
+    government (the town user's tasks), one evidence version handed in."""
+    from dudao.reviews.models import Assignment as ReviewAssignment
+    from dudao.reviews.models import Evidence, Review, ReviewIndicator
+
+    reviews = Review.objects.bulk_create([Review(region=w.county_a, title=f"迎检{_n()}", level="city", kind="duties",
+                                                 body="市人民政府教育督导室", year=2026, created_by=w.office_a)
+                                          for _ in range(n)])
+    indicators = ReviewIndicator.objects.bulk_create([ReviewIndicator(review=r, code="1", text="经费投入", weight=100)
+                                                      for r in reviews])
+    units = GovUnit.objects.bulk_create([GovUnit(code=f"QR{_n():04d}", name=f"迎检单位{_n()}", kind="department",
+                                                 region=w.county_a) for _ in range(n)])
+    due = datetime.date(2026, 12, 20)
+    assignments = ReviewAssignment.objects.bulk_create(
+        [ReviewAssignment(indicator=i, unit=u, due_on=due, assigned_by=w.office_a) for i, u in zip(indicators, units)]
+        + [ReviewAssignment(indicator=i, unit=w.unit_a, due_on=due, assigned_by=w.office_a) for i in indicators])
+    Evidence.objects.bulk_create([Evidence(assignment=a, version=1, statement="已落实", submitted_by=w.office_a)
+                                  for a in assignments])
+
+
 LISTS: dict[str, Case] = {
     "core:my_tokens": Case("office_a", make_tokens),
     "core:inbox": Case("office_a", make_notifications),
@@ -392,6 +415,10 @@ LISTS: dict[str, Case] = {
     "api/v1/inspections": Case("office_a", make_inspections),
     "api/v1/quality/rounds": Case("office_a", make_quality_rounds),
     "api/v1/plans": Case("office_a", make_plans),
+    "reviews:review_list": Case("office_a", make_reviews),
+    "reviews:my_tasks": Case("town_a", make_reviews),
+    "reviews:province_board": Case("office_a", make_reviews, "?year=2026"),
+    "api/v1/reviews": Case("office_a", make_reviews),
     "api/v1/calendar": Case("office_a", make_plans, "?from=2026-12-01&to=2026-12-31"),
     "api/v1/chronicle": Case("office_a", make_chronicle, "?year=2026"),
     "api/v1/findings": Case("office_a", make_rectification),
@@ -432,6 +459,7 @@ NOT_LISTS: dict[str, str] = {
     "planning:chronicle_docx": "the accepted entries as a Word document (chronicle page's list, measured there)",
     "planning:chronicle_xlsx": "the accepted entries as a workbook (chronicle page's list, measured there)",
     "planning:summary_request": "POST-only action",
+    "reviews:review_create": "form", "reviews:indicators_template": "a fixed workbook",
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
 }
 
