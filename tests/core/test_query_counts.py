@@ -355,7 +355,7 @@ def make_reviews(w, n):
                                                  region=w.county_a) for _ in range(n)])
     due = datetime.date(2026, 12, 20)
     assignments = ReviewAssignment.objects.bulk_create(
-        [ReviewAssignment(indicator=i, unit=u, due_on=due, assigned_by=w.office_a) for i, u in zip(indicators, units)]
+        [ReviewAssignment(indicator=i, unit=u, due_on=due, assigned_by=w.office_a) for i, u in zip(indicators, units, strict=True)]
         + [ReviewAssignment(indicator=i, unit=w.unit_a, due_on=due, assigned_by=w.office_a) for i in indicators])
     Evidence.objects.bulk_create([Evidence(assignment=a, version=1, statement="已落实", submitted_by=w.office_a)
                                   for a in assignments])
