@@ -233,3 +233,27 @@ def test_api_evidence_upload(world, client, setup):
     bad = SimpleUploadedFile("x.docx", b"MZ" + b"\x00" * 50, content_type="application/msword")
     response = client.post(url, {"statement": "再交", "files": [bad]}, **bearer(world.town_a))
     assert response.status_code == 400 and "类型不受支持" in response.json()["detail"]
+
+
+def test_exports_keep_formulas_as_text(world, login):
+    import io
+    import zipfile
+
+    make_review(world, title='=HYPERLINK("http://evil.example","点我")')
+    response = login(world.office_a).get(reverse("reviews:review_list") + "?export=xlsx")
+    sheet = zipfile.ZipFile(io.BytesIO(response.content)).read("xl/worksheets/sheet1.xml")
+    assert b"<f>" not in sheet and b"HYPERLINK" in zipfile.ZipFile(io.BytesIO(response.content)).read(
+        "xl/sharedStrings.xml")
+
+
+def test_hostile_parameters_are_harmless(world, login, setup):
+    review, *_ = setup
+    client = login(world.office_a)
+    for query in ("?sort=__class__", "?sort=-" + "x" * 500, "?year=99999999999999999999"):
+        assert client.get(reverse("reviews:review_board", args=[review.pk]) + query).status_code == 200
+        assert client.get(reverse("reviews:province_board") + query).status_code == 200
+    response = client.post(reverse("reviews:self_scores", args=[review.pk]), {f"score_{leaf(review, '1.1').pk}": "1e309"})
+    assert response.status_code == 302 and leaf(review, "1.1").self_score is None
+    response = client.post(reverse("reviews:review_move", args=[review.pk]), {"to": "closed"})
+    review.refresh_from_db()
+    assert review.status == "preparing"
