@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template import TemplateDoesNotExist
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,7 @@ from dudao.reviews.selectors import upward as selectors
 from dudao.reviews.services import upward as services
 
 IMPORT_SESSION = "reviews-indicator-import"
+OUTPUTS_PANEL = "reviews/outputs_panel.html"  # the outputs area's part of the review page (context: review, office, full)
 
 REVIEW_EXPORT = [
     ("编号", lambda r: r.pk), ("名称", lambda r: r.title), ("年度", lambda r: r.year),
@@ -169,8 +171,8 @@ def review_edit(request, pk: int):
 def _outputs_panel() -> str:
     """The outputs area's include, when it exists (the page renders without it)."""
     try:
-        return select_template(["reviews/outputs_panel.html"]).template.name
-    except Exception:  # noqa: BLE001 - TemplateDoesNotExist: the outputs area is not merged yet
+        return select_template([OUTPUTS_PANEL]).template.name
+    except TemplateDoesNotExist:  # the outputs area is not merged yet
         return ""
 
 
