@@ -34,8 +34,8 @@ def all_scores(session, value) -> dict:
     return {leaf.code: str(value) for leaf in services.scorable_leaves(session)}
 
 
-@pytest.fixture
-def rating(world) -> RatingWorld:
+@pytest.fixture(name="rating")
+def rating_fixture(world) -> RatingWorld:
     town = Region.objects.get(code="990102001")
     units = [world.unit_a] + [GovUnit.objects.create(code=f"UA1{i}", name=f"甲区第{i}镇人民政府", kind="town_gov",
                                                      region=town) for i in range(1, 4)]

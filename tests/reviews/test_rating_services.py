@@ -13,7 +13,7 @@ from dudao.core.models import AuditLog, Policy
 from dudao.rectification.models import Finding, FindingSource, Publication
 from dudao.reviews.models import Rating, RatingFinding, SessionStatus
 from dudao.reviews.services import rating as services
-from tests.reviews.rating_fixtures import all_scores, fresh, make_session, rating, reporter_of  # noqa: F401
+from tests.reviews.rating_fixtures import all_scores, fresh, make_session, rating_fixture, reporter_of  # noqa: F401 -- fixture
 
 BEIJING = datetime.timezone(datetime.timedelta(hours=8))
 
@@ -142,7 +142,6 @@ def test_office_of_another_county_refused(world, rating):
 
 def test_framework_of_another_county_or_draft_refused(world):
     from dudao.frameworks.services import framework_from_template
-
     from tests.reviews.rating_fixtures import frozen_framework
     theirs = frozen_framework(type("W", (), {"office_a": world.office_b, "county_a": world.county_b})(),
                               region=world.county_b)
@@ -247,3 +246,21 @@ def test_report_upload_by_own_unit_only(world, rating):
         b"word/", b"xl/x/"), content_type="application/octet-stream")
     with pytest.raises(ApplicationError):
         services.report_upload(actor=world.town_a, reporter=own, upload=xlsx)
+
+
+def test_year_key_events_and_calendar(world, rating):
+    from dudao.core.registries import calendar_sources, key_event_sources
+
+    with time_machine.travel(datetime.datetime(2026, 12, 18, 23, 30, tzinfo=BEIJING), tick=False):
+        session = services.session_publish(actor=world.office_a, session=_closed(world, rating))
+    _label, events = key_event_sources()["reviews.rating"]
+    found = list(events(world.county_a.code, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)))
+    assert [(e.key, e.day) for e in found] == [(f"reviews.rating_held:{session.pk}", datetime.date(2026, 12, 18)),
+                                               (f"reviews.rating_published:{session.pk}", datetime.date(2026, 12, 18))]
+    assert not list(events(world.county_b.code, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)))
+    assert not list(events(world.county_a.code, datetime.date(2027, 1, 1), datetime.date(2027, 12, 31)))
+    items = calendar_sources()["reviews.rating"].items(world.office_a, datetime.date(2026, 12, 1),
+                                                       datetime.date(2026, 12, 31))
+    assert [i.start for i in items] == [datetime.date(2026, 12, 18)]
+    assert not calendar_sources()["reviews.rating"].items(world.office_b, datetime.date(2026, 12, 1),
+                                                          datetime.date(2026, 12, 31))

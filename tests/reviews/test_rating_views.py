@@ -12,7 +12,7 @@ from django.urls import reverse
 from dudao.core.models import Policy
 from dudao.reviews.models import Rating
 from dudao.reviews.services import rating as services
-from tests.reviews.rating_fixtures import all_scores, fresh, rating, reporter_of  # noqa: F401
+from tests.reviews.rating_fixtures import all_scores, fresh, rating_fixture, reporter_of  # noqa: F401 -- fixture
 
 
 @pytest.fixture(autouse=True)
