@@ -167,3 +167,21 @@ def test_office_pages_render(world, rating, login):
     response = client.post(reverse("reviews:session_open", args=[rating.session.pk]))
     assert response.status_code == 302
     assert client.get(reverse("reviews:session_open", args=[rating.session.pk])).status_code == 405
+
+
+def test_result_document_keeps_template_syntax_in_names_as_text(world, rating, login):
+    import docx
+
+    rating.units[2].name = "{{ 7*7 }}{% if true %}镇{% endif %}"
+    rating.units[2].save()
+    services.session_open(actor=world.office_a, session=rating.session)
+    for rater in rating.raters:
+        for reporter in rating.session.reporters.all():
+            if reporter.unit_id != rater.unit_id:
+                services.rating_save(rater=rater, reporter=reporter, scores=all_scores(rating.session, 6))
+        services.rating_submit(rater=fresh(rater))
+    services.session_close(actor=world.office_a, session=rating.session)
+    response = login(world.office_a).get(reverse("reviews:session_document", args=[rating.session.pk]))
+    document = docx.Document(io.BytesIO(response.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "{{ 7*7 }}{% if true %}镇{% endif %}" in cells and "49" not in cells
