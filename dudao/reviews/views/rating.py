@@ -551,5 +551,9 @@ def rate_submit(request, key: str):
     rater, refused = _rater_or_404(key)
     if refused:
         return refused
-    attempt(request, lambda: services.rating_submit(rater=rater), "评分已提交，感谢您参与述职评议！")
+    try:
+        services.rating_submit(rater=rater)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    # done: the sheet itself says it was submitted and is locked (no second message)
     return redirect("reviews:rate_sheet", key=key)
