@@ -350,12 +350,25 @@ def quarterly_report() -> Document:
     return document
 
 
+def rating_result() -> Document:
+    document = _titled("{{ office }}    {{ generated_on }}")
+    document.add_paragraph("{{ region }}人民政府教育督导委员会于{{ held_on }}组织开展述职评议。评议指标：{{ framework }}。{{ summary }}")
+    document.add_heading("一、评议结果（按名次）", level=2)
+    _table(document, ["名次", "述职单位", "得分", "等级", "评议人数", "备注"], "rows",
+           ["rank", "unit", "score", "level", "raters", "note"])
+    document.add_heading("二、各考查要点平均得分率", level=2)
+    _table(document, ["编码", "考查要点", "平均得分率"], "items", ["code", "name", "average"])
+    _signed(document, "{{ office }}\n{{ generated_on }}")
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
             "calendar": calendar, "chronicle": chronicle, "briefing": briefing,
-            "annual_summary": annual_summary, "quarterly_report": quarterly_report}
+            "annual_summary": annual_summary, "quarterly_report": quarterly_report,
+            "rating_result": rating_result}
 
 
 def main(keys=None) -> None:

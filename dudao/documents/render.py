@@ -175,6 +175,15 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "appendix": [{"label": "责任督学经常性督导（督导纪实）", "value": "957 次",
                       "source": "zones.selectors.visit_list：2026-01-01 至 2026-12-31 开始的督导纪实"}],
     }),
+    # reviews: 述职评议结果 (dudao/reviews/selectors/rating.py document_context)
+    "rating_result": ("述职评议结果", {
+        "title": "2025年度乡镇（街道）履行教育职责述职评议结果", "region": "示范区",
+        "office": "示范区人民政府教育督导委员会办公室", "held_on": "2025年12月18日", "framework": "述职评议评分表",
+        "combine": "去掉一个最高分和一个最低分后平均", "generated_on": "2025年12月19日",
+        "summary": "本次述职评议共有述职单位 7 个，评议人 9 名，评分按“去掉一个最高分和一个最低分后平均”合成。",
+        "rows": [{"rank": 1, "unit": "示范镇人民政府", "score": "91.25", "level": "优秀", "raters": 9, "note": ""}],
+        "items": [{"code": "A1.1", "name": "教育职责落实", "average": "86.4%"}],
+    }),
     "quarterly_report": ("督导结果报告（季度）", {
         "title": "示范区2026年第一季度教育督导结果报告", "region": "示范区", "office": "示范区人民政府教育督导室",
         "period": "2026年1月1日至2026年3月31日", "period_name": "2026年第一季度", "generated_on": "2026年4月3日",

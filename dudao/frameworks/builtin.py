@@ -153,7 +153,18 @@ MEMBER_UNIT = {
     ], key_level=False),
 }
 
+SHUZHI = {
+    "name": "述职评议评分表", "kind": "duzheng", "target": "unit",
+    "official": "可编辑样例（督导委员会述职评议评分表，每项 0—10 分），非官方文本。",
+    "nodes": _tree([
+        ("履职尽责", [("教育职责清单落实", POINTS), ("年度教育工作目标完成", POINTS)]),
+        ("工作成效", [("重点难点问题解决", POINTS), ("督导发现问题整改", POINTS)]),
+        ("述职质量", [("述职报告实事求是、重点突出", POINTS), ("群众和学校满意度", POINTS)]),
+    ], key_level=False),
+}
+
 TEMPLATES: dict[str, dict] = {
     "school": SCHOOL, "kindergarten": KINDERGARTEN, "senior": SENIOR, "zone": ZONE, "shuangjian": SHUANGJIAN,
     "opening": OPENING, "kinder_conduct": KINDER_CONDUCT, "canteen": CANTEEN, "town": TOWN, "member_unit": MEMBER_UNIT,
+    "shuzhi": SHUZHI,
 }

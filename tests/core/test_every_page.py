@@ -63,6 +63,7 @@ from dudao.rectification.models import (
     Talk,
 )
 from dudao.regions.models import GovUnit
+from dudao.reviews.models import Rater, RatingSession, Reporter
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
@@ -118,6 +119,12 @@ POST_ONLY = {
     "planning:briefing_issue", "planning:briefing_publish", "planning:submission_delete",
     # planning: 督导档案
     "planning:archive_export_start", "planning:archive_lock", "planning:archive_reopen",
+    # reviews: 述职评议
+    "reviews:session_open", "reviews:session_close", "reviews:session_reopen", "reviews:session_publish",
+    "reviews:session_unpublish", "reviews:session_reporters_add", "reviews:session_reporters_default",
+    "reviews:session_rater_add", "reviews:session_findings_raise", "reviews:reporter_remove", "reviews:reporter_up",
+    "reviews:reporter_down", "reviews:reporter_report", "reviews:rater_remove", "reviews:rater_reissue",
+    "reviews:rate_save", "reviews:rate_submit",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -308,6 +315,12 @@ def _samplers(state):
             "pk", flat=True).first()],
         ("api/reviews", "pk"): pk(_upward_models().Review.objects),
         ("api/reviews/assignments", "pk"): pk(_upward_models().Assignment.objects),
+        # reviews: 述职评议 (the demo's published session), its reporters and raters; a rater's key and a wrong one
+        ("reviews/ratings", "pk"): pk(RatingSession.objects),
+        ("reviews/reporters", "pk"): lambda user: [Reporter.objects.order_by("pk").values_list("pk", flat=True).first()],
+        ("reviews/raters", "pk"): lambda user: [Rater.objects.order_by("pk").values_list("pk", flat=True).first()],
+        ("reviews/rate", "key"): lambda user: [Rater.objects.order_by("pk").values_list("key", flat=True).first(),
+                                               "no-such-key-000000000000000"],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -327,6 +327,20 @@ def make_archive_years(w, n):
     ArchiveYear.objects.bulk_create([ArchiveYear(region=w.county_a, year=first + i) for i in range(n)])
 
 
+def make_rating_sessions(w, n):
+    """述职评议 (reviews, rating): n sessions of district A, each with a reporter of town A's unit."""
+    from dudao.frameworks.builtin import SHUZHI
+    from dudao.reviews.models import RatingSession, Reporter
+
+    framework = Framework.objects.create(region=w.county_a, family=f"shuzhi{_n()}", name="述职评议评分表",
+                                         kind="duzheng", target="unit", definition={"nodes": SHUZHI["nodes"]},
+                                         status="frozen", created_by=w.office_a)
+    sessions = RatingSession.objects.bulk_create([RatingSession(
+        region=w.county_a, year=2026, title=f"述职评议{_n()}", framework=framework, created_by=w.office_a)
+        for _ in range(n)])
+    Reporter.objects.bulk_create([Reporter(session=s, unit=w.unit_a) for s in sessions])
+
+
 # ---- the lists -----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -426,6 +440,9 @@ LISTS: dict[str, Case] = {
     "api/v1/orders": Case("office_a", make_rectification),
     "api/v1/talks": Case("office_a", make_rectification),
     "api/v1/cases": Case("office_a", make_rectification),
+    # reviews: rating (述职评议)
+    "reviews:session_list": Case("office_a", make_rating_sessions),
+    "reviews:session_mine": Case("town_a", make_rating_sessions),
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -449,6 +466,7 @@ NOT_LISTS: dict[str, str] = {
     "surveys:round_new": "form", "quality:round_create": "form",
     "quality:school_list_template": "a fixed workbook", "frameworks:import_template": "a fixed workbook",
     "frameworks:from_template": "POST-only action", "frameworks:import": "POST-only action",
+    "reviews:session_create": "form",
     "gk/": "redirect of the old public prefix", "favicon.ico": "redirect",
     "api:openapi-json": "the schema", "api:openapi-view": "the docs page", "api:api-root": "the API's index",
     "planning:plan_create": "form", "planning:plan_copy": "form", "planning:plan_import": "upload form",

@@ -125,7 +125,7 @@ def test_it_loads_commendations_rechecks_and_published_results(demo, db, client)
 
     assert Commendation.objects.count() == 3 and Commendation.objects.exclude(person_name="").exists()
     assert RecheckItem.objects.filter(result="failed").count() == 1 and RecheckItem.objects.filter(result="pending").exists()
-    assert Publication.objects.count() == 3
+    assert Publication.objects.exclude(title__endswith="述职评议结果").count() == 3  # reviews' 述职评议 adds its own
     assert "整改情况" in client.get("/public/results/").content.decode()
 
 
@@ -228,3 +228,27 @@ def test_it_loads_two_quality_rounds_of_one_cohort(demo, db):
 
     principal = User.objects.get(username="demo_school")
     assert ExternalReport.objects.visible_to(principal).count() == ExternalReport.objects.count() == 1
+
+
+def test_it_loads_a_published_rating_session_of_the_towns(demo, db):
+    """述职评议 (issue 21): last year's session of the towns, held and published in January (never the load day)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from dudao.core.dates import local_date
+    from dudao.reviews.models import Rating, RatingSession, SessionStatus
+
+    session = RatingSession.objects.get()
+    year = timezone.localdate().year
+    assert session.year == year - 1 and session.status == SessionStatus.PUBLISHED
+    assert session.held_on == datetime.date(year, 1, 16) and local_date(session.published_at) == datetime.date(year, 1, 23)
+    assert session.publication.withdrawn_at is None and local_date(session.publication.published_at).month == 1
+    reporters = list(session.reporters.order_by("rank"))
+    assert 6 <= len(reporters) <= 8 and [r.rank for r in reporters] == list(range(1, len(reporters) + 1))
+    assert len({r.level for r in reporters}) >= 2 and all(r.score is not None for r in reporters)
+    raters = list(session.raters.all())
+    assert len(raters) == 9 and len({r.kind for r in raters}) == 5 and all(r.finished_at for r in raters)
+    recused = [r for r in raters if r.unit_id in {p.unit_id for p in reporters}]
+    assert len(recused) == 1 and not Rating.objects.filter(rater=recused[0], reporter__unit=recused[0].unit).exists()
+    assert session.reporters.filter(unit__region__name="南湖镇").exists()  # the demo unit account's town

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dudao.core.workflow import TransitionRecord, Workflow
 from dudao.reviews.models._scope import RegionScopedQuerySet
 
 __all__ = [
     "Committee", "MemberRole", "CommitteeMember", "MemberDuty", "SessionStatus", "RatingSession", "Reporter",
-    "RaterKind", "Rater", "Rating", "new_rater_key",
+    "RaterKind", "Rater", "Rating", "new_rater_key", "CombineRule", "RATING_WORKFLOW", "SessionTransition",
+    "RatingFinding",
 ]
 
 
@@ -91,6 +93,21 @@ class SessionStatus(models.TextChoices):
     PUBLISHED = "published", "已公布"
 
 
+RATING_WORKFLOW = Workflow("述职评议", {
+    SessionStatus.DRAFT: [SessionStatus.OPEN],
+    SessionStatus.OPEN: [SessionStatus.CLOSED, SessionStatus.DRAFT],
+    SessionStatus.CLOSED: [SessionStatus.PUBLISHED, SessionStatus.OPEN],
+    SessionStatus.PUBLISHED: [SessionStatus.CLOSED],
+}, SessionStatus.choices, backward=[(SessionStatus.OPEN, SessionStatus.DRAFT), (SessionStatus.CLOSED, SessionStatus.OPEN),
+                                    (SessionStatus.PUBLISHED, SessionStatus.CLOSED)])
+
+
+class CombineRule(models.TextChoices):
+    MEAN = "mean", "平均分"
+    TRIMMED = "trimmed", "去掉一个最高分和一个最低分后平均"
+    MEDIAN = "median", "中位数"
+
+
 class RatingSession(models.Model):
     """A 述职评议: reporters (departments, towns), raters and a rating framework scored per reporter."""
 
@@ -100,13 +117,15 @@ class RatingSession(models.Model):
     held_on = models.DateField("评议日期", null=True, blank=True)
     framework = models.ForeignKey("frameworks.Framework", on_delete=models.PROTECT, related_name="+",
                                   verbose_name="评议指标")
-    combine = models.CharField("评分合成方式", max_length=16, default="trimmed",
-                               help_text="mean 平均 · trimmed 去掉最高最低后平均 · median 中位数")
+    combine = models.CharField("评分合成方式", max_length=16, choices=CombineRule.choices, default=CombineRule.TRIMMED)
     status = models.CharField("状态", max_length=12, choices=SessionStatus.choices, default=SessionStatus.DRAFT,
                               db_index=True)
     published_at = models.DateTimeField("公布时间", null=True, blank=True)
     result_file = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name="述职评议结果")
+    publication = models.ForeignKey("rectification.Publication", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="公开信息")
+    closed_at = models.DateTimeField("汇总时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -131,6 +150,10 @@ class Reporter(models.Model):
     rank = models.PositiveIntegerField("名次", null=True, blank=True)
     level = models.CharField("等级", max_length=16, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
+    report_at = models.DateTimeField("述职报告上传时间", null=True, blank=True)
+    rater_count = models.PositiveIntegerField("评议人数", default=0)
+    few_raters = models.BooleanField("评议人数不足", default=False)
+    leaves = models.JSONField("各考查要点合成得分率", default=dict, blank=True)
 
     class Meta:
         verbose_name = "述职单位"
@@ -190,3 +213,32 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rater} → {self.reporter}"
+
+
+class SessionTransition(TransitionRecord):
+    """Append-only log of a 述职评议's status moves."""
+
+    session = models.ForeignKey(RatingSession, on_delete=models.CASCADE, related_name="transitions")
+
+    subject_field = "session"
+    workflow = RATING_WORKFLOW
+
+    class Meta(TransitionRecord.Meta):
+        verbose_name = "述职评议状态变更"
+
+
+class RatingFinding(models.Model):
+    """A finding raised from a low check point of a reporter: one per reporter and check point."""
+
+    reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="findings",
+                                 verbose_name="述职单位")
+    code = models.CharField("考查要点", max_length=64)
+    finding = models.ForeignKey("rectification.Finding", on_delete=models.PROTECT, related_name="+",
+                                verbose_name="问题")
+
+    class Meta:
+        verbose_name = "述职评议问题"
+        constraints = [models.UniqueConstraint(fields=["reporter", "code"], name="rating_finding_once")]
+
+    def __str__(self) -> str:
+        return f"{self.reporter} {self.code}"
