@@ -350,12 +350,35 @@ def quarterly_report() -> Document:
     return document
 
 
+# ---- reviews: 教育督导公报 (dudao/reviews/selectors/bulletin.py) ------------------------------------------------------
+
+def bulletin() -> Document:
+    """教育督导公报: the title and 文号, the text (lines like "一、基本情况" as headings), the office and date, then the
+    公报项目表 with each figure's source."""
+    document = _titled("{{ number }}", 18)
+    document.add_paragraph("{%p for p in paragraphs %}")
+    document.add_paragraph("{%p if p.heading %}")
+    document.add_paragraph().add_run("{{ p.text }}").bold = True
+    document.add_paragraph("{%p else %}")
+    body = document.add_paragraph("{{ p.text }}")
+    body.paragraph_format.first_line_indent = Pt(24)
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p endfor %}")
+    _signed(document, "{{ office }}")
+    _signed(document, "{{ published_on }}")
+    document.add_page_break()
+    document.add_heading("附：公报项目表", level=2)
+    _table(document, ["序号", "项目", "数据", "来源"], "fields", ["no", "label", "value", "source"])
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
             "calendar": calendar, "chronicle": chronicle, "briefing": briefing,
-            "annual_summary": annual_summary, "quarterly_report": quarterly_report}
+            "annual_summary": annual_summary, "quarterly_report": quarterly_report,
+            "bulletin": bulletin}
 
 
 def main(keys=None) -> None:
