@@ -3,15 +3,15 @@
 The body is the office's own text. It is never handed to a template engine: a regular expression finds
 `{{ name }}` where name is a run of letters, digits, CJK characters, "_" or "."; a known name is replaced by its
 value in one pass (a value is never scanned again), anything else stays as typed and is reported. Braces that
-do not form a known placeholder ("{{ __class__ }}" is unknown, "{% if %}" or a lone "{{" are stray) are
-problems, so a published text never carries template syntax.
+do not form a placeholder ("{{ __class__ }}" is unknown; "{% if %}", "{#", a lone "{{" or any other brace are
+stray) are problems, so a published text never carries template syntax.
 """
 
 import re
 from dataclasses import dataclass
 
 PLACEHOLDER = re.compile(r"\{\{\s*([0-9A-Za-z_.\u4e00-\u9fff（）()%]+)\s*\}\}")
-STRAY = re.compile(r"\{\{|\}\}|\{%|%\}")
+STRAY = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}|[{}]")
 KEY = re.compile(r"^[0-9A-Za-z_.\u4e00-\u9fff（）()%]{1,64}$")
 
 
