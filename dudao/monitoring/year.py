@@ -159,7 +159,9 @@ def stats_figures(region_code: str, start: datetime.date, end: datetime.date) ->
     if year is None:
         src = f"monitoring.SchoolStats：{start.year}学年及以前无学校统计数据"
         return [Figure("monitoring.stats_schools", "学校数（事业统计）", None, "所", src),
-                Figure("monitoring.stats_students", "在校生数（事业统计）", None, "人", src)]
+                Figure("monitoring.stats_students", "在校生数（事业统计）", None, "人", src),
+                Figure("monitoring.stats_primary", "小学在校生数", None, "人", src),
+                Figure("monitoring.stats_junior", "初中在校生数", None, "人", src)]
     totals = rows.filter(year=year).aggregate(schools=Count("id"), primary=Sum("students_primary"),
                                               junior=Sum("students_junior"), senior=Sum("students_senior"))
     primary, junior, senior = (totals[k] or 0 for k in ("primary", "junior", "senior"))
