@@ -327,6 +327,16 @@ def make_archive_years(w, n):
     ArchiveYear.objects.bulk_create([ArchiveYear(region=w.county_a, year=first + i) for i in range(n)])
 
 
+def make_bulletins(w, n):  # reviews: bulletin
+    from dudao.reviews.models import Bulletin, BulletinField
+
+    first = 1900 + Bulletin.objects.count()
+    made = Bulletin.objects.bulk_create([Bulletin(region=w.county_a, year=first + i, title=f"公报{_n()}",
+                                                  created_by=w.office_a) for i in range(n)])
+    BulletinField.objects.bulk_create([BulletinField(bulletin=b, key="学校数", label="学校数", edited=True)
+                                       for b in made])
+
+
 # ---- the lists -----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -378,6 +388,7 @@ LISTS: dict[str, Case] = {
     "planning:submission_list": Case("office_a", make_submissions),
     "planning:summary_list": Case("office_a", make_summaries),
     "planning:archive_list": Case("office_a", make_archive_years),
+    "reviews:bulletin_list": Case("office_a", make_bulletins),  # reviews: bulletin
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),
@@ -432,6 +443,7 @@ NOT_LISTS: dict[str, str] = {
     "planning:chronicle_docx": "the accepted entries as a Word document (chronicle page's list, measured there)",
     "planning:chronicle_xlsx": "the accepted entries as a workbook (chronicle page's list, measured there)",
     "planning:summary_request": "POST-only action",
+    "reviews:bulletin_create": "POST-only action",  # reviews: bulletin
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
 }
 
