@@ -114,6 +114,10 @@ POST_ONLY = {
     "planning:briefing_issue", "planning:briefing_publish", "planning:submission_delete",
     # planning: 督导档案
     "planning:archive_export_start", "planning:archive_lock", "planning:archive_reopen",
+    # reviews: bulletin
+    "reviews:bulletin_create", "reviews:bulletin_body", "reviews:bulletin_refresh", "reviews:bulletin_field_add",
+    "reviews:bulletin_field_update", "reviews:bulletin_field_reset", "reviews:bulletin_field_required",
+    "reviews:bulletin_field_delete", "reviews:bulletin_publish", "reviews:bulletin_withdraw",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -191,6 +195,15 @@ def _quality_round():
             selection_params={"school_types": quality_rounds.stage_types("junior")})
         quality_rounds.round_draw(actor=office, round=found, seed=1)
     return found.pk
+
+
+def _bulletin_sample(kwarg: str):  # reviews: bulletin
+    from dudao.reviews.models import Bulletin, BulletinField  # noqa: PLC0415 -- this block's own import
+
+    bulletin = Bulletin.objects.order_by("-status", "pk").first()
+    if kwarg == "pk":
+        return getattr(bulletin, "pk", None)
+    return BulletinField.objects.filter(bulletin=bulletin).order_by("pk").values_list("pk", flat=True).first()
 
 
 def _samplers(state):
@@ -291,6 +304,9 @@ def _samplers(state):
         ("planning/exports", "pk"): pk(ArchiveExport.objects),
         ("planning/archive", "code"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "region_id", None)],
         ("planning/archive", "year"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "year", None)],
+        # reviews: bulletin (the demo's published 公报 first, and a line of it)
+        ("reviews/bulletins", "pk"): lambda user: [_bulletin_sample("pk")],
+        ("reviews/fields", "field_pk"): lambda user: [_bulletin_sample("field_pk")],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
