@@ -197,3 +197,25 @@ def test_other_offices_and_readers_cannot_write(fixture_2025):
     for bad in ("有 空格", "{{x}}", "", "x" * 65, "学校数"):
         with pytest.raises(ApplicationError):
             services.field_add(actor=world.office_a, bulletin=bulletin, key=bad)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_key_event_and_archive_document(fixture_2025):
+    from dudao.core.registries import archive_sources, key_event_sources
+
+    world = fixture_2025
+    bulletin = services.bulletin_create(actor=world.office_a, region=world.county_a, year=2025)
+    events, archive = key_event_sources()["reviews.bulletin"][1], archive_sources()["reviews.bulletin"]
+    assert events("990102", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)) == []
+    for f in bulletin.fields.filter(value=""):
+        services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="1")
+    services.bulletin_publish(actor=world.office_a, bulletin=bulletin)
+    [event] = events("990102", datetime.date(2026, 3, 10), datetime.date(2026, 3, 10))
+    assert event.key == f"reviews.bulletin:{bulletin.pk}" and event.day == datetime.date(2026, 3, 10)
+    assert "甲区督公〔2025〕1号" in event.text and event.region_code == "990102"
+    assert events("990103", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)) == []  # another county
+    # filed in the 督导档案 of the year it reports, dated within that year
+    [item] = list(archive("990102", datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)))
+    assert item.category == "duzheng" and item.day == datetime.date(2025, 12, 31)
+    assert item.render()[:2] == b"PK"  # a .docx
+    assert list(archive("990102", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))) == []

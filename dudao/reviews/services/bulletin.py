@@ -48,6 +48,7 @@ FIELD_NAMES = {
     "zones.visits": "经常性督导次数", "zones.schools": "挂牌督导学校数", "zones.covered": "配备责任督学学校数",
     "zones.schools_visited": "督导到校学校数", "zones.frequency_ok": "督导频次达标学校数",
     "zones.complaints": "投诉举报数", "zones.complaints_closed": "投诉举报办结数",
+    "zones.coverage_rate": "挂牌督导覆盖率", "zones.visited_rate": "督导到校覆盖率", "zones.frequency_rate": "督导频次达标率",
     "inspections.projects": "督导评估项目数", "inspections.targets": "督导评估对象数",
     "inspections.rated": "评定等级对象数",
     "rectification.raised": "发现问题数", "rectification.done": "已整改问题数", "rectification.rate": "整改率",
@@ -59,6 +60,7 @@ FIELD_NAMES = {
     "monitoring.campaign_tasks": "创建任务数", "monitoring.campaign_done": "创建任务完成数",
     "quality.rounds": "质量监测轮次", "quality.published": "质量监测发布轮次", "quality.pupils": "质量监测参测学生数",
     "people.inspectors": "在岗督学数", "people.training_short": "培训不足督学数",
+    "people.training_hours": "督学培训学时",
     "planning.tasks": "工作要点任务数", "planning.done": "工作要点完成数", "planning.late": "工作要点逾期数",
     "planning.dropped": "工作要点取消数", "planning.completion": "工作要点完成率", "planning.chronicle": "大事记条数",
 }
