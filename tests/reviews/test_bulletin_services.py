@@ -157,6 +157,10 @@ def test_publish_is_refused_with_the_fields_listed_then_numbered_frozen_and_publ
             services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="0" if f.key != "社会认可度" else "95.1")
     services.field_update(actor=world.office_a, bulletin=bulletin, field=extra, value="=1+1")
     published = services.bulletin_publish(actor=world.office_a, bulletin=bulletin)
+    with pytest.raises(ApplicationError, match="已发布"):  # a replayed click: no second number, no second item
+        services.bulletin_publish(actor=world.office_a, bulletin=bulletin)
+    with pytest.raises(ApplicationError, match="已发布"):
+        services.bulletin_refresh(actor=world.office_a, bulletin=bulletin)
     assert published.status == BulletinStatus.PUBLISHED and published.number == "甲区督公〔2025〕1号"
     assert "在校生 1280 人" in published.published_body and "{{" not in published.published_body
     item = public_publications(kind="communique").get()
