@@ -223,3 +223,19 @@ def test_key_event_and_archive_document(fixture_2025):
     assert item.category == "duzheng" and item.day == datetime.date(2025, 12, 31)
     assert item.render()[:2] == b"PK"  # a .docx
     assert list(archive("990102", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))) == []
+
+
+@pytest.mark.parametrize("hour, minute", [(0, 30), (23, 30)])
+def test_published_at_00_30_and_23_30_is_dated_that_beijing_day(world, hour, minute):
+    from dudao.core.registries import key_event_sources
+
+    with time_machine.travel(datetime.datetime(2026, 3, 10, hour, minute, tzinfo=BEIJING), tick=False):
+        bulletin = services.bulletin_create(actor=world.office_a, region=world.county_a, year=2025)
+        for f in bulletin.fields.filter(value=""):
+            services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="1")
+        services.bulletin_publish(actor=world.office_a, bulletin=bulletin)
+    events = key_event_sources()["reviews.bulletin"][1]
+    assert [e.day for e in events("990102", datetime.date(2026, 3, 10), datetime.date(2026, 3, 10))] == [
+        datetime.date(2026, 3, 10)]
+    assert events("990102", datetime.date(2026, 3, 9), datetime.date(2026, 3, 9)) == []
+    assert events("990102", datetime.date(2026, 3, 11), datetime.date(2026, 3, 11)) == []
