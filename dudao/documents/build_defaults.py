@@ -359,6 +359,25 @@ def rating_result() -> Document:
     document.add_heading("二、各考查要点平均得分率", level=2)
     _table(document, ["编码", "考查要点", "平均得分率"], "items", ["code", "name", "average"])
     _signed(document, "{{ office }}\n{{ generated_on }}")
+# ---- reviews: 教育督导公报 (dudao/reviews/selectors/bulletin.py) ------------------------------------------------------
+
+def bulletin() -> Document:
+    """教育督导公报: the title and 文号, the text (lines like "一、基本情况" as headings), the office and date, then the
+    公报项目表 with each figure's source."""
+    document = _titled("{{ number }}", 18)
+    document.add_paragraph("{%p for p in paragraphs %}")
+    document.add_paragraph("{%p if p.heading %}")
+    document.add_paragraph().add_run("{{ p.text }}").bold = True
+    document.add_paragraph("{%p else %}")
+    body = document.add_paragraph("{{ p.text }}")
+    body.paragraph_format.first_line_indent = Pt(24)
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p endfor %}")
+    _signed(document, "{{ office }}")
+    _signed(document, "{{ published_on }}")
+    document.add_page_break()
+    document.add_heading("附：公报项目表", level=2)
+    _table(document, ["序号", "项目", "数据", "来源"], "fields", ["no", "label", "value", "source"])
     return document
 
 
@@ -369,6 +388,7 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "calendar": calendar, "chronicle": chronicle, "briefing": briefing,
             "annual_summary": annual_summary, "quarterly_report": quarterly_report,
             "rating_result": rating_result}
+            "bulletin": bulletin}
 
 
 def main(keys=None) -> None:

@@ -200,6 +200,15 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "appendix": [{"label": "责任督学经常性督导（督导纪实）", "value": "240 次",
                       "source": "zones.selectors.visit_list：2026-01-01 至 2026-03-31 开始的督导纪实"}],
     }),
+    # reviews: 教育督导公报 (dudao/reviews/selectors/bulletin.py)
+    "bulletin": ("教育督导公报", {
+        "title": "示范区2025年教育督导工作公报", "number": "示范区督公〔2025〕1号", "year": "2025年", "region": "示范区",
+        "office": "示范区人民政府教育督导室", "published_on": "2026年3月20日",
+        "paragraphs": [{"text": "一、基本情况", "heading": True},
+                       {"text": "2025年，全区共有各级各类学校 56 所，在校生 41,200 人。", "heading": False}],
+        "fields": [{"no": 1, "section": "学校与学生（事业统计）", "label": "学校数（事业统计）", "value": "56 所",
+                    "source": "monitoring.SchoolStats：2025—2026学年统计数据，56 条学校记录"}],
+    }),
 }
 
 

@@ -145,6 +145,36 @@ def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> 
 
 
 
+# --- year figures: 事业统计 (schools and students; issue 21, the 公报项目表) -----------------------------------------
+
+def stats_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    """Schools and students of the region from the latest statistics year (学年) not after the period's year: 学年
+    2025 is 2025—2026学年, the one whose autumn falls in 2025. Counted from SchoolStats rows, one per school."""
+    from django.db.models import Sum  # noqa: PLC0415 -- this block's own import, kept with it
+
+    from dudao.monitoring.models import SchoolStats  # noqa: PLC0415
+
+    rows = SchoolStats.objects.visible_to(FigureReader(region_code)).filter(year__lte=start.year)
+    year = rows.aggregate(latest=Max("year"))["latest"]
+    if year is None:
+        src = f"monitoring.SchoolStats：{start.year}学年及以前无学校统计数据"
+        return [Figure("monitoring.stats_schools", "学校数（事业统计）", None, "所", src),
+                Figure("monitoring.stats_students", "在校生数（事业统计）", None, "人", src),
+                Figure("monitoring.stats_primary", "小学在校生数", None, "人", src),
+                Figure("monitoring.stats_junior", "初中在校生数", None, "人", src)]
+    totals = rows.filter(year=year).aggregate(schools=Count("id"), primary=Sum("students_primary"),
+                                              junior=Sum("students_junior"), senior=Sum("students_senior"))
+    primary, junior, senior = (totals[k] or 0 for k in ("primary", "junior", "senior"))
+    src = f"monitoring.SchoolStats：{year}—{year + 1}学年统计数据，{totals['schools']} 条学校记录"
+    return [
+        Figure("monitoring.stats_schools", "学校数（事业统计）", totals["schools"], "所", src),
+        Figure("monitoring.stats_students", "在校生数（事业统计）", primary + junior + senior, "人", src,
+               columns=("学段", "在校生（人）"), rows=(("小学", primary), ("初中", junior), ("高中", senior))),
+        Figure("monitoring.stats_primary", "小学在校生数", primary, "人", src),
+        Figure("monitoring.stats_junior", "初中在校生数", junior, "人", src),
+    ]
+
+
 # --- 简报 materials ----------------------------------------------------------------------------------------
 
 
@@ -184,6 +214,7 @@ def register_year() -> None:
 
     # year figures
     register_year_figures("monitoring", "评估监测（优质均衡、学前普及普惠、创建）", year_figures, order=50)
+    register_year_figures("monitoring.stats", "学校与学生（事业统计）", stats_figures, order=5)
 
     # 简报 materials
 

@@ -551,6 +551,7 @@ class PublicationKind(models.TextChoices):
     RESULT = "result", "督导结果"
     RECTIFICATION = "rectification", "整改情况"
     BULLETIN = "bulletin", "督导通报"
+    COMMUNIQUE = "communique", "教育督导公报"
 
 
 class Publication(models.Model):

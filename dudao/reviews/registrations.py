@@ -19,6 +19,11 @@ ACTION_LABELS: dict[str, str] = {
     "reviews.evidence_accept": "采纳迎检材料",
     "reviews.evidence_return": "退回迎检材料",
     "reviews.self_score": "填写迎检自评得分",
+    # bulletin
+    "bulletin.create": "新建教育督导公报", "bulletin.refresh": "重新提取公报数据", "bulletin.field_update": "修改公报项目",
+    "bulletin.field_reset": "恢复公报项目为平台数据", "bulletin.field_add": "添加公报项目", "bulletin.field_delete": "删除公报项目",
+    "bulletin.field_required": "设置公报项目是否必填", "bulletin.body_update": "修改公报正文", "bulletin.publish": "发布教育督导公报",
+    "bulletin.withdraw": "撤回教育督导公报",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {

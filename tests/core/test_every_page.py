@@ -125,6 +125,10 @@ POST_ONLY = {
     "reviews:session_rater_add", "reviews:session_findings_raise", "reviews:reporter_remove", "reviews:reporter_up",
     "reviews:reporter_down", "reviews:reporter_report", "reviews:rater_remove", "reviews:rater_reissue",
     "reviews:rate_save", "reviews:rate_submit",
+    # reviews: bulletin
+    "reviews:bulletin_create", "reviews:bulletin_body", "reviews:bulletin_refresh", "reviews:bulletin_field_add",
+    "reviews:bulletin_field_update", "reviews:bulletin_field_reset", "reviews:bulletin_field_required",
+    "reviews:bulletin_field_delete", "reviews:bulletin_publish", "reviews:bulletin_withdraw",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -208,6 +212,13 @@ def _upward_models():
     from dudao.reviews.models import upward
 
     return upward
+def _bulletin_sample(kwarg: str):  # reviews: bulletin
+    from dudao.reviews.models import Bulletin, BulletinField  # noqa: PLC0415 -- this block's own import
+
+    bulletin = Bulletin.objects.order_by("-status", "pk").first()
+    if kwarg == "pk":
+        return getattr(bulletin, "pk", None)
+    return BulletinField.objects.filter(bulletin=bulletin).order_by("pk").values_list("pk", flat=True).first()
 
 
 def _samplers(state):
@@ -321,6 +332,9 @@ def _samplers(state):
         ("reviews/raters", "pk"): lambda user: [Rater.objects.order_by("pk").values_list("pk", flat=True).first()],
         ("reviews/rate", "key"): lambda user: [Rater.objects.order_by("pk").values_list("key", flat=True).first(),
                                                "no-such-key-000000000000000"],
+        # reviews: bulletin (the demo's published 公报 first, and a line of it)
+        ("reviews/bulletins", "pk"): lambda user: [_bulletin_sample("pk")],
+        ("reviews/fields", "field_pk"): lambda user: [_bulletin_sample("field_pk")],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

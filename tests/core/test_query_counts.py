@@ -339,6 +339,14 @@ def make_rating_sessions(w, n):
         region=w.county_a, year=2026, title=f"述职评议{_n()}", framework=framework, created_by=w.office_a)
         for _ in range(n)])
     Reporter.objects.bulk_create([Reporter(session=s, unit=w.unit_a) for s in sessions])
+def make_bulletins(w, n):  # reviews: bulletin
+    from dudao.reviews.models import Bulletin, BulletinField
+
+    first = 1900 + Bulletin.objects.count()
+    made = Bulletin.objects.bulk_create([Bulletin(region=w.county_a, year=first + i, title=f"公报{_n()}",
+                                                  created_by=w.office_a) for i in range(n)])
+    BulletinField.objects.bulk_create([BulletinField(bulletin=b, key="学校数", label="学校数", edited=True)
+                                       for b in made])
 
 
 # ---- the lists -----------------------------------------------------------------------------------------------
@@ -415,6 +423,7 @@ LISTS: dict[str, Case] = {
     "planning:submission_list": Case("office_a", make_submissions),
     "planning:summary_list": Case("office_a", make_summaries),
     "planning:archive_list": Case("office_a", make_archive_years),
+    "reviews:bulletin_list": Case("office_a", make_bulletins),  # reviews: bulletin
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),
@@ -478,6 +487,7 @@ NOT_LISTS: dict[str, str] = {
     "planning:chronicle_xlsx": "the accepted entries as a workbook (chronicle page's list, measured there)",
     "planning:summary_request": "POST-only action",
     "reviews:review_create": "form", "reviews:indicators_template": "a fixed workbook",
+    "reviews:bulletin_create": "POST-only action",  # reviews: bulletin
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
 }
 

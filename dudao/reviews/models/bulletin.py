@@ -26,6 +26,13 @@ class Bulletin(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
+    # The text as published (placeholders filled): frozen with the 公报项目表 until a withdrawal reopens the draft.
+    published_body = models.TextField("发布正文", blank=True)
+    publication = models.ForeignKey("rectification.Publication", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name="结果公开条目")
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdraw_reason = models.CharField("撤回原因", max_length=200, blank=True)
+    refreshed_at = models.DateTimeField("数据提取时间", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -53,6 +60,8 @@ class BulletinField(models.Model):
     source = models.CharField("数据来源", max_length=255, blank=True)
     source_url = models.CharField("来源链接", max_length=255, blank=True)
     edited = models.BooleanField("已人工修改", default=False)
+    manual = models.BooleanField("手工添加", default=False)
+    required = models.BooleanField("发布必填", default=False)
     position = models.PositiveIntegerField("顺序", default=0)
 
     class Meta:
