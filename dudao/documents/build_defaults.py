@@ -350,12 +350,24 @@ def quarterly_report() -> Document:
     return document
 
 
+def result_uses() -> Document:
+    document = _titled("{{ office }}    {{ generated_on }}")
+    document.add_heading("一、总体情况", level=2)
+    document.add_paragraph("{{ year }}年，{{ unit }}运用教育督导结果共 {{ total }} 次：{{ summary }}。")
+    document.add_heading("二、运用明细", level=2)
+    _table(document, ["序号", "督导结果", "学校或单位", "运用方式", "运用日期", "运用情况", "文件文号"], "uses",
+           ["no", "result", "owner", "purpose", "date", "decision", "number"])
+    _signed(document, "{{ unit }}    {{ generated_on }}")
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
             "calendar": calendar, "chronicle": chronicle, "briefing": briefing,
             "annual_summary": annual_summary, "quarterly_report": quarterly_report}
+BUILDERS["result_uses"] = result_uses  # reviews: 督导结果运用情况
 
 
 def main(keys=None) -> None:

@@ -191,6 +191,14 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "appendix": [{"label": "责任督学经常性督导（督导纪实）", "value": "240 次",
                       "source": "zones.selectors.visit_list：2026-01-01 至 2026-03-31 开始的督导纪实"}],
     }),
+    # reviews (issue 21): one using unit's 督导结果运用情况 of a year
+    "result_uses": ("督导结果运用情况", {
+        "title": "示范区委组织部2025年度督导结果运用情况", "unit": "示范区委组织部", "year": "2025",
+        "office": "示范区人民政府教育督导室", "generated_on": "2026年1月10日", "total": 1, "summary": "干部任用 1 次",
+        "uses": [{"no": 1, "result": "2025年 示范区2025年度中小学校综合督导 示范区第一小学：优秀（92.0 分）",
+                  "owner": "示范区第一小学", "purpose": "干部任用", "date": "2025年12月20日",
+                  "decision": "校长张某某考核结果运用于干部任用，拟提拔使用。", "number": "示组干〔2025〕12号"}],
+    }),
 }
 
 

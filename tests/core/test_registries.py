@@ -7,13 +7,13 @@ from dudao.core.policy import DEFAULTS, PolicyDefault, register_policy_defaults
 
 def test_daily_jobs_raise_findings_before_the_notice_deadlines():
     assert [name for name, _job in registries.daily_jobs()] == ["campaign", "deadlines", "quality_pending",
-                                                                 "plan_overdue", "chronicle"]
+                                                                 "plan_overdue", "chronicle", "result_use_reminders"]
 
 
 def test_each_app_registered_its_policy_numbers_and_labels():
     prefixes = {key.split(".")[0] for key in DEFAULTS}
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
-                        "quality", "planning"}
+                        "quality", "planning", "reviews"}
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 
 
