@@ -327,6 +327,17 @@ def make_archive_years(w, n):
     ArchiveYear.objects.bulk_create([ArchiveYear(region=w.county_a, year=first + i) for i in range(n)])
 
 
+# ---- reviews: uses (issue 21) --------------------------------------------------------------------------------
+
+def make_result_uses(w, n):
+    from dudao.reviews.models import ResultUse
+
+    ResultUse.objects.bulk_create([ResultUse(
+        region=w.county_a, result_kind="inspections.target", result_id=str(_n()), result_label=f"综合督导结果{_n()}",
+        result_year=2025, school=w.schools_a[0], user_unit=w.unit_a, user_name=f"运用单位{_n()}", purpose="honours",
+        used_on=datetime.date(2026, 1, 5), decision="评优评先", recorded_by=w.office_a) for _ in range(n)])
+
+
 # ---- the lists -----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -399,6 +410,9 @@ LISTS: dict[str, Case] = {
     "api/v1/orders": Case("office_a", make_rectification),
     "api/v1/talks": Case("office_a", make_rectification),
     "api/v1/cases": Case("office_a", make_rectification),
+    "reviews:use_list": Case("office_a", make_result_uses),  # uses
+    "reviews:use_annual": Case("office_a", make_result_uses, "?year=2026"),  # uses
+    "api/v1/result-uses": Case("office_a", make_result_uses),  # uses
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -432,6 +446,8 @@ NOT_LISTS: dict[str, str] = {
     "planning:chronicle_docx": "the accepted entries as a Word document (chronicle page's list, measured there)",
     "planning:chronicle_xlsx": "the accepted entries as a workbook (chronicle page's list, measured there)",
     "planning:summary_request": "POST-only action",
+    "reviews:use_create": "form (the result picker shows at most 50 results)",  # uses
+    "reviews:use_annual_export": "one using unit's year as a workbook or Word document (its index is use_annual)",  # uses
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
 }
 
