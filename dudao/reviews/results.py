@@ -114,7 +114,8 @@ def _target_result(target: Target) -> Result:
     issued = local_date(opinion.issued_at) if opinion is not None and opinion.issued_at else inspection.ends_on
     owner = _target_owner(target)
     level = target.level or "未评定等级"
-    label = f"{inspection.year}年 {inspection.name} {owner or '督导对象'}：{level}{_score(target.score)}"
+    name = inspection.name if str(inspection.year) in inspection.name else f"{inspection.year}年 {inspection.name}"
+    label = f"{name} {owner or '督导对象'}：{level}{_score(target.score)}"
     return Result(TARGET, str(target.pk), label[:255], inspection.county_id[:6], inspection.year, target.school_id,
                   target.unit_id, owner, failing, issued, _url("inspections:target", target.pk))
 
