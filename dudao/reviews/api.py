@@ -24,9 +24,9 @@ from dudao.reviews.selectors import uses as _use_selectors  # noqa: E402
 
 
 class ResultUseFilters(_UsesSchema):
-    year: int | None = _UsesField(None, ge=2000, le=2100, description="运用年度")
+    year: int | None = _UsesField(None, description="运用年度（无此年度时为空列表）")
     purpose: _UsesLiteral[tuple(["", *_UsePurpose.values])] = _UsesField("", description="运用方式")
-    unit: int | None = _UsesField(None, ge=1, le=2**31 - 1, description="运用单位（政府单位编号）")
+    unit: int | None = _UsesField(None, description="运用单位（政府单位编号；无此单位时为空列表）")
     kind: _UsesLiteral[tuple(["", *_use_results.KINDS])] = _UsesField("", description="结果类型")
     q: str = _UsesField("", max_length=100, description="搜索督导结果、运用单位、运用情况或文号")
 

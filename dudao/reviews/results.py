@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from dudao.core.dates import local_date
 from dudao.core.roles import Role
 from dudao.core.scope import scope_for
+from dudao.frameworks.models import Framework
 from dudao.frameworks.scoring import DEFAULT_SETTINGS
 from dudao.inspections.models import Inspection, InspectionStage, Target
 from dudao.rectification.models import AccountabilityCase, CaseStep, Finding
@@ -154,12 +155,9 @@ def target_failing() -> Iterable[Result]:
 
 
 def _framework_definitions():
-    seen = set()
-    for framework_id, definition in Inspection.objects.filter(stage__in=ISSUED_STAGES).values_list(
-            "framework_id", "framework__definition"):
-        if framework_id not in seen:
-            seen.add(framework_id)
-            yield definition
+    """The definitions of the frameworks issued inspections use, each read once."""
+    used = Inspection.objects.filter(stage__in=ISSUED_STAGES).values("framework_id")
+    return Framework.objects.filter(pk__in=used).values_list("definition", flat=True)
 
 
 # ---- 述职评议 reporters ----------------------------------------------------------------------------------------
@@ -331,11 +329,14 @@ def office_counties(user) -> list[str]:
     return sorted({p for role, p in scope.role_prefixes if role == Role.OFFICE})
 
 
-def may_record_in(user, county: str, unit: GovUnit | None = None) -> bool:
-    """The office of the county, or (as `unit`, one of their own units) a unit user of that county."""
-    if scope_for(user).holds(county, Role.OFFICE):
-        return True
-    return unit is not None and unit.pk in {u.pk for u in own_units(user)} and county_of_unit(unit) == county
+def recording_counties(user) -> set[str]:
+    """Region prefixes (a county, or wider for a city's office) the user may record uses in."""
+    return set(office_counties(user)) | {county_of_unit(u) for u in own_units(user)}
+
+
+def may_pick(user, result: Result) -> bool:
+    """May the user record a use of this result (and so read its label in the form)?"""
+    return any(result.county.startswith(prefix) for prefix in recording_counties(user))
 
 
 def pickable(user, kind: str, *, q: str = "", year: int | None = None) -> list[Result]:
@@ -343,7 +344,7 @@ def pickable(user, kind: str, *, q: str = "", year: int | None = None) -> list[R
     found = KINDS.get(kind)
     if found is None:
         return []
-    counties = set(office_counties(user)) | {county_of_unit(u) for u in own_units(user)}
+    counties = recording_counties(user)
     if not counties:
         return []
     return found.choices(counties, str(q or "").strip()[:SEARCH_MAX], year)

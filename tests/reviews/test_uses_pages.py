@@ -125,6 +125,13 @@ def test_the_form_shows_refusals_in_chinese(world, data, login):
     assert response.status_code == 400 and "不能晚于今天" in response.content.decode()
 
 
+def test_the_form_never_shows_another_countys_result(world, data, login):
+    page = login(data.hr_user).get(f"/reviews/uses/new/?result=inspections.target:{data.failing_b.pk}").content.decode()
+    assert "乙县第一小学" not in page
+    page = login(world.office_a).get(f"/reviews/uses/new/?result=inspections.target:{data.failing.pk}").content.decode()
+    assert "甲区第一小学：不合格" in page
+
+
 def test_leaders_and_schools_cannot_open_the_form(world, data, login):
     assert login(world.leader_a).get("/reviews/uses/new/").status_code == 404
     assert login(world.principal_a).get("/reviews/uses/new/").status_code == 404

@@ -116,6 +116,8 @@ def use_create(request):
     if picked and not search["kind"]:
         search["kind"] = picked.rpartition(":")[0]
     result = results.resolve_key(picked) if picked else None
+    if result is not None and not results.may_pick(request.user, result):
+        result = None  # another county's result: not even its label is shown (the service refuses it too)
     picks = results.pickable(request.user, search["kind"], q=search["q"], year=_year(search["year"])) \
         if search["kind"] else []
     office = bool(results.office_counties(request.user))
