@@ -35,4 +35,5 @@ def unit_detail(request, pk: int):
     unit = region_selectors.get_unit_for(request.user, pk)
     return render(request, "dashboard/unit_detail.html", {
         "unit": unit, "inspections": inspection_selectors.history(request.user, unit=unit),
+        **page_sections("dashboard.unit_detail", request, unit),  # reviews: "result_uses_section"
     })

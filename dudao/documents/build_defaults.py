@@ -378,6 +378,14 @@ def bulletin() -> Document:
     document.add_page_break()
     document.add_heading("附：公报项目表", level=2)
     _table(document, ["序号", "项目", "数据", "来源"], "fields", ["no", "label", "value", "source"])
+def result_uses() -> Document:
+    document = _titled("{{ office }}    {{ generated_on }}")
+    document.add_heading("一、总体情况", level=2)
+    document.add_paragraph("{{ year }}年，{{ unit }}运用教育督导结果共 {{ total }} 次：{{ summary }}。")
+    document.add_heading("二、运用明细", level=2)
+    _table(document, ["序号", "督导结果", "学校或单位", "运用方式", "运用日期", "运用情况", "文件文号"], "uses",
+           ["no", "result", "owner", "purpose", "date", "decision", "number"])
+    _signed(document, "{{ unit }}    {{ generated_on }}")
     return document
 
 
@@ -389,6 +397,8 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "annual_summary": annual_summary, "quarterly_report": quarterly_report,
             "rating_result": rating_result}
             "bulletin": bulletin}
+            "annual_summary": annual_summary, "quarterly_report": quarterly_report}
+BUILDERS["result_uses"] = result_uses  # reviews: 督导结果运用情况
 
 
 def main(keys=None) -> None:

@@ -208,6 +208,13 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                        {"text": "2025年，全区共有各级各类学校 56 所，在校生 41,200 人。", "heading": False}],
         "fields": [{"no": 1, "section": "学校与学生（事业统计）", "label": "学校数（事业统计）", "value": "56 所",
                     "source": "monitoring.SchoolStats：2025—2026学年统计数据，56 条学校记录"}],
+    # reviews (issue 21): one using unit's 督导结果运用情况 of a year
+    "result_uses": ("督导结果运用情况", {
+        "title": "示范区委组织部2025年度督导结果运用情况", "unit": "示范区委组织部", "year": "2025",
+        "office": "示范区人民政府教育督导室", "generated_on": "2026年1月10日", "total": 1, "summary": "干部任用 1 次",
+        "uses": [{"no": 1, "result": "2025年 示范区2025年度中小学校综合督导 示范区第一小学：优秀（92.0 分）",
+                  "owner": "示范区第一小学", "purpose": "干部任用", "date": "2025年12月20日",
+                  "decision": "校长张某某考核结果运用于干部任用，拟提拔使用。", "number": "示组干〔2025〕12号"}],
     }),
 }
 

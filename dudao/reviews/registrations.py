@@ -59,6 +59,21 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     "reviews.rating_low_threshold": PolicyDefault(0.6, "述职评议考查要点得分率低于此值列为低分项（可列入问题整改）", "平台默认"),
     "reviews.rating_requests_per_hour": PolicyDefault(3000, "述职评议评分页同一地址每小时请求上限（会场共用网络，宜宽松）", "平台安全要求"),
     "reviews.rating_bad_keys_per_hour": PolicyDefault(20, "述职评议评分页同一地址每小时无效链接次数上限（超过即暂停该地址）", "平台安全要求"),
+from dudao.core.registries import register_daily_job, register_page_section
+from dudao.reviews.services.uses import result_use_reminders
+from dudao.reviews.views import uses as use_views
+from dudao.reviews.year import register_year
+
+ACTION_LABELS: dict[str, str] = {
+    # uses
+    "reviews.use_record": "登记督导结果运用",
+    "reviews.use_update": "修改督导结果运用",
+    "reviews.use_delete": "删除督导结果运用",
+}
+
+POLICY_DEFAULTS: dict[str, PolicyDefault] = {
+    # uses
+    "reviews.result_use_reminder_days": PolicyDefault(90, "不合格等督导结果出具后多少天仍未登记运用时提醒督导室（天）", "issue 21"),
 }
 
 
@@ -67,3 +82,7 @@ def register() -> None:
     register_policy_defaults(POLICY_DEFAULTS)
     register_year()
     register_daily_job("review_due", review_due_daily, order=300)  # upward: 迎检 materials due / overdue
+    # uses
+    register_daily_job("result_use_reminders", result_use_reminders, order=300)  # 不合格结果 N 天未登记运用
+    register_page_section("dashboard.school_detail", use_views.school_section)  # "result_uses_section"
+    register_page_section("dashboard.unit_detail", use_views.unit_section)  # "result_uses_section"

@@ -83,4 +83,10 @@ urlpatterns = [
 
     # 结果运用 (views/uses.py)
     path("uses/", use_views.use_list, name="use_list"),
+    path("uses/new/", use_views.use_create, name="use_create"),
+    path("uses/annual/", use_views.use_annual, name="use_annual"),
+    path("uses/annual/export/", use_views.use_annual_export, name="use_annual_export"),
+    path("uses/<int:pk>/", use_views.use_detail, name="use_detail"),
+    path("uses/<int:pk>/edit/", use_views.use_edit, name="use_edit"),
+    path("uses/<int:pk>/delete/", use_views.use_delete, name="use_delete"),
 ]

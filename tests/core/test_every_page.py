@@ -64,6 +64,7 @@ from dudao.rectification.models import (
 )
 from dudao.regions.models import GovUnit
 from dudao.reviews.models import Rater, RatingSession, Reporter
+from dudao.reviews.models import ResultUse  # uses
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
@@ -305,6 +306,7 @@ def _samplers(state):
         ("api/plans", "pk"): pk(Plan.objects),
         # 会议 (planning, issue 20): the demo's meetings and their decisions
         ("planning/meetings", "pk"): pk(Meeting.objects),
+        ("reviews/uses", "pk"): pk(ResultUse.objects),  # uses: the demo's 结果运用
         ("planning/decisions", "pk"): lambda user: [getattr(MeetingDecision.objects.filter(
             meeting__in=Meeting.objects.visible_to(user)).order_by("pk").first() or MeetingDecision.objects.order_by(
             "pk").first(), "pk", None)],

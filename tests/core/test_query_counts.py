@@ -347,6 +347,15 @@ def make_bulletins(w, n):  # reviews: bulletin
                                                   created_by=w.office_a) for i in range(n)])
     BulletinField.objects.bulk_create([BulletinField(bulletin=b, key="学校数", label="学校数", edited=True)
                                        for b in made])
+# ---- reviews: uses (issue 21) --------------------------------------------------------------------------------
+
+def make_result_uses(w, n):
+    from dudao.reviews.models import ResultUse
+
+    ResultUse.objects.bulk_create([ResultUse(
+        region=w.county_a, result_kind="inspections.target", result_id=str(_n()), result_label=f"综合督导结果{_n()}",
+        result_year=2025, school=w.schools_a[0], user_unit=w.unit_a, user_name=f"运用单位{_n()}", purpose="honours",
+        used_on=datetime.date(2026, 1, 5), decision="评优评先", recorded_by=w.office_a) for _ in range(n)])
 
 
 # ---- the lists -----------------------------------------------------------------------------------------------
@@ -452,6 +461,9 @@ LISTS: dict[str, Case] = {
     # reviews: rating (述职评议)
     "reviews:session_list": Case("office_a", make_rating_sessions),
     "reviews:session_mine": Case("town_a", make_rating_sessions),
+    "reviews:use_list": Case("office_a", make_result_uses),  # uses
+    "reviews:use_annual": Case("office_a", make_result_uses, "?year=2026"),  # uses
+    "api/v1/result-uses": Case("office_a", make_result_uses),  # uses
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -488,6 +500,8 @@ NOT_LISTS: dict[str, str] = {
     "planning:summary_request": "POST-only action",
     "reviews:review_create": "form", "reviews:indicators_template": "a fixed workbook",
     "reviews:bulletin_create": "POST-only action",  # reviews: bulletin
+    "reviews:use_create": "form (the result picker shows at most 50 results)",  # uses
+    "reviews:use_annual_export": "one using unit's year as a workbook or Word document (its index is use_annual)",  # uses
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
 }
 

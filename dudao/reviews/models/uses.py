@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
 
-__all__ = ["UsePurpose", "ResultUse", "ResultUseQuerySet"]
+__all__ = ["UsePurpose", "ResultUse", "ResultUseQuerySet", "ResultReminder"]
 
 
 class UsePurpose(models.TextChoices):
@@ -53,6 +53,9 @@ class ResultUse(models.Model):
     document_number = models.CharField("文件文号", max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField(null=True, blank=True)
 
     objects = ResultUseQuerySet.as_manager()
 
@@ -63,3 +66,23 @@ class ResultUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_name} {self.get_purpose_display()}"
+
+
+class ResultReminder(models.Model):
+    """A failing result (不合格, the lowest level, a 问责 decision) with no recorded use N days after it was issued,
+    reported once to the county's office: the row is the claim that makes the daily job never remind twice."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="区县")
+    result_kind = models.CharField("结果类型", max_length=48)
+    result_id = models.CharField("结果编号", max_length=36)
+    result_label = models.CharField("督导结果", max_length=255)
+    issued_on = models.DateField("结果出具日期")
+    sent_at = models.DateTimeField("提醒时间")
+
+    class Meta:
+        verbose_name = "结果运用提醒"
+        ordering = ["-sent_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["result_kind", "result_id"], name="result_reminder_once")]
+
+    def __str__(self) -> str:
+        return self.result_label
