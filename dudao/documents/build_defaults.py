@@ -395,9 +395,7 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
             "calendar": calendar, "chronicle": chronicle, "briefing": briefing,
             "annual_summary": annual_summary, "quarterly_report": quarterly_report,
-            "rating_result": rating_result}
-            "bulletin": bulletin}
-            "annual_summary": annual_summary, "quarterly_report": quarterly_report}
+            "rating_result": rating_result, "bulletin": bulletin}
 BUILDERS["result_uses"] = result_uses  # reviews: 督导结果运用情况
 
 

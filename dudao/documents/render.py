@@ -208,6 +208,7 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                        {"text": "2025年，全区共有各级各类学校 56 所，在校生 41,200 人。", "heading": False}],
         "fields": [{"no": 1, "section": "学校与学生（事业统计）", "label": "学校数（事业统计）", "value": "56 所",
                     "source": "monitoring.SchoolStats：2025—2026学年统计数据，56 条学校记录"}],
+    }),
     # reviews (issue 21): one using unit's 督导结果运用情况 of a year
     "result_uses": ("督导结果运用情况", {
         "title": "示范区委组织部2025年度督导结果运用情况", "unit": "示范区委组织部", "year": "2025",

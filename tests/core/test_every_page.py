@@ -63,8 +63,12 @@ from dudao.rectification.models import (
     Talk,
 )
 from dudao.regions.models import GovUnit
-from dudao.reviews.models import Rater, RatingSession, Reporter
-from dudao.reviews.models import ResultUse  # uses
+from dudao.reviews.models import (
+    Rater,
+    RatingSession,
+    Reporter,
+    ResultUse,  # uses
+)
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
