@@ -1,5 +1,5 @@
-"""字数 of a 自评报告 as Word counts it (审阅 → 字数统计 → 字数): every East Asian character (汉字 and full-width
-punctuation) counts one, every run of other non-space characters (an English word, a number such as 2026 or 95.6%,
+"""字数 of a 自评报告 as Word counts it (审阅 → 字数统计 → 字数): every East Asian character (汉字, full-width
+punctuation and Chinese quotation marks) counts one, every run of other non-space characters (an English word, a number such as 2026 or 95.6%,
 a half-width mark) counts one. Pure: no Django. The sections are the report's headings and what follows them, so an
 office over the limit sees where the words are."""
 
@@ -15,7 +15,10 @@ HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一
 
 
 def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in ("W", "F")
+    """汉字 and full-width forms; also the punctuation of ambiguous width (“ ” ‘ ’ … — ·), which Chinese text sets
+    full-width and Word counts as Chinese characters."""
+    width = unicodedata.east_asian_width(ch)
+    return width in ("W", "F") or (width == "A" and unicodedata.category(ch).startswith("P"))
 
 
 def word_count(text: str) -> int:

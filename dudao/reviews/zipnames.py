@@ -13,6 +13,7 @@ __all__ = ["component", "UniqueNames", "folder_name"]
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f\\/:*?"<>|]+')
 _RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$", re.IGNORECASE)
+_EXT = re.compile(r"\.[A-Za-z0-9]{1,8}$")
 MAX_COMPONENT = 80  # characters; a folder and a file stay well under Windows' 260-character path
 
 
@@ -22,9 +23,10 @@ def component(name: str, *, fallback: str = "文件", limit: int = MAX_COMPONENT
     name = re.sub(r"\s+", " ", name).strip(" .") or fallback
     if _RESERVED.match(name):
         name = "_" + name
-    stem, ext = os.path.splitext(name)
-    if not stem or len(ext) > 10:
-        stem, ext = name, ""
+    match = _EXT.search(name)
+    stem, ext = (name[: match.start()], match.group()) if match and match.start() > 0 else (name, "")
+    if len(stem) + len(ext) <= limit:
+        return name
     return (stem[: limit - len(ext)].rstrip(" .") or fallback) + ext
 
 
