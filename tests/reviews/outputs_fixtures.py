@@ -24,8 +24,9 @@ from dudao.reviews.models import (
 )
 
 
-@pytest.fixture
-def media(settings, tmp_path):
+@pytest.fixture(autouse=True)
+def outputs_media(settings, tmp_path):
+    """Stored files under the test's own folder (autouse in every module that imports it)."""
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
 

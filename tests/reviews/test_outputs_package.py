@@ -18,7 +18,16 @@ from dudao.core.models import AuditLog
 from dudao.documents import files
 from dudao.reviews.models import ReviewPackage
 from dudao.reviews.services import package as services
-from tests.reviews.outputs_fixtures import media, review_with_evidence, stored  # noqa: F401 -- fixture
+from dudao.reviews.tasks import _package_lost
+from tests.reviews.outputs_fixtures import (  # noqa: F401 -- outputs_media: the fixture
+    assign,
+    evidence,
+    indicator,
+    make_review,
+    outputs_media,
+    review_with_evidence,
+    stored,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +59,7 @@ def index(zf: zipfile.ZipFile) -> list[list]:
     return rows[2:]
 
 
-def test_it_builds_a_zip_whose_manifest_verifies_every_file(world, media, run_tasks, django_capture_on_commit_callbacks):
+def test_it_builds_a_zip_whose_manifest_verifies_every_file(world, run_tasks, django_capture_on_commit_callbacks):
     review = review_with_evidence(world)
     package = start(world, django_capture_on_commit_callbacks, review)
     assert package.status == "queued"
@@ -90,10 +99,8 @@ def test_it_builds_a_zip_whose_manifest_verifies_every_file(world, media, run_ta
     assert AuditLog.objects.filter(action="reviews.package_start", actor=world.office_a).exists()
 
 
-def test_it_numbers_folders_with_two_digits_from_ten_indicators(world, media, run_tasks,
+def test_it_numbers_folders_with_two_digits_from_ten_indicators(world, run_tasks,
                                                               django_capture_on_commit_callbacks):
-    from tests.reviews.outputs_fixtures import assign, evidence, indicator
-
     review = review_with_evidence(world)
     for n in range(10):
         item = indicator(review, f"3.{n}", f"指标{n}", position=10 + n)
@@ -105,7 +112,7 @@ def test_it_numbers_folders_with_two_digits_from_ten_indicators(world, media, ru
     assert folders[0].startswith("01 1.1 ") and folders[-1] == "13 3.9 指标9"
 
 
-def test_a_missing_and_a_tampered_file_are_listed_not_skipped(world, media, run_tasks,
+def test_a_missing_and_a_tampered_file_are_listed_not_skipped(world, run_tasks,
                                                               django_capture_on_commit_callbacks):
     review = review_with_evidence(world)
     gone = review.indicators.get(code="1.2").assignments.get().evidence.get(version=2).files.get()
@@ -129,7 +136,7 @@ def test_a_missing_and_a_tampered_file_are_listed_not_skipped(world, media, run_
     assert statuses["镇级经费.pdf"][0] == "校验不符" and town.sha256 in statuses["镇级经费.pdf"][1]
 
 
-def test_hostile_file_names_stay_inside_their_folder(world, media, run_tasks, django_capture_on_commit_callbacks):
+def test_hostile_file_names_stay_inside_their_folder(world, run_tasks, django_capture_on_commit_callbacks):
     review = review_with_evidence(world)
     evidence = review.indicators.get(code="1.2").assignments.get().evidence.get(version=2)
     hostile = ["../../../etc/passwd", "/abs/path.pdf", "C:\\win.ini", "a\x00b.pdf", "CON.pdf", "名" * 300 + ".pdf", ".."]
@@ -145,19 +152,17 @@ def test_hostile_file_names_stay_inside_their_folder(world, media, run_tasks, dj
     assert len([n for n in zf.namelist() if n.startswith("02 1.2 ")]) == 2 + len(hostile)
 
 
-def test_it_is_refused_to_others_and_with_nothing_accepted(world, media, django_capture_on_commit_callbacks):
+def test_it_is_refused_to_others_and_with_nothing_accepted(world, django_capture_on_commit_callbacks):
     review = review_with_evidence(world)
     for actor in (world.office_b, world.leader_a, world.town_a):
         with pytest.raises(PermissionDenied):
             services.package_start(actor=actor, review=review)
-    from tests.reviews.outputs_fixtures import make_review
-
     empty = make_review(world, title="空的迎检")
     with pytest.raises(ApplicationError, match="还没有已采纳的材料"):
         services.package_start(actor=world.office_a, review=empty)
 
 
-def test_only_the_office_downloads_it(world, media, run_tasks, django_capture_on_commit_callbacks, login, client):
+def test_only_the_office_downloads_it(world, run_tasks, django_capture_on_commit_callbacks, login, client):
     review = review_with_evidence(world)
     client = login(world.office_a)
     with django_capture_on_commit_callbacks(execute=True):
@@ -175,16 +180,12 @@ def test_only_the_office_downloads_it(world, media, run_tasks, django_capture_on
     for user in (world.office_b, world.leader_a, world.town_a, world.principal_a):
         assert login(user).get(url).status_code == 404, user
     # another review's id with this package's id: 404 too
-    from tests.reviews.outputs_fixtures import make_review
-
     other = make_review(world, title="另一次迎检")
     assert login(world.office_a).get(f"/reviews/{other.pk}/package/{package.pk}/download/").status_code == 404
     assert login(world.office_a).get(f"/reviews/{review.pk}/package/start/").status_code == 405
 
 
-def test_a_lost_worker_queues_the_package_again(world, media, django_capture_on_commit_callbacks):
-    from dudao.reviews.tasks import _package_lost
-
+def test_a_lost_worker_queues_the_package_again(world, django_capture_on_commit_callbacks):
     review = review_with_evidence(world)
     package = start(world, django_capture_on_commit_callbacks, review)
     ReviewPackage.objects.filter(pk=package.pk).update(status="running", done=3)

@@ -94,6 +94,12 @@ def _visit_fields(review: Review, *, day, starts, ends, activity, place, school,
             "people": people}
 
 
+def _visit_record(visit: SiteVisit) -> dict:
+    """The audit snapshot of a line (times as text: core.audit's snapshot knows dates, not times)."""
+    return {name: (value.isoformat() if isinstance(value, datetime.time) else value)
+            for name, value in snapshot(visit).items()}
+
+
 @transaction.atomic
 def visit_add(*, actor, review: Review, day, starts=None, ends=None, activity: str, place: str = "",
               school=None, people: str = "") -> SiteVisit:
@@ -102,7 +108,7 @@ def visit_add(*, actor, review: Review, day, starts=None, ends=None, activity: s
                            school=school, people=people)
     visit = SiteVisit.objects.create(review=review, **fields)
     audit_record(actor=actor, action="reviews.visit_add", obj=visit, region_code=review.region_id,
-                 after=snapshot(visit))
+                 after=_visit_record(visit))
     return visit
 
 
@@ -114,12 +120,12 @@ def visit_update(*, actor, visit: SiteVisit, day, starts=None, ends=None, activi
     refuse_if_archived(review.region_id, visit.day, "该日程")
     fields = _visit_fields(review, day=day, starts=starts, ends=ends, activity=activity, place=place,
                            school=school, people=people)
-    before = snapshot(visit)
+    before = _visit_record(visit)
     for name, value in fields.items():
         setattr(visit, name, value)
     visit.save()
     audit_record(actor=actor, action="reviews.visit_update", obj=visit, region_code=review.region_id,
-                 before=before, after=snapshot(visit))
+                 before=before, after=_visit_record(visit))
     return visit
 
 
@@ -128,7 +134,7 @@ def visit_delete(*, actor, visit: SiteVisit) -> None:
     review = visit.review
     _office(actor, review, "编排实地督查日程")
     refuse_if_archived(review.region_id, visit.day, "该日程")
-    before = snapshot(visit)
+    before = _visit_record(visit)
     audit_record(actor=actor, action="reviews.visit_delete", obj=visit, region_code=review.region_id, before=before)
     visit.delete()
 
