@@ -63,6 +63,7 @@ from dudao.rectification.models import (
     Talk,
 )
 from dudao.regions.models import GovUnit
+from dudao.reviews.models import PackageStatus, Review, ReviewPackage, SiteVisit
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
@@ -114,6 +115,9 @@ POST_ONLY = {
     "planning:briefing_issue", "planning:briefing_publish", "planning:submission_delete",
     # planning: 督导档案
     "planning:archive_export_start", "planning:archive_lock", "planning:archive_reopen",
+    # reviews: outputs (issue 21)
+    "reviews:report_save", "reviews:report_draft", "reviews:package_start", "reviews:visit_add", "reviews:visit_edit",
+    "reviews:visit_delete", "reviews:problem_import", "reviews:recheck_create",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -191,6 +195,17 @@ def _quality_round():
             selection_params={"school_types": quality_rounds.stage_types("junior")})
         quality_rounds.round_draw(actor=office, round=found, seed=1)
     return found.pk
+
+
+def _review_package() -> int | None:
+    """A 印证材料 package of the demo's first review, as a failed one (its page and progress render; its download is
+    a 404) when the demo made none."""
+    found = ReviewPackage.objects.order_by("pk").first()
+    review = Review.objects.order_by("pk").first()
+    if found is None and review is not None:
+        found = ReviewPackage.objects.create(review=review, requested_by=User.objects.get(username="demo_office"),
+                                             status=PackageStatus.FAILED, error="演示：未生成")
+    return getattr(found, "pk", None)
 
 
 def _samplers(state):
@@ -291,6 +306,10 @@ def _samplers(state):
         ("planning/exports", "pk"): pk(ArchiveExport.objects),
         ("planning/archive", "code"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "region_id", None)],
         ("planning/archive", "year"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "year", None)],
+        # reviews: outputs (issue 21): the demo's reviews, a package (one is made if the demo holds none), visits
+        ("reviews", "pk"): pk(Review.objects),
+        ("reviews/package", "package_pk"): lambda user: [_review_package()],
+        ("reviews/visits", "visit_pk"): lambda user: [SiteVisit.objects.order_by("pk").values_list("pk", flat=True).first()],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
