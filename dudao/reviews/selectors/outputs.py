@@ -10,7 +10,7 @@ from django.http import Http404
 
 from dudao.core.models import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in
-from dudao.rectification.models import Finding
+from dudao.rectification.models import Finding, FindingStatus
 from dudao.reviews.models import (
     AssignmentStatus,
     Evidence,
@@ -185,7 +185,7 @@ class ProblemSummary:
 
 def problem_summary(review: Review) -> ProblemSummary:
     counts = Finding.objects.filter(pk__in=review.problems.values("finding_id")).aggregate(
-        total=Count("pk"), open=Count("pk", filter=Q(status="open")))
+        total=Count("pk"), open=Count("pk", filter=Q(status=FindingStatus.OPEN)))
     return ProblemSummary(counts["total"], counts["open"], counts["total"] - counts["open"])
 
 
