@@ -14,7 +14,7 @@ from docx import Document
 from python_calamine import CalamineWorkbook
 
 from dudao.core.errors import ApplicationError, PermissionDenied
-from dudao.core.models import AuditLog
+from dudao.core.models import AuditLog, Notification
 from dudao.documents import files
 from dudao.reviews.models import ReviewPackage
 from dudao.reviews.services import package as services
@@ -97,6 +97,8 @@ def test_it_builds_a_zip_whose_manifest_verifies_every_file(world, run_tasks, dj
     docx = "\n".join(c.text for t in Document(io.BytesIO(zf.read("目录.docx"))).tables for r in t.rows for c in r.cells)
     assert "培训经费.pdf" in docx and "无已采纳材料" in docx
     assert AuditLog.objects.filter(action="reviews.package_start", actor=world.office_a).exists()
+    note = Notification.objects.get(user=world.office_a)
+    assert note.title.endswith("印证材料包已生成") and note.url == f"/reviews/{review.pk}/package/"
 
 
 def test_it_numbers_folders_with_two_digits_from_ten_indicators(world, run_tasks,

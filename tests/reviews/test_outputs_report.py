@@ -9,6 +9,7 @@ import time_machine
 from docx import Document
 
 from dudao.core.errors import ApplicationError, PermissionDenied
+from dudao.reviews.selectors.outputs import text_version
 from dudao.reviews.services import outputs as services
 from tests.reviews.outputs_fixtures import make_review, outputs_media, review_with_evidence  # noqa: F401 -- fixture
 
@@ -36,7 +37,7 @@ def test_the_draft_follows_the_indicators_with_accepted_statements_only(world):
 
 def test_an_edited_text_is_not_overwritten_without_confirmation(world):
     review = review_with_evidence(world)
-    services.report_save(actor=world.office_a, review=review, text="一、已改好的正文", base="")
+    services.report_save(actor=world.office_a, review=review, text="一、已改好的正文", base=text_version(""))
     with pytest.raises(ApplicationError, match="覆盖现有正文"):
         services.report_draft(actor=world.office_a, review=review)
     review.refresh_from_db()
@@ -48,9 +49,10 @@ def test_an_edited_text_is_not_overwritten_without_confirmation(world):
 
 def test_a_save_over_someone_elses_save_is_refused(world):
     review = make_review(world)
-    services.report_save(actor=world.office_a, review=review, text="第一稿", base="")
+    services.report_save(actor=world.office_a, review=review, text="第一稿", base=text_version(""))
     with pytest.raises(ApplicationError, match="已被他人修改"):
-        services.report_save(actor=world.office_a, review=review, text="我的稿", base="")
+        services.report_save(actor=world.office_a, review=review, text="我的稿", base=text_version(""))
+    services.report_save(actor=world.office_a, review=review, text="第二稿", base=text_version("第一稿"))
     with pytest.raises(ApplicationError, match="过长"):
         services.report_save(actor=world.office_a, review=review, text="字" * (services.REPORT_MAX + 1))
     for actor in (world.office_b, world.leader_a, world.town_a):

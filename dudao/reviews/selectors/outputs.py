@@ -3,6 +3,7 @@ visible_to(user). Every page reads the review through `get_review_for` (same 404
 office's pages and downloads through `get_review_for_office` (a unit that sees the review through its assignment
 gets the same 404)."""
 
+import hashlib
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
@@ -54,6 +55,12 @@ def get_review_for_office(user, pk: int) -> Review:
 
 
 # ---- 自评报告 --------------------------------------------------------------------------------------------------
+
+def text_version(text: str) -> str:
+    """What the editor started from, as a short digest the page carries back (a hidden field holding the whole text
+    would not come back byte for byte: browsers rewrite its line ends)."""
+    return hashlib.sha256((text or "").replace("\r\n", "\n").encode()).hexdigest()[:32]
+
 
 def report_check(review: Review) -> LimitCheck:
     return check_limit(review.report_text, review.word_limit)

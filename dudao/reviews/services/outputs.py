@@ -13,7 +13,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.registries import refuse_if_archived
 from dudao.core.scope import require_office_for
 from dudao.reviews.models import Review, ReviewIndicator, ReviewKind, ReviewStatus, SiteVisit
-from dudao.reviews.selectors.outputs import draft_text, indicators_in_order
+from dudao.reviews.selectors.outputs import draft_text, indicators_in_order, text_version
 from dudao.reviews.wordcount import word_count
 from dudao.schools.models import School
 
@@ -33,14 +33,14 @@ def _locked(review: Review) -> Review:
 
 @transaction.atomic
 def report_save(*, actor, review: Review, text: str, base: str | None = None) -> Review:
-    """Save the edited 自评报告 text. `base` is the text the editor started from: when someone else saved in the
-    meantime, the save is refused instead of overwriting their work."""
+    """Save the edited 自评报告 text. `base` is the text_version of the text the editor started from: when someone
+    else saved in the meantime, the save is refused instead of overwriting their work."""
     _office(actor, review, "编辑自评报告")
     text = (text or "").replace("\r\n", "\n").replace("\x00", "")
     if len(text) > REPORT_MAX:
         raise ApplicationError(f"自评报告正文过长（{len(text):,} 个字符，最多 {REPORT_MAX:,} 个字符）。")
     review = _locked(review)
-    if base is not None and base.replace("\r\n", "\n") != review.report_text:
+    if base is not None and base != text_version(review.report_text):
         raise ApplicationError("自评报告已被他人修改，未保存：请刷新页面，在最新正文上修改后再保存。")
     before = {"words": word_count(review.report_text), "chars": len(review.report_text)}
     review.report_text = text

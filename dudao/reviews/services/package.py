@@ -28,12 +28,14 @@ import zipfile
 
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.audit import audit_record
 from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError
 from dudao.core.scope import require_office_for
+from dudao.core.services import Message, notify
 from dudao.documents import files
 from dudao.documents.models import FileKind, StoredFile
 from dudao.documents.selectors import render_docx
@@ -292,6 +294,7 @@ def package_run(package_id: int, *, run: int = 1) -> str | None:
         _set(package_id, run=run, expected=PackageStatus.RUNNING, status=PackageStatus.DONE, file=stored,
              done=result["files"], total=result["total"], problems=problems, error=warning,
              finished_at=timezone.now())
+        _tell(package, "已生成" + ("（有异常文件）" if problems else ""), warning)
         return PackageStatus.DONE
     except Superseded:
         return None
@@ -305,10 +308,19 @@ def package_run(package_id: int, *, run: int = 1) -> str | None:
         shutil.rmtree(tmpdir, ignore_errors=True)
 
 
+def _tell(package: ReviewPackage, what: str, body: str = "") -> None:
+    """The requester's inbox (and e-mail): the package they asked for is ready, or failed."""
+    notify(messages=[(Message(f"review-package:{package.pk}:{package.attempt}:{what}", "review",
+                              f"{package.review.title} 印证材料包{what}", body,
+                              reverse("reviews:package", args=[package.review_id])), {package.requested_by_id})])
+
+
 def _run_failed(package_id: int, run: int, error: str) -> str | None:
     try:
         _set(package_id, run=run, expected=list(UNFINISHED), status=PackageStatus.FAILED, error=error[:2000],
              finished_at=timezone.now())
     except Superseded:
         return None
+    package = ReviewPackage.objects.select_related("review").get(pk=package_id)
+    _tell(package, "生成失败", error[:500])
     return PackageStatus.FAILED

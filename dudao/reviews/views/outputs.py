@@ -69,7 +69,7 @@ def report(request, pk: int):
     review = selectors.get_review_for_reader(request.user, pk)
     return render(request, "reviews/outputs_report.html", {
         "review": review, "office": selectors.is_office(request.user, review),
-        "check": selectors.report_check(review)})
+        "check": selectors.report_check(review), "version": selectors.text_version(review.report_text)})
 
 
 @login_required
