@@ -112,12 +112,15 @@ def draft_text(review: Review) -> str:
     for evidence in accepted.values():
         by_indicator.setdefault(evidence.assignment.indicator_id, []).append(evidence)
     lines = [f"{review.region.name}{review.title}自评报告", ""]
-    for indicator in indicators_in_order(review):
+    ordered = indicators_in_order(review)
+    parents = {i.parent_id for i in ordered if i.parent_id}
+    for indicator in ordered:
         own = sorted(by_indicator.get(indicator.pk, []), key=lambda e: e.assignment_id)
         files = sum(len(e.files.all()) for e in own)
         lines.append(f"{indicator.code} {indicator.text.strip()}")
         weight = f" / {indicator.weight:g}" if indicator.weight is not None else ""
-        lines.append(f"自评得分：{_score(indicator.self_score)}{weight}；已采纳佐证材料 {files} 份。")
+        if indicator.pk not in parents or indicator.self_score is not None or own:  # a heading-only parent: no line
+            lines.append(f"自评得分：{_score(indicator.self_score)}{weight}；已采纳佐证材料 {files} 份。")
         if indicator.self_note.strip():
             lines.append(indicator.self_note.strip())
         for evidence in own:
