@@ -11,6 +11,7 @@ The tables that an empty, migrated database already fills (content types, permis
 hold the same rows as when the snapshot was taken, which `restore` checks.
 """
 
+import datetime
 import io
 import shutil
 import tempfile
@@ -70,6 +71,8 @@ def _write(table: str, data) -> None:
                 copy.write(data)
             return
         columns, rows = data
+        # SQLite hands time columns back as datetime.time (declared types are parsed) but takes only text for them
+        rows = [tuple(v.isoformat() if isinstance(v, datetime.time) else v for v in row) for row in rows]
         names = ", ".join(connection.ops.quote_name(c) for c in columns)
         cursor.executemany(f"INSERT INTO {quoted} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)
 

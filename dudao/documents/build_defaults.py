@@ -386,6 +386,36 @@ def result_uses() -> Document:
     _table(document, ["序号", "督导结果", "学校或单位", "运用方式", "运用日期", "运用情况", "文件文号"], "uses",
            ["no", "result", "owner", "purpose", "date", "decision", "number"])
     _signed(document, "{{ unit }}    {{ generated_on }}")
+# ---- reviews (issue 21, outputs): 自评报告, 印证材料目录, 实地督查日程 ----------------------------------------------
+
+def review_report() -> Document:
+    """迎检自评报告: the title, a warning line when over the word limit, then the text paragraph by paragraph."""
+    document = _titled("{{ office }}    {{ generated_on }}", 18)
+    document.add_paragraph("{%p if warning %}")
+    document.add_paragraph("【{{ warning }}】")
+    document.add_paragraph("{%p endif %}")
+    document.add_paragraph("{%p for para in paragraphs %}")
+    body = document.add_paragraph("{{ para }}")
+    body.paragraph_format.first_line_indent = Pt(24)
+    document.add_paragraph("{%p endfor %}")
+    _signed(document, "{{ region }}人民政府    {{ generated_on }}")
+    return document
+
+
+def review_package_index() -> Document:
+    """印证材料目录: one row per file of the package (folder, assignee, file, size, SHA-256, status)."""
+    document = _titled("{{ office }}    共 {{ count }} 个文件，异常 {{ problems }} 个    {{ generated_on }}")
+    _table(document, ["指标", "责任单位", "文件", "大小（字节）", "SHA-256", "状态"], "rows",
+           ["indicator", "assignee", "file", "size", "sha256", "status"])
+    return document
+
+
+def review_visit_schedule() -> Document:
+    """实地督查日程: 日期 | 时间 | 内容 | 地点 | 查看学校 | 陪同/参加人员."""
+    document = _titled("检查机关：{{ body }}    {{ period }}")
+    _table(document, ["日期", "时间", "内容", "地点", "查看学校", "陪同/参加人员"], "rows",
+           ["day", "time", "activity", "place", "school", "people"])
+    _signed(document, "{{ office }}    {{ generated_on }}")
     return document
 
 
@@ -397,6 +427,8 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "annual_summary": annual_summary, "quarterly_report": quarterly_report,
             "rating_result": rating_result, "bulletin": bulletin}
 BUILDERS["result_uses"] = result_uses  # reviews: 督导结果运用情况
+            "review_report": review_report, "review_package_index": review_package_index,
+            "review_visit_schedule": review_visit_schedule}
 
 
 def main(keys=None) -> None:

@@ -216,6 +216,26 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "uses": [{"no": 1, "result": "2025年 示范区2025年度中小学校综合督导 示范区第一小学：优秀（92.0 分）",
                   "owner": "示范区第一小学", "purpose": "干部任用", "date": "2025年12月20日",
                   "decision": "校长张某某考核结果运用于干部任用，拟提拔使用。", "number": "示组干〔2025〕12号"}],
+    # reviews (issue 21, outputs): 自评报告, 印证材料目录, 实地督查日程 (dudao/reviews/services/outputs.py)
+    "review_report": ("迎检自评报告", {
+        "title": "示范区2026年履行教育职责自评报告", "review": "示范市2026年对示范区人民政府履行教育职责评价",
+        "region": "示范区", "body": "示范市人民政府教育督导委员会办公室", "office": "示范区人民政府教育督导室",
+        "generated_on": "2026年6月1日", "words": 4812, "limit": 5000, "warning": "",
+        "paragraphs": ["一、基本情况", "示范区认真贯彻落实……"],
+    }),
+    "review_package_index": ("印证材料目录", {
+        "title": "示范区2026年履行教育职责评价 印证材料目录", "office": "示范区人民政府教育督导室",
+        "generated_on": "2026年6月1日", "count": 1, "problems": 0,
+        "rows": [{"folder": "01 1.1 落实教育优先发展", "indicator": "1.1", "assignee": "区财政局",
+                  "file": "01 1.1 落实教育优先发展/区财政局/教育经费决算表.pdf", "size": "1,024", "sha256": "ab12…",
+                  "status": "正常"}],
+    }),
+    "review_visit_schedule": ("实地督查日程", {
+        "title": "示范市2026年对示范区人民政府履行教育职责评价 实地督查日程", "office": "示范区人民政府教育督导室",
+        "body": "示范市人民政府教育督导委员会办公室", "period": "2026年10月20日至2026年10月21日",
+        "generated_on": "2026年10月10日", "count": 1,
+        "rows": [{"day": "10月20日", "time": "09:00—10:30", "activity": "汇报会", "place": "区政府第一会议室",
+                  "school": "", "people": "区政府分管领导、督导委员会成员单位负责人"}],
     }),
 }
 

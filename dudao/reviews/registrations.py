@@ -24,6 +24,15 @@ ACTION_LABELS: dict[str, str] = {
     "bulletin.field_reset": "恢复公报项目为平台数据", "bulletin.field_add": "添加公报项目", "bulletin.field_delete": "删除公报项目",
     "bulletin.field_required": "设置公报项目是否必填", "bulletin.body_update": "修改公报正文", "bulletin.publish": "发布教育督导公报",
     "bulletin.withdraw": "撤回教育督导公报",
+    # outputs
+    "reviews.report_save": "保存自评报告",
+    "reviews.report_draft": "生成自评报告初稿",
+    "reviews.package_start": "生成印证材料包",
+    "reviews.visit_add": "添加实地督查日程",
+    "reviews.visit_update": "修改实地督查日程",
+    "reviews.visit_delete": "删除实地督查日程",
+    "reviews.problem_import": "导入上级反馈问题清单",
+    "reviews.recheck_create": "发起复查",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {

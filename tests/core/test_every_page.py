@@ -69,6 +69,7 @@ from dudao.reviews.models import (
     Reporter,
     ResultUse,  # uses
 )
+from dudao.reviews.models import PackageStatus, Review, ReviewPackage, SiteVisit
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
@@ -134,6 +135,9 @@ POST_ONLY = {
     "reviews:bulletin_create", "reviews:bulletin_body", "reviews:bulletin_refresh", "reviews:bulletin_field_add",
     "reviews:bulletin_field_update", "reviews:bulletin_field_reset", "reviews:bulletin_field_required",
     "reviews:bulletin_field_delete", "reviews:bulletin_publish", "reviews:bulletin_withdraw",
+    # reviews: outputs (issue 21)
+    "reviews:report_save", "reviews:report_draft", "reviews:package_start", "reviews:visit_add", "reviews:visit_edit",
+    "reviews:visit_delete", "reviews:problem_import", "reviews:recheck_create",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -224,6 +228,15 @@ def _bulletin_sample(kwarg: str):  # reviews: bulletin
     if kwarg == "pk":
         return getattr(bulletin, "pk", None)
     return BulletinField.objects.filter(bulletin=bulletin).order_by("pk").values_list("pk", flat=True).first()
+def _review_package() -> int | None:
+    """A 印证材料 package of the demo's first review, as a failed one (its page and progress render; its download is
+    a 404) when the demo made none."""
+    found = ReviewPackage.objects.order_by("pk").first()
+    review = Review.objects.order_by("pk").first()
+    if found is None and review is not None:
+        found = ReviewPackage.objects.create(review=review, requested_by=User.objects.get(username="demo_office"),
+                                             status=PackageStatus.FAILED, error="演示：未生成")
+    return getattr(found, "pk", None)
 
 
 def _samplers(state):
@@ -341,6 +354,10 @@ def _samplers(state):
         # reviews: bulletin (the demo's published 公报 first, and a line of it)
         ("reviews/bulletins", "pk"): lambda user: [_bulletin_sample("pk")],
         ("reviews/fields", "field_pk"): lambda user: [_bulletin_sample("field_pk")],
+        # reviews: outputs (issue 21): the demo's reviews, a package (one is made if the demo holds none), visits
+        ("reviews", "pk"): pk(Review.objects),
+        ("reviews/package", "package_pk"): lambda user: [_review_package()],
+        ("reviews/visits", "visit_pk"): lambda user: [SiteVisit.objects.order_by("pk").values_list("pk", flat=True).first()],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -250,10 +250,13 @@ class ReviewPackage(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="packages", verbose_name="迎检")
     status = models.CharField("状态", max_length=12, choices=PackageStatus.choices, default=PackageStatus.QUEUED)
+    attempt = models.PositiveSmallIntegerField(default=1)  # the run a worker builds; a lost worker's retry is the next
     done = models.PositiveIntegerField("已处理文件数", default=0)
     total = models.PositiveIntegerField("文件总数", default=0)
     file = models.ForeignKey("documents.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
                              related_name="+", verbose_name="材料包")
+    # files that are missing from storage or whose bytes do not match their SHA-256: [{"path", "reason", "note"}]
+    problems = models.JSONField("异常文件", default=list, blank=True)
     error = models.TextField("错误", blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
