@@ -8,8 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -27,7 +25,6 @@ from dudao.reviews.selectors import upward as selectors
 from dudao.reviews.services import upward as services
 
 IMPORT_SESSION = "reviews-indicator-import"
-OUTPUTS_PANEL = "reviews/outputs_panel.html"  # the outputs area's part of the review page (context: review, office, full)
 
 REVIEW_EXPORT = [
     ("编号", lambda r: r.pk), ("名称", lambda r: r.title), ("年度", lambda r: r.year),
@@ -168,14 +165,6 @@ def review_edit(request, pk: int):
                   status=400 if message else 200)
 
 
-def _outputs_panel() -> str:
-    """The outputs area's include, when it exists (the page renders without it)."""
-    try:
-        return select_template([OUTPUTS_PANEL]).template.name
-    except TemplateDoesNotExist:  # the outputs area is not merged yet
-        return ""
-
-
 @login_required
 def review_detail(request, pk: int):
     review = selectors.get_review_for(request.user, pk)
@@ -183,8 +172,7 @@ def review_detail(request, pk: int):
     view = selectors.review_view(request.user, review)
     context = {"review": review, "office": office, "view": view, "full": selectors.reads_all(request.user, review),
                "moves": [(to, REVIEW_FLOW.label(to)) for to in REVIEW_FLOW.allowed_from(review.status)],
-               "history": selectors.transitions(review), "outputs_panel": _outputs_panel(),
-               "editable": review.status in services.OPEN_STATUSES}
+               "history": selectors.transitions(review), "editable": review.status in services.OPEN_STATUSES}
     if office:
         context |= {"units": selectors.assignable_units(review), "staff": selectors.assignable_staff(review),
                     "today": timezone.localdate()}
