@@ -29,7 +29,14 @@ def navigation(request) -> dict:
                       ("专家库", "people:expert_list"), ("指标体系", "frameworks:list")]
     areas = [
         ("督学", supervise),
-        ("督政", [("政府单位", "regions:unit_list")] if sees_units else []),
+        # 督政 and the district under review (reviews, issue 21): one area, so the top bar fits a 1024 px tablet
+        ("督政", ([("政府单位", "regions:unit_list")] if sees_units else [])
+                 + ([("迎检", "reviews:review_list")] if region_staff or scope.has_role(Role.UNIT) else [])
+                 + ([("我的迎检任务", "reviews:my_tasks"), ("本单位述职", "reviews:session_mine")]
+                    if scope.has_role(Role.UNIT) else [])
+                 + ([("督导委员会", "reviews:committee"), ("述职评议", "reviews:session_list"),
+                     ("督导公报", "reviews:bulletin_list")] if region_staff else [])
+                 + ([("结果运用", "reviews:use_list")] if not scope.is_empty else [])),
         ("评估监测", ([("优质均衡监测", "monitoring:balanced"), ("学前普及普惠监测", "monitoring:preschool")]
                       if region_staff else [])
                      + ([("创建工作", "monitoring:campaign_list")] if not scope.is_empty else [])
@@ -52,10 +59,6 @@ def navigation(request) -> dict:
                          ("督导简报", "planning:briefing_list"), ("信息报送", "planning:submission_list"),
                          ("工作总结", "planning:summary_list"), ("督导档案", "planning:archive_list")]
                         if region_staff else [])),
-        ("督政与迎检", ([("迎检", "reviews:review_list")] if not scope.is_empty else [])
-                       + ([("督导委员会", "reviews:committee"), ("述职评议", "reviews:session_list"),
-                           ("督导公报", "reviews:bulletin_list")] if region_staff else [])
-                       + ([("结果运用", "reviews:use_list")] if not scope.is_empty else [])),
         ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),
         ("系统管理", ([("数据导入", "schools:import"), ("督学与专家导入", "people:import"),
                        ("文书模板", "documents:templates"), ("审计日志", "core:audit")] if office else [])
