@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/advance/", views.inspection_advance, name="advance"),
     path("<int:pk>/number/", views.notice_number_set, name="number"),
     path("<int:pk>/targets/", views.targets_add, name="targets_add"),
+    path("<int:pk>/targets/others/", views.targets_add_others, name="targets_add_others"),
     path("<int:pk>/team/", views.team_assign, name="team"),
     path("<int:pk>/batch/", views.batch_start, name="batch_start"),
     path("<int:pk>/batch/retry/", views.batch_retry, name="batch_retry"),

@@ -34,7 +34,7 @@ from dudao.inspections.models import (
 )
 from dudao.monitoring.selectors import counties_visible
 from dudao.regions.models import GovUnit, UnitKind
-from dudao.schools.models import School, SchoolType
+from dudao.schools.models import EducationGroup, ManagementCentre, Project, School, SchoolType
 from dudao.worker.recovery import workers_alive
 
 UNFINISHED = {BatchStatus.PENDING, BatchStatus.RUNNING}
@@ -100,6 +100,12 @@ def inspection_detail(request, pk: int):
                        unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
                        people=selectors.team_candidates(inspection), roles=TeamRole.choices,
                        can_add_targets="targets" in actions, can_change_team="team" in actions)
+        if context["can_add_targets"] and not context["for_units"]:
+            county = inspection.county_id
+            context.update(
+                groups=EducationGroup.objects.filter(region__code__startswith=county).order_by("code"),
+                centres=ManagementCentre.objects.filter(region__code__startswith=county).order_by("code"),
+                projects=Project.objects.filter(region__code__startswith=county).order_by("-starts_on", "id"))
     return render(request, "inspections/detail.html", context)
 
 
@@ -150,6 +156,33 @@ def targets_add(request, pk: int):
     else:
         attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools),
                 "已添加督导对象。")
+    return redirect("inspections:detail", pk=pk)
+
+
+def _ids(post, name: str) -> list[int]:
+    return [int(v) for v in post.getlist(name) if v.isdigit()][:1000]
+
+
+@login_required
+@require_POST
+def targets_add_others(request, pk: int):
+    """Education groups, management centres, projects (and, for 年度综合目标考核, the directly administered
+    schools) of the county: ids from elsewhere are refused, never silently dropped."""
+    inspection, user, post = _office_project(request, pk), request.user, request.POST
+    county = inspection.county_id
+    wanted = {"groups": (EducationGroup, _ids(post, "groups")), "centres": (ManagementCentre, _ids(post, "centres")),
+              "projects": (Project, _ids(post, "projects"))}
+    chosen = {name: list(model.objects.filter(pk__in=ids, region__code__startswith=county))
+              for name, (model, ids) in wanted.items()}
+    if any(len(chosen[name]) != len(set(ids)) for name, (_m, ids) in wanted.items()):
+        messages.error(request, "所选对象不存在或不在本县（区）。")
+        return redirect("inspections:detail", pk=pk)
+    schools = []
+    if post.get("direct_schools"):
+        schools = list(School.objects.filter(region__code__startswith=county, management_centre__isnull=True)
+                       .exclude(school_type__in=[SchoolType.TRAINING, SchoolType.KINDERGARTEN]))
+    attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools, **chosen),
+            "已添加督导对象。")
     return redirect("inspections:detail", pk=pk)
 
 

@@ -85,10 +85,14 @@ def calendar_site_visits(user, start, end):
     mine = TeamMember.objects.filter(target=OuterRef("pk"), user_id=user.pk)
     targets: dict[int, list] = {pk: [] for pk in projects}
     for row in (Target.objects.filter(inspection_id__in=projects).annotate(mine=Exists(mine))
-                .values("inspection_id", "school_id", "unit_id", "region_code", "mine", "school__name", "unit__name")
+                .values("inspection_id", "school_id", "unit_id", "region_code", "mine", "school__name", "unit__name",
+                        "group__name", "centre__name", "project__name", "group__lead_school_id",
+                        "centre__contact_id", "project__contact_id")
                 .order_by("region_code", "pk")):
-        if row["mine"] or scope_reaches(scope, region_code=row["region_code"], school_id=row["school_id"],
-                                        unit_id=row["unit_id"]):
+        if row["mine"] or scope_reaches(scope, region_code=row["region_code"],
+                                        school_id=row["school_id"] or row["group__lead_school_id"],
+                                        unit_id=row["unit_id"]) \
+                or user.pk in (row["centre__contact_id"], row["project__contact_id"]):
             targets[row["inspection_id"]].append(row)
     url = url_for_pk("inspections:detail")
     items = []
@@ -98,7 +102,8 @@ def calendar_site_visits(user, start, end):
                                                          for p in scope.region_prefixes):
             continue
         school_ids = tuple(r["school_id"] for r in rows if r["school_id"])
-        names = [r["school__name"] or r["unit__name"] for r in rows]
+        names = [r["school__name"] or r["unit__name"] or r["group__name"] or r["centre__name"] or r["project__name"]
+                 for r in rows]
         shown = "、".join(names[:3]) + (f"等 {len(names)} 个对象" if len(names) > 3 else "")
         items.append(CalendarItem(
             source="inspections.site_visit", key=str(pk), title=project.name, start=project.starts_on,
@@ -204,7 +209,8 @@ def inspection_results(user, region_code: str, start: datetime.date, end: dateti
         inspections = inspections.filter(Q(name__contains=q))
     inspections = list(inspections.order_by("-issued", "-id")[:50])
     targets = defaultdict(list)
-    for target in Target.objects.filter(inspection__in=inspections).select_related("school", "unit"):
+    for target in Target.objects.filter(inspection__in=inspections).select_related(
+            "school", "unit", "group", "centre", "project"):
         targets[target.inspection_id].append(target)
     found = []
     for inspection in inspections:
