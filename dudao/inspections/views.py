@@ -21,7 +21,7 @@ from dudao.core.web import attempt
 from dudao.documents import files
 from dudao.documents.decorators import document_errors
 from dudao.frameworks.models import Framework
-from dudao.inspections import opinions, reports, selectors, services
+from dudao.inspections import annual, opinions, reports, selectors, services
 from dudao.inspections.models import (
     BatchStatus,
     Inspection,
@@ -184,6 +184,28 @@ def targets_add_others(request, pk: int):
     attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools, **chosen),
             "已添加督导对象。")
     return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_safe
+def annual_ranking(request, pk: int):
+    """年度综合目标考核: targets ranked by score with the levels the quotas give; the county's office and
+    leaders only (404 for anyone else, like a target of another unit)."""
+    inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
+    if inspection.kind != InspectionKind.ANNUAL or not selectors.sees_all_targets(request.user, inspection):
+        raise Http404
+    return render(request, "inspections/ranking.html", {
+        "inspection": inspection, **annual.annual_ranking(inspection),
+        "can_apply": selectors.is_office(request.user, inspection) and inspection.stage in annual.APPLY_STAGES})
+
+
+@login_required
+@require_POST
+def annual_levels_apply(request, pk: int):
+    inspection = _office_project(request, pk)
+    attempt(request, lambda: annual.annual_levels_apply(actor=request.user, inspection=inspection),
+            "已按名额写入各对象等级。")
+    return redirect("inspections:ranking", pk=pk)
 
 
 @login_required
