@@ -10,6 +10,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.policy import policy_value
 from dudao.inspections.models import Inspection, InspectionKind, InspectionStage, Target
 from dudao.inspections.quotas import Entry, Outcome, Quota, QuotaError, assign
+from dudao.inspections.services import _require_office, refuse_archived
 from dudao.inspections.targets import TARGET_RELATED
 
 EXCELLENT, GOOD, PASS, FAIL = "优秀", "良好", "合格", "不合格"
@@ -63,8 +64,6 @@ def annual_ranking(inspection: Inspection) -> dict:
 @transaction.atomic
 def annual_levels_apply(*, actor, inspection: Inspection) -> int:
     """Write the quota levels to the targets; refused with the reasons when the quotas cannot work."""
-    from dudao.inspections.services import _require_office, refuse_archived
-
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     _require_office(actor, inspection)
     refuse_archived(inspection)

@@ -34,10 +34,12 @@ from dudao.inspections.models import (
     Target,
     Transition,
 )
-from dudao.inspections.tasks import render_opinion_batch
 from dudao.inspections.targets import TARGET_RELATED, fills_for, require_responsible
+from dudao.inspections.tasks import render_opinion_batch
 from dudao.rectification.models import FindingSource, FollowUp
 from dudao.rectification.services import finding_raise
+from dudao.regions.models import GovUnit
+from dudao.schools.models import School
 
 DRAFT_STAGES = {InspectionStage.DELIBERATION, InspectionStage.FEEDBACK}
 MAX_PROBLEMS = 50
@@ -116,9 +118,6 @@ def _finding_owner(target: Target):
     """The school or unit a target's problems become findings on (see inspections/targets.py)."""
     if target.school_id or target.unit_id:
         return target.school, target.unit
-    from dudao.regions.models import GovUnit
-    from dudao.schools.models import School
-
     school_id, unit_id = require_responsible(target)
     return (School.objects.get(pk=school_id) if school_id else None,
             GovUnit.objects.get(pk=unit_id) if unit_id else None)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import form_error
 from dudao.core.models import Role
+from dudao.core.registries import page_sections
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.core.web import attempt
 from dudao.documents import files
@@ -269,6 +270,7 @@ def _target_page(request, target, sheet: list[dict], errors: dict[str, str] | No
         evaluation = services.target_evaluation(target)
     opinion = Opinion.objects.filter(target=target).first()
     return render(request, "inspections/target.html", {
+        **page_sections("inspections.target_detail", request, target),  # reviews: "member_figures_html"
         "target": target, "inspection": inspection, "sheet": sheet, "is_self": is_self, "actions": actions,
         "sheet_filled": sum(1 for row in sheet if row["value"]),
         "can_score": bool(sheet) and bool(actions & {"self_score", "score"}),
