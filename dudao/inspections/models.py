@@ -93,7 +93,7 @@ class Inspection(models.Model):
         return self.name
 
 
-class TargetKind(models.TextChoices):
+class InspectionTargetKind(models.TextChoices):
     SCHOOL = "school", "学校"
     UNIT = "unit", "政府单位"
     GROUP = "group", "教育集团（学区）"
@@ -168,7 +168,7 @@ class Target(SchoolOrUnitTarget):
         return ""
 
     def get_kind_display(self) -> str:
-        return str(TargetKind(self.kind).label) if self.kind else ""
+        return str(InspectionTargetKind(self.kind).label) if self.kind else ""
 
 
 class TeamRole(models.TextChoices):

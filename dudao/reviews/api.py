@@ -49,18 +49,26 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_project_type_label(obj) -> str:
+        if isinstance(obj, dict):
+            return obj["project_type_label"]
         return obj.get_project_type_display()
 
     @staticmethod
     def resolve_region(obj) -> str:
+        if isinstance(obj, dict):
+            return obj["region"]
         return obj.region_id
 
     @staticmethod
     def resolve_region_name(obj) -> str:
+        if isinstance(obj, dict):
+            return obj["region_name"]
         return obj.region.name
 
     @staticmethod
     def resolve_contact(obj) -> str:
+        if isinstance(obj, dict):
+            return obj["contact"]
         return person_name(obj.contact) if obj.contact else ""
 
 
