@@ -327,6 +327,16 @@ def make_archive_years(w, n):
     ArchiveYear.objects.bulk_create([ArchiveYear(region=w.county_a, year=first + i) for i in range(n)])
 
 
+# targets
+def make_projects(w, n):
+    from dudao.schools.models import Project, ProjectMember
+
+    made = Project.objects.bulk_create([Project(
+        region=w.county_a, name=f"强校工程{_n()}", project_type="strong", starts_on=datetime.date(2025, 9, 1),
+        ends_on=datetime.date(2027, 8, 31), contact=w.principal_a) for _ in range(n)])
+    ProjectMember.objects.bulk_create([ProjectMember(project=p, school=w.schools_a[0], role="trustee") for p in made])
+
+
 # ---- the lists -----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -378,6 +388,7 @@ LISTS: dict[str, Case] = {
     "planning:submission_list": Case("office_a", make_submissions),
     "planning:summary_list": Case("office_a", make_summaries),
     "planning:archive_list": Case("office_a", make_archive_years),
+    "reviews:project_list": Case("office_a", make_projects),  # targets
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),
@@ -392,6 +403,7 @@ LISTS: dict[str, Case] = {
     "api/v1/inspections": Case("office_a", make_inspections),
     "api/v1/quality/rounds": Case("office_a", make_quality_rounds),
     "api/v1/plans": Case("office_a", make_plans),
+    "api/v1/projects": Case("office_a", make_projects),  # targets
     "api/v1/calendar": Case("office_a", make_plans, "?from=2026-12-01&to=2026-12-31"),
     "api/v1/chronicle": Case("office_a", make_chronicle, "?year=2026"),
     "api/v1/findings": Case("office_a", make_rectification),
@@ -433,6 +445,7 @@ NOT_LISTS: dict[str, str] = {
     "planning:chronicle_xlsx": "the accepted entries as a workbook (chronicle page's list, measured there)",
     "planning:summary_request": "POST-only action",
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
+    "reviews:project_create": "form",  # targets
 }
 
 

@@ -15,8 +15,8 @@ from dudao.core.services import role_assign, user_create
 from dudao.frameworks import services as frameworks
 from dudao.inspections import annual, opinions, selectors, services
 from dudao.inspections.models import Inspection, InspectionStage, Target
-from dudao.regions.models import GovUnit
 from dudao.rectification.models import Finding
+from dudao.regions.models import GovUnit
 from dudao.schools.models import EducationGroup, ManagementCentre, Project, ProjectMember
 from tests.conftest import PASSWORD
 from tests.inspections.conftest import LEAVES, go

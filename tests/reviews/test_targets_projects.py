@@ -11,14 +11,28 @@ from python_calamine import CalamineWorkbook
 
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import AuditLog
+from dudao.frameworks import services as frameworks
 from dudao.inspections import services as inspections
 from dudao.inspections.models import InspectionStage
 from dudao.monitoring.models import SchoolStats, StatsImport
 from dudao.schools import projects as services
 from dudao.schools.models import EducationGroup, Project
-from tests.inspections.conftest import LEAVES, expert_user, go, project  # noqa: F401 -- fixtures
+from tests.inspections.conftest import (
+    LEAVES,
+    expert_user,  # noqa: F401 -- the fixture
+    go,
+)
 
 START, END = datetime.date(2024, 9, 1), datetime.date(2026, 8, 31)
+
+
+@pytest.fixture
+def inspection(world):
+    framework = frameworks.framework_from_template(actor=world.office_a, region=world.county_a, template_code="zone")
+    framework = frameworks.framework_freeze(actor=world.office_a, framework=framework)
+    return inspections.inspection_create(actor=world.office_a, county=world.county_a, name="甲区2026年专项督导",
+                                         kind="special", framework=framework, year=2026,
+                                         starts_on=datetime.date(2026, 11, 1), ends_on=datetime.date(2026, 12, 31))
 
 
 def _create(world, **overrides):
@@ -160,17 +174,17 @@ def test_api(world, client):
     assert client.get(f"/api/v1/projects/{project.pk}").status_code == 404
 
 
-def test_target_page_shows_member_figures(world, project, login, expert_user):  # noqa: F811
+def test_target_page_shows_member_figures(world, inspection, login, expert_user):  # noqa: F811
     proj = _create(world)
     _stats(world, world.schools_a[1], 2024, 111)
     group = EducationGroup.objects.create(code="G1", name="甲区第一集团", kind="group", region=world.county_a,
                                           lead_school=world.schools_a[0])
     group.members.set(world.schools_a[:2])
-    targets = inspections.targets_add(actor=world.office_a, inspection=project, projects=[proj], groups=[group])
+    targets = inspections.targets_add(actor=world.office_a, inspection=inspection, projects=[proj], groups=[group])
     for target in targets:
         inspections.team_assign(actor=world.office_a, target=target, user=expert_user, role="leader")
-    inspections.notice_number_set(actor=world.office_a, inspection=project, number="甲督〔2026〕1号")
-    go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
+    inspections.notice_number_set(actor=world.office_a, inspection=inspection, number="甲督〔2026〕1号")
+    go(world, inspection, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     for target in targets:
         for leaf in LEAVES:
             inspections.score_record(actor=expert_user, target=target, leaf=leaf, value="B")
