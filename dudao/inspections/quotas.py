@@ -95,11 +95,14 @@ def assign(entries: list[Entry], quotas: list[Quota], *, fail_level: str = "дЄНе
     scored = [e for e in entries if e.score is not None]
     n = len(scored)
     places = {q.level: (math.floor(q.max_share * n + 1e-9) if q.max_share is not None else None) for q in quotas}
-    order = sorted(scored, key=lambda e: (-_key(e.score), str(e.key)))
+    keyed = sorted(((-_key(e.score), str(e.key), i, e) for i, e in enumerate(scored)))
+    order = [row[3] for row in keyed]
     ranks: dict[int, int] = {}
-    for position, e in enumerate(order, 1):
-        prev = order[position - 2] if position > 1 else None
-        ranks[id(e)] = ranks[id(prev)] if prev is not None and _key(prev.score) == _key(e.score) else position
+    previous_key, previous_rank = None, 0
+    for position, row in enumerate(keyed, 1):
+        if row[0] != previous_key:
+            previous_key, previous_rank = row[0], position
+        ranks[id(row[3])] = previous_rank
     counts = {q.level: 0 for q in quotas}
     counts.setdefault(fail_level, 0)
     placed: dict[int, str] = {}
