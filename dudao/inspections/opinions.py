@@ -261,7 +261,8 @@ def batch_run(batch_id: int, *, run: int = 1) -> str | None:
     rendered = []  # documents this run stored: removed if it finds the batch finished by another attempt
     try:
         opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
-            "target__school", "target__unit", "target__inspection__framework", "target__inspection__county")
+            "target__school", "target__unit", "target__group", "target__centre", "target__project",
+            "target__inspection__framework", "target__inspection__county")
             .order_by("target__region_code", "target_id"))
         folder = batch_folder(batch_id)
         template = template_bytes("inspection_opinion", inspection.county_id)  # read once for the whole batch

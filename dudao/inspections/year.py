@@ -241,7 +241,7 @@ def _inspection_report_docx(inspection_id: int) -> bytes:
 
 def _opinion_docx(opinion_id: int) -> bytes:
     return opinion_docx(Opinion.objects.select_related("target__inspection__county", "target__inspection__framework",
-                                                       "target__school", "target__unit").get(pk=opinion_id))
+                                                       "target__school", "target__unit", "target__group", "target__centre", "target__project").get(pk=opinion_id))
 
 
 def archive_inspection_documents(region_code: str, start, end):
@@ -260,21 +260,21 @@ def archive_inspection_documents(region_code: str, start, end):
             yield ArchiveItem(category, f"{p.name} 督导报告", p.ends_on, f"{p.name}_督导报告.docx",
                               render=lambda pk=p.pk: _inspection_report_docx(pk), source=f"inspections.report:{p.pk}")
     opinions = (Opinion.objects.filter(target__inspection_id__in=projects, issued_at__isnull=False)
-                .select_related("target__school", "target__unit").order_by("issued_at", "id"))
+                .select_related("target__school", "target__unit", "target__group", "target__centre", "target__project").order_by("issued_at", "id"))
     for o in opinions:
         p = projects[o.target.inspection_id]
         yield ArchiveItem(_archive_category(p), f"{p.name} 督导意见书 {o.number or ''} {o.target.target_name}".strip(),
                           local_date(o.issued_at), f"{o.number or o.pk}_{o.target.target_name}_督导意见书.docx",
                           render=lambda pk=o.pk: _opinion_docx(pk), source=f"inspections.opinion:{o.pk}")
     evidence = (LeafEvidence.objects.filter(target__inspection_id__in=projects)
-                .select_related("file", "target__school", "target__unit").order_by("uploaded_at", "id"))
+                .select_related("file", "target__school", "target__unit", "target__group", "target__centre", "target__project").order_by("uploaded_at", "id"))
     for e in evidence.iterator(chunk_size=500):
         p = projects[e.target.inspection_id]
         yield stored_archive_item(_archive_category(p), f"{p.name} {e.target.target_name} 佐证材料（{e.leaf}）",
                                   max(start, min(end, local_date(e.uploaded_at))), e.file,
                                   source=f"inspections.leaf_evidence:{e.pk}")
     materials = (Target.materials.through.objects.filter(target__inspection_id__in=projects)
-                 .select_related("storedfile", "target__school", "target__unit").order_by("id"))
+                 .select_related("storedfile", "target__school", "target__unit", "target__group", "target__centre", "target__project").order_by("id"))
     for m in materials.iterator(chunk_size=500):
         p = projects[m.target.inspection_id]
         yield stored_archive_item(_archive_category(p), f"{p.name} {m.target.target_name} 自评佐证材料",

@@ -22,7 +22,7 @@ from dudao.schools.models import ProjectType  # noqa: E402
 
 
 class ProjectFilters(Schema):
-    year: int | None = Field(None, ge=2000, le=2100, description="年度（项目周期覆盖该年）")
+    year: int | None = Field(None, description="年度（项目周期覆盖该年）")
     project_type: Literal[tuple(["", *ProjectType.values])] = Field(
         "", description="strong 强校工程，entrusted 委托管理，mutual 城乡互助成长，group 集团化办学，other 其他")
     q: str = Field("", max_length=64, description="搜索项目名称或成员学校")

@@ -63,7 +63,7 @@ from dudao.rectification.models import (
     Talk,
 )
 from dudao.regions.models import GovUnit
-from dudao.schools.models import School
+from dudao.schools.models import Project, School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
 from tests.demo_snapshot import restore
@@ -291,6 +291,9 @@ def _samplers(state):
         ("planning/exports", "pk"): pk(ArchiveExport.objects),
         ("planning/archive", "code"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "region_id", None)],
         ("planning/archive", "year"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "year", None)],
+        # targets (issue 21): the demo's 强校工程 project
+        ("reviews/projects", "pk"): pk(Project.objects),
+        ("api/projects", "pk"): pk(Project.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
