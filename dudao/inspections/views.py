@@ -161,7 +161,8 @@ def targets_add(request, pk: int):
 
 
 def _ids(post, name: str) -> list[int]:
-    return [int(v) for v in post.getlist(name) if v.isdigit()][:1000]
+    """Posted ids; anything else (text, "²", a number too long for the database) is kept as -1: refused below."""
+    return [int(v) if v.isascii() and v.isdecimal() and len(v) < 19 else -1 for v in post.getlist(name)][:1000]
 
 
 @login_required

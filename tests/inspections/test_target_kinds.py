@@ -122,6 +122,9 @@ def test_target_page_and_office_form(world, project, kinds, login):
     url = reverse("inspections:targets_add_others", args=[project.pk])
     response = client.post(url, {"groups": [kinds["group"].pk, kinds["other_group"].pk]}, follow=True)
     assert "不在本县（区）" in response.content.decode() and not project.targets.exists()
+    for bad in ("²", "1 OR 1=1", "9" * 30):
+        response = client.post(url, {"centres": [bad]}, follow=True)
+        assert "不在本县（区）" in response.content.decode() and not project.targets.exists()
     client.post(url, {"groups": [kinds["group"].pk], "projects": [kinds["project"].pk], "direct_schools": "1"})
     kinds_added = sorted(t.kind for t in project.targets.all())
     assert kinds_added.count("group") == 1 and kinds_added.count("project") == 1 and "school" in kinds_added

@@ -63,15 +63,17 @@ def _project(*, office_user, county) -> Project | None:
                                            ownership="public").order_by("code"))
     if group is None or group.lead_school is None or len(primaries) < 4:
         return None
+    # The demo principal's school is one of the 被托管方 and the principal the contact (they fill the self-assessment).
     contact = get_user_model().objects.filter(username="demo_school").first()
-    own = RoleAssignment.objects.filter(user=contact, role=Role.SCHOOL).values_list("school_id", flat=True).first()
+    own = School.objects.filter(pk__in=RoleAssignment.objects.filter(user=contact, role=Role.SCHOOL).values(
+        "school_id")).exclude(pk=group.lead_school_id).order_by("code").first()
     rural = [s for s in primaries if s.pk != group.lead_school_id and s.urban_rural != "urban"] or primaries[1:]
-    trusted = ([s for s in primaries if s.pk == own and s.pk != group.lead_school_id]
-               + [s for s in rural if s.pk != own])[:3]
+    trusted = ([own] if own else []) + [s for s in rural if own is None or s.pk != own.pk]
+    trusted = trusted[:3]
     return projects.project_create(
         actor=office_user, region=county, name=PROJECT_NAME, project_type="strong",
         starts_on=datetime.date(2024, 9, 1), ends_on=datetime.date(2026, 8, 31),
-        contact=contact.pk if contact and own in {s.pk for s in trusted} else None,
+        contact=contact.pk if contact and own else None,
         goals="以实验小学托管三所乡村小学，三年内被托管学校学业质量合格率达到全区平均水平，骨干教师数翻一番，"
               "家长满意度不低于 90%。",
         key_figures=[{"label": "被托管校学业质量合格率", "baseline": "82%", "target": "92%", "actual": ""},
