@@ -20,6 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_office_creates_a_project_and_ranks_an_annual_assessment(world, live_server, browser, shot):
     base = live_server.url
     a = world.schools_a
+    # A short display name, as in the planning journeys: "office_a（督导室）" alone widens the header past 1024 px.
+    world.office_a.first_name = "李主任"
+    world.office_a.save(update_fields=["first_name"])
     for school, year, students in [(a[0], 2024, 620), (a[0], 2026, 655), (a[1], 2024, 210), (a[1], 2026, 248)]:
         batch = StatsImport.objects.create(year=year, filename="统计.xlsx", rows=1, created_by=world.admin)
         SchoolStats.objects.create(school=school, year=year, batch=batch, students_primary=students,
@@ -44,8 +47,8 @@ def test_office_creates_a_project_and_ranks_an_annual_assessment(world, live_ser
     page.locator("input[name=figure_label]").nth(0).fill("被托管校合格率")
     page.locator("input[name=figure_baseline]").nth(0).fill("82%")
     page.locator("input[name=figure_target]").nth(0).fill("92%")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     shot(page, "reviews-targets-project-form-1024")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     follow(page, "button:has-text('保存')")
     project = Project.objects.get()
     assert project.members.count() == 4

@@ -42,6 +42,6 @@ def test_the_project_the_targets_and_the_annual_assessment(demo, db, client):
     levels = [t.level for t in targets]
     assert levels.count("优秀") <= int(0.3 * n) and levels.count("良好") <= int(0.4 * n)
     assert {"优秀", "良好", "合格"} <= set(levels)
-    client.login(username="demo_office", password=demo.passwords["demo_office"])
+    client.login(username="demo_office", password=demo["demo_office"])
     assert client.get(f"/inspections/{assessment.pk}/ranking/").status_code == 200
     assert client.get(f"/reviews/projects/{project.pk}/").status_code == 200
