@@ -192,3 +192,13 @@ def test_target_page_shows_member_figures(world, inspection, login, expert_user)
     for target in targets:
         page = client.get(reverse("inspections:target", args=[target.pk])).content.decode()
         assert "成员学校期初、期末数据" in page and "甲区第二小学" in page and "111" in page
+
+
+def test_export_keeps_formulas_as_text_and_names_escaped(world, login):
+    project = _create(world, name='=HYPERLINK("http://x","点我")<script>')
+    client = login(world.office_a)
+    export = client.get(reverse("reviews:project_list"), {"export": "xlsx"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    assert rows[1][1] == '=HYPERLINK("http://x","点我")<script>'  # a text cell, not a formula
+    page = client.get(reverse("reviews:project_detail", args=[project.pk])).content.decode()
+    assert "<script>" not in page and "&lt;script&gt;" in page
