@@ -48,7 +48,7 @@ def team_targets(user, limit: int = 50) -> list:
     done = [InspectionStage.ISSUED, InspectionStage.RECTIFYING, InspectionStage.RECHECKED, InspectionStage.ARCHIVED]
     running = Inspection.objects.visible_to(user).exclude(stage__in=done)
     targets = list(Target.objects.filter(team__user=user, inspection__in=running)
-                   .select_related("inspection__framework", "school", "unit")
+                   .select_related("inspection__framework", "school", "unit", "group", "centre", "project")
                    .annotate(my_scores=Count("scores", filter=Q(scores__scorer=user, scores__is_self=False)))
                    .order_by("-inspection__starts_on", "inspection_id", "region_code", "id")[:limit])
     assigned = dict(TeamMember.objects.filter(user=user, target__in=[t.pk for t in targets])

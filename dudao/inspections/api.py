@@ -62,7 +62,8 @@ def inspection_detail(request, pk: int):
     inspection = get_visible_or_404(Inspection.objects.select_related("county"), request.user, pk=pk)
     results = inspection.stage in selectors.RESULT_STAGES
     return {**_inspection_out(inspection), "targets": [
-        {"id": t.pk, "name": str(t), "school": t.school_id, "unit": t.unit_id,
+        {"id": t.pk, "name": str(t), "kind": t.kind, "school": t.school_id, "unit": t.unit_id, "group": t.group_id,
+         "centre": t.centre_id, "project": t.project_id,
          **({"score": t.score, "level": t.level, "vetoed": t.vetoed} if results else {})}
         for t in selectors.targets_for(request.user, inspection)]}
 

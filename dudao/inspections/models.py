@@ -57,10 +57,12 @@ class InspectionQuerySet(ScopedQuerySet):
 
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("county__code", scope.region_prefixes) | models.Q(targets__school_id__in=scope.school_ids)
-                | models.Q(targets__unit_id__in=scope.unit_ids))
+                | models.Q(targets__unit_id__in=scope.unit_ids)
+                | models.Q(targets__group__lead_school_id__in=scope.school_ids))
 
     def own_q(self, user) -> models.Q:
-        return models.Q(targets__team__user=user)
+        return (models.Q(targets__team__user=user) | models.Q(targets__centre__contact=user)
+                | models.Q(targets__project__contact=user))
 
 
 class Inspection(models.Model):
@@ -91,8 +93,38 @@ class Inspection(models.Model):
         return self.name
 
 
+class InspectionTargetKind(models.TextChoices):
+    SCHOOL = "school", "学校"
+    UNIT = "unit", "政府单位"
+    GROUP = "group", "教育集团（学区）"
+    CENTRE = "centre", "教管中心"
+    PROJECT = "project", "帮扶项目"
+
+
+TARGET_FIELDS = ("school", "unit", "group", "centre", "project")
+
+
+def _exactly_one(fields) -> models.Q:
+    q = models.Q(pk__in=[])
+    for f in fields:
+        term = models.Q(**{f"{f}__isnull": False})
+        for other in fields:
+            if other != f:
+                term &= models.Q(**{f"{other}__isnull": True})
+        q |= term
+    return q
+
+
 class Target(SchoolOrUnitTarget):
+    """A school, a government unit, an education group (学区), a management centre or a project: exactly one."""
+
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="targets", verbose_name="项目")
+    group = models.ForeignKey("schools.EducationGroup", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name="教育集团（学区）")
+    centre = models.ForeignKey("schools.ManagementCentre", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name="教管中心")
+    project = models.ForeignKey("schools.Project", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name="帮扶项目")
     score = models.FloatField("得分", null=True, blank=True)
     level = models.CharField("等级", max_length=16, blank=True)
     vetoed = models.BooleanField("一票否决", default=False)
@@ -103,19 +135,40 @@ class Target(SchoolOrUnitTarget):
     review_note = models.TextField("材料审核意见", blank=True)
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
-    class Meta(SchoolOrUnitTarget.Meta):
+    class Meta:
         verbose_name = "督导对象"
         ordering = ["region_code", "id"]
         constraints = [
-            *SchoolOrUnitTarget.Meta.constraints,
+            models.CheckConstraint(condition=_exactly_one(TARGET_FIELDS), name="inspections_target_one_target"),
             models.UniqueConstraint(fields=["inspection", "school"], condition=models.Q(school__isnull=False),
                                     name="inspection_school_once"),
             models.UniqueConstraint(fields=["inspection", "unit"], condition=models.Q(unit__isnull=False),
                                     name="inspection_unit_once"),
+            models.UniqueConstraint(fields=["inspection", "group"], condition=models.Q(group__isnull=False),
+                                    name="inspection_group_once"),
+            models.UniqueConstraint(fields=["inspection", "centre"], condition=models.Q(centre__isnull=False),
+                                    name="inspection_centre_once"),
+            models.UniqueConstraint(fields=["inspection", "project"], condition=models.Q(project__isnull=False),
+                                    name="inspection_project_once"),
         ]
 
     def __str__(self) -> str:
         return self.target_name
+
+    @property
+    def target(self):
+        """The school, unit, group, centre or project."""
+        return self.school or self.unit or self.group or self.centre or self.project
+
+    @property
+    def kind(self) -> str:
+        for field in TARGET_FIELDS:
+            if getattr(self, f"{field}_id"):
+                return field
+        return ""
+
+    def get_kind_display(self) -> str:
+        return str(InspectionTargetKind(self.kind).label) if self.kind else ""
 
 
 class TeamRole(models.TextChoices):

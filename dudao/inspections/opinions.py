@@ -17,7 +17,7 @@ from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.policy import policy_value
 from dudao.core.registries import refuse_if_archived
-from dudao.core.scope import owns, require_office_for
+from dudao.core.scope import require_office_for
 from dudao.core.services import counter_take
 from dudao.documents import files, render
 from dudao.documents.selectors import render_docx, template_bytes
@@ -34,9 +34,12 @@ from dudao.inspections.models import (
     Target,
     Transition,
 )
+from dudao.inspections.targets import TARGET_RELATED, fills_for, require_responsible
 from dudao.inspections.tasks import render_opinion_batch
 from dudao.rectification.models import FindingSource, FollowUp
 from dudao.rectification.services import finding_raise
+from dudao.regions.models import GovUnit
+from dudao.schools.models import School
 
 DRAFT_STAGES = {InspectionStage.DELIBERATION, InspectionStage.FEEDBACK}
 MAX_PROBLEMS = 50
@@ -80,7 +83,7 @@ def opinion_save(*, actor, target: Target, evaluation: str, strengths: str, prob
 
 
 def missing_opinions(inspection: Inspection) -> list[str]:
-    return [str(t) for t in inspection.targets.filter(opinion__isnull=True).select_related("school", "unit")]
+    return [str(t) for t in inspection.targets.filter(opinion__isnull=True).select_related(*TARGET_RELATED)]
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -93,21 +96,31 @@ def opinions_issue(*, actor, inspection: Inspection, now: datetime.datetime) -> 
     """Number every opinion, raise its problems as findings, and schedule the 回访 (returned, if any).
     Called by inspection_advance inside its transaction when the project reaches 已出具意见书."""
     opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
-        "target__school", "target__unit").order_by("target__region_code", "target_id"))
+        *(f"target__{f}" for f in TARGET_RELATED)).order_by("target__region_code", "target_id"))
     county_name = inspection.county.name
     year = timezone.localdate(now).year  # 文号 years are Beijing years: 00:30 on 1 January is the new year
     first = counter_take(f"opinion:{inspection.county_id}:{year}", count=len(opinions))
     for offset, opinion in enumerate(opinions):
         opinion.number, opinion.issued_at = f"{county_name}督意〔{year}〕{first + offset}号", now
         target = opinion.target
+        school, unit = _finding_owner(target) if opinion.problems else (None, None)
         for problem in opinion.problems:
-            finding_raise(actor=actor, source=FindingSource.INSPECTION, description=problem["text"], school=target.school,
-                          unit=target.unit, source_type="inspections.target", source_id=str(target.pk),
+            finding_raise(actor=actor, source=FindingSource.INSPECTION, description=problem["text"], school=school,
+                          unit=unit, source_type="inspections.target", source_id=str(target.pk),
                           category=f"inspection:{inspection.kind}", category_label=str(InspectionKind(inspection.kind).label),
                           follow_up=FollowUp.REPORT, requirement=problem["requirement"],
                           due_date=datetime.date.fromisoformat(problem["due_date"]), raised_at=now)
     Opinion.objects.bulk_update(opinions, ["number", "issued_at"])
     return _schedule_followup(actor=actor, inspection=inspection, now=now)
+
+
+def _finding_owner(target: Target):
+    """The school or unit a target's problems become findings on (see inspections/targets.py)."""
+    if target.school_id or target.unit_id:
+        return target.school, target.unit
+    school_id, unit_id = require_responsible(target)
+    return (School.objects.get(pk=school_id) if school_id else None,
+            GovUnit.objects.get(pk=unit_id) if unit_id else None)
 
 
 def _schedule_followup(*, actor, inspection: Inspection, now: datetime.datetime) -> Inspection | None:
@@ -122,6 +135,7 @@ def _schedule_followup(*, actor, inspection: Inspection, now: datetime.datetime)
     Transition.record(followup, to_status=InspectionStage.PLANNED, actor=actor, at=now,
                       note=f"出具意见书后自动安排（{months} 个月后回访）")
     Target.objects.bulk_create([Target(inspection=followup, school_id=t.school_id, unit_id=t.unit_id,
+                                       group_id=t.group_id, centre_id=t.centre_id, project_id=t.project_id,
                                        region_code=t.region_code) for t in inspection.targets.all()])
     audit_record(actor=actor, action="inspection.followup", obj=followup, region_code=inspection.county_id,
                  after={"previous": inspection.pk, "starts_on": starts.isoformat()})
@@ -247,7 +261,8 @@ def batch_run(batch_id: int, *, run: int = 1) -> str | None:
     rendered = []  # documents this run stored: removed if it finds the batch finished by another attempt
     try:
         opinions = list(Opinion.objects.filter(target__inspection=inspection).select_related(
-            "target__school", "target__unit", "target__inspection__framework", "target__inspection__county")
+            "target__school", "target__unit", "target__group", "target__centre", "target__project",
+            "target__inspection__framework", "target__inspection__county")
             .order_by("target__region_code", "target_id"))
         folder = batch_folder(batch_id)
         template = template_bytes("inspection_opinion", inspection.county_id)  # read once for the whole batch
@@ -306,7 +321,7 @@ def _run_failed(batch_id: int, run: int, error: str) -> str | None:
 def appeal_submit(*, actor, target: Target, text: str, now=None):
     """The target objects to the feedback, during 意见反馈 and within the appeal window."""
     now = now or timezone.now()
-    if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
+    if not fills_for(actor, target):
         raise PermissionDenied("只有督导对象本单位可以申辩。")
     inspection = Inspection.objects.get(pk=target.inspection_id)
     refuse_if_archived(inspection.county_id, inspection.starts_on, "督导项目")

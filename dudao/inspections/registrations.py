@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "inspection.followup": "安排回访督导",
     "inspection.appeal": "提出申辩",
     "inspection.appeal_respond": "答复申辩",
+    "inspection.annual_levels": "年度考核按名额定等级",
 }
 
 
@@ -29,6 +30,12 @@ POLICY_DEFAULTS = {
     "inspections.followup_months": PolicyDefault({"comprehensive": 12, "special": 6, "development": 12},
                                                  "出具意见书后安排回访的间隔（月，按督导类型）", "DOMAIN.md §4.2；seed 回访"),
     "inspections.concurrent_projects_max": PolicyDefault(3, "同一人同时参加进行中督导项目数提示线", "平台默认"),
+    "inspections.annual_quota_excellent": PolicyDefault(0.30, "年度综合目标考核“优秀”比例上限（0—1，按排名向下取整）",
+                                                        "issue 21；seed 000 年度综合目标考核"),
+    "inspections.annual_quota_good": PolicyDefault(0.40, "年度综合目标考核“良好”比例上限（0—1）", "issue 21；平台默认"),
+    "inspections.annual_min_share_excellent": PolicyDefault(0.0, "年度综合目标考核“优秀”比例下限（0—1，不能满足时说明原因）",
+                                                            "平台默认"),
+    "inspections.annual_pass_score": PolicyDefault(60, "年度综合目标考核合格分数线（低于此分为“不合格”，不占名额）", "平台默认"),
 }
 
 

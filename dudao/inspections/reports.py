@@ -73,7 +73,7 @@ def notice_docx(inspection: Inspection) -> bytes:
     """督导通知 with its 文号 and the list of targets (editable template `inspection_notice`)."""
     if not inspection.notice_number:
         raise ApplicationError("请先填写督导通知文号。")
-    targets = list(inspection.targets.select_related("school", "unit"))
+    targets = list(inspection.targets.select_related("school", "unit", "group", "centre", "project"))
     names = dict(Region.objects.filter(code__in={t.region_code for t in targets}).values_list("code", "name"))
     when = inspection.transitions.filter(to_status=InspectionStage.NOTIFIED).values_list(
         "at", flat=True).first() or timezone.localdate()

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from dudao.core.models import Role, RoleAssignment
-from dudao.core.scope import holds_role_in, owns, scope_for
+from dudao.core.scope import holds_role_in, scope_for
 from dudao.frameworks.scoring import build_tree
 from dudao.frameworks.selectors import rule_text
 from dudao.frameworks.sources import resolve_indicator
@@ -28,6 +28,7 @@ from dudao.inspections.services import (
     TEAM_STAGES,
     recusal_reason,
 )
+from dudao.inspections.targets import TARGET_RELATED, fills_for, owned_targets_q, target_filter
 from dudao.people.models import Expert, Inspector
 from dudao.rectification.models import Finding
 
@@ -48,16 +49,16 @@ def sees_all_targets(user, inspection: Inspection) -> bool:
 
 
 def targets_for(user, inspection: Inspection):
-    targets = inspection.targets.select_related("school", "unit").annotate(
+    targets = inspection.targets.select_related(*TARGET_RELATED, "group__lead_school").annotate(
         team_size=Count("team", distinct=True), expert_scores=Count("scores", filter=Q(scores__is_self=False)))
     if sees_all_targets(user, inspection):
         return targets
     scope = scope_for(user)
-    return targets.filter(Q(team__user=user) | Q(school_id__in=scope.school_ids) | Q(unit_id__in=scope.unit_ids)).distinct()
+    return targets.filter(Q(team__user=user) | owned_targets_q(scope, user)).distinct()
 
 
 def target_for(user, pk: int) -> Target:
-    target = Target.objects.select_related("inspection__framework", "inspection__county", "school", "unit").filter(
+    target = Target.objects.select_related("inspection__framework", "inspection__county", *TARGET_RELATED).filter(
         pk=pk).first()
     if target is None or not targets_for(user, target.inspection).filter(pk=target.pk).exists():
         raise Http404("未找到该对象，或您无权查看。")
@@ -68,7 +69,7 @@ def target_for(user, pk: int) -> Target:
 
 def is_self_assessment(user, target: Target) -> bool:
     """The target's own users during 自评: they score (and submit materials) as the target itself."""
-    return owns(user, school_id=target.school_id, unit_id=target.unit_id) \
+    return fills_for(user, target) \
         and target.inspection.stage == InspectionStage.SELF
 
 
@@ -84,7 +85,7 @@ def target_roles(user, target: Target) -> set[str]:
     roles = set()
     if is_office(user, target.inspection):
         roles.add("office")
-    if owns(user, school_id=target.school_id, unit_id=target.unit_id):
+    if fills_for(user, target):
         roles.add("own")
     if getattr(user, "is_authenticated", False) and TeamMember.objects.filter(target=target, user=user).exists() \
             and not recusal_reason(user, target):
@@ -110,7 +111,7 @@ def may_take_target_action(user, target: Target, action: str) -> bool:
 def may_download_opinion(user, target: Target, opinion) -> bool:
     """The 意见书: the office and leaders of the county any time, the target's own users once it is issued."""
     return opinion is not None and (sees_all_targets(user, target.inspection) or (
-        bool(opinion.issued_at) and owns(user, school_id=target.school_id, unit_id=target.unit_id)))
+        bool(opinion.issued_at) and fills_for(user, target)))
 
 
 def project_actions(user, inspection: Inspection, *, has_targets: bool = True) -> frozenset[str]:
@@ -193,7 +194,7 @@ def previous_result(user, target: Target) -> dict | None:
     previous = target.inspection.previous
     if previous is None:
         return None
-    before = previous.targets.filter(school_id=target.school_id, unit_id=target.unit_id).first()
+    before = previous.targets.filter(**target_filter(target)).first()
     if before is None:
         return None
     findings = Finding.objects.visible_to(user).filter(source_type="inspections.target", source_id=str(before.pk))
@@ -240,7 +241,7 @@ def project_report(inspection: Inspection) -> dict:
     tree = build_tree(inspection.framework.definition)
     settings = tree.settings
     ranked, areas = [], {code: [] for code in tree.roots}
-    for target in inspection.targets.select_related("school", "unit"):
+    for target in inspection.targets.select_related(*TARGET_RELATED):
         evaluation = target_evaluation(target)
         ranked.append({"name": str(target), "score": evaluation.score, "level": evaluation.level,
                        "vetoed": bool(evaluation.vetoed),

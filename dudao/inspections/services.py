@@ -13,7 +13,7 @@ from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.policy import policy_value
 from dudao.core.registries import refuse_if_archived
-from dudao.core.scope import owns, require_office_for
+from dudao.core.scope import require_office_for
 from dudao.documents import files
 from dudao.documents.services import file_record
 from dudao.frameworks.scoring import ScoreError, build_tree, leaf_fraction
@@ -31,6 +31,7 @@ from dudao.inspections.models import (
     Transition,
 )
 from dudao.inspections.opinions import missing_opinions, open_appeals, opinions_issue
+from dudao.inspections.targets import TARGET_RELATED, fills_for, recusal_ids, region_of
 from dudao.people.selectors import user_recusal_reason
 
 SCORING_STAGES = {InspectionStage.ONSITE, InspectionStage.DELIBERATION}
@@ -96,21 +97,29 @@ def _check_target_kind(inspection: Inspection, schools, units) -> None:
 
 
 @transaction.atomic
-def targets_add(*, actor, inspection: Inspection, schools=(), units=()) -> list[Target]:
+def targets_add(*, actor, inspection: Inspection, schools=(), units=(), groups=(), centres=(),
+                projects=()) -> list[Target]:
+    """Add targets of any kind; groups, centres and projects are evaluated with a school framework."""
     _require_office(actor, inspection)
     refuse_archived(inspection)
     _require_planning(inspection)
     schools, units = list(schools), list(units)
-    _check_target_kind(inspection, schools, units)
-    outside = [s.name for s in schools if not s.region_id.startswith(inspection.county_id)] + \
-              [u.name for u in units if not u.region_id.startswith(inspection.county_id)]
+    others = {"group": list(groups), "centre": list(centres), "project": list(projects)}
+    _check_target_kind(inspection, schools + [o for objs in others.values() for o in objs], units)
+    chosen = {"school": schools, "unit": units, **others}
+    outside = [str(o) for objs in chosen.values() for o in objs if not region_of(o).startswith(inspection.county_id)]
     if outside:
         raise ApplicationError(f"以下对象不在{inspection.county.name}：{'、'.join(outside[:5])}")
-    have_schools = set(inspection.targets.values_list("school_id", flat=True))
-    have_units = set(inspection.targets.values_list("unit_id", flat=True))
-    created = Target.objects.bulk_create(
-        [Target(inspection=inspection, school=s, region_code=s.region_id) for s in schools if s.pk not in have_schools]
-        + [Target(inspection=inspection, unit=u, region_code=u.region_id) for u in units if u.pk not in have_units])
+    created_rows = []
+    for field, objs in chosen.items():
+        have = set(inspection.targets.filter(**{f"{field}__isnull": False}).values_list(f"{field}_id", flat=True))
+        seen = set()
+        for obj in objs:
+            if obj.pk in have or obj.pk in seen:
+                continue
+            seen.add(obj.pk)
+            created_rows.append(Target(inspection=inspection, region_code=region_of(obj), **{field: obj}))
+    created = Target.objects.bulk_create(created_rows)
     audit_record(actor=actor, action="inspection.targets", obj=inspection, region_code=inspection.county_id,
                  after={"added": len(created)})
     return created
@@ -134,7 +143,10 @@ def targets_sample(*, actor, inspection: Inspection, candidates, count: int, see
 
 def recusal_reason(user, target: Target) -> str:
     """Why this user may not inspect this target (their own school or unit, or where they work), or ""."""
-    return user_recusal_reason(user, school_id=target.school_id, unit_id=target.unit_id)
+    if (target.group_id or target.centre_id or target.project_id) and fills_for(user, target):
+        return "不能督导本人负责的督导对象"
+    school_id, unit_id = recusal_ids(target)
+    return user_recusal_reason(user, school_id=school_id, unit_id=unit_id)
 
 
 @transaction.atomic
@@ -265,7 +277,7 @@ def _check_value(node, value: str) -> str:
 def _scoring_checks(*, actor, target: Target, is_self: bool) -> tuple[Inspection, TeamMember | None]:
     """May this user score the target now? Raises the refusal. Returns the inspection (its stage now) and, for a
     team member, their place on the team (which check points are theirs)."""
-    if is_self and not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
+    if is_self and not fills_for(actor, target):
         raise PermissionDenied("只有督导对象本单位的用户可以自评。")
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
     refuse_archived(inspection)
@@ -324,7 +336,7 @@ def missing_scores(inspection: Inspection) -> dict[str, list[str]]:
             "target_id", "leaf"):
         scored.setdefault(target_id, set()).add(leaf)
     missing = {}
-    for target in inspection.targets.select_related("school", "unit"):
+    for target in inspection.targets.select_related(*TARGET_RELATED):
         gaps = [c for c in needed if c not in scored.get(target.pk, set())]
         if gaps:
             missing[str(target)] = gaps
@@ -346,7 +358,7 @@ def results_compute(*, inspection: Inspection, now=None) -> int:
 @transaction.atomic
 def materials_submit(*, actor, target: Target, report: str, uploads=()) -> Target:
     """The target's self-assessment report and evidence files, during 自评中 (files are added, never replaced)."""
-    if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
+    if not fills_for(actor, target):
         raise PermissionDenied("只有督导对象本单位可以提交自评材料。")
     inspection = Inspection.objects.get(pk=target.inspection_id)
     refuse_archived(inspection)
@@ -387,7 +399,7 @@ def materials_review(*, actor, target: Target, note: str) -> Target:
 @transaction.atomic
 def leaf_evidence_add(*, actor, target: Target, leaf: str, uploads) -> int:
     """Files for one check point of the self-assessment, during 自评中 (checked by content; never replaced)."""
-    if not owns(actor, school_id=target.school_id, unit_id=target.unit_id):
+    if not fills_for(actor, target):
         raise PermissionDenied("只有督导对象本单位可以上传自评佐证材料。")
     inspection = Inspection.objects.select_related("framework").get(pk=target.inspection_id)
     refuse_archived(inspection)

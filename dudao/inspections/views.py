@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST, require_safe
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import form_error
 from dudao.core.models import Role
+from dudao.core.registries import page_sections
 from dudao.core.scope import get_visible_or_404, scope_for
 from dudao.core.web import attempt
 from dudao.documents import files
 from dudao.documents.decorators import document_errors
 from dudao.frameworks.models import Framework
-from dudao.inspections import opinions, reports, selectors, services
+from dudao.inspections import annual, opinions, reports, selectors, services
 from dudao.inspections.models import (
     BatchStatus,
     Inspection,
@@ -34,7 +35,7 @@ from dudao.inspections.models import (
 )
 from dudao.monitoring.selectors import counties_visible
 from dudao.regions.models import GovUnit, UnitKind
-from dudao.schools.models import School, SchoolType
+from dudao.schools.models import EducationGroup, ManagementCentre, Project, School, SchoolType
 from dudao.worker.recovery import workers_alive
 
 UNFINISHED = {BatchStatus.PENDING, BatchStatus.RUNNING}
@@ -100,6 +101,12 @@ def inspection_detail(request, pk: int):
                        unit_kinds=UnitKind.choices, for_units=inspection.framework.target == "unit",
                        people=selectors.team_candidates(inspection), roles=TeamRole.choices,
                        can_add_targets="targets" in actions, can_change_team="team" in actions)
+        if context["can_add_targets"] and not context["for_units"]:
+            county = inspection.county_id
+            context.update(
+                groups=EducationGroup.objects.filter(region__code__startswith=county).order_by("code"),
+                centres=ManagementCentre.objects.filter(region__code__startswith=county).order_by("code"),
+                projects=Project.objects.filter(region__code__startswith=county).order_by("-starts_on", "id"))
     return render(request, "inspections/detail.html", context)
 
 
@@ -151,6 +158,56 @@ def targets_add(request, pk: int):
         attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools),
                 "已添加督导对象。")
     return redirect("inspections:detail", pk=pk)
+
+
+def _ids(post, name: str) -> list[int]:
+    """Posted ids; anything else (text, "²", a number too long for the database) is kept as -1: refused below."""
+    return [int(v) if v.isascii() and v.isdecimal() and len(v) < 19 else -1 for v in post.getlist(name)][:1000]
+
+
+@login_required
+@require_POST
+def targets_add_others(request, pk: int):
+    """Education groups, management centres, projects (and, for 年度综合目标考核, the directly administered
+    schools) of the county: ids from elsewhere are refused, never silently dropped."""
+    inspection, user, post = _office_project(request, pk), request.user, request.POST
+    county = inspection.county_id
+    wanted = {"groups": (EducationGroup, _ids(post, "groups")), "centres": (ManagementCentre, _ids(post, "centres")),
+              "projects": (Project, _ids(post, "projects"))}
+    chosen = {name: list(model.objects.filter(pk__in=ids, region__code__startswith=county))
+              for name, (model, ids) in wanted.items()}
+    if any(len(chosen[name]) != len(set(ids)) for name, (_m, ids) in wanted.items()):
+        messages.error(request, "所选对象不存在或不在本县（区）。")
+        return redirect("inspections:detail", pk=pk)
+    schools = []
+    if post.get("direct_schools"):
+        schools = list(School.objects.filter(region__code__startswith=county, management_centre__isnull=True)
+                       .exclude(school_type__in=[SchoolType.TRAINING, SchoolType.KINDERGARTEN]))
+    attempt(request, lambda: services.targets_add(actor=user, inspection=inspection, schools=schools, **chosen),
+            "已添加督导对象。")
+    return redirect("inspections:detail", pk=pk)
+
+
+@login_required
+@require_safe
+def annual_ranking(request, pk: int):
+    """年度综合目标考核: targets ranked by score with the levels the quotas give; the county's office and
+    leaders only (404 for anyone else, like a target of another unit)."""
+    inspection = get_visible_or_404(Inspection.objects.select_related("county", "framework"), request.user, pk=pk)
+    if inspection.kind != InspectionKind.ANNUAL or not selectors.sees_all_targets(request.user, inspection):
+        raise Http404
+    return render(request, "inspections/ranking.html", {
+        "inspection": inspection, **annual.annual_ranking(inspection),
+        "can_apply": selectors.is_office(request.user, inspection) and inspection.stage in annual.APPLY_STAGES})
+
+
+@login_required
+@require_POST
+def annual_levels_apply(request, pk: int):
+    inspection = _office_project(request, pk)
+    attempt(request, lambda: annual.annual_levels_apply(actor=request.user, inspection=inspection),
+            "已按名额写入各对象等级。")
+    return redirect("inspections:ranking", pk=pk)
 
 
 @login_required
@@ -214,6 +271,7 @@ def _target_page(request, target, sheet: list[dict], errors: dict[str, str] | No
         evaluation = services.target_evaluation(target)
     opinion = Opinion.objects.filter(target=target).first()
     return render(request, "inspections/target.html", {
+        **page_sections("inspections.target_detail", request, target),  # reviews: "member_figures_html"
         "target": target, "inspection": inspection, "sheet": sheet, "is_self": is_self, "actions": actions,
         "sheet_filled": sum(1 for row in sheet if row["value"]),
         "can_score": bool(sheet) and bool(actions & {"self_score", "score"}),

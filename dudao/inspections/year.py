@@ -85,10 +85,14 @@ def calendar_site_visits(user, start, end):
     mine = TeamMember.objects.filter(target=OuterRef("pk"), user_id=user.pk)
     targets: dict[int, list] = {pk: [] for pk in projects}
     for row in (Target.objects.filter(inspection_id__in=projects).annotate(mine=Exists(mine))
-                .values("inspection_id", "school_id", "unit_id", "region_code", "mine", "school__name", "unit__name")
+                .values("inspection_id", "school_id", "unit_id", "region_code", "mine", "school__name", "unit__name",
+                        "group__name", "centre__name", "project__name", "group__lead_school_id",
+                        "centre__contact_id", "project__contact_id")
                 .order_by("region_code", "pk")):
-        if row["mine"] or scope_reaches(scope, region_code=row["region_code"], school_id=row["school_id"],
-                                        unit_id=row["unit_id"]):
+        if row["mine"] or scope_reaches(scope, region_code=row["region_code"],
+                                        school_id=row["school_id"] or row["group__lead_school_id"],
+                                        unit_id=row["unit_id"]) \
+                or user.pk in (row["centre__contact_id"], row["project__contact_id"]):
             targets[row["inspection_id"]].append(row)
     url = url_for_pk("inspections:detail")
     items = []
@@ -98,7 +102,8 @@ def calendar_site_visits(user, start, end):
                                                          for p in scope.region_prefixes):
             continue
         school_ids = tuple(r["school_id"] for r in rows if r["school_id"])
-        names = [r["school__name"] or r["unit__name"] for r in rows]
+        names = [r["school__name"] or r["unit__name"] or r["group__name"] or r["centre__name"] or r["project__name"]
+                 for r in rows]
         shown = "、".join(names[:3]) + (f"等 {len(names)} 个对象" if len(names) > 3 else "")
         items.append(CalendarItem(
             source="inspections.site_visit", key=str(pk), title=project.name, start=project.starts_on,
@@ -204,7 +209,8 @@ def inspection_results(user, region_code: str, start: datetime.date, end: dateti
         inspections = inspections.filter(Q(name__contains=q))
     inspections = list(inspections.order_by("-issued", "-id")[:50])
     targets = defaultdict(list)
-    for target in Target.objects.filter(inspection__in=inspections).select_related("school", "unit"):
+    for target in Target.objects.filter(inspection__in=inspections).select_related(
+            "school", "unit", "group", "centre", "project"):
         targets[target.inspection_id].append(target)
     found = []
     for inspection in inspections:
@@ -235,7 +241,7 @@ def _inspection_report_docx(inspection_id: int) -> bytes:
 
 def _opinion_docx(opinion_id: int) -> bytes:
     return opinion_docx(Opinion.objects.select_related("target__inspection__county", "target__inspection__framework",
-                                                       "target__school", "target__unit").get(pk=opinion_id))
+                                                       "target__school", "target__unit", "target__group", "target__centre", "target__project").get(pk=opinion_id))
 
 
 def archive_inspection_documents(region_code: str, start, end):
@@ -254,21 +260,21 @@ def archive_inspection_documents(region_code: str, start, end):
             yield ArchiveItem(category, f"{p.name} 督导报告", p.ends_on, f"{p.name}_督导报告.docx",
                               render=lambda pk=p.pk: _inspection_report_docx(pk), source=f"inspections.report:{p.pk}")
     opinions = (Opinion.objects.filter(target__inspection_id__in=projects, issued_at__isnull=False)
-                .select_related("target__school", "target__unit").order_by("issued_at", "id"))
+                .select_related("target__school", "target__unit", "target__group", "target__centre", "target__project").order_by("issued_at", "id"))
     for o in opinions:
         p = projects[o.target.inspection_id]
         yield ArchiveItem(_archive_category(p), f"{p.name} 督导意见书 {o.number or ''} {o.target.target_name}".strip(),
                           local_date(o.issued_at), f"{o.number or o.pk}_{o.target.target_name}_督导意见书.docx",
                           render=lambda pk=o.pk: _opinion_docx(pk), source=f"inspections.opinion:{o.pk}")
     evidence = (LeafEvidence.objects.filter(target__inspection_id__in=projects)
-                .select_related("file", "target__school", "target__unit").order_by("uploaded_at", "id"))
+                .select_related("file", "target__school", "target__unit", "target__group", "target__centre", "target__project").order_by("uploaded_at", "id"))
     for e in evidence.iterator(chunk_size=500):
         p = projects[e.target.inspection_id]
         yield stored_archive_item(_archive_category(p), f"{p.name} {e.target.target_name} 佐证材料（{e.leaf}）",
                                   max(start, min(end, local_date(e.uploaded_at))), e.file,
                                   source=f"inspections.leaf_evidence:{e.pk}")
     materials = (Target.materials.through.objects.filter(target__inspection_id__in=projects)
-                 .select_related("storedfile", "target__school", "target__unit").order_by("id"))
+                 .select_related("storedfile", "target__school", "target__unit", "target__group", "target__centre", "target__project").order_by("id"))
     for m in materials.iterator(chunk_size=500):
         p = projects[m.target.inspection_id]
         yield stored_archive_item(_archive_category(p), f"{p.name} {m.target.target_name} 自评佐证材料",

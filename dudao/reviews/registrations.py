@@ -4,6 +4,8 @@ from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job
 from dudao.reviews.services.upward import review_due_daily
+from dudao.core.registries import register_page_section  # targets
+from dudao.reviews.views.projects import target_members_section  # targets
 from dudao.reviews.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
@@ -95,3 +97,4 @@ def register() -> None:
     register_daily_job("result_use_reminders", result_use_reminders, order=300)  # 不合格结果 N 天未登记运用
     register_page_section("dashboard.school_detail", use_views.school_section)  # "result_uses_section"
     register_page_section("dashboard.unit_detail", use_views.unit_section)  # "result_uses_section"
+    register_page_section("inspections.target_detail", target_members_section)  # targets

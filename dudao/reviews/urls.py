@@ -3,6 +3,7 @@ from django.urls import path
 from dudao.reviews.views import bulletin as bulletin_views
 from dudao.reviews.views import committee as committee_views
 from dudao.reviews.views import outputs as output_views
+from dudao.reviews.views import projects as project_views
 from dudao.reviews.views import rating as rating_views
 from dudao.reviews.views import upward as upward_views
 from dudao.reviews.views import uses as use_views
@@ -107,4 +108,10 @@ urlpatterns = [
     path("uses/<int:pk>/", use_views.use_detail, name="use_detail"),
     path("uses/<int:pk>/edit/", use_views.use_edit, name="use_edit"),
     path("uses/<int:pk>/delete/", use_views.use_delete, name="use_delete"),
+
+    # 帮扶项目 and project/group targets' member figures (views/projects.py)
+    path("projects/", project_views.project_list, name="project_list"),
+    path("projects/new/", project_views.project_create, name="project_create"),
+    path("projects/<int:pk>/", project_views.project_detail, name="project_detail"),
+    path("projects/<int:pk>/edit/", project_views.project_edit, name="project_edit"),
 ]

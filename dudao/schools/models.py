@@ -1,5 +1,6 @@
 """Schools, their campuses, education groups and management centres."""
 
+from django.conf import settings
 from django.db import models
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
@@ -65,6 +66,9 @@ class ManagementCentreQuerySet(ScopedQuerySet):
         own = School.objects.filter(pk__in=scope.school_ids).values("management_centre_id")
         return prefix_q("region__code", scope.region_prefixes) | models.Q(pk__in=own)
 
+    def own_q(self, user) -> models.Q:
+        return models.Q(contact=user)
+
 
 class ManagementCentre(models.Model):
     """教管中心: manages the schools of one or more towns on behalf of the county bureau."""
@@ -74,6 +78,11 @@ class ManagementCentre(models.Model):
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, verbose_name="所在区划")
     director = models.CharField("主任", max_length=64, blank=True)
     phone = models.CharField("联系电话", max_length=32, blank=True)
+    # Who fills the centre's self-assessment when it is an inspection target, and the unit its findings go to.
+    contact = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name="联系人")
+    competent_unit = models.ForeignKey("regions.GovUnit", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name="主管部门")
 
     objects = ManagementCentreQuerySet.as_manager()
 
@@ -209,3 +218,79 @@ class EducationGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProjectType(models.TextChoices):
+    STRONG = "strong", "强校工程"
+    ENTRUSTED = "entrusted", "委托管理"
+    MUTUAL = "mutual", "城乡互助成长"
+    GROUP = "group", "集团化办学"
+    OTHER = "other", "其他"
+
+
+class ProjectRole(models.TextChoices):
+    """A member school's role; the first of each pair leads (托管方, 牵头校, 帮扶校)."""
+
+    TRUSTEE = "trustee", "托管方"
+    TRUSTED = "trusted", "被托管方"
+    LEAD = "lead", "牵头校"
+    MEMBER = "member", "成员校"
+    HELPER = "helper", "帮扶校"
+    HELPED = "helped", "受援校"
+
+
+LEADING_ROLES = (ProjectRole.TRUSTEE, ProjectRole.LEAD, ProjectRole.HELPER)
+
+
+class ProjectQuerySet(ScopedQuerySet):
+    """Region staff by region; member schools' users; the contact (own)."""
+
+    through_many = True
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("region__code", scope.region_prefixes) | models.Q(members__school_id__in=scope.school_ids)
+
+    def own_q(self, user) -> models.Q:
+        return models.Q(contact=user)
+
+
+class Project(models.Model):
+    """帮扶/改革项目 (强校工程, 委托管理, 城乡互助成长, 集团化办学…): member schools with roles over a period,
+    goals and key figures; it may be an inspection target."""
+
+    name = models.CharField("项目名称", max_length=128)
+    project_type = models.CharField("项目类型", max_length=16, choices=ProjectType.choices, db_index=True)
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               verbose_name="县（区）")
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    contact = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+", verbose_name="联系人")
+    goals = models.TextField("项目目标", blank=True)
+    # [{"label": "优秀率", "baseline": "20%", "target": "35%", "actual": ""}]
+    key_figures = models.JSONField("关键指标", default=list, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "帮扶项目"
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProjectMember(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members", verbose_name="项目")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="project_memberships",
+                               verbose_name="学校")
+    role = models.CharField("角色", max_length=16, choices=ProjectRole.choices)
+
+    class Meta:
+        verbose_name = "项目成员学校"
+        ordering = ["project_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["project", "school"], name="project_school_once")]
+
+    def __str__(self) -> str:
+        return f"{self.school_id} {self.get_role_display()}"

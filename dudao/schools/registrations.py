@@ -10,6 +10,8 @@ ACTION_LABELS = {
     "school.update": "修改学校",
     "centre.create": "新增教管中心",
     "group.save": "保存教育集团/学区",
+    "project.create": "新建帮扶项目",
+    "project.update": "修改帮扶项目",
 }
 
 

@@ -71,6 +71,7 @@ from dudao.reviews.models import (
 )
 from dudao.reviews.models import PackageStatus, Review, ReviewPackage, SiteVisit
 from dudao.schools.models import School
+from dudao.schools.models import Project, School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
 from tests.demo_snapshot import restore
@@ -358,6 +359,9 @@ def _samplers(state):
         ("reviews", "pk"): pk(Review.objects),
         ("reviews/package", "package_pk"): lambda user: [_review_package()],
         ("reviews/visits", "visit_pk"): lambda user: [SiteVisit.objects.order_by("pk").values_list("pk", flat=True).first()],
+        # targets (issue 21): the demo's 强校工程 project
+        ("reviews/projects", "pk"): pk(Project.objects),
+        ("api/projects", "pk"): pk(Project.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -356,6 +356,14 @@ def make_result_uses(w, n):
         region=w.county_a, result_kind="inspections.target", result_id=str(_n()), result_label=f"综合督导结果{_n()}",
         result_year=2025, school=w.schools_a[0], user_unit=w.unit_a, user_name=f"运用单位{_n()}", purpose="honours",
         used_on=datetime.date(2026, 1, 5), decision="评优评先", recorded_by=w.office_a) for _ in range(n)])
+# targets
+def make_projects(w, n):
+    from dudao.schools.models import Project, ProjectMember
+
+    made = Project.objects.bulk_create([Project(
+        region=w.county_a, name=f"强校工程{_n()}", project_type="strong", starts_on=datetime.date(2025, 9, 1),
+        ends_on=datetime.date(2027, 8, 31), contact=w.principal_a) for _ in range(n)])
+    ProjectMember.objects.bulk_create([ProjectMember(project=p, school=w.schools_a[0], role="trustee") for p in made])
 
 
 # ---- the lists -----------------------------------------------------------------------------------------------
@@ -433,6 +441,7 @@ LISTS: dict[str, Case] = {
     "planning:summary_list": Case("office_a", make_summaries),
     "planning:archive_list": Case("office_a", make_archive_years),
     "reviews:bulletin_list": Case("office_a", make_bulletins),  # reviews: bulletin
+    "reviews:project_list": Case("office_a", make_projects),  # targets
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),
@@ -451,6 +460,7 @@ LISTS: dict[str, Case] = {
     "reviews:my_tasks": Case("town_a", make_reviews),
     "reviews:province_board": Case("office_a", make_reviews, "?year=2026"),
     "api/v1/reviews": Case("office_a", make_reviews),
+    "api/v1/projects": Case("office_a", make_projects),  # targets
     "api/v1/calendar": Case("office_a", make_plans, "?from=2026-12-01&to=2026-12-31"),
     "api/v1/chronicle": Case("office_a", make_chronicle, "?year=2026"),
     "api/v1/findings": Case("office_a", make_rectification),
@@ -503,6 +513,7 @@ NOT_LISTS: dict[str, str] = {
     "reviews:use_create": "form (the result picker shows at most 50 results)",  # uses
     "reviews:use_annual_export": "one using unit's year as a workbook or Word document (its index is use_annual)",  # uses
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
+    "reviews:project_create": "form",  # targets
 }
 
 

@@ -172,7 +172,7 @@ def test_it_loads_the_inspections(demo, db):
     levels = set(done.targets.values_list("level", flat=True))
     assert len(levels) >= 2
     demo_load(seed=2026)
-    assert Inspection.objects.count() == 4
+    assert Inspection.objects.count() == 6  # targets (issue 21): + the 集团化办学 evaluation and the annual assessment
 
 
 def test_a_demo_password_never_looks_like_its_user_name(monkeypatch):
