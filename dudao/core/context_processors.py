@@ -36,7 +36,8 @@ def navigation(request) -> dict:
                     if scope.has_role(Role.UNIT) else [])
                  + ([("督导委员会", "reviews:committee"), ("述职评议", "reviews:session_list"),
                      ("督导公报", "reviews:bulletin_list")] if region_staff else [])
-                 + ([("结果运用", "reviews:use_list")] if not scope.is_empty else [])),
+                 + ([("结果运用", "reviews:use_list"), ("帮扶项目", "reviews:project_list")]
+                    if not scope.is_empty else [])),
         ("评估监测", ([("优质均衡监测", "monitoring:balanced"), ("学前普及普惠监测", "monitoring:preschool")]
                       if region_staff else [])
                      + ([("创建工作", "monitoring:campaign_list")] if not scope.is_empty else [])
@@ -59,11 +60,6 @@ def navigation(request) -> dict:
                          ("督导简报", "planning:briefing_list"), ("信息报送", "planning:submission_list"),
                          ("工作总结", "planning:summary_list"), ("督导档案", "planning:archive_list")]
                         if region_staff else [])),
-        ("督政与迎检", ([("迎检", "reviews:review_list")] if not scope.is_empty else [])
-                       + ([("督导委员会", "reviews:committee"), ("述职评议", "reviews:session_list"),
-                           ("督导公报", "reviews:bulletin_list")] if region_staff else [])
-                       + ([("结果运用", "reviews:use_list")] if not scope.is_empty else [])
-                       + ([("帮扶项目", "reviews:project_list")] if not scope.is_empty else [])),
         ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),
         ("系统管理", ([("数据导入", "schools:import"), ("督学与专家导入", "people:import"),
                        ("文书模板", "documents:templates"), ("审计日志", "core:audit")] if office else [])
