@@ -63,6 +63,7 @@ from dudao.rectification.models import (
     Talk,
 )
 from dudao.regions.models import GovUnit
+from dudao.reviews.models import Committee, CommitteeMember, MemberDuty
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
@@ -114,6 +115,10 @@ POST_ONLY = {
     "planning:briefing_issue", "planning:briefing_publish", "planning:submission_delete",
     # planning: 督导档案
     "planning:archive_export_start", "planning:archive_lock", "planning:archive_reopen",
+    # reviews: 督导委员会
+    "reviews:committee_create", "reviews:committee_edit", "reviews:member_add", "reviews:member_edit",
+    "reviews:member_deactivate", "reviews:member_activate", "reviews:member_delete", "reviews:duty_add",
+    "reviews:duty_edit", "reviews:duty_delete", "reviews:duty_up", "reviews:duty_down",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -291,6 +296,10 @@ def _samplers(state):
         ("planning/exports", "pk"): pk(ArchiveExport.objects),
         ("planning/archive", "code"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "region_id", None)],
         ("planning/archive", "year"): lambda user: [getattr(ArchiveYear.objects.order_by("pk").first(), "year", None)],
+        # reviews: 督导委员会 (the demo's committee, its members and duties)
+        ("reviews/committee", "pk"): pk(Committee.objects),
+        ("reviews/members", "pk"): pk(CommitteeMember.objects),
+        ("reviews/duties", "pk"): pk(MemberDuty.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -327,6 +327,18 @@ def make_archive_years(w, n):
     ArchiveYear.objects.bulk_create([ArchiveYear(region=w.county_a, year=first + i) for i in range(n)])
 
 
+def make_committee_members(w, n):
+    """reviews: 督导委员会 members, each its own department with a duty."""
+    from dudao.reviews.models import Committee, CommitteeMember, MemberDuty
+
+    committee, _ = Committee.objects.get_or_create(region=w.county_a)
+    units = GovUnit.objects.bulk_create([GovUnit(code=f"UQC{_n():04d}", name=f"甲区部门{_n()}", kind="department",
+                                                 region=w.county_a) for _ in range(n)])
+    members = CommitteeMember.objects.bulk_create([CommitteeMember(
+        committee=committee, unit=u, representative=f"委员{_n()}", position=_n()) for u in units])
+    MemberDuty.objects.bulk_create([MemberDuty(member=m, text=f"职责{_n()}") for m in members])
+
+
 # ---- the lists -----------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -378,6 +390,8 @@ LISTS: dict[str, Case] = {
     "planning:submission_list": Case("office_a", make_submissions),
     "planning:summary_list": Case("office_a", make_summaries),
     "planning:archive_list": Case("office_a", make_archive_years),
+    # reviews: 督导委员会
+    "reviews:committee": Case("office_a", make_committee_members),
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),
@@ -432,6 +446,9 @@ NOT_LISTS: dict[str, str] = {
     "planning:chronicle_docx": "the accepted entries as a Word document (chronicle page's list, measured there)",
     "planning:chronicle_xlsx": "the accepted entries as a workbook (chronicle page's list, measured there)",
     "planning:summary_request": "POST-only action",
+    # reviews: 督导委员会
+    "reviews:committee_create": "POST-only action", "reviews:committee_import_template": "a fixed workbook",
+    "reviews:committee_mine": "the unit's own member entries (one per committee it sits on), not a list",
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
 }
 

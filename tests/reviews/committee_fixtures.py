@@ -49,8 +49,8 @@ def xlsx_bytes(sheets: dict[str, list[list]] | None = None) -> bytes:
     return buffer.getvalue()
 
 
-@pytest.fixture
-def setup(world):
+@pytest.fixture(name="setup")
+def setup_fixture(world):
     finance = GovUnit.objects.create(code="UA-D01", name="甲区财政局", kind="department", region=world.county_a)
     police = GovUnit.objects.create(code="UA-D02", name="甲区公安分局", kind="department", region=world.county_a)
     government = GovUnit.objects.create(code="UA-G01", name="甲区人民政府", kind="government", region=world.county_a)

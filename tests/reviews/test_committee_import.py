@@ -9,7 +9,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.models import AuditLog
 from dudao.reviews.models import CommitteeMember, MemberDuty
 from dudao.reviews.services import committee as services
-from tests.reviews.committee_fixtures import setup, xlsx_bytes  # noqa: F401 -- fixture
+from tests.reviews.committee_fixtures import setup_fixture, xlsx_bytes  # noqa: F401 -- fixture
 
 MEMBER_HEAD = ["单位编码", "单位名称", "委员", "职务", "委员会职务", "顺序"]
 DUTY_HEAD = ["单位编码", "职责", "对应考查要点"]

@@ -16,7 +16,7 @@ from python_calamine import CalamineWorkbook
 from dudao.inspections.models import Inspection, Target
 from dudao.reviews.models import Committee, CommitteeMember
 from dudao.reviews.services import committee as services
-from tests.reviews.committee_fixtures import setup  # noqa: F401 -- fixture
+from tests.reviews.committee_fixtures import setup_fixture  # noqa: F401 -- fixture
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import AuditLog
 from dudao.reviews.models import Committee, CommitteeMember, MemberDuty, RatingSession, Reporter
 from dudao.reviews.services import committee as services
-from tests.reviews.committee_fixtures import docx_bytes, pdf_bytes, setup, xlsx_bytes  # noqa: F401 -- fixture
+from tests.reviews.committee_fixtures import docx_bytes, pdf_bytes, setup_fixture, xlsx_bytes  # noqa: F401 -- fixture
 
 
 def test_it_creates_one_committee_per_county(world, setup):

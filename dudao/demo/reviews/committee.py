@@ -1,6 +1,6 @@
 """The demo's reviews (issue 21): committee. Idempotent: a second load adds nothing.
 
-示范区人民政府教育督导委员会: its 工作规程, 13 member units (11 departments with 区教育委员会 as 主任单位, and two
+示范区人民政府教育督导委员会: its 工作规程, 15 member units (13 departments with 区教育委员会 as 主任单位, and two
 towns), each with 3–5 duties after seed 004's member duties, linked to the check points of a 督政 framework made
 here (区人民政府履行教育职责评价, frozen; one check point is left uncovered so the coverage page has a flag) and, for
 the towns, of the 乡镇（街道）履行教育职责考核 framework the inspections demo froze. 区委组织部 and 区委宣传部 are not

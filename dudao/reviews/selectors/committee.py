@@ -113,8 +113,9 @@ def pick_framework(committee: Committee, pk: str = "") -> Framework | None:
         found = frameworks.filter(pk=int(pk)).first()
         if found is not None:
             return found
-    used = (MemberDuty.objects.filter(member__committee=committee, framework__isnull=False)
-            .values_list("framework_id", flat=True).order_by("-id").first())
+    # by default the framework most of the committee's duties are linked to
+    used = (MemberDuty.objects.filter(member__committee=committee, framework__isnull=False).values("framework_id")
+            .annotate(n=Count("id")).order_by("-n", "-framework_id").values_list("framework_id", flat=True).first())
     return (frameworks.filter(pk=used).first() if used else None) or frameworks.first()
 
 
