@@ -183,3 +183,16 @@ def test_committee_meetings_are_listed_and_the_planning_form_preselects_the_kind
                                   "duty_up", "duty_down"])
 def test_actions_are_post_only(world, login, filled, name):
     assert login(world.office_a).get(reverse(f"reviews:{name}", args=[1])).status_code == 405
+
+
+@pytest.mark.parametrize(("utc", "day"), [("2026-12-04 16:30", "2026年12月5日"),   # 00:30 in Beijing
+                                          ("2026-12-05 15:30", "2026年12月5日")])  # 23:30 in Beijing
+def test_the_word_list_is_dated_in_beijing_and_renders_template_tags_in_data_as_text(world, login, filled, utc, day):
+    import time_machine
+
+    services.duty_add(actor=world.office_a, member=filled["town_member"], text="{{ settings.SECRET_KEY }}{% for x in y %}")
+    with time_machine.travel(datetime.datetime.fromisoformat(utc).replace(tzinfo=datetime.UTC), tick=False):
+        docx = login(world.office_a).get(reverse("reviews:committee_duties_docx", args=[filled["committee"].pk]))
+    with zipfile.ZipFile(io.BytesIO(docx.content)) as archive:
+        body = archive.read("word/document.xml").decode()
+    assert day in body and "{{ settings.SECRET_KEY }}{% for x in y %}" in body

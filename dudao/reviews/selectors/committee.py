@@ -79,12 +79,33 @@ def own_members(user) -> QuerySet[CommitteeMember]:
     """The member entries of the user's own units (本单位职责), with their duties."""
     unit_ids = scope_for(user).unit_ids
     return (CommitteeMember.objects.filter(unit_id__in=unit_ids).select_related("committee__region", "unit")
-            .prefetch_related(Prefetch("duties", MemberDuty.objects.select_related("framework")))
+            .prefetch_related(Prefetch("duties", _with_framework(MemberDuty.objects.order_by("position", "id"))))
             .order_by("committee__region_id", "id"))
 
 
+def _with_framework(duties: QuerySet[MemberDuty]) -> QuerySet[MemberDuty]:
+    """Duties with their framework's name and version, not its definition (a large JSON tree, read once per
+    framework by names_by_framework)."""
+    return duties.select_related("framework").defer("framework__definition")
+
+
+def names_by_framework(duties) -> dict[int, dict[str, str]]:
+    """framework id → {check point code: name}, for the frameworks the duties are linked to (one query)."""
+    ids = {d.framework_id for d in duties if d.framework_id}
+    return {pk: point_names(f) for pk, f in Framework.objects.in_bulk(ids).items()} if ids else {}
+
+
+def with_points(duties: list[MemberDuty]) -> list[MemberDuty]:
+    """Each duty gets `points`: (code, name) of its linked check points ("" for a code the framework lost)."""
+    names = names_by_framework(duties)
+    for duty in duties:
+        labels = names.get(duty.framework_id, {})
+        duty.points = [(code, labels.get(code, "")) for code in duty.item_codes or []]
+    return duties
+
+
 def member_duties(member: CommitteeMember) -> list[MemberDuty]:
-    return list(member.duties.select_related("framework").order_by("position", "id"))
+    return with_points(list(_with_framework(member.duties.all()).order_by("position", "id")))
 
 
 def unit_choices(committee: Committee) -> QuerySet[GovUnit]:
@@ -144,17 +165,11 @@ def committee_coverage(committee: Committee, framework: Framework) -> engine.Cov
 
 def duty_rows(committee: Committee) -> list[dict]:
     """The 成员单位职责清单: one row per duty of the active members, in the members' order."""
-    duties = (MemberDuty.objects.filter(member__committee=committee, member__active=True)
-              .select_related("member__unit", "framework").order_by("member__position", "member_id", "position", "id"))
-    names: dict[int, dict[str, str]] = {}
-    rows = []
-    for duty in duties:
-        if duty.framework_id and duty.framework_id not in names:
-            names[duty.framework_id] = point_names(duty.framework)
-        labels = names.get(duty.framework_id, {})
-        rows.append({"member": duty.member, "duty": duty, "points": [
-            f"{code} {labels[code]}" if code in labels else code for code in duty.item_codes or []]})
-    return rows
+    duties = with_points(list(_with_framework(MemberDuty.objects.filter(
+        member__committee=committee, member__active=True)).select_related("member__unit").order_by(
+        "member__position", "member_id", "position", "id")))
+    return [{"member": duty.member, "duty": duty, "points": [f"{code} {name}".strip() for code, name in duty.points]}
+            for duty in duties]
 
 
 def committee_meetings(user, committee: Committee, limit: int = 20) -> list[Meeting]:

@@ -403,12 +403,11 @@ def _import_write(*, actor, committee, framework, units, member_rows, duty_rows)
         grouped: dict[str, list[dict]] = {}
         for values in duty_rows:
             grouped.setdefault(values["unit"], []).append(values)
-        for code, rows in grouped.items():
-            member = by_code[code]
-            member.duties.all().delete()
-            MemberDuty.objects.bulk_create([
-                MemberDuty(member=member, text=v["text"], framework=framework if v["codes"] else None,
-                           item_codes=v["codes"], position=i) for i, v in enumerate(rows, 1)])
+        MemberDuty.objects.filter(member__in=[by_code[code] for code in grouped]).delete()
+        MemberDuty.objects.bulk_create([
+            MemberDuty(member=by_code[code], text=v["text"], framework=framework if v["codes"] else None,
+                       item_codes=v["codes"], position=i)
+            for code, rows in grouped.items() for i, v in enumerate(rows, 1)], batch_size=500)
         result = ImportResult(created, updated, len(duty_rows), len(grouped))
         audit_record(actor=actor, action="reviews.committee_import", obj=committee, region_code=committee.region_id,
                      after={"created": created, "updated": updated, "duties": len(duty_rows),

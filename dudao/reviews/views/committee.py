@@ -165,11 +165,6 @@ def member_detail(request, pk: int):
     office = selectors.is_office(request.user, member.committee)
     framework = selectors.pick_framework(member.committee, request.GET.get("framework", "")) if office else None
     duties = selectors.member_duties(member)
-    names: dict[int, dict[str, str]] = {}
-    for duty in duties:
-        if duty.framework_id and duty.framework_id not in names:
-            names[duty.framework_id] = selectors.point_names(duty.framework)
-        duty.points = [(code, names.get(duty.framework_id, {}).get(code, "")) for code in duty.item_codes or []]
     context = {"member": member, "committee": member.committee, "office": office, "duties": duties,
                "results": selectors.unit_results(request.user, member),
                "readable": selectors.readable_counties(request.user).filter(pk=member.committee.region_id).exists()}
@@ -366,11 +361,6 @@ def committee_mine(request):
     ensure_role(request.user, Role.UNIT)
     members = list(selectors.own_members(request.user))
     for member in members:
-        names: dict[int, dict[str, str]] = {}
-        member.duty_list = list(member.duties.all())
-        for duty in member.duty_list:
-            if duty.framework_id and duty.framework_id not in names:
-                names[duty.framework_id] = selectors.point_names(duty.framework)
-            duty.points = [(code, names.get(duty.framework_id, {}).get(code, "")) for code in duty.item_codes or []]
+        member.duty_list = selectors.with_points(list(member.duties.all()))
         member.results = selectors.unit_results(request.user, member)
     return render(request, "reviews/committee_mine.html", {"members": members})
