@@ -157,3 +157,16 @@ def test_duties_move_up_and_down_and_are_deleted(world, setup):
     services.duty_delete(actor=world.office_a, duty=first)
     assert list(member.duties.order_by("position").values_list("text", flat=True)) == ["丙", "乙"]
     assert AuditLog.objects.filter(action="reviews.duty_delete", object_id=str(first.pk)).exists()
+
+
+def test_the_member_units_users_are_told(world, setup):
+    from dudao.core.models import Notification
+
+    member = services.member_add(actor=world.office_a, committee=setup["committee"], unit=world.unit_a,
+                                 representative="李镇长")
+    services.duty_add(actor=world.office_a, member=member, text="甲")
+    duty = services.duty_add(actor=world.office_a, member=member, text="乙")
+    services.duty_update(actor=world.office_a, duty=duty, text="丙")
+    titles = list(Notification.objects.filter(user=world.town_a).order_by("pk").values_list("title", flat=True))
+    assert titles == ["本单位已列为甲区人民政府教育督导委员会成员单位", "本单位督导委员会职责清单已更新"]  # once a day
+    assert not Notification.objects.exclude(user=world.town_a).filter(kind="committee").exists()

@@ -11,10 +11,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError, RowError
 from dudao.core.scope import require_office_for
+from dudao.core.selectors import users_of_units
+from dudao.core.services import Message, notify
 from dudao.core.tabular import Column, SheetSpec, check_duplicates, match_sheets, parse_sheet, read_upload
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_store
@@ -61,6 +65,19 @@ def _position(value) -> int:
 
 def _require_office(actor, committee: Committee, message: str = "只有本区县督导室可以修改督导委员会。") -> None:
     require_office_for(actor, committee.region_id, message)
+
+
+def _tell_unit(member: CommitteeMember, *, key: str, title: str, body: str) -> None:
+    """An inbox item (and its e-mail, queued on commit) for the member unit's own users."""
+    users = users_of_units([member.unit_id]).get(member.unit_id, set())
+    if users:
+        notify(messages=[(Message(key, "committee", title, body, reverse("reviews:committee_mine")), users)])
+
+
+def _tell_duties_changed(member: CommitteeMember) -> None:
+    """One notice a day at most, however many lines the office edits."""
+    _tell_unit(member, key=f"committee:{member.pk}:duties:{timezone.localdate():%Y%m%d}",
+               title="本单位督导委员会职责清单已更新", body=f"{member.committee.name}更新了本单位的职责清单，请查看。")
 
 
 def committee_create(*, actor, region: Region) -> Committee:
@@ -141,6 +158,8 @@ def member_add(*, actor, committee: Committee, unit, representative: str, post: 
         member.save()
         audit_record(actor=actor, action="reviews.member_add", obj=member, region_code=committee.region_id,
                      after=snapshot(member, MEMBER_FIELDS))
+        _tell_unit(member, key=f"committee:{member.pk}:added", title=f"本单位已列为{committee.name}成员单位",
+                   body=f"委员：{member.representative}；委员会职务：{member.get_role_display()}。")
     return member
 
 
@@ -239,6 +258,7 @@ def duty_add(*, actor, member: CommitteeMember, text: str, framework=None, item_
                                          position=position)
         audit_record(actor=actor, action="reviews.duty_add", obj=duty, region_code=member.committee.region_id,
                      after=snapshot(duty, DUTY_FIELDS) | {"member": member.pk})
+        _tell_duties_changed(member)
     return duty
 
 
@@ -255,6 +275,7 @@ def duty_update(*, actor, duty: MemberDuty, text: str, framework=None, item_code
         duty.save(update_fields=["text", "framework", "item_codes"])
         audit_record(actor=actor, action="reviews.duty_update", obj=duty, region_code=committee.region_id,
                      before=before, after=snapshot(duty, DUTY_FIELDS))
+        _tell_duties_changed(duty.member)
     return duty
 
 
