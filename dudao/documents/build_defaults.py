@@ -419,6 +419,14 @@ def review_visit_schedule() -> Document:
     return document
 
 
+def committee_duties() -> Document:
+    """督导委员会成员单位职责清单 (reviews): one row per duty, 成员单位 | 职务 | 委员 | 序号 | 职责 | 对应考查要点."""
+    document = _titled("{{ committee }}    共 {{ members }} 个成员单位、{{ count }} 项职责", 18)
+    _table(document, ["成员单位", "委员会职务", "委员", "序号", "职责", "对应考查要点"], "rows",
+           ["unit", "role", "representative", "no", "text", "points"])
+    _signed(document, "{{ office }}    {{ generated_on }}")
+    return document
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
@@ -429,6 +437,8 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
 BUILDERS["result_uses"] = result_uses  # reviews: 督导结果运用情况
             "review_report": review_report, "review_package_index": review_package_index,
             "review_visit_schedule": review_visit_schedule}
+            "annual_summary": annual_summary, "quarterly_report": quarterly_report}
+BUILDERS["committee_duties"] = committee_duties  # reviews: 督导委员会
 
 
 def main(keys=None) -> None:

@@ -236,6 +236,14 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "generated_on": "2026年10月10日", "count": 1,
         "rows": [{"day": "10月20日", "time": "09:00—10:30", "activity": "汇报会", "place": "区政府第一会议室",
                   "school": "", "people": "区政府分管领导、督导委员会成员单位负责人"}],
+    # reviews: 督导委员会成员单位职责清单 (dudao/reviews/views/committee.py)
+    "committee_duties": ("督导委员会成员单位职责清单", {
+        "title": "示范区人民政府教育督导委员会成员单位职责清单", "committee": "示范区人民政府教育督导委员会",
+        "county": "示范区", "office": "示范区人民政府教育督导室", "generated_on": "2026年12月5日", "count": 1,
+        "members": 1,
+        "rows": [{"unit": "示范区财政局", "role": "成员", "representative": "王伟", "post": "副局长", "no": 1,
+                  "text": "落实教育经费“两个只增不减”，按时足额拨付生均公用经费。",
+                  "points": "A4B1.1 教育经费投入"}],
     }),
 }
 

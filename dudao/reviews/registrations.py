@@ -35,6 +35,19 @@ ACTION_LABELS: dict[str, str] = {
     "reviews.visit_delete": "删除实地督查日程",
     "reviews.problem_import": "导入上级反馈问题清单",
     "reviews.recheck_create": "发起复查",
+    # committee
+    "reviews.committee_create": "建立督导委员会",
+    "reviews.committee_update": "修改督导委员会",
+    "reviews.committee_import": "导入督导委员会成员和职责",
+    "reviews.member_add": "添加督导委员会成员单位",
+    "reviews.member_update": "修改督导委员会成员单位",
+    "reviews.member_deactivate": "停用督导委员会成员单位",
+    "reviews.member_activate": "恢复督导委员会成员单位",
+    "reviews.member_delete": "删除督导委员会成员单位",
+    "reviews.duty_add": "添加成员单位职责",
+    "reviews.duty_update": "修改成员单位职责",
+    "reviews.duty_delete": "删除成员单位职责",
+    "reviews.duty_move": "调整成员单位职责顺序",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {

@@ -70,6 +70,7 @@ from dudao.reviews.models import (
     ResultUse,  # uses
 )
 from dudao.reviews.models import PackageStatus, Review, ReviewPackage, SiteVisit
+from dudao.reviews.models import Committee, CommitteeMember, MemberDuty
 from dudao.schools.models import School
 from dudao.schools.models import Project, School
 from dudao.surveys.models import Questionnaire, SurveyRound
@@ -139,6 +140,10 @@ POST_ONLY = {
     # reviews: outputs (issue 21)
     "reviews:report_save", "reviews:report_draft", "reviews:package_start", "reviews:visit_add", "reviews:visit_edit",
     "reviews:visit_delete", "reviews:problem_import", "reviews:recheck_create",
+    # reviews: 督导委员会
+    "reviews:committee_create", "reviews:committee_edit", "reviews:member_add", "reviews:member_edit",
+    "reviews:member_deactivate", "reviews:member_activate", "reviews:member_delete", "reviews:duty_add",
+    "reviews:duty_edit", "reviews:duty_delete", "reviews:duty_up", "reviews:duty_down",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -362,6 +367,10 @@ def _samplers(state):
         # targets (issue 21): the demo's 强校工程 project
         ("reviews/projects", "pk"): pk(Project.objects),
         ("api/projects", "pk"): pk(Project.objects),
+        # reviews: 督导委员会 (the demo's committee, its members and duties)
+        ("reviews/committee", "pk"): pk(Committee.objects),
+        ("reviews/members", "pk"): pk(CommitteeMember.objects),
+        ("reviews/duties", "pk"): pk(MemberDuty.objects),
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

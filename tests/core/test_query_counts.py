@@ -364,6 +364,16 @@ def make_projects(w, n):
         region=w.county_a, name=f"强校工程{_n()}", project_type="strong", starts_on=datetime.date(2025, 9, 1),
         ends_on=datetime.date(2027, 8, 31), contact=w.principal_a) for _ in range(n)])
     ProjectMember.objects.bulk_create([ProjectMember(project=p, school=w.schools_a[0], role="trustee") for p in made])
+def make_committee_members(w, n):
+    """reviews: 督导委员会 members, each its own department with a duty."""
+    from dudao.reviews.models import Committee, CommitteeMember, MemberDuty
+
+    committee, _ = Committee.objects.get_or_create(region=w.county_a)
+    units = GovUnit.objects.bulk_create([GovUnit(code=f"UQC{_n():04d}", name=f"甲区部门{_n()}", kind="department",
+                                                 region=w.county_a) for _ in range(n)])
+    members = CommitteeMember.objects.bulk_create([CommitteeMember(
+        committee=committee, unit=u, representative=f"委员{_n()}", position=_n()) for u in units])
+    MemberDuty.objects.bulk_create([MemberDuty(member=m, text=f"职责{_n()}") for m in members])
 
 
 # ---- the lists -----------------------------------------------------------------------------------------------
@@ -442,6 +452,8 @@ LISTS: dict[str, Case] = {
     "planning:archive_list": Case("office_a", make_archive_years),
     "reviews:bulletin_list": Case("office_a", make_bulletins),  # reviews: bulletin
     "reviews:project_list": Case("office_a", make_projects),  # targets
+    # reviews: 督导委员会
+    "reviews:committee": Case("office_a", make_committee_members),
     "results:list": Case(None, make_rectification),
     "results:feed": Case(None, make_rectification),
     "api/v1/regions": Case("office_a", make_towns),
@@ -512,6 +524,9 @@ NOT_LISTS: dict[str, str] = {
     "reviews:bulletin_create": "POST-only action",  # reviews: bulletin
     "reviews:use_create": "form (the result picker shows at most 50 results)",  # uses
     "reviews:use_annual_export": "one using unit's year as a workbook or Word document (its index is use_annual)",  # uses
+    # reviews: 督导委员会
+    "reviews:committee_create": "POST-only action", "reviews:committee_import_template": "a fixed workbook",
+    "reviews:committee_mine": "the unit's own member entries (one per committee it sits on), not a list",
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
     "reviews:project_create": "form",  # targets
 }

@@ -135,7 +135,10 @@ def meeting_list(request):
 def meeting_create(request):
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     form = MeetingForm(request.POST or None, user=request.user,
-                       initial={"starts_at": now.strftime("%Y-%m-%dT%H:%M"), "kind": MeetingKind.ANNUAL})
+                       initial={"starts_at": now.strftime("%Y-%m-%dT%H:%M"),
+                                # ?kind=committee (the 督导委员会 page's link) preselects the kind; anything else: 年度工作会议
+                                "kind": request.GET.get("kind") if request.GET.get("kind") in MeetingKind.values
+                                else MeetingKind.ANNUAL})
     message = ""
     if request.method == "POST":
         if form.is_valid():

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from dudao.core.scope import Scope
 from dudao.core.workflow import TransitionRecord, Workflow
 from dudao.reviews.models._scope import RegionScopedQuerySet
 
@@ -37,7 +38,21 @@ class Committee(models.Model):
 
 
 class MemberQuerySet(RegionScopedQuerySet):
+    """The office and leaders of the committee's county; a member unit's own users see their own entry."""
+
     region_lookup = "committee__region__code"
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return super().scope_q(scope) | models.Q(unit_id__in=scope.unit_ids)
+
+
+class DutyQuerySet(RegionScopedQuerySet):
+    """Like the member entry the duty belongs to."""
+
+    region_lookup = "member__committee__region__code"
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return super().scope_q(scope) | models.Q(member__unit_id__in=scope.unit_ids)
 
 
 class MemberRole(models.TextChoices):
@@ -77,6 +92,8 @@ class MemberDuty(models.Model):
                                   related_name="+", verbose_name="督政指标体系")
     item_codes = models.JSONField("对应考查要点", default=list, blank=True)
     position = models.PositiveIntegerField("顺序", default=0)
+
+    objects = DutyQuerySet.as_manager()
 
     class Meta:
         verbose_name = "成员单位职责"
