@@ -427,18 +427,17 @@ def committee_duties() -> Document:
     _signed(document, "{{ office }}    {{ generated_on }}")
     return document
 
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
             "quality_district_report": quality_district_report, "quality_school_report": quality_school_report,
             "calendar": calendar, "chronicle": chronicle, "briefing": briefing,
             "annual_summary": annual_summary, "quarterly_report": quarterly_report,
-            "rating_result": rating_result, "bulletin": bulletin}
-BUILDERS["result_uses"] = result_uses  # reviews: 督导结果运用情况
+            # reviews (issue 21)
+            "rating_result": rating_result, "bulletin": bulletin, "result_uses": result_uses,
             "review_report": review_report, "review_package_index": review_package_index,
-            "review_visit_schedule": review_visit_schedule}
-            "annual_summary": annual_summary, "quarterly_report": quarterly_report}
-BUILDERS["committee_duties"] = committee_duties  # reviews: 督导委员会
+            "review_visit_schedule": review_visit_schedule, "committee_duties": committee_duties}
 
 
 def main(keys=None) -> None:

@@ -216,6 +216,7 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "uses": [{"no": 1, "result": "2025年 示范区2025年度中小学校综合督导 示范区第一小学：优秀（92.0 分）",
                   "owner": "示范区第一小学", "purpose": "干部任用", "date": "2025年12月20日",
                   "decision": "校长张某某考核结果运用于干部任用，拟提拔使用。", "number": "示组干〔2025〕12号"}],
+    }),
     # reviews (issue 21, outputs): 自评报告, 印证材料目录, 实地督查日程 (dudao/reviews/services/outputs.py)
     "review_report": ("迎检自评报告", {
         "title": "示范区2026年履行教育职责自评报告", "review": "示范市2026年对示范区人民政府履行教育职责评价",
@@ -236,6 +237,7 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
         "generated_on": "2026年10月10日", "count": 1,
         "rows": [{"day": "10月20日", "time": "09:00—10:30", "activity": "汇报会", "place": "区政府第一会议室",
                   "school": "", "people": "区政府分管领导、督导委员会成员单位负责人"}],
+    }),
     # reviews: 督导委员会成员单位职责清单 (dudao/reviews/views/committee.py)
     "committee_duties": ("督导委员会成员单位职责清单", {
         "title": "示范区人民政府教育督导委员会成员单位职责清单", "committee": "示范区人民政府教育督导委员会",

@@ -64,14 +64,18 @@ from dudao.rectification.models import (
 )
 from dudao.regions.models import GovUnit
 from dudao.reviews.models import (
+    Committee,
+    CommitteeMember,
+    MemberDuty,
+    PackageStatus,
     Rater,
     RatingSession,
     Reporter,
     ResultUse,  # uses
+    Review,
+    ReviewPackage,
+    SiteVisit,
 )
-from dudao.reviews.models import PackageStatus, Review, ReviewPackage, SiteVisit
-from dudao.reviews.models import Committee, CommitteeMember, MemberDuty
-from dudao.schools.models import School
 from dudao.schools.models import Project, School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, ComplaintChannel, Visit, Zone
@@ -360,8 +364,7 @@ def _samplers(state):
         # reviews: bulletin (the demo's published 公报 first, and a line of it)
         ("reviews/bulletins", "pk"): lambda user: [_bulletin_sample("pk")],
         ("reviews/fields", "field_pk"): lambda user: [_bulletin_sample("field_pk")],
-        # reviews: outputs (issue 21): the demo's reviews, a package (one is made if the demo holds none), visits
-        ("reviews", "pk"): pk(Review.objects),
+        # reviews: outputs (issue 21): a package (one is made if the demo holds none), visits
         ("reviews/package", "package_pk"): lambda user: [_review_package()],
         ("reviews/visits", "visit_pk"): lambda user: [SiteVisit.objects.order_by("pk").values_list("pk", flat=True).first()],
         # targets (issue 21): the demo's 强校工程 project
