@@ -10,6 +10,8 @@ BENCH_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_api_bench
 BENCH_QUALITY_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_scores_bench
 # The 年度工作总结's province target is set on PostgreSQL (2 million findings: the first run builds them, ~30 min).
 BENCH_SUMMARY_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_summary_bench
+# The 迎检 province board's target is set on PostgreSQL (100 counties × 200 indicators).
+BENCH_REVIEWS_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_reviews_bench
 
 .PHONY: demo test lint bench
 
@@ -59,3 +61,10 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_planning_briefings.py
 	DATABASE_URL=$(BENCH_SUMMARY_PG_URL) $(BIN)/python bench/bench_planning_summary.py
 	$(BIN)/python bench/bench_planning_archive.py --sizes 1000,5000
+	DATABASE_URL=$(BENCH_REVIEWS_PG_URL) $(BIN)/python bench/bench_reviews_board.py
+	$(BIN)/python bench/bench_reviews_package.py --sizes 300,3000 --total-gb 2 --clean
+	$(BIN)/python bench/bench_reviews_committee.py
+	$(BIN)/python bench/bench_reviews_rating.py
+	$(BIN)/python bench/bench_reviews_bulletin.py
+	$(BIN)/python bench/bench_reviews_uses.py
+	$(BIN)/python bench/bench_reviews_targets.py
