@@ -99,3 +99,4 @@ def register() -> None:
     register_page_section("dashboard.school_detail", use_views.school_section)  # "result_uses_section"
     register_page_section("dashboard.unit_detail", use_views.unit_section)  # "result_uses_section"
     register_page_section("inspections.target_detail", target_members_section)  # a group's or project's schools
+    register_page_section("inspections.target_detail", use_views.target_section)  # "result_uses_html"

@@ -193,6 +193,14 @@ def test_the_school_and_unit_profiles_list_their_uses(world, data, login):
     assert "甲区人力资源和社会保障局" in page
 
 
+def test_the_inspection_target_page_lists_the_uses_of_its_result(world, data, login):
+    page = login(world.office_a).get(f"/inspections/targets/{data.failing.pk}/").content.decode()
+    assert "督导结果运用" in page and "甲区人力资源和社会保障局" in page and "登记运用" in page
+    assert "乙县绩效工资核减" not in page  # another county's use of another result
+    other = login(world.office_b).get(f"/inspections/targets/{data.failing.pk}/")
+    assert other.status_code == 404
+
+
 def test_the_api_lists_uses_in_scope_with_filters(world, data, client):
     key, _token = token_issue(user=data.hr_user)
     headers = {"Authorization": f"Bearer {key}"}

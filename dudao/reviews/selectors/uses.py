@@ -97,6 +97,12 @@ def owner_uses(user, *, school=None, unit=None):
     return qs.order_by("-used_on", "-id")
 
 
+def result_uses(user, *, kind: str, result_id):
+    """The uses of one result that the user may see, newest first."""
+    return (ResultUse.objects.visible_to(user).filter(result_kind=kind, result_id=str(result_id))
+            .order_by("-used_on", "-id"))
+
+
 def open_reminders(user):
     """Failing results the office was reminded of that still have no use (the register's 待登记 card)."""
     prefixes = results.office_counties(user)

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -269,3 +270,14 @@ def school_section(request, school) -> dict:
 def unit_section(request, unit) -> dict:
     """The "督导结果运用" section of the unit profile (page section of dashboard.unit_detail)."""
     return profile_section(request, unit, unit=unit)
+
+
+def target_section(request, target) -> dict:
+    """The uses of an inspection target's result, on the target page (page section of inspections.target_detail;
+    rendered here because inspections may not name reviews' templates)."""
+    if not target.level:
+        return {}
+    uses = list(selectors.result_uses(request.user, kind="inspections.target", result_id=target.pk)[:selectors.SECTION_MAX])
+    section = {"uses": uses, "result_key": f"inspections.target:{target.pk}", "can_record": selectors.can_record(request.user)}
+    return {"result_uses_html": render_to_string("reviews/uses_section.html", {"result_uses_section": section},
+                                                 request=request)}
