@@ -1,0 +1,43 @@
+"""Security review of issue 21 (reviews): the holes found by attacking the merged work, each with its test."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from dudao.core.errors import ApplicationError
+from dudao.reviews.models import RaterKind, Rating
+from dudao.reviews.services import rating as rating_services
+from tests.reviews.rating_fixtures import all_scores, rating_fixture, reporter_of  # noqa: F401 -- fixture
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+# ---- 述职评议: recusal must follow the rater's account, not only the typed unit ----------------------------------
+
+def test_rater_with_a_unit_account_is_recused_from_that_unit(world, rating):
+    """A rater added with the account of a unit user (town_a, of unit_a) but no unit typed must still be recused
+    from unit_a: otherwise a reporter's own staff rate their own 述职."""
+    rater = rating_services.rater_add(actor=world.office_a, session=rating.session, name="甲二镇代表",
+                                      kind=RaterKind.MEMBER, user=world.town_a.pk)
+    assert rater.unit_id == world.unit_a.pk
+    rating_services.session_open(actor=world.office_a, session=rating.session)
+    response = Client().post(reverse("reviews:rate_save", args=[rater.key]),
+                             {"reporter": reporter_of(rating.session, world.unit_a).pk}
+                             | {f"s_{k}": v for k, v in all_scores(rating.session, 10).items()},
+                             HTTP_X_REQUESTED_WITH="fetch")
+    assert response.status_code == 400 and response.json()["message"] == "不能评议本单位。"
+    assert not Rating.objects.filter(rater=rater).exists()
+
+
+def test_rater_unit_must_match_the_account_unit(world, rating):
+    """Typing another unit than the account's own would hide the account's unit from recusal: refused."""
+    with pytest.raises(ApplicationError, match="回避"):
+        rating_services.rater_add(actor=world.office_a, session=rating.session, name="甲二镇代表",
+                                  kind=RaterKind.MEMBER, user=world.town_a.pk, unit=rating.units[1].pk)
+    assert not rating.session.raters.filter(user=world.town_a).exists()
