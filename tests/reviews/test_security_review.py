@@ -41,3 +41,20 @@ def test_rater_unit_must_match_the_account_unit(world, rating):
         rating_services.rater_add(actor=world.office_a, session=rating.session, name="甲二镇代表",
                                   kind=RaterKind.MEMBER, user=world.town_a.pk, unit=rating.units[1].pk)
     assert not rating.session.raters.filter(user=world.town_a).exists()
+
+
+# ---- 述职评议: the sheet's redirect carries nothing a caller can break ----------------------------------------
+
+def test_rate_save_redirect_survives_a_hostile_reporter_value(world, rating):
+    """The non-script form post redirects back to "#r<reporter>": a CR/LF or other junk in the posted reporter must
+    be refused with the Chinese reason, never a server error nor a broken header."""
+    rating_services.session_open(actor=world.office_a, session=rating.session)
+    client = Client(raise_request_exception=False)
+    key = rating.raters[1].key
+    for hostile in ("1\r\nSet-Cookie: x=1", "\n", "<script>", "../../admin/"):
+        response = client.post(reverse("reviews:rate_save", args=[key]), {"reporter": hostile})
+        assert response.status_code == 302, hostile
+        location = response["Location"]
+        assert location.startswith(reverse("reviews:rate_sheet", args=[key]))
+        assert "\n" not in location and "\r" not in location and "<" not in location
+    assert not Rating.objects.exists()
