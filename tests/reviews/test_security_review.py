@@ -8,7 +8,7 @@ from django.urls import reverse
 from dudao.core.errors import ApplicationError
 from dudao.reviews.models import RaterKind, Rating
 from dudao.reviews.services import rating as rating_services
-from tests.reviews.rating_fixtures import all_scores, rating_fixture, reporter_of  # noqa: F401 -- fixture
+from tests.reviews.rating_fixtures import all_scores, fresh, rating_fixture, reporter_of  # noqa: F401 -- fixture
 
 
 @pytest.fixture(autouse=True)
@@ -58,3 +58,40 @@ def test_rate_save_redirect_survives_a_hostile_reporter_value(world, rating):
         assert location.startswith(reverse("reviews:rate_sheet", args=[key]))
         assert "\n" not in location and "\r" not in location and "<" not in location
     assert not Rating.objects.exists()
+
+
+# ---- 结果运用: a 述职评议's ranks reach unit users only once published -------------------------------------------
+
+def _closed_session(world, rating):
+    rating_services.session_open(actor=world.office_a, session=rating.session)
+    for rater in rating.raters:
+        for reporter in rating.session.reporters.all():
+            if reporter.unit_id != rater.unit_id:
+                rating_services.rating_save(rater=rater, reporter=reporter, scores=all_scores(rating.session, 8))
+        rating_services.rating_submit(rater=fresh(rater))
+    return rating_services.session_close(actor=world.office_a, session=rating.session)
+
+
+def test_unit_users_cannot_pick_or_record_unpublished_rating_results(world, rating):
+    """Closed but not published (the office may still reopen or correct it): a unit user must not read the ranks,
+    levels and scores of every town through the 结果运用 picker, nor record a use of one (which stores its label)."""
+    import datetime
+
+    from dudao.reviews import results
+    from dudao.reviews.services import uses as use_services
+
+    session = _closed_session(world, rating)
+    other = reporter_of(session, rating.units[1])
+    assert results.pickable(world.town_a, results.REPORTER) == []
+    assert not results.may_pick(world.town_a, results.resolve(results.REPORTER, str(other.pk)))
+    with pytest.raises(ApplicationError, match="尚未公布"):
+        use_services.use_record(actor=world.town_a, result_key=f"{results.REPORTER}:{other.pk}", purpose="honours",
+                                used_on=datetime.date.today(), decision="用于评优")
+    response = Client()
+    response.force_login(world.town_a)
+    page = response.get(reverse("reviews:use_create"), {"kind": results.REPORTER}).content.decode()
+    assert other.unit.name not in page
+    # the office reads them before publication; units once published
+    assert results.pickable(world.office_a, results.REPORTER)
+    rating_services.session_publish(actor=world.office_a, session=session)
+    assert results.pickable(world.town_a, results.REPORTER)
