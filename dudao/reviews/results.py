@@ -47,6 +47,7 @@ class Result:
     failing: bool
     issued_on: datetime.date | None
     url: str
+    published: bool = True  # False: a 述职评议 closed but not yet published (the office's only, not the units')
 
     @property
     def key(self) -> str:
@@ -176,7 +177,8 @@ def _reporter_result(reporter: Reporter) -> Result:
         session.held_on or (local_date(reporter.computed_at) if reporter.computed_at else None))
     return Result(REPORTER, str(reporter.pk), label[:255], session.region_id[:6], session.year, None, reporter.unit_id,
                   reporter.unit.name, failing, issued,
-                  _url("reviews:session_detail", session.pk, "reviews:session_list"))
+                  _url("reviews:session_detail", session.pk, "reviews:session_list"),
+                  published=session.status == SessionStatus.PUBLISHED)
 
 
 def _reporter_rows():
@@ -334,9 +336,15 @@ def recording_counties(user) -> set[str]:
     return set(office_counties(user)) | {county_of_unit(u) for u in own_units(user)}
 
 
+def reads_unpublished(user, result: Result) -> bool:
+    """Unpublished results (a 述职评议 closed, not yet published) are read by the county's office only."""
+    return result.published or any(result.county.startswith(prefix) for prefix in office_counties(user))
+
+
 def may_pick(user, result: Result) -> bool:
     """May the user record a use of this result (and so read its label in the form)?"""
-    return any(result.county.startswith(prefix) for prefix in recording_counties(user))
+    return any(result.county.startswith(prefix) for prefix in recording_counties(user)) \
+        and reads_unpublished(user, result)
 
 
 def pickable(user, kind: str, *, q: str = "", year: int | None = None) -> list[Result]:
@@ -347,4 +355,4 @@ def pickable(user, kind: str, *, q: str = "", year: int | None = None) -> list[R
     counties = recording_counties(user)
     if not counties:
         return []
-    return found.choices(counties, str(q or "").strip()[:SEARCH_MAX], year)
+    return [r for r in found.choices(counties, str(q or "").strip()[:SEARCH_MAX], year) if reads_unpublished(user, r)]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.dates import cn_date
 from dudao.core.errors import ApplicationError
+from dudao.core.models import RoleAssignment
 from dudao.core.policy import policy_value
 from dudao.core.registries import refuse_if_archived
 from dudao.core.roles import Role
@@ -443,6 +444,13 @@ def rater_add(*, actor, session: RatingSession, name: str, kind: str, unit=None,
                 raise ApplicationError(f"所选账号不是{session.region.name}的用户。")
             if session.raters.filter(user=user).exists():
                 raise ApplicationError("该账号已是本次评议的评议人。")
+            # Recusal follows the account: a unit user is recused from their own unit, whatever was typed.
+            own = sorted(RoleAssignment.objects.filter(user=user, role=Role.UNIT, unit__isnull=False)
+                         .values_list("unit_id", flat=True).distinct())
+            if unit is None and len(own) == 1:
+                unit = GovUnit.objects.get(pk=own[0])
+            elif own and (unit is None or unit.pk not in own):
+                raise ApplicationError("所选账号是其他单位的用户：所在单位须为该账号所属单位（回避本单位），请重新选择。")
         else:
             user = None
         rater = Rater(session=session, name=name, kind=kind, unit=unit, user=user)

@@ -144,6 +144,8 @@ def use_record(*, actor, result_key: str, purpose: str, used_on: datetime.date, 
                user_unit=None, user_name: str = "", document_number: str = "", upload=None) -> ResultUse:
     """Record one use of an issued result ("kind:id")."""
     result = _resolve(result_key)
+    if not results.reads_unpublished(actor, result):
+        raise ApplicationError("该督导结果尚未公布，只有督导室可以登记其运用。")
     unit, name = _user(actor, result.county, user_unit, user_name)
     fields = {"purpose": _purpose(purpose), "used_on": _used_on(used_on, result),
               "decision": _text(decision, "运用情况", DECISION_MAX, required=True),
