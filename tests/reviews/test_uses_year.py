@@ -6,7 +6,7 @@ import time_machine
 
 from dudao.core.registries import year_figure_sections
 from dudao.reviews.services.uses import use_record
-from dudao.reviews.year import use_figures
+from dudao.reviews.year.uses import use_figures
 from tests.reviews import uses_data
 
 
