@@ -127,9 +127,18 @@ def weight_warnings(tree: IndicatorTree) -> list[Problem]:
 
 
 def ordered(tree: IndicatorTree) -> list[IndicatorRow]:
-    """Parents before children (depth, then file order): the order to create rows in."""
-    position = {r.code: i for i, r in enumerate(tree.rows)}
-    return sorted(tree.rows, key=lambda r: (tree.depth.get(r.code, 0), position[r.code]))
+    """The tree read top down (each parent, then its children in file order: 1, 1.1, 1.2, 2, 2.1): parents come
+    before their children, the order to create rows in, and the order the pages list them in."""
+    kids: dict[str | None, list[IndicatorRow]] = {}
+    for r in tree.rows:
+        kids.setdefault(tree.parents.get(r.code), []).append(r)
+    result: list[IndicatorRow] = []
+    stack = list(reversed(kids.get(None, [])))
+    while stack:
+        row = stack.pop()
+        result.append(row)
+        stack.extend(reversed(kids.get(row.code, [])))
+    return result
 
 
 # ---- self-scoring ------------------------------------------------------------------------------------------------

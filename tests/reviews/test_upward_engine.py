@@ -27,6 +27,9 @@ def test_tree_any_depth_and_order():
     assert tree.depth == {"1": 0, "1.1": 1, "1.1.1": 2, "1.1.2": 2}
     assert [r.code for r in ordered(tree)] == ["1", "1.1", "1.1.1", "1.1.2"]
     assert tree.warnings == []
+    # read as a tree, not level by level: each parent is followed by its own children
+    tree = build_indicator_tree(rows(("1", "", 40), ("2", "", 60), ("1.1", "", 40), ("2.1", "", 60), ("1.1.1", "", 40)))
+    assert [r.code for r in ordered(tree)] == ["1", "1.1", "1.1.1", "2", "2.1"]
 
 
 def test_weights_hand_worked():

@@ -71,3 +71,19 @@ class BulletinField(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def _source_split(self) -> tuple[str, str]:
+        """"zones.selectors.visit_list：2025-01-01 至 …" → (the program's name, the reader's part)."""
+        head, sep, tail = (self.source or "").partition("：")
+        if sep and tail and not any("\u4e00" <= ch <= "\u9fff" for ch in head):
+            return head.strip(), tail.strip()
+        return "", self.source or ""
+
+    @property
+    def source_text(self) -> str:
+        """The source as a reader reads it (period, records); the program's name stays in `source_code`."""
+        return self._source_split()[1]
+
+    @property
+    def source_code(self) -> str:
+        return self._source_split()[0]

@@ -80,7 +80,9 @@ def field_sections(fields: list[BulletinField]) -> list[dict]:
 def filled_text(bulletin: Bulletin, fields: list[BulletinField]) -> str:
     if bulletin.status == BulletinStatus.PUBLISHED and bulletin.published_body:
         return bulletin.published_body
-    return bulletin_text.fill(bulletin.body, values_of(fields))
+    # a draft shows where a figure is still missing instead of a gap ("完成率 %")
+    values = {key: value if str(value).strip() else f"〔未填：{key}〕" for key, value in values_of(fields).items()}
+    return bulletin_text.fill(bulletin.body, values)
 
 
 def problems(bulletin: Bulletin, fields: list[BulletinField]):

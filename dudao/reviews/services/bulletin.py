@@ -63,6 +63,7 @@ FIELD_NAMES = {
     "people.training_hours": "督学培训学时",
     "planning.tasks": "工作要点任务数", "planning.done": "工作要点完成数", "planning.late": "工作要点逾期数",
     "planning.dropped": "工作要点取消数", "planning.completion": "工作要点完成率", "planning.chronicle": "大事记条数",
+    "reviews.uses": "结果运用次数", "reviews.uses_units": "运用结果单位数",
 }
 # Lines that must be filled before publishing, whatever the body uses.
 REQUIRED = {"学校数", "在校生数", "督导评估项目数", "发现问题数", "整改率", "社会认可度"}
@@ -71,6 +72,7 @@ SECTION_PAGES = {
     "monitoring.stats": "monitoring:balanced", "zones": "zones:coverage", "inspections": "inspections:list",
     "rectification": "rectification:dashboard", "surveys": "surveys:round_list", "monitoring": "monitoring:balanced",
     "quality": "quality:round_list", "people": "people:inspector_list", "planning": "planning:plan_list",
+    "reviews.uses": "reviews:use_list",
 }
 FIGURE_PAGES = {
     "rectification.orders": "rectification:order_list", "rectification.talks": "rectification:talk_list",
