@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 PLACEHOLDER = re.compile(r"\{\{\s*([0-9A-Za-z_.\u4e00-\u9fff（）()%]+)\s*\}\}")
 STRAY = re.compile(r"\{\{|\}\}|\{%|%\}|\{#|#\}|[{}]")
+# A prompt the default body leaves for the office to replace, e.g. "（请填写下一年度的工作安排。）".
+PROMPT = re.compile(r"[（(]请填写[^）)]{0,60}[）)]")
 KEY = re.compile(r"^[0-9A-Za-z_.\u4e00-\u9fff（）()%]{1,64}$")
 
 
 @dataclass(frozen=True)
 class TextProblem:
-    kind: str  # "unknown" | "stray" | "empty"
+    kind: str  # "unknown" | "stray" | "empty" | "prompt"
     name: str
     message: str
 
@@ -42,6 +44,8 @@ def problems(body: str, values: dict[str, str]) -> list[TextProblem]:
             out.append(TextProblem("unknown", name, f"正文引用了不存在的字段“{name}”"))
         elif not str(values[name]).strip():
             out.append(TextProblem("empty", name, f"正文引用的字段“{name}”尚未填写"))
+    for prompt in PROMPT.findall(body or ""):
+        out.append(TextProblem("prompt", prompt, f"正文中还有待填写的提示“{prompt}”，请替换为实际内容"))
     rest = PLACEHOLDER.sub("", body or "")
     if STRAY.search(rest):
         fragment = STRAY.search(rest).group(0)

@@ -51,6 +51,9 @@ def test_office_builds_and_publishes_the_bulletin(world, live_server, browser, s
     # the lines the fixture has no data for were filled earlier, except 社会认可度 (required, used by the body)
     for f in bulletin.fields.filter(value="").exclude(key="社会认可度"):
         services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="0")
+    bulletin.refresh_from_db()  # and the default body's "（请填写…）" prompt replaced
+    services.body_update(actor=world.office_a, bulletin=bulletin, title=bulletin.title,
+                         body=bulletin.body.replace("（请填写下一年度的工作安排。）", "继续推进义务教育优质均衡发展。"))
     follow(page, "#publish")
     text = page.inner_text("main")
     assert "不能发布" in text and "社会认可度" in text

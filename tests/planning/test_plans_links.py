@@ -52,7 +52,7 @@ def survey(world, *, closes_in_days=7, closed=False, county=None):
 
 def test_registered_kinds():
     assert set(plan_link_kinds()) == {"inspections.inspection", "surveys.round", "monitoring.campaign",
-                                      "quality.round", "planning.meeting", "planning.briefing"}
+                                      "quality.round", "planning.meeting", "planning.briefing", "reviews.review"}
 
 
 def test_inspection_done_at_opinion_issued_or_later(world):

@@ -16,6 +16,8 @@ from python_calamine import CalamineWorkbook
 from dudao.reviews.models import Bulletin, BulletinStatus
 from dudao.reviews.services import bulletin as services
 
+PROMPT, NEXT_STEPS = "（请填写下一年度的工作安排。）", "继续推进义务教育优质均衡发展。"
+
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=BEIJING)
 
@@ -34,6 +36,9 @@ def _publishable(world, bulletin):
     for f in bulletin.fields.all():
         if not f.value:
             services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="1")
+    bulletin.refresh_from_db()
+    services.body_update(actor=world.office_a, bulletin=bulletin, title=bulletin.title,
+                         body=bulletin.body.replace(PROMPT, NEXT_STEPS))
 
 
 @time_machine.travel(NOW, tick=False)

@@ -16,6 +16,8 @@ from dudao.rectification.selectors import public_publications
 from dudao.reviews.models import Bulletin, BulletinStatus
 from dudao.reviews.services import bulletin as services
 
+PROMPT, NEXT_STEPS = "（请填写下一年度的工作安排。）", "继续推进义务教育优质均衡发展。"
+
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 NOW = datetime.datetime(2026, 3, 10, 10, 0, tzinfo=BEIJING)
 
@@ -48,6 +50,13 @@ def fixture_2025(world):
     _finding(world, datetime.datetime(2026, 1, 1, 0, 30, tzinfo=BEIJING))
     _finding(world, datetime.datetime(2025, 6, 1, 9, 0, tzinfo=BEIJING), school=world.schools_b[0])
     return world
+
+
+def _replace_prompt(world, bulletin):
+    """The default body's "（请填写…）" prompt must be replaced before publishing."""
+    bulletin.refresh_from_db()
+    services.body_update(actor=world.office_a, bulletin=bulletin, title=bulletin.title,
+                         body=bulletin.body.replace(PROMPT, NEXT_STEPS))
 
 
 def _fields(bulletin):
@@ -151,7 +160,7 @@ def test_publish_is_refused_with_the_fields_listed_then_numbered_frozen_and_publ
     assert not Publication.objects.exists() and Bulletin.objects.get(pk=bulletin.pk).number == ""
     # fill everything in
     services.body_update(actor=world.office_a, bulletin=bulletin, title=bulletin.title,
-                         body=services.default_body(2025) + "\n全年教育经费投入 {{ 教育经费投入 }} 亿元。")
+                         body=services.default_body(2025).replace(PROMPT, NEXT_STEPS) + "\n全年教育经费投入 {{ 教育经费投入 }} 亿元。")
     for f in bulletin.fields.all():
         if not f.value:
             services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="0" if f.key != "社会认可度" else "95.1")
@@ -213,6 +222,7 @@ def test_key_event_and_archive_document(fixture_2025):
     assert events("990102", datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)) == []
     for f in bulletin.fields.filter(value=""):
         services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="1")
+    _replace_prompt(world, bulletin)
     services.bulletin_publish(actor=world.office_a, bulletin=bulletin)
     [event] = events("990102", datetime.date(2026, 3, 10), datetime.date(2026, 3, 10))
     assert event.key == f"reviews.bulletin:{bulletin.pk}" and event.day == datetime.date(2026, 3, 10)
@@ -233,6 +243,7 @@ def test_published_at_00_30_and_23_30_is_dated_that_beijing_day(world, hour, min
         bulletin = services.bulletin_create(actor=world.office_a, region=world.county_a, year=2025)
         for f in bulletin.fields.filter(value=""):
             services.field_update(actor=world.office_a, bulletin=bulletin, field=f, value="1")
+        _replace_prompt(world, bulletin)
         services.bulletin_publish(actor=world.office_a, bulletin=bulletin)
     events = key_event_sources()["reviews.bulletin"][1]
     assert [e.day for e in events("990102", datetime.date(2026, 3, 10), datetime.date(2026, 3, 10))] == [

@@ -46,3 +46,10 @@ def test_keys_and_numbers():
         assert not text.valid_key(bad), bad
     assert [text.number_text(v) for v in (None, 3, 92.5, 92.0, 1 / 3, "优秀", float("nan"))] == [
         "", "3", "92.5", "92", "0.3", "优秀", ""]
+
+
+def test_a_prompt_left_from_the_default_body_is_a_problem():
+    body = "六、下一步工作\n（请填写下一年度的工作安排。）"
+    found = text.problems(body, {})
+    assert [p.kind for p in found] == ["prompt"] and "请填写下一年度的工作安排" in found[0].message
+    assert text.problems("六、下一步工作\n继续推进优质均衡创建。", {}) == []
