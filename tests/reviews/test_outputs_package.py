@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from docx import Document
 from python_calamine import CalamineWorkbook
@@ -141,7 +142,9 @@ def test_a_missing_and_a_tampered_file_are_listed_not_skipped(world, run_tasks,
 def test_hostile_file_names_stay_inside_their_folder(world, run_tasks, django_capture_on_commit_callbacks):
     review = review_with_evidence(world)
     evidence = review.indicators.get(code="1.2").assignments.get().evidence.get(version=2)
-    hostile = ["../../../etc/passwd", "/abs/path.pdf", "C:\\win.ini", "a\x00b.pdf", "CON.pdf", "名" * 300 + ".pdf", ".."]
+    hostile = ["../../../etc/passwd", "/abs/path.pdf", "C:\\win.ini", "CON.pdf", "名" * 250 + ".pdf", ".."]
+    if connection.vendor == "sqlite":  # PostgreSQL cannot even store a NUL in a name
+        hostile.append("a\x00b.pdf")
     evidence.files.add(*[stored(f"%PDF {i}".encode(), name) for i, name in enumerate(hostile)])
     start(world, django_capture_on_commit_callbacks, review)
     run_tasks()

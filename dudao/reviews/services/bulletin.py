@@ -171,7 +171,7 @@ def _require_office(actor, bulletin: Bulletin) -> None:
 
 
 def _draft(actor, bulletin: Bulletin) -> Bulletin:
-    bulletin = Bulletin.objects.select_for_update().select_related("region").get(pk=bulletin.pk)
+    bulletin = Bulletin.objects.select_for_update(of=("self",)).select_related("region").get(pk=bulletin.pk)
     _require_office(actor, bulletin)
     if bulletin.status != BulletinStatus.DRAFT:
         raise ApplicationError(FROZEN)
@@ -413,7 +413,7 @@ def bulletin_publish(*, actor, bulletin: Bulletin) -> Bulletin:
 def bulletin_withdraw(*, actor, bulletin: Bulletin, reason: str) -> Bulletin:
     """Withdraw a published 公报 with a reason: the public item is withdrawn (the page shows the reason) and the
     公报 is a draft again, keeping its 文号 for when it is published again."""
-    bulletin = Bulletin.objects.select_for_update().select_related("region").get(pk=bulletin.pk)
+    bulletin = Bulletin.objects.select_for_update(of=("self",)).select_related("region").get(pk=bulletin.pk)
     _require_office(actor, bulletin)
     if bulletin.status != BulletinStatus.PUBLISHED:
         raise ApplicationError("只有已发布的公报可以撤回。")

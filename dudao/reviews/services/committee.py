@@ -145,7 +145,7 @@ def member_add(*, actor, committee: Committee, unit, representative: str, post: 
     _require_office(actor, committee)
     unit = _unit_of(committee, unit)
     with transaction.atomic():
-        committee = Committee.objects.select_for_update().select_related("region").get(pk=committee.pk)
+        committee = Committee.objects.select_for_update(of=("self",)).select_related("region").get(pk=committee.pk)
         if committee.members.filter(unit=unit).exists():
             raise ApplicationError(f"{unit.name}已是成员单位（每个单位只列一次）；如需更换委员，请修改该成员。")
         if committee.members.count() >= MEMBERS_MAX:
@@ -196,7 +196,7 @@ def member_delete(*, actor, member: CommitteeMember) -> None:
     """Delete an entry made by mistake; refused, with the reasons, while duties or 述职评议 records refer to it."""
     _require_office(actor, member.committee)
     with transaction.atomic():
-        member = CommitteeMember.objects.select_for_update().select_related("committee", "unit").get(pk=member.pk)
+        member = CommitteeMember.objects.select_for_update(of=("self",)).select_related("committee", "unit").get(pk=member.pk)
         refs = selectors.member_references(member)
         reasons = ([f"有 {refs['duties']} 项职责"] if refs["duties"] else []) + (
             [f"在 {refs['reporters']} 次述职评议中述职"] if refs["reporters"] else []) + (
@@ -251,7 +251,7 @@ def duty_add(*, actor, member: CommitteeMember, text: str, framework=None, item_
     framework = _framework_of(member.committee, framework)
     codes = _codes(framework, item_codes)
     with transaction.atomic():
-        member = CommitteeMember.objects.select_for_update().select_related("committee").get(pk=member.pk)
+        member = CommitteeMember.objects.select_for_update(of=("self",)).select_related("committee").get(pk=member.pk)
         _refuse_too_many(member)
         position = (member.duties.aggregate(m=Max("position"))["m"] or 0) + 1
         duty = MemberDuty.objects.create(member=member, text=text, framework=framework, item_codes=codes,

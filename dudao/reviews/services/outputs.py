@@ -26,7 +26,7 @@ def _office(actor, review: Review, what: str) -> None:
 
 
 def _locked(review: Review) -> Review:
-    return Review.objects.select_for_update().select_related("region").get(pk=review.pk)
+    return Review.objects.select_for_update(of=("self",)).select_related("region").get(pk=review.pk)
 
 
 # ---- 自评报告 --------------------------------------------------------------------------------------------------

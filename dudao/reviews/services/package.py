@@ -59,7 +59,7 @@ UNFINISHED = (PackageStatus.QUEUED, PackageStatus.RUNNING)
 def package_start(*, actor, review: Review) -> ReviewPackage:
     """Queue the package (office of the review's region); the worker starts after the commit."""
     require_office_for(actor, review.region_id, f"只有{review.region.name}督导室可以生成印证材料包。")
-    review = Review.objects.select_for_update().select_related("region").get(pk=review.pk)  # two clicks: one package
+    review = Review.objects.select_for_update(of=("self",)).select_related("region").get(pk=review.pk)  # two clicks: one package
     running = review.packages.filter(status__in=UNFINISHED).first()
     if running is not None:
         raise ApplicationError(f"上一次印证材料包还在生成中（{running.requested_at:%H:%M} 由 "

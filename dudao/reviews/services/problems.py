@@ -140,7 +140,7 @@ def problem_import(*, actor, review: Review, data: bytes, filename: str) -> list
     """Import the 问题清单 (office of the review's region); all rows or none."""
     require_office_for(actor, review.region_id, f"只有{review.region.name}督导室可以导入问题清单。")
     with transaction.atomic():
-        review = Review.objects.select_for_update().select_related("region").get(pk=review.pk)
+        review = Review.objects.select_for_update(of=("self",)).select_related("region").get(pk=review.pk)
         rows = _check(review, data, filename)
         problems = create_problems(actor=actor, review=review, rows=rows)
         audit_record(actor=actor, action="reviews.problem_import", obj=review, region_code=review.region_id,

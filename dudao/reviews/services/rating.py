@@ -87,7 +87,7 @@ def _day(session: RatingSession) -> datetime.date:
 
 
 def _locked(session: RatingSession) -> RatingSession:
-    session = RatingSession.objects.select_for_update().select_related("region", "framework").get(pk=session.pk)
+    session = RatingSession.objects.select_for_update(of=("self",)).select_related("region", "framework").get(pk=session.pk)
     refuse_if_archived(session.region_id, _day(session), WHAT)
     return session
 
@@ -371,7 +371,7 @@ def reporter_remove(*, actor, reporter: Reporter) -> None:
     with transaction.atomic():
         session = _locked(reporter.session)
         _require_status(session, (SessionStatus.DRAFT,), "移除述职单位")
-        reporter = Reporter.objects.select_for_update().select_related("unit").get(pk=reporter.pk)
+        reporter = Reporter.objects.select_for_update(of=("self",)).select_related("unit").get(pk=reporter.pk)
         audit_record(actor=actor, action="reviews.reporter_remove", obj=reporter, region_code=session.region_id,
                      before={"unit": reporter.unit_id, "position": reporter.position})
         reporter.delete()
@@ -549,7 +549,7 @@ def rating_save(*, rater: Rater, reporter, scores) -> Rating:
     """Autosave of one reporter's scores by one rater (what is posted replaces what was saved). Refused: another
     session's reporter, the rater's own unit (不能评议本单位), a value its rule cannot take — nothing is saved."""
     with transaction.atomic():
-        rater = Rater.objects.select_for_update().select_related("session", "session__framework").get(pk=rater.pk)
+        rater = Rater.objects.select_for_update(of=("self",)).select_related("session", "session__framework").get(pk=rater.pk)
         session = _sheet_open(rater)
         pk = getattr(reporter, "pk", reporter)
         found = session.reporters.filter(pk=pk).first() if str(pk).isdecimal() and len(str(pk)) < 19 else None
@@ -587,7 +587,7 @@ def sheet_gaps(rater: Rater) -> list[tuple[Reporter, int]]:
 def rating_submit(*, rater: Rater) -> Rater:
     """提交: every reporter but the rater's own unit fully scored; then the scores are locked."""
     with transaction.atomic():
-        rater = Rater.objects.select_for_update().select_related("session", "session__framework").get(pk=rater.pk)
+        rater = Rater.objects.select_for_update(of=("self",)).select_related("session", "session__framework").get(pk=rater.pk)
         session = _sheet_open(rater)
         gaps = sheet_gaps(rater)
         if gaps:

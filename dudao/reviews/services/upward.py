@@ -442,7 +442,7 @@ def assignment_update(*, actor, assignment: Assignment, request: str = "", due_o
     request = _text(request, "材料要求", REQUEST_MAX)
     due = _due(review, due_on)
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("indicator", "unit", "user").get(
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related("indicator", "unit", "user").get(
             pk=assignment.pk)
         _refuse_with_evidence(assignment, "修改")
         before = snapshot(assignment, ["request", "due_on"])
@@ -458,7 +458,7 @@ def assignment_delete(*, actor, assignment: Assignment) -> None:
     _require_office(actor, review, "只有本区县督导室可以删除分工。")
     _refuse_closed(review)
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("indicator", "unit", "user").get(
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related("indicator", "unit", "user").get(
             pk=assignment.pk)
         _refuse_with_evidence(assignment, "删除")
         audit_record(actor=actor, action="reviews.assignment_delete", obj=assignment, region_code=review.region_id,
@@ -522,7 +522,7 @@ def evidence_submit(*, actor, assignment: Assignment, statement: str, uploads: I
     checked = [_checked_evidence_file(u, review.region_id) for u in uploads]  # before the transaction
     now = timezone.now()
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("indicator__review", "unit", "user").get(
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related("indicator__review", "unit", "user").get(
             pk=assignment.pk)
         if assignment.status == AssignmentStatus.ACCEPTED:
             raise ApplicationError("该项材料已被采纳，无需再提交。")
@@ -561,7 +561,7 @@ def evidence_decide(*, actor, evidence: Evidence, accept: bool, reason: str = ""
     _refuse_closed(review)
     now = timezone.now()
     with transaction.atomic():
-        assignment = Assignment.objects.select_for_update().select_related("indicator", "unit", "user").get(
+        assignment = Assignment.objects.select_for_update(of=("self",)).select_related("indicator", "unit", "user").get(
             pk=assignment.pk)
         evidence = Evidence.objects.get(pk=evidence.pk)
         latest = assignment.evidence.order_by("-version").values_list("version", flat=True).first()
