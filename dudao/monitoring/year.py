@@ -4,7 +4,7 @@ archive documents (督导档案). Registered by register_year(), called from reg
 
 import datetime
 
-from django.db.models import Count, F, Max, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.urls import reverse
 
 from dudao.core.dates import cn_date, local_date
@@ -26,7 +26,7 @@ from dudao.core.registries import (
 )
 from dudao.core.scope import prefix_q, region_prefix
 from dudao.monitoring import engine, selectors
-from dudao.monitoring.models import Campaign, CampaignTask, GuaranteeEvidence, TaskProgress
+from dudao.monitoring.models import Campaign, CampaignTask, GuaranteeEvidence, SchoolStats, TaskProgress
 from dudao.regions.models import Region, RegionLevel
 
 # --- plan links (工作要点) ----------------------------------------------------------------------------------
@@ -150,10 +150,6 @@ def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> 
 def stats_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
     """Schools and students of the region from the latest statistics year (学年) not after the period's year: 学年
     2025 is 2025—2026学年, the one whose autumn falls in 2025. Counted from SchoolStats rows, one per school."""
-    from django.db.models import Sum  # noqa: PLC0415 -- this block's own import, kept with it
-
-    from dudao.monitoring.models import SchoolStats  # noqa: PLC0415
-
     rows = SchoolStats.objects.visible_to(FigureReader(region_code)).filter(year__lte=start.year)
     year = rows.aggregate(latest=Max("year"))["latest"]
     if year is None:
