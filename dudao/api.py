@@ -82,6 +82,7 @@ install_error_handlers(api)
 
 
 from dudao.core.api import router as core_router  # noqa: E402
+from dudao.dashboard.api import router as dashboard_router  # noqa: E402
 from dudao.frameworks.api import router as frameworks_router  # noqa: E402
 from dudao.inspections.api import router as inspections_router  # noqa: E402
 from dudao.monitoring.api import router as monitoring_router  # noqa: E402
@@ -108,3 +109,4 @@ api.add_router("/", rectification_router)
 api.add_router("/", quality_router)
 api.add_router("/", planning_router)
 api.add_router("/", reviews_router)
+api.add_router("/", dashboard_router)

@@ -60,7 +60,8 @@ def navigation(request) -> dict:
                          ("督导简报", "planning:briefing_list"), ("信息报送", "planning:submission_list"),
                          ("工作总结", "planning:summary_list"), ("督导档案", "planning:archive_list")]
                         if region_staff else [])),
-        ("统计分析", [("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else []),
+        ("统计分析", ([("驾驶舱", "dashboard:cockpit"), ("地图", "dashboard:map")] if region_staff else [])
+                     + ([("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else [])),
         ("系统管理", ([("数据导入", "schools:import"), ("督学与专家导入", "people:import"),
                        ("文书模板", "documents:templates"), ("审计日志", "core:audit")] if office else [])
                      + ([("账号管理", "core:users")] if scope.everything else [])),

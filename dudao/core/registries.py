@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.errors import ApplicationError
+from dudao.core.scope import region_prefix
 
 # --- daily jobs ------------------------------------------------------------------------------------------
 # The daily deadline task (rectification.tasks.daily_deadlines) runs every registered job, lowest order
@@ -408,3 +409,161 @@ def refuse_if_archived(region_code: str, day: datetime.date | None, what: str = 
         reason = check(region_code, day)
         if reason:
             raise ApplicationError(f"{what}属于已归档的年度（{reason}），不能修改。如确需修改，请系统管理员先说明理由重新开放该年度。")
+
+
+# --- to-do items (工作台, GET /api/v1/me/tasks) -------------------------------------------------------------
+# Each app says, for a user, which of its open items wait for that user's action. The home page (dashboard)
+# and the API list them grouped by urgency. Each app keeps its providers in dudao/<app>/todo.py and registers
+# them from registrations.py. ("todo", not "task": dudao/<app>/tasks.py are the background tasks.)
+
+URGENCY_OVERDUE, URGENCY_SOON, URGENCY_LATER = "overdue", "soon", "later"
+URGENCY_LABELS = {URGENCY_OVERDUE: "已逾期", URGENCY_SOON: "3 天内到期", URGENCY_LATER: "其他待办"}
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One thing a user has to do. `key` names the item itself, so a user who reaches it through two roles (an
+    office user who is also a unit's user) sees it once."""
+
+    kind: str  # "<app>.<what>", e.g. "rectification.notice_sign"; the API's "kind"
+    title: str  # the action, a short verb phrase: "签收整改通知书"
+    object: str  # what it is about: "城关第一小学 · 整改通知书〔2026〕3号"
+    url: str  # where the action is done
+    due: datetime.date | None = None  # Beijing date; None: no deadline (urgency "later")
+    key: str = ""  # unique across providers, e.g. "rectification.notice:12:sign"; defaults to kind + url
+    region_code: str = ""  # the object's region (county/town, or the school's region)
+
+    @property
+    def identity(self) -> str:
+        return self.key or f"{self.kind}:{self.url}"
+
+
+def todo_urgency(due: datetime.date | None, today: datetime.date, soon_days: int = 3) -> str:
+    """overdue: due before today; soon: due today or in the next `soon_days` days; later: otherwise or no due."""
+    if due is None:
+        return URGENCY_LATER
+    if due < today:
+        return URGENCY_OVERDUE
+    return URGENCY_SOON if (due - today).days <= soon_days else URGENCY_LATER
+
+
+@dataclass(frozen=True)
+class TodoSource:
+    name: str  # "rectification.notices"
+    label: str  # "整改通知书"
+    # items(user, today) -> iterable of Todo for this user, scoped by the app's visible_to (never another
+    # district's object). It must run a bounded number of queries, whatever the number of items.
+    items: Callable
+    roles: frozenset  # core.roles.Role values whose holders can have items; the source is skipped for others
+
+
+_TODO_SOURCES: dict[str, TodoSource] = {}
+
+
+def register_todo_source(name: str, label: str, items: Callable, *, roles: Iterable[str]) -> None:
+    _TODO_SOURCES[name] = TodoSource(name, label, items, frozenset(roles))
+
+
+def todo_sources() -> dict[str, TodoSource]:
+    return dict(_TODO_SOURCES)
+
+
+# --- the leader's cockpit (驾驶舱) and its map --------------------------------------------------------------
+# Each app gives the cockpit (dashboard) its figures for a region and a year, read through its own selectors
+# as FigureReader(region_code); each figure is broken down over the region's children (towns of a county,
+# counties of a city...; the schools of a town) for the drill-down, the comparison table and the map.
+# Providers live in dudao/<app>/cockpit.py and are registered from registrations.py.
+
+@dataclass(frozen=True)
+class CockpitChild:
+    """One row of a breakdown: a child region (everything whose region code starts with `region_code`) or, for
+    a town, one school."""
+
+    key: str  # the region code, or "school:<id>"
+    label: str
+    region_code: str = ""
+    school_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Metric:
+    key: str  # stable, e.g. "rectification.rate"
+    label: str  # "整改率"
+    value: int | float | None  # None: no data (shown as "—", never as 0)
+    unit: str = ""  # "%", "所", "次"
+    previous: int | float | None = None  # the same figure for the previous year (year-over-year)
+    limit: int | float | None = None  # the line it must reach (a policy value), drawn and coloured against
+    higher_is_better: bool = True
+    url: str = ""  # the module's page for this figure (filtered to the region and year where it can be)
+    breakdown: dict = None  # {CockpitChild.key: value} over the children passed in; None when not broken down
+    source: str = ""  # "rectification.selectors.rate_summary：…", printed in the export's appendix
+    note: str = ""  # a short explanation under the figure ("按期整改率 = 按期办结 / 应办结")
+
+
+@dataclass(frozen=True)
+class CockpitSection:
+    name: str
+    title: str  # "挂牌督导", "督导评估", "问题整改", "督政问责"…
+    order: int
+    # metrics(region_code, year, children) -> list[Metric]; year is a calendar year (int); children a tuple of
+    # CockpitChild. Reads as FigureReader(region_code), never as the person looking.
+    metrics: Callable
+
+
+_COCKPIT_SECTIONS: dict[str, CockpitSection] = {}
+
+
+def register_cockpit_section(name: str, title: str, metrics: Callable, *, order: int = 100) -> None:
+    _COCKPIT_SECTIONS[name] = CockpitSection(name, title, order, metrics)
+
+
+def cockpit_sections() -> list[CockpitSection]:
+    return sorted(_COCKPIT_SECTIONS.values(), key=lambda s: (s.order, s.name))
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    key: str  # "rectification.open_findings"
+    label: str  # "未整改问题"
+    unit: str  # "个", "天", "%"; "" for a yes/no flag
+    # values(region_code, year) -> {school_id: number or None}: one value per school of the region subtree that
+    # has data (a school missing from the dict is drawn grey, "无数据"). Reads as FigureReader(region_code).
+    values: Callable
+    higher_is_better: bool = True
+    flag: bool = False  # values are 1/0 (达标/未达标, 增值预警): two colours, not a scale
+
+
+_MAP_LAYERS: dict[str, MapLayer] = {}
+
+
+def register_map_layer(key: str, label: str, values: Callable, *, unit: str = "", higher_is_better: bool = True,
+                       flag: bool = False) -> None:
+    _MAP_LAYERS[key] = MapLayer(key, label, unit, values, higher_is_better, flag)
+
+
+def map_layers() -> dict[str, MapLayer]:
+    return dict(_MAP_LAYERS)
+
+
+def cockpit_child_finder(children) -> Callable:
+    """find(region_code="", school_id=None) -> the key of the child a row belongs to, or None: a provider runs one
+    grouped query (by region code, or by school for a town's schools) and folds its rows into the children."""
+    schools = {c.school_id: c.key for c in children if c.school_id is not None}
+    prefixes = sorted(((region_prefix(c.region_code), c.key) for c in children if c.region_code),
+                      key=lambda pair: -len(pair[0]))
+
+    def find(region_code: str = "", school_id: int | None = None) -> str | None:
+        if school_id is not None and school_id in schools:
+            return schools[school_id]
+        for prefix, key in prefixes:
+            if region_code and region_code.startswith(prefix):
+                return key
+        return None
+
+    return find
+
+
+def year_bounds(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The cockpit's period for a calendar year: 1 January to 31 December, or to today for the current year."""
+    end = datetime.date(year, 12, 31)
+    return datetime.date(year, 1, 1), min(end, today) if today.year == year else end

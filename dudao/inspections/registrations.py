@@ -2,6 +2,8 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.inspections.cockpit import register_cockpit
+from dudao.inspections.todo import register_todo
 from dudao.inspections.year import register_year
 
 ACTION_LABELS = {
@@ -43,3 +45,5 @@ def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/inspections/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/inspections/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/inspections/todo.py)

@@ -4,10 +4,12 @@ from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job
 from dudao.monitoring.campaigns import overdue_to_findings_daily
+from dudao.monitoring.cockpit import register_cockpit
 from dudao.monitoring.engine import DEFAULT_CV_LIMITS, DEFAULT_SPLIT_WEIGHTS, DEFAULT_STANDARDS
 from dudao.monitoring.guarantee import DEFAULT_LIMITS as GUARANTEE_LIMITS
 from dudao.monitoring.preschool import DEFAULT_LIMITS as PRESCHOOL_LIMITS
 from dudao.monitoring.preschool import DEFAULT_SPACE as PRESCHOOL_SPACE
+from dudao.monitoring.todo import register_todo
 from dudao.monitoring.year import register_year
 
 ACTION_LABELS = {
@@ -40,3 +42,5 @@ def register() -> None:
     # Before rectification's deadlines (order 100): today's findings are in the ledger first.
     register_daily_job("campaign", overdue_to_findings_daily, order=10)
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/monitoring/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/monitoring/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/monitoring/todo.py)

@@ -3,9 +3,11 @@
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job, register_year_lock
+from dudao.planning.cockpit import register_cockpit
 from dudao.planning.services.archive import year_locked_reason
 from dudao.planning.services.chronicle import chronicle_daily
 from dudao.planning.services.plans import plan_overdue_daily
+from dudao.planning.todo import register_todo
 from dudao.planning.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
@@ -71,4 +73,6 @@ def register() -> None:
     register_daily_job("plan_overdue", plan_overdue_daily, order=300)  # 工作要点: overdue tasks → the owner's inbox
     register_daily_job("chronicle", chronicle_daily, order=300)  # 大事记 proposals from yesterday's key events
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/planning/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/planning/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/planning/todo.py)
     register_year_lock(year_locked_reason)  # 归档: refuse_if_archived in every app refuses a locked year

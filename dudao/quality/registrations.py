@@ -5,7 +5,9 @@ from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job, register_page_section
 from dudao.frameworks.sources import register_indicator_source
 from dudao.quality import indicators
+from dudao.quality.cockpit import register_cockpit
 from dudao.quality.services.scores import pending_sweep
+from dudao.quality.todo import register_todo
 from dudao.quality.views.results import school_section
 from dudao.quality.year import register_year
 
@@ -46,3 +48,5 @@ def register() -> None:
     register_page_section("dashboard.school_detail", school_section)
     register_daily_job("quality_pending", pending_sweep, order=200)  # score files nobody confirmed
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/quality/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/quality/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/quality/todo.py)

@@ -4,6 +4,8 @@ from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job
 from dudao.rectification import jobs
+from dudao.rectification.cockpit import register_cockpit
+from dudao.rectification.todo import register_todo
 from dudao.rectification.year import register_year
 
 ACTION_LABELS = {
@@ -61,3 +63,5 @@ def register() -> None:
     register_policy_defaults(POLICY_DEFAULTS)
     register_daily_job("deadlines", _deadlines, order=100)
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/rectification/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/rectification/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/rectification/todo.py)

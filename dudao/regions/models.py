@@ -1,5 +1,6 @@
 """The region tree (province → city → county → town, GB/T 2260 codes) and government units (督政 targets)."""
 
+from django.conf import settings
 from django.db import models
 
 from dudao.core.scope import Scope, ScopedQuerySet, prefix_q
@@ -73,3 +74,32 @@ class GovUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BoundaryQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("region__code", scope.region_prefixes)
+
+
+class Boundary(models.Model):
+    """A region's outline for the cockpit map (驾驶舱地图): GeoJSON in WGS-84 longitude/latitude, uploaded by the
+    office and validated by regions.geo (Polygon or MultiPolygon only, inside China, bounded size). A new upload
+    replaces the outline; the audit log keeps who uploaded what (with the SHA-256)."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, primary_key=True, related_name="boundary",
+                                  verbose_name="行政区划")
+    geojson = models.JSONField("边界（GeoJSON）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("文件大小（字节）")
+    original_name = models.CharField("原文件名", max_length=255, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name="上传人")
+
+    objects = BoundaryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "区划边界"
+
+    def __str__(self) -> str:
+        return f"{self.region_id} 边界"

@@ -3,8 +3,10 @@
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_daily_job, register_page_section
+from dudao.reviews.cockpit import register_cockpit
 from dudao.reviews.services.upward import review_due_daily
 from dudao.reviews.services.uses import result_use_reminders
+from dudao.reviews.todo import register_todo
 from dudao.reviews.views import uses as use_views
 from dudao.reviews.views.projects import target_members_section
 from dudao.reviews.year import register_year
@@ -94,6 +96,8 @@ def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/reviews/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/reviews/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/reviews/todo.py)
     register_daily_job("review_due", review_due_daily, order=300)  # 迎检 materials due / overdue → assignees
     register_daily_job("result_use_reminders", result_use_reminders, order=300)  # 不合格结果 N 天未登记运用 → office
     register_page_section("dashboard.school_detail", use_views.school_section)  # "result_uses_section"

@@ -125,6 +125,10 @@ class School(models.Model):
     classes_junior = models.PositiveIntegerField("初中班级数", default=0)
     classes_senior = models.PositiveIntegerField("高中班级数", default=0)
     classes_other = models.PositiveIntegerField("其他班级数", default=0)
+    # WGS-84 degrees (GCJ-02 from Chinese map apps is close enough for a county map); validated inside China's
+    # bounds by schools.services. Both or neither.
+    longitude = models.DecimalField("经度", max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField("纬度", max_digits=8, decimal_places=6, null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = SchoolQuerySet.as_manager()

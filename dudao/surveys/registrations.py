@@ -2,6 +2,8 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.surveys.cockpit import register_cockpit
+from dudao.surveys.todo import register_todo
 from dudao.surveys.year import register_year
 
 ACTION_LABELS = {
@@ -32,3 +34,5 @@ def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/surveys/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/surveys/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/surveys/todo.py)

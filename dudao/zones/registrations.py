@@ -4,8 +4,10 @@ from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_hook, register_page_section, register_responsible_people
 from dudao.core.scope import register_scope_source
+from dudao.zones.cockpit import register_cockpit
 from dudao.zones.selectors import inspector_assignments_section, inspector_scope, responsible_user_ids
 from dudao.zones.services import assert_no_self_assignment, assignments_end_for_inspector
+from dudao.zones.todo import register_todo
 from dudao.zones.year import register_year
 
 ACTION_LABELS = {
@@ -48,3 +50,5 @@ def register() -> None:
     register_hook("inspector_left", assignments_end_for_inspector)
     register_page_section("people.inspector_detail", inspector_assignments_section)
     register_year()  # plan links, calendar, key events, year figures, archive (dudao/zones/year.py)
+    register_cockpit()  # the leader's cockpit and its map (dudao/zones/cockpit.py)
+    register_todo()  # to-do items of the home pages and /api/v1/me/tasks (dudao/zones/todo.py)

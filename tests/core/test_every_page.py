@@ -384,6 +384,7 @@ def _samplers(state):
             user__username="demo_school").values_list("pk", flat=True).first()],
         "rest": lambda user: ["", "1/", "feed.atom"],  # the old gs/ gk/ dc/ prefixes redirect
         # a 行事历 feed: an unknown key (404) and the demo office's own (issued once for the crawl)
+        ("cockpit/metrics", "key"): lambda user: ["rectification.rate", "no-such-metric"],
         ("planning/feed", "key"): lambda user: ["no-such-key", state["calendar_feed_key"]],
     }
 

@@ -1,18 +1,14 @@
+"""The school and unit profile pages: registry data and what each domain app knows (page sections)."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from dudao.core.registries import page_sections
-from dudao.dashboard.selectors import home_summary
 from dudao.inspections import selectors as inspection_selectors
 from dudao.monitoring import selectors as monitoring_selectors
 from dudao.regions import selectors as region_selectors
 from dudao.schools import selectors as school_selectors
 from dudao.surveys import selectors as survey_selectors
-
-
-@login_required
-def home(request):
-    return render(request, "dashboard/home.html", home_summary(request.user))
 
 
 @login_required

@@ -1,0 +1,1 @@
+"""The cockpit map: schools as points coloured by a registered map layer, towns shaded (area: map)."""

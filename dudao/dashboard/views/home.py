@@ -1,0 +1,12 @@
+"""工作台: each role's home page, its to-do list first (area: home)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from dudao.dashboard.selectors.home import home_summary
+from dudao.dashboard.selectors.todos import my_todos
+
+
+@login_required
+def home(request):
+    return render(request, "dashboard/home.html", {**home_summary(request.user), "todos": my_todos(request.user)})
