@@ -10,6 +10,7 @@ from django.db import transaction
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
+from dudao.demo.dashboard import load_dashboard
 from dudao.demo.inspections import load_inspections
 from dudao.demo.monitoring import load_monitoring
 from dudao.demo.planning import load_planning
@@ -126,6 +127,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     load_quality(office_user=User.objects.get(username="demo_office"), county=county, school_user=school_user)
     load_planning(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_reviews(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
+    load_dashboard(admin=admin, county=county)
     return passwords
 
 
