@@ -182,12 +182,34 @@ def role_parts(user, todos: TodoList, today: datetime.date) -> list[RolePart]:
     return parts
 
 
+@dataclass(frozen=True)
+class Upcoming:
+    shown: object  # planning.selectors.calendar.Shown
+    day: datetime.date  # the date that falls in the window: the start, or the end of something already running
+    ends: bool  # True: a deadline (something running ends that day); False: it starts that day
+
+    @property
+    def weekday(self) -> str:
+        return "周" + "一二三四五六日"[self.day.weekday()]
+
+
 def upcoming(user, today: datetime.date) -> dict:
-    """The 行事历's items in the next 14 days (deadlines, visits, meetings), the first few shown."""
+    """The 行事历's deadlines and events of the next 14 days: what starts in the window (a visit, a meeting, a
+    survey), or ends in it (a rectification deadline, a plan task due). Something that runs through the whole
+    window (a year-long plan task) is not "近期"; the calendar shows it."""
     end = today + datetime.timedelta(days=UPCOMING_DAYS - 1)
-    items = calendar_items(user, today, end)
-    return {"items": shown(items[:UPCOMING_SHOWN], source_labels()), "more": max(len(items) - UPCOMING_SHOWN, 0),
-            "end": end}
+    soon = []
+    for item in calendar_items(user, today, end):
+        if today <= item.start <= end:
+            soon.append((item.start, False, item))
+        elif today <= item.end <= end:
+            soon.append((item.end, True, item))
+    soon.sort(key=lambda entry: (entry[0], entry[2].title, entry[2].key))
+    labels = source_labels()
+    first = soon[:UPCOMING_SHOWN]
+    rows = [Upcoming(s, day, ends) for (day, ends, _item), s in zip(first, shown([e[2] for e in first], labels),
+                                                                    strict=True)]
+    return {"items": rows, "more": max(len(soon) - UPCOMING_SHOWN, 0), "end": end}
 
 
 def home_page(user, today: datetime.date | None = None) -> dict:
