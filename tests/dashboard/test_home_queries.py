@@ -48,3 +48,30 @@ def test_a_user_without_roles_is_told_the_truth(db, django_user_model, login):
     user = django_user_model.objects.create_user("nobody_home", password=None)
     html = login(user).get("/").content.decode()
     assert "还没有分配角色" in html and "尚未分配可查看" not in html
+
+
+def test_a_user_with_several_roles_sees_each_roles_part_and_each_item_once(world, fake_sources, login):
+    from dudao.core.services import role_assign
+
+    role_assign(actor=world.admin, user=world.office_a, role=Role.UNIT, unit=world.unit_a)
+    shared = todos_due(D(2026, 1, 1))
+    fake_sources("fake.office", lambda u, today: shared, roles=[Role.OFFICE])
+    fake_sources("fake.unit", lambda u, today: shared, roles=[Role.UNIT])
+    html = login(world.office_a).get("/").content.decode()
+    assert "督导室：问题整改" in html and "本单位督办" in html and "我的单位" in html
+    assert "待办（1）" in html and html.count("/fake/fake.item/0/") == 1
+
+
+def test_nothing_in_scope_is_no_alarm(db, django_user_model, login, world):
+    """An inspector in the registry with no school assigned yet: no red figure, the page says what will come."""
+    import datetime
+
+    from dudao.people.models import Inspector
+
+    user = django_user_model.objects.create_user("inspector_without_schools", password=None)
+    day = datetime.date(2020, 9, 1)
+    Inspector.objects.create(card_no="QC99999", name="新督学", phone="13900000000", kind="fulltime", source="official",
+                             region=world.county_a, appointed_on=day, term_start=day, user=user)
+    html = login(user).get("/").content.decode()
+    assert "暂无待办" in html and "暂无责任区学校" in html
+    assert "text-danger" not in html.split('id="todos"')[1]
