@@ -1,9 +1,11 @@
 """What dashboard registers with the lower layers, from its AppConfig.ready() (docs/architecture.md)."""
 
-from dudao.core.models import register_action_labels
+from django.db.models.signals import post_save
+
+from dudao.core.models import AuditLog, register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_page_section
-from dudao.dashboard.selectors.todos import navigation_section
+from dudao.dashboard.selectors.todos import forget_actors_count, navigation_section
 
 ACTION_LABELS: dict[str, str] = {
     # area "cockpit": "cockpit.export": "导出驾驶舱"
@@ -20,3 +22,4 @@ def register() -> None:
     register_policy_defaults(POLICY_DEFAULTS)
     # area "home": the navigation's 待办 count
     register_page_section("core.navigation", navigation_section)
+    post_save.connect(forget_actors_count, sender=AuditLog, dispatch_uid="dashboard.todo_count")

@@ -132,3 +132,18 @@ def test_the_api_lists_the_home_pages_items(world, fake_sources, client):
          "url": "/fake/fake.item/0/"},
         {"kind": "fake.item", "title": "事项1", "object": "对象1", "due": None, "urgency": "later",
          "url": "/fake/fake.item/1/"}]
+
+
+def test_the_users_own_write_refreshes_their_navigation_count(world, fake_sources, django_capture_on_commit_callbacks):
+    from dudao.core.audit import audit_record
+
+    items = todos_due(D(2026, 12, 1), D(2026, 12, 2))
+    fake_sources("fake.a", lambda user, today: list(items), roles=[Role.OFFICE])
+    assert todo_count(world.office_a) == 2
+    items.pop()
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(actor=world.office_b, action="school.update")  # someone else's write: no effect
+    assert todo_count(world.office_a) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        audit_record(actor=world.office_a, action="school.update")
+    assert todo_count(world.office_a) == 1

@@ -213,6 +213,16 @@ def forget_count(user) -> None:
     caches[COUNT_CACHE].delete(_count_key(user))
 
 
+def forget_actors_count(sender, instance, created=False, **kwargs) -> None:
+    """post_save of an audit record: every write service records one, so the person who just did something (signed
+    a notice, scored a target) sees their navigation count recomputed on the next page, once the write commits.
+    Other people whose to-dos the write changed keep their cached count up to COUNT_SECONDS."""
+    if not created or not sender.actor.is_cached(instance) or instance.actor is None:
+        return
+    actor = instance.actor
+    transaction.on_commit(lambda: forget_count(actor))
+
+
 def navigation_section(request, _obj) -> dict:
     """The navigation's part (core.context_processors.navigation, page section "core.navigation")."""
     user = getattr(request, "user", None)
