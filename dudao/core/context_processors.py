@@ -1,6 +1,7 @@
 """Top navigation, by area of work, showing the entries the user's roles may use."""
 
 from dudao.core.models import Role
+from dudao.core.registries import page_sections
 from dudao.core.scope import scope_for
 from dudao.core.selectors import unread_count
 
@@ -68,4 +69,6 @@ def navigation(request) -> dict:
     ]
     return {"nav_areas": [(label, entries) for label, entries in areas if entries], "user_scope": scope,
             "unread_count": unread_count(user),
-            "user_roles": sorted({str(Role(r).label) for r in scope.roles})}
+            "user_roles": sorted({str(Role(r).label) for r in scope.roles}),
+            # area "home": the 待办 count ("todo_count"), given by dashboard (cached per user briefly)
+            **page_sections("core.navigation", request, None)}

@@ -455,13 +455,16 @@ class TodoSource:
     # district's object). It must run a bounded number of queries, whatever the number of items.
     items: Callable
     roles: frozenset  # core.roles.Role values whose holders can have items; the source is skipped for others
+    # area "home": the url name of the module's list where every item can be found (the home page links to it
+    # when it shows only the first items of a long source: "另有 k 项"); "" when there is none.
+    list_url: str = ""
 
 
 _TODO_SOURCES: dict[str, TodoSource] = {}
 
 
-def register_todo_source(name: str, label: str, items: Callable, *, roles: Iterable[str]) -> None:
-    _TODO_SOURCES[name] = TodoSource(name, label, items, frozenset(roles))
+def register_todo_source(name: str, label: str, items: Callable, *, roles: Iterable[str], list_url: str = "") -> None:
+    _TODO_SOURCES[name] = TodoSource(name, label, items, frozenset(roles), list_url)
 
 
 def todo_sources() -> dict[str, TodoSource]:

@@ -70,18 +70,19 @@ def test_the_workflow_log_is_in_time_order(world, login):
 
 
 def test_the_experts_home_page_lists_the_targets_to_score(world, project, expert_user, login):
+    # the 工作台's to-do list (inspections.score source) replaced the old "我的督导评分任务" table (area "home")
     home = login(expert_user).get("/").content.decode()
-    assert "尚未分配" in home and "我的督导评分任务" not in home
+    assert "暂无待办" in home and "督导评估评分" not in home
     targets = ready(world, project, expert_user)
     project = go(world, project, InspectionStage.NOTIFIED, InspectionStage.SELF, InspectionStage.REVIEW, InspectionStage.ONSITE)
     services.score_record(actor=expert_user, target=targets[0], leaf=LEAVES[0], value="B")
     home = login(expert_user).get("/").content.decode()
-    assert "尚未分配" not in home and "我的督导评分任务" in home and "评分中" in home
+    assert "暂无待办" not in home and "督导评估评分" in home
     for target in targets:
         assert f"/inspections/targets/{target.pk}/" in home and target.school.name in home
-    assert "1 / 8" in home and "0 / 8" in home
+    assert "已评 1/8 项" in home and "已评 0/8 项" in home
     # the other county's office sees none of them on its own home page
-    assert "我的督导评分任务" not in login(world.office_b).get("/").content.decode()
+    assert "督导评估评分（" not in login(world.office_b).get("/").content.decode()
 
 
 def test_the_scoring_form_counts_every_filled_item_and_saves_from_the_bottom(world, project, expert_user, login):

@@ -3,10 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from dudao.dashboard.selectors.home import home_summary
-from dudao.dashboard.selectors.todos import my_todos
+from dudao.dashboard.selectors.home import home_page
 
 
 @login_required
 def home(request):
-    return render(request, "dashboard/home.html", {**home_summary(request.user), "todos": my_todos(request.user)})
+    return render(request, "dashboard/home.html", home_page(request.user))
