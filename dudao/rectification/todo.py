@@ -14,7 +14,7 @@ Not modelled, so not listed: a publication waiting to be published (结果公开
 for the leader role (约谈 and 问责 decisions are recorded by the office).
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from dudao.core.models import RoleAssignment
 from dudao.core.registries import Todo, register_todo_source, url_for_pk
@@ -24,6 +24,7 @@ from dudao.rectification.models import (
     ACTIVE_NOTICE,
     AccountabilityCase,
     CaseStep,
+    FindingReport,
     NoticeStatus,
     OrderStatus,
     RecheckResult,
@@ -95,7 +96,7 @@ def notices_to_check(user, today) -> list[Todo]:
     file = Q(reported_at__isnull=False, filed_at__isnull=True, school_id__in=inspected,
              status__in=[NoticeStatus.REPORTED, NoticeStatus.CLOSED])
     rows = (RectificationNotice.objects.visible_to(user).filter(verify | file)
-            .annotate(mine=Count("reports", filter=Q(reports__submitted_by_id=user.pk)))
+            .annotate(mine=Exists(FindingReport.objects.filter(notice=OuterRef("pk"), submitted_by_id=user.pk)))
             .select_related("school", "unit").order_by("reported_at", "id"))
     url = url_for_pk("rectification:notice_detail")
     todos = []
