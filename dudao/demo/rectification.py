@@ -133,6 +133,9 @@ def load_rectification(*, admin, rng: random.Random, county: Region, office_user
     run_deadlines()
     _talk_and_cases(admin=admin, rng=rng, office_user=office_user, schools=spread[4:7])
     _recognition_and_results(office_user=office_user, county=county, schools=[home, *others[:1], *spread[7:9]])
+    # 9. A second notice to the demo principal's school, just issued: on 王校长's to-do list to sign (签收).
+    notices.notice_issue(actor=office_user, findings=open_findings(home, 1), days=30,
+                         requirement="请签收后对照问题整改，按期报送整改报告。")
 
 
 def _recognition_and_results(*, office_user, county, schools) -> None:

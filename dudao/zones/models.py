@@ -210,8 +210,14 @@ class LessonObservation(models.Model):
 
 
 class CrossSupervisionQuerySet(ScopedQuerySet):
+    through_many = True  # own_q follows the inspectors (many-to-many)
+
     def scope_q(self, scope: Scope) -> models.Q:
         return prefix_q("host_zone__region__code", scope.region_prefixes)
+
+    def own_q(self, user) -> models.Q:
+        """An inspector named in a plan sees it (their to-do list), wherever the host zone is."""
+        return models.Q(inspectors__user_id=user.pk)
 
 
 class CrossSupervision(models.Model):

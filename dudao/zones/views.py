@@ -252,7 +252,9 @@ def visit_list(request):
 def _visit_form_context(request, form, inspector, errors=None):
     choices = selectors.visit_form_choices(request.user, inspector)
     return {"form": form, "inspector": inspector, **choices, "methods": METHODS, "items": ROUTINE_ITEMS, "follow_ups": FOLLOW_UPS,
-            "ratings": RATINGS, "errors": errors or [], "posted": request.POST,
+            "ratings": RATINGS, "errors": errors or [],
+            # a GET may name the school (a to-do's link: ?school=<id>), as a failed POST names what was chosen
+            "posted": request.POST if request.method == "POST" else request.GET,
             "posted_items": request.POST.getlist("items"), "posted_companions": request.POST.getlist("companions"),
             "max_mb": policy_value("files.max_upload_mb")}
 
@@ -264,7 +266,9 @@ def visit_new(request):
         raise Http404
     if request.method != "POST":
         today = timezone.localdate()
-        form = VisitForm(initial={"client_id": new_client_id(), "date": today.isoformat()})
+        reason = request.GET.get("reason", "")
+        form = VisitForm(initial={"client_id": new_client_id(), "date": today.isoformat(),
+                                  **({"reason": reason} if reason in VisitReason.values else {})})
         return render(request, "zones/visit_form.html", _visit_form_context(request, form, inspector))
     form = VisitForm(request.POST)
     errors = []

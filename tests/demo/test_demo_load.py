@@ -108,8 +108,9 @@ def test_it_loads_the_rectification_loop(demo, db):
     assert Notification.objects.filter(user__username="demo_bureau", kind="order").count() == 3
     principal = User.objects.get(username="demo_school")
     assert RectificationNotice.objects.visible_to(principal).filter(status=NoticeStatus.RECTIFYING).exists()
+    assert RectificationNotice.objects.visible_to(principal).filter(status=NoticeStatus.ISSUED).exists()  # to sign
     demo_load(seed=2026)  # a second load adds nothing
-    assert SupervisionOrder.objects.count() == 3 and RectificationNotice.objects.count() == 8
+    assert SupervisionOrder.objects.count() == 3 and RectificationNotice.objects.count() == 9
 
 
 def test_it_loads_a_talk_and_accountability_cases(demo, db):
