@@ -2,9 +2,12 @@
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_daily_job
+from dudao.dashboard.services.cockpit import daily_snapshots
 
 ACTION_LABELS: dict[str, str] = {
-    # area "cockpit": "cockpit.export": "导出驾驶舱"
+    # area "cockpit"
+    "cockpit.export": "导出驾驶舱",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
@@ -15,3 +18,5 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
 def register() -> None:
     register_action_labels(ACTION_LABELS)
     register_policy_defaults(POLICY_DEFAULTS)
+    # area "cockpit": the nightly snapshots of every province, city and county, after every other daily job
+    register_daily_job("cockpit", daily_snapshots, order=1000)
