@@ -12,6 +12,8 @@ BENCH_QUALITY_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_scores_bench
 BENCH_SUMMARY_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_summary_bench
 # The 迎检 province board's target is set on PostgreSQL (100 counties × 200 indicators).
 BENCH_REVIEWS_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_reviews_bench
+# The cockpit bench flushes and rebuilds this database (its 1 s target is set on PostgreSQL).
+BENCH_COCKPIT_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_cockpit_bench
 
 .PHONY: demo test lint bench
 
@@ -68,3 +70,4 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_reviews_bulletin.py
 	$(BIN)/python bench/bench_reviews_uses.py
 	$(BIN)/python bench/bench_reviews_targets.py
+	DATABASE_URL=$(BENCH_COCKPIT_PG_URL) $(BIN)/python bench/bench_cockpit.py

@@ -44,7 +44,7 @@
     var chart = echarts.init(holder);
     chart.setOption({
       animation: false,
-      grid: { left: 40, right: 8, top: 16, bottom: 18 },
+      grid: { left: 40, right: 8, top: 24, bottom: 18 },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + unit; } },
       xAxis: { type: "category", data: t.years, axisLabel: { fontSize: 9 } },
       yAxis: { type: "value", name: unit ? "单位：" + unit : "", nameTextStyle: { fontSize: 9, align: "left" },

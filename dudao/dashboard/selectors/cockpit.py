@@ -300,8 +300,11 @@ def trends(region: Region, year: int, data: dict) -> dict[str, dict]:
         values = [past.get(y, {}).get(m["key"]) for y in range(first, year)] + [m.get("value")]
         if values[-2] is None:
             values[-2] = m.get("previous")
+        years = list(range(first, year + 1))
+        while values and values[0] is None:  # the line starts at the first year with data
+            values, years = values[1:], years[1:]
         if sum(v is not None for v in values) >= 2:
-            result[m["key"]] = {"years": [str(y) for y in range(first, year + 1)], "values": values,
+            result[m["key"]] = {"years": [str(y) for y in years], "values": values,
                                 "unit": m.get("unit", ""), "label": m["label"], "limit": m.get("limit")}
     return result
 
