@@ -375,3 +375,16 @@ def test_a_live_county_page_runs_the_same_queries_for_2_and_30_towns(world, logi
                                        urban_rural="rural", region=town)
         finding_raise(actor=world.office_a, source="manual", description="问题", school=school, follow_up="suggestion")
     assert count() == few
+
+
+def test_a_town_level_office_sees_its_town_and_its_schools_only(world, login, fake_section):
+    town = Region.objects.get(code="990102002")
+    town_office = _person(world, "town_office", Role.OFFICE, region=town)
+    client = login(town_office)
+    response = client.get(URL)
+    assert response.status_code == 200 and response.context["region"].code == "990102002"
+    assert [r.code for r in response.context["regions"]] == ["990102002"]  # no county above it in the picker
+    assert {c["school_id"] for c in response.context["data"]["children"]} == set(
+        School.objects.filter(region=town).values_list("pk", flat=True))
+    assert client.get(URL + "?region=990102").status_code == 404
+    assert client.get(URL + "?region=990102001").status_code == 404
