@@ -6,9 +6,12 @@ from dudao.core.models import AuditLog, register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
 from dudao.core.registries import register_page_section
 from dudao.dashboard.selectors.todos import forget_actors_count, navigation_section
+from dudao.core.registries import register_daily_job
+from dudao.dashboard.services.cockpit import daily_snapshots
 
 ACTION_LABELS: dict[str, str] = {
-    # area "cockpit": "cockpit.export": "导出驾驶舱"
+    # area "cockpit"
+    "cockpit.export": "导出驾驶舱",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
@@ -23,3 +26,5 @@ def register() -> None:
     # area "home": the navigation's 待办 count
     register_page_section("core.navigation", navigation_section)
     post_save.connect(forget_actors_count, sender=AuditLog, dispatch_uid="dashboard.todo_count")
+    # area "cockpit": the nightly snapshots of every province, city and county, after every other daily job
+    register_daily_job("cockpit", daily_snapshots, order=1000)

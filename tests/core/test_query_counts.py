@@ -531,6 +531,9 @@ NOT_LISTS: dict[str, str] = {
     "reviews:committee_mine": "the unit's own member entries (one per committee it sits on), not a list",
     "api/v1/monitoring/balanced": "as monitoring:balanced", "api/v1/monitoring/preschool": "as monitoring:preschool",
     "reviews:project_create": "form",  # targets
+    # area "cockpit": measured in tests/dashboard/test_cockpit.py (constant with a snapshot, whatever the children)
+    "dashboard:cockpit": "one region's figures: a snapshot row or the providers' grouped queries, not rows",
+    "dashboard:cockpit_pdf": "the cockpit page as a PDF", "dashboard:cockpit_xlsx": "the cockpit page as a workbook",
 }
 
 

@@ -76,7 +76,8 @@ def test_the_deadline_command_queues_one_daily_task_that_is_idempotent(world, ru
     first = DBTaskResult.objects.get()
     assert first.status == "SUCCESSFUL"
     assert set(first.return_value) == {"campaign", "reminded", "orders", "talks", "recovered", "quality_pending",
-                                      "plan_overdue", "chronicle", "review_due", "result_use_reminders"}
+                                      "plan_overdue", "chronicle", "review_due", "result_use_reminders",
+                                      "cockpit"}  # area "cockpit": the nightly snapshots
     call_command("run_deadlines", stdout=out)  # the next day (or a repeat): queued again, runs again
     assert run_tasks() == 1 and len(runs) == 2
 
