@@ -38,6 +38,11 @@ def _periods(year: int) -> dict:
     return out
 
 
+def _group(children, school_field: str = "school_id") -> tuple[str, ...]:
+    """What to group rows by: the region code, and the school too when the children are schools (a town)."""
+    return ("region_code", school_field) if any(c.school_id is not None for c in children) else ("region_code",)
+
+
 def _tallies(region_code: str, year: int, children) -> tuple[dict, dict]:
     """The findings raised in the year (and in the year before) as engine Tallies: ({"now": Tally, "prev": Tally},
     {child key: Tally of the year}). One grouped query."""
@@ -52,14 +57,14 @@ def _tallies(region_code: str, year: int, children) -> tuple[dict, dict]:
                    f"{name}_overdue": Count("id", filter=raised & Q(status=FindingStatus.OPEN, due_date__lt=end))}
     rows = (selectors.finding_list(FigureReader(region_code)).select_related(None).order_by()
             .filter(raised_at__gte=periods["prev"][2], raised_at__lt=periods["now"][3])
-            .values("region_code", "school_id").annotate(**counts))
+            .values(*_group(children)).annotate(**counts))
     find = cockpit_child_finder(children)
     whole, parts = {name: engine.Tally() for name in YEARS}, defaultdict(engine.Tally)
     for row in rows:
         tallies = {name: engine.Tally(row[f"{name}_total"], row[f"{name}_done"], row[f"{name}_on_time"],
                                       row[f"{name}_overdue"]) for name in YEARS}
         whole = {name: whole[name] + tallies[name] for name in YEARS}
-        key = find(row["region_code"], row["school_id"])
+        key = find(row["region_code"], row.get("school_id"))
         if key is not None and tallies["now"].total:
             parts[key] = parts[key] + tallies["now"]
     return whole, parts
@@ -77,13 +82,13 @@ def _counted(qs, field: str, periods: dict, children, *, school_field: str = "sc
     high = Q(**{f"{field}__lte": periods["now"][1]}) if dates else Q(**{f"{field}__lt": periods["now"][3]})
     rows = (qs.select_related(None).prefetch_related(None).order_by()
             .filter(high, **{f"{field}__gte": low})
-            .values("region_code", school_field)
+            .values(*_group(children, school_field))
             .annotate(now=Count("id", filter=bounds("now")), prev=Count("id", filter=bounds("prev"))))
     find = cockpit_child_finder(children)
     whole, parts = {"now": 0, "prev": 0}, defaultdict(int)
     for row in rows:
         whole = {name: whole[name] + row[name] for name in YEARS}
-        key = find(row["region_code"], row[school_field])
+        key = find(row["region_code"], row.get(school_field))
         if key is not None and row["now"]:
             parts[key] += row["now"]
     return whole, dict(parts)

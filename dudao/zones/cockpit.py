@@ -52,24 +52,27 @@ def _periods(year: int) -> dict:
     return out
 
 
-def _counts(qs, field: str, periods: dict, **extra) -> list[dict]:
+def _counts(qs, field: str, periods: dict, children, **extra) -> list[dict]:
     """A zones list (visits, complaints) grouped by school: the rows dated (`field`, an instant) in the year ("now")
     and in the year before ("prev"), and for each `extra` name→Q, "<name>_now" and "<name>_prev". One query."""
     since_prev, until_now = periods["prev"][2], periods["now"][3]
+    # by town, and by school too when the children are schools (a town)
+    group = ("school__region_id", "school_id") if any(c.school_id is not None for c in children) else (
+        "school__region_id",)
     counts = {}
     for name in YEARS:
         dated = Q(**{f"{field}__gte": periods[name][2], f"{field}__lt": periods[name][3]})
         counts[name] = Count("id", filter=dated)
         counts |= {f"{key}_{name}": Count("id", filter=dated & q) for key, q in extra.items()}
     return list(qs.select_related(None).order_by().filter(**{f"{field}__gte": since_prev, f"{field}__lt": until_now})
-                .values("school__region_id", "school_id").annotate(**counts))
+                .values(*group).annotate(**counts))
 
 
 def _fold(rows, find, field: str) -> tuple[int, dict]:
     total, parts = 0, defaultdict(int)
     for row in rows:
         total += row[field]
-        key = find(row["school__region_id"], row["school_id"])
+        key = find(row["school__region_id"], row.get("school_id"))
         if key is not None and row[field]:
             parts[key] += row[field]
     return total, dict(parts)
@@ -114,7 +117,7 @@ def metrics(region_code: str, year: int, children) -> list:
     coverage = _percent(cover["covered"], cover["total"]) if cover else None
 
     # Visits of the year and the year before (the visit log), per school.
-    visits = _counts(selectors.visit_list(reader, region=region), "started_at", periods)
+    visits = _counts(selectors.visit_list(reader, region=region), "started_at", periods, children)
     visit_total, visit_parts = _fold(visits, find, "now")
     visit_prev = sum(row["prev"] for row in visits)
     months = {name: teaching_months(periods[name][0], periods[name][1], vacation) for name in YEARS}
@@ -131,7 +134,7 @@ def metrics(region_code: str, year: int, children) -> list:
     ok_now = schools - freq["semester_short"]
 
     # Complaints received in the year (the complaints list) and how many are closed.
-    complaints = _counts(selectors.complaint_list(reader, region=region), "received_at", periods,
+    complaints = _counts(selectors.complaint_list(reader, region=region), "received_at", periods, children,
                          closed=Q(status=ComplaintStatus.CLOSED))
     prev_closed = sum(row["closed_prev"] for row in complaints)
     received, received_parts = _fold(complaints, find, "now")
