@@ -3,6 +3,7 @@
 
 Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_bench .venv/bin/python bench/bench_cockpit_figures_a.py
      .venv/bin/python bench/bench_cockpit_figures_a.py again     (the timings again, on the last run's data)
+     .venv/bin/python bench/bench_cockpit_figures_a.py profile   (where a province call spends its time)
 Prints its figures; docs/benchmarks.md records the latest ones.
 
 The province is bench_zones' (20,000 schools in 100 counties, 1,000 zones, one assignment per school, 250,000
@@ -161,9 +162,33 @@ def measure(runs: int = 5) -> None:
         print(f"[{vendor}] {label} {code}: all five providers {total:.0f} ms")
 
 
+def profile() -> None:
+    """Where a province call of the zones and rectification sections spends its time (one call each after a warm one)."""
+    from dudao.core.registries import FigureReader
+    from dudao.rectification import cockpit as rectification
+    from dudao.zones import cockpit as zones
+    from dudao.zones import selectors
+
+    reader, year = FigureReader("990000"), timezone.localdate().year
+    periods = zones._periods(year)
+    for name, job in (
+            ("zones.selectors.coverage", lambda: selectors.coverage(reader, region="99")),
+            ("zones.selectors.frequency", lambda: selectors.frequency(reader, region="99")),
+            ("zones visits grouped", lambda: zones._counts(selectors.visit_list(reader, region="99"), "started_at",
+                                                           periods, ())),
+            ("rectification findings tally", lambda: rectification._tallies("990000", year, ()))):
+        job()
+        start = time.perf_counter()
+        job()
+        print(f"[{connection.vendor}] province {name}: {(time.perf_counter() - start) * 1000:.0f} ms")
+
+
 def main() -> None:
     if sys.argv[1:] == ["again"]:
         measure()
+        return
+    if sys.argv[1:] == ["profile"]:
+        profile()
         return
     vendor = connection.vendor
     if vendor == "sqlite":
