@@ -40,8 +40,11 @@ def read(region_code: str, year: int) -> dict:
     pupils / passed: every pupil score of the county rows (a county's figure counts small schools too); for a town
     (a school-facing reader) the town's school rows. schools: {school id: (n, passed)} of the rows shown.
     va: {school id: [flags]} of the schools shown on the value-added tables."""
-    reader = FigureReader(region_code)
     town = len(region_prefix(region_code)) > 6
+    # a town reads its county's rounds (they belong to the county) as the county's leader, keeping only the rows
+    # of the town's own schools
+    reader = FigureReader(region_prefix(region_code)[:6] if town else region_code)
+    mine = set(School.objects.visible_to(FigureReader(region_code)).values_list("pk", flat=True)) if town else None
     out = {"rounds": 0, "subjects": 0, "pupils": 0, "passed": 0.0, "schools": defaultdict(lambda: [0, 0.0]),
            "va": defaultdict(list)}
     for round in published_rounds(reader, year):
@@ -53,7 +56,8 @@ def read(region_code: str, year: int) -> dict:
             if not town and county.get("pass_rate") is not None:
                 out["pupils"] += county["n"]
                 out["passed"] += county["n"] * county["pass_rate"] / 100
-            for row in results["schools"]:
+            shown = [row for row in results["schools"] if mine is None or row["id"] in mine]
+            for row in shown:
                 if row.get("pass_rate") is None:
                     continue
                 tally = out["schools"][row["id"]]
@@ -65,7 +69,7 @@ def read(region_code: str, year: int) -> dict:
             va = selectors.value_added(round, subject, user=reader)
             if "error" in va:
                 continue
-            ids = {row["code"]: row["id"] for row in results["schools"]}
+            ids = {row["code"]: row["id"] for row in shown}
             for row in va["schools"]:
                 if row["flag"] in ("above", "expected", "below") and row["code"] in ids:
                     out["va"][ids[row["code"]]].append(row["flag"])

@@ -43,7 +43,8 @@ def _school_ids(region_code: str) -> list[int] | None:
 def read(region_code: str, year: int) -> tuple[list, list]:
     """The rated answers of the year's ended rounds as (all, recognition only): each a list of (frame, rules), one
     frame per set of rules (counties judged alike together). Every answer is read once."""
-    reader = FigureReader(region_code)
+    # a town reads its county's rounds (they belong to the county) restricted to the town's own schools
+    reader = FigureReader(region_prefix(region_code)[:6] if len(region_prefix(region_code)) > 6 else region_code)
     rounds = _ended_rounds(reader, year)
     if not rounds:
         return [], []
