@@ -187,7 +187,7 @@ def _preschool_metrics(region_code: str, year: int, places, find, url: str) -> l
     for county, result in results.items():
         frame = result.kindergartens.select(preschool.KINDERGARTEN_COLUMNS)
         key = find(county)
-        if key is not None and len(region_prefix(key)) <= 6 and not key.startswith("school:"):
+        if key is not None and not key.startswith("school:") and len(region_prefix(key)) <= 6:
             child_counties[key].append(county)
             continue
         keys = [find(places.get(code, (None, ""))[1], places.get(code, (None, ""))[0]) for code in frame["code"]]

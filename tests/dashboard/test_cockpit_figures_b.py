@@ -318,3 +318,19 @@ def test_a_town_reads_what_its_county_shows_for_it(demo, db, section, key, year_
     schools = tuple(CockpitChild(f"school:{pk}", name, school_id=pk)
                     for pk, name in School.objects.filter(region_id=town).values_list("pk", "name"))
     assert _figures(section, town, year, schools)[key].value == county.breakdown[town]
+
+
+def test_monitoring_for_a_city_counts_the_counties(demo, db):
+    year = _years()[1]
+    child = (CockpitChild(COUNTY, "示范区", region_code=COUNTY),)
+    city = _figures("monitoring", "990100", year, child)
+    county = _figures("monitoring", COUNTY, year)
+    for stage in ("primary", "junior"):
+        all_seven = int(county[f"monitoring.balanced_cv_{stage}"].value == 7)
+        assert city[f"monitoring.balanced_cv_{stage}"].value == all_seven
+        assert city[f"monitoring.balanced_cv_{stage}"].breakdown == {COUNTY: all_seven}
+        assert city[f"monitoring.balanced_schools_{stage}"].value == county[f"monitoring.balanced_schools_{stage}"].value
+    for code in ("gross_enrolment", "puhui_coverage", "public_share"):
+        key = f"monitoring.preschool_{code}"
+        assert city[key].value == county[key].value
+        assert city[key].breakdown == {COUNTY: county[key].value}
