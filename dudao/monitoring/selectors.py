@@ -33,9 +33,14 @@ RULE_KEYS = {
 }
 
 
-def rules_for(region_code: str) -> BalancedRules:
-    table = PolicyTable(list(RULE_KEYS.values()))
+def rules_for(region_code: str, table: PolicyTable | None = None) -> BalancedRules:
+    """The county's 优质均衡 rules; pass `table` (balanced_rules_table()) to judge many counties from one query."""
+    table = table or balanced_rules_table()
     return BalancedRules(**{field: table.get(key, region_code) for field, key in RULE_KEYS.items()})
+
+
+def balanced_rules_table() -> PolicyTable:
+    return PolicyTable(list(RULE_KEYS.values()))
 
 
 def counties_visible(user):
@@ -226,26 +231,46 @@ EXTRA_TO_COLUMN = {"students_preschool": "children", "classes_preschool": "class
 
 
 def preschool_report(user, county: Region, year: int) -> preschool.PreschoolResult | None:
+    return preschool_reports(user, {county.code: year}).get(county.code)
+
+
+def preschool_reports(user, years: dict[str, int]) -> dict[str, preschool.PreschoolResult]:
+    """普及普惠 of several counties at once, each for its own statistics year ({county code: year}): the page's
+    figures for one county, the cockpit's for every county of a city or province, in three queries whatever their
+    number. A county without kindergarten statistics that year is left out."""
+    if not years:
+        return {}
     table = PolicyTable(list(PRESCHOOL_KEYS.values()))
-    rules = preschool.PreschoolRules(**{f: table.get(k, county.code) for f, k in PRESCHOOL_KEYS.items()})
-    rows = (SchoolStats.objects.visible_to(user).filter(year=year, school__region__parent_id=county.code,
+    rows = (SchoolStats.objects.visible_to(user).filter(year__in=set(years.values()),
+                                                        school__region__parent_id__in=list(years),
                                                         school__school_type="kindergarten")
-            .values_list("school__code", "school__name", "school__ownership", "school__is_puhui", "extra")
+            .values_list("school__region__parent_id", "year", "school__code", "school__name", "school__ownership",
+                         "school__is_puhui", "extra")
             .order_by("school__code"))
-    data = []
-    for code, name, ownership, is_puhui, extra in rows:
-        row = {"county": county.code, "code": code, "name": name, "ownership": ownership, "is_puhui": is_puhui}
+    data: dict[str, list[dict]] = {}
+    for county, year, code, name, ownership, is_puhui, extra in rows:
+        if years.get(county) != year:
+            continue
+        row = {"county": county, "code": code, "name": name, "ownership": ownership, "is_puhui": is_puhui}
         row.update({column: extra.get(key) or 0 for key, column in EXTRA_TO_COLUMN.items()})
-        data.append(row)
+        data.setdefault(county, []).append(row)
     if not data:
-        return None
+        return {}
     schema = {c: pl.Float64 for c in ("outdoor_area", "activity_area", "building_area")}
     schema.update({c: pl.Int64 for c in ("children", "classes", "oversized_classes", "teachers", "certified_teachers")})
     schema.update({"county": pl.String, "code": pl.String, "name": pl.String, "ownership": pl.String,
                    "is_puhui": pl.Boolean})
-    frame = pl.DataFrame(data, schema=schema)
-    inputs = CountyInputs.objects.filter(region=county, year=year).first()
-    return preschool.evaluate(frame, inputs.population_3_5 if inputs else None, rules, county=county.code)
+    population = {}
+    for county, year, people in (CountyInputs.objects.filter(region_id__in=list(data), year__in=set(years.values()))
+                                 .order_by("pk").values_list("region_id", "year", "population_3_5")):
+        if years[county] == year and county not in population:
+            population[county] = people
+    out = {}
+    for county, kindergartens in data.items():
+        rules = preschool.PreschoolRules(**{f: table.get(k, county) for f, k in PRESCHOOL_KEYS.items()})
+        out[county] = preschool.evaluate(pl.DataFrame(kindergartens, schema=schema), population.get(county), rules,
+                                         county=county)
+    return out
 
 
 def county_inputs(county: Region, year: int) -> CountyInputs | None:

@@ -37,10 +37,15 @@ def own_school(user, survey_round: SurveyRound) -> School:
     return school
 
 
-def rules_for(county_code: str) -> engine.Rules:
+def rules_table() -> PolicyTable:
+    return PolicyTable(["surveys.satisfied_min", "surveys.min_responses", "monitoring.guarantee_limits"])
+
+
+def rules_for(county_code: str, table: PolicyTable | None = None) -> engine.Rules:
     """The county's rules. The pass line is the 社会认可度 standard of 优质均衡 (monitoring.guarantee_limits), one
-    setting for both: a survey dashboard and the certification summary never disagree on what 达标 means."""
-    table = PolicyTable(["surveys.satisfied_min", "surveys.min_responses", "monitoring.guarantee_limits"])
+    setting for both: a survey dashboard and the certification summary never disagree on what 达标 means. Pass
+    `table` (rules_table()) to read many counties' rules from one query."""
+    table = table or rules_table()
     limits = {**DEFAULT_LIMITS, **table.get("monitoring.guarantee_limits", county_code)}
     return engine.Rules(satisfied_min=int(table.get("surveys.satisfied_min", county_code)),
                         threshold=float(limits["recognition_rate"]),
