@@ -8,6 +8,7 @@ from django.db import models
 
 from dudao.core.middleware import current_request_meta
 from dudao.core.models import AuditLog
+from dudao.core.registries import run_hooks
 
 
 def _plain(value):
@@ -46,7 +47,7 @@ def audit_record(
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:255]
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditLog.objects.create(
+    record = AuditLog.objects.create(
         actor=actor_obj,
         actor_name=(actor_obj.get_full_name() or actor_obj.username) if actor_obj else "系统",
         action=action,
@@ -59,6 +60,9 @@ def audit_record(
         request_id=meta.get("request_id", ""),
         ip=meta.get("ip"),
     )
+    if actor_obj is not None:
+        run_hooks("audited", actor=actor_obj)
+    return record
 
 
 def audit_records(*, actor, action: str, items: list[tuple[models.Model, str, dict | None]]) -> None:

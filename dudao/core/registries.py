@@ -59,6 +59,9 @@ HOOK_EVENTS = {
     # people.inspector_set_status, when an inspector leaves active service: (actor, inspector, date, reason)
     # zones ends their current school assignments and returns how many it ended.
     "inspector_left",
+    # core.audit.audit_record, after recording a change made by a person: (actor)
+    # dashboard forgets the actor's cached 待办 count, so the navigation shows the change on the next page.
+    "audited",
 }
 _HOOKS: dict[str, list[Callable]] = {event: [] for event in HOOK_EVENTS}
 

@@ -1,12 +1,9 @@
 """What dashboard registers with the lower layers, from its AppConfig.ready() (docs/architecture.md)."""
 
-from django.db.models.signals import post_save
-
-from dudao.core.models import AuditLog, register_action_labels
+from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
-from dudao.core.registries import register_page_section
+from dudao.core.registries import register_daily_job, register_hook, register_page_section
 from dudao.dashboard.selectors.todos import forget_actors_count, navigation_section
-from dudao.core.registries import register_daily_job
 from dudao.dashboard.services.cockpit import daily_snapshots
 
 ACTION_LABELS: dict[str, str] = {
@@ -25,6 +22,6 @@ def register() -> None:
     register_policy_defaults(POLICY_DEFAULTS)
     # area "home": the navigation's 待办 count
     register_page_section("core.navigation", navigation_section)
-    post_save.connect(forget_actors_count, sender=AuditLog, dispatch_uid="dashboard.todo_count")
+    register_hook("audited", forget_actors_count)
     # area "cockpit": the nightly snapshots of every province, city and county, after every other daily job
     register_daily_job("cockpit", daily_snapshots, order=1000)

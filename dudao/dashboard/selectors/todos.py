@@ -213,13 +213,10 @@ def forget_count(user) -> None:
     caches[COUNT_CACHE].delete(_count_key(user))
 
 
-def forget_actors_count(sender, instance, created=False, **kwargs) -> None:
-    """post_save of an audit record: every write service records one, so the person who just did something (signed
-    a notice, scored a target) sees their navigation count recomputed on the next page, once the write commits.
-    Other people whose to-dos the write changed keep their cached count up to COUNT_SECONDS."""
-    if not created or not sender.actor.is_cached(instance) or instance.actor is None:
-        return
-    actor = instance.actor
+def forget_actors_count(*, actor) -> None:
+    """Hook "audited" (core.audit.audit_record): every write service records its change, so the person who just did
+    something (signed a notice, scored a target) sees their navigation count recomputed on the next page, once the
+    write commits. Other people whose to-dos the write changed keep their cached count up to COUNT_SECONDS."""
     transaction.on_commit(lambda: forget_count(actor))
 
 
