@@ -15,6 +15,12 @@ from dudao.inspections.models import Appeal, Inspection, InspectionStage, Target
 from dudao.inspections.services import SCORING_STAGES
 
 
+def _office_regions(user) -> set[str]:
+    """The regions the user is the office of, exactly: the county's office does this work, not the city's office
+    above it (which may read the county's records, but has its own list)."""
+    return set(RoleAssignment.objects.filter(user=user, role=Role.OFFICE).values_list("region_id", flat=True))
+
+
 def targets_to_score(user, today) -> list[Todo]:
     """督导评估评分: targets where the user is a team member, the project is in a scoring stage, and the user has
     not scored every check point assigned to them (all leaves when none are). Due: the project's end date."""
@@ -96,7 +102,8 @@ def self_assessments(user, today) -> list[Todo]:
 def materials_to_review(user, today) -> list[Todo]:
     """材料审核: targets of projects in 材料审核 of the user's office regions whose materials have no review yet.
     Due: the project's end date."""
-    reviewing = Inspection.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(stage=InspectionStage.REVIEW)
+    reviewing = Inspection.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(
+        stage=InspectionStage.REVIEW, county_id__in=_office_regions(user))
     targets = (Target.objects.filter(inspection__in=reviewing, reviewed_at__isnull=True)
                .select_related(*TARGET_RELATED).order_by("inspection__ends_on", "inspection_id", "id"))
     url = url_for_pk("inspections:target")
@@ -108,7 +115,7 @@ def materials_to_review(user, today) -> list[Todo]:
 def appeals_to_answer(user, today) -> list[Todo]:
     """申辩: appeals of the user's office regions not answered yet. Due: the end of the appeal window (the
     意见书 can be issued only once it has passed and every appeal is answered)."""
-    offices = Inspection.objects.visible_to(user, as_roles=(Role.OFFICE,))
+    offices = Inspection.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(county_id__in=_office_regions(user))
     appeals = list(Appeal.objects.filter(target__inspection__in=offices, responded_at__isnull=True)
                    .select_related(*(f"target__{f}" for f in TARGET_RELATED)).order_by("submitted_at", "id"))
     days = PolicyTable(["inspections.appeal_days"])

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 
+from dudao.core.models import RoleAssignment
 from dudao.core.registries import Todo, register_todo_source, url_for_pk
 from dudao.core.roles import Role
 from dudao.planning.models import (
@@ -28,6 +29,12 @@ from dudao.planning.selectors.plans import LinkRow, derived_statuses, resolve_li
 
 AHEAD_DAYS = 30  # a task is on the list once it is due within this many days, or carried out this month
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.LATE)
+
+
+def _office_regions(user) -> set[str]:
+    """The regions the user is the office of, exactly: the county's office does this work, not the city's office
+    above it (which may read the county's records, but has its own list)."""
+    return set(RoleAssignment.objects.filter(user=user, role=Role.OFFICE).values_list("region_id", flat=True))
 
 
 def _current(task: PlanTask, status: str, today: datetime.date) -> bool:
@@ -73,7 +80,8 @@ def office_plan_tasks(user, today) -> list[Todo]:
     """工作要点 tasks of published plans of the user's office regions that no account answers for (a 科室 label,
     or a 责任区 whose lead has no account): the office follows them up itself."""
     tasks = list(PlanTask.objects.visible_to(user, as_roles=(Role.OFFICE,))
-                 .filter(plan__status=PlanStatus.PUBLISHED, owner_user__isnull=True)
+                 .filter(plan__status=PlanStatus.PUBLISHED, plan__region_id__in=_office_regions(user),
+                         owner_user__isnull=True)
                  .exclude(owner_zone__lead__user__isnull=False)
                  .select_related("plan").order_by("due_date", "id"))
     return _task_todos(tasks, today)
@@ -82,7 +90,7 @@ def office_plan_tasks(user, today) -> list[Todo]:
 def chronicle_proposals(user, today) -> list[Todo]:
     """大事记 entries the platform proposed from key events, waiting for the office to adopt or drop them."""
     entries = (ChronicleEntry.objects.visible_to(user, as_roles=(Role.OFFICE,))
-               .filter(status=ChronicleStatus.PROPOSED).order_by("day", "id"))
+               .filter(status=ChronicleStatus.PROPOSED, region_id__in=_office_regions(user)).order_by("day", "id"))
     base = reverse("planning:chronicle")
     return [Todo(kind="planning.chronicle", title="确认大事记（采用或舍弃）", object=f"{e.day:%Y-%m-%d} {e.title}",
                  url=f"{base}?{urlencode({'region': e.region_id, 'year': e.day.year, 'tab': 'proposed'})}",
@@ -91,8 +99,8 @@ def chronicle_proposals(user, today) -> list[Todo]:
 
 def briefings_to_issue(user, today) -> list[Todo]:
     """督导简报 drafts of the user's office regions, not issued yet (印发 numbers them)."""
-    briefings = (Briefing.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(status=BriefingStatus.DRAFT)
-                 .order_by("year", "id"))
+    briefings = (Briefing.objects.visible_to(user, as_roles=(Role.OFFICE,))
+                 .filter(status=BriefingStatus.DRAFT, region_id__in=_office_regions(user)).order_by("year", "id"))
     url = url_for_pk("planning:briefing_detail")
     return [Todo(kind="planning.briefing", title="编辑并印发简报", object=f"{b.year}年 {b.title}", url=url(b.pk),
                  key=f"planning.briefing:{b.pk}", region_code=b.region_id) for b in briefings]

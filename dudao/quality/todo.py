@@ -7,9 +7,16 @@ Not listed, on purpose:
   browser session that uploaded it (views/scores.py), so a link from the home page could not confirm it;
 - a school's 质量监测报告 "to read": nothing records that a report was opened, so an item could never be done."""
 
+from dudao.core.models import RoleAssignment
 from dudao.core.registries import Todo, register_todo_source, url_for_pk
 from dudao.core.roles import Role
 from dudao.quality.models import Round, RoundStatus
+
+
+def _office_regions(user) -> set[str]:
+    """The regions the user is the office of, exactly: the county's office does this work, not the city's office
+    above it (which may read the county's records, but has its own list)."""
+    return set(RoleAssignment.objects.filter(user=user, role=Role.OFFICE).values_list("region_id", flat=True))
 
 
 def rounds_to_finish(user, today) -> list[Todo]:
@@ -17,7 +24,7 @@ def rounds_to_finish(user, today) -> list[Todo]:
     (导入学生成绩), or scored and not published (发布监测结果: schools read their results only then). No deadline
     is set for either: due none."""
     rounds = (Round.objects.visible_to(user, as_roles=(Role.OFFICE,))
-              .filter(status__in=[RoundStatus.PLANNED, RoundStatus.SCORED])
+              .filter(status__in=[RoundStatus.PLANNED, RoundStatus.SCORED], region_id__in=_office_regions(user))
               .only("pk", "title", "status", "test_date", "region_id").order_by("test_date", "pk"))
     to_import = url_for_pk("quality:scores_import")
     detail = url_for_pk("quality:round_detail")

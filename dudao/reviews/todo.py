@@ -8,6 +8,7 @@ that a leader has read a published 公报."""
 from django.db.models import Q
 from django.urls import reverse
 
+from dudao.core.models import RoleAssignment
 from dudao.core.registries import Todo, register_todo_source, url_for_pk
 from dudao.core.roles import Role
 from dudao.reviews.models import (
@@ -25,6 +26,12 @@ from dudao.reviews.models import (
 from dudao.reviews.selectors.upward import own_unit_ids
 
 HAND_IN = (AssignmentStatus.PENDING, AssignmentStatus.RETURNED)
+
+
+def _office_regions(user) -> set[str]:
+    """The regions the user is the office of, exactly: the county's office does this work, not the city's office
+    above it (which may read the county's records, but has its own list)."""
+    return set(RoleAssignment.objects.filter(user=user, role=Role.OFFICE).values_list("region_id", flat=True))
 
 
 def evidence_to_hand_in(user, today) -> list[Todo]:
@@ -45,7 +52,8 @@ def evidence_to_hand_in(user, today) -> list[Todo]:
 def evidence_to_decide(user, today) -> list[Todo]:
     """迎检材料 handed in and waiting for the office of the review's county (not the user's own: the assignee may
     not accept its own material). Due: the review's 材料报送截止日期, when set."""
-    reviews = Review.objects.visible_to(user, as_roles=(Role.OFFICE,)).exclude(status=ReviewStatus.CLOSED)
+    reviews = (Review.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(region_id__in=_office_regions(user))
+               .exclude(status=ReviewStatus.CLOSED))
     units = own_unit_ids(user)
     rows = (Assignment.objects.filter(indicator__review__in=reviews, status=AssignmentStatus.SUBMITTED)
             .exclude(user_id=user.pk).exclude(unit_id__in=units)
@@ -82,9 +90,10 @@ def sheets_to_rate(user, today) -> list[Todo]:
 def office_publications(user, today) -> list[Todo]:
     """What the office has left to publish: 述职评议 results summed up (已汇总) and not published, and 公报
     drafts. No deadline is modelled for either."""
-    sessions = (RatingSession.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(status=SessionStatus.CLOSED)
+    regions = _office_regions(user)
+    sessions = (RatingSession.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(status=SessionStatus.CLOSED, region_id__in=regions)
                 .order_by("year", "id"))
-    bulletins = (Bulletin.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(status=BulletinStatus.DRAFT)
+    bulletins = (Bulletin.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(status=BulletinStatus.DRAFT, region_id__in=regions)
                  .order_by("year", "id"))
     session_url = url_for_pk("reviews:session_detail")
     bulletin_url = url_for_pk("reviews:bulletin_detail")

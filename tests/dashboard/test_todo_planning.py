@@ -6,10 +6,13 @@ import datetime
 import pytest
 import time_machine
 
+from dudao.core.models import Role
+from dudao.core.services import role_assign, user_create
 from dudao.planning.models import ChronicleEntry, ChronicleStatus
 from dudao.planning.services import briefings, chronicle
 from dudao.planning.services import plans as services
 from dudao.planning.todo import my_plan_tasks, office_plan_tasks
+from tests.conftest import PASSWORD
 from tests.dashboard.todo_b_helpers import beijing, queries, rows
 from tests.planning.plans_helpers import make_plan
 
@@ -83,6 +86,9 @@ def test_chronicle_proposals_wait_for_the_office(world):
     [row] = rows(world.office_a, "planning.chronicle")
     assert row.todo.title == "确认大事记（采用或舍弃）" and "tab=proposed" in row.todo.url
     assert rows(world.office_b, "planning.chronicle") == [] and rows(world.leader_a, "planning.chronicle") == []
+    city_office = user_create(actor=world.admin, username="office_city", full_name="市督导室", password=PASSWORD)
+    role_assign(actor=world.admin, user=city_office, role=Role.OFFICE, region=world.county_a.parent)
+    assert rows(city_office, "planning.chronicle") == []  # the county office's item, not the city's
     chronicle.entry_drop(actor=world.office_a, entry=entry, reason="不重要")
     assert rows(world.office_a, "planning.chronicle") == []
 

@@ -100,3 +100,7 @@ def test_a_bulletin_draft_waits_for_the_office(world):
     [row] = rows(world.office_a, "reviews.bulletin")
     assert row.todo.title == "审定并发布督导公报" and row.todo.url == f"/reviews/bulletins/{bulletin.pk}/"
     assert rows(world.office_b, "reviews.bulletin") == [] and rows(world.leader_a, "reviews.bulletin") == []
+    # the city's office reads the county's 公报 but publishing it is the county office's item, not theirs
+    city_office = user_create(actor=world.admin, username="office_city", full_name="市督导室", password=PASSWORD)
+    role_assign(actor=world.admin, user=city_office, role=Role.OFFICE, region=world.county_a.parent)
+    assert rows(city_office, "reviews.bulletin") == []
