@@ -72,8 +72,9 @@ def self_assessments(user, today) -> list[Todo]:
     """自评: targets of projects in 自评中 that are the user's own side, until every scored check point has a
     self-score and a report or evidence file is in. The project has no separate self-assessment deadline: due is
     its end date (the office closes 自评中 before that)."""
-    running = Inspection.objects.visible_to(user).filter(stage=InspectionStage.SELF)
-    targets = list(Target.objects.filter(_own_side_q(user), inspection__in=running)
+    # The user's own side is always in their scope (visible_to's scope_q and own_q name the same targets), so the
+    # filter on it alone keeps to their objects and saves the scope's subquery.
+    targets = list(Target.objects.filter(_own_side_q(user), inspection__stage=InspectionStage.SELF)
                    .select_related("inspection__framework", *TARGET_RELATED[1:])
                    .annotate(self_scores=Count("scores", filter=Q(scores__is_self=True), distinct=True),
                              files=Count("materials", distinct=True))
@@ -102,9 +103,9 @@ def self_assessments(user, today) -> list[Todo]:
 def materials_to_review(user, today) -> list[Todo]:
     """材料审核: targets of projects in 材料审核 of the user's office regions whose materials have no review yet.
     Due: the project's end date."""
-    reviewing = Inspection.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(
-        stage=InspectionStage.REVIEW, county_id__in=_office_regions(user))
-    targets = (Target.objects.filter(inspection__in=reviewing, reviewed_at__isnull=True)
+    # Only the projects of the counties the user is the office of: inside what visible_to gives the office role.
+    targets = (Target.objects.filter(inspection__county_id__in=_office_regions(user),
+                                     inspection__stage=InspectionStage.REVIEW, reviewed_at__isnull=True)
                .select_related(*TARGET_RELATED).order_by("inspection__ends_on", "inspection_id", "id"))
     url = url_for_pk("inspections:target")
     return [Todo(kind="inspections.review", title="审核自评材料", object=f"{t} · {t.inspection.name}", url=url(t.pk),
@@ -115,8 +116,8 @@ def materials_to_review(user, today) -> list[Todo]:
 def appeals_to_answer(user, today) -> list[Todo]:
     """申辩: appeals of the user's office regions not answered yet. Due: the end of the appeal window (the
     意见书 can be issued only once it has passed and every appeal is answered)."""
-    offices = Inspection.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(county_id__in=_office_regions(user))
-    appeals = list(Appeal.objects.filter(target__inspection__in=offices, responded_at__isnull=True)
+    appeals = list(Appeal.objects.filter(target__inspection__county_id__in=_office_regions(user),
+                                         responded_at__isnull=True)
                    .select_related(*(f"target__{f}" for f in TARGET_RELATED)).order_by("submitted_at", "id"))
     days = PolicyTable(["inspections.appeal_days"])
     url = url_for_pk("inspections:target")

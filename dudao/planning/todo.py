@@ -79,9 +79,9 @@ def my_plan_tasks(user, today) -> list[Todo]:
 def office_plan_tasks(user, today) -> list[Todo]:
     """工作要点 tasks of published plans of the user's office regions that no account answers for (a 科室 label,
     or a 责任区 whose lead has no account): the office follows them up itself."""
-    tasks = list(PlanTask.objects.visible_to(user, as_roles=(Role.OFFICE,))
-                 .filter(plan__status=PlanStatus.PUBLISHED, plan__region_id__in=_office_regions(user),
-                         owner_user__isnull=True)
+    # Plans of exactly the user's office regions: inside what visible_to gives the office role.
+    tasks = list(PlanTask.objects.filter(plan__status=PlanStatus.PUBLISHED, plan__region_id__in=_office_regions(user),
+                                         owner_user__isnull=True)
                  .exclude(owner_zone__lead__user__isnull=False)
                  .select_related("plan").order_by("due_date", "id"))
     return _task_todos(tasks, today)

@@ -19,7 +19,6 @@ from dudao.reviews.models import (
     Rater,
     RatingSession,
     Reporter,
-    Review,
     ReviewStatus,
     SessionStatus,
 )
@@ -38,7 +37,8 @@ def evidence_to_hand_in(user, today) -> list[Todo]:
     """迎检 assignments of the user (the staff member named, or a user of the unit named) still to hand in, or
     returned by the office to hand in again, in reviews not closed. Due: the assignment's 提交期限."""
     units = own_unit_ids(user)
-    rows = (Assignment.objects.visible_to(user).filter(Q(user_id=user.pk) | Q(unit_id__in=units), status__in=HAND_IN)
+    # The user's own assignments are always visible to them (AssignmentQuerySet: own_q and the unit part of scope_q)
+    rows = (Assignment.objects.filter(Q(user_id=user.pk) | Q(unit_id__in=units), status__in=HAND_IN)
             .exclude(indicator__review__status=ReviewStatus.CLOSED)
             .select_related("indicator__review", "unit").order_by("due_on", "id"))
     url = url_for_pk("reviews:assignment_detail")
@@ -52,10 +52,11 @@ def evidence_to_hand_in(user, today) -> list[Todo]:
 def evidence_to_decide(user, today) -> list[Todo]:
     """迎检材料 handed in and waiting for the office of the review's county (not the user's own: the assignee may
     not accept its own material). Due: the review's 材料报送截止日期, when set."""
-    reviews = (Review.objects.visible_to(user, as_roles=(Role.OFFICE,)).filter(region_id__in=_office_regions(user))
-               .exclude(status=ReviewStatus.CLOSED))
+    # Reviews of exactly the user's office regions: inside what visible_to gives the office role.
     units = own_unit_ids(user)
-    rows = (Assignment.objects.filter(indicator__review__in=reviews, status=AssignmentStatus.SUBMITTED)
+    rows = (Assignment.objects.filter(indicator__review__region_id__in=_office_regions(user),
+                                      status=AssignmentStatus.SUBMITTED)
+            .exclude(indicator__review__status=ReviewStatus.CLOSED)
             .exclude(user_id=user.pk).exclude(unit_id__in=units)
             .select_related("indicator__review", "unit", "user").order_by("indicator__review__materials_due", "id"))
     url = url_for_pk("reviews:assignment_detail")
