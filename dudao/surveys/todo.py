@@ -18,7 +18,8 @@ from dudao.surveys.models import SurveyResponse, SurveyRound
 def rounds_to_share(user, today) -> list[Todo]:
     """满意度调查: open rounds (started, not ended) that include one of the user's own schools (a school role, not
     an inspector's assigned schools) while the school has fewer valid answers than the minimum for its result to
-    be published (surveys.min_responses): the school shares the link or the poster. Due: the round's last day."""
+    be published (surveys.min_responses): the school shares the link or the poster (or hands out the access codes
+    of a round answered by code). Due: the round's last day."""
     schools = set(RoleAssignment.objects.filter(user=user, role=Role.SCHOOL, school__isnull=False)
                   .values_list("school_id", flat=True))
     if not schools:
@@ -45,7 +46,8 @@ def rounds_to_share(user, today) -> list[Todo]:
         got = counts.get((survey_round.pk, pair.school_id), 0)
         if got >= needed:
             continue
-        todos.append(Todo(kind="surveys.share", title=f"发放调查链接（已收 {got}/{needed} 份）",
+        what = "发放访问码" if survey_round.use_codes else "发放调查链接"
+        todos.append(Todo(kind="surveys.share", title=f"{what}（已收 {got}/{needed} 份）",
                           object=f"{pair.school} · {survey_round.name}", url=url(survey_round.pk),
                           due=local_date(survey_round.closes_at - datetime.timedelta(microseconds=1)),
                           key=f"surveys.round:{survey_round.pk}:{pair.school_id}:share",
