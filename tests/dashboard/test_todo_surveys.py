@@ -29,13 +29,13 @@ def _clear_cache():
     caches["local"].clear()
 
 
-def _round(world, schools, *, closes=None, name="甲区2026年家长满意度调查"):
+def _round(world, schools, *, closes=None, name="甲区2026年家长满意度调查", use_codes=False):
     q = services.questionnaire_from_template(actor=world.office_a, county=world.county_a, template_code="parent_school")
     q = services.questionnaire_publish(actor=world.office_a, questionnaire=q)
     now = timezone.now()
     return services.round_create(actor=world.office_a, questionnaire=q, name=name, year=2026, schools=schools,
                                  opens_at=now - datetime.timedelta(days=1),
-                                 closes_at=closes or now + datetime.timedelta(days=7))
+                                 closes_at=closes or now + datetime.timedelta(days=7), use_codes=use_codes)
 
 
 def test_the_principal_shares_the_link_until_the_school_has_enough_answers(world):
@@ -54,6 +54,11 @@ def test_the_principal_shares_the_link_until_the_school_has_enough_answers(world
     assert row.todo.title == "发放调查链接（已收 9/10 份）"
     response_submit(survey_round=survey, school=world.schools_a[0], raw_answers=answers(), ip="10.7.0.99", device="d99")
     assert rows(world.principal_a, "surveys.share") == []
+
+
+def test_a_round_answered_by_code_asks_for_the_codes(world):
+    _round(world, world.schools_a[:1], use_codes=True)
+    assert [r.todo.title for r in rows(world.principal_a, "surveys.share")] == ["发放访问码（已收 0/10 份）"]
 
 
 def test_a_closed_round_leaves_the_list_and_another_district_sees_nothing(world):
