@@ -76,7 +76,7 @@ def self_assessments(user, today) -> list[Todo]:
     # filter on it alone keeps to their objects and saves the scope's subquery.
     targets = list(Target.objects.filter(_own_side_q(user), inspection__stage=InspectionStage.SELF)
                    .select_related("inspection__framework", *TARGET_RELATED[1:])
-                   .annotate(self_scores=Count("scores", filter=Q(scores__is_self=True), distinct=True),
+                   .annotate(self_scores=Count("scores__leaf", filter=Q(scores__is_self=True), distinct=True),
                              files=Count("materials", distinct=True))
                    .order_by("inspection__ends_on", "inspection_id", "id"))
     needed: dict[int, int] = {}
