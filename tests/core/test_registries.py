@@ -8,7 +8,7 @@ from dudao.core.policy import DEFAULTS, PolicyDefault, register_policy_defaults
 def test_daily_jobs_raise_findings_before_the_notice_deadlines():
     assert [name for name, _job in registries.daily_jobs()] == ["campaign", "deadlines", "quality_pending",
                                                                  "plan_overdue", "chronicle", "review_due",
-                                                                 "result_use_reminders"]
+                                                                 "result_use_reminders", "cockpit"]
 
 
 def test_each_app_registered_its_policy_numbers_and_labels():
