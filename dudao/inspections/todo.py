@@ -134,8 +134,12 @@ def appeals_to_answer(user, today) -> list[Todo]:
 
 def register_todo() -> None:
     register_todo_source("inspections.score", "督导评估评分", targets_to_score,
-                         roles=(Role.EXPERT, Role.INSPECTOR, Role.OFFICE))
+                         roles=(Role.EXPERT, Role.INSPECTOR, Role.OFFICE),
+                         list_url="inspections:list")
     # area "todo-b"
-    register_todo_source("inspections.self", "督导评估自评", self_assessments, roles=(Role.SCHOOL, Role.UNIT))
-    register_todo_source("inspections.review", "自评材料审核", materials_to_review, roles=(Role.OFFICE,))
-    register_todo_source("inspections.appeal", "申辩答复", appeals_to_answer, roles=(Role.OFFICE,))
+    register_todo_source("inspections.self", "督导评估自评", self_assessments, roles=(Role.SCHOOL, Role.UNIT),
+                         list_url="inspections:list")
+    register_todo_source("inspections.review", "自评材料审核", materials_to_review, roles=(Role.OFFICE,),
+                         list_url="inspections:list")
+    register_todo_source("inspections.appeal", "申辩答复", appeals_to_answer, roles=(Role.OFFICE,),
+                         list_url="inspections:list")

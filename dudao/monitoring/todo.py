@@ -33,4 +33,5 @@ def campaign_tasks(user, today) -> list[Todo]:
 
 
 def register_todo() -> None:
-    register_todo_source("monitoring.campaign_task", "创建任务", campaign_tasks, roles=(Role.SCHOOL, Role.UNIT))
+    register_todo_source("monitoring.campaign_task", "创建任务", campaign_tasks, roles=(Role.SCHOOL, Role.UNIT),
+                         list_url="monitoring:campaign_list")

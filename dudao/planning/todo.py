@@ -108,7 +108,11 @@ def briefings_to_issue(user, today) -> list[Todo]:
 
 def register_todo() -> None:
     staff = (Role.OFFICE, Role.INSPECTOR, Role.LEADER, Role.EXPERT, Role.UNIT, Role.SCHOOL)
-    register_todo_source("planning.my_tasks", "工作任务", my_plan_tasks, roles=staff)
-    register_todo_source("planning.office_tasks", "工作任务（科室）", office_plan_tasks, roles=(Role.OFFICE,))
-    register_todo_source("planning.chronicle", "大事记", chronicle_proposals, roles=(Role.OFFICE,))
-    register_todo_source("planning.briefings", "督导简报", briefings_to_issue, roles=(Role.OFFICE,))
+    register_todo_source("planning.my_tasks", "工作任务", my_plan_tasks, roles=staff,
+                         list_url="planning:plan_list")
+    register_todo_source("planning.office_tasks", "工作任务（科室）", office_plan_tasks, roles=(Role.OFFICE,),
+                         list_url="planning:plan_list")
+    register_todo_source("planning.chronicle", "大事记", chronicle_proposals, roles=(Role.OFFICE,),
+                         list_url="planning:chronicle")
+    register_todo_source("planning.briefings", "督导简报", briefings_to_issue, roles=(Role.OFFICE,),
+                         list_url="planning:briefing_list")

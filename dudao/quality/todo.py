@@ -44,4 +44,5 @@ def rounds_to_finish(user, today) -> list[Todo]:
 
 
 def register_todo() -> None:
-    register_todo_source("quality.rounds", "学业质量监测", rounds_to_finish, roles=(Role.OFFICE,))
+    register_todo_source("quality.rounds", "学业质量监测", rounds_to_finish, roles=(Role.OFFICE,),
+                         list_url="quality:round_list")

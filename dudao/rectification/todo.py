@@ -170,7 +170,11 @@ def office_decisions(user, today) -> list[Todo]:
 
 
 def register_todo() -> None:
-    register_todo_source("rectification.notices", "整改通知书", notices_for_target, roles=(Role.SCHOOL, Role.UNIT))
-    register_todo_source("rectification.checks", "整改核查与报备", notices_to_check, roles=(Role.INSPECTOR, Role.OFFICE))
-    register_todo_source("rectification.orders", "督办单", orders, roles=(Role.UNIT, Role.OFFICE))
-    register_todo_source("rectification.decisions", "约谈、问责与回头看", office_decisions, roles=(Role.OFFICE,))
+    register_todo_source("rectification.notices", "整改通知书", notices_for_target, roles=(Role.SCHOOL, Role.UNIT),
+                         list_url="rectification:notice_list")
+    register_todo_source("rectification.checks", "整改核查与报备", notices_to_check, roles=(Role.INSPECTOR, Role.OFFICE),
+                         list_url="rectification:notice_list")
+    register_todo_source("rectification.orders", "督办单", orders, roles=(Role.UNIT, Role.OFFICE),
+                         list_url="rectification:order_list")
+    register_todo_source("rectification.decisions", "约谈、问责与回头看", office_decisions, roles=(Role.OFFICE,),
+                         list_url="rectification:ledger")

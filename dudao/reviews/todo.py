@@ -108,7 +108,10 @@ def office_publications(user, today) -> list[Todo]:
 def register_todo() -> None:
     everyone = tuple(Role.values)  # a review may name any staff account; a rater may be any account
     register_todo_source("reviews.evidence", "迎检材料", evidence_to_hand_in, roles=everyone)
-    register_todo_source("reviews.evidence_decide", "迎检材料审核", evidence_to_decide, roles=(Role.OFFICE,))
-    register_todo_source("reviews.report", "述职报告", reports_to_upload, roles=(Role.UNIT,))
+    register_todo_source("reviews.evidence_decide", "迎检材料审核", evidence_to_decide, roles=(Role.OFFICE,),
+                         list_url="reviews:review_list")
+    register_todo_source("reviews.report", "述职报告", reports_to_upload, roles=(Role.UNIT,),
+                         list_url="reviews:session_mine")
     register_todo_source("reviews.rate", "述职评议评分", sheets_to_rate, roles=everyone)
-    register_todo_source("reviews.publish", "结果发布", office_publications, roles=(Role.OFFICE,))
+    register_todo_source("reviews.publish", "结果发布", office_publications, roles=(Role.OFFICE,),
+                         list_url="reviews:session_list")

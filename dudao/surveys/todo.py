@@ -56,4 +56,5 @@ def rounds_to_share(user, today) -> list[Todo]:
 
 
 def register_todo() -> None:
-    register_todo_source("surveys.share", "满意度调查", rounds_to_share, roles=(Role.SCHOOL,))
+    register_todo_source("surveys.share", "满意度调查", rounds_to_share, roles=(Role.SCHOOL,),
+                         list_url="surveys:round_list")

@@ -135,7 +135,10 @@ def cross_due(user, today) -> list[Todo]:
 
 
 def register_todo() -> None:
-    register_todo_source("zones.visit_due", "挂牌督导走访", visits_due, roles=(Role.INSPECTOR,))
-    register_todo_source("zones.visit_sign", "督导纪实签收", visits_to_sign, roles=(Role.SCHOOL,))
-    register_todo_source("zones.complaints", "投诉举报", complaints, roles=(Role.INSPECTOR, Role.OFFICE))
+    register_todo_source("zones.visit_due", "挂牌督导走访", visits_due, roles=(Role.INSPECTOR,),
+                         list_url="zones:frequency")
+    register_todo_source("zones.visit_sign", "督导纪实签收", visits_to_sign, roles=(Role.SCHOOL,),
+                         list_url="zones:visit_list")
+    register_todo_source("zones.complaints", "投诉举报", complaints, roles=(Role.INSPECTOR, Role.OFFICE),
+                         list_url="zones:complaint_list")
     register_todo_source("zones.cross_due", "交叉督导", cross_due, roles=(Role.INSPECTOR,))
