@@ -258,14 +258,14 @@ def parse_boundary(data: bytes, *, max_bytes: int, max_vertices: int, max_featur
 
 def _check_bbox(bbox: tuple[float, float, float, float]) -> None:
     lon_min, lat_min, lon_max, lat_max = bbox
-    if max(abs(lon_min), abs(lon_max)) > 180 or max(abs(lat_min), abs(lat_max)) > 90:
-        sample = lon_max if abs(lon_max) > 180 or abs(lon_max) > abs(lon_min) else lon_min
-        raise GeoError(f"坐标超出经纬度范围（如 {sample:.0f}），像是投影坐标（单位为米，如 CGCS2000 高斯投影或 Web "
-                       f"墨卡托），{CONVERT_HINT}")
     if inside_china(lon_min, lat_min) and inside_china(lon_max, lat_max):
         return
     if inside_china(lat_min, lon_min) and inside_china(lat_max, lon_max):
         raise GeoError("坐标顺序颠倒：GeoJSON 的坐标应为 [经度, 纬度]，文件中像是 [纬度, 经度]，" + CONVERT_HINT)
+    beyond = [v for v in (lon_min, lon_max) if abs(v) > 180] + [v for v in (lat_min, lat_max) if abs(v) > 90]
+    if beyond:
+        raise GeoError(f"坐标超出经纬度范围（如 {beyond[0]:.0f}），像是投影坐标（单位为米，如 CGCS2000 高斯投影或 "
+                       f"Web 墨卡托），{CONVERT_HINT}")
     raise GeoError(f"边界不在中国境内（范围：经度 {lon_min:.4f}—{lon_max:.4f}，纬度 {lat_min:.4f}—{lat_max:.4f}），"
                    f"{CONVERT_HINT}")
 

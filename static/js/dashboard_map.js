@@ -5,6 +5,7 @@
 (function () {
   "use strict";
   var GREY = "#ced4da";
+  var BBOX = "__bbox";
 
   function loadEcharts(src, done) {
     if (window.echarts) { done(); return; }
@@ -62,8 +63,13 @@
     var y0 = Math.min.apply(null, lats), y1 = Math.max.apply(null, lats);
     var pad = Math.max(x1 - x0, y1 - y0, 0.02) * 0.08;
     x0 -= pad; x1 += pad; y0 -= pad; y1 += pad;
-    return { type: "FeatureCollection", features: [{ type: "Feature", properties: { name: "", role: "bbox" },
+    return { type: "FeatureCollection", features: [{ type: "Feature", properties: { name: BBOX, role: "bbox" },
       geometry: { type: "Polygon", coordinates: [[[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]] } }] };
+  }
+
+  function scaleText(label, unit, r) {
+    // the scale's two ends, the top one under the figure's name and unit
+    return [label + (unit ? "（" + unit + "）" : "") + "\n" + fmt(r[1], unit), fmt(r[0], unit)];
   }
 
   function range(values) {
@@ -101,7 +107,7 @@
     var regions = geojson.features.map(function (f) {
       var role = f.properties.role;
       if (role === "outline") return { name: f.properties.name, itemStyle: { areaColor: "#f8f9fa", borderColor: "#495057", borderWidth: 2 }, label: { show: false } };
-      if (role === "bbox") return { name: "", itemStyle: { areaColor: "#ffffff", borderColor: "#dee2e6", borderWidth: 1 }, label: { show: false }, silent: true };
+      if (role === "bbox") return { name: BBOX, itemStyle: { areaColor: "#ffffff", borderColor: "#dee2e6", borderWidth: 1 }, label: { show: false }, emphasis: { disabled: true }, silent: true };
       return { name: f.properties.name };
     });
     var layer = data.layer, figure = data.figure, unit = layer ? layer.unit : "";
@@ -119,9 +125,8 @@
         data: figureNames.map(function (n) { return { name: n, value: figure.values[n] }; }) });
       visualMaps.push({ type: "continuous", seriesIndex: 0, min: fr[0], max: fr[1], calculable: false,
         left: 8, bottom: 8, itemHeight: compact ? 60 : 110,
-        text: [figure.label + (figure.unit ? "（" + figure.unit + "）" : ""), ""], textGap: 6,
-        formatter: function (v) { return fmt(v, figure.unit); },
-        inRange: { color: figure.higher_is_better ? ["#f1eef6", "#3182bd"] : ["#eff3ff", "#de2d26"] } });
+        text: scaleText(figure.label, figure.unit, fr), textGap: 6,
+        inRange: { color: ["#eff3ff", "#9ecae1", "#3182bd"] } });
     }
     var scatterIndex = series.length;
     series.push({ type: "scatter", name: layer ? layer.label : "学校", coordinateSystem: "geo", geoIndex: 0,
@@ -138,8 +143,7 @@
         var lr = range(withValue.map(function (p) { return p.value[2]; }));
         visualMaps.push({ type: "continuous", seriesIndex: scatterIndex, dimension: 2, min: lr[0], max: lr[1],
           right: 8, bottom: 8, itemHeight: compact ? 60 : 110, calculable: false,
-          text: [layer.label + (unit ? "（" + unit + "）" : ""), ""], textGap: 6,
-          formatter: function (v) { return fmt(v, unit); }, inRange: { color: [low, "#ffc107", high] } });
+          text: scaleText(layer.label, unit, lr), textGap: 6, inRange: { color: [low, "#ffc107", high] } });
       }
     }
     var chart = echarts.init(holder);
@@ -151,7 +155,7 @@
           return esc(p.name) + "<br>" + esc(layer ? layer.label : "") + "：" + esc(fmt(v, layer && !layer.flag ? unit : "")
             .replace(/^1$/, "是").replace(/^0$/, "否"));
         }
-        if (!p.name) return "";
+        if (!p.name || p.name === BBOX) return "";
         var fvv = figure && figure.values[p.name];
         return esc(p.name) + (figure ? "<br>" + esc(figure.label) + "：" + esc(fmt(fvv, figure.unit)) : "");
       } },
