@@ -1,7 +1,10 @@
 """The cockpit map's page and JSON (area: map): scope, layers, town shading from the cockpit registry,
 schools without coordinates counted but not drawn, a constant number of queries, the panel."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +13,7 @@ from django.utils import timezone
 
 from dudao.core import registries
 from dudao.core.registries import CockpitSection, MapLayer, Metric
+from dudao.dashboard.selectors import maps
 from dudao.regions.models import Boundary, Region
 from dudao.regions.services import boundary_upload, town_boundaries_upload
 from dudao.schools.models import School
@@ -162,3 +166,14 @@ def test_map_data_queries_do_not_grow_with_schools(world, login, fakes):
     add(30, 10)
     assert measure() == few
     assert Boundary.objects.count() == 1
+
+
+@pytest.mark.parametrize(("moment", "year"), [
+    (datetime.datetime(2026, 12, 31, 15, 30, tzinfo=datetime.UTC), 2026),  # 23:30 Beijing, 31 December
+    (datetime.datetime(2026, 12, 31, 16, 30, tzinfo=datetime.UTC), 2027),  # 00:30 Beijing, 1 January
+])
+def test_the_year_is_the_beijing_year(moment, year):
+    with time_machine.travel(moment, tick=False):
+        assert maps.pick_year("") == year
+        assert maps.map_years()[0] == year and maps.pick_year(str(year - 4)) == year - 4
+        assert maps.pick_year(str(year + 1)) == year
