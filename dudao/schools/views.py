@@ -27,8 +27,13 @@ SCHOOL_EXPORT = [
     ("在园幼儿数", lambda s: s.students_preschool), ("小学在校生数", lambda s: s.students_primary),
     ("初中在校生数", lambda s: s.students_junior), ("高中在校生数", lambda s: s.students_senior),
     ("其他在校生数", lambda s: s.students_other), ("班级总数", lambda s: s.total_classes),
-    ("经度", lambda s: s.longitude), ("纬度", lambda s: s.latitude),  # area: map
+    ("经度", lambda s: _degrees(s.longitude)), ("纬度", lambda s: _degrees(s.latitude)),  # area: map
 ]
+
+
+def _degrees(value) -> float | None:
+    """A coordinate as a number in the export (a Decimal would be written as text)."""
+    return None if value is None else float(value)
 
 
 @login_required

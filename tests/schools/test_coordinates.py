@@ -2,10 +2,12 @@
 keeps), the edit form and the service."""
 
 import decimal
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from python_calamine import CalamineWorkbook
 
 from dudao.core.errors import ApplicationError
 from dudao.core.models import AuditLog
@@ -174,3 +176,14 @@ def test_the_api_gives_the_point(world, login):
     school_save(actor=world.office_a, school=target, longitude="113.6", latitude="34.7")
     body = login(world.office_a).get(f"/api/v1/schools/{target.code}").json()
     assert (body["longitude"], body["latitude"]) == (113.6, 34.7)
+
+
+def test_the_export_has_the_point_as_numbers(world, login):
+    target = world.schools_a[0]
+    school_save(actor=world.office_a, school=target, longitude="113.625368", latitude="34.746599")
+    response = login(world.office_a).get(reverse("schools:list"), {"export": "xlsx"})
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    header = rows[0]
+    row = next(r for r in rows[1:] if r[0] == target.code)
+    assert (row[header.index("经度")], row[header.index("纬度")]) == (113.625368, 34.746599)
