@@ -4,7 +4,9 @@ school opens its page. Screenshots are saved for a person to look at."""
 
 import pytest
 
-from tests.browser.conftest import sign_in
+from dudao.demo import dashboard as demo_map
+from dudao.regions.models import Boundary
+from tests.browser.conftest import follow, sign_in
 from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -59,9 +61,7 @@ def test_map_page_draws_outline_points_and_opens_a_school(demo_snapshot, live_se
     assert page.url.endswith(target["url"]) or "/schools/" in page.url
 
 
-def test_map_without_boundary_still_shows_points(demo_snapshot, live_server, browser, shot):
-    from dudao.regions.models import Boundary
-
+def test_map_without_boundary_still_shows_points(demo_snapshot, live_server, browser, shot, tmp_path):
     passwords = restore(demo_snapshot)
     Boundary.objects.all().delete()
     page = browser.new_page(viewport={"width": 1024, "height": 800}, locale="zh-CN")
@@ -70,3 +70,20 @@ def test_map_without_boundary_still_shows_points(demo_snapshot, live_server, bro
     wait_for_map(page)
     assert "尚未上传区划边界" in page.inner_text("#map-status")
     shot(page, "dashboard-map-no-boundary-1024")
+
+    # the office uploads a projected file (refused, in Chinese) and then the county's outline
+    follow(page, "a[href$='/990102/boundary/']")
+    projected = tmp_path / "投影坐标.geojson"
+    projected.write_text('{"type": "Polygon", "coordinates": [[[38500000, 3800000], [38510000, 3800000], '
+                         '[38510000, 3810000], [38500000, 3800000]]]}', encoding="utf-8")
+    page.set_input_files("#id_own_file", str(projected))
+    follow(page, "form[action$='/boundary/upload/'] button")
+    assert "请转换为 WGS-84 经纬度" in page.inner_text(".alert-danger")
+    assert not Boundary.objects.exists()
+    page.set_input_files("#id_own_file", str(demo_map.COUNTY_FILE))
+    follow(page, "form[action$='/boundary/upload/'] button")
+    page.set_input_files("#id_towns_file", str(demo_map.TOWNS_FILE))
+    follow(page, "button:has-text('上传下级区划边界')")
+    assert "已保存 8 个下级区划的边界" in page.inner_text(".alert-success")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    shot(page, "regions-boundary-1024")
