@@ -6,7 +6,7 @@ from dudao.core.errors import ApplicationError
 from dudao.core.listing import filter_given
 from dudao.core.registries import region_counts
 from dudao.core.scope import get_visible_or_404, scope_for
-from dudao.regions.models import GovUnit, Region, RegionLevel
+from dudao.regions.models import Boundary, GovUnit, Region, RegionLevel
 
 
 def region_tree_for(user) -> list[dict]:
@@ -73,3 +73,14 @@ def get_unit_by_code_for(user, code: str) -> GovUnit:
     if unit is None:
         raise ApplicationError(f"单位编码 {code} 不存在。")
     return unit
+
+
+# ---- boundaries (area: map) ---------------------------------------------------------------------------------------
+
+
+def boundary_status(user, region: Region) -> dict:
+    """The region's stored outline and its children's, for the boundary page: two queries."""
+    children = list(Region.objects.visible_to(user).filter(parent=region).order_by("code"))
+    stored = {b.region_id: b for b in Boundary.objects.visible_to(user).select_related("uploaded_by")
+              .filter(region_id__in=[region.code, *(c.code for c in children)]).defer("geojson")}
+    return {"own": stored.get(region.code), "children": [(c, stored.get(c.code)) for c in children]}

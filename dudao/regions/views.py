@@ -1,10 +1,18 @@
 """Region tree and government-unit pages."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from dudao.core.listing import paginate, query_without_page, xlsx_response
-from dudao.regions import selectors
+from dudao.core.policy import policy_value
+from dudao.core.roles import Role
+from dudao.core.scope import scope_for
+from dudao.core.web import attempt, has_role, require_role
+from dudao.regions import selectors, services
 from dudao.regions.models import UnitKind
 
 UNIT_EXPORT = [
@@ -17,7 +25,8 @@ UNIT_EXPORT = [
 
 @login_required
 def tree(request):
-    return render(request, "regions/tree.html", {"roots": selectors.region_tree_for(request.user)})
+    return render(request, "regions/tree.html", {"roots": selectors.region_tree_for(request.user),
+                                                 "show_boundary": has_role(request.user, Role.OFFICE, Role.LEADER)})
 
 
 @login_required
@@ -31,3 +40,69 @@ def unit_list(request):
         "page": page, "size": size, "query": query_without_page(request), "filters": filters,
         "kinds": UnitKind.choices, "regions": selectors.region_list(request.user),
     })
+
+
+# ---- boundaries for the cockpit map (area: map) ----------------------------------------------------------------
+
+
+class BoundaryForm(forms.Form):
+    file = forms.FileField(label="GeoJSON 文件（.geojson / .json）")
+
+
+def _boundary_region(request, code: str):
+    region = selectors.get_region_for(request.user, code)
+    return region, scope_for(request.user).holds(region.code, Role.OFFICE)
+
+
+def _read_upload(request, region) -> tuple[bytes, str] | None:
+    """The uploaded bytes, read up to the size limit + 1 (the service refuses anything longer)."""
+    form = BoundaryForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "请选择要上传的 GeoJSON 文件。")
+        return None
+    upload = form.cleaned_data["file"]
+    limit = int(float(policy_value("regions.boundary_max_mb", region.code)) * 1024 * 1024)
+    return upload.read(limit + 1), (upload.name or "")[-255:]
+
+
+@login_required
+@require_role(Role.OFFICE, Role.LEADER)
+def boundary(request, code: str):
+    region, can_upload = _boundary_region(request, code)
+    return render(request, "regions/boundary.html", {
+        "region": region, "can_upload": can_upload, "form": BoundaryForm(),
+        "max_mb": policy_value("regions.boundary_max_mb", region.code),
+        "max_vertices": policy_value("regions.boundary_max_vertices", region.code),
+        **selectors.boundary_status(request.user, region)})
+
+
+@login_required
+@require_POST
+@require_role(Role.OFFICE)
+def boundary_upload(request, code: str):
+    region, can_upload = _boundary_region(request, code)
+    if not can_upload:
+        raise Http404
+    upload = _read_upload(request, region)
+    if upload is not None:
+        attempt(request, lambda: services.boundary_upload(actor=request.user, region=region, data=upload[0],
+                                                           filename=upload[1]), f"{region.name}的边界已保存。")
+    return redirect("regions:boundary", code=region.code)
+
+
+@login_required
+@require_POST
+@require_role(Role.OFFICE)
+def town_boundaries_upload(request, code: str):
+    region, can_upload = _boundary_region(request, code)
+    if not can_upload:
+        raise Http404
+    upload = _read_upload(request, region)
+    if upload is not None:
+        def write() -> str:
+            stored = services.town_boundaries_upload(actor=request.user, region=region, data=upload[0],
+                                                     filename=upload[1])
+            return f"已保存 {len(stored)} 个下级区划的边界。"
+
+        attempt(request, write)
+    return redirect("regions:boundary", code=region.code)

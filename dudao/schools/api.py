@@ -54,6 +54,8 @@ class SchoolDetailOut(SchoolOut):
     competent_unit_code: str | None
     management_centre_code: str | None
     supervision_units: int
+    longitude: float | None = None  # WGS-84 degrees (area: map)
+    latitude: float | None = None
     campuses: list[CampusOut]
     education_groups: list[GroupOut]
 

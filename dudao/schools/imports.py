@@ -6,7 +6,7 @@ from django.db import transaction
 
 from dudao.core.audit import audit_record
 from dudao.core.bulk import UpsertResult, bulk_upsert, existing_by_key
-from dudao.core.errors import ApplicationError, PermissionDenied
+from dudao.core.errors import ApplicationError, PermissionDenied, RowError
 from dudao.core.models import Role
 from dudao.core.scope import Scope, scope_for
 from dudao.core.tabular import (
@@ -18,6 +18,7 @@ from dudao.core.tabular import (
     parse_sheet,
     read_upload,
 )
+from dudao.regions import geo
 from dudao.regions.imports import REGION_SPEC, UNIT_SPEC, import_regions, import_units
 from dudao.regions.models import GovUnit, Region, RegionLevel
 from dudao.schools.models import (
@@ -60,6 +61,9 @@ SCHOOL_SPEC = SheetSpec("学校", [
     Column("初中班级数", "classes_junior", kind="int"),
     Column("高中班级数", "classes_senior", kind="int"),
     Column("其他班级数", "classes_other", kind="int"),
+    # area: map — WGS-84 degrees, both or neither; blank keeps what is stored (an old template never wipes them)
+    Column("经度", "longitude", max_length=32, help="WGS-84 经度（度），如 113.625368；与纬度同时填写，空则保持不变"),
+    Column("纬度", "latitude", max_length=32, help="WGS-84 纬度（度），如 34.746599；与经度同时填写，空则保持不变"),
 ])
 
 CAMPUS_SPEC = SheetSpec("校区", [
@@ -86,10 +90,27 @@ SCHOOL_FIELDS = [
     "management_centre_id", "address", "principal", "phone", "founded_year",
     "students_preschool", "students_primary", "students_junior", "students_senior", "students_other",
     "classes_preschool", "classes_primary", "classes_junior", "classes_senior", "classes_other",
+    "longitude", "latitude",
 ]
 
 
-def import_schools(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
+def _coordinates(sheet: ParsedSheet, row, current: School | None, warnings: list[RowError]):
+    """(longitude, latitude) to store, or None after recording an error; a swapped pair is a warning."""
+    try:
+        point = geo.check_point(row.values["longitude"], row.values["latitude"])
+    except geo.GeoError as exc:
+        sheet.error(row.row, "longitude" if row.values["longitude"] else "latitude", exc.message)
+        return None
+    if point.warning:
+        warnings.append(RowError(sheet.spec.name, row.row, f"{sheet.letters.get('longitude', '')}（经度）",
+                                 point.warning))
+    if point.longitude is None:  # blank: keep what is stored
+        return (current.longitude, current.latitude) if current is not None else (None, None)
+    return point.longitude, point.latitude
+
+
+def import_schools(sheet: ParsedSheet, scope: Scope, warnings: list[RowError] | None = None) -> UpsertResult | None:
+    warnings = [] if warnings is None else warnings
     check_duplicates(sheet, lambda v: v["code"], "code", "学校标识码")
     rows = sheet.rows
     towns = dict(Region.objects.filter(code__in=list({r.values["region"] for r in rows})).values_list("code", "level"))
@@ -124,9 +145,11 @@ def import_schools(sheet: ParsedSheet, scope: Scope) -> UpsertResult | None:
             if stage not in stages and ((v[students] or 0) > 0 or (v[classes] or 0) > 0):
                 sheet.error(row.row, students, f"{SchoolType(v['school_type']).label}不设{SchoolStage(stage).label}学段，"
                                                f"{SchoolStage(stage).label}在校生数和班级数应为 0 或空")
+        point = _coordinates(sheet, row, current, warnings)
         if len(sheet.errors) > errors_before:
             continue
         record = {key: (v[key] or 0) for key in SCHOOL_FIELDS if key.startswith(("students_", "classes_"))}
+        record["longitude"], record["latitude"] = point
         record.update({
             "code": v["code"], "name": v["name"], "school_type": v["school_type"], "ownership": v["ownership"],
             "is_puhui": bool(v["is_puhui"]), "urban_rural": v["urban_rural"], "region_id": v["region"],
@@ -195,8 +218,11 @@ IMPORTERS = {
 }
 
 
-def registry_import(*, actor, data: bytes, filename: str) -> dict:
+def registry_import(*, actor, data: bytes, filename: str, confirm: bool = False) -> dict:
     """Import regions, units, schools and campuses from one upload; all of it or none of it.
+
+    Warnings (a school's 经度/纬度 that look swapped) stop the import with NeedsConfirmation until the user
+    confirms (`confirm=True`); the confirmed warnings are kept in the audit record.
 
     The audit record carries the common prefix of every region code touched, so the office users of
     that area see the import in their log.
@@ -212,6 +238,7 @@ def registry_import(*, actor, data: bytes, filename: str) -> dict:
     matched, errors = match_sheets(sheets, SPECS)
     summary: dict[str, dict] = {}
     touched: set[str] = set()
+    warnings: list[RowError] = []
     try:
         with transaction.atomic():
             for spec in SPECS:
@@ -219,22 +246,37 @@ def registry_import(*, actor, data: bytes, filename: str) -> dict:
                 if raw is None:
                     continue
                 parsed = parse_sheet(raw, spec)
-                result = IMPORTERS[spec.name](parsed, scope) if not parsed.errors else None
+                importer = IMPORTERS[spec.name]
+                if spec is SCHOOL_SPEC:
+                    result = importer(parsed, scope, warnings) if not parsed.errors else None
+                else:
+                    result = importer(parsed, scope) if not parsed.errors else None
                 errors.extend(parsed.errors)
                 if result is not None:
                     summary[spec.name] = result.as_dict()
                     touched.update(r.values.get("region") or r.values.get("code") or "" for r in parsed.rows
                                    if spec is not CAMPUS_SPEC)
-            if errors:
+            if errors or (warnings and not confirm):
                 raise _Rollback()
             audit_record(
                 actor=actor, action="registry.import", object_type="import", object_id="",
                 object_repr=filename[:255], region_code=os.path.commonprefix(sorted(touched - {""})) if touched else "",
-                after={"file": filename, "bytes": len(data), "sheets": summary},
+                after={"file": filename, "bytes": len(data), "sheets": summary,
+                       **({"warnings_confirmed": [w.as_dict() for w in warnings]} if warnings else {})},
             )
     except _Rollback:
+        if not errors:
+            raise NeedsConfirmation(warnings) from None
         raise ApplicationError(f"导入失败：发现 {len(errors)} 处错误，未导入任何数据。", errors) from None
     return summary
+
+
+class NeedsConfirmation(ApplicationError):
+    """The file is valid but has warnings: nothing was imported; the same file with confirm=True imports it."""
+
+    def __init__(self, warnings: list[RowError]):
+        super().__init__(f"有 {len(warnings)} 条数据提示，尚未导入。请核对后勾选确认再导入。")
+        self.warnings = warnings
 
 
 class _Rollback(Exception):

@@ -6,6 +6,7 @@ from django.db import transaction
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError
 from dudao.core.scope import require_office_for
+from dudao.regions import geo
 from dudao.regions.models import RegionLevel
 from dudao.schools.models import (
     TYPE_STAGES,
@@ -21,6 +22,7 @@ EDITABLE_FIELDS = [
     "management_centre_id", "address", "principal", "phone", "founded_year",
     "students_preschool", "students_primary", "students_junior", "students_senior", "students_other",
     "classes_preschool", "classes_primary", "classes_junior", "classes_senior", "classes_other",
+    "longitude", "latitude",
 ]
 STAGE_COUNTS = {
     SchoolStage.PRESCHOOL: ("students_preschool", "classes_preschool"),
@@ -43,10 +45,23 @@ def _validate_school(school: School) -> None:
         if stage not in TYPE_STAGES[school.school_type] and any(getattr(school, n) for n in names):
             raise ApplicationError(f"{SchoolType(school.school_type).label}不设{SchoolStage(stage).label}学段，"
                                    f"其在校生数和班级数应为 0。")
+    _validate_point(school)
     try:
         school.full_clean()
     except ValidationError as exc:
         raise ApplicationError("；".join(f"{k}: {'，'.join(v)}" for k, v in exc.message_dict.items())) from None
+
+
+def _validate_point(school: School) -> None:
+    """Both or neither, inside China; a swapped pair is refused here (the form and the import swap it back after
+    the user confirms, so the service only ever stores a point inside China)."""
+    try:
+        point = geo.check_point(school.longitude, school.latitude)
+    except geo.GeoError as exc:
+        raise ApplicationError(exc.message) from None
+    if point.warning:
+        raise ApplicationError(point.warning.split("：")[0] + "，请核对后再保存。")
+    school.longitude, school.latitude = point.longitude, point.latitude
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from dudao.core.tabular import read_import_file
 from dudao.regions.selectors import region_list
 from dudao.schools import selectors, services
 from dudao.schools.forms import ImportForm, SchoolForm
+from dudao.schools.imports import NeedsConfirmation
 from dudao.schools.imports import registry_import as run_import
 from dudao.schools.models import Ownership, SchoolType, UrbanRural
 from dudao.schools.selectors import can_edit
@@ -26,7 +27,13 @@ SCHOOL_EXPORT = [
     ("在园幼儿数", lambda s: s.students_preschool), ("小学在校生数", lambda s: s.students_primary),
     ("初中在校生数", lambda s: s.students_junior), ("高中在校生数", lambda s: s.students_senior),
     ("其他在校生数", lambda s: s.students_other), ("班级总数", lambda s: s.total_classes),
+    ("经度", lambda s: _degrees(s.longitude)), ("纬度", lambda s: _degrees(s.latitude)),  # area: map
 ]
+
+
+def _degrees(value) -> float | None:
+    """A coordinate as a number in the export (a Decimal would be written as text)."""
+    return None if value is None else float(value)
 
 
 @login_required
@@ -66,16 +73,20 @@ def registry_import(request):
     if not can_edit(request.user):
         raise Http404
     form = ImportForm(request.POST or None, request.FILES or None)
-    errors, summary, message = [], None, ""
+    errors, summary, message, warnings = [], None, "", []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            summary = run_import(actor=request.user, data=read_import_file(upload), filename=upload.name)
+            summary = run_import(actor=request.user, data=read_import_file(upload), filename=upload.name,
+                                 confirm=form.cleaned_data["confirm"])
+        except NeedsConfirmation as exc:
+            warnings = exc.warnings
         except ApplicationError as exc:
             message, errors = exc.message, exc.errors
     status = 400 if message else 200
     return render(request, "schools/import.html", {
         "form": form, "errors": errors[:500], "error_total": len(errors), "message": message, "summary": summary,
+        "warnings": warnings[:500], "warning_total": len(warnings),
     }, status=status)
 
 

@@ -386,6 +386,8 @@ def _samplers(state):
         # a 行事历 feed: an unknown key (404) and the demo office's own (issued once for the crawl)
         ("cockpit/metrics", "key"): lambda user: ["rectification.rate", "no-such-metric"],
         ("planning/feed", "key"): lambda user: ["no-such-key", state["calendar_feed_key"]],
+        # area: map — a region's boundary page: the demo county, one of its towns, an unknown code
+        ("regions", "code"): lambda user: ["990102", "990102001", "000000"],
     }
 
 

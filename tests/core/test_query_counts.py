@@ -410,6 +410,14 @@ def make_reviews(w, n):
                                   for a in assignments])
 
 
+# ---- area: map ------------------------------------------------------------------------------------------------
+def make_map_schools(w, n):
+    """Schools with coordinates (drawn) and open findings (the rectification layer has values for them)."""
+    for school in _schools(w, n):
+        school.longitude, school.latitude = 113.5, 34.7
+        school.save(update_fields=["longitude", "latitude"])
+
+
 LISTS: dict[str, Case] = {
     "core:my_tokens": Case("office_a", make_tokens),
     "core:inbox": Case("office_a", make_notifications),
@@ -486,6 +494,7 @@ LISTS: dict[str, Case] = {
     "reviews:use_list": Case("office_a", make_result_uses),  # uses
     "reviews:use_annual": Case("office_a", make_result_uses, "?year=2026"),  # uses
     "api/v1/result-uses": Case("office_a", make_result_uses),  # uses
+    "dashboard:map_data": Case("office_a", make_map_schools),  # map: every school of the county as a point
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -534,6 +543,7 @@ NOT_LISTS: dict[str, str] = {
     # area "cockpit": measured in tests/dashboard/test_cockpit.py (constant with a snapshot, whatever the children)
     "dashboard:cockpit": "one region's figures: a snapshot row or the providers' grouped queries, not rows",
     "dashboard:cockpit_pdf": "the cockpit page as a PDF", "dashboard:cockpit_xlsx": "the cockpit page as a workbook",
+    "dashboard:map": "the map's frame and pickers; its points come from dashboard:map_data, measured in LISTS",  # map
 }
 
 
