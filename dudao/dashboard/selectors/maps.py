@@ -11,9 +11,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from dudao.core.registries import CockpitChild, cockpit_sections, map_layers
+from dudao.core.registries import map_layers
 from dudao.core.roles import Role
 from dudao.core.scope import region_prefix, scope_for
+from dudao.dashboard.selectors.cockpit import cockpit_state
 from dudao.regions.models import Boundary, Region, RegionLevel
 from dudao.schools.selectors import school_list
 
@@ -76,18 +77,22 @@ def _number(value):
 
 
 def _figures(region: Region, year: int, children: list[Region]) -> list[dict]:
-    """Every registered cockpit figure that has a breakdown over the children: [{key, label, unit, values}]."""
-    kids = tuple(CockpitChild(c.code, c.name, region_code=c.code) for c in children)
+    """Every cockpit figure that has a breakdown over the children: [{key, label, unit, values}], read from the
+    cockpit's own data (today's snapshot, or computed as the cockpit page computes it), so the map and the cockpit
+    show the same numbers and the map costs no second computation."""
+    if not children:
+        return []
+    state = cockpit_state(region, year)
+    if state.data is None:  # a city's or province's first computation is still queued by the cockpit page
+        return []
     found = []
-    if not kids:
-        return found
-    for section in cockpit_sections():
-        for metric in section.metrics(region.code, year, kids):
-            if metric.breakdown is None:
+    for section in state.data["sections"]:
+        for metric in section["metrics"]:
+            if metric.get("breakdown") is None:
                 continue
-            found.append({"key": metric.key, "label": metric.label, "unit": metric.unit, "section": section.title,
-                          "higher_is_better": metric.higher_is_better,
-                          "values": {k: _number(v) for k, v in metric.breakdown.items() if v is not None}})
+            found.append({"key": metric["key"], "label": metric["label"], "unit": metric["unit"],
+                          "section": section["title"], "higher_is_better": metric["higher_is_better"],
+                          "values": {k: _number(v) for k, v in metric["breakdown"].items() if v is not None}})
     return found
 
 
