@@ -10,7 +10,7 @@ import re
 import pytest
 
 from dudao.demo.services import DEMO_ACCOUNTS
-from tests.browser.conftest import follow, sign_in
+from tests.browser.conftest import ARTIFACTS, follow, sign_in
 from tests.demo_snapshot import restore
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,6 +90,14 @@ def test_the_office_reads_the_cockpit_its_map_and_drills_down(demo_snapshot, liv
     page.wait_for_timeout(300)
     shot(page, f"issue22-cockpit-{width}")
     _fits(page, width, "cockpit")
+    # the comparison of towns scrolls inside itself when it is wider than the screen; the town's name stays
+    table = page.locator("#compare-table")
+    holder = table.locator("xpath=..")
+    if holder.evaluate("w => w.scrollWidth > w.clientWidth"):
+        holder.evaluate("w => { w.scrollLeft = w.scrollWidth; }")
+        name = table.locator("tbody tr td").first
+        assert abs(name.bounding_box()["x"] - holder.bounding_box()["x"]) < 2
+        holder.screenshot(path=str(ARTIFACTS / f"issue22-compare-scrolled-{width}.png"))
 
     follow(page, "#section-rectification a:has-text('下钻')")
     towns = page.locator("#breakdown-table tbody tr")
