@@ -64,6 +64,11 @@ def _inspected_schools(user, scope) -> set[int]:
     return set(scope.school_ids) - own
 
 
+def _short(text: str, limit: int = 40) -> str:
+    """A reason cut to fit a to-do row, marked as cut ("…") so a half date does not read as the whole."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def _target(obj) -> str:
     return obj.school.name if obj.school_id else obj.unit.name
 
@@ -149,7 +154,7 @@ def office_decisions(user, today) -> list[Todo]:
     url = url_for_pk("rectification:talk_detail")
     for t in (Talk.objects.visible_to(user).filter(office, status=TalkStatus.PROPOSED).select_related("school", "unit")
               .order_by("proposed_at", "id")):
-        todos.append(Todo(kind="rectification.talk_decide", title="决定是否约谈", object=f"{_target(t)} · {t.reason[:30]}",
+        todos.append(Todo(kind="rectification.talk_decide", title="决定是否约谈", object=f"{_target(t)} · {_short(t.reason)}",
                           url=url(t.pk), region_code=t.region_code, key=f"rectification.talk:{t.pk}:decide"))
     url = url_for_pk("rectification:case_detail")
     for c in (AccountabilityCase.objects.visible_to(user).filter(office).exclude(step=CaseStep.DECIDED)

@@ -160,12 +160,12 @@ def metrics(region_code: str, year: int, children) -> list:
                url=_url("zones:frequency", region),
                breakdown={k: per_school_month(visit_parts.get(k, 0), n, "now") for k, n in schools_by_child.items()},
                source=f"{src}.visit_list ÷ {src}.frequency 的在册学校 ÷ 非假期月数（zones.vacation_months）",
-               note=f"= 年内走访次数 / 在册学校 / 非假期月数；下限为每校每月 {per_month} 次（zones.visits_per_month_min）"),
+               note=f"= 年内走访次数 / 在册学校 / 非假期月数；下限为每校每月 {per_month} 次（参数设置中可按地区调整）"),
         Metric("zones.frequency_rate", "督导频次达标率", _percent(ok_now, schools) if current else None, "%", None,
                limit=100.0, url=_url("zones:frequency", region, show="all"),
                breakdown={k: _percent(ok_parts.get(k, 0), n) for k, n in schools_by_child.items()} if current else None,
                source=f"{src}.frequency：截至 {today.isoformat()}（{semester}）达到每学期督导次数下限的学校比例",
-               note="达标率 = 本学期督导次数达到下限（zones.visits_per_semester_min）的学校 / 在册学校；为当前学期状态，"
+               note="达标率 = 本学期督导次数达到每学期下限的学校 / 在册学校；为当前学期状态，"
                     "无上年同期" if current else "达标率为当前学期状态，往年不统计"),
         Metric("zones.complaints", "受理投诉举报", received if schools else None, "件",
                received_prev if schools else None, url=_url("zones:complaint_list", region), higher_is_better=False,

@@ -41,6 +41,9 @@
       series[0].markLine = { silent: true, symbol: "none", lineStyle: { type: "dashed", color: "#dc3545" },
                              data: [{ yAxis: t.limit }], label: { show: false } };
     }
+    // the axis reaches the limit line when every value is below it (a 73% rate against 100% must show the gap)
+    var top = Math.max.apply(null, t.values.filter(function (v) { return v !== null && v !== undefined; }));
+    var yMax = t.limit !== null && t.limit !== undefined && t.limit > top ? t.limit : null;
     var chart = echarts.init(holder);
     chart.setOption({
       animation: false,
@@ -48,7 +51,7 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + unit; } },
       xAxis: { type: "category", data: t.years, axisLabel: { fontSize: 9 } },
       yAxis: { type: "value", name: unit ? "单位：" + unit : "", nameTextStyle: { fontSize: 9, align: "left" },
-               axisLabel: { fontSize: 9 }, splitNumber: 2 },
+               axisLabel: { fontSize: 9 }, splitNumber: 2, max: yMax },
       series: series
     });
     charts.push(chart);

@@ -138,7 +138,8 @@
       var low = layer.higher_is_better ? bad : good, high = layer.higher_is_better ? good : bad;
       if (layer.flag) {
         visualMaps.push({ type: "piecewise", seriesIndex: scatterIndex, dimension: 2, right: 8, bottom: 8,
-          text: [layer.label, ""], pieces: [{ value: 1, label: "是", color: high }, { value: 0, label: "否", color: low }] });
+          text: [layer.label, ""], showLabel: true,  // piecewise hides the pieces' labels once `text` is set
+          pieces: [{ value: 1, label: "是", color: high }, { value: 0, label: "否", color: low }] });
       } else {
         var lr = range(withValue.map(function (p) { return p.value[2]; }));
         visualMaps.push({ type: "continuous", seriesIndex: scatterIndex, dimension: 2, min: lr[0], max: lr[1],
@@ -159,10 +160,12 @@
         var fvv = figure && figure.values[p.name];
         return esc(p.name) + (figure ? "<br>" + esc(figure.label) + "：" + esc(fmt(fvv, figure.unit)) : "");
       } },
-      legend: { show: !compact, top: 0, left: 0, data: [layer ? layer.label : "学校", "无数据"] },
+      // the coloured points are explained by their visualMap; the legend names only what it does not (grey points)
+      legend: { show: !compact && (!!noValue.length || !layer || !withValue.length), top: 0, left: 0,
+        data: (layer && withValue.length ? [] : [layer ? layer.label : "学校"]).concat(noValue.length ? ["无数据"] : []) },
       geo: { map: mapName, roam: true, top: compact ? 10 : 30, bottom: compact ? 10 : 30,
         itemStyle: { areaColor: "#e9ecef", borderColor: "#adb5bd" },
-        label: { show: !compact && !!data.boundary, fontSize: 11, color: "#495057" },
+        label: { show: !compact && !!data.boundary, fontSize: 11, color: "#212529", textBorderColor: "#fff", textBorderWidth: 2 },
         emphasis: { label: { show: true }, itemStyle: { areaColor: "#dee2e6" } },
         regions: regions },
       visualMap: visualMaps,

@@ -103,9 +103,11 @@ def _region_part(user, today, role: str, title: str) -> RolePart:
     part = RolePart(role, title)
     part.figures = [
         Figure("学校（园）", school_list(user).count(), "所", reverse("schools:list")),
-        Figure("整改率", rates["rate"], "%", url, note=f"已整改 {rates['done']} / 发现 {rates['total']}"),
-        Figure("按期整改率", rates["on_time_rate"], "%", url, note="按期办结 / 已整改"),
-        Figure("逾期未整改", rates["overdue"], "个", reverse("rectification:ledger"), warn=rates["overdue"] > 0),
+        # all years (the ledger's figures); the cockpit counts one year, so the notes say which this is
+        Figure("整改率", rates["rate"], "%", url, note=f"历年累计：已整改 {rates['done']} / 发现 {rates['total']}"),
+        Figure("按期整改率", rates["on_time_rate"], "%", url, note="历年累计：按期办结 / 已整改"),
+        Figure("逾期未整改", rates["overdue"], "个", reverse("rectification:ledger"), warn=rates["overdue"] > 0,
+               note="历年累计"),
     ]
     return part
 
