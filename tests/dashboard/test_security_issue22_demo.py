@@ -59,6 +59,8 @@ def test_an_empty_sibling_county_shows_nothing_of_the_demo_county(demo, db):  # 
                 assert not section["error"], section
                 for m in section["metrics"]:
                     values = [m.get("value"), m.get("previous"), *(m.get("breakdown") or {}).values()]
+                    if region == lone_town and m["key"] == "quality.rounds":
+                        continue  # by design: a town counts its county's published rounds (quality/cockpit.py)
                     if any(v not in (None, 0, 0.0) for v in values):
                         leaks.append((region.code, y, m["key"], values))
         for key, layer in map_layers().items():
