@@ -54,7 +54,7 @@ def parse_degrees(text, label: str) -> decimal.Decimal | None:
         raise GeoError(f"{label}应为数字（以度为单位，如 113.625368），实际为“{str(text)[:40]}”") from None
     if not number.is_finite():
         raise GeoError(f"{label}应为数字，实际为“{str(text)[:40]}”")
-    if abs(number) > 1000:
+    if number.copy_abs() > 1000:  # copy_abs, not abs(): no context, so 1e999999999999 cannot overflow
         raise GeoError(f"{label}“{str(text)[:40]}”不是以度为单位的经纬度，{CONVERT_HINT.replace('上传', '填写')}")
     return number.quantize(SIX_PLACES, rounding=decimal.ROUND_HALF_UP)
 

@@ -84,7 +84,8 @@
     if (!c.total) return "本区域没有学校。";
     parts.push("共 " + c.total + " 所学校，图上显示 " + c.placed + " 所");
     if (c.without_coordinates) parts.push(c.without_coordinates + " 所未填写经纬度，未显示（可在学校信息或基础数据导入中补充）");
-    if (data.layer && c.placed) parts.push("“" + data.layer.label + "”有数据 " + c.with_value + " 所，其余为灰色（无数据）");
+    if (data.layer && data.layer_pending) parts.push("市、省级的“" + data.layer.label + "”随驾驶舱数据在后台计算，尚未完成，学校暂显示为灰色，请稍后刷新");
+    else if (data.layer && c.placed) parts.push("“" + data.layer.label + "”有数据 " + c.with_value + " 所，其余为灰色（无数据）");
     if (!data.boundary) parts.push("尚未上传区划边界，学校按经纬度显示在空白底图上");
     else if (data.children.total && data.children.with_boundary < data.children.total)
       parts.push("下级区划边界 " + data.children.with_boundary + "/" + data.children.total + " 个已上传");

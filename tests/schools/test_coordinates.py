@@ -187,3 +187,27 @@ def test_the_export_has_the_point_as_numbers(world, login):
     header = rows[0]
     row = next(r for r in rows[1:] if r[0] == target.code)
     assert (row[header.index("经度")], row[header.index("纬度")]) == (113.625368, 34.746599)
+
+
+# ---- security review of issue 22: a huge exponent is a Chinese error, not a 500 -------------------------------
+
+HUGE = ["1e999999999999", "-1E+999999999", "9e425000000"]
+
+
+@pytest.mark.parametrize("value", HUGE)
+def test_a_huge_exponent_is_refused_in_the_form(world, login, value):
+    client = login(world.office_a)
+    target = world.schools_a[0]
+    response = client.post(reverse("schools:edit", args=[target.pk]), form_data(target, longitude=value,
+                                                                               latitude="34.7"))
+    assert response.status_code == 200 and "不是以度为单位" in response.content.decode()
+    target.refresh_from_db()
+    assert target.longitude is None
+
+
+@pytest.mark.parametrize("value", HUGE)
+def test_a_huge_exponent_fails_the_import_in_chinese(admin, value):
+    with pytest.raises(ApplicationError) as caught:
+        registry_import(actor=admin, data=registry(schools=[with_point("113.6", value)]), filename="a.xlsx")
+    assert any("不是以度为单位" in e.message for e in caught.value.errors)
+    assert not School.objects.exists()

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dudao.core.models import RoleAssignment
-from dudao.core.registries import CockpitChild, cockpit_sections
+from dudao.core.registries import CockpitChild, cockpit_sections, map_layers
 from dudao.core.roles import Role
 from dudao.core.scope import region_prefix, scope_for
 from dudao.dashboard.models import CockpitSnapshot
@@ -143,8 +143,25 @@ def compute_cockpit(region: Region, year: int) -> dict:
             logger.exception("cockpit section %s failed for %s %s", section.name, region.code, year)
             metrics, error = [], "该部分数据计算出错，已记录日志，请联系系统管理员。"
         sections.append({"name": section.name, "title": section.title, "metrics": metrics, "error": error})
-    return {"region": region.code, "region_name": region.name, "level": region.level, "year": year,
+    data = {"region": region.code, "region_name": region.name, "level": region.level, "year": year,
             "children": [dataclasses.asdict(c) for c in children], "sections": sections}
+    if region.level not in LIVE_LEVELS:
+        data["layers"] = layer_values(region, year)
+    return data
+
+
+def layer_values(region: Region, year: int) -> dict[str, dict[str, object]]:
+    """Every map layer's per-school values ({layer key: {school id: value}}), kept in the snapshot of a city or a
+    province so that their map never computes a layer over every school of the region for a request."""
+    layers = {}
+    for key, layer in map_layers().items():
+        try:
+            values = layer.values(region.code, year)
+        except Exception:  # noqa: BLE001 -- like a section: one layer's failure leaves it grey, not the cockpit down
+            logger.exception("map layer %s failed for %s %s", key, region.code, year)
+            continue
+        layers[key] = {str(pk): _plain(v) for pk, v in values.items()}
+    return layers
 
 
 def timed_compute(region: Region, year: int) -> tuple[dict, float]:
@@ -292,9 +309,10 @@ def trends(region: Region, year: int, data: dict) -> dict[str, dict]:
     from the metric's own `previous` when no snapshot has it, this year from the data shown. Only metrics with
     at least two years of data."""
     first = year - TREND_YEARS + 1
-    past = {row["year"]: {m["key"]: m.get("value") for s in row["data"].get("sections", []) for m in s["metrics"]}
+    # only the sections (a city's or province's snapshot also holds every school's map-layer values)
+    past = {row["year"]: {m["key"]: m.get("value") for s in row["data__sections"] or [] for m in s["metrics"]}
             for row in CockpitSnapshot.objects.filter(region_code=region.code, year__gte=first, year__lt=year)
-            .values("year", "data")}
+            .values("year", "data__sections")}
     result = {}
     for m in all_metrics(data):
         values = [past.get(y, {}).get(m["key"]) for y in range(first, year)] + [m.get("value")]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from dudao.core.registries import map_layers
 from dudao.core.roles import Role
 from dudao.core.scope import region_prefix, scope_for
-from dudao.dashboard.selectors.cockpit import cockpit_state
+from dudao.dashboard.selectors.cockpit import LIVE_LEVELS, cockpit_state
 from dudao.regions.models import Boundary, Region, RegionLevel
 from dudao.schools.selectors import school_list
 
@@ -96,6 +96,22 @@ def _figures(region: Region, year: int, children: list[Region]) -> list[dict]:
     return found
 
 
+def _layer_values(layer, region: Region, year: int) -> tuple[dict, bool]:
+    """The layer's values by school id, and whether they are still to be computed. A county's (or a town's) are
+    computed for the request, as its cockpit is; a city's or a province's come from the cockpit's snapshot (the
+    nightly job, or the background computation the cockpit page queues): never computed over every school of a
+    province for a request."""
+    if layer is None:
+        return {}, False
+    if region.level in LIVE_LEVELS:
+        return layer.values(region.code, year), False
+    data = cockpit_state(region, year).data or {}
+    stored = data.get("layers", {}).get(layer.key)
+    if stored is None:
+        return {}, True
+    return {int(pk): value for pk, value in stored.items()}, False
+
+
 def map_data(user, region: Region, year: int, *, layer: str = "", figure: str = "") -> dict:
     """The JSON the map page and the cockpit's map panel draw. `region` must come from pick_region (scoped)."""
     prefix = region_prefix(region.code)
@@ -106,7 +122,7 @@ def map_data(user, region: Region, year: int, *, layer: str = "", figure: str = 
 
     layers = map_layers()
     chosen = layers.get(layer) or (layers[sorted(layers)[0]] if layers else None)
-    values = chosen.values(region.code, year) if chosen else {}
+    values, pending = _layer_values(chosen, region, year)
 
     figures = _figures(region, year, children)
     shade = next((f for f in figures if f["key"] == figure), figures[0] if figures else None)
@@ -136,6 +152,7 @@ def map_data(user, region: Region, year: int, *, layer: str = "", figure: str = 
         "children": {"total": len(children), "with_boundary": len(children_drawn)},
         "schools": [{"id": sid, "name": name, "lon": float(lon), "lat": float(lat), "value": _number(values.get(sid)),
                      "url": detail.replace("{id}", str(sid))} for sid, name, lon, lat, _town in placed],
+        "layer_pending": pending,  # a city's or province's layer values are still being computed (drawn grey)
         "counts": {"total": len(schools), "placed": len(placed), "without_coordinates": len(schools) - len(placed),
                    "with_value": sum(1 for s in placed if values.get(s[0]) is not None)},
     }
