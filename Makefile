@@ -74,3 +74,8 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_reviews_targets.py
 	DATABASE_URL=$(BENCH_HOME_PG_URL) $(BIN)/python bench/bench_home.py
 	DATABASE_URL=$(BENCH_COCKPIT_PG_URL) $(BIN)/python bench/bench_cockpit.py
+	DATABASE_URL=$(BENCH_COCKPIT_PG_URL) $(BIN)/python bench/bench_cockpit_figures_a.py
+	DATABASE_URL=$(BENCH_COCKPIT_PG_URL) $(BIN)/python bench/bench_cockpit_figures_b.py
+	DATABASE_URL=$(BENCH_HOME_PG_URL) $(BIN)/python bench/bench_todo_a.py
+	$(BIN)/python bench/bench_todo_sources.py
+	$(BIN)/python bench/bench_map.py
