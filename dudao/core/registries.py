@@ -573,3 +573,18 @@ def year_bounds(year: int, today: datetime.date) -> tuple[datetime.date, datetim
     """The cockpit's period for a calendar year: 1 January to 31 December, or to today for the current year."""
     end = datetime.date(year, 12, 31)
     return datetime.date(year, 1, 1), min(end, today) if today.year == year else end
+
+
+COCKPIT_YEARS = ("now", "prev")
+
+
+def cockpit_periods(year: int, today: datetime.date | None = None) -> dict:
+    """{"now": (start, end, since, until), "prev": …}: the cockpit's year (to today for the current one) and the
+    whole previous year, as Beijing dates and as the instants bounding them, for a provider that reads both years
+    in one grouped query."""
+    today = today or timezone.localdate()
+    out = {}
+    for name, y in zip(COCKPIT_YEARS, (year, year - 1), strict=True):
+        start, end = year_bounds(y, today)
+        out[name] = (start, end, *figure_period(start, end))
+    return out

@@ -9,33 +9,19 @@ from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from dudao.core.registries import (
+    COCKPIT_YEARS,
     FigureReader,
     Metric,
     cockpit_child_finder,
-    figure_period,
+    cockpit_periods,
     register_cockpit_section,
     register_map_layer,
-    year_bounds,
 )
 from dudao.core.scope import region_prefix
 from dudao.rectification import engine, selectors
 from dudao.rectification.models import DONE_STATUSES, FindingStatus
-
-YEARS = ("now", "prev")
-
-
-def _periods(year: int) -> dict:
-    """{"now": (start, end, since, until), "prev": …}: the cockpit's year (to today for the current one) and the
-    whole previous year, as dates and as Beijing-time instants."""
-    today = timezone.localdate()
-    out = {}
-    for name, y in zip(YEARS, (year, year - 1), strict=True):
-        start, end = year_bounds(y, today)
-        out[name] = (start, end, *figure_period(start, end))
-    return out
 
 
 def _group(children, school_field: str = "school_id") -> tuple[str, ...]:
@@ -46,9 +32,9 @@ def _group(children, school_field: str = "school_id") -> tuple[str, ...]:
 def _tallies(region_code: str, year: int, children) -> tuple[dict, dict]:
     """The findings raised in the year (and in the year before) as engine Tallies: ({"now": Tally, "prev": Tally},
     {child key: Tally of the year}). One grouped query."""
-    periods = _periods(year)
+    periods = cockpit_periods(year)
     counts = {}
-    for name in YEARS:
+    for name in COCKPIT_YEARS:
         _start, end, since, until = periods[name]
         raised = Q(raised_at__gte=since, raised_at__lt=until)
         done = raised & Q(status__in=DONE_STATUSES)
@@ -59,11 +45,11 @@ def _tallies(region_code: str, year: int, children) -> tuple[dict, dict]:
             .filter(raised_at__gte=periods["prev"][2], raised_at__lt=periods["now"][3])
             .values(*_group(children)).annotate(**counts))
     find = cockpit_child_finder(children)
-    whole, parts = {name: engine.Tally() for name in YEARS}, defaultdict(engine.Tally)
+    whole, parts = {name: engine.Tally() for name in COCKPIT_YEARS}, defaultdict(engine.Tally)
     for row in rows:
         tallies = {name: engine.Tally(row[f"{name}_total"], row[f"{name}_done"], row[f"{name}_on_time"],
-                                      row[f"{name}_overdue"]) for name in YEARS}
-        whole = {name: whole[name] + tallies[name] for name in YEARS}
+                                      row[f"{name}_overdue"]) for name in COCKPIT_YEARS}
+        whole = {name: whole[name] + tallies[name] for name in COCKPIT_YEARS}
         key = find(row["region_code"], row.get("school_id"))
         if key is not None and tallies["now"].total:
             parts[key] = parts[key] + tallies["now"]
@@ -87,7 +73,7 @@ def _counted(qs, field: str, periods: dict, children, *, school_field: str = "sc
     find = cockpit_child_finder(children)
     whole, parts = {"now": 0, "prev": 0}, defaultdict(int)
     for row in rows:
-        whole = {name: whole[name] + row[name] for name in YEARS}
+        whole = {name: whole[name] + row[name] for name in COCKPIT_YEARS}
         key = find(row["region_code"], row.get(school_field))
         if key is not None and row["now"]:
             parts[key] += row["now"]
@@ -104,7 +90,7 @@ def _region_url(name: str, region_code: str) -> str:
 
 
 def metrics(region_code: str, year: int, children) -> list:
-    reader, periods = FigureReader(region_code), _periods(year)
+    reader, periods = FigureReader(region_code), cockpit_periods(year)
     whole, parts = _tallies(region_code, year, children)
     now, prev = engine.rates(whole["now"]), engine.rates(whole["prev"])
     by_child = {key: engine.rates(t) for key, t in parts.items()}

@@ -16,19 +16,18 @@ from django.utils import timezone
 
 from dudao.core.policy import PolicyTable
 from dudao.core.registries import (
+    COCKPIT_YEARS,
     FigureReader,
     Metric,
     cockpit_child_finder,
-    figure_period,
+    cockpit_periods,
     register_cockpit_section,
     register_map_layer,
-    year_bounds,
 )
 from dudao.core.scope import region_prefix
 from dudao.zones import selectors
 from dudao.zones.models import ComplaintStatus
 
-YEARS = ("now", "prev")
 POLICY_KEYS = ("zones.visits_per_month_min", "zones.vacation_months")
 
 
@@ -43,15 +42,6 @@ def teaching_months(start: datetime.date, end: datetime.date, vacation_months) -
     return sum(1 for m in range(start.month, end.month + 1) if m not in vacation)
 
 
-def _periods(year: int) -> dict:
-    today = timezone.localdate()
-    out = {}
-    for name, y in zip(YEARS, (year, year - 1), strict=True):
-        start, end = year_bounds(y, today)
-        out[name] = (start, end, *figure_period(start, end))
-    return out
-
-
 def _counts(qs, field: str, periods: dict, children, **extra) -> list[dict]:
     """A zones list (visits, complaints) grouped by school: the rows dated (`field`, an instant) in the year ("now")
     and in the year before ("prev"), and for each `extra` name→Q, "<name>_now" and "<name>_prev". One query."""
@@ -60,7 +50,7 @@ def _counts(qs, field: str, periods: dict, children, **extra) -> list[dict]:
     group = ("school__region_id", "school_id") if any(c.school_id is not None for c in children) else (
         "school__region_id",)
     counts = {}
-    for name in YEARS:
+    for name in COCKPIT_YEARS:
         dated = Q(**{f"{field}__gte": periods[name][2], f"{field}__lt": periods[name][3]})
         counts[name] = Count("id", filter=dated)
         counts |= {f"{key}_{name}": Count("id", filter=dated & q) for key, q in extra.items()}
@@ -91,7 +81,7 @@ def _url(name: str, region: str, **params) -> str:
 def metrics(region_code: str, year: int, children) -> list:
     reader, region = FigureReader(region_code), region_prefix(region_code)
     today = timezone.localdate()
-    periods = _periods(year)
+    periods = cockpit_periods(year)
     find = cockpit_child_finder(children)
     table = PolicyTable(POLICY_KEYS)
     per_month, vacation = int(table.get(POLICY_KEYS[0], region)), table.get(POLICY_KEYS[1], region)
@@ -120,7 +110,7 @@ def metrics(region_code: str, year: int, children) -> list:
     visits = _counts(selectors.visit_list(reader, region=region), "started_at", periods, children)
     visit_total, visit_parts = _fold(visits, find, "now")
     visit_prev = sum(row["prev"] for row in visits)
-    months = {name: teaching_months(periods[name][0], periods[name][1], vacation) for name in YEARS}
+    months = {name: teaching_months(periods[name][0], periods[name][1], vacation) for name in COCKPIT_YEARS}
 
     def per_school_month(n: int, school_count: int, name: str) -> float | None:
         return None if not school_count or not months[name] else round(n / school_count / months[name], 2)
