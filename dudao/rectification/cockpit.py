@@ -22,6 +22,7 @@ from dudao.core.registries import (
 from dudao.core.scope import region_prefix
 from dudao.rectification import engine, selectors
 from dudao.rectification.models import DONE_STATUSES, FindingStatus
+from dudao.schools.selectors import school_list
 
 
 def _group(children, school_field: str = "school_id") -> tuple[str, ...]:
@@ -135,11 +136,14 @@ def metrics(region_code: str, year: int, children) -> list:
 
 
 def open_findings_by_school(region_code: str, year: int) -> dict[int, int]:
-    """未整改问题 per school now (whatever the year raised), for the map."""
-    rows = (selectors.finding_list(FigureReader(region_code)).select_related(None).order_by()
+    """未整改问题 per school now (whatever the year raised), for the map: 0 for a school of the region with none (a
+    known zero, not 无数据)."""
+    reader = FigureReader(region_code)
+    rows = (selectors.finding_list(reader).select_related(None).order_by()
             .filter(status=FindingStatus.OPEN, school_id__isnull=False)
             .values("school_id").annotate(n=Count("id")))
-    return {row["school_id"]: row["n"] for row in rows}
+    counts = {row["school_id"]: row["n"] for row in rows}
+    return {pk: counts.get(pk, 0) for pk in school_list(reader).order_by().values_list("pk", flat=True)}
 
 
 def register_cockpit() -> None:

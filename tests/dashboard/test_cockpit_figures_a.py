@@ -31,6 +31,7 @@ from dudao.rectification.models import DONE_STATUSES, FindingStatus
 from dudao.rectification.services import finding_raise
 from dudao.regions.models import Region
 from dudao.schools.models import School
+from dudao.schools.selectors import school_list
 from dudao.zones import selectors as zones
 from dudao.zones import year as zones_year
 from dudao.zones.cockpit import teaching_months
@@ -203,7 +204,8 @@ class TestOnTheDemo:
         layer = map_layers()["rectification.open_findings"].values(COUNTY, year)
         ledger = Counter(f.school_id for f in rectification.ledger(office, region=COUNTY, status=FindingStatus.OPEN)
                          if f.school_id)
-        assert layer == dict(ledger) and layer
+        assert {k: v for k, v in layer.items() if v} == dict(ledger) and ledger
+        assert set(layer) == set(school_list(office).filter(region__code__startswith=COUNTY).values_list("pk", flat=True))
 
 
 # ---- built fixtures: the dashboard page, the previous year, no data, scope, query counts ----------------------
@@ -326,7 +328,8 @@ def test_a_county_never_counts_another_county(world, inspector, frozen, project)
         assert (got_a.value, got_b.value) == expected, key
         city = figures(name, "990100", 2026, towns_of("990100"))[key]  # the city: one row per county
         assert city.breakdown == {county_a: expected[0], county_b: expected[1] or 0}, key
-    assert set(map_layers()["rectification.open_findings"].values(county_a, 2026)) == {a.pk}
+    open_a = map_layers()["rectification.open_findings"].values(county_a, 2026)
+    assert {k for k, v in open_a.items() if v} == {a.pk} and set(open_a) == {s.pk for s in world.schools_a}
     assert set(map_layers()["zones.last_visit_days"].values(county_b, 2026)) == {s.pk for s in world.schools_b}
 
 
