@@ -34,6 +34,9 @@ def test_office_composes_issues_and_downloads_a_briefing(live_server, browser, s
     page.wait_for_selector("#materials button:has-text('选用')")  # the picker loaded by htmx
     assert "甲区第一小学督导亮点" in page.inner_text("#materials")
     follow(page, "#materials button:has-text('选用')")
+    # The reloaded page fetches its list by htmx on load: wait for it, or its late answer would replace the list
+    # the source change below asks for.
+    page.wait_for_selector("#materials :text('已选用')")
     page.select_option("#material-source", "inspections.results")  # htmx reloads the list on change
     page.wait_for_selector("#materials :text('甲区2026年综合督导结果')")
     follow(page, "#materials button:has-text('选用')")
