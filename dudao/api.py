@@ -81,6 +81,7 @@ api = DudaoAPI(
 install_error_handlers(api)
 
 
+from dudao.checks.api import router as checks_router  # noqa: E402
 from dudao.core.api import router as core_router  # noqa: E402
 from dudao.dashboard.api import router as dashboard_router  # noqa: E402
 from dudao.frameworks.api import router as frameworks_router  # noqa: E402
@@ -109,4 +110,5 @@ api.add_router("/", rectification_router)
 api.add_router("/", quality_router)
 api.add_router("/", planning_router)
 api.add_router("/", reviews_router)
+api.add_router("/", checks_router)
 api.add_router("/", dashboard_router)

@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "dudao.quality",
     "dudao.planning",
     "dudao.reviews",
+    "dudao.checks",
     "dudao.dashboard",
     "dudao.demo",
     "dudao.worker",  # before django_tasks_db: its db_worker adds a heartbeat and recovers killed workers' tasks

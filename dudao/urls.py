@@ -21,6 +21,7 @@ urlpatterns = [
     path("quality/", include("dudao.quality.urls")),
     path("planning/", include("dudao.planning.urls")),
     path("reviews/", include("dudao.reviews.urls")),
+    path("checks/", include("dudao.checks.urls")),
     # Public pages (no login): the plaque page behind a school's QR code, published results, surveys.
     path("public/plaque/", include("dudao.zones.public_urls")),
     path("public/results/", include("dudao.rectification.public_urls")),

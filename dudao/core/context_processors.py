@@ -28,6 +28,15 @@ def navigation(request) -> dict:
     if region_staff:
         supervise += [("挂牌覆盖", "zones:coverage"), ("配备达标", "zones:compliance"), ("交叉督导", "zones:cross"),
                       ("专家库", "people:expert_list"), ("指标体系", "frameworks:list")]
+    # 专项检查, 民办教育 and 因需督导 (checks, issue 23): in this area, so the top bar fits a 1024 px tablet
+    if region_staff or scope.has_role(Role.INSPECTOR):
+        supervise += [("专项检查", "checks:round_list")]
+    if region_staff or scope.has_role(Role.INSPECTOR, Role.SCHOOL):
+        supervise += [("民办与培训机构", "checks:institution_list"), ("年检", "checks:annual_list")]
+    if region_staff or scope.has_role(Role.UNIT):
+        supervise += [("违规查处", "checks:violation_list")]
+    if not scope.is_empty:
+        supervise += [("因需督导", "checks:request_list")]
     areas = [
         ("督学", supervise),
         # 督政 and the district under review (reviews, issue 21): one area, so the top bar fits a 1024 px tablet

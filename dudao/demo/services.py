@@ -10,6 +10,7 @@ from django.db import transaction
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
+from dudao.demo.checks import load_checks
 from dudao.demo.dashboard import load_dashboard
 from dudao.demo.inspections import load_inspections
 from dudao.demo.monitoring import load_monitoring
@@ -38,6 +39,7 @@ DEMO_ACCOUNTS = [
     ("demo_bureau", "区教育局 赵科长", Role.UNIT),
     ("demo_expert", "评估专家 陈教授", Role.EXPERT),
     ("demo_leader", "分管领导 刘局长", Role.LEADER),
+    ("demo_training", "培训机构 孙校长", Role.SCHOOL),  # a training institution's user (年检, issue 23)
 ]
 
 
@@ -127,6 +129,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     load_quality(office_user=User.objects.get(username="demo_office"), county=county, school_user=school_user)
     load_planning(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_reviews(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
+    load_checks(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_dashboard(admin=admin, county=county)
     return passwords
 

@@ -27,6 +27,9 @@ class FindingSource(models.TextChoices):
     QUALITY = "quality", "质量监测"
     MEETING = "meeting", "会议决定"
     HIGHER = "higher", "上级督导"
+    CHECK = "check", "专项检查"
+    ANNUAL = "annual", "年检"
+    VIOLATION = "violation", "违规查处"
 
 
 class FollowUp(models.TextChoices):

@@ -298,3 +298,63 @@ class ProjectMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.school_id} {self.get_role_display()}"
+
+
+# ---- 民办学校 and 校外培训机构: the registry fields of a private operator (issue 23) -------------------------
+
+class LicenceScope(models.TextChoices):
+    SUBJECT = "subject", "学科类"
+    NON_SUBJECT = "non_subject", "非学科类"
+    BOTH = "both", "学科类与非学科类"
+
+
+class WhitelistStatus(models.TextChoices):
+    LISTED = "listed", "已列入白名单"
+    NOT_LISTED = "not_listed", "未列入白名单"
+    REMOVED = "removed", "已移出白名单"
+
+
+class InstitutionProfileQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("school__region__code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+
+
+class InstitutionProfile(models.Model):
+    """办学许可 and what the office registers of a 民办学校/幼儿园 or 校外培训机构. The fund account is stored in
+    full for the office's records and shown masked (`masked_account`)."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="institution", verbose_name="机构")
+    licence_no = models.CharField("办学许可证号", max_length=64, blank=True, db_index=True)
+    licence_authority = models.CharField("发证机关", max_length=128, blank=True)
+    licence_issued_on = models.DateField("发证日期", null=True, blank=True)
+    licence_valid_until = models.DateField("有效期至", null=True, blank=True, db_index=True)
+    scope_kind = models.CharField("办学范围", max_length=16, choices=LicenceScope.choices, blank=True)
+    subjects = models.JSONField("培训科目（项目）", default=list, blank=True)
+    whitelist = models.CharField("白名单状态", max_length=12, choices=WhitelistStatus.choices, blank=True)
+    fee_standard = models.TextField("收费标准", blank=True)
+    fund_bank = models.CharField("资金监管银行", max_length=128, blank=True)
+    fund_account = models.CharField("资金监管账户", max_length=40, blank=True)
+    insurance = models.CharField("保险（险种、承保公司）", max_length=255, blank=True)
+    insurance_valid_until = models.DateField("保险有效期至", null=True, blank=True)
+    legal_representative = models.CharField("举办者（法定代表人）", max_length=64, blank=True)
+    premises_address = models.CharField("办学场所地址", max_length=255, blank=True)
+    premises_area = models.DecimalField("场所面积（平方米）", max_digits=10, decimal_places=1, null=True, blank=True)
+    premises_owned = models.BooleanField("场所为自有产权", null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = InstitutionProfileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "民办机构登记信息"
+        ordering = ["school"]
+
+    def __str__(self) -> str:
+        return f"{self.school_id}: {self.licence_no}"
+
+    @property
+    def masked_account(self) -> str:
+        """The fund account as views show it: the last four digits only."""
+        account = self.fund_account.replace(" ", "")
+        return f"****{account[-4:]}" if len(account) > 4 else ("****" if account else "")

@@ -31,6 +31,7 @@ LAYERS = [
     "quality",
     "planning",
     "reviews",
+    "checks",
     # top
     "dashboard",
     "demo",

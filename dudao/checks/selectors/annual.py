@@ -1,0 +1,1 @@
+"""annual reads (issue 23)."""

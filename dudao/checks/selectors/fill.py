@@ -1,0 +1,1 @@
+"""fill reads (issue 23)."""

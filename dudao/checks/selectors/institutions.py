@@ -1,0 +1,1 @@
+"""institutions reads (issue 23)."""

@@ -1,0 +1,1 @@
+"""outputs reads (issue 23)."""

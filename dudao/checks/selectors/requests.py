@@ -1,0 +1,1 @@
+"""requests reads (issue 23)."""

@@ -1,0 +1,1 @@
+"""rounds reads (issue 23)."""

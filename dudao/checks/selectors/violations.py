@@ -1,0 +1,1 @@
+"""violations reads (issue 23)."""

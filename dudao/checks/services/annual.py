@@ -1,0 +1,1 @@
+"""annual writes (issue 23)."""

@@ -1,0 +1,1 @@
+"""fill writes (issue 23)."""

@@ -1,0 +1,1 @@
+"""institutions writes (issue 23)."""

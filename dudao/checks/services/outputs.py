@@ -1,0 +1,1 @@
+"""outputs writes (issue 23)."""

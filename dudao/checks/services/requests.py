@@ -1,0 +1,1 @@
+"""requests writes (issue 23)."""

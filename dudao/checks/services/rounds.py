@@ -1,0 +1,1 @@
+"""rounds writes (issue 23)."""

@@ -1,0 +1,1 @@
+"""violations writes (issue 23)."""

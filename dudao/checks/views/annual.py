@@ -1,0 +1,1 @@
+"""annual views (issue 23)."""

@@ -1,0 +1,1 @@
+"""fill views (issue 23)."""

@@ -1,0 +1,1 @@
+"""outputs views (issue 23)."""

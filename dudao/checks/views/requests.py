@@ -1,0 +1,1 @@
+"""requests views (issue 23)."""

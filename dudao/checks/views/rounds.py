@@ -1,0 +1,1 @@
+"""rounds views (issue 23)."""

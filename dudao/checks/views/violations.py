@@ -1,0 +1,1 @@
+"""violations views (issue 23)."""

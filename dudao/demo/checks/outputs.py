@@ -1,0 +1,5 @@
+"""Demo: outputs (issue 23)."""
+
+
+def load(*, admin, office_user, county) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Demo: requests (issue 23)."""
+
+
+def load(*, admin, office_user, county) -> None:
+    pass

@@ -1,0 +1,5 @@
+"""Demo: rounds (issue 23)."""
+
+
+def load(*, admin, office_user, county) -> None:
+    pass

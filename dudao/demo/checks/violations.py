@@ -1,0 +1,5 @@
+"""Demo: violations (issue 23)."""
+
+
+def load(*, admin, office_user, county) -> None:
+    pass
