@@ -10,6 +10,7 @@ from dudao.core.policy import PolicyDefault, register_policy_defaults
 ACTION_LABELS: dict[str, str] = {
     # rounds
     "checks.round_create": "创建专项检查",
+    "checks.targets_add": "添加专项检查对象",
     # fill
     "checks.submit": "提交专项检查记录",
     # outputs

@@ -249,6 +249,13 @@ def _review_package() -> int | None:
     return getattr(found, "pk", None)
 
 
+def _checks_pk(model: str, user):
+    """A checks record (issue 23), one the user may see first."""
+    from dudao.checks import models as checks_models  # noqa: PLC0415 -- this block's own import
+
+    return getattr(_sample(getattr(checks_models, model).objects, user), "pk", None)
+
+
 def _samplers(state):
     """(noun, kwarg) -> function(user) giving the values to try; a kwarg name alone as a fallback."""
     def pk(queryset, prefer=None):
@@ -374,6 +381,13 @@ def _samplers(state):
         ("reviews/committee", "pk"): pk(Committee.objects),
         ("reviews/members", "pk"): pk(CommitteeMember.objects),
         ("reviews/duties", "pk"): pk(MemberDuty.objects),
+        # checks (issue 23): the demo's rounds, targets, 年检, violations and requests (one block per area below)
+        ("checks", "pk"): lambda user: [_checks_pk("CheckRound", user)],
+        ("checks/targets", "target_pk"): lambda user: [_checks_pk("CheckTarget", user)],
+        ("checks/annual", "pk"): lambda user: [_checks_pk("AnnualRound", user)],
+        ("checks/reports", "pk"): lambda user: [_checks_pk("AnnualReport", user)],
+        ("checks/violations", "pk"): lambda user: [_checks_pk("Violation", user)],
+        ("checks/requests", "pk"): lambda user: [_checks_pk("SupervisionRequest", user)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
