@@ -70,6 +70,15 @@ def test_an_institution_user_sees_only_itself_and_cannot_edit(world, login):
     assert client.get(reverse("dashboard:school_detail", args=[second.pk])).status_code == 404
 
 
+def test_an_institution_counts_only_its_decided_violations(world, login):
+    first, _second, _other = _two(world)
+    violation(first)  # registered: not shown to the institution yet
+    violation(first, status="decided")
+    own = login(institution_user(world, first)).get(f"/api/v1/institutions/{first.pk}").json()
+    office = login(world.office_a).get(f"/api/v1/institutions/{first.pk}").json()
+    assert (own["open_violations"], office["open_violations"]) == (1, 2)
+
+
 def test_a_principal_of_a_public_school_sees_an_empty_list_that_says_so(world, login):
     _two(world)
     html = login(world.principal_a).get(LIST).content.decode()

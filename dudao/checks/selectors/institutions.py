@@ -22,7 +22,7 @@ from dudao.checks.models import (
 from dudao.core.listing import filter_given
 from dudao.core.policy import PolicyTable
 from dudao.core.roles import Role
-from dudao.core.scope import get_visible_or_404, holds_role_in
+from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
 from dudao.schools.models import InstitutionProfile, Ownership, School, SchoolType, WhitelistStatus
 from dudao.schools.services import mask_account
 
@@ -109,12 +109,21 @@ def flags_of(profile: InstitutionProfile | None, fails: int, today: datetime.dat
     return flags
 
 
-def _annotated(qs: QuerySet[School]) -> QuerySet[School]:
+def _open_statuses(user) -> tuple[str, ...]:
+    """Which open violations a user counts: the region's staff all of them; an institution (or an inspector, who
+    sees the institution through an assignment) only those with a decision, as the violation pages show them."""
+    scope = scope_for(user)
+    if scope.everything or scope.region_prefixes:
+        return OPEN_VIOLATION
+    return (ViolationStatus.DECIDED,)
+
+
+def _annotated(qs: QuerySet[School], open_statuses=OPEN_VIOLATION) -> QuerySet[School]:
     reviewed = AnnualReport.objects.filter(school=OuterRef("pk"), status=AnnualReportStatus.REVIEWED).exclude(result="")
     latest = reviewed.order_by("-round__year", "-reviewed_at", "-id")
     fails = (reviewed.filter(result=AnnualResult.FAIL).order_by().values("school")
              .annotate(n=Count("pk")).values("n"))
-    open_violations = (Violation.objects.filter(school=OuterRef("pk"), status__in=OPEN_VIOLATION).order_by()
+    open_violations = (Violation.objects.filter(school=OuterRef("pk"), status__in=open_statuses).order_by()
                        .values("school").annotate(n=Count("pk")).values("n"))
     return qs.annotate(
         annual_result=Subquery(latest.values("result")[:1]),
@@ -181,7 +190,7 @@ def institution_list(user, *, kind: str = "", town: str = "", flag: str = "", wh
     violation figures annotated; `rows(...)` turns a page of them into Row."""
     today = today or timezone.localdate()
     qs = School.objects.visible_to(user).filter(institution_q()).select_related("region", "institution")
-    qs = _annotated(qs)
+    qs = _annotated(qs, _open_statuses(user))
     if kind in KIND_Q:
         qs = qs.filter(KIND_Q[kind])
     qs = filter_given(qs, region__code=town)
@@ -240,7 +249,8 @@ def town_options(user) -> list[tuple[str, str]]:
 
 def get_institution_for(user, school_pk: int) -> School:
     """An institution (private school/kindergarten or training institution) the user may see; 404 otherwise."""
-    qs = _annotated(School.objects.filter(institution_q()).select_related("region__parent", "institution"))
+    qs = _annotated(School.objects.filter(institution_q()).select_related("region__parent", "institution"),
+                    _open_statuses(user))
     return get_visible_or_404(qs, user, pk=school_pk)
 
 
