@@ -20,6 +20,8 @@ urlpatterns = [
     # 民办学校 and 校外培训机构 registry (views/institutions.py)
     path("institutions/", institutions.institution_list, name="institution_list"),
     path("institutions/<int:school_pk>/edit/", institutions.institution_edit, name="institution_edit"),
+    path("institutions/import/", institutions.institution_import, name="institution_import"),
+    path("institutions/import/template.xlsx", institutions.institution_import_template, name="institution_import_template"),
 
     # 年检 (views/annual.py)
     path("annual/", stub, {"title": "年检"}, name="annual_list"),

@@ -521,6 +521,8 @@ NOT_LISTS: dict[str, str] = {
     "core:login": "form", "core:logout": "ends the session", "core:password_change": "form",
     "core:user_new": "form",
     "schools:import": "upload form", "schools:import_template": "a fixed workbook",
+    "checks:institution_import": "upload form",  # institutions
+    "checks:institution_import_template": "a fixed workbook",  # institutions
     "people:inspector_new": "form", "people:expert_new": "form", "people:import": "upload form",
     "people:import_template": "a fixed workbook",
     "zones:visit_new": "form", "zones:complaint_new": "form",

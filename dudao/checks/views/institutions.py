@@ -5,7 +5,7 @@ Thin: parse, call a read or schools.services.institution_save, render. The fund 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -15,7 +15,10 @@ from dudao.core.errors import ApplicationError
 from dudao.core.forms import style_form
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.roles import Role
-from dudao.core.web import require_role
+from dudao.core.tabular import read_import_file
+from dudao.core.web import has_role, require_role
+from dudao.schools.forms import ImportForm
+from dudao.schools.institution_import import institutions_import, template_bytes
 from dudao.schools.models import LicenceScope, School, WhitelistStatus
 from dudao.schools.services import ACADEMIC_SUBJECTS, NON_ACADEMIC_SUBJECTS, institution_save, is_institution
 
@@ -65,7 +68,7 @@ def institution_list(request):
         "page": page, "size": size, "rows": selectors.rows(page.object_list), "query": query_without_page(request),
         "filters": filters, "kinds": InstitutionKind.choices, "towns": selectors.town_options(request.user),
         "flags": selectors.FLAG_FILTERS, "whitelists": WHITELIST_FILTERS,
-        "filtered": any(filters.values()),
+        "filtered": any(filters.values()), "may_import": has_role(request.user, Role.OFFICE),
     })
 
 
@@ -165,3 +168,31 @@ def school_section(request, school: School) -> dict:
     row = selectors.rows([institution], today)[0]
     return {"institution_section": {"row": row, "profile": row.profile, "kind": row.kind_label,
                                     "may_edit": selectors.may_edit(request.user, school)}}
+
+
+@login_required
+@require_role(Role.OFFICE)
+def institution_import(request):
+    """All-or-nothing Excel import of registry fields keyed by 学校标识码 (schools.institution_import)."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, summary, message = [], None, ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = institutions_import(actor=request.user, data=read_import_file(upload), filename=upload.name)
+        except ApplicationError as exc:
+            message, errors = exc.message, exc.errors
+    status = 400 if message or form.errors else 200
+    return render(request, "checks/institutions_import.html", {
+        "form": form, "errors": errors[:500], "error_total": len(errors), "message": message, "summary": summary,
+    }, status=status)
+
+
+@login_required
+@require_role(Role.OFFICE)
+def institution_import_template(request):
+    response = HttpResponse(template_bytes(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = ("attachment; filename*=UTF-8''"
+                                       "%E6%9C%BA%E6%9E%84%E7%99%BB%E8%AE%B0%E4%BF%A1%E6%81%AF%E6%A8%A1%E6%9D%BF.xlsx")
+    return response
