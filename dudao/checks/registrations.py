@@ -3,9 +3,11 @@ its own block in each dict and in register(): append inside your block only."""
 
 from dudao.checks.cockpit import register_cockpit
 from dudao.checks.todo import register_todo
+from dudao.checks.views import institutions as institution_views
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_page_section
 
 ACTION_LABELS: dict[str, str] = {
     # rounds
@@ -29,6 +31,7 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     # fill
     # outputs
     # registry
+    "checks.licence_warning_days": PolicyDefault(60, "办学许可证到期前多少天起提示“即将到期”（天）", "issue 23"),
     # annual
     # violations
     # requests
@@ -45,6 +48,7 @@ def register() -> None:
     # fill
     # outputs
     # registry
+    register_page_section("dashboard.school_detail", institution_views.school_section)  # "institution_section"
     # annual
     # violations
     # requests

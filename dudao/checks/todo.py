@@ -2,11 +2,29 @@
 called from registrations.register(). Each source runs a bounded number of queries, scoped by visible_to; see
 dudao/inspections/todo.py for the shape. One block per area; append inside your block."""
 
+from dudao.checks.selectors import institutions as institution_selectors
+from dudao.core.models import RoleAssignment
+from dudao.core.registries import Todo, register_todo_source, url_for_pk
+from dudao.core.roles import Role
+
+
+# ---- registry: institutions flagged for the office (licence expired or missing, 年检 不合格 twice, 白名单 removed)
+def institutions_flagged(user, today) -> list[Todo]:
+    """One item per flagged institution, to the office of its own county only (not the city's office above it);
+    no due date. Two queries: the user's office regions, the flagged institutions with their figures."""
+    regions = set(RoleAssignment.objects.filter(user=user, role=Role.OFFICE).values_list("region_id", flat=True))
+    url = url_for_pk("dashboard:school_detail")
+    return [Todo(kind="checks.institution_flag", title="核查机构预警：" + "、".join(row.flag_labels),
+                 object=row.school.name, url=url(row.school.pk), due=None,
+                 key=f"checks.institution:{row.school.pk}:flag", region_code=row.school.region_id)
+            for row in institution_selectors.flagged_for_offices(regions, today)]
+
 
 def register_todo() -> None:
     # rounds
     # fill
     # registry
+    register_todo_source("checks.institution_flag", "民办机构预警", institutions_flagged, roles=(Role.OFFICE,), list_url="checks:institution_list")
     # annual
     # violations
     # requests

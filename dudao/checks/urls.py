@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dudao.checks.views import institutions
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -17,8 +18,10 @@ urlpatterns = [
     path("<int:pk>/report.<str:fmt>", stub, {"title": "检查报告"}, name="report"),
 
     # 民办学校 and 校外培训机构 registry (views/institutions.py)
-    path("institutions/", stub, {"title": "民办学校与校外培训机构"}, name="institution_list"),
-    path("institutions/<int:school_pk>/edit/", stub, {"title": "民办机构登记信息"}, name="institution_edit"),
+    path("institutions/", institutions.institution_list, name="institution_list"),
+    path("institutions/<int:school_pk>/edit/", institutions.institution_edit, name="institution_edit"),
+    path("institutions/import/", institutions.institution_import, name="institution_import"),
+    path("institutions/import/template.xlsx", institutions.institution_import_template, name="institution_import_template"),
 
     # 年检 (views/annual.py)
     path("annual/", stub, {"title": "年检"}, name="annual_list"),

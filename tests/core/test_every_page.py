@@ -388,6 +388,9 @@ def _samplers(state):
         ("checks/reports", "pk"): lambda user: [_checks_pk("AnnualReport", user)],
         ("checks/violations", "pk"): lambda user: [_checks_pk("Violation", user)],
         ("checks/requests", "pk"): lambda user: [_checks_pk("SupervisionRequest", user)],
+        # institutions: a training institution (the edit page, the credit record, the API's detail)
+        ("checks/institutions", "school_pk"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
+        ("api/institutions", "school_id"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

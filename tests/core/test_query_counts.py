@@ -418,6 +418,20 @@ def make_map_schools(w, n):
         school.save(update_fields=["longitude", "latitude"])
 
 
+# ---- issue 23, institutions: training institutions with a profile, a reviewed 年检 and an open violation each
+def make_institutions(w, n):
+    from dudao.checks.models import AnnualReport, AnnualRound, Violation  # noqa: PLC0415 -- this block's own import
+    from dudao.schools.models import InstitutionProfile  # noqa: PLC0415 -- this block's own import
+
+    schools = School.objects.bulk_create([
+        School(code=f"1990108{k:03d}", name=f"批量培训学校{k}", school_type="training", ownership="private",
+               urban_rural="urban", region=w.schools_a[0].region) for k in (_n() for _ in range(n))])
+    InstitutionProfile.objects.bulk_create([InstitutionProfile(school=s, licence_no=f"L{s.code}", fund_account="6222020200112233445", subjects=["美术"], scope_kind="non_subject", whitelist="listed") for s in schools])
+    round_ = AnnualRound.objects.create(region=w.county_a, year=2025, title="年检", submit_by=datetime.date(2025, 6, 30), created_by=w.office_a)
+    AnnualReport.objects.bulk_create([AnnualReport(round=round_, school=s, region_code=s.region_id, kind="training", status="reviewed", result="fail") for s in schools])
+    Violation.objects.bulk_create([Violation(school=s, region_code=s.region_id, source="complaint", kind="fees", description="超额收费", found_on=datetime.date(2026, 5, 1)) for s in schools])
+
+
 LISTS: dict[str, Case] = {
     "core:my_tokens": Case("office_a", make_tokens),
     "core:inbox": Case("office_a", make_notifications),
@@ -495,6 +509,8 @@ LISTS: dict[str, Case] = {
     "reviews:use_annual": Case("office_a", make_result_uses, "?year=2026"),  # uses
     "api/v1/result-uses": Case("office_a", make_result_uses),  # uses
     "dashboard:map_data": Case("office_a", make_map_schools),  # map: every school of the county as a point
+    "checks:institution_list": Case("office_a", make_institutions),  # institutions
+    "api/v1/institutions": Case("office_a", make_institutions),  # institutions
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -505,6 +521,8 @@ NOT_LISTS: dict[str, str] = {
     "core:login": "form", "core:logout": "ends the session", "core:password_change": "form",
     "core:user_new": "form",
     "schools:import": "upload form", "schools:import_template": "a fixed workbook",
+    "checks:institution_import": "upload form",  # institutions
+    "checks:institution_import_template": "a fixed workbook",  # institutions
     "people:inspector_new": "form", "people:expert_new": "form", "people:import": "upload form",
     "people:import_template": "a fixed workbook",
     "zones:visit_new": "form", "zones:complaint_new": "form",
