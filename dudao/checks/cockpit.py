@@ -58,7 +58,7 @@ def outputs_metrics(region_code: str, year: int, children) -> list:
 
     return [
         Metric("checks.rounds", "开展专项检查", rounds["now"], "次", rounds["prev"], url=url,
-               source=f"checks.selectors.outputs.year_round_count：{year} 年开始的专项检查（不含草稿）"),
+               source=f"checks.selectors.outputs.year_round_count：{year} 年开始、检查本区域学校的专项检查（不含草稿）"),
         Metric("checks.coverage_rate", "专项检查完成率", _outputs_rate(now), "%", _outputs_rate(prev), url=url,
                breakdown={c.key: _outputs_rate(parts[c.key]) if c.key in parts else None for c in children}, source=src,
                note="完成率 = 已检查对象 / 检查对象"),

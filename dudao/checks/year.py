@@ -19,7 +19,7 @@ def outputs_year_figures(region_code: str, start: datetime.date, end: datetime.d
     rate = round(100.0 * total["done"] / total["targets"], 1) if total["targets"] else None
     return [
         Figure("checks.rounds", "开展专项检查", outputs_selectors.year_round_count(reader, start, end), "次",
-               f"checks.selectors.outputs.year_round_count：{period} 开始的专项检查（不含草稿）",
+               f"checks.selectors.outputs.year_round_count：{period} 开始、检查本区域学校的专项检查（不含草稿）",
                columns=("检查类别", "检查次数", "检查对象（所）", "已检查（所）"), rows=tuple(by_kind)),
         Figure("checks.targets", "专项检查对象", total["targets"], "所次", src),
         Figure("checks.done", "已完成检查", total["done"], "所次", src),

@@ -287,41 +287,45 @@ def bulletin_publishable(check_round: CheckRound) -> str:
 
 # ---- the year's figures (cockpit, 年度工作总结) ------------------------------------------------------------------
 
+def _year_targets(reader, start: datetime.date, end: datetime.date):
+    """The targets in the reader's region (by the target's town, whoever organised the round) of the rounds, not
+    drafts, starting in [start, end]."""
+    return (CheckTarget.objects.visible_to(reader).filter(round__starts_on__gte=start, round__starts_on__lte=end)
+            .exclude(round__status=RoundStatus.DRAFT))
+
+
 def year_rows(reader, start: datetime.date, end: datetime.date, *, by_school: bool = False) -> list[dict]:
-    """The targets of the rounds (not drafts) organised in the reader's scope that start in [start, end], grouped by the
-    target's town (and school): targets, done, failed answers, findings raised, settled on the spot, rounds.
-    Two grouped queries whatever the number of rows."""
-    rounds = (CheckRound.objects.visible_to(reader).filter(starts_on__gte=start, starts_on__lte=end)
-              .exclude(status=RoundStatus.DRAFT).values("pk"))
+    """The year's targets (see _year_targets) grouped by town (and school): targets, done, rounds, failed answers,
+    findings raised, settled on the spot. Two grouped queries whatever the number of rows."""
+    targets = _year_targets(reader, start, end)
     group = ("region_code", "school_id") if by_school else ("region_code",)
-    targets = (CheckTarget.objects.filter(round__in=rounds).order_by().values(*group)
-               .annotate(targets=Count("id"), done=Count("id", filter=Q(status=TargetStatus.DONE)),
-                         rounds=Count("round_id", distinct=True)))
+    rows = (targets.order_by().values(*group)
+            .annotate(targets=Count("id"), done=Count("id", filter=Q(status=TargetStatus.DONE)),
+                      rounds=Count("round_id", distinct=True)))
     answer_group = tuple(f"submission__target__{g}" for g in group)
     answers = {tuple(r[g] for g in answer_group): r for r in (
-        CheckAnswer.objects.filter(submission__target__round__in=rounds, failed=True).order_by().values(*answer_group)
-        .annotate(failed=Count("id"), findings=Count("id", filter=Q(finding__isnull=False)),
-                  settled=Count("id", filter=Q(settled_on_spot=True))))}
+        CheckAnswer.objects.filter(submission__target__in=targets.values("pk"), failed=True).order_by()
+        .values(*answer_group)
+        .annotate(n_failed=Count("id"), n_findings=Count("id", filter=Q(finding__isnull=False)),
+                  n_settled=Count("id", filter=Q(settled_on_spot=True))))}
     out = []
-    for row in targets:
+    for row in rows:
         extra = answers.get(tuple(row[g] for g in group), {})
-        out.append({**row, "failed": extra.get("failed", 0), "findings": extra.get("findings", 0),
-                    "settled": extra.get("settled", 0)})
+        out.append({**row, "failed": extra.get("n_failed", 0), "findings": extra.get("n_findings", 0),
+                    "settled": extra.get("n_settled", 0)})
     return out
 
 
 def year_round_count(reader, start: datetime.date, end: datetime.date) -> int:
-    return (CheckRound.objects.visible_to(reader).filter(starts_on__gte=start, starts_on__lte=end)
-            .exclude(status=RoundStatus.DRAFT).count())
+    """The rounds (not drafts) starting in [start, end] that check a school of the reader's region."""
+    return _year_targets(reader, start, end).order_by().values("round_id").distinct().count()
 
 
 def year_by_kind(reader, start: datetime.date, end: datetime.date) -> list[tuple]:
-    """(kind label, rounds, targets, done) per kind of the rounds (not drafts) starting in [start, end]."""
-    rows = (CheckRound.objects.visible_to(reader).filter(starts_on__gte=start, starts_on__lte=end)
-            .exclude(status=RoundStatus.DRAFT).order_by().values("kind")
-            .annotate(n=Count("id", distinct=True), targets=Count("targets", distinct=True),
-                      done=Count("targets", filter=Q(targets__status=TargetStatus.DONE), distinct=True)))
+    """(kind label, rounds, targets, done) per kind, over the year's targets (see _year_targets)."""
+    rows = (_year_targets(reader, start, end).order_by().values("round__kind")
+            .annotate(n=Count("round_id", distinct=True), targets=Count("id"),
+                      done=Count("id", filter=Q(status=TargetStatus.DONE))))
     labels = dict(CheckRound._meta.get_field("kind").choices)
-    return [(labels.get(r["kind"], r["kind"]), r["n"], r["targets"], r["done"])
-            for r in sorted(rows, key=lambda r: r["kind"])]
-
+    return [(labels.get(r["round__kind"], r["round__kind"]), r["n"], r["targets"], r["done"])
+            for r in sorted(rows, key=lambda r: r["round__kind"])]
