@@ -57,7 +57,7 @@ def report(request, pk: int, fmt: str):
 
 def _draft_page(request, check_round, *, title: str, body: str, message: str = "", status: int = 200):
     return render(request, "checks/outputs_bulletin.html", {
-        "round": check_round, "title": title, "body": body, "message": message,
+        "round": check_round, "title": title, "body": body, "message": message, "outputs_on_bulletin": True,
         **outputs_panel(request, check_round)}, status=status)
 
 
@@ -105,6 +105,6 @@ def summary_save(request, pk: int):
 def _with_summary(request, check_round, text: str, message: str):
     """The draft page again with the summary as typed (nothing lost) and the reason it was refused."""
     title, body = selectors.bulletin_draft(check_round)
-    context = {"round": check_round, "title": title, "body": body, "summary_message": message,
+    context = {"round": check_round, "title": title, "body": body, "summary_message": message, "outputs_on_bulletin": True,
                **outputs_panel(request, check_round), "outputs_summary": text, "outputs_summary_computed": False}
     return render(request, "checks/outputs_bulletin.html", context, status=400)
