@@ -157,6 +157,10 @@ def test_office_saves_the_summary_and_empty_restores_the_computed_one(world, log
     assert AuditLog.objects.filter(action="checks.summary_save").count() == 2
 
 
+def test_summary_strips_nul(world, done):
+    assert summary_save(actor=world.office_a, round=done, text="摘\x00要").summary == "摘要"
+
+
 def test_next_only_goes_back_to_the_round_page(world, login, done):
     client = login(world.office_a)
     back = reverse("checks:round_detail", args=[done.pk])

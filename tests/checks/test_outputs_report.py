@@ -126,3 +126,27 @@ def test_report_reads_a_bounded_number_of_queries(world, done, django_assert_max
     with django_assert_max_num_queries(12):
         shown, left = selectors.photo_appendix(done)
         selectors.report_context(done, photos=shown, photos_left=left)
+
+
+@pytest.mark.parametrize(("utc", "day"), [("2026-12-15T16:30:00+00:00", "2026年12月16日"),  # 00:30 Beijing
+                                          ("2026-12-15T15:30:00+00:00", "2026年12月15日")])  # 23:30 Beijing
+def test_generated_on_is_the_beijing_day(world, done, utc, day):
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(datetime.datetime.fromisoformat(utc), tick=False):
+        assert selectors.report_context(done)["generated_on"] == day
+        assert selectors.bulletin_draft(done)[1].endswith(day)
+
+
+def test_a_broken_office_template_says_so(world, login, done, monkeypatch):
+    from dudao.documents.render import DocumentError
+
+    def broken(*args, **kwargs):
+        raise DocumentError("文书模板中的标记有误，未能生成文书。")
+
+    monkeypatch.setattr("dudao.checks.selectors.outputs.render_docx", broken)
+    client = login(world.office_a)
+    response = client.get(reverse("checks:report", args=[done.pk, "docx"]), follow=True)
+    assert response.status_code == 200 and "文书模板中的标记有误" in response.content.decode()
