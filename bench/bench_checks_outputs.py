@@ -66,8 +66,9 @@ def build(admin, size: int, tag: int):
     counties = max(1, size // 2000)
     region = city if counties > 1 else None
     made = []
+    first = Region.objects.filter(level="county").count() + 1
     for c in range(counties):
-        code = f"99{tag:02d}{c:02d}"
+        code = f"9901{first + c:02d}"  # under the city 990100 (prefix 9901)
         county = Region.objects.create(code=code, name=f"第{tag}-{c}区", level="county", parent=city)
         made.append(county)
         region = region or county
