@@ -16,6 +16,8 @@ ACTION_LABELS: dict[str, str] = {
     # fill
     "checks.submit": "提交专项检查记录",
     # outputs
+    "checks.summary_save": "修改专项检查领导摘要",
+    "checks.bulletin_publish": "发布专项检查通报",
     # registry
     "checks.institution_save": "修改民办机构登记信息",
     # annual
@@ -30,6 +32,7 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     # rounds
     # fill
     # outputs
+    "checks.report_photo_cap": PolicyDefault(30, "专项检查报告照片附件最多列出的照片张数（其余注明“另有 N 张未列出”）", "平台默认"),
     # registry
     "checks.licence_warning_days": PolicyDefault(60, "办学许可证到期前多少天起提示“即将到期”（天）", "issue 23"),
     # annual

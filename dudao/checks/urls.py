@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dudao.checks.views import institutions
+from dudao.checks.views import outputs
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -15,7 +16,10 @@ urlpatterns = [
     path("<int:pk>/targets/<int:target_pk>/fill/", stub, {"title": "填写检查清单"}, name="fill"),
 
     # 检查报告, 通报, 领导摘要 (views/outputs.py)
-    path("<int:pk>/report.<str:fmt>", stub, {"title": "检查报告"}, name="report"),
+    path("<int:pk>/report.<str:fmt>", outputs.report, name="report"),
+    path("<int:pk>/bulletin/", outputs.bulletin_draft, name="bulletin_draft"),
+    path("<int:pk>/bulletin/publish/", outputs.bulletin_publish, name="bulletin_publish"),
+    path("<int:pk>/summary/", outputs.summary_save, name="summary_save"),
 
     # 民办学校 and 校外培训机构 registry (views/institutions.py)
     path("institutions/", institutions.institution_list, name="institution_list"),

@@ -428,6 +428,33 @@ def committee_duties() -> Document:
     return document
 
 
+def check_report() -> Document:
+    """专项检查报告 (checks): the overview, coverage per town and per inspector, problems per item, 一票否决, and the
+    photo appendix (one row per photo: {{ row.image }} is the thumbnail)."""
+    document = _titled("{{ office }}    {{ generated_on }}")
+    document.add_heading("一、检查概况", level=2)
+    document.add_paragraph("检查名称：{{ round }}；检查类别：{{ kind }}；检查时间：{{ period }}；状态：{{ status }}。")
+    document.add_paragraph("{{ overview }}")
+    document.add_heading("二、检查完成情况", level=2)
+    document.add_paragraph("检查对象 {{ coverage.targets }} 所，已检查 {{ coverage.done }} 所，未检查 {{ coverage.pending }} 所，"
+                           "完成率 {{ coverage.rate }}。")
+    document.add_paragraph("（一）各乡镇（街道）")
+    _table(document, ["乡镇（街道）", "检查对象（所）", "已检查（所）", "完成率", "不合格项（个）"], "towns",
+           ["name", "targets", "done", "rate", "failed"])
+    document.add_paragraph("（二）各检查督学")
+    _table(document, ["检查督学", "检查对象（所）", "已检查（所）", "完成率"], "inspectors", ["name", "targets", "done", "rate"])
+    document.add_heading("三、发现问题（按检查项）", level=2)
+    _table(document, ["序号", "检查项", "一票否决", "已检查（所）", "不合格（个）", "现场整改到位", "转入整改通知", "涉及学校"],
+           "items", ["no", "text", "veto", "answered", "failed", "settled", "open", "schools"])
+    document.add_heading("四、一票否决项不合格", level=2)
+    _table(document, ["学校", "检查项", "检查记录"], "vetoes", ["school", "item", "note"])
+    document.add_heading("附件：问题照片", level=2)
+    _table(document, ["序号", "学校", "检查项", "说明", "照片"], "photos", ["no", "school", "item", "caption", "image"])
+    document.add_paragraph("{{ photos_note }}")
+    _signed(document, "{{ office }}\n{{ generated_on }}")
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
@@ -437,7 +464,9 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             # reviews (issue 21)
             "rating_result": rating_result, "bulletin": bulletin, "result_uses": result_uses,
             "review_report": review_report, "review_package_index": review_package_index,
-            "review_visit_schedule": review_visit_schedule, "committee_duties": committee_duties}
+            "review_visit_schedule": review_visit_schedule, "committee_duties": committee_duties,
+            # checks (issue 23)
+            "check_report": check_report}
 
 
 def main(keys=None) -> None:

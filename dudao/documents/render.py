@@ -247,6 +247,23 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                   "text": "落实教育经费“两个只增不减”，按时足额拨付生均公用经费。",
                   "points": "A4B1.1 教育经费投入"}],
     }),
+    # checks (issue 23, outputs): 专项检查 检查报告 (dudao/checks/selectors/outputs.py report_context)
+    "check_report": ("专项检查报告", {
+        "title": "2026年岁末年初节前安全稳定专项检查报告", "round": "2026年岁末年初节前安全稳定专项检查",
+        "kind": "节前安全稳定检查", "office": "示范区人民政府教育督导室", "period": "2026年12月1日至2026年12月15日",
+        "generated_on": "2026年12月16日", "status": "已结束",
+        "overview": "本次检查共安排检查对象 40 所，已检查 38 所，完成率 95.0%；发现不合格项 5 个，现场整改到位 2 个，"
+                    "转入整改通知流程 3 个；一票否决项不合格 1 所。",
+        "coverage": {"targets": 40, "done": 38, "rate": "95.0%", "pending": 2},
+        "towns": [{"name": "城关街道", "targets": 12, "done": 12, "rate": "100.0%", "failed": 2}],
+        "inspectors": [{"name": "张督学", "targets": 6, "done": 5, "rate": "83.3%"}],
+        "items": [{"no": 1, "text": "消防通道畅通，无杂物堆放", "veto": "是", "answered": 38, "failed": 2, "settled": 1,
+                   "open": 1, "schools": "示范区第一小学、示范区第二小学"}],
+        "vetoes": [{"school": "示范区第二小学", "item": "消防通道畅通，无杂物堆放", "note": "楼梯间堆放桌椅。"}],
+        "photos": [{"no": 1, "school": "示范区第二小学", "item": "消防通道畅通，无杂物堆放", "caption": "楼梯间堆放桌椅。",
+                    "image": ""}],
+        "photos_note": "另有 3 张未列出。",
+    }),
 }
 
 
@@ -272,11 +289,14 @@ def template_fields(key: str) -> set[str]:
     return set(TEMPLATES[key][1]) | TEMPLATE_IMAGES.get(key, set())
 
 
-def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | None = None) -> bytes:
+def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | None = None,
+                      pictures: dict[str, list[bytes | None]] | None = None, picture_width_mm: int = 60) -> bytes:
     """Render a .docx template in the document sandbox (dudao.documents.sandbox) with plain-data context.
 
-    `images` (name → PNG bytes) become inline pictures the template places with {{ name }}. A template that
-    fails (a refused attribute, a broken tag, data it does not expect) raises DocumentError in Chinese.
+    `images` (name → PNG bytes) become inline pictures the template places with {{ name }}. `pictures` (name of a
+    list of rows in the context → one image per row, JPEG or PNG bytes or None) become each row's `image`, placed
+    with {{ row.image }} in a loop (photo appendices: `picture_width_mm` wide). A template that fails (a refused
+    attribute, a broken tag, data it does not expect) raises DocumentError in Chinese.
     """
     from docx.shared import Mm  # noqa: PLC0415 -- python-docx/docxtpl take ~1 s to import: loaded when a document is rendered
     from docxtpl import DocxTemplate, InlineImage  # noqa: PLC0415 -- docxtpl takes ~1 s to import: loaded when a document is rendered
@@ -290,10 +310,15 @@ def render_docx_bytes(template_file, context: dict, images: dict[str, bytes] | N
         raise DocumentError("文书模板中有不允许的写法，未能生成文书：" + "；".join(p.rstrip("。") for p in problems[:5])
                             + "。请文书模板管理员下载默认模板重新修改后上传。")
     try:
-        if images:
+        if images or pictures:
             document.init_docx()
+        if images:
             context = {**context, **{name: InlineImage(document, io.BytesIO(png), width=Mm(160))
                                      for name, png in images.items()}}
+        for name, row_images in (pictures or {}).items():
+            rows = context.get(name, [])
+            context[name] = [{**row, "image": InlineImage(document, io.BytesIO(row_images[i]), width=Mm(picture_width_mm))
+                              if i < len(row_images) and row_images[i] else ""} for i, row in enumerate(rows)]
         document.render(context, DocumentEnvironment(), autoescape=True)
         buffer = io.BytesIO()
         document.save(buffer)

@@ -33,10 +33,11 @@ def template_bytes(key: str, region_code: str) -> bytes:
     return data
 
 
-def render_docx(key: str, region_code: str, context: dict, images: dict[str, bytes] | None = None) -> bytes:
+def render_docx(key: str, region_code: str, context: dict, images: dict[str, bytes] | None = None,
+                pictures: dict[str, list[bytes | None]] | None = None) -> bytes:
     if key not in TEMPLATES:
         raise KeyError(key)
-    return render_docx_bytes(io.BytesIO(template_bytes(key, region_code)), context, images)
+    return render_docx_bytes(io.BytesIO(template_bytes(key, region_code)), context, images, pictures)
 
 
 def file_for_token(token: str) -> StoredFile | None:

@@ -148,6 +148,8 @@ POST_ONLY = {
     "reviews:committee_create", "reviews:committee_edit", "reviews:member_add", "reviews:member_edit",
     "reviews:member_deactivate", "reviews:member_activate", "reviews:member_delete", "reviews:duty_add",
     "reviews:duty_edit", "reviews:duty_delete", "reviews:duty_up", "reviews:duty_down",
+    # checks: outputs (issue 23)
+    "checks:bulletin_publish", "checks:summary_save",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.

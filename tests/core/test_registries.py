@@ -15,6 +15,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
     prefixes = {key.split(".")[0] for key in DEFAULTS}
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
                         "quality", "planning", "reviews",
+                        "checks",  # issue 23 (outputs: checks.report_photo_cap)
                         "dashboard",  # area "home": dashboard.todo_soon_days
                         "checks",  # issue 23, institutions: checks.licence_warning_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)

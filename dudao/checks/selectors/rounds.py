@@ -27,11 +27,13 @@ def coverage_summary(check_round: CheckRound) -> dict:
 
 def failed_by_item(check_round: CheckRound) -> list[dict]:
     """Per checklist item in order: {"item": CheckItem, "answered": n, "failed": f, "settled": s}."""
+    # the aliases must not be field names: an annotation called "failed" turns Q(failed=True) into a filter on
+    # the aggregate itself ("misuse of aggregate function COUNT()")
     counts = {r["item_id"]: r for r in CheckAnswer.objects.filter(item__round=check_round).values("item_id").annotate(
-        answered=Count("id"), failed=Count("id", filter=Q(failed=True)),
-        settled=Count("id", filter=Q(failed=True, settled_on_spot=True)))}
-    return [{"item": item, "answered": counts.get(item.pk, {}).get("answered", 0),
-             "failed": counts.get(item.pk, {}).get("failed", 0), "settled": counts.get(item.pk, {}).get("settled", 0)}
+        n_answered=Count("id"), n_failed=Count("id", filter=Q(failed=True)),
+        n_settled=Count("id", filter=Q(failed=True, settled_on_spot=True))).order_by()}
+    return [{"item": item, "answered": counts.get(item.pk, {}).get("n_answered", 0),
+             "failed": counts.get(item.pk, {}).get("n_failed", 0), "settled": counts.get(item.pk, {}).get("n_settled", 0)}
             for item in CheckItem.objects.filter(round=check_round).order_by("order", "id")]
 
 
