@@ -173,10 +173,12 @@ def annual_requirement_add(request, pk: int):
 
 
 def _requirement(request, pk: int) -> AnnualRequirement:
-    requirement = AnnualRequirement.objects.select_related("round").filter(pk=pk).first()
+    """The round's requirement named by the form (404 for another round's or a missing one)."""
+    annual = selectors.get_round_for(request.user, pk)
+    given = request.POST.get("requirement", "")
+    requirement = AnnualRequirement.objects.filter(pk=int(given), round=annual).first() if given.isdigit() else None
     if requirement is None:
         raise Http404
-    selectors.get_round_for(request.user, requirement.round_id)
     return requirement
 
 
@@ -184,7 +186,7 @@ def _requirement(request, pk: int) -> AnnualRequirement:
 @require_POST
 def annual_requirement_remove(request, pk: int):
     requirement = _requirement(request, pk)
-    return _round_write(request, requirement.round_id, lambda a: services.annual_requirement_remove(
+    return _round_write(request, pk, lambda a: services.annual_requirement_remove(
         actor=request.user, requirement=requirement), f"已删除材料“{requirement.title}”。")
 
 
@@ -192,7 +194,7 @@ def annual_requirement_remove(request, pk: int):
 @require_POST
 def annual_requirement_toggle(request, pk: int):
     requirement = _requirement(request, pk)
-    return _round_write(request, requirement.round_id, lambda a: services.annual_requirement_toggle(
+    return _round_write(request, pk, lambda a: services.annual_requirement_toggle(
         actor=request.user, requirement=requirement),
         lambda r: f"“{r.title}”改为{'必须提交' if r.required else '选择提交'}。")
 
