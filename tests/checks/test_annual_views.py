@@ -247,7 +247,7 @@ def test_late_is_judged_on_the_beijing_date(world, aw):
     annual = make_round(world, submit_by=datetime.date(2026, 11, 30))
     report = AnnualReport.objects.select_related("round").get(round=annual, school=aw.training)
     from dudao.checks.selectors.annual import is_late
-    utc = datetime.timezone.utc
+    utc = datetime.UTC
     report.submitted_at = datetime.datetime(2026, 11, 30, 15, 30, tzinfo=utc)  # 23:30 Beijing, the last day
     assert not is_late(report)
     report.submitted_at = datetime.datetime(2026, 11, 30, 16, 30, tzinfo=utc)  # 00:30 Beijing, the day after
