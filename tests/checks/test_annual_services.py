@@ -23,7 +23,7 @@ from dudao.rectification.models import Finding, FindingStatus, Publication
 from tests.checks.annual_fixtures import annual_world, make_round, pdf_upload, png_upload, upload_all  # noqa: F401
 
 pytestmark = pytest.mark.django_db
-FUTURE = datetime.date(2099, 1, 31)
+FUTURE = datetime.date.today() + datetime.timedelta(days=90)
 
 
 def report_of(annual, school) -> AnnualReport:
@@ -138,6 +138,15 @@ def test_wrong_file_type_refused_by_content(world, aw):
     assert not AnnualDocument.objects.exists()
 
 
+def test_nul_in_a_file_name_is_dropped(world, aw):
+    annual = make_round(world)
+    report = report_of(annual, aw.training)
+    req = annual.requirements.filter(kind=InstitutionKind.TRAINING).first()
+    doc = services.annual_document_upload(actor=aw.training_user, report=report, requirement=req,
+                                          upload=pdf_upload("许可\x00证.pdf"))
+    assert doc.file.original_name == "许可证.pdf"
+
+
 def test_upload_is_a_new_row_with_sha256(world, aw):
     annual = make_round(world)
     report = report_of(annual, aw.training)
@@ -244,6 +253,9 @@ def test_result_refusals(world, aw):
     with pytest.raises(ApplicationError, match="晚于今天"):
         services.annual_result(actor=world.office_a, report=report, result="rectify", reasons="消防通道堵塞",
                                rectify_due=datetime.date(2020, 1, 1))
+    with pytest.raises(ApplicationError, match="不应超过两年"):
+        services.annual_result(actor=world.office_a, report=report, result="rectify", reasons="消防通道堵塞",
+                               rectify_due=datetime.date(2999, 1, 1))
     with pytest.raises(ApplicationError, match="请选择年检结论"):
         services.annual_result(actor=world.office_a, report=report, result="excellent")
     report.refresh_from_db()

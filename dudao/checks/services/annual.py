@@ -37,6 +37,7 @@ from dudao.frameworks.scoring import ScoreError, build_tree, evaluate, leaf_frac
 from dudao.rectification.followup import publication_publish, publication_withdraw
 from dudao.rectification.models import Finding, FindingSource, FollowUp, Publication, PublicationKind
 from dudao.rectification.services import finding_raise
+from dudao.regions.models import Region
 from dudao.schools.models import Ownership, School, SchoolType
 
 # The default documents checklist per kind of institution (editable per round before it opens: samples, not
@@ -100,7 +101,8 @@ def annual_round_create(*, actor, region, year: int, title: str, submit_by: date
         raise ApplicationError(f"提交截止日期 {submit_by} 与年度 {year} 相差太远，请检查。")
     if framework is not None and not frameworks_for(actor).filter(pk=framework.pk).exists():
         raise ApplicationError("所选指标体系不可用：须为已定版的专项督导或学校评价指标体系。")
-    if AnnualRound.objects.select_for_update().filter(region=region, year=year).exists():
+    Region.objects.select_for_update().get(pk=region.pk)  # two offices creating the same year queue up here
+    if AnnualRound.objects.filter(region=region, year=year).exists():
         raise ApplicationError(f"{region.name}{year}年度的年检已经创建，不能重复创建。")
     annual = AnnualRound.objects.create(region=region, year=year, title=title, submit_by=submit_by,
                                         framework=framework, created_by=actor)
@@ -221,6 +223,7 @@ def annual_document_upload(*, actor, report: AnnualReport, requirement: AnnualRe
         raise ApplicationError("该材料不在本机构的年检材料清单中。")
     if upload is None:
         raise ApplicationError(f"请选择“{requirement.title}”的文件。")
+    upload.name = (getattr(upload, "name", "") or "").replace("\x00", "") or "材料"  # PostgreSQL text holds no NUL
     checked = files.check_and_write_evidence(upload, region_code=report.region_code)
     return _document_record(actor=actor, report=report, requirement=requirement, checked=checked)
 
@@ -401,6 +404,8 @@ def annual_result(*, actor, report: AnnualReport, result: str, reasons: str = ""
             raise ApplicationError("限期整改须填写整改期限。")
         if rectify_due <= today:
             raise ApplicationError("整改期限应晚于今天。")
+        if rectify_due > today + datetime.timedelta(days=730):
+            raise ApplicationError("整改期限不应超过两年，请检查日期。")
         if not problem_lines(reasons):
             raise ApplicationError("限期整改须逐行列出存在的问题。")
     else:
