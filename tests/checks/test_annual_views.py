@@ -234,6 +234,8 @@ def test_school_profile_section(world, aw, login):
     assert "年检记录" in page and "2026年度民办学校和校外培训机构年检" in page
     public = login(world.office_a).get(reverse("dashboard:school_detail", args=[world.schools_a[0].pk])).content.decode()
     assert "年检记录" not in public
+    own = login(aw.training_user).get(reverse("dashboard:school_detail", args=[aw.training.pk]))
+    assert own.status_code == 200 and "年检记录" in own.content.decode()
 
 
 def test_late_mark_shown(world, aw, login):
