@@ -4,6 +4,7 @@ its own block in each dict and in register(): append inside your block only."""
 from dudao.checks.cockpit import register_cockpit
 from dudao.checks.todo import register_todo
 from dudao.checks.views import institutions as institution_views
+from dudao.checks.views import annual as annual_views
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
@@ -22,6 +23,19 @@ ACTION_LABELS: dict[str, str] = {
     "checks.institution_save": "修改民办机构登记信息",
     # annual
     "checks.annual_create": "创建年检",
+    "checks.annual_requirement_add": "添加年检材料要求",
+    "checks.annual_requirement_remove": "删除年检材料要求",
+    "checks.annual_requirement_toggle": "修改年检材料是否必交",
+    "checks.annual_open": "开始年检填报",
+    "checks.annual_close": "结束年检填报",
+    "checks.annual_upload": "上传年检材料",
+    "checks.annual_save": "暂存年检自查报告",
+    "checks.annual_submit": "提交年检自查报告",
+    "checks.annual_assign": "安排年检评审人",
+    "checks.annual_return": "退回年检报告补正",
+    "checks.annual_score": "年检评分",
+    "checks.annual_result": "评定年检结论",
+    "checks.annual_publish": "公布年检结果",
     # violations
     "checks.violation_create": "登记违规行为",
     # requests
@@ -53,5 +67,6 @@ def register() -> None:
     # registry
     register_page_section("dashboard.school_detail", institution_views.school_section)  # "institution_section"
     # annual
+    register_page_section("dashboard.school_detail", annual_views.school_section)  # "annual_section"
     # violations
     # requests

@@ -18,6 +18,7 @@ def institutions_flagged(user, today) -> list[Todo]:
                  object=row.school.name, url=url(row.school.pk), due=None,
                  key=f"checks.institution:{row.school.pk}:flag", region_code=row.school.region_id)
             for row in institution_selectors.flagged_for_offices(regions, today)]
+from dudao.checks.todo_annual import register_annual_todo
 
 
 def register_todo() -> None:
@@ -26,6 +27,7 @@ def register_todo() -> None:
     # registry
     register_todo_source("checks.institution_flag", "民办机构预警", institutions_flagged, roles=(Role.OFFICE,), list_url="checks:institution_list")
     # annual
+    register_annual_todo()
     # violations
     # requests
     pass

@@ -2,6 +2,7 @@ from django.urls import path
 
 from dudao.checks.views import institutions
 from dudao.checks.views import outputs
+from dudao.checks.views import annual
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -28,9 +29,23 @@ urlpatterns = [
     path("institutions/import/template.xlsx", institutions.institution_import_template, name="institution_import_template"),
 
     # 年检 (views/annual.py)
-    path("annual/", stub, {"title": "年检"}, name="annual_list"),
-    path("annual/<int:pk>/", stub, {"title": "年检"}, name="annual_detail"),
-    path("annual/reports/<int:pk>/", stub, {"title": "年检报告"}, name="annual_report"),
+    path("annual/", annual.annual_list, name="annual_list"),
+    path("annual/new/", annual.annual_create, name="annual_create"),
+    path("annual/<int:pk>/", annual.annual_detail, name="annual_detail"),
+    path("annual/<int:pk>/requirements/add/", annual.annual_requirement_add, name="annual_requirement_add"),
+    path("annual/<int:pk>/requirements/remove/", annual.annual_requirement_remove, name="annual_requirement_remove"),
+    path("annual/<int:pk>/requirements/toggle/", annual.annual_requirement_toggle, name="annual_requirement_toggle"),
+    path("annual/<int:pk>/open/", annual.annual_open, name="annual_open"),
+    path("annual/<int:pk>/close/", annual.annual_close, name="annual_close"),
+    path("annual/<int:pk>/publish/", annual.annual_publish, name="annual_publish"),
+    path("annual/reports/<int:pk>/", annual.annual_report, name="annual_report"),
+    path("annual/reports/<int:pk>/upload/", annual.annual_upload, name="annual_upload"),
+    path("annual/reports/<int:pk>/save/", annual.annual_save, name="annual_save"),
+    path("annual/reports/<int:pk>/submit/", annual.annual_submit, name="annual_submit"),
+    path("annual/reports/<int:pk>/assign/", annual.annual_assign, name="annual_assign"),
+    path("annual/reports/<int:pk>/return/", annual.annual_return, name="annual_return"),
+    path("annual/reports/<int:pk>/score/", annual.annual_score, name="annual_score"),
+    path("annual/reports/<int:pk>/result/", annual.annual_result, name="annual_result"),
 
     # 违规查处 and 诚信记录 (views/violations.py)
     path("violations/", stub, {"title": "违规查处"}, name="violation_list"),

@@ -28,6 +28,7 @@ def outputs_year_figures(region_code: str, start: datetime.date, end: datetime.d
         Figure("checks.findings", "专项检查登记问题", total["findings"], "个", src + "：已登记为问题"),
         Figure("checks.settled", "现场整改到位", total["settled"], "个", src + "：检查时现场整改到位"),
     ]
+from dudao.checks.year_annual import register_annual_year
 
 
 def register_year() -> None:
@@ -35,6 +36,7 @@ def register_year() -> None:
     # outputs
     register_year_figures("checks", "专项检查", outputs_year_figures, order=35)
     # annual
+    register_annual_year()
     # violations
     # requests
     pass

@@ -25,6 +25,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+from dudao.checks.models import AnnualRound
 from dudao.core.audit import audit_records
 from dudao.core.models import ApiToken, Notification, Role, RoleAssignment
 from dudao.frameworks.models import Framework
@@ -430,6 +431,11 @@ def make_institutions(w, n):
     round_ = AnnualRound.objects.create(region=w.county_a, year=2025, title="年检", submit_by=datetime.date(2025, 6, 30), created_by=w.office_a)
     AnnualReport.objects.bulk_create([AnnualReport(round=round_, school=s, region_code=s.region_id, kind="training", status="reviewed", result="fail") for s in schools])
     Violation.objects.bulk_create([Violation(school=s, region_code=s.region_id, source="complaint", kind="fees", description="超额收费", found_on=datetime.date(2026, 5, 1)) for s in schools])
+# ---- area: annual (issue 23) ----------------------------------------------------------------------------------
+def make_annual_rounds(w, n):
+    AnnualRound.objects.bulk_create([AnnualRound(region=w.county_a, year=2000 + _n() % 100, title=f"年检{_n()}",
+                                                 submit_by=datetime.date(2026, 11, 30), created_by=w.office_a)
+                                     for _ in range(n)])
 
 
 LISTS: dict[str, Case] = {
@@ -511,6 +517,7 @@ LISTS: dict[str, Case] = {
     "dashboard:map_data": Case("office_a", make_map_schools),  # map: every school of the county as a point
     "checks:institution_list": Case("office_a", make_institutions),  # institutions
     "api/v1/institutions": Case("office_a", make_institutions),  # institutions
+    "checks:annual_list": Case("office_a", make_annual_rounds),  # annual
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -526,6 +533,7 @@ NOT_LISTS: dict[str, str] = {
     "people:inspector_new": "form", "people:expert_new": "form", "people:import": "upload form",
     "people:import_template": "a fixed workbook",
     "zones:visit_new": "form", "zones:complaint_new": "form",
+    "checks:annual_create": "form",  # annual
     "documents:templates": "the fixed set of document templates, not records",
     "rectification:notice_new": "form", "rectification:talk_new": "form", "rectification:case_new": "form",
     "rectification:dashboard": "statistics: aggregate queries whatever the number of findings",
