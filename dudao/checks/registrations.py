@@ -3,9 +3,11 @@ its own block in each dict and in register(): append inside your block only."""
 
 from dudao.checks.cockpit import register_cockpit
 from dudao.checks.todo import register_todo
+from dudao.checks.views.violations import violations_section
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_page_section
 
 ACTION_LABELS: dict[str, str] = {
     # rounds
@@ -20,6 +22,10 @@ ACTION_LABELS: dict[str, str] = {
     "checks.annual_create": "创建年检",
     # violations
     "checks.violation_create": "登记违规行为",
+    "checks.violation_verify": "核查违规行为（属实）",
+    "checks.violation_unfounded": "核查违规行为（不属实）",
+    "checks.violation_decide": "违规行为处理决定",
+    "checks.violation_close": "违规查处整改办结",
     # requests
     "checks.request_submit": "提交督导申请",
 }
@@ -31,6 +37,8 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     # registry
     # annual
     # violations
+    "checks.violation_rectify_days": PolicyDefault(30, "违规查处作出处理决定后的整改期限（天）", "本平台默认，可按地区调整"),
+    "checks.violation_decide_days": PolicyDefault(15, "违规行为核查属实后负责部门作出处理决定的期限（自发现之日起，天）", "本平台默认，可按地区调整"),
     # requests
 }
 
@@ -47,4 +55,5 @@ def register() -> None:
     # registry
     # annual
     # violations
+    register_page_section("dashboard.school_detail", violations_section)  # "violations_section"
     # requests

@@ -54,6 +54,10 @@ class ViolationQuerySet(SchoolScopedQuerySet):
         # the responsible department sees the cases it must decide
         return super().scope_q(scope) | models.Q(responsible_unit_id__in=scope.unit_ids)
 
+    def own_q(self, user) -> models.Q:
+        # an inspector who registered a case follows it (an inspector's scope holds only their assigned schools)
+        return models.Q(created_by_id=user.pk)
+
 
 class Violation(models.Model):
     school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="violations",
