@@ -6,9 +6,9 @@ import datetime
 import io
 
 import pytest
-from python_calamine import CalamineWorkbook
 from django.urls import reverse
 from django.utils import timezone
+from python_calamine import CalamineWorkbook
 
 from dudao.checks.models import CreditEntry, Violation, ViolationStatus, ViolationTransition
 from dudao.checks.services import violations as services

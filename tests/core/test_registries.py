@@ -15,6 +15,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
     prefixes = {key.split(".")[0] for key in DEFAULTS}
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
                         "quality", "planning", "reviews",
+                        "checks",  # issue 23: checks.* policy numbers (violations: checks.violation_*_days)
                         "dashboard",  # area "home": dashboard.todo_soon_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
