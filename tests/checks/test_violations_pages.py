@@ -205,3 +205,16 @@ def test_todos(world):
     assert sources["checks.violation_close"].items(world.office_a, today) == []
     Finding.objects.filter(pk=v.finding_id).update(status=FindingStatus.CLOSED)
     assert len(sources["checks.violation_close"].items(world.office_a, today)) == 1
+
+
+def test_the_institution_sees_its_case_only_once_decided(world, client):
+    c = cases(world)
+    v = _case(world, c)  # verified, not yet decided
+    client.force_login(c.training_user)
+    assert client.get(reverse("checks:violation_detail", args=[v.pk])).status_code == 404
+    assert reverse("checks:violation_detail", args=[v.pk]) not in client.get(reverse("checks:violation_list")).content.decode()
+    services.violation_decide(actor=c.bureau_user, violation=v, decision="责令整改", requirement="停止培训",
+                              penalties=["self_check"], decided_on=timezone.localdate())
+    page = client.get(reverse("checks:violation_detail", args=[v.pk]))
+    assert page.status_code == 200 and "保存处理决定" not in page.content.decode()
+    assert "整改完成，办结" not in page.content.decode()
