@@ -234,7 +234,7 @@ def _credit_text(violation: Violation, labels: list[str], unit_name: str) -> str
         parts[0] += f"（{violation.document_number}）"
     parts.append("处理方式：" + ("、".join(labels) if labels else "责令整改"))
     if violation.confiscated_amount is not None:
-        parts.append(f"罚没违法所得 {violation.confiscated_amount} 元")
+        parts.append(f"罚没金额 {violation.confiscated_amount} 元")
     if violation.ban_years:
         parts.append(f"从业禁止 {violation.ban_years} 年")
     if D.CREDIT in violation.penalties:

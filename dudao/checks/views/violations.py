@@ -85,8 +85,9 @@ class DecideForm(forms.Form):
     decision = forms.CharField(label="处理决定", max_length=services.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4}))
     penalties = forms.MultipleChoiceField(label="处理方式", required=False, widget=forms.CheckboxSelectMultiple,
                                           choices=[(str(p), p.label) for p in services.PENALTY_CHOICES])
-    confiscated_amount = forms.CharField(label="罚没金额（元，选择罚没违法所得时填写）", required=False, max_length=20)
-    ban_years = forms.IntegerField(label="从业禁止年限（年，选择从业禁止时填写）", required=False,
+    confiscated_amount = forms.CharField(label="罚没金额（元）", required=False, max_length=20,
+                                         help_text="选择“罚没违法所得”时填写，最多两位小数")
+    ban_years = forms.IntegerField(label="从业禁止年限（年）", required=False, help_text="选择“从业禁止”时填写，1–10 年",
                                    min_value=services.BAN_YEARS[0], max_value=services.BAN_YEARS[1])
     document_number = forms.CharField(label="决定文号", required=False, max_length=services.DOCNO_MAX)
     decided_on = forms.DateField(label="决定日期", widget=DATE_WIDGET)
