@@ -6,6 +6,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from dudao.checks.models import (
@@ -247,3 +248,22 @@ def test_close_refused_before_decision_and_by_others(world):
     with pytest.raises(PermissionDenied):
         services.violation_close(actor=c.bureau_user, violation=v)
     assert services.violation_close(actor=world.office_a, violation=v).status == ViolationStatus.CLOSED
+
+
+@pytest.mark.parametrize("clock", ["00:30", "23:30"])
+def test_today_is_the_beijing_day(world, clock):
+    """At 00:30 Beijing time (16:30 UTC the day before) and at 23:30, "today" for found_on and decided_on is the
+    Beijing date: the Beijing today is accepted, the day after refused."""
+    c = cases(world)
+    hour, minute = map(int, clock.split(":"))
+    beijing = datetime.datetime(2026, 6, 1, hour, minute, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    with time_machine.travel(beijing, tick=False):
+        today = datetime.date(2026, 6, 1)
+        assert timezone.localdate() == today
+        with pytest.raises(ApplicationError, match="不能晚于今天"):
+            _register(world, c, found_on=today + datetime.timedelta(days=1))
+        v = _verified(world, c, found_on=today)
+        with pytest.raises(ApplicationError, match="不能晚于今天"):
+            _decide(c.bureau_user, v, decided_on=today + datetime.timedelta(days=1))
+        v = _decide(c.bureau_user, Violation.objects.get(pk=v.pk), decided_on=today)
+        assert v.finding.due_date == datetime.date(2026, 7, 1)
