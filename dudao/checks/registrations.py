@@ -5,6 +5,7 @@ from dudao.checks.cockpit import register_cockpit
 from dudao.checks.todo import register_todo
 from dudao.checks.views import institutions as institution_views
 from dudao.checks.views import annual as annual_views
+from dudao.checks.views.violations import violations_section
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
@@ -38,6 +39,10 @@ ACTION_LABELS: dict[str, str] = {
     "checks.annual_publish": "公布年检结果",
     # violations
     "checks.violation_create": "登记违规行为",
+    "checks.violation_verify": "核查违规行为（属实）",
+    "checks.violation_unfounded": "核查违规行为（不属实）",
+    "checks.violation_decide": "违规行为处理决定",
+    "checks.violation_close": "违规查处整改办结",
     # requests
     "checks.request_submit": "提交督导申请",
 }
@@ -51,6 +56,8 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     "checks.licence_warning_days": PolicyDefault(60, "办学许可证到期前多少天起提示“即将到期”（天）", "issue 23"),
     # annual
     # violations
+    "checks.violation_rectify_days": PolicyDefault(30, "违规查处作出处理决定后的整改期限（天）", "本平台默认，可按地区调整"),
+    "checks.violation_decide_days": PolicyDefault(15, "违规行为核查属实后负责部门作出处理决定的期限（自发现之日起，天）", "本平台默认，可按地区调整"),
     # requests
 }
 
@@ -69,4 +76,5 @@ def register() -> None:
     # annual
     register_page_section("dashboard.school_detail", annual_views.school_section)  # "annual_section"
     # violations
+    register_page_section("dashboard.school_detail", violations_section)  # "violations_section"
     # requests

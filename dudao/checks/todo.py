@@ -20,6 +20,10 @@ def institutions_flagged(user, today) -> list[Todo]:
             for row in institution_selectors.flagged_for_offices(regions, today)]
 from dudao.checks.todo_annual import register_annual_todo
 
+from dudao.checks import todo_violations
+from dudao.core.registries import register_todo_source
+from dudao.core.roles import Role
+
 
 def register_todo() -> None:
     # rounds
@@ -29,5 +33,8 @@ def register_todo() -> None:
     # annual
     register_annual_todo()
     # violations
+    register_todo_source("checks.violation_verify", "违规行为核查", todo_violations.to_verify, roles=(Role.OFFICE,), list_url="checks:violation_list")
+    register_todo_source("checks.violation_decide", "违规行为处理决定", todo_violations.to_decide, roles=(Role.UNIT,), list_url="checks:violation_list")
+    register_todo_source("checks.violation_close", "违规查处办结", todo_violations.to_close, roles=(Role.OFFICE,), list_url="checks:violation_list")
     # requests
     pass

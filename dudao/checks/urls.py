@@ -3,6 +3,7 @@ from django.urls import path
 from dudao.checks.views import institutions
 from dudao.checks.views import outputs
 from dudao.checks.views import annual
+from dudao.checks.views import violations
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -48,9 +49,15 @@ urlpatterns = [
     path("annual/reports/<int:pk>/result/", annual.annual_result, name="annual_result"),
 
     # 违规查处 and 诚信记录 (views/violations.py)
-    path("violations/", stub, {"title": "违规查处"}, name="violation_list"),
-    path("violations/<int:pk>/", stub, {"title": "违规查处"}, name="violation_detail"),
-    path("institutions/<int:school_pk>/credit/", stub, {"title": "诚信记录"}, name="credit_record"),
+    path("violations/", violations.violation_list, name="violation_list"),
+    path("violations/new/", violations.violation_create, name="violation_create"),
+    path("violations/new/sources/", violations.violation_sources, name="violation_sources"),
+    path("violations/<int:pk>/", violations.violation_detail, name="violation_detail"),
+    path("violations/<int:pk>/verify/", violations.violation_verify, name="violation_verify"),
+    path("violations/<int:pk>/unfounded/", violations.violation_unfounded, name="violation_unfounded"),
+    path("violations/<int:pk>/decide/", violations.violation_decide, name="violation_decide"),
+    path("violations/<int:pk>/close/", violations.violation_close, name="violation_close"),
+    path("institutions/<int:school_pk>/credit/", violations.credit_record, name="credit_record"),
 
     # 因需督导 (views/requests.py)
     path("requests/", stub, {"title": "因需督导"}, name="request_list"),

@@ -436,6 +436,30 @@ def make_annual_rounds(w, n):
     AnnualRound.objects.bulk_create([AnnualRound(region=w.county_a, year=2000 + _n() % 100, title=f"年检{_n()}",
                                                  submit_by=datetime.date(2026, 11, 30), created_by=w.office_a)
                                      for _ in range(n)])
+# ---- area: violations (issue 23) ------------------------------------------------------------------------------
+def make_violations(w, n):
+    """n decided violations of county A, each at its own training institution (the filters list n institutions),
+    with a department, a finding and a credit entry."""
+    from dudao.checks.models import CreditEntry, Violation
+
+    unit = GovUnit.objects.filter(code="QV01").first() or GovUnit.objects.create(
+        code="QV01", name="违规查处部门", kind="department", region=w.county_a)
+    schools = School.objects.bulk_create([School(code=f"19{_n():08d}", name=f"培训机构{_n()}", school_type="training",
+                                                 ownership="private", urban_rural="urban", region=w.schools_a[0].region)
+                                          for _ in range(n)])
+    violations = Violation.objects.bulk_create([Violation(
+        school=s, region_code=s.region_id, source="department", source_note="移送", kind="fees",
+        description="收费违规", found_on=datetime.date(2026, 11, 1), status="decided", responsible_unit=unit,
+        decision="罚没", penalties=["confiscation"], decided_on=datetime.date(2026, 11, 5), created_by=w.office_a)
+        for s in schools])
+    findings = rect.Finding.objects.bulk_create([rect.Finding(
+        source="violation", school=v.school, region_code=v.region_code, description="收费违规", source_type="checks.violation",
+        source_id=str(v.pk), raised_at=timezone.now()) for v in violations])
+    for v, f in zip(violations, findings, strict=True):
+        v.finding = f
+    Violation.objects.bulk_update(violations, ["finding"])
+    CreditEntry.objects.bulk_create([CreditEntry(school=v.school, region_code=v.region_code, kind="penalty",
+                                                 on=v.decided_on, text="罚没") for v in violations])
 
 
 LISTS: dict[str, Case] = {
@@ -518,6 +542,7 @@ LISTS: dict[str, Case] = {
     "checks:institution_list": Case("office_a", make_institutions),  # institutions
     "api/v1/institutions": Case("office_a", make_institutions),  # institutions
     "checks:annual_list": Case("office_a", make_annual_rounds),  # annual
+    "checks:violation_list": Case("office_a", make_violations),  # violations (issue 23)
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -570,6 +595,7 @@ NOT_LISTS: dict[str, str] = {
     "dashboard:cockpit": "one region's figures: a snapshot row or the providers' grouped queries, not rows",
     "dashboard:cockpit_pdf": "the cockpit page as a PDF", "dashboard:cockpit_xlsx": "the cockpit page as a workbook",
     "dashboard:map": "the map's frame and pickers; its points come from dashboard:map_data, measured in LISTS",  # map
+    "checks:violation_create": "form", "checks:violation_sources": "the register form's two pickers (at most 100 each)",  # violations
 }
 
 

@@ -16,6 +16,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
                         "quality", "planning", "reviews",
                         "checks",  # issue 23 (outputs: checks.report_photo_cap)
+                        "checks",  # issue 23: checks.* policy numbers (violations: checks.violation_*_days)
                         "dashboard",  # area "home": dashboard.todo_soon_days
                         "checks",  # issue 23, institutions: checks.licence_warning_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from dudao.checks.models._scope import SchoolScopedQuerySet
-from dudao.core.scope import Scope
+from dudao.core.scope import Scope, prefix_q
 from dudao.core.workflow import TransitionRecord, Workflow
 
 __all__ = [
@@ -51,8 +51,16 @@ VIOLATION_WORKFLOW = Workflow("违规查处", {
 
 class ViolationQuerySet(SchoolScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        # the responsible department sees the cases it must decide
-        return super().scope_q(scope) | models.Q(responsible_unit_id__in=scope.unit_ids)
+        # The region's staff see every case; the responsible department the cases it must decide; the institution
+        # (and its assigned inspectors) a case only once it is decided: a registered or verified case is still
+        # under investigation, and an unfounded one is no record of theirs.
+        return (prefix_q(self.region_lookup, scope.region_prefixes)
+                | models.Q(school_id__in=scope.school_ids, status__in=["decided", "closed"])
+                | models.Q(responsible_unit_id__in=scope.unit_ids))
+
+    def own_q(self, user) -> models.Q:
+        # an inspector who registered a case follows it (an inspector's scope holds only their assigned schools)
+        return models.Q(created_by_id=user.pk)
 
 
 class Violation(models.Model):
