@@ -22,6 +22,15 @@ ACTION_LABELS: dict[str, str] = {
     "checks.violation_create": "登记违规行为",
     # requests
     "checks.request_submit": "提交督导申请",
+    "checks.request_accept": "受理督导申请",
+    "checks.request_decline": "不予受理督导申请",
+    "checks.request_link_visit": "督导申请关联督导纪实",
+    "checks.request_done": "督导申请完成督导",
+    "checks.topic_create": "发布督导菜单主题",
+    "checks.topic_update": "修改督导菜单主题",
+    "checks.topic_deactivate": "停止督导菜单主题申请",
+    "checks.topic_activate": "重新开放督导菜单主题",
+    "checks.topic_move": "调整督导菜单顺序",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
@@ -32,6 +41,7 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     # annual
     # violations
     # requests
+    "checks.request_answer_days": PolicyDefault(10, "督导室处理因需督导申请的期限（天，自提交之日起）", "因需督导 [LOCAL]"),
 }
 
 
