@@ -6,7 +6,6 @@ import uuid
 import zoneinfo
 from dataclasses import dataclass
 
-import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -37,8 +36,7 @@ class Menu:
     topic_b: object
 
 
-@pytest.fixture
-def menu(world) -> Menu:
+def make_menu(world) -> Menu:
     inspector = make_inspector(world.office_a, world.county_a, "DX001", "督学甲", user=world.inspector_a)
     other = make_inspector(world.office_a, world.county_a, "DX002", "督学乙", kind="parttime", source="teacher")
     far = make_inspector(world.office_b, world.county_b, "DX003", "督学丙")

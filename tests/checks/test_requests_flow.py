@@ -22,9 +22,14 @@ from dudao.core.models import AuditLog, Notification
 from dudao.core.services import role_assign
 from dudao.frameworks import services as frameworks
 from dudao.inspections.models import Target
-from tests.checks.requests_data import NOON, at, file_request, fresh, menu, special_visit  # noqa: F401
+from tests.checks.requests_data import Menu, at, file_request, fresh, make_menu, special_visit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def menu(world) -> Menu:
+    return make_menu(world)
 
 
 def frozen(world, code="zone"):

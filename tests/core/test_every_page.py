@@ -148,6 +148,9 @@ POST_ONLY = {
     "reviews:committee_create", "reviews:committee_edit", "reviews:member_add", "reviews:member_edit",
     "reviews:member_deactivate", "reviews:member_activate", "reviews:member_delete", "reviews:duty_add",
     "reviews:duty_edit", "reviews:duty_delete", "reviews:duty_up", "reviews:duty_down",
+    # checks: 因需督导 (issue 23, requests)
+    "checks:request_accept", "checks:request_decline", "checks:request_link_visit", "checks:request_done",
+    "checks:topic_deactivate", "checks:topic_activate", "checks:topic_up", "checks:topic_down",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -388,6 +391,7 @@ def _samplers(state):
         ("checks/reports", "pk"): lambda user: [_checks_pk("AnnualReport", user)],
         ("checks/violations", "pk"): lambda user: [_checks_pk("Violation", user)],
         ("checks/requests", "pk"): lambda user: [_checks_pk("SupervisionRequest", user)],
+        ("checks/menu", "pk"): lambda user: [_checks_pk("MenuTopic", user)],  # requests: 督导菜单
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

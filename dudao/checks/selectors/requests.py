@@ -91,7 +91,7 @@ def inspector_choices(request: SupervisionRequest):
     codes = [c for c in ancestor_codes(request.region_code) if len(c) <= 6]
     prefix = region_prefix(county_code(request.region_code))
     return (Inspector.objects.filter(status=InspectorStatus.ACTIVE)
-            .filter(Q(region_id__in=codes) | Q(region_id__startswith=prefix)).order_by("name", "id"))
+            .filter(Q(region_id__in=codes) | Q(region__code__startswith=prefix)).order_by("name", "id"))
 
 
 def framework_choices(user, request: SupervisionRequest):
