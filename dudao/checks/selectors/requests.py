@@ -18,6 +18,7 @@ from dudao.core.scope import get_visible_or_404, region_prefix, scope_for
 from dudao.frameworks.models import Framework, FrameworkStatus
 from dudao.people.models import Inspector, InspectorStatus
 from dudao.regions.models import Region
+from dudao.schools.models import School
 
 LIST_RELATED = ("topic", "school", "unit", "inspector", "submitted_by", "decided_by")
 
@@ -69,6 +70,15 @@ def menu_for_region(region_code: str):
     """The active topics a school or unit of `region_code` may choose: its county's menu and those above it."""
     return (MenuTopic.objects.filter(region_id__in=ancestor_codes(region_code), active=True)
             .select_related("region").order_by("region_id", "order", "id"))
+
+
+def menu_for_schools(user):
+    """The active topics of the regions of the schools in a non-staff user's scope (an inspector's assigned
+    schools): what those schools may ask for."""
+    codes = set(School.objects.filter(pk__in=scope_for(user).school_ids).values_list("region_id", flat=True))
+    wanted = {a for code in codes for a in ancestor_codes(code)}
+    return (MenuTopic.objects.filter(region_id__in=wanted, active=True).select_related("region")
+            .order_by("region_id", "order", "id"))
 
 
 def office_menu(user):

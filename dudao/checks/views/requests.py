@@ -253,14 +253,17 @@ def request_done(request, pk: int):
 @login_required
 def topic_list(request):
     """Staff: every topic of their menus with the office's actions; a school or unit user: the active topics of
-    its region, each with a link to file a request on it."""
+    its region, each with a link to file a request on it; an inspector: the active topics of their schools."""
     schools, units = services.owned_targets(request.user)
     staff = has_role(request.user, *STAFF)
-    if not staff and not (schools or units):
-        raise Http404
-    first = (schools or units or [None])[0]
+    if staff:
+        topics = selectors.office_menu(request.user)
+    elif schools or units:
+        topics = selectors.menu_for_region((schools or units)[0].region_id)
+    else:
+        topics = selectors.menu_for_schools(request.user)
     return render(request, "checks/requests_menu.html", {
-        "topics": selectors.office_menu(request.user) if staff else selectors.menu_for_region(first.region_id),
+        "topics": topics,
         "staff": staff, "can_edit": selectors.office_regions(request.user).exists() and has_role(request.user, Role.OFFICE),
         "can_file": bool(schools or units)})
 
