@@ -16,14 +16,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_school_asks_on_a_phone_and_the_office_accepts(live_server, browser, shot, world):
-    make_menu(world)
+    menu = make_menu(world)
     base, today = live_server.url, timezone.localdate()
     phone = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     sign_in(phone, base, "principal_a", PASSWORD)
     phone.goto(f"{base}/checks/requests/menu/")
     assert "课后服务质量" in phone.inner_text("body")
-    follow(phone, "a:has-text('申请'):near(:text('课后服务质量'))")
-    assert phone.input_value("#id_topic") != ""
+    shot(phone, "checks-request-menu-390")
+    follow(phone, f"a[href$='?topic={menu.topics[0].pk}']")
+    assert phone.input_value("#id_topic") == str(menu.topics[0].pk)
     phone.fill("#id_reason", "兴趣类课程师资不足，希望督学来校诊断。")
     phone.fill("#id_preferred_from", str(today + datetime.timedelta(days=5)))
     phone.fill("#id_preferred_to", str(today + datetime.timedelta(days=2)))

@@ -97,6 +97,10 @@ class AcceptForm(forms.Form):
 class DeclineForm(forms.Form):
     note = forms.CharField(label="不予受理的理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
 
 class NoteForm(forms.Form):
     note = forms.CharField(label="完成说明", max_length=2000, required=False)
