@@ -112,7 +112,8 @@ def test_the_inspector_links_the_visit_on_the_page(world, menu, login):
         client = login(world.inspector_a)
         page = client.get(f"/checks/requests/{req.pk}/").content.decode()
         assert "关联并完成" in page and f'value="{visit.pk}"' in page
-        assert client.post(f"/checks/requests/{req.pk}/link-visit/", {"visit": "abc"}).status_code == 302
+        for hostile in ("abc", "9" * 30, "-1"):
+            assert client.post(f"/checks/requests/{req.pk}/link-visit/", {"visit": hostile}).status_code == 302
         req.refresh_from_db()
         assert req.status == "accepted"
         client.post(f"/checks/requests/{req.pk}/link-visit/", {"visit": str(visit.pk)})
@@ -153,6 +154,8 @@ def test_the_list_filters_searches_exports_in_bounded_queries(world, menu, login
     assert "新教师专业成长" in client.get("/checks/requests/?topic=free").content.decode()
     assert "新教师专业成长" in client.get("/checks/requests/?q=新教师").content.decode()
     assert "没有符合条件的督导申请" in client.get("/checks/requests/?q=没有这个").content.decode()
+    for hostile in ("topic=" + "9" * 30, "status=<script>", "outcome=x", "q=" + "长" * 500, "page=-1&size=100000"):
+        assert client.get(f"/checks/requests/?{hostile}").status_code == 200, hostile
     rows = CalamineWorkbook.from_filelike(io.BytesIO(client.get("/checks/requests/?export=xlsx").content)
                                           ).get_sheet_by_index(0).to_python()
     assert rows[0][:3] == ["申请时间", "申请学校/单位", "督导主题"] and len(rows) == 3

@@ -31,7 +31,7 @@ def request_list(user, *, status: str = "", outcome: str = "", topic: str = "", 
         rows = rows.filter(outcome=outcome)
     if topic == "free":
         rows = rows.filter(topic__isnull=True)
-    elif topic.isdigit():
+    elif topic.isdigit() and len(topic) <= 9:
         rows = rows.filter(topic_id=int(topic))
     q = q.replace("\x00", "").strip()[:64]
     if q:

@@ -222,8 +222,8 @@ def request_decline(request, pk: int):
 @require_POST
 def request_link_visit(request, pk: int):
     req = selectors.get_request_for(request.user, pk)
-    visit = selectors.visits_to_link(req).filter(pk=request.POST.get("visit") or 0).first() if (
-        request.POST.get("visit", "").isdigit()) else None
+    raw = request.POST.get("visit", "")
+    visit = selectors.visits_to_link(req).filter(pk=int(raw)).first() if raw.isdigit() and len(raw) <= 9 else None
     try:
         if visit is None:
             raise ApplicationError("请选择一条承办督学在受理之后对该校的“专项任务”督导纪实。")
