@@ -22,6 +22,7 @@ def test_a_school_asks_on_a_phone_and_the_office_accepts(live_server, browser, s
     sign_in(phone, base, "principal_a", PASSWORD)
     phone.goto(f"{base}/checks/requests/menu/")
     assert "课后服务质量" in phone.inner_text("body")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # the menu is stacked cards on a phone
     shot(phone, "checks-request-menu-390")
     follow(phone, f"a[href$='?topic={menu.topics[0].pk}']")
     assert phone.input_value("#id_topic") == str(menu.topics[0].pk)
