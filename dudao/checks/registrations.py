@@ -45,6 +45,15 @@ ACTION_LABELS: dict[str, str] = {
     "checks.violation_close": "违规查处整改办结",
     # requests
     "checks.request_submit": "提交督导申请",
+    "checks.request_accept": "受理督导申请",
+    "checks.request_decline": "不予受理督导申请",
+    "checks.request_link_visit": "督导申请关联督导纪实",
+    "checks.request_done": "督导申请完成督导",
+    "checks.topic_create": "发布督导菜单主题",
+    "checks.topic_update": "修改督导菜单主题",
+    "checks.topic_deactivate": "停止督导菜单主题申请",
+    "checks.topic_activate": "重新开放督导菜单主题",
+    "checks.topic_move": "调整督导菜单顺序",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
@@ -59,6 +68,7 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     "checks.violation_rectify_days": PolicyDefault(30, "违规查处作出处理决定后的整改期限（天）", "本平台默认，可按地区调整"),
     "checks.violation_decide_days": PolicyDefault(15, "违规行为核查属实后负责部门作出处理决定的期限（自发现之日起，天）", "本平台默认，可按地区调整"),
     # requests
+    "checks.request_answer_days": PolicyDefault(10, "督导室处理因需督导申请的期限（天，自提交之日起）", "因需督导 [LOCAL]"),
 }
 
 

@@ -4,6 +4,7 @@ from dudao.checks.views import institutions
 from dudao.checks.views import outputs
 from dudao.checks.views import annual
 from dudao.checks.views import violations
+from dudao.checks.views import requests
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -60,6 +61,18 @@ urlpatterns = [
     path("institutions/<int:school_pk>/credit/", violations.credit_record, name="credit_record"),
 
     # 因需督导 (views/requests.py)
-    path("requests/", stub, {"title": "因需督导"}, name="request_list"),
-    path("requests/<int:pk>/", stub, {"title": "督导申请"}, name="request_detail"),
+    path("requests/", requests.request_list, name="request_list"),
+    path("requests/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("requests/new/", requests.request_new, name="request_new"),
+    path("requests/<int:pk>/accept/", requests.request_accept, name="request_accept"),
+    path("requests/<int:pk>/decline/", requests.request_decline, name="request_decline"),
+    path("requests/<int:pk>/link-visit/", requests.request_link_visit, name="request_link_visit"),
+    path("requests/<int:pk>/done/", requests.request_done, name="request_done"),
+    path("requests/menu/", requests.topic_list, name="topic_list"),
+    path("requests/menu/new/", requests.topic_create, name="topic_create"),
+    path("requests/menu/<int:pk>/edit/", requests.topic_edit, name="topic_edit"),
+    path("requests/menu/<int:pk>/deactivate/", requests.topic_deactivate, name="topic_deactivate"),
+    path("requests/menu/<int:pk>/activate/", requests.topic_activate, name="topic_activate"),
+    path("requests/menu/<int:pk>/up/", requests.topic_up, name="topic_up"),
+    path("requests/menu/<int:pk>/down/", requests.topic_down, name="topic_down"),
 ]

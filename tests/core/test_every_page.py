@@ -150,6 +150,9 @@ POST_ONLY = {
     "reviews:duty_edit", "reviews:duty_delete", "reviews:duty_up", "reviews:duty_down",
     # checks: outputs (issue 23)
     "checks:bulletin_publish", "checks:summary_save",
+    # checks: 因需督导 (issue 23, requests)
+    "checks:request_accept", "checks:request_decline", "checks:request_link_visit", "checks:request_done",
+    "checks:topic_deactivate", "checks:topic_activate", "checks:topic_up", "checks:topic_down",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -393,6 +396,7 @@ def _samplers(state):
         # institutions: a training institution (the edit page, the credit record, the API's detail)
         ("checks/institutions", "school_pk"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
         ("api/institutions", "school_id"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
+        ("checks/menu", "pk"): lambda user: [_checks_pk("MenuTopic", user)],  # requests: 督导菜单
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

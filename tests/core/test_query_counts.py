@@ -460,6 +460,24 @@ def make_violations(w, n):
     Violation.objects.bulk_update(violations, ["finding"])
     CreditEntry.objects.bulk_create([CreditEntry(school=v.school, region_code=v.region_code, kind="penalty",
                                                  on=v.decided_on, text="罚没") for v in violations])
+# ---- area: checks requests (因需督导, issue 23) --------------------------------------------------------------------
+def make_supervision_requests(w, n):
+    """Requests of principal_a's school (several topics, some decided with an inspector), seen by the office."""
+    from dudao.checks.models import MenuTopic, SupervisionRequest
+
+    topic = MenuTopic.objects.create(region=w.county_a, title=f"课后服务{_n()}", content="内容")
+    school = w.schools_a[0]
+    SupervisionRequest.objects.bulk_create([SupervisionRequest(
+        school=school, region_code=school.region_id, topic=topic if i % 2 else None, free_topic=f"自拟{_n()}",
+        reason="理由", submitted_by=w.principal_a, status="declined" if i % 3 == 0 else "submitted",
+        decided_by=w.office_a if i % 3 == 0 else None) for i in range(n)])
+
+
+def make_menu_topics(w, n):
+    from dudao.checks.models import MenuTopic
+
+    MenuTopic.objects.bulk_create([MenuTopic(region=w.county_a, title=f"督导主题{_n()}", content="内容", order=i)
+                                   for i in range(n)])
 
 
 LISTS: dict[str, Case] = {
@@ -543,6 +561,8 @@ LISTS: dict[str, Case] = {
     "api/v1/institutions": Case("office_a", make_institutions),  # institutions
     "checks:annual_list": Case("office_a", make_annual_rounds),  # annual
     "checks:violation_list": Case("office_a", make_violations),  # violations (issue 23)
+    "checks:request_list": Case("office_a", make_supervision_requests),  # checks: requests
+    "checks:topic_list": Case("office_a", make_menu_topics),  # checks: requests (督导菜单)
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -596,6 +616,8 @@ NOT_LISTS: dict[str, str] = {
     "dashboard:cockpit_pdf": "the cockpit page as a PDF", "dashboard:cockpit_xlsx": "the cockpit page as a workbook",
     "dashboard:map": "the map's frame and pickers; its points come from dashboard:map_data, measured in LISTS",  # map
     "checks:violation_create": "form", "checks:violation_sources": "the register form's two pickers (at most 100 each)",  # violations
+    "checks:request_new": "form (its menu is the region's active topics, as checks:topic_list)",  # checks: requests
+    "checks:topic_create": "form",  # checks: requests
 }
 
 

@@ -20,6 +20,8 @@ def test_each_app_registered_its_policy_numbers_and_labels():
                         "dashboard",  # area "home": dashboard.todo_soon_days
                         "checks",  # issue 23, institutions: checks.licence_warning_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
+                        "regions",  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
+                        "checks"}  # issue 23 (requests: checks.request_answer_days)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 
 
