@@ -3,8 +3,8 @@ its own block in each dict and in register(): append inside your block only."""
 
 from dudao.checks.cockpit import register_cockpit
 from dudao.checks.todo import register_todo
-from dudao.checks.views import institutions as institution_views
 from dudao.checks.views import annual as annual_views
+from dudao.checks.views import institutions as institution_views
 from dudao.checks.views.violations import violations_section
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels

@@ -18,19 +18,14 @@ def institutions_flagged(user, today) -> list[Todo]:
                  object=row.school.name, url=url(row.school.pk), due=None,
                  key=f"checks.institution:{row.school.pk}:flag", region_code=row.school.region_id)
             for row in institution_selectors.flagged_for_offices(regions, today)]
-from dudao.checks.todo_annual import register_annual_todo
-
-from dudao.checks import todo_violations
-from dudao.core.registries import register_todo_source
-from dudao.core.roles import Role
 import datetime
 
+from dudao.checks import todo_violations
 from dudao.checks.models import RequestOutcome, RequestStatus, SupervisionRequest
+from dudao.checks.todo_annual import register_annual_todo
 from dudao.core.dates import local_date
-from dudao.core.models import RoleAssignment
 from dudao.core.policy import PolicyTable
-from dudao.core.registries import Todo, register_todo_source, url_for_pk
-from dudao.core.roles import Role
+from dudao.core.registries import Todo
 from dudao.core.scope import prefix_q
 
 # requests

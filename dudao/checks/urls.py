@@ -1,10 +1,6 @@
 from django.urls import path
 
-from dudao.checks.views import institutions
-from dudao.checks.views import outputs
-from dudao.checks.views import annual
-from dudao.checks.views import violations
-from dudao.checks.views import requests
+from dudao.checks.views import annual, institutions, outputs, requests, violations
 from dudao.checks.views._stub import stub
 
 app_name = "checks"

@@ -15,13 +15,9 @@ def test_each_app_registered_its_policy_numbers_and_labels():
     prefixes = {key.split(".")[0] for key in DEFAULTS}
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
                         "quality", "planning", "reviews",
-                        "checks",  # issue 23 (outputs: checks.report_photo_cap)
-                        "checks",  # issue 23: checks.* policy numbers (violations: checks.violation_*_days)
+                        "checks",  # issue 23: licence warning, report photo cap, violation and request days
                         "dashboard",  # area "home": dashboard.todo_soon_days
-                        "checks",  # issue 23, institutions: checks.licence_warning_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
-                        "regions",  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
-                        "checks"}  # issue 23 (requests: checks.request_answer_days)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 
 
