@@ -29,7 +29,7 @@ def get_round_for(user, pk) -> CheckRound:
 def coverage_summary(check_round: CheckRound) -> dict:
     """{"targets": n, "done": d, "rate": d/n or None, "by_inspector": [{"inspector_id", "name", "targets", "done", "pending"}]}
     (no inspector: name "未安排")."""
-    rows = (CheckTarget.objects.filter(round=check_round).values("inspector_id", "inspector__name")
+    rows = (CheckTarget.objects.filter(round=check_round).order_by().values("inspector_id", "inspector__name")
             .annotate(targets=Count("id"), done=Count("id", filter=Q(status=TargetStatus.DONE)))
             .order_by("inspector__name"))
     by_inspector = [{"inspector_id": r["inspector_id"], "name": r["inspector__name"] or "未安排",
@@ -41,20 +41,23 @@ def coverage_summary(check_round: CheckRound) -> dict:
 
 def failed_by_item(check_round: CheckRound) -> list[dict]:
     """Per checklist item in order: {"item": CheckItem, "answered": n, "failed": f, "settled": s}."""
-    counts = {r["item_id"]: r for r in CheckAnswer.objects.filter(item__round=check_round).values("item_id").annotate(
-        answered=Count("id"), failed=Count("id", filter=Q(failed=True)),
-        settled=Count("id", filter=Q(failed=True, settled_on_spot=True)))}
-    return [{"item": item, "answered": counts.get(item.pk, {}).get("answered", 0),
-             "failed": counts.get(item.pk, {}).get("failed", 0), "settled": counts.get(item.pk, {}).get("settled", 0)}
-            for item in CheckItem.objects.filter(round=check_round).order_by("order", "id")]
+    items = list(CheckItem.objects.filter(round=check_round).order_by("order", "id"))
+    counts = {r["item_id"]: r for r in CheckAnswer.objects.filter(item_id__in=[i.pk for i in items]).order_by()
+              .values("item_id").annotate(n_answered=Count("id"), n_failed=Count("id", filter=Q(failed=True)),
+                                          n_settled=Count("id", filter=Q(failed=True, settled_on_spot=True)))}
+    empty = {"n_answered": 0, "n_failed": 0, "n_settled": 0}
+    return [{"item": item, "answered": counts.get(item.pk, empty)["n_answered"],
+             "failed": counts.get(item.pk, empty)["n_failed"], "settled": counts.get(item.pk, empty)["n_settled"]}
+            for item in items]
 
 
 def failed_by_town(check_round: CheckRound) -> list[dict]:
     """Per town (the targets' region): {"region_code", "name", "targets", "done", "failed"} (failed = failed
     answers), in region code order."""
-    rows = list(CheckTarget.objects.filter(round=check_round).values("region_code").annotate(
+    rows = list(CheckTarget.objects.filter(round=check_round).order_by().values("region_code").annotate(
         targets=Count("id"), done=Count("id", filter=Q(status=TargetStatus.DONE))).order_by("region_code"))
-    failed = dict(CheckAnswer.objects.filter(item__round=check_round, failed=True)
+    item_ids = CheckItem.objects.filter(round=check_round).values("pk")
+    failed = dict(CheckAnswer.objects.filter(item_id__in=item_ids, failed=True).order_by()
                   .values_list("submission__target__region_code").annotate(n=Count("id")))
     names = dict(Region.objects.filter(code__in=[r["region_code"] for r in rows]).values_list("code", "name"))
     return [{**r, "name": names.get(r["region_code"], r["region_code"]), "failed": failed.get(r["region_code"], 0)}

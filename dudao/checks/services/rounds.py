@@ -283,6 +283,7 @@ def targets_add(*, actor, round: CheckRound, schools, inspector=None) -> int:
     """Add schools to a round, each checked by `inspector` when named, else by its 责任督学 (none when it has no
     current 挂牌). Schools already in the round are left as they are. Returns the number added."""
     require_office_for(actor, round.region_id, "只有本区划的督导室可以安排检查对象。")
+    round = _locked_round(round)  # the status as it is now, not as the caller read it
     if round.status == RoundStatus.CLOSED:
         raise ApplicationError("专项检查已结束，不能再添加检查对象。")
     _check_inspector(round, inspector)
