@@ -45,19 +45,19 @@ class RoundOut(Schema):
 
     @staticmethod
     def resolve_kind_label(obj) -> str:
-        return obj.get_kind_display()
+        return obj["kind_label"] if isinstance(obj, dict) else obj.get_kind_display()
 
     @staticmethod
     def resolve_region(obj) -> str:
-        return obj.region_id
+        return obj["region"] if isinstance(obj, dict) else obj.region_id
 
     @staticmethod
     def resolve_region_name(obj) -> str:
-        return obj.region.name
+        return obj["region_name"] if isinstance(obj, dict) else obj.region.name
 
     @staticmethod
     def resolve_status_label(obj) -> str:
-        return obj.get_status_display()
+        return obj["status_label"] if isinstance(obj, dict) else obj.get_status_display()
 
 
 class ItemOut(Schema):
