@@ -34,8 +34,8 @@ class Crew:
     foreign: object  # an inspector of district B
 
 
-@pytest.fixture
-def crew(world) -> Crew:
+@pytest.fixture(name="crew")
+def crew_fixture(world) -> Crew:
     inspector = make_inspector(world.office_a, world.county_a, "DX001", "督学甲", user=world.inspector_a)
     other = make_inspector(world.office_a, world.county_a, "DX002", "督学乙")
     foreign = make_inspector(world.office_b, world.county_b, "DX900", "乙县督学")

@@ -4,7 +4,7 @@ another district nothing), counts, checklist items, pagination and bad filters."
 import pytest
 
 from dudao.checks.services import rounds as services
-from tests.checks.rounds_fixtures import crew, make_round  # noqa: F401
+from tests.checks.rounds_fixtures import crew_fixture, make_round  # noqa: F401 -- fixture
 
 pytestmark = pytest.mark.django_db
 

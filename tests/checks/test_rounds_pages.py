@@ -10,10 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from dudao.checks.models import CheckAnswer, CheckRound, CheckSubmission, CheckTarget, ChecklistTemplate, TargetStatus
+from dudao.checks.models import (
+    CheckAnswer,
+    ChecklistTemplate,
+    CheckRound,
+    CheckSubmission,
+    CheckTarget,
+    TargetStatus,
+)
 from dudao.checks.services import rounds as services
 from dudao.schools.models import School
-from tests.checks.rounds_fixtures import crew, make_round  # noqa: F401
+from tests.checks.rounds_fixtures import crew_fixture, make_round  # noqa: F401 -- fixture
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

@@ -10,7 +10,7 @@ from dudao.checks.services import rounds as services
 from dudao.core.errors import ApplicationError
 from dudao.core.models import AuditLog
 from dudao.schools.models import School
-from tests.checks.rounds_fixtures import ITEMS, crew, make_round  # noqa: F401
+from tests.checks.rounds_fixtures import ITEMS, crew_fixture, make_round  # noqa: F401 -- fixture
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()

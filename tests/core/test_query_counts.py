@@ -422,7 +422,7 @@ def make_map_schools(w, n):
 def make_check_rounds(w, n):
     """checks: n open rounds of county A, each with its item, a target checked by an inspector with a login (the
     list counts targets; the inspector's pending ones first), and an office template per round."""
-    from dudao.checks.models import CheckItem, CheckRound, ChecklistTemplate, CheckTarget
+    from dudao.checks.models import CheckItem, ChecklistTemplate, CheckRound, CheckTarget
 
     inspector = _inspectors(w, 1, users=True)[0]
     rounds = CheckRound.objects.bulk_create([CheckRound(
