@@ -65,10 +65,14 @@ def failed_by_town(check_round: CheckRound) -> list[dict]:
 
 
 def round_photos(check_round: CheckRound, limit: int = 200):
-    """The answers with a photo (failed items first), with their target school and item."""
-    return (CheckAnswer.objects.filter(item__round=check_round, photo__isnull=False)
-            .select_related("photo", "item", "submission__target__school").order_by("-failed", "item__order", "id")
-            [:limit])
+    """The answers with a photo (failed items first), with their target school and item. Two steps: the page's
+    answer ids over the answers alone (no joins to plan or hash), then those rows with their relations."""
+    item_ids = CheckItem.objects.filter(round=check_round).values("pk")
+    order = ("-failed", "item__order", "id")
+    ids = list(CheckAnswer.objects.filter(item_id__in=item_ids, photo__isnull=False).order_by(*order)
+               .values_list("pk", flat=True)[:limit])
+    return (CheckAnswer.objects.filter(pk__in=ids).select_related("photo", "item", "submission__target__school")
+            .order_by(*order))
 
 
 # ---- lists and pages (rounds area) -----------------------------------------------------------------------------

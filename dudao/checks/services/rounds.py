@@ -217,7 +217,9 @@ def round_update(*, actor, round: CheckRound, title: str, kind: str, starts_on: 
     return check_round
 
 
-def _move(actor, check_round: CheckRound, to: str, action: str, note: str = "") -> CheckRound:
+def _move(actor, check_round: CheckRound, to: str, note: str = "") -> tuple[CheckRound, dict, dict]:
+    """Move the round (locked) and log the transition; returns it with the audit's before and after (the caller
+    writes the audit record, its action a literal)."""
     require_office_for(actor, check_round.region_id, "只有本区划的督导室可以变更专项检查的状态。")
     check_round = _locked_round(check_round)
     ROUND_WORKFLOW.check(check_round.status, to)
@@ -231,21 +233,25 @@ def _move(actor, check_round: CheckRound, to: str, action: str, note: str = "") 
     check_round.save(update_fields=["status"])
     note = _text(note, 1000)
     RoundTransition.record(check_round, from_status=before, to_status=to, actor=actor, note=note)
-    audit_record(actor=actor, action=action, obj=check_round, region_code=check_round.region_id,
-                 before={"status": before}, after={"status": to, **({"note": note} if note else {})})
-    return check_round
+    return check_round, {"status": before}, {"status": to, **({"note": note} if note else {})}
 
 
 @transaction.atomic
 def round_open(*, actor, round: CheckRound) -> CheckRound:
     """草稿 → 检查中: needs at least one item and one target."""
-    return _move(actor, round, RoundStatus.OPEN, "checks.round_open")
+    check_round, before, after = _move(actor, round, RoundStatus.OPEN)
+    audit_record(actor=actor, action="checks.round_open", obj=check_round, region_code=check_round.region_id,
+                 before=before, after=after)
+    return check_round
 
 
 @transaction.atomic
 def round_close(*, actor, round: CheckRound, note: str = "") -> CheckRound:
     """检查中 → 已结束 (targets not yet checked stay 未检查 and show as such)."""
-    return _move(actor, round, RoundStatus.CLOSED, "checks.round_close", note)
+    check_round, before, after = _move(actor, round, RoundStatus.CLOSED, note)
+    audit_record(actor=actor, action="checks.round_close", obj=check_round, region_code=check_round.region_id,
+                 before=before, after=after)
+    return check_round
 
 
 @transaction.atomic
@@ -253,7 +259,10 @@ def round_reopen(*, actor, round: CheckRound, note: str = "") -> CheckRound:
     """已结束 → 检查中, with the reason."""
     if not _text(note, 1000):
         raise ApplicationError("重新开始检查须填写原因。")
-    return _move(actor, round, RoundStatus.OPEN, "checks.round_reopen", note)
+    check_round, before, after = _move(actor, round, RoundStatus.OPEN, note)
+    audit_record(actor=actor, action="checks.round_reopen", obj=check_round, region_code=check_round.region_id,
+                 before=before, after=after)
+    return check_round
 
 
 # ---- targets -----------------------------------------------------------------------------------------------------
