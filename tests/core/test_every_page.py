@@ -388,6 +388,8 @@ def _samplers(state):
         ("checks/reports", "pk"): lambda user: [_checks_pk("AnnualReport", user)],
         ("checks/violations", "pk"): lambda user: [_checks_pk("Violation", user)],
         ("checks/requests", "pk"): lambda user: [_checks_pk("SupervisionRequest", user)],
+        ("checks/library", "pk"): lambda user: [_checks_pk("ChecklistTemplate", user)],  # rounds: office templates
+        ("api/checks", "pk"): lambda user: [_checks_pk("CheckRound", user)],  # rounds: GET /api/v1/checks/{id}
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
