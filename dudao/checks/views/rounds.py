@@ -135,8 +135,9 @@ def round_detail(request, pk: int):
     coverage = selectors.coverage_summary(check_round)
     by_item = selectors.failed_by_item(check_round)
     by_town = selectors.failed_by_town(check_round)
-    chart = {"items": [f"{n}. {r['item'].text[:16]}" for n, r in enumerate(by_item, 1)],
-             "failed": [r["failed"] for r in by_item]}
+    judged = [(n, r) for n, r in enumerate(by_item, 1) if r["item"].answer_kind != AnswerKind.TEXT]
+    chart = {"items": [f"{n}. {r['item'].text[:16]}" for n, r in judged], "failed": [r["failed"] for _n, r in judged]}
+    type_labels = dict(SchoolType.choices)
     return render(request, "checks/rounds_detail.html", {
         "round": check_round, "page": page, "size": size, "query": query_without_page(request), "filters": filters,
         "manage": manage, "coverage": coverage, "by_item": by_item, "by_town": by_town, "chart": chart,
@@ -147,6 +148,7 @@ def round_detail(request, pk: int):
         "mine": selectors.my_targets(request.user, check_round),
         "transitions": selectors.transitions(check_round) if manage else [],
         "rule_label": TargetRule(check_round.target_rule).label if check_round.target_rule else "",
+        "rule_types": "、".join(type_labels.get(t, t) for t in (check_round.target_params or {}).get("types", [])),
         "today": timezone.localdate()})
 
 
