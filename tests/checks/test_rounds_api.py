@@ -29,6 +29,8 @@ def test_office_lists_rounds_with_counts_and_reads_all_targets(world, rounds_mad
     assert row["kind_label"] == "节前安全稳定检查" and row["region"] == "990102"
     assert client.get("/api/v1/checks", {"status": "draft"}).json()["count"] == 1
     assert client.get("/api/v1/checks", {"status": "bogus"}).status_code in (400, 422)
+    assert client.get("/api/v1/checks", {"year": 10**20}).json()["count"] == 0
+    assert client.get("/api/v1/checks", {"year": mine.starts_on.year}).json()["count"] == 2
     assert client.get("/api/v1/checks", {"page": 0}).status_code in (400, 422)
     assert client.get("/api/v1/checks", {"page": 99}).json()["items"] == []
     detail = client.get(f"/api/v1/checks/{mine.pk}").json()

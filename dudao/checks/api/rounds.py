@@ -23,7 +23,7 @@ TARGETS_CAP = 1000
 class RoundFilters(Schema):
     status: Literal[tuple(["", *RoundStatus.values])] = Field("", description="draft 草稿，open 检查中，closed 已结束")
     kind: Literal[tuple(["", *CheckKind.values])] = Field("", description="检查类别")
-    year: int | None = Field(None, ge=2000, le=2100, description="年度（检查时间覆盖该年）")
+    year: int | None = Field(None, description="年度（检查时间覆盖该年）；不在 1900–2999 之间时没有结果")
     q: str = Field("", max_length=64, description="搜索检查名称")
 
 

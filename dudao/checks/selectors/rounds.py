@@ -94,8 +94,10 @@ def round_list(user, *, status: str = "", kind: str = "", year: str = "", q: str
     """Rounds the user sees, with their target counts; an inspector's own pending targets counted (`my_pending`)
     and the rounds holding them first."""
     rounds = filter_given(CheckRound.objects.visible_to(user), status=status, kind=kind)
-    if year.isdigit():
-        rounds = rounds.filter(starts_on__year__lte=int(year), ends_on__year__gte=int(year))
+    if year.lstrip("-").isdigit():
+        number = int(year)
+        rounds = (rounds.filter(starts_on__year__lte=number, ends_on__year__gte=number) if 1900 <= number <= 2999
+                  else rounds.none())
     if q:
         rounds = rounds.filter(title__icontains=q[:64])
     mine = Q(targets__inspector__user_id=user.pk)
