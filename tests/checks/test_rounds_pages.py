@@ -145,12 +145,21 @@ def test_targets_form_refuses_a_bad_list_keeping_it_and_adds_a_good_one(world, c
 def test_workflow_buttons_reassign_remove(world, crew, login):
     check_round = make_round(world)
     client = login(world.office_a)
+    assert "消防器材在有效期内" in client.get(f"/checks/{check_round.pk}/edit/").content.decode()
+    bad = client.post(f"/checks/{check_round.pk}/edit/", editor_post(title=""))
+    assert bad.status_code == 400 and "培训结束时间" in bad.content.decode()
+    assert client.post(f"/checks/{check_round.pk}/edit/", editor_post(title="改好的名称")).status_code == 302
+    check_round.refresh_from_db()
+    assert check_round.title == "改好的名称" and check_round.items.count() == 2
     client.post(f"/checks/{check_round.pk}/open/")
     assert CheckRound.objects.get(pk=check_round.pk).status == "draft"  # no targets: refused with a message
     services.targets_add(actor=world.office_a, round=check_round, schools=world.schools_a)
     client.post(f"/checks/{check_round.pk}/open/")
     assert CheckRound.objects.get(pk=check_round.pk).status == "open"
-    assert client.get(f"/checks/{check_round.pk}/edit/").status_code == 400  # says it cannot be edited now
+    refused = client.get(f"/checks/{check_round.pk}/edit/", follow=True)  # back to the round page, saying why
+    assert "不能再修改" in refused.content.decode() and refused.redirect_chain[-1][0] == f"/checks/{check_round.pk}/"
+    client.post(f"/checks/{check_round.pk}/edit/", {"title": "改名", "kind": "exam", "item_rows": "0"})
+    assert CheckRound.objects.get(pk=check_round.pk).title == "改好的名称"
     target = check_round.targets.get(school=world.schools_a[4])
     client.post(f"/checks/{check_round.pk}/targets/{target.pk}/reassign/", {"inspector": str(crew.other.pk)})
     assert CheckTarget.objects.get(pk=target.pk).inspector == crew.other

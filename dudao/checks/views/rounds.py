@@ -206,12 +206,13 @@ def round_edit(request, pk: int):
     check_round = selectors.get_round_for(request.user, pk)
     if not selectors.may_manage(request.user, check_round):
         raise Http404
+    if check_round.status != RoundStatus.DRAFT:
+        messages.error(request, "专项检查已开始，检查清单和基本信息不能再修改。")
+        return redirect("checks:round_detail", pk=check_round.pk)
     if request.method != "POST":
         head = {"title": check_round.title, "kind": check_round.kind, "description": check_round.description,
                 "starts_on": check_round.starts_on.isoformat(), "ends_on": check_round.ends_on.isoformat()}
-        return _form_page(request, head=head, items=_round_items(check_round), regions=[], check_round=check_round,
-                          message="" if check_round.status == RoundStatus.DRAFT else
-                          "专项检查已开始，检查清单和基本信息不能再修改。")
+        return _form_page(request, head=head, items=_round_items(check_round), regions=[], check_round=check_round)
     head, items = _posted_head(request.POST), _posted_items(request.POST)
     try:
         services.round_update(actor=request.user, round=check_round, title=head["title"], kind=head["kind"],
