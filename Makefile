@@ -16,6 +16,8 @@ BENCH_REVIEWS_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_reviews_bench
 BENCH_HOME_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_home_bench
 # The cockpit bench flushes and rebuilds this database (its 1 s target is set on PostgreSQL).
 BENCH_COCKPIT_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_cockpit_bench
+# checks rounds (issue 23): the 专项检查 bench flushes and rebuilds this database (its targets are set on PostgreSQL).
+BENCH_CHECKS_ROUNDS_PG_URL ?= postgres://postgres@127.0.0.1:5432/dudao_checks_bench
 
 .PHONY: demo test lint bench
 
@@ -80,3 +82,4 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_todo_sources.py
 	$(BIN)/python bench/bench_map.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_outputs_bench $(BIN)/python bench/bench_checks_outputs.py
+	DATABASE_URL=$(BENCH_CHECKS_ROUNDS_PG_URL) $(BIN)/python bench/bench_checks_rounds.py

@@ -6,6 +6,7 @@ from dudao.checks.todo import register_todo
 from dudao.checks.views import annual as annual_views
 from dudao.checks.views import institutions as institution_views
 from dudao.checks.views.violations import violations_section
+from dudao.checks.views import rounds as rounds_views
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
@@ -15,6 +16,14 @@ ACTION_LABELS: dict[str, str] = {
     # rounds
     "checks.round_create": "创建专项检查",
     "checks.targets_add": "添加专项检查对象",
+    "checks.round_update": "修改专项检查",
+    "checks.round_open": "开始专项检查",
+    "checks.round_close": "结束专项检查",
+    "checks.round_reopen": "重新开始专项检查",
+    "checks.target_reassign": "改派专项检查督学",
+    "checks.target_remove": "移除专项检查对象",
+    "checks.template_copy": "复制检查清单样例",
+    "checks.template_save": "修改检查清单模板",
     # fill
     "checks.submit": "提交专项检查记录",
     # outputs
@@ -79,6 +88,7 @@ def register() -> None:
     register_cockpit()
     register_year()
     # rounds
+    register_page_section("dashboard.school_detail", rounds_views.school_checks_section)  # "checks_section"
     # fill
     # outputs
     # registry

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dudao.checks.views import annual, institutions, outputs, requests, violations
+from dudao.checks.views import rounds
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -8,8 +9,19 @@ app_name = "checks"
 # One block per area (views/<area>.py); append inside your block only.
 urlpatterns = [
     # 专项检查 rounds, checklist, targets, coverage (views/rounds.py)
-    path("", stub, {"title": "专项检查"}, name="round_list"),
-    path("<int:pk>/", stub, {"title": "专项检查"}, name="round_detail"),
+    path("", rounds.round_list, name="round_list"),
+    path("<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("new/", rounds.round_create, name="round_create"),
+    path("<int:pk>/edit/", rounds.round_edit, name="round_edit"),
+    path("<int:pk>/open/", rounds.round_open, name="round_open"),
+    path("<int:pk>/close/", rounds.round_close, name="round_close"),
+    path("<int:pk>/reopen/", rounds.round_reopen, name="round_reopen"),
+    path("<int:pk>/targets/", rounds.round_targets, name="round_targets"),
+    path("<int:pk>/targets/<int:target_pk>/reassign/", rounds.target_reassign, name="target_reassign"),
+    path("<int:pk>/targets/<int:target_pk>/remove/", rounds.target_remove, name="target_remove"),
+    path("library/", rounds.template_library, name="template_library"),
+    path("library/copy/", rounds.template_copy, name="template_copy"),
+    path("library/<int:pk>/", rounds.template_edit, name="template_edit"),
 
     # filling a checklist inside the visit form (views/fill.py)
     path("<int:pk>/targets/<int:target_pk>/fill/", stub, {"title": "填写检查清单"}, name="fill"),

@@ -478,6 +478,21 @@ def make_menu_topics(w, n):
 
     MenuTopic.objects.bulk_create([MenuTopic(region=w.county_a, title=f"督导主题{_n()}", content="内容", order=i)
                                    for i in range(n)])
+# ---- area: checks rounds (issue 23) ---------------------------------------------------------------------------
+def make_check_rounds(w, n):
+    """checks: n open rounds of county A, each with its item, a target checked by an inspector with a login (the
+    list counts targets; the inspector's pending ones first), and an office template per round."""
+    from dudao.checks.models import CheckItem, ChecklistTemplate, CheckRound, CheckTarget
+
+    inspector = _inspectors(w, 1, users=True)[0]
+    rounds = CheckRound.objects.bulk_create([CheckRound(
+        region=w.county_a, title=f"专项检查{_n()}", kind="opening", starts_on=datetime.date(2026, 9, 1),
+        ends_on=datetime.date(2026, 9, 15), status="open", created_by=w.office_a) for _ in range(n)])
+    CheckItem.objects.bulk_create([CheckItem(round=r, order=1, text="消防", finding_text="消防不合格") for r in rounds])
+    CheckTarget.objects.bulk_create([CheckTarget(round=r, school=w.schools_a[0], region_code=w.schools_a[0].region_id,
+                                                 inspector=inspector) for r in rounds])
+    ChecklistTemplate.objects.bulk_create([ChecklistTemplate(region=w.county_a, kind="opening", title=f"模板{_n()}",
+                                                             items=[{"text": "x"}]) for _ in rounds])
 
 
 LISTS: dict[str, Case] = {
@@ -563,6 +578,9 @@ LISTS: dict[str, Case] = {
     "checks:violation_list": Case("office_a", make_violations),  # violations (issue 23)
     "checks:request_list": Case("office_a", make_supervision_requests),  # checks: requests
     "checks:topic_list": Case("office_a", make_menu_topics),  # checks: requests (督导菜单)
+    "checks:round_list": Case("office_a", make_check_rounds),  # checks rounds
+    "checks:template_library": Case("office_a", make_check_rounds),  # checks rounds
+    "api/v1/checks": Case("office_a", make_check_rounds),  # checks rounds
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -592,6 +610,7 @@ NOT_LISTS: dict[str, str] = {
     "quality:school_list_template": "a fixed workbook", "frameworks:import_template": "a fixed workbook",
     "frameworks:from_template": "POST-only action", "frameworks:import": "POST-only action",
     "reviews:session_create": "form",
+    "checks:round_create": "form", "checks:template_copy": "POST-only action",  # checks rounds
     "gk/": "redirect of the old public prefix", "favicon.ico": "redirect",
     "api:openapi-json": "the schema", "api:openapi-view": "the docs page", "api:api-root": "the API's index",
     "planning:plan_create": "form", "planning:plan_copy": "form", "planning:plan_import": "upload form",
