@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dudao.checks.views import fill
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -11,7 +12,7 @@ urlpatterns = [
     path("<int:pk>/", stub, {"title": "专项检查"}, name="round_detail"),
 
     # filling a checklist inside the visit form (views/fill.py)
-    path("<int:pk>/targets/<int:target_pk>/fill/", stub, {"title": "填写检查清单"}, name="fill"),
+    path("<int:pk>/targets/<int:target_pk>/fill/", fill.fill, name="fill"),
 
     # 检查报告, 通报, 领导摘要 (views/outputs.py)
     path("<int:pk>/report.<str:fmt>", stub, {"title": "检查报告"}, name="report"),
