@@ -157,10 +157,19 @@ def test_round_not_open_is_refused(world, fill):
 
 
 def test_only_the_assigned_inspector_submits(world, fill):
-    for actor in (fill.other_user, world.principal_a, world.office_b, world.office_a, world.leader_a):
+    for actor in (fill.other_user, world.principal_a, world.office_b, world.leader_a, world.expert):
         with pytest.raises(PermissionDenied):
             check_submit(**submit_kwargs(world, fill, actor=actor))
     nothing_saved()
+
+
+def test_the_office_of_the_region_types_in_the_assigned_inspectors_paper_checklist(world, fill):
+    submission, _ = check_submit(**submit_kwargs(world, fill, actor=world.office_a))
+    assert submission.inspector_id == fill.inspector.pk and submission.submitted_by == world.office_a
+    assert submission.visit.inspector_id == fill.inspector.pk
+    CheckTarget.objects.filter(pk=fill.targets[1].pk).update(inspector=None)
+    with pytest.raises(ApplicationError, match="尚未安排检查督学"):
+        check_submit(**submit_kwargs(world, fill, actor=world.office_a, target=CheckTarget.objects.get(pk=fill.targets[1].pk)))
 
 
 def test_an_unassigned_target_may_be_filled_by_an_active_inspector_of_the_region(world, fill):

@@ -26,7 +26,8 @@ from dudao.checks.models import (
 )
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, PermissionDenied
-from dudao.core.scope import require_office_for
+from dudao.core.models import Role
+from dudao.core.scope import holds_role_in, require_office_for
 from dudao.documents import files
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_record
@@ -62,9 +63,15 @@ class CleanAnswer:
 
 
 def check_inspector(actor, target: CheckTarget) -> Inspector:
-    """The inspector who may fill this target: the one assigned to it; a target without one may be filled by any
-    active inspector of the round's region. Anyone else is refused (PermissionDenied)."""
+    """The inspector who checked this target: the one assigned to it, recording it themselves (a target without
+    one may be filled by any active inspector of the round's region), or the office of the round's region typing
+    in the assigned inspector's paper checklist (as it may record a visit for them). Anyone else is refused."""
     inspector = inspector_for_user(actor)
+    if inspector is None or inspector.pk != target.inspector_id:
+        if holds_role_in(actor, target.round.region_id, Role.OFFICE):
+            if target.inspector is None:
+                raise ApplicationError(f"{target.school.name}尚未安排检查督学，请先安排后再代为录入。")
+            inspector = target.inspector
     if inspector is None:
         raise PermissionDenied("只有督学可以填写专项检查清单。")
     if target.inspector_id is not None:
