@@ -78,4 +78,5 @@ bench: $(BIN)/.bench-installed
 	DATABASE_URL=$(BENCH_COCKPIT_PG_URL) $(BIN)/python bench/bench_cockpit_figures_b.py
 	DATABASE_URL=$(BENCH_HOME_PG_URL) $(BIN)/python bench/bench_todo_a.py
 	$(BIN)/python bench/bench_todo_sources.py
+	$(BIN)/python bench/bench_checks_submit.py
 	$(BIN)/python bench/bench_map.py
