@@ -63,6 +63,7 @@ def test_submit_from_the_page_then_the_visit_page_shows_the_checklist(world, fil
     assert finding.status == "resolved_on_site" and finding.evidence.count() == 1
     detail = client.get(answer["Location"]).content.decode()
     assert 'id="check-section"' in detail and "现场整改到位" in detail and fill.round.title in detail
+    assert "专项督导事项" in detail and "special；" not in detail  # the visit's item, by its label
     assert f'data-clear-storage="dudao.check.{world.inspector_a.pk}.{fill.round.pk}.{fill.targets[0].pk}"' in detail
     # the target is done: the fill page now leads to the visit
     again = client.get(fill_url(fill))
