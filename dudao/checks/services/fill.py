@@ -234,14 +234,15 @@ def check_submit(*, actor, target: CheckTarget, client_id, visit: dict, answers:
     for a in cleaned:
         if a.photo is not None and a.photo.sha256 not in stored:
             stored[a.photo.sha256] = file_record(actor=actor, checked=a.photo)
-    for a in cleaned:
-        photo = stored.get(a.photo.sha256) if a.photo is not None else None
-        answer = CheckAnswer.objects.create(
-            submission=submission, item=a.item, value=a.value, number=a.number, note=a.note, failed=a.failed,
-            photo=photo, settled_on_spot=a.settle == SETTLE_ON_SITE)
-        if a.failed:
-            answer.finding = _raise_finding(actor=actor, target=target, answer=answer, raised_at=recorded.started_at)
-            answer.save(update_fields=["finding"])
+    rows = CheckAnswer.objects.bulk_create([CheckAnswer(
+        submission=submission, item=a.item, value=a.value, number=a.number, note=a.note, failed=a.failed,
+        photo=stored.get(a.photo.sha256) if a.photo is not None else None, settled_on_spot=a.settle == SETTLE_ON_SITE)
+        for a in cleaned])
+    failed_rows = [row for row in rows if row.failed]
+    for row in failed_rows:
+        row.finding = _raise_finding(actor=actor, target=target, answer=row, raised_at=recorded.started_at)
+    if failed_rows:
+        CheckAnswer.objects.bulk_update(failed_rows, ["finding"])
     target.status, target.done_at = TargetStatus.DONE, submission.submitted_at
     target.failed_count, target.veto_failed = submission.failed_count, submission.veto_failed
     target.save(update_fields=["status", "done_at", "failed_count", "veto_failed"])
