@@ -280,7 +280,7 @@ def _round_move(*, actor, round: CheckRound, to_status: str, message: str) -> Ch
     RoundTransition.record(check_round, from_status=check_round.status, to_status=to_status, actor=actor)
     before, check_round.status = check_round.status, to_status
     check_round.save(update_fields=["status"])
-    audit_record(actor=actor, action=f"checks.fill_round_{to_status}", obj=check_round,
+    audit_record(actor=actor, action="checks.fill_round_open" if to_status == RoundStatus.OPEN else "checks.fill_round_closed", obj=check_round,
                  region_code=check_round.region_id, before={"status": before}, after={"status": to_status})
     return check_round
 
