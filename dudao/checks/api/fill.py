@@ -15,7 +15,7 @@ from dudao.checks.selectors import fill as selectors
 from dudao.checks.selectors.rounds import get_round_for
 from dudao.checks.services.fill import check_submit
 from dudao.core.api_errors import validation_error_body
-from dudao.core.errors import ApplicationError
+from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.people.selectors import inspector_for_user
 
 router = Router(tags=["专项检查与民办教育"])
@@ -112,7 +112,7 @@ def submit_check(request, pk: int, target_id: int,
     except ValidationError as exc:
         raise ApplicationError(_data_message(exc.errors())) from None
     if inspector_for_user(request.user) is None:
-        raise ApplicationError("当前账号没有关联督学，不能提交检查记录。")
+        raise PermissionDenied("当前账号没有关联督学，不能提交检查记录。")
     check_round = get_round_for(request.user, pk)
     target = selectors.get_target_by_id_for(request.user, target_id)
     campus = selectors.target_campus(target, payload.campus) if payload.campus else None
