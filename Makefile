@@ -80,6 +80,7 @@ bench: $(BIN)/.bench-installed
 	DATABASE_URL=$(BENCH_COCKPIT_PG_URL) $(BIN)/python bench/bench_cockpit_figures_b.py
 	DATABASE_URL=$(BENCH_HOME_PG_URL) $(BIN)/python bench/bench_todo_a.py
 	$(BIN)/python bench/bench_todo_sources.py
+	$(BIN)/python bench/bench_checks_submit.py
 	$(BIN)/python bench/bench_map.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_outputs_bench $(BIN)/python bench/bench_checks_outputs.py
 	DATABASE_URL=$(BENCH_CHECKS_ROUNDS_PG_URL) $(BIN)/python bench/bench_checks_rounds.py

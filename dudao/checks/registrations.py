@@ -7,6 +7,7 @@ from dudao.checks.views import annual as annual_views
 from dudao.checks.views import institutions as institution_views
 from dudao.checks.views.violations import violations_section
 from dudao.checks.views import rounds as rounds_views
+from dudao.checks.views import fill as fill_views
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
@@ -26,6 +27,8 @@ ACTION_LABELS: dict[str, str] = {
     "checks.template_save": "修改检查清单模板",
     # fill
     "checks.submit": "提交专项检查记录",
+    "checks.fill_round_open": "开始专项检查",
+    "checks.fill_round_closed": "结束专项检查",
     # outputs
     "checks.summary_save": "修改专项检查领导摘要",
     "checks.bulletin_publish": "发布专项检查通报",
@@ -90,6 +93,7 @@ def register() -> None:
     # rounds
     register_page_section("dashboard.school_detail", rounds_views.school_checks_section)  # "checks_section"
     # fill
+    register_page_section("zones.visit_detail", fill_views.visit_check_section)  # "check_section"
     # outputs
     # registry
     register_page_section("dashboard.school_detail", institution_views.school_section)  # "institution_section"

@@ -2,6 +2,7 @@ from django.urls import path
 
 from dudao.checks.views import annual, institutions, outputs, requests, violations
 from dudao.checks.views import rounds
+from dudao.checks.views import fill
 from dudao.checks.views._stub import stub
 
 app_name = "checks"
@@ -24,7 +25,7 @@ urlpatterns = [
     path("library/<int:pk>/", rounds.template_edit, name="template_edit"),
 
     # filling a checklist inside the visit form (views/fill.py)
-    path("<int:pk>/targets/<int:target_pk>/fill/", stub, {"title": "填写检查清单"}, name="fill"),
+    path("<int:pk>/targets/<int:target_pk>/fill/", fill.fill, name="fill"),
 
     # 检查报告, 通报, 领导摘要 (views/outputs.py)
     path("<int:pk>/report.<str:fmt>", outputs.report, name="report"),

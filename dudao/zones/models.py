@@ -165,7 +165,7 @@ class Visit(models.Model):
         return round(self.minutes_on_site / 60, 1)
 
     def item_labels(self) -> list[str]:
-        return [str(ROUTINE_ITEM_LABELS.get(code, code)) for code in self.items]
+        return [str(ROUTINE_ITEM_LABELS.get(code, "专项督导事项" if code == "special" else code)) for code in self.items]
 
     def method_rows(self) -> list[tuple[str, int]]:
         return [(str(label), int(self.methods.get(code, 0))) for code, label in METHODS if self.methods.get(code)]

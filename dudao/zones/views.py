@@ -17,6 +17,7 @@ from dudao.core.forms import attempt
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
+from dudao.core.registries import page_sections
 from dudao.core.web import has_role, require_role
 from dudao.documents.decorators import document_errors
 from dudao.documents.render import render_pdf_bytes
@@ -249,8 +250,10 @@ def visit_list(request):
         "inspector": inspector_for_user(request.user)})
 
 
-def _visit_form_context(request, form, inspector, errors=None):
-    choices = selectors.visit_form_choices(request.user, inspector)
+def visit_form_context(request, form, inspector, errors=None, choices=None):
+    """The visit form's context, public so that a page extending zones/visit_form.html (checks' checklist
+    filling) renders the same form; `choices` replaces the school, campus and companion choices."""
+    choices = choices if choices is not None else selectors.visit_form_choices(request.user, inspector)
     return {"form": form, "inspector": inspector, **choices, "methods": METHODS, "items": ROUTINE_ITEMS, "follow_ups": FOLLOW_UPS,
             "ratings": RATINGS, "errors": errors or [],
             # a GET may name the school (a to-do's link: ?school=<id>), as a failed POST names what was chosen
@@ -269,7 +272,7 @@ def visit_new(request):
         reason = request.GET.get("reason", "")
         form = VisitForm(initial={"client_id": new_client_id(), "date": today.isoformat(),
                                   **({"reason": reason} if reason in VisitReason.values else {})})
-        return render(request, "zones/visit_form.html", _visit_form_context(request, form, inspector))
+        return render(request, "zones/visit_form.html", visit_form_context(request, form, inspector))
     form = VisitForm(request.POST)
     errors = []
     if form.is_valid():
@@ -287,7 +290,7 @@ def visit_new(request):
             return redirect(reverse("zones:visit_detail", args=[visit.pk]) + "?saved=1")
     else:
         errors.extend(f"{form.fields[k].label if k in form.fields else ''}：{v[0]}" for k, v in form.errors.items())
-    return render(request, "zones/visit_form.html", _visit_form_context(request, form, inspector, errors), status=400)
+    return render(request, "zones/visit_form.html", visit_form_context(request, form, inspector, errors), status=400)
 
 
 @login_required
@@ -296,7 +299,8 @@ def visit_detail(request, pk: int):
     can_sign = "sign" in selectors.visit_actions(request.user, visit)
     return render(request, "zones/visit_detail.html", {
         "visit": visit, "findings": selectors.visit_findings(visit), "can_sign": can_sign,
-        "saved": request.GET.get("saved") == "1"})
+        "saved": request.GET.get("saved") == "1",
+        **page_sections("zones.visit_detail", request, visit)})  # checks: "check_section"
 
 
 @login_required

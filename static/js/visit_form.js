@@ -1,6 +1,7 @@
 // The tablet visit form: repeated rows, and a draft kept in localStorage on every keystroke so that
 // nothing typed is lost when the page reloads or the network drops. The client id travels with the draft,
-// so resubmitting after a failed request can never create a second visit.
+// so resubmitting after a failed request can never create a second visit. Pages extending the visit form (the
+// checks' checklist) name their own key (data-draft-key) and their radio answers are kept too.
 (function () {
   "use strict";
   var form = document.getElementById("visit-form");
@@ -24,6 +25,7 @@
       if (!el.name || el.type === "file" || el.name === "csrfmiddlewaretoken") { return; }
       if (el.closest(".problem-row") || el.closest(".lesson-row")) { return; }
       if (el.type === "checkbox") { if (el.checked) { data.checks.push(el.id); } }
+      else if (el.type === "radio") { if (el.checked) { data.fields[el.name] = el.value; } }
       else if (el.multiple) { data.multi[el.name] = Array.from(el.selectedOptions).map(function (o) { return o.value; }); }
       else { data.fields[el.name] = el.value; }
     });
@@ -46,7 +48,7 @@
     if (!raw) { return false; }
     var data = JSON.parse(raw);
     Object.keys(data.fields).forEach(function (name) {
-      var el = form.elements[name];
+      var el = form.elements[name];  // a radio group is a RadioNodeList: setting its value checks that radio
       if (el && el.type !== "file") { el.value = data.fields[name]; }
     });
     form.querySelectorAll("input[type=checkbox]").forEach(function (el) { el.checked = data.checks.indexOf(el.id) >= 0; });

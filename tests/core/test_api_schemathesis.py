@@ -32,6 +32,7 @@ BUSINESS_RULES_400 = [
     "GET /api/v1/quality/rounds/{pk}/value-added",  # the same, and a model that can be fitted on the data
     "GET /api/v1/calendar",  # `to` not before `from`, at most 400 days apart
     "POST /api/v1/reviews/assignments/{pk}/evidence",  # upward: the assignee only, a statement within the limit, file kinds and sizes
+    "POST /api/v1/checks/{pk}/targets/{target_id}/submissions",  # issue 23 fill: JSON in a form field, answers fitting the round's checklist, photos
 ]
 POSITIVE_WITH_400 = ["2xx", "3xx", "400", "401", "403", "404", "409", "429"]
 

@@ -389,6 +389,10 @@ def _samplers(state):
         # checks (issue 23): the demo's rounds, targets, 年检, violations and requests (one block per area below)
         ("checks", "pk"): lambda user: [_checks_pk("CheckRound", user)],
         ("checks/targets", "target_pk"): lambda user: [_checks_pk("CheckTarget", user)],
+        # fill: the submission API (round, target) and a stored submission
+        ("api/checks", "pk"): lambda user: [_checks_pk("CheckRound", user)],
+        ("api/checks/targets", "target_id"): lambda user: [_checks_pk("CheckTarget", user)],
+        ("api/checks/submissions", "pk"): lambda user: [_checks_pk("CheckSubmission", user)],
         ("checks/annual", "pk"): lambda user: [_checks_pk("AnnualRound", user)],
         ("checks/reports", "pk"): lambda user: [_checks_pk("AnnualReport", user)],
         ("checks/violations", "pk"): lambda user: [_checks_pk("Violation", user)],
