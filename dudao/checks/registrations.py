@@ -4,10 +4,10 @@ its own block in each dict and in register(): append inside your block only."""
 from dudao.checks.cockpit import register_cockpit
 from dudao.checks.todo import register_todo
 from dudao.checks.views import annual as annual_views
-from dudao.checks.views import institutions as institution_views
-from dudao.checks.views.violations import violations_section
-from dudao.checks.views import rounds as rounds_views
 from dudao.checks.views import fill as fill_views
+from dudao.checks.views import institutions as institution_views
+from dudao.checks.views import rounds as rounds_views
+from dudao.checks.views.violations import violations_section
 from dudao.checks.year import register_year
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
@@ -27,8 +27,6 @@ ACTION_LABELS: dict[str, str] = {
     "checks.template_save": "修改检查清单模板",
     # fill
     "checks.submit": "提交专项检查记录",
-    "checks.fill_round_open": "开始专项检查",
-    "checks.fill_round_closed": "结束专项检查",
     # outputs
     "checks.summary_save": "修改专项检查领导摘要",
     "checks.bulletin_publish": "发布专项检查通报",

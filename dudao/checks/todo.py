@@ -2,13 +2,28 @@
 called from registrations.register(). Each source runs a bounded number of queries, scoped by visible_to; see
 dudao/inspections/todo.py for the shape. One block per area; append inside your block."""
 
-from dudao.checks.selectors import institutions as institution_selectors
+import datetime
+
 from django.db.models import Count, Q
 
-from dudao.checks.models import CheckRound, CheckTarget, RoundStatus, TargetStatus
+from dudao.checks import todo_violations
+from dudao.checks.models import (
+    CheckRound,
+    CheckTarget,
+    RequestOutcome,
+    RequestStatus,
+    RoundStatus,
+    SupervisionRequest,
+    TargetStatus,
+)
+from dudao.checks.selectors import institutions as institution_selectors
+from dudao.checks.todo_annual import register_annual_todo
+from dudao.core.dates import local_date
 from dudao.core.models import RoleAssignment
+from dudao.core.policy import PolicyTable
 from dudao.core.registries import Todo, register_todo_source, url_for_pk
 from dudao.core.roles import Role
+from dudao.core.scope import prefix_q
 
 
 # ---- registry: institutions flagged for the office (licence expired or missing, 年检 不合格 twice, 白名单 removed)
@@ -21,15 +36,7 @@ def institutions_flagged(user, today) -> list[Todo]:
                  object=row.school.name, url=url(row.school.pk), due=None,
                  key=f"checks.institution:{row.school.pk}:flag", region_code=row.school.region_id)
             for row in institution_selectors.flagged_for_offices(regions, today)]
-import datetime
 
-from dudao.checks import todo_violations
-from dudao.checks.models import RequestOutcome, RequestStatus, SupervisionRequest
-from dudao.checks.todo_annual import register_annual_todo
-from dudao.core.dates import local_date
-from dudao.core.policy import PolicyTable
-from dudao.core.registries import Todo
-from dudao.core.scope import prefix_q
 
 # requests
 

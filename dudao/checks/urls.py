@@ -1,9 +1,6 @@
 from django.urls import path
 
-from dudao.checks.views import annual, institutions, outputs, requests, violations
-from dudao.checks.views import rounds
-from dudao.checks.views import fill
-from dudao.checks.views._stub import stub
+from dudao.checks.views import annual, fill, institutions, outputs, requests, rounds, violations
 
 app_name = "checks"
 

@@ -3,8 +3,20 @@ documents of checks. See dudao/zones/year.py for the shape. One block per area; 
 
 import datetime
 
+from dudao.checks.models import CheckRound, CheckTarget
 from dudao.checks.selectors import outputs as outputs_selectors
-from dudao.core.registries import Figure, FigureReader, period_label, register_year_figures
+from dudao.checks.year_annual import register_annual_year
+from dudao.core.registries import (
+    CalendarItem,
+    Figure,
+    FigureReader,
+    period_label,
+    register_calendar_source,
+    register_year_figures,
+    scope_reaches,
+    url_for_pk,
+)
+from dudao.core.scope import scope_for
 
 # --- outputs: the year's 专项检查 figures (年度工作总结) ------------------------------------------------------------
 
@@ -28,10 +40,6 @@ def outputs_year_figures(region_code: str, start: datetime.date, end: datetime.d
         Figure("checks.findings", "专项检查登记问题", total["findings"], "个", src + "：已登记为问题"),
         Figure("checks.settled", "现场整改到位", total["settled"], "个", src + "：检查时现场整改到位"),
     ]
-from dudao.checks.year_annual import register_annual_year
-from dudao.checks.models import CheckRound, CheckTarget
-from dudao.core.registries import CalendarItem, register_calendar_source, scope_reaches, url_for_pk
-from dudao.core.scope import scope_for
 
 # ---- rounds: 行事历 ------------------------------------------------------------------------------------------------
 

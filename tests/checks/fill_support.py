@@ -11,8 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dudao.checks.models import CheckTarget
-from dudao.checks.services.fill import round_open
-from dudao.checks.services.rounds import round_create, targets_add
+from dudao.checks.services.rounds import round_create, round_open, targets_add
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create
 from dudao.zones.services import assignment_set, zone_save

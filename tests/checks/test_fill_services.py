@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from dudao.checks.models import CheckAnswer, CheckSubmission, CheckTarget
-from dudao.checks.services.fill import check_submit, round_close
+from dudao.checks.services.fill import check_submit
+from dudao.checks.services.rounds import round_close
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.rectification.models import Finding
 from dudao.zones.models import Visit

@@ -402,7 +402,6 @@ def _samplers(state):
         ("api/institutions", "school_id"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
         ("checks/menu", "pk"): lambda user: [_checks_pk("MenuTopic", user)],  # requests: 督导菜单
         ("checks/library", "pk"): lambda user: [_checks_pk("ChecklistTemplate", user)],  # rounds: office templates
-        ("api/checks", "pk"): lambda user: [_checks_pk("CheckRound", user)],  # rounds: GET /api/v1/checks/{id}
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

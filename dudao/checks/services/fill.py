@@ -14,20 +14,18 @@ from django.utils import timezone
 
 from dudao.checks.fill_engine import NUMBER, TEXT, YES_NO_VALUES, AnswerError, answer_fails, parse_number
 from dudao.checks.models import (
-    ROUND_WORKFLOW,
     CheckAnswer,
     CheckItem,
     CheckRound,
     CheckSubmission,
     CheckTarget,
     RoundStatus,
-    RoundTransition,
     TargetStatus,
 )
 from dudao.core.audit import audit_record
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Role
-from dudao.core.scope import holds_role_in, require_office_for
+from dudao.core.scope import holds_role_in
 from dudao.documents import files
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_record
@@ -268,31 +266,3 @@ def _raise_finding(*, actor, target: CheckTarget, answer: CheckAnswer, raised_at
         follow_up=follow_up, description=description[:2000], severity=min(max(int(item.severity or 1), 1), 3),
         requirement=f"{target.round.title}：{item.text}"[:500],
         evidence=[answer.photo] if answer.photo_id else (), raised_at=raised_at)
-
-
-# ---- opening and closing a round: tiny helpers until the rounds area's own services are merged (the integrator
-# keeps one of each; the demo calls these) ----
-
-def _round_move(*, actor, round: CheckRound, to_status: str, message: str) -> CheckRound:
-    require_office_for(actor, round.region_id, message)
-    check_round = CheckRound.objects.select_for_update().get(pk=round.pk)
-    ROUND_WORKFLOW.check(check_round.status, to_status)
-    RoundTransition.record(check_round, from_status=check_round.status, to_status=to_status, actor=actor)
-    before, check_round.status = check_round.status, to_status
-    check_round.save(update_fields=["status"])
-    audit_record(actor=actor, action="checks.fill_round_open" if to_status == RoundStatus.OPEN else "checks.fill_round_closed", obj=check_round,
-                 region_code=check_round.region_id, before={"status": before}, after={"status": to_status})
-    return check_round
-
-
-@transaction.atomic
-def round_open(*, actor, round: CheckRound) -> CheckRound:
-    """草稿 → 检查中 (the office of the round's region)."""
-    return _round_move(actor=actor, round=round, to_status=RoundStatus.OPEN, message="只有本区划的督导室可以开始专项检查。")
-
-
-@transaction.atomic
-def round_close(*, actor, round: CheckRound) -> CheckRound:
-    """检查中 → 已结束 (the office of the round's region)."""
-    return _round_move(actor=actor, round=round, to_status=RoundStatus.CLOSED, message="只有本区划的督导室可以结束专项检查。")
-

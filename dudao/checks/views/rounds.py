@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -19,6 +20,7 @@ from dudao.checks import library
 from dudao.checks.models import AnswerKind, CheckKind, CheckTarget, RoundStatus, TargetRule, TargetStatus
 from dudao.checks.selectors import rounds as selectors
 from dudao.checks.services import rounds as services
+from dudao.checks.views.outputs import outputs_panel
 from dudao.core.errors import ApplicationError
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.roles import Role
@@ -149,7 +151,10 @@ def round_detail(request, pk: int):
         "transitions": selectors.transitions(check_round) if manage else [],
         "rule_label": TargetRule(check_round.target_rule).label if check_round.target_rule else "",
         "rule_types": "、".join(type_labels.get(t, t) for t in (check_round.target_params or {}).get("types", [])),
-        "today": timezone.localdate()})
+        "today": timezone.localdate(),
+        # the outputs area's panel: 检查报告, 领导摘要, 检查通报 (office and leaders of the round's region)
+        **(outputs_panel(request, check_round) if check_round.status != RoundStatus.DRAFT else {}),
+        "outputs_next": reverse("checks:round_detail", args=[check_round.pk])})
 
 
 def _inspector_options(inspectors) -> str:

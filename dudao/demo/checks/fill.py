@@ -18,8 +18,8 @@ from django.utils import timezone
 from PIL import Image
 
 from dudao.checks.models import CheckRound, CheckTarget, RoundStatus, TargetStatus
-from dudao.checks.services.fill import check_submit, round_close, round_open
-from dudao.checks.services.rounds import round_create, targets_add
+from dudao.checks.services.fill import check_submit
+from dudao.checks.services.rounds import round_close, round_create, round_open, targets_add
 from dudao.schools.models import School, SchoolType
 from dudao.zones.models import Assignment
 
