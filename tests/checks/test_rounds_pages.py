@@ -53,7 +53,8 @@ def test_office_round_page_shows_coverage_failures_and_unassigned(world, crew, o
     assert "消防器材在有效期内" in html and "rounds-failed-chart" in html and "甲一街道" in html
     assert f"/checks/{opened.pk}/report.docx" in html and "结束检查" in html
     filtered = client.get(f"/checks/{opened.pk}/?inspector=none").content.decode()
-    assert "甲区中心幼儿园" in filtered and "甲区第一小学" not in filtered
+    targets_table = filtered.split('id="outputs-panel"')[-1].split("</section>", 1)[-1]  # past the 领导摘要 panel
+    assert "甲区中心幼儿园" in targets_table and "甲区第一小学" not in targets_table
     assert "甲区第二小学" in client.get(f"/checks/{opened.pk}/?status=pending&q=第二").content.decode()
     export = client.get(f"/checks/{opened.pk}/?export=xlsx")
     rows = CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()

@@ -36,6 +36,7 @@ EXPECTED_PART = {
     "demo_admin": "系统管理", "demo_office": "督导室：问题整改", "demo_inspector": "督学：走访频次",
     "demo_school": "本校整改", "demo_unit": "本单位督办", "demo_bureau": "本单位督办",
     "demo_expert": "评估专家：评分进度", "demo_leader": "分管领导：全区概况",
+    "demo_training": "本校整改",  # a training institution's user (issue 23): the school home page
 }
 
 

@@ -72,8 +72,8 @@ def bulletin_draft(request, pk: int):
 
 
 @login_required
-@require_role(Role.OFFICE)
 @require_POST
+@require_role(Role.OFFICE)
 def bulletin_publish(request, pk: int):
     check_round = selectors.get_round_for_outputs(request.user, pk)
     title, body = request.POST.get("title", ""), request.POST.get("body", "")
@@ -87,8 +87,8 @@ def bulletin_publish(request, pk: int):
 
 
 @login_required
-@require_role(Role.OFFICE)
 @require_POST
+@require_role(Role.OFFICE)
 def summary_save(request, pk: int):
     check_round = selectors.get_round_for_outputs(request.user, pk)
     text = request.POST.get("summary", "")
