@@ -138,6 +138,8 @@ def _detail(request, req, *, accept_form=None, decline_form=None, status=200):
         "req": req, "history": selectors.history(req), "office": office, "deciding": deciding,
         "accept_form": accept_form, "decline_form": decline_form or DeclineForm(),
         "linking": linking, "visits": selectors.visits_to_link(req) if linking else [],
+        # only the 承办督学 can write the visit record (the office would get a 404 from the visit form)
+        "writes_visit": linking and selectors.is_inspector_of(request.user, req),
         "can_mark_done": office and accepted and req.outcome != RequestOutcome.VISIT,
     }, status=status)
 

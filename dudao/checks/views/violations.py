@@ -25,7 +25,7 @@ from dudao.core.forms import style_form
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.scope import scope_for
 from dudao.core.web import require_role
-from dudao.rectification.models import DecisionForm
+from dudao.rectification.models import DONE_STATUSES, DecisionForm
 from dudao.regions.models import GovUnit
 from dudao.zones.models import Complaint
 
@@ -206,6 +206,8 @@ def _detail(request, violation, *, verify_form=None, decide_form=None, message: 
         "penalty_labels": _penalty_labels(violation.penalties),
         "decides_as": services.decides_as(request.user, violation) if ViolationStatus.DECIDED in actions else "",
         "credit_entries": list(violation.credit.all()),
+        # 办结 is offered only once the decision's finding is rectified (the service refuses it before)
+        "rectified": violation.finding is not None and violation.finding.status in DONE_STATUSES,
     }, status=status)
 
 
