@@ -90,7 +90,8 @@ class SubmissionOut(Schema):
 
     @staticmethod
     def resolve_answers(obj) -> list:
-        return list(obj.answers.all())
+        rows = getattr(obj, "answer_rows", None)  # a new submission: the rows check_submit wrote
+        return list(obj.answers.all()) if rows is None else rows
 
     @staticmethod
     def resolve_warning(obj) -> str:
@@ -127,7 +128,8 @@ def submit_check(request, pk: int, target_id: int,
     submission, created = check_submit(
         actor=request.user, target=target, round=check_round, client_id=payload.client_id, visit=visit,
         answers=[a.dict() for a in payload.answers], answer_photos=photos, note=payload.note)
-    submission = selectors.get_submission_for(request.user, submission.pk)
+    if not created:  # a retry: the stored submission as it is; a new one answers from the objects in hand
+        submission = selectors.get_submission_for(request.user, submission.pk)
     submission.created = created
     return Status(201 if created else 200, submission)
 

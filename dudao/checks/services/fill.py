@@ -191,6 +191,20 @@ def submission_for_client_id(client_id: uuid.UUID, target: CheckTarget) -> Check
     return existing
 
 
+def _locked(target: CheckTarget) -> CheckTarget:
+    """`target` with its status, inspector and round status as they are under the row lock (a fresh read with
+    its round, school and inspector when the caller's copy lacks them or its inspector changed meanwhile)."""
+    row = (CheckTarget.objects.select_for_update(of=("self",)).filter(pk=target.pk)
+           .values("status", "inspector_id", "round_id", "round__status").get())
+    cached = target._state.fields_cache
+    if (row["inspector_id"] != target.inspector_id or row["round_id"] != target.round_id
+            or not {"round", "school", "inspector"} <= cached.keys()):
+        return CheckTarget.objects.select_related("round", "school", "inspector").get(pk=target.pk)
+    target.status = row["status"]
+    target.round.status = row["round__status"]
+    return target
+
+
 def outside_window(check_round: CheckRound, day: datetime.date) -> bool:
     return not (check_round.starts_on <= day <= check_round.ends_on)
 
@@ -204,12 +218,10 @@ def check_submit(*, actor, target: CheckTarget, client_id, visit: dict, answers:
     ({item id: upload}). Returns (submission, created). A date outside the round's window is accepted and
     flagged (submission.outside_window). `round`, when given, must be the target's round."""
     client_id = visit_client_id(client_id)
-    existing = submission_for_client_id(client_id, target)
-    if existing is not None:
-        return existing, False
-    # One submission per target: the row lock makes a concurrent double submit wait and then see this one.
-    target = (CheckTarget.objects.select_for_update(of=("self",)).select_related("round", "school", "inspector")
-              .get(pk=target.pk))
+    # One submission per target: the row lock makes a concurrent double submit wait and then see this one. The
+    # caller's target (read with its round, school and inspector) is kept; only what a concurrent writer may have
+    # changed is read again under the lock.
+    target = _locked(target)
     existing = submission_for_client_id(client_id, target)
     if existing is not None:
         return existing, False
@@ -236,6 +248,7 @@ def check_submit(*, actor, target: CheckTarget, client_id, visit: dict, answers:
         submission=submission, item=a.item, value=a.value, number=a.number, note=a.note, failed=a.failed,
         photo=stored.get(a.photo.sha256) if a.photo is not None else None, settled_on_spot=a.settle == SETTLE_ON_SITE)
         for a in cleaned])
+    submission.answer_rows = rows  # the rows in hand, in checklist order: the API answers from them
     failed_rows = [row for row in rows if row.failed]
     for row in failed_rows:
         row.finding = _raise_finding(actor=actor, target=target, answer=row, raised_at=recorded.started_at)
