@@ -60,11 +60,12 @@ class CleanAnswer:
     photo: object  # files.CheckedFile or None
 
 
-def check_inspector(actor, target: CheckTarget) -> Inspector:
+def check_inspector(actor, target: CheckTarget, own: Inspector | None = None) -> Inspector:
     """The inspector who checked this target: the one assigned to it, recording it themselves (a target without
     one may be filled by any active inspector of the round's region), or the office of the round's region typing
-    in the assigned inspector's paper checklist (as it may record a visit for them). Anyone else is refused."""
-    inspector = inspector_for_user(actor)
+    in the assigned inspector's paper checklist (as it may record a visit for them). Anyone else is refused.
+    `own`: the actor's inspector when the caller has already read it (else it is read here)."""
+    inspector = own or inspector_for_user(actor)
     if inspector is None or inspector.pk != target.inspector_id:
         if holds_role_in(actor, target.round.region_id, Role.OFFICE):
             if target.inspector is None:
@@ -212,11 +213,12 @@ def outside_window(check_round: CheckRound, day: datetime.date) -> bool:
 @transaction.atomic
 def check_submit(*, actor, target: CheckTarget, client_id, visit: dict, answers: list[dict],
                  answer_photos: dict | None = None, note: str = "", round: CheckRound | None = None,
-                 ) -> tuple[CheckSubmission, bool]:
+                 inspector: Inspector | None = None) -> tuple[CheckSubmission, bool]:
     """Store a filled checklist for `target` with its visit (the VisitDraft fields in `visit`), answers
     ([{"item": id, "value": "yes|no|na", "number": ..., "note": "", "settle": "on_site|notice"}]) and photos
     ({item id: upload}). Returns (submission, created). A date outside the round's window is accepted and
-    flagged (submission.outside_window). `round`, when given, must be the target's round."""
+    flagged (submission.outside_window). `round`, when given, must be the target's round. `inspector`, when given,
+    is the actor's own inspector record as the caller read it (inspector_for_user), passed through to save a read."""
     client_id = visit_client_id(client_id)
     # One submission per target: the row lock makes a concurrent double submit wait and then see this one. The
     # caller's target (read with its round, school and inspector) is kept; only what a concurrent writer may have
@@ -225,7 +227,7 @@ def check_submit(*, actor, target: CheckTarget, client_id, visit: dict, answers:
     existing = submission_for_client_id(client_id, target)
     if existing is not None:
         return existing, False
-    inspector = check_inspector(actor, target)
+    inspector = check_inspector(actor, target, inspector)
     _refuse_target(target, round)
     items = list(CheckItem.objects.filter(round=target.round).order_by("order", "id"))
     cleaned = _clean_answers(items, answers, answer_photos or {}, target.school.region_id)
