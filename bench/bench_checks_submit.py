@@ -71,8 +71,7 @@ def build(admin):
     from django.contrib.auth import get_user_model
 
     from dudao.checks.models import CheckTarget
-    from dudao.checks.services.fill import round_open
-    from dudao.checks.services.rounds import round_create, targets_add
+    from dudao.checks.services.rounds import round_create, round_open, targets_add
     from dudao.core.services import role_assign, token_issue
     from dudao.people.models import Inspector
     from dudao.regions.models import Region

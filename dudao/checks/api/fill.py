@@ -90,7 +90,8 @@ class SubmissionOut(Schema):
 
     @staticmethod
     def resolve_answers(obj) -> list:
-        return list(obj.answers.all())
+        rows = getattr(obj, "answer_rows", None)  # a new submission: the rows check_submit wrote
+        return list(obj.answers.all()) if rows is None else rows
 
     @staticmethod
     def resolve_warning(obj) -> str:
@@ -111,10 +112,11 @@ def submit_check(request, pk: int, target_id: int,
         payload = SubmissionIn.model_validate_json(data)
     except ValidationError as exc:
         raise ApplicationError(_data_message(exc.errors())) from None
-    if inspector_for_user(request.user) is None:
+    inspector = inspector_for_user(request.user)
+    if inspector is None:
         raise PermissionDenied("当前账号没有关联督学，不能提交检查记录。")
     check_round = get_round_for(request.user, pk)
-    target = selectors.get_target_by_id_for(request.user, target_id)
+    target = selectors.get_target_by_id_for(request.user, target_id, inspector)
     campus = selectors.target_campus(target, payload.campus) if payload.campus else None
     photos = {}
     for key in request.FILES:
@@ -126,8 +128,9 @@ def submit_check(request, pk: int, target_id: int,
              "highlights": payload.highlights, "campus": campus}
     submission, created = check_submit(
         actor=request.user, target=target, round=check_round, client_id=payload.client_id, visit=visit,
-        answers=[a.dict() for a in payload.answers], answer_photos=photos, note=payload.note)
-    submission = selectors.get_submission_for(request.user, submission.pk)
+        answers=[a.dict() for a in payload.answers], answer_photos=photos, note=payload.note, inspector=inspector)
+    if not created:  # a retry: the stored submission as it is; a new one answers from the objects in hand
+        submission = selectors.get_submission_for(request.user, submission.pk)
     submission.created = created
     return Status(201 if created else 200, submission)
 

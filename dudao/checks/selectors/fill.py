@@ -19,8 +19,8 @@ def draft_key(user, target: CheckTarget) -> str:
     return f"dudao.check.{user.pk}.{target.round_id}.{target.pk}"
 
 
-def _may_fill_unassigned(user, target: CheckTarget) -> bool:
-    inspector = inspector_for_user(user)
+def _may_fill_unassigned(user, target: CheckTarget, inspector: Inspector | None = None) -> bool:
+    inspector = inspector or inspector_for_user(user)
     return (target.inspector_id is None and inspector is not None and inspector.status == InspectorStatus.ACTIVE
             and inspector.region_id.startswith(target.round.region_id))
 
@@ -37,11 +37,15 @@ def get_target_for_fill(user, round_pk: int, target_pk: int) -> CheckTarget:
     return target
 
 
-def get_target_by_id_for(user, target_pk: int) -> CheckTarget:
-    """A target by its id alone (the API names the round separately; the service refuses a mismatch)."""
-    target = CheckTarget.objects.select_related("round__region", "school", "inspector").filter(pk=target_pk).first()
-    if target is None or not (CheckTarget.objects.visible_to(user).filter(pk=target.pk).exists()
-                              or _may_fill_unassigned(user, target)):
+def get_target_by_id_for(user, target_pk: int, inspector: Inspector | None = None) -> CheckTarget:
+    """A target by its id alone (the API names the round separately; the service refuses a mismatch). One query
+    when the user sees it; `inspector`, when the caller has read it, is the user's own (not read again)."""
+    related = ("round__region", "school", "inspector")
+    target = CheckTarget.objects.visible_to(user).select_related(*related).filter(pk=target_pk).first()
+    if target is not None:
+        return target
+    target = CheckTarget.objects.select_related(*related).filter(pk=target_pk).first()
+    if target is None or not _may_fill_unassigned(user, target, inspector):
         raise Http404("未找到该检查对象，或您无权查看。")
     return target
 

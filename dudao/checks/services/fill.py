@@ -60,11 +60,12 @@ class CleanAnswer:
     photo: object  # files.CheckedFile or None
 
 
-def check_inspector(actor, target: CheckTarget) -> Inspector:
+def check_inspector(actor, target: CheckTarget, own: Inspector | None = None) -> Inspector:
     """The inspector who checked this target: the one assigned to it, recording it themselves (a target without
     one may be filled by any active inspector of the round's region), or the office of the round's region typing
-    in the assigned inspector's paper checklist (as it may record a visit for them). Anyone else is refused."""
-    inspector = inspector_for_user(actor)
+    in the assigned inspector's paper checklist (as it may record a visit for them). Anyone else is refused.
+    `own`: the actor's inspector when the caller has already read it (else it is read here)."""
+    inspector = own or inspector_for_user(actor)
     if inspector is None or inspector.pk != target.inspector_id:
         if holds_role_in(actor, target.round.region_id, Role.OFFICE):
             if target.inspector is None:
@@ -191,6 +192,20 @@ def submission_for_client_id(client_id: uuid.UUID, target: CheckTarget) -> Check
     return existing
 
 
+def _locked(target: CheckTarget) -> CheckTarget:
+    """`target` with its status, inspector and round status as they are under the row lock (a fresh read with
+    its round, school and inspector when the caller's copy lacks them or its inspector changed meanwhile)."""
+    row = (CheckTarget.objects.select_for_update(of=("self",)).filter(pk=target.pk)
+           .values("status", "inspector_id", "round_id", "round__status").get())
+    cached = target._state.fields_cache
+    if (row["inspector_id"] != target.inspector_id or row["round_id"] != target.round_id
+            or not {"round", "school", "inspector"} <= cached.keys()):
+        return CheckTarget.objects.select_related("round", "school", "inspector").get(pk=target.pk)
+    target.status = row["status"]
+    target.round.status = row["round__status"]
+    return target
+
+
 def outside_window(check_round: CheckRound, day: datetime.date) -> bool:
     return not (check_round.starts_on <= day <= check_round.ends_on)
 
@@ -198,22 +213,21 @@ def outside_window(check_round: CheckRound, day: datetime.date) -> bool:
 @transaction.atomic
 def check_submit(*, actor, target: CheckTarget, client_id, visit: dict, answers: list[dict],
                  answer_photos: dict | None = None, note: str = "", round: CheckRound | None = None,
-                 ) -> tuple[CheckSubmission, bool]:
+                 inspector: Inspector | None = None) -> tuple[CheckSubmission, bool]:
     """Store a filled checklist for `target` with its visit (the VisitDraft fields in `visit`), answers
     ([{"item": id, "value": "yes|no|na", "number": ..., "note": "", "settle": "on_site|notice"}]) and photos
     ({item id: upload}). Returns (submission, created). A date outside the round's window is accepted and
-    flagged (submission.outside_window). `round`, when given, must be the target's round."""
+    flagged (submission.outside_window). `round`, when given, must be the target's round. `inspector`, when given,
+    is the actor's own inspector record as the caller read it (inspector_for_user), passed through to save a read."""
     client_id = visit_client_id(client_id)
+    # One submission per target: the row lock makes a concurrent double submit wait and then see this one. The
+    # caller's target (read with its round, school and inspector) is kept; only what a concurrent writer may have
+    # changed is read again under the lock.
+    target = _locked(target)
     existing = submission_for_client_id(client_id, target)
     if existing is not None:
         return existing, False
-    # One submission per target: the row lock makes a concurrent double submit wait and then see this one.
-    target = (CheckTarget.objects.select_for_update(of=("self",)).select_related("round", "school", "inspector")
-              .get(pk=target.pk))
-    existing = submission_for_client_id(client_id, target)
-    if existing is not None:
-        return existing, False
-    inspector = check_inspector(actor, target)
+    inspector = check_inspector(actor, target, inspector)
     _refuse_target(target, round)
     items = list(CheckItem.objects.filter(round=target.round).order_by("order", "id"))
     cleaned = _clean_answers(items, answers, answer_photos or {}, target.school.region_id)
@@ -236,6 +250,7 @@ def check_submit(*, actor, target: CheckTarget, client_id, visit: dict, answers:
         submission=submission, item=a.item, value=a.value, number=a.number, note=a.note, failed=a.failed,
         photo=stored.get(a.photo.sha256) if a.photo is not None else None, settled_on_spot=a.settle == SETTLE_ON_SITE)
         for a in cleaned])
+    submission.answer_rows = rows  # the rows in hand, in checklist order: the API answers from them
     failed_rows = [row for row in rows if row.failed]
     for row in failed_rows:
         row.finding = _raise_finding(actor=actor, target=target, answer=row, raised_at=recorded.started_at)
