@@ -5,6 +5,7 @@ import datetime
 import json
 import uuid
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -21,9 +22,12 @@ from dudao.checks.models import (
     Violation,
 )
 from dudao.checks.services.rounds import round_open
+from dudao.core.errors import ApplicationError
 from dudao.dashboard.selectors.todos import my_todos
 from dudao.documents import files
+from dudao.schools.institution_import import institutions_import
 from dudao.zones.models import Visit
+from tests.checks._institutions import training as _training
 from tests.checks.annual_fixtures import (
     annual_world,  # noqa: F401
     pdf_upload,
@@ -31,6 +35,8 @@ from tests.checks.annual_fixtures import (
 from tests.checks.annual_fixtures import make_round as make_annual_round
 from tests.checks.fill_support import fill_fixture, make_round, png  # noqa: F401
 from tests.checks.requests_data import file_request, fresh, make_menu
+from tests.checks.test_institutions_import import _file as _import_file
+from tests.checks.test_institutions_import import _row as _import_row
 from tests.checks.violations_data import cases
 
 
@@ -223,3 +229,14 @@ def test_upload_by_a_reader_of_the_report_writes_nothing_to_storage(world, aw, c
     answer = client.post(reverse("checks:annual_upload", args=[report.pk]),
                          {"requirement": requirement.pk, "file": pdf_upload()})
     assert answer.status_code == 302 and written and AnnualDocument.objects.count() == 1
+
+
+def test_import_of_another_districts_code_does_not_reveal_its_name(world):
+    """office_a importing district B's institution code: the same message as an unknown code, no name."""
+    other = _training(world, code="1990103901", name="乙县保密培训中心", town=world.schools_b[0].region)
+    data = _import_file([_import_row(other.code), _import_row("1990109999")])
+    with pytest.raises(ApplicationError) as caught:
+        institutions_import(actor=world.office_a, data=data, filename="机构.xlsx")
+    messages = [e.message for e in caught.value.errors]
+    assert len(messages) == 2 and not any("乙县保密培训中心" in m for m in messages), messages
+    assert messages[0].replace(other.code, "X") == messages[1].replace("1990109999", "X")
