@@ -26,7 +26,8 @@ from dudao.core.errors import ApplicationError
 from dudao.dashboard.selectors.todos import my_todos
 from dudao.documents import files
 from dudao.schools.institution_import import institutions_import
-from dudao.zones.models import Visit
+from dudao.zones.models import Complaint, Visit
+from dudao.zones.services import complaint_receive
 from tests.checks._institutions import training as _training
 from tests.checks.annual_fixtures import (
     annual_world,  # noqa: F401
@@ -37,7 +38,7 @@ from tests.checks.fill_support import fill_fixture, make_round, png  # noqa: F40
 from tests.checks.requests_data import file_request, fresh, make_menu
 from tests.checks.test_institutions_import import _file as _import_file
 from tests.checks.test_institutions_import import _row as _import_row
-from tests.checks.violations_data import cases
+from tests.checks.violations_data import appoint_inspector, cases
 
 
 def _api_url(fill, target=None):
@@ -240,3 +241,25 @@ def test_import_of_another_districts_code_does_not_reveal_its_name(world):
     messages = [e.message for e in caught.value.errors]
     assert len(messages) == 2 and not any("乙县保密培训中心" in m for m in messages), messages
     assert messages[0].replace(other.code, "X") == messages[1].replace("1990109999", "X")
+
+
+def test_violation_source_picker_shows_only_complaints_the_user_may_read(world, client):
+    """An inspector appointed in the county may register violations, but a complaint about the institution that was
+    not assigned to them is not theirs to read (zones.Complaint.visible_to): the picker listed its content and the
+    register form accepted its id."""
+    c = cases(world)
+    appoint_inspector(world)
+    secret = complaint_receive(actor=world.office_a, school=c.training, kind="report", channel="hotline",
+                               content="机密举报内容：周末在地下室开设学科类培训", complainant_name="王某",
+                               complainant_phone="13800000000")
+    Complaint.objects.filter(pk=secret.pk).update(assigned_to=None)
+    url = reverse("checks:violation_sources") + f"?school={c.training.pk}"
+    client.force_login(world.office_a)
+    assert "机密举报内容" in client.get(url).content.decode()
+    client.force_login(world.inspector_a)
+    page = client.get(url)
+    assert page.status_code == 200 and "机密举报内容" not in page.content.decode()
+    answer = client.post(reverse("checks:violation_create"), {
+        "school": c.training.pk, "source": "complaint", "complaint": secret.pk, "kind": "subject_training",
+        "description": "周末开展学科类培训", "found_on": timezone.localdate().isoformat()})
+    assert answer.status_code == 400 and not Violation.objects.exists()

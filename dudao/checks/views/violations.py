@@ -136,7 +136,7 @@ def _source_choices(request, school_pk: int | None) -> dict:
     school = selectors.register_institutions(request.user).filter(pk=school_pk).first() if school_pk else None
     if school is None:
         return {"source_school": None, "complaints": [], "answers": []}
-    return {"source_school": school, "complaints": list(selectors.source_complaints(school)[:100]),
+    return {"source_school": school, "complaints": list(selectors.source_complaints(request.user, school)[:100]),
             "answers": list(selectors.source_answers(school)[:100])}
 
 
@@ -170,7 +170,7 @@ def violation_create(request):
                 violation = services.violation_register(
                     actor=request.user, school=school, source=data["source"], kind=data["kind"],
                     description=data["description"], found_on=data["found_on"], source_note=data["source_note"],
-                    complaint=Complaint.objects.filter(pk=complaint_pk).first() if complaint_pk else None,
+                    complaint=Complaint.objects.visible_to(request.user).filter(pk=complaint_pk).first() if complaint_pk else None,
                     check_answer=CheckAnswer.objects.select_related("submission__target").filter(pk=answer_pk).first()
                     if answer_pk else None)
             except ApplicationError as exc:
