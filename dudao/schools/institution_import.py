@@ -64,10 +64,9 @@ def institutions_import(*, actor, data: bytes, filename: str) -> dict[str, dict[
     todo = []
     for row in parsed.rows:
         school = schools.get(row.values["code"])
-        if school is None:
-            parsed.error(row.row, "code", f"学校标识码 {row.values['code']} 不存在")
-        elif not scope.holds(school.region_id, Role.OFFICE):
-            parsed.error(row.row, "code", f"{school.name} 不在您的管辖范围内")
+        if school is None or not scope.holds(school.region_id, Role.OFFICE):
+            # one message for both: another district's code must not reveal its institution's name
+            parsed.error(row.row, "code", f"学校标识码 {row.values['code']} 不在学校名录中（或不在您的管辖范围内）")
         elif not is_institution(school):
             parsed.error(row.row, "code", f"{school.name} 不是民办学校、民办幼儿园或校外培训机构")
         else:

@@ -128,10 +128,10 @@ def test_review_pages(world, aw, login):
     c = login(world.office_a)
     page = c.get(reverse("checks:annual_report", args=[report.pk])).content.decode()
     assert "安排评审" in page and "记录结论" in page and "A1.1" in page
-    # a school user posting office actions
+    # a school user posting office actions: 404, as a role without the page (security review)
     s = login(aw.training_user)
-    assert s.post(reverse("checks:annual_result", args=[report.pk]), {"result": "pass"}).status_code == 400
-    assert s.post(reverse("checks:annual_assign", args=[report.pk]), {"reviewer": world.expert.pk}).status_code == 400
+    assert s.post(reverse("checks:annual_result", args=[report.pk]), {"result": "pass"}).status_code == 404
+    assert s.post(reverse("checks:annual_assign", args=[report.pk]), {"reviewer": world.expert.pk}).status_code == 404
     c = login(world.office_a)
     no_reason = c.post(reverse("checks:annual_result", args=[report.pk]), {"result": "fail", "reasons": ""})
     assert no_reason.status_code == 400 and "须写明理由" in no_reason.content.decode()

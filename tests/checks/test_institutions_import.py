@@ -63,7 +63,7 @@ def test_it_refuses_unknown_foreign_public_and_duplicate_codes(world):
     with pytest.raises(ApplicationError) as caught:
         institutions_import(actor=world.office_a, data=data, filename="机构.xlsx")
     messages = [e.message for e in caught.value.errors]
-    assert any("不存在" in m for m in messages) and any("不在您的管辖范围内" in m for m in messages)
+    assert sum("不在学校名录中（或不在您的管辖范围内）" in m for m in messages) >= 2 and not any("乙县培训" in m for m in messages)
     assert any("不是民办学校" in m for m in messages) and any("重复" in m for m in messages)
     assert any("10 位数字" in m for m in messages)
     assert not InstitutionProfile.objects.exists()

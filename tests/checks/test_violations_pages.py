@@ -96,7 +96,7 @@ def test_verify_decide_close_through_the_pages(world, client):
     assert client.post(reverse("checks:violation_decide", args=[v.pk]), form | {"confiscated_amount": "3000.00"}).status_code == 302
     v = Violation.objects.get(pk=v.pk)
     assert v.status == ViolationStatus.DECIDED and v.finding is not None
-    assert client.post(reverse("checks:violation_close", args=[v.pk])).status_code == 400
+    assert client.post(reverse("checks:violation_close", args=[v.pk])).status_code == 404  # a unit: not its move
     client.force_login(world.office_a)
     bad = client.post(reverse("checks:violation_close", args=[v.pk]))
     assert bad.status_code == 400 and "整改尚未完成" in bad.content.decode()

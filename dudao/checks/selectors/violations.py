@@ -74,8 +74,9 @@ def may_register_any(user) -> bool:
     return register_institutions(user).exists()
 
 
-def source_complaints(school: School) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(school=school).order_by("-received_at", "-id")
+def source_complaints(user, school: School) -> QuerySet[Complaint]:
+    """The complaints about the institution this user may read (an inspector: only those assigned to them)."""
+    return Complaint.objects.visible_to(user).filter(school=school).order_by("-received_at", "-id")
 
 
 def source_answers(school: School) -> QuerySet[CheckAnswer]:

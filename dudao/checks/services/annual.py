@@ -223,6 +223,8 @@ def annual_document_upload(*, actor, report: AnnualReport, requirement: AnnualRe
         raise ApplicationError("该材料不在本机构的年检材料清单中。")
     if upload is None:
         raise ApplicationError(f"请选择“{requirement.title}”的文件。")
+    if not owns(actor, school_id=report.school_id):  # before the file is written to storage, not only after
+        raise PermissionDenied("只有该机构的用户可以填报本机构的年检。")
     upload.name = (getattr(upload, "name", "") or "").replace("\x00", "") or "材料"  # PostgreSQL text holds no NUL
     checked = files.check_and_write_evidence(upload, region_code=report.region_code)
     return _document_record(actor=actor, report=report, requirement=requirement, checked=checked)

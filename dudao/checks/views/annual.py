@@ -22,7 +22,7 @@ from dudao.checks.models import (
 from dudao.checks.selectors import annual as selectors
 from dudao.checks.services import annual as services
 from dudao.core.dates import local_date
-from dudao.core.errors import ApplicationError
+from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.roles import Role
 from dudao.core.scope import holds_role_in, owns
@@ -255,6 +255,8 @@ def _report_write(request, pk, form, write, success):
     report = selectors.get_report_for(request.user, pk)
     try:
         write(report)
+    except PermissionDenied:  # a reader of the report (leader, institution, inspector) making a move not theirs
+        raise Http404 from None
     except ApplicationError as exc:
         report.refresh_from_db()
         return _report_page(request, report, error=exc.message, form=form, status=400)

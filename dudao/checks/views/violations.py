@@ -6,6 +6,7 @@ Thin: parse, call a service or a read, render; a refused input re-renders the fo
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from dudao.core.display import person_name
 from dudao.core.errors import ApplicationError
 from dudao.core.forms import style_form
 from dudao.core.listing import paginate, query_without_page, xlsx_response
+from dudao.core.roles import Role
 from dudao.core.scope import scope_for
 from dudao.core.web import require_role
 from dudao.rectification.models import DONE_STATUSES, DecisionForm
@@ -134,7 +136,7 @@ def _source_choices(request, school_pk: int | None) -> dict:
     school = selectors.register_institutions(request.user).filter(pk=school_pk).first() if school_pk else None
     if school is None:
         return {"source_school": None, "complaints": [], "answers": []}
-    return {"source_school": school, "complaints": list(selectors.source_complaints(school)[:100]),
+    return {"source_school": school, "complaints": list(selectors.source_complaints(request.user, school)[:100]),
             "answers": list(selectors.source_answers(school)[:100])}
 
 
@@ -168,7 +170,7 @@ def violation_create(request):
                 violation = services.violation_register(
                     actor=request.user, school=school, source=data["source"], kind=data["kind"],
                     description=data["description"], found_on=data["found_on"], source_note=data["source_note"],
-                    complaint=Complaint.objects.filter(pk=complaint_pk).first() if complaint_pk else None,
+                    complaint=Complaint.objects.visible_to(request.user).filter(pk=complaint_pk).first() if complaint_pk else None,
                     check_answer=CheckAnswer.objects.select_related("submission__target").filter(pk=answer_pk).first()
                     if answer_pk else None)
             except ApplicationError as exc:
@@ -216,8 +218,19 @@ def violation_detail(request, pk: int):
     return _detail(request, selectors.get_violation_for(request.user, pk))
 
 
+def _refuse_without_the_role(user, violation, *, decide: bool = False) -> None:
+    """404 (as for a role without the page, core.web.ensure_role) before any form is read, for a reader of the case
+    (a leader, the institution, an inspector) who may not make the move at all: verify/unfounded/close are the
+    office's, decide the responsible department's (or the office's). Nothing is written either way."""
+    allowed = services.decides_as(user, violation) if decide else scope_for(user).holds(violation.region_code,
+                                                                                        Role.OFFICE)
+    if not allowed:
+        raise Http404
+
+
 def _verify_move(request, pk: int, unfounded: bool):
     violation = selectors.get_violation_for(request.user, pk)
+    _refuse_without_the_role(request.user, violation)
     form = VerifyForm(request.POST, violation=violation)
     if not form.is_valid():
         return _detail(request, violation, verify_form=form, message=_form_message(form), status=400)
@@ -251,6 +264,7 @@ def violation_unfounded(request, pk: int):
 @require_POST
 def violation_decide(request, pk: int):
     violation = selectors.get_violation_for(request.user, pk)
+    _refuse_without_the_role(request.user, violation, decide=True)
     form = DecideForm(request.POST)
     if not form.is_valid():
         return _detail(request, violation, decide_form=form, message=_form_message(form), status=400)
@@ -270,6 +284,7 @@ def violation_decide(request, pk: int):
 @require_POST
 def violation_close(request, pk: int):
     violation = selectors.get_violation_for(request.user, pk)
+    _refuse_without_the_role(request.user, violation)
     try:
         services.violation_close(actor=request.user, violation=violation)
     except ApplicationError as exc:
