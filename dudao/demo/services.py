@@ -127,9 +127,11 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
                      expert_user=User.objects.get(username="demo_expert"), school_user=school_user,
                      unit_user=User.objects.get(username="demo_unit"), county=county, rng=rng)
     load_quality(office_user=User.objects.get(username="demo_office"), county=county, school_user=school_user)
+    # before planning and reviews: their year summary, archive and 公报 of last year count the checks' records
+    # (last year's 年检 and its findings)
+    load_checks(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_planning(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_reviews(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
-    load_checks(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_dashboard(admin=admin, county=county)
     return passwords
 

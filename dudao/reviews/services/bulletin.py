@@ -72,7 +72,7 @@ SECTION_PAGES = {
     "monitoring.stats": "monitoring:balanced", "zones": "zones:coverage", "inspections": "inspections:list",
     "rectification": "rectification:dashboard", "surveys": "surveys:round_list", "monitoring": "monitoring:balanced",
     "quality": "quality:round_list", "people": "people:inspector_list", "planning": "planning:plan_list",
-    "reviews.uses": "reviews:use_list",
+    "reviews.uses": "reviews:use_list", "checks": "checks:round_list",
 }
 FIGURE_PAGES = {
     "rectification.orders": "rectification:order_list", "rectification.talks": "rectification:talk_list",
