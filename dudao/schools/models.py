@@ -356,5 +356,10 @@ class InstitutionProfile(models.Model):
     @property
     def masked_account(self) -> str:
         """The fund account as views show it: the last four digits only."""
-        account = self.fund_account.replace(" ", "")
-        return f"****{account[-4:]}" if len(account) > 4 else ("****" if account else "")
+        return mask_account(self.fund_account)
+
+
+def mask_account(account: str) -> str:
+    """A fund account as records, pages, exports and the API show it: ****1234."""
+    account = (account or "").replace(" ", "")
+    return f"****{account[-4:]}" if len(account) > 4 else ("****" if account else "")

@@ -24,6 +24,7 @@ from dudao.schools.models import (
     SchoolStage,
     SchoolType,
     WhitelistStatus,
+    mask_account,
 )
 
 EDITABLE_FIELDS = [
@@ -174,12 +175,6 @@ def clean_subjects(value) -> list[str]:
     if len(subjects) > SUBJECT_MAX:
         raise ApplicationError(f"培训科目最多填写 {SUBJECT_MAX} 个，现有 {len(subjects)} 个。")
     return subjects
-
-
-def mask_account(account: str) -> str:
-    """A fund account as records and pages show it: ****1234."""
-    account = (account or "").replace(" ", "")
-    return f"****{account[-4:]}" if len(account) > 4 else ("****" if account else "")
 
 
 def _as_date(name: str, label: str, value) -> datetime.date | None:

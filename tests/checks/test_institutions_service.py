@@ -8,8 +8,8 @@ import time_machine
 
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import AuditLog
-from dudao.schools.models import InstitutionProfile
-from dudao.schools.services import clean_subjects, institution_save, mask_account
+from dudao.schools.models import InstitutionProfile, mask_account
+from dudao.schools.services import clean_subjects, institution_save
 from tests.checks._institutions import ACCOUNT, private_kindergarten, profile, training
 
 pytestmark = pytest.mark.django_db

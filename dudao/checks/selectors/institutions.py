@@ -23,8 +23,14 @@ from dudao.core.listing import filter_given
 from dudao.core.policy import PolicyTable
 from dudao.core.roles import Role
 from dudao.core.scope import get_visible_or_404, holds_role_in, scope_for
-from dudao.schools.models import InstitutionProfile, Ownership, School, SchoolType, WhitelistStatus
-from dudao.schools.services import mask_account
+from dudao.schools.models import (
+    InstitutionProfile,
+    Ownership,
+    School,
+    SchoolType,
+    WhitelistStatus,
+    mask_account,
+)
 
 WARNING_POLICY = "checks.licence_warning_days"
 OPEN_VIOLATION = (ViolationStatus.REGISTERED, ViolationStatus.VERIFIED, ViolationStatus.DECIDED)

@@ -87,7 +87,8 @@ def _report_columns():
 
 
 def _counties(user):
-    return [r for r in Region.objects.filter(level="county").order_by("code") if holds_role_in(user, r.code, Role.OFFICE)]
+    return [r for r in Region.objects.visible_to(user).filter(level="county").order_by("code")
+            if holds_role_in(user, r.code, Role.OFFICE)]
 
 
 @login_required
