@@ -81,6 +81,7 @@ api = DudaoAPI(
 install_error_handlers(api)
 
 
+from dudao.audits.api import router as audits_router  # noqa: E402
 from dudao.checks.api import router as checks_router  # noqa: E402
 from dudao.core.api import router as core_router  # noqa: E402
 from dudao.dashboard.api import router as dashboard_router  # noqa: E402
@@ -92,9 +93,11 @@ from dudao.planning.api import router as planning_router  # noqa: E402
 from dudao.quality.api import router as quality_router  # noqa: E402
 from dudao.rectification.api import router as rectification_router  # noqa: E402
 from dudao.regions.api import router as regions_router  # noqa: E402
+from dudao.research.api import router as research_router  # noqa: E402
 from dudao.reviews.api import router as reviews_router  # noqa: E402
 from dudao.schools.api import router as schools_router  # noqa: E402
 from dudao.surveys.api import router as surveys_router  # noqa: E402
+from dudao.workforce.api import router as workforce_router  # noqa: E402
 from dudao.zones.api import router as zones_router  # noqa: E402
 
 api.add_router("/auth", core_router)
@@ -111,4 +114,7 @@ api.add_router("/", quality_router)
 api.add_router("/", planning_router)
 api.add_router("/", reviews_router)
 api.add_router("/", checks_router)
+api.add_router("/", workforce_router)
+api.add_router("/", research_router)
+api.add_router("/", audits_router)
 api.add_router("/", dashboard_router)

@@ -92,6 +92,9 @@ INSTALLED_APPS = [
     "dudao.planning",
     "dudao.reviews",
     "dudao.checks",
+    "dudao.workforce",
+    "dudao.research",
+    "dudao.audits",
     "dudao.dashboard",
     "dudao.demo",
     "dudao.worker",  # before django_tasks_db: its db_worker adds a heartbeat and recovers killed workers' tasks

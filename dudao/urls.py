@@ -22,6 +22,9 @@ urlpatterns = [
     path("planning/", include("dudao.planning.urls")),
     path("reviews/", include("dudao.reviews.urls")),
     path("checks/", include("dudao.checks.urls")),
+    path("workforce/", include("dudao.workforce.urls")),
+    path("research/", include("dudao.research.urls")),
+    path("audits/", include("dudao.audits.urls")),
     # Public pages (no login): the plaque page behind a school's QR code, published results, surveys.
     path("public/plaque/", include("dudao.zones.public_urls")),
     path("public/results/", include("dudao.rectification.public_urls")),

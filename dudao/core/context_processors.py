@@ -37,6 +37,13 @@ def navigation(request) -> dict:
         supervise += [("违规查处", "checks:violation_list")]
     if not scope.is_empty:
         supervise += [("因需督导", "checks:request_list")]
+    # 督学队伍 (workforce, issue 24): training events for everyone who may attend, appointment and allowances for
+    # the region's staff
+    if not scope.is_empty:
+        supervise += [("培训活动", "workforce:event_list")]
+    if region_staff:
+        supervise += [("学时达标", "workforce:hours"), ("督学聘任", "workforce:appointment_list"),
+                      ("劳务补贴", "workforce:allowance_list")]
     areas = [
         ("督学", supervise),
         # 督政 and the district under review (reviews, issue 21): one area, so the top bar fits a 1024 px tablet
@@ -69,7 +76,11 @@ def navigation(request) -> dict:
                      + ([("会议", "planning:meeting_list"), ("大事记", "planning:chronicle"),
                          ("督导简报", "planning:briefing_list"), ("信息报送", "planning:submission_list"),
                          ("工作总结", "planning:summary_list"), ("督导档案", "planning:archive_list")]
-                        if region_staff else [])),
+                        if region_staff else [])
+                     # 征集评选, 课题 (research) and 内审 (audits), issue 24
+                     + ([("征集评选", "research:call_list"), ("课题", "research:project_list")]
+                        if not scope.is_empty else [])
+                     + ([("内审", "audits:case_list")] if not scope.is_empty else [])),
         ("统计分析", ([("驾驶舱", "dashboard:cockpit"), ("地图", "dashboard:map")] if region_staff else [])
                      + ([("行政区划", "regions:tree")] if (office or scope.has_role(Role.LEADER)) else [])),
         ("系统管理", ([("数据导入", "schools:import"), ("督学与专家导入", "people:import"),

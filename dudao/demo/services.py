@@ -10,6 +10,7 @@ from django.db import transaction
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create, user_set_password
 from dudao.demo import generator
+from dudao.demo.audits import load_audits
 from dudao.demo.checks import load_checks
 from dudao.demo.dashboard import load_dashboard
 from dudao.demo.inspections import load_inspections
@@ -17,9 +18,11 @@ from dudao.demo.monitoring import load_monitoring
 from dudao.demo.planning import load_planning
 from dudao.demo.quality import load_quality
 from dudao.demo.rectification import load_rectification
+from dudao.demo.research import load_research
 from dudao.demo.reviews import load_reviews
 from dudao.demo.supervision import load_supervision
 from dudao.demo.surveys import load_surveys
+from dudao.demo.workforce import load_workforce
 from dudao.regions.models import GovUnit, Region
 from dudao.schools.imports import registry_import
 from dudao.schools.models import EducationGroup, ManagementCentre, School
@@ -130,6 +133,10 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
     # before planning and reviews: their year summary, archive and 公报 of last year count the checks' records
     # (last year's 年检 and its findings)
     load_checks(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
+    # issue 24: before planning (its 行事历, year summary and archive read training events, calls and 内审)
+    load_workforce(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
+    load_research(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
+    load_audits(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_planning(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_reviews(admin=admin, office_user=User.objects.get(username="demo_office"), county=county)
     load_dashboard(admin=admin, county=county)

@@ -1,4 +1,5 @@
-"""督学 (inspectors), the 专家库 (expert pool), training hours and annual reviews."""
+"""督学 (inspectors), the 专家库 (expert pool), 学校督导管理员 (school supervision administrators), training files and
+annual reviews."""
 
 from django.apps import apps
 from django.conf import settings
@@ -135,23 +136,92 @@ class Expert(models.Model):
         return "、".join(str(ExpertCategory(c).label) for c in self.category_list if c in ExpertCategory.values)
 
 
-class Training(models.Model):
-    """One training an inspector attended (the 培训档案); natural key (inspector, date, title)."""
+class SchoolSupervisorQuerySet(ScopedQuerySet):
+    def scope_q(self, scope: Scope) -> models.Q:
+        return prefix_q("school__region_id", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
 
-    inspector = models.ForeignKey(Inspector, on_delete=models.CASCADE, related_name="trainings")
+    def own_q(self, user) -> models.Q:
+        return models.Q(user_id=user.pk)
+
+
+class SchoolSupervisor(models.Model):
+    """学校督导管理员: one or two people at a school who receive its supervision tasks with the principal
+    (their account holds the school role) and keep a training file (issue 24)."""
+
+    school = models.ForeignKey("schools.School", on_delete=models.PROTECT, related_name="supervisors",
+                               verbose_name="学校")
+    name = models.CharField("姓名", max_length=64)
+    phone = models.CharField("联系电话", max_length=32)
+    position = models.CharField("职务", max_length=64, blank=True)
+    appointed_on = models.DateField("任命日期")
+    is_active = models.BooleanField("在任", default=True)
+    ended_on = models.DateField("离任日期", null=True, blank=True)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="school_supervisor", verbose_name="登录账号")
+    note = models.TextField("备注", blank=True)
+
+    objects = SchoolSupervisorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "学校督导管理员"
+        ordering = ["school_id", "-is_active", "name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrainingQuerySet(ScopedQuerySet):
+    """A training record is seen with its trainee: the region's staff, the trainee's school, the trainee."""
+
+    def scope_q(self, scope: Scope) -> models.Q:
+        return (prefix_q("inspector__region__code", scope.region_prefixes)
+                | prefix_q("expert__region__code", scope.region_prefixes)
+                | prefix_q("supervisor__school__region_id", scope.region_prefixes)
+                | models.Q(supervisor__school_id__in=scope.school_ids))
+
+    def own_q(self, user) -> models.Q:
+        return (models.Q(inspector__user_id=user.pk) | models.Q(expert__user_id=user.pk)
+                | models.Q(supervisor__user_id=user.pk))
+
+
+class Training(models.Model):
+    """One training a person attended (the 培训档案): of an inspector, an expert or a 学校督导管理员 — exactly one
+    of the three. Natural key (trainee, date, title). Records written from a training event's completion carry
+    nothing else: the event's enrolment points here (workforce), so completion writes each record once."""
+
+    inspector = models.ForeignKey(Inspector, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="trainings")
+    expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.CASCADE, related_name="trainings")
+    supervisor = models.ForeignKey(SchoolSupervisor, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="trainings")
     date = models.DateField("培训日期", db_index=True)
     title = models.CharField("培训名称", max_length=200)
     organizer = models.CharField("主办单位", max_length=128, blank=True)
     hours = models.DecimalField("学时", max_digits=5, decimal_places=1)
     credits = models.DecimalField("学分", max_digits=5, decimal_places=1, default=0)
 
+    objects = TrainingQuerySet.as_manager()
+
     class Meta:
         verbose_name = "培训记录"
         ordering = ["-date", "id"]
-        constraints = [models.UniqueConstraint(fields=["inspector", "date", "title"], name="uniq_training")]
+        constraints = [
+            models.UniqueConstraint(fields=["inspector", "date", "title"], name="uniq_training"),
+            models.UniqueConstraint(fields=["expert", "date", "title"], name="uniq_training_expert"),
+            models.UniqueConstraint(fields=["supervisor", "date", "title"], name="uniq_training_supervisor"),
+            models.CheckConstraint(
+                condition=(models.Q(inspector__isnull=False, expert__isnull=True, supervisor__isnull=True)
+                           | models.Q(inspector__isnull=True, expert__isnull=False, supervisor__isnull=True)
+                           | models.Q(inspector__isnull=True, expert__isnull=True, supervisor__isnull=False)),
+                name="training_one_trainee"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def trainee(self):
+        return self.inspector or self.expert or self.supervisor
 
 
 class Review(models.Model):

@@ -555,6 +555,9 @@ class PublicationKind(models.TextChoices):
     RECTIFICATION = "rectification", "整改情况"
     BULLETIN = "bulletin", "督导通报"
     COMMUNIQUE = "communique", "教育督导公报"
+    PUBLICITY = "publicity", "督学聘任公示"  # workforce (issue 24)
+    AWARD = "award", "评选结果"  # research (issue 24)
+    AUDIT = "audit", "审计报告"  # audits: 内审 reports (issue 24)
 
 
 class Publication(models.Model):

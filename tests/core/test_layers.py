@@ -32,6 +32,9 @@ LAYERS = [
     "planning",
     "reviews",
     "checks",
+    "workforce",
+    "research",
+    "audits",
     # top
     "dashboard",
     "demo",

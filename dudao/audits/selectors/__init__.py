@@ -1,0 +1,1 @@
+"""Reads of audits, one module per area (cases)."""

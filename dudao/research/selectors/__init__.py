@@ -1,0 +1,1 @@
+"""Reads of research, one module per area (calls, projects)."""

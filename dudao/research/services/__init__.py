@@ -1,0 +1,1 @@
+"""Writes of research, one module per area (calls, projects)."""

@@ -1,0 +1,1 @@
+"""Writes of area calls: 征集评选：作品、专家评分、排名、获奖与文集. Keyword-only, atomic, audited."""

@@ -1,0 +1,1 @@
+"""Writes of area projects: 课题：成员、开题、中期、结题. Keyword-only, atomic, audited."""

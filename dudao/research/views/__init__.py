@@ -1,0 +1,1 @@
+"""Pages of research, one module per area (calls, projects)."""

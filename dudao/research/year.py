@@ -1,0 +1,14 @@
+"""The office's year from research: calendar items, key events, year figures, archive documents (core.registries), registered
+by register_year(). One block per area: imports at the top, functions in your block, registration in register_year()."""
+
+from dudao.core.registries import register_calendar_source  # noqa: F401
+
+# ---- calls ----
+
+# ---- projects ----
+
+
+def register_year() -> None:
+    # calls
+    # projects
+    pass

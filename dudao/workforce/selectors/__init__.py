@@ -1,0 +1,1 @@
+"""Reads of workforce, one module per area (training, appointments, allowances)."""

@@ -1,0 +1,1 @@
+"""Reads of area training: 培训活动、签到、结业与培训证书、40 学时达标. Scoped through visible_to(user)."""

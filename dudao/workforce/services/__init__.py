@@ -1,0 +1,1 @@
+"""Writes of workforce, one module per area (training, appointments, allowances)."""

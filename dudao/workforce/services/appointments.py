@@ -1,0 +1,1 @@
+"""Writes of area appointments: 督学聘任、公示、聘书与督学证、公开验证. Keyword-only, atomic, audited."""

@@ -1,0 +1,1 @@
+"""Writes of area training: 培训活动、签到、结业与培训证书、40 学时达标. Keyword-only, atomic, audited."""

@@ -1,0 +1,1 @@
+"""Pages of workforce, one module per area (training, appointments, allowances)."""

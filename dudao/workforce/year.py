@@ -1,0 +1,17 @@
+"""The office's year from workforce: calendar items, key events, year figures, archive documents (core.registries), registered
+by register_year(). One block per area: imports at the top, functions in your block, registration in register_year()."""
+
+from dudao.core.registries import register_calendar_source  # noqa: F401
+
+# ---- training ----
+
+# ---- appointments ----
+
+# ---- allowances ----
+
+
+def register_year() -> None:
+    # training
+    # appointments
+    # allowances
+    pass
