@@ -30,6 +30,7 @@ class FindingSource(models.TextChoices):
     CHECK = "check", "专项检查"
     ANNUAL = "annual", "年检"
     VIOLATION = "violation", "违规查处"
+    AUDIT = "audit", "内审"  # audits: 离任/轮岗审计 (issue 24)
 
 
 class FollowUp(models.TextChoices):
