@@ -44,6 +44,8 @@ def navigation(request) -> dict:
     if region_staff:
         supervise += [("学时达标", "workforce:hours"), ("督学聘任", "workforce:appointment_list"),
                       ("劳务补贴", "workforce:allowance_list")]
+    if scope.has_role(Role.INSPECTOR) and not region_staff:  # allowances: a part-time inspector's own lines
+        supervise += [("我的劳务补贴", "workforce:allowance_mine")]
     areas = [
         ("督学", supervise),
         # 督政 and the district under review (reviews, issue 21): one area, so the top bar fits a 1024 px tablet

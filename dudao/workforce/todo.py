@@ -3,6 +3,7 @@ source runs a bounded number of queries, scoped by visible_to; see dudao/checks/
 area: put imports at the top of the file, your functions in your block, your registration in register_todo()."""
 
 from dudao.core.registries import register_todo_source  # noqa: F401
+from dudao.workforce.todo_allowances import register_allowance_todo
 
 # ---- training ----
 
@@ -15,4 +16,4 @@ def register_todo() -> None:
     # training
     # appointments
     # allowances
-    pass
+    register_allowance_todo()

@@ -15,4 +15,16 @@ urlpatterns = [
 
     # allowances: 兼职督学劳务补贴 (views/allowances.py)
     path("allowances/", allowances.allowance_list, name="allowance_list"),
+    path("allowances/compute/", allowances.allowance_compute, name="allowance_compute"),
+    path("allowances/mine/", allowances.allowance_mine, name="allowance_mine"),
+    path("allowances/<int:pk>/", allowances.allowance_detail, name="allowance_detail"),
+    path("allowances/<int:pk>/export/", allowances.allowance_export, name="allowance_export"),
+    path("allowances/<int:pk>/recompute/", allowances.allowance_recompute, name="allowance_recompute"),
+    path("allowances/<int:pk>/review/", allowances.allowance_review, name="allowance_review"),
+    path("allowances/<int:pk>/return/", allowances.allowance_return, name="allowance_return"),
+    path("allowances/<int:pk>/approve/", allowances.allowance_approve, name="allowance_approve"),
+    path("allowances/<int:pk>/delete/", allowances.allowance_delete, name="allowance_delete"),
+    path("allowances/<int:pk>/adjust/", allowances.allowance_adjust, name="allowance_adjust"),
+    path("allowances/<int:pk>/adjust/<int:line>/remove/", allowances.allowance_adjust_remove,
+         name="allowance_adjust_remove"),
 ]

@@ -2,6 +2,7 @@
 by register_year(). One block per area: imports at the top, functions in your block, registration in register_year()."""
 
 from dudao.core.registries import register_calendar_source  # noqa: F401
+from dudao.workforce.year_allowances import register_allowance_year
 
 # ---- training ----
 
@@ -14,4 +15,4 @@ def register_year() -> None:
     # training
     # appointments
     # allowances
-    pass
+    register_allowance_year()
