@@ -153,6 +153,10 @@ POST_ONLY = {
     # checks: 因需督导 (issue 23, requests)
     "checks:request_accept", "checks:request_decline", "checks:request_link_visit", "checks:request_done",
     "checks:topic_deactivate", "checks:topic_activate", "checks:topic_up", "checks:topic_down",
+    # workforce: allowances (issue 24)
+    "workforce:allowance_compute", "workforce:allowance_recompute", "workforce:allowance_review",
+    "workforce:allowance_return", "workforce:allowance_approve", "workforce:allowance_delete",
+    "workforce:allowance_adjust", "workforce:allowance_adjust_remove",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -259,6 +263,13 @@ def _checks_pk(model: str, user):
     from dudao.checks import models as checks_models  # noqa: PLC0415 -- this block's own import
 
     return getattr(_sample(getattr(checks_models, model).objects, user), "pk", None)
+
+
+def _allowance_pk(model: str, user):
+    """A 劳务补贴 record (issue 24), one the user may see first."""
+    from dudao.workforce import models as workforce_models  # noqa: PLC0415 -- this block's own import
+
+    return getattr(_sample(getattr(workforce_models, model).objects, user), "pk", None)
 
 
 def _samplers(state):
@@ -402,6 +413,9 @@ def _samplers(state):
         ("api/institutions", "school_id"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
         ("checks/menu", "pk"): lambda user: [_checks_pk("MenuTopic", user)],  # requests: 督导菜单
         ("checks/library", "pk"): lambda user: [_checks_pk("ChecklistTemplate", user)],  # rounds: office templates
+        # workforce: allowances (issue 24): the demo's approved month and one of its lines
+        ("workforce/allowances", "pk"): lambda user: [_allowance_pk("AllowanceMonth", user)],
+        ("workforce/adjust", "line"): lambda user: [_allowance_pk("AllowanceLine", user)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
