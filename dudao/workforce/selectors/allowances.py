@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from dudao.checks.models import CheckSubmission
@@ -59,20 +60,20 @@ def month_records(region_code: str, year: int, month: int, *, today: datetime.da
     begin, end = local_span(first, last)
     today = today or timezone.localdate()
     records: list[engine.Record] = []
+    # the local (Asia/Shanghai) day computed by the database: TruncDate takes the current time zone
     visits = (Visit.objects.filter(part_time_q("inspector__", region_code), started_at__gte=begin, started_at__lt=end,
                                    check_submission__isnull=True)
-              .values_list("pk", "inspector_id", "started_at", "minutes_on_site", "school__name"))
-    for pk, inspector_id, started_at, minutes, school in visits.iterator(chunk_size=5000):
-        records.append(engine.Record(inspector_id, engine.VISIT, str(pk), local_date(started_at), minutes or 0,
-                                     f"督导纪实：{school}"))
+              .annotate(n_day=TruncDate("started_at"))
+              .values_list("pk", "inspector_id", "n_day", "minutes_on_site", "school__name"))
+    records += [engine.Record(inspector_id, engine.VISIT, str(pk), day, minutes or 0, f"督导纪实：{school}")
+                for pk, inspector_id, day, minutes, school in visits]
     checks = (CheckSubmission.objects.filter(part_time_q("inspector__", region_code))
               .filter(Q(visit__started_at__gte=begin, visit__started_at__lt=end)
                       | Q(visit__isnull=True, submitted_at__gte=begin, submitted_at__lt=end))
-              .values_list("pk", "inspector_id", "visit__started_at", "submitted_at", "target__school__name",
-                           "target__round__title"))
-    for pk, inspector_id, started_at, submitted_at, school, title in checks.iterator(chunk_size=5000):
-        records.append(engine.Record(inspector_id, engine.CHECK, str(pk), local_date(started_at or submitted_at), 0,
-                                     f"专项检查：{title}（{school}）"))
+              .annotate(n_day=TruncDate(Coalesce("visit__started_at", "submitted_at")))
+              .values_list("pk", "inspector_id", "n_day", "target__school__name", "target__round__title"))
+    records += [engine.Record(inspector_id, engine.CHECK, str(pk), day, 0, f"专项检查：{title}（{school}）")
+                for pk, inspector_id, day, school, title in checks]
     members = defaultdict(set)  # inspection id -> inspector ids
     names: dict[int, str] = {}
     for inspection_id, name, inspector_id in (
@@ -141,7 +142,7 @@ def month_sums(month: AllowanceMonth) -> dict:
 def finance_rows(month: AllowanceMonth) -> list[dict]:
     """One row per inspector (computed line and adjustments folded), for the finance sheet: ordered by name."""
     rows: dict[int, dict] = {}
-    for line in month_lines(month):
+    for line in month_lines(month).defer("detail").iterator(chunk_size=2000):
         row = rows.setdefault(line.inspector_id, {
             "inspector": line.inspector, "visits": 0, "half_days": 0, "checks": 0, "inspection_days": 0, "trips": 0,
             "visit_amount": Decimal(0), "half_day_amount": Decimal(0), "check_amount": Decimal(0),

@@ -121,8 +121,17 @@ def allowance_detail(request, pk: int):
         "sums": selectors.month_sums(month), "rates": rates, "may_manage": may_manage,
         "next": ALLOWANCE_WORKFLOW.allowed_from(month.status),
         "transitions": AllowanceMonthTransition.history(month),
-        "inspectors": (selectors.part_time_inspectors(month.region_id).order_by("name").only("pk", "name", "employer")
-                       if may_manage and month.status != S.APPROVED else [])})
+        "inspectors": _adjust_choices(month) if may_manage and month.status != S.APPROVED else None})
+
+
+PICK_MAX = 300  # above this many part-time inspectors the adjustment form asks for the 督学证号 instead of a list
+
+
+def _adjust_choices(month: AllowanceMonth) -> list | None:
+    """The part-time inspectors to pick from (None: too many for a list, the form takes the 督学证号)."""
+    rows = list(selectors.part_time_inspectors(month.region_id).order_by("name", "pk")
+                .only("pk", "name", "employer", "card_no")[:PICK_MAX + 1])
+    return rows if len(rows) <= PICK_MAX else None
 
 
 @login_required
@@ -271,8 +280,10 @@ def allowance_delete(request, pk: int):
 def allowance_adjust(request, pk: int):
     month = _office_month(request, pk)
     raw = (request.POST.get("inspector") or "").strip()
-    inspector = (selectors.part_time_inspectors(month.region_id).filter(pk=int(raw)).first()
-                 if raw.isdigit() and len(raw) < 12 else None)
+    card = (request.POST.get("card_no") or "").strip()[:32]
+    candidates = selectors.part_time_inspectors(month.region_id)
+    inspector = (candidates.filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 12
+                 else candidates.filter(card_no=card).first() if card else None)
     try:
         services.allowance_adjust(actor=request.user, month=month, inspector=inspector,
                                   amount=request.POST.get("amount", ""), reason=request.POST.get("reason", ""))
