@@ -437,6 +437,35 @@ def make_annual_rounds(w, n):
                                                  submit_by=datetime.date(2026, 11, 30), created_by=w.office_a)
                                      for _ in range(n)])
 # ---- area: violations (issue 23) ------------------------------------------------------------------------------
+def _allowance_months(w, n, status="approved"):
+    """workforce allowances (issue 24): n months of county A (one per calendar month from 2001), approved by the
+    office (the list shows the approver)."""
+    from dudao.workforce.models import AllowanceMonth
+
+    now, start = timezone.now(), AllowanceMonth.objects.count()
+    return AllowanceMonth.objects.bulk_create([AllowanceMonth(
+        region=w.county_a, year=2001 + i // 12, month=i % 12 + 1, status=status, total=100, inspectors=1,
+        computed_at=now, computed_by=w.office_a, approved_at=now, approved_by=w.office_a)
+        for i in range(start, start + n)])
+
+
+def make_allowance_months(w, n):
+    _allowance_months(w, n)
+
+
+def make_allowance_mine(w, n):
+    """The inspector's own lines: a part-time inspector record for inspector_a and one line in each of n months."""
+    from dudao.workforce.models import AllowanceLine
+
+    day = datetime.date(2020, 9, 1)
+    inspector, _ = Inspector.objects.get_or_create(user=w.inspector_a, defaults=dict(
+        card_no="QC0001", name="兼职督学", phone="139", kind="parttime", source="teacher", region=w.county_a,
+        appointed_on=day, term_start=day))
+    AllowanceLine.objects.bulk_create([AllowanceLine(
+        allowance_month=m, inspector=inspector, visits=1, half_days=1, trips=1, total=100,
+        detail=[{"k": "visit", "ref": "1", "on": "2001-01-02", "text": "督导纪实"}]) for m in _allowance_months(w, n)])
+
+
 def make_violations(w, n):
     """n decided violations of county A, each at its own training institution (the filters list n institutions),
     with a department, a finding and a credit entry."""
@@ -581,6 +610,8 @@ LISTS: dict[str, Case] = {
     "checks:round_list": Case("office_a", make_check_rounds),  # checks rounds
     "checks:template_library": Case("office_a", make_check_rounds),  # checks rounds
     "api/v1/checks": Case("office_a", make_check_rounds),  # checks rounds
+    "workforce:allowance_list": Case("office_a", make_allowance_months),  # workforce: allowances (issue 24)
+    "workforce:allowance_mine": Case("inspector_a", make_allowance_mine),  # workforce: allowances (issue 24)
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
