@@ -17,6 +17,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 VISIT, CHECK, DAY = "visit", "check", "day"
 CENT = Decimal("0.01")
@@ -46,9 +47,9 @@ class Rates:
                 "monthly_cap": str(self.monthly_cap), "half_day_minutes": self.half_day_minutes}
 
 
-@dataclass(frozen=True)
-class Record:
-    """One record of the month: kind VISIT, CHECK or DAY, a reference (unique per kind), its local day."""
+class Record(NamedTuple):
+    """One record of the month: kind VISIT, CHECK or DAY, a reference (unique per kind), its local day (a named
+    tuple: a province's month builds tens of thousands)."""
 
     inspector_id: int
     kind: str
