@@ -629,6 +629,7 @@ NOT_LISTS: dict[str, str] = {
     "zones:visit_new": "form", "zones:complaint_new": "form",
     "checks:annual_create": "form",  # annual
     "documents:templates": "the fixed set of document templates, not records",
+    "workforce:allowance_compute": "POST only: computes a month (workforce allowances, issue 24)",
     "rectification:notice_new": "form", "rectification:talk_new": "form", "rectification:case_new": "form",
     "rectification:dashboard": "statistics: aggregate queries whatever the number of findings",
     "monitoring:balanced": "a county's evaluation report (the engine over the county's statistics), not a paginated list",
