@@ -44,6 +44,9 @@ def navigation(request) -> dict:
     if region_staff:
         supervise += [("学时达标", "workforce:hours"), ("督学聘任", "workforce:appointment_list"),
                       ("劳务补贴", "workforce:allowance_list")]
+    # 学校督导管理员 (people, issue 24): the region's staff see their schools', a school user its own
+    if region_staff or scope.has_role(Role.SCHOOL):
+        supervise += [("学校督导管理员", "people:supervisor_list")]
     areas = [
         ("督学", supervise),
         # 督政 and the district under review (reviews, issue 21): one area, so the top bar fits a 1024 px tablet
