@@ -33,7 +33,7 @@ from dudao.documents.render import TEMPLATES as DOCUMENT_TEMPLATES
 from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
-from dudao.people.models import Expert, Inspector
+from dudao.people.models import Expert, Inspector, SchoolSupervisor
 from dudao.planning.models import (
     ArchiveExport,
     ArchiveYear,
@@ -63,6 +63,7 @@ from dudao.rectification.models import (
     Talk,
 )
 from dudao.regions.models import GovUnit
+from dudao.research.models import ProjectMember, ProjectMilestone, ResearchProject
 from dudao.reviews.models import (
     Committee,
     CommitteeMember,
@@ -153,6 +154,12 @@ POST_ONLY = {
     # checks: 因需督导 (issue 23, requests)
     "checks:request_accept", "checks:request_decline", "checks:request_link_visit", "checks:request_done",
     "checks:topic_deactivate", "checks:topic_activate", "checks:topic_up", "checks:topic_down",
+    # people: 学校督导管理员 and training files of supervisors and experts (issue 24)
+    "people:supervisor_end", "people:supervisor_training_add", "people:expert_training_add",
+    # research: 课题 (issue 24, projects)
+    "research:project_member_add", "research:project_member_remove", "research:project_milestone_add",
+    "research:project_milestone_submit", "research:project_milestone_review", "research:project_conclude",
+    "research:project_terminate",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -402,6 +409,14 @@ def _samplers(state):
         ("api/institutions", "school_id"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
         ("checks/menu", "pk"): lambda user: [_checks_pk("MenuTopic", user)],  # requests: 督导菜单
         ("checks/library", "pk"): lambda user: [_checks_pk("ChecklistTemplate", user)],  # rounds: office templates
+        # people: 学校督导管理员 (issue 24)
+        ("people/supervisors", "pk"): pk(SchoolSupervisor.objects),
+        # research: 课题 (issue 24, projects): the demo's project, its members and milestones
+        ("research/projects", "pk"): pk(ResearchProject.objects),
+        ("research/members", "member_pk"): lambda user: [ProjectMember.objects.order_by("pk").values_list(
+            "pk", flat=True).first()],
+        ("research/milestones", "milestone_pk"): lambda user: [ProjectMilestone.objects.order_by("pk").values_list(
+            "pk", flat=True).first()],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -91,6 +91,8 @@ def owner_problem(owner, region: Region, school: School | None) -> str:
     if Inspector.objects.filter(user=owner, region__code__startswith=county, status=InspectorStatus.ACTIVE).exists():
         return ""
     roles = RoleAssignment.objects.filter(user=owner)
+    if roles.filter(role=Role.INSPECTOR, school__region__code__startswith=county).exists():
+        return ""
     if school is not None and roles.filter(role=Role.SCHOOL, school=school).exists():
         return ""
     if school is None and roles.filter(role=Role.SCHOOL, school__region__code__startswith=county).exists():
@@ -323,7 +325,7 @@ def project_conclude(*, actor, project: ResearchProject, result: str, outcome: s
             project.planned_end = extended_to
             project.save(update_fields=["planned_end"])
         audit_record(actor=actor, action="research.project_extend", obj=project, region_code=project.region_id,
-                     before=before, after={**snapshot(project, PROJECT_FIELDS), "final_due": extended_to})
+                     before=before, after={**snapshot(project, PROJECT_FIELDS), "final_due": extended_to.isoformat()})
         return project
     outcome = _text(outcome, TEXT_MAX)
     if not outcome:
