@@ -5,8 +5,8 @@ training record. Idempotent: a school that already has its supervisors is left a
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from dudao.core.dates import local_date
 from dudao.core.roles import Role
 from dudao.people.models import SchoolSupervisor, Training
 from dudao.people.services import supervisor_save, training_add
@@ -27,7 +27,7 @@ def load_school_supervisors(*, office_user, county) -> None:
     own = School.objects.get(pk=school_user.role_assignments.filter(role=Role.SCHOOL).values("school_id")[:1])
     others = list(School.objects.filter(region__code__startswith=county.code, school_type="primary")
                   .exclude(pk=own.pk).order_by("code")[:2])
-    today = local_date()
+    today = timezone.localdate()
     appointed = datetime.date(today.year - 1, 9, 1)
     for n, (school, people) in enumerate(zip([own, *others], NAMES, strict=False)):
         if SchoolSupervisor.objects.filter(school=school).exists():
