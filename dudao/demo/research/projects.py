@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dudao.core.dates import local_date
-from dudao.research.models import ProjectMilestoneKind, ResearchProject
+from dudao.research.models import ProjectMilestone, ProjectMilestoneKind, ResearchProject
 from dudao.research.services.projects import member_add, milestone_review, milestone_submit, project_create
 
 User = get_user_model()
@@ -31,5 +31,8 @@ def load(*, admin, office_user, county) -> None:
     opening = project.milestones.get(kind=ProjectMilestoneKind.OPENING)
     milestone_submit(actor=owner, milestone=opening, note="开题报告及研究方案",
                      uploads=[SimpleUploadedFile("开题报告.pdf", PDF, content_type="application/pdf")])
+    # the report was handed in before the 开题 meeting (the demo back-dates what the service stamps today)
+    ProjectMilestone.objects.filter(pk=opening.pk).update(submitted_on=today - 130 * day)
+    opening.refresh_from_db()
     milestone_review(actor=office_user, milestone=opening, passed=True, done_on=today - 125 * day,
                      comment="选题切合挂牌督导实际，研究方案可行，同意开题。")

@@ -282,6 +282,8 @@ def milestone_review(*, actor, milestone: ProjectMilestone, passed: bool, commen
         done_on = done_on or timezone.localdate()
         if done_on > timezone.localdate() or done_on < project.started_on:
             raise ApplicationError("完成日期不能晚于今天，也不能早于立项日期。")
+        if milestone.submitted_on and done_on < milestone.submitted_on:
+            raise ApplicationError("完成日期不能早于材料提交日期。")
         milestone.status, milestone.done_on = ProjectMilestoneStatus.PASSED, done_on
         to = PASS_MOVES.get(milestone.kind)
         if to:
