@@ -46,6 +46,9 @@ def navigation(request) -> dict:
                       ("劳务补贴", "workforce:allowance_list")]
     if scope.has_role(Role.INSPECTOR) and not region_staff:  # allowances: a part-time inspector's own lines
         supervise += [("我的劳务补贴", "workforce:allowance_mine")]
+    # 学校督导管理员 (people, issue 24): the region's staff see their schools', a school user its own
+    if region_staff or scope.has_role(Role.SCHOOL):
+        supervise += [("学校督导管理员", "people:supervisor_list")]
     areas = [
         ("督学", supervise),
         # 督政 and the district under review (reviews, issue 21): one area, so the top bar fits a 1024 px tablet

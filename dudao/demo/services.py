@@ -15,6 +15,7 @@ from dudao.demo.checks import load_checks
 from dudao.demo.dashboard import load_dashboard
 from dudao.demo.inspections import load_inspections
 from dudao.demo.monitoring import load_monitoring
+from dudao.demo.people_supervisors import load_school_supervisors
 from dudao.demo.planning import load_planning
 from dudao.demo.quality import load_quality
 from dudao.demo.rectification import load_rectification
@@ -43,6 +44,7 @@ DEMO_ACCOUNTS = [
     ("demo_expert", "评估专家 陈教授", Role.EXPERT),
     ("demo_leader", "分管领导 刘局长", Role.LEADER),
     ("demo_training", "培训机构 孙校长", Role.SCHOOL),  # a training institution's user (年检, issue 23)
+    ("demo_supervisor", "吴晓燕", Role.SCHOOL),  # 学校督导管理员 of demo_school's school (role given on appointment)
 ]
 
 
@@ -122,6 +124,7 @@ def demo_load(*, seed: int = 2026) -> dict[str, str]:
         # The principal's school is the demo inspector's first one, so the two personas meet on the same visits.
         first = Assignment.objects.current().filter(inspector__user=inspector_user).order_by("school__code").first()
         role_assign(actor=admin, user=school_user, role=Role.SCHOOL, school=first.school)
+    load_school_supervisors(office_user=User.objects.get(username="demo_office"), county=county)  # issue 24 (people)
     load_rectification(admin=admin, rng=rng, county=county, office_user=User.objects.get(username="demo_office"),
                        inspector_user=inspector_user, school_user=school_user)
     load_monitoring(admin=admin, rng=rng)

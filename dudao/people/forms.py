@@ -90,3 +90,32 @@ class ExpertForm(forms.ModelForm):
         data["categories"] = parse_categories(data.pop("category_codes"))
         data["region_id"] = data.pop("region").pk
         return data
+
+
+class SupervisorForm(forms.Form):
+    """学校督导管理员: the school only when appointing; the account only while none is linked."""
+
+    school = forms.ModelChoiceField(label="学校", queryset=School.objects.none())
+    name = forms.CharField(label="姓名", max_length=64)
+    phone = forms.CharField(label="联系电话", max_length=32)
+    position = forms.CharField(label="职务", max_length=64, required=False)
+    appointed_on = forms.DateField(label="任命日期", widget=forms.DateInput(attrs=DATE, format="%Y-%m-%d"))
+    username = forms.CharField(label="登录账号", max_length=150, required=False,
+                               help_text="填写已有账号即关联；新账号请同时填写初始密码。账号将获得本校学校角色，接收本校督导任务。")
+    password = forms.CharField(label="初始密码（仅新建账号）", required=False, widget=forms.PasswordInput)
+    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, schools=None, supervisor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if supervisor is not None:
+            del self.fields["school"]
+            if supervisor.user_id:
+                del self.fields["username"], self.fields["password"]
+        else:
+            self.fields["school"].queryset = schools
+        style_form(self)
+
+
+class SupervisorEndForm(forms.Form):
+    date = forms.DateField(label="离任日期", widget=forms.DateInput(attrs=DATE), initial=timezone.localdate)
+    reason = forms.CharField(label="离任原因", max_length=255)

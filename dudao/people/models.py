@@ -138,7 +138,7 @@ class Expert(models.Model):
 
 class SchoolSupervisorQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("school__region_id", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+        return prefix_q("school__region__code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
 
     def own_q(self, user) -> models.Q:
         return models.Q(user_id=user.pk)
@@ -158,6 +158,9 @@ class SchoolSupervisor(models.Model):
     ended_on = models.DateField("离任日期", null=True, blank=True)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="school_supervisor", verbose_name="登录账号")
+    role_granted = models.BooleanField("由本记录授予学校角色", default=False,
+                                       help_text="关联账号时授予了本校的学校角色；离任时收回")
+    end_reason = models.CharField("离任原因", max_length=255, blank=True)
     note = models.TextField("备注", blank=True)
 
     objects = SchoolSupervisorQuerySet.as_manager()
@@ -176,7 +179,7 @@ class TrainingQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("inspector__region__code", scope.region_prefixes)
                 | prefix_q("expert__region__code", scope.region_prefixes)
-                | prefix_q("supervisor__school__region_id", scope.region_prefixes)
+                | prefix_q("supervisor__school__region__code", scope.region_prefixes)
                 | models.Q(supervisor__school_id__in=scope.school_ids))
 
     def own_q(self, user) -> models.Q:

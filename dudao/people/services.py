@@ -4,15 +4,18 @@ leaves one audit record in the same transaction."""
 import datetime
 import decimal
 
+from django.contrib.auth import get_user_model, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dudao.core.audit import audit_record, snapshot
-from dudao.core.errors import ApplicationError
+from dudao.core.errors import ApplicationError, PermissionDenied
+from dudao.core.models import RoleAssignment
 from dudao.core.policy import policy_value
 from dudao.core.registries import run_hooks
-from dudao.core.scope import require_office_for
+from dudao.core.roles import Role
+from dudao.core.scope import owns, require_office_for, scope_for
 from dudao.documents.models import FileKind
 from dudao.documents.services import file_store
 from dudao.people import engine
@@ -25,9 +28,11 @@ from dudao.people.models import (
     InspectorSource,
     InspectorStatus,
     Review,
+    SchoolSupervisor,
     Training,
 )
 from dudao.regions.models import RegionLevel
+from dudao.schools.models import School
 
 INSPECTOR_FIELDS = [
     "card_no", "name", "gender", "phone", "employer", "position", "kind", "source", "region_id", "home_school_id",
@@ -166,26 +171,48 @@ def inspector_renew_term(*, actor, inspector: Inspector, term_start: datetime.da
     return inspector
 
 
+def trainee_region(person) -> str:
+    """The region whose office keeps this person's training file: an inspector's or expert's region, a
+    学校督导管理员's school's region."""
+    if isinstance(person, SchoolSupervisor):
+        return person.school.region_id
+    return person.region_id
+
+
 @transaction.atomic
-def training_add(*, actor, inspector: Inspector, date: datetime.date, title: str, hours, credits=0,
+def training_add(*, actor, inspector: Inspector | None = None, expert: Expert | None = None,
+                 supervisor: SchoolSupervisor | None = None, date: datetime.date, title: str, hours, credits=0,
                  organizer: str = "") -> Training:
-    _require_office(actor, inspector.region_id)
-    title = (title or "").strip()
+    """Enter a training record by hand into the file of exactly one trainee (an inspector, an expert or a
+    学校督导管理员); the office of the trainee's region only."""
+    given = [(field, person) for field, person in (("inspector", inspector), ("expert", expert),
+                                                   ("supervisor", supervisor)) if person is not None]
+    if len(given) != 1:
+        raise ApplicationError("培训记录须且只能属于一名督学、专家或学校督导管理员。")
+    field, person = given[0]
+    region_code = trainee_region(person)
+    _require_office(actor, region_code)
+    title = (title or "").replace("\x00", "").strip()
+    organizer = (organizer or "").replace("\x00", "").strip()
     if not title:
         raise ApplicationError("培训名称不能为空。")
     if date > timezone.localdate():
         raise ApplicationError("培训日期不能晚于今天。")
-    hours, credits = decimal.Decimal(str(hours)), decimal.Decimal(str(credits or 0))
-    if not decimal.Decimal("0") < hours <= decimal.Decimal("200"):
+    try:
+        hours, credits = decimal.Decimal(str(hours)), decimal.Decimal(str(credits or 0))
+    except decimal.InvalidOperation:
+        raise ApplicationError("学时和学分须为数字。") from None
+    if not hours.is_finite() or not decimal.Decimal("0") < hours <= decimal.Decimal("200"):
         raise ApplicationError("学时应大于 0 且不超过 200。")
-    if credits < 0:
-        raise ApplicationError("学分不能为负数。")
-    if Training.objects.filter(inspector=inspector, date=date, title=title).exists():
-        raise ApplicationError("该督学在这一天已有同名培训记录。")
-    training = Training.objects.create(inspector=inspector, date=date, title=title, organizer=organizer,
+    if not credits.is_finite() or credits < 0 or credits > 200:
+        raise ApplicationError("学分不能为负数，且不超过 200。")
+    noun = {"inspector": "该督学", "expert": "该专家", "supervisor": "该学校督导管理员"}[field]
+    if Training.objects.filter(**{field: person}, date=date, title=title).exists():
+        raise ApplicationError(f"{noun}在这一天已有同名培训记录。")
+    training = Training.objects.create(**{field: person}, date=date, title=title, organizer=organizer,
                                        hours=hours, credits=credits)
-    audit_record(actor=actor, action="training.add", obj=training, object_repr=f"{inspector.name}：{title}",
-                 region_code=inspector.region_id, after=snapshot(training))
+    audit_record(actor=actor, action="training.add", obj=training, object_repr=f"{person.name}：{title}",
+                 region_code=region_code, after=snapshot(training))
     return training
 
 
@@ -238,3 +265,166 @@ def expert_save(*, actor, expert: Expert | None = None, **fields) -> Expert:
     audit_record(actor=actor, action="expert.create" if creating else "expert.update", obj=expert,
                  region_code=expert.region_id, before=before, after=snapshot(expert))
     return expert
+
+
+# ---- 学校督导管理员 -------------------------------------------------------------------------------------------
+
+SUPERVISOR_FIELDS = ["name", "phone", "position", "appointed_on", "note"]
+SUPERVISOR_SNAPSHOT = ["school_id", "name", "phone", "position", "appointed_on", "is_active", "ended_on",
+                       "end_reason", "user_id", "role_granted", "note"]
+
+
+def require_supervisor_manager(actor, school: School) -> None:
+    """Who manages a school's 学校督导管理员: the office of the school's region, or the school itself (its school
+    role: the principal names their own)."""
+    if scope_for(actor).holds(school.region_id, Role.OFFICE) or owns(actor, school_id=school.pk):
+        return
+    raise PermissionDenied("只有本校或学校所在地区的督导室可以管理该校的学校督导管理员。")
+
+
+def _clean_line(value, limit: int) -> str:
+    return (value or "").replace("\x00", "").strip()[:limit]
+
+
+def _account_for_supervisor(*, actor, school: School, supervisor: SchoolSupervisor | None, username: str,
+                            password: str, full_name: str):
+    """The account to link: an existing one (no password given) or a new one (username + initial password).
+    An existing account may hold no role but this school's school role, and no other supervisor record."""
+    user_model = get_user_model()
+    username = _clean_line(username, 150)
+    existing = user_model.objects.filter(username=username).first()
+    if existing is None:
+        if not password:
+            raise ApplicationError(f"账号“{username}”不存在；新建账号须填写初始密码。")
+        user = user_model(username=username, first_name=full_name)
+        try:
+            user_model.username_validator(username)
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise ApplicationError("账号不符合要求：" + "；".join(exc.messages)) from None
+        user.set_password(password)
+        user.save()
+        audit_record(actor=actor, action="user.create", obj=user, region_code=school.region_id,
+                     after={"username": user.username, "first_name": user.first_name, "for": "学校督导管理员"})
+        return user
+    if password:
+        raise ApplicationError(f"账号“{username}”已存在，关联已有账号时不要填写密码。")
+    if not existing.is_active:
+        raise ApplicationError(f"账号“{username}”已停用，不能关联。")
+    if existing.is_superuser:
+        raise ApplicationError("不能把系统管理员账号设为学校督导管理员。")
+    other_roles = (RoleAssignment.objects.filter(user=existing)
+                   .exclude(role=Role.SCHOOL, school_id=school.pk).select_related("school", "region"))
+    if other_roles.exists():
+        raise ApplicationError(f"账号“{username}”已有其他角色（{'、'.join(str(r) for r in other_roles[:3])}），"
+                               "不能作为本校学校督导管理员。")
+    linked = SchoolSupervisor.objects.filter(user=existing).exclude(pk=supervisor.pk if supervisor else None).first()
+    if linked is not None:
+        raise ApplicationError(f"账号“{username}”已关联学校督导管理员记录（{linked.name}），不能重复关联。")
+    return existing
+
+
+def _grant_school_role(*, actor, supervisor: SchoolSupervisor) -> bool:
+    """Give the account the school role of the supervisor's school (so it receives the school's to-do items);
+    False when it already held it (then 离任 leaves it alone)."""
+    if RoleAssignment.objects.filter(user_id=supervisor.user_id, role=Role.SCHOOL, school_id=supervisor.school_id).exists():
+        return False
+    assignment = RoleAssignment.objects.create(user_id=supervisor.user_id, role=Role.SCHOOL, school_id=supervisor.school_id)
+    audit_record(actor=actor, action="role.assign", obj=assignment, region_code=supervisor.school.region_id,
+                 after={"user": assignment.user_id, "role": assignment.role, "school": assignment.school_id,
+                        "for": "学校督导管理员"})
+    return True
+
+
+def _check_cap(school: School, *, exclude_pk: int | None = None) -> None:
+    cap = int(policy_value("people.school_supervisors_max", school.region_id))
+    serving = SchoolSupervisor.objects.filter(school=school, is_active=True).exclude(pk=exclude_pk).count()
+    if serving >= cap:
+        raise ApplicationError(f"每所学校最多设 {cap} 名学校督导管理员，{school.name}已有 {serving} 名在任；"
+                               "请先办理离任再新增。")
+
+
+@transaction.atomic
+def supervisor_save(*, actor, school: School | None = None, supervisor: SchoolSupervisor | None = None,
+                    username: str = "", password: str = "", **fields) -> SchoolSupervisor:
+    """Appoint (supervisor=None, at `school`) or update a 学校督导管理员. At most `people.school_supervisors_max`
+    serve at a school. A username links an existing account or, with an initial password, creates one; the
+    account receives the school role of the school (the school's supervision tasks reach it with the
+    principal's). The account of a record is set once."""
+    creating = supervisor is None
+    if creating and school is None:
+        raise ApplicationError("请选择学校。")
+    if not creating:
+        school = supervisor.school
+        if not supervisor.is_active:
+            raise ApplicationError("已离任的学校督导管理员不能再修改，请新增记录。")
+    # One writer per school at a time: two appointments at once cannot pass the cap together.
+    school = School.objects.select_for_update().get(pk=school.pk)
+    require_supervisor_manager(actor, school)
+    before = None if creating else snapshot(supervisor, SUPERVISOR_SNAPSHOT)
+    supervisor = supervisor or SchoolSupervisor(school=school, is_active=True)
+    for name, value in fields.items():
+        if name not in SUPERVISOR_FIELDS:
+            raise ApplicationError(f"不能修改字段：{name}")
+        setattr(supervisor, name, _clean_line(value, 2000) if isinstance(value, str) else value)
+    if not supervisor.name:
+        raise ApplicationError("请填写姓名。")
+    if not supervisor.phone:
+        raise ApplicationError("请填写联系电话。")
+    if supervisor.appointed_on is None:
+        raise ApplicationError("请填写任命日期。")
+    if supervisor.appointed_on > timezone.localdate():
+        raise ApplicationError("任命日期不能晚于今天。")
+    if creating:
+        _check_cap(school)
+    username = _clean_line(username, 150)
+    if username and supervisor.user_id and supervisor.user.username != username:
+        raise ApplicationError("该记录已关联登录账号，不能改为其他账号；如需更换请办理离任后新增。")
+    new_account = bool(username) and not supervisor.user_id
+    if not username and password:
+        raise ApplicationError("填写了初始密码，请同时填写登录账号。")
+    if new_account:
+        supervisor.user = _account_for_supervisor(actor=actor, school=school, supervisor=supervisor,
+                                                  username=username, password=password, full_name=supervisor.name)
+    _clean(supervisor)
+    supervisor.save()
+    if new_account:
+        supervisor.role_granted = _grant_school_role(actor=actor, supervisor=supervisor)
+        supervisor.save(update_fields=["role_granted"])
+    audit_record(actor=actor, action="supervisor.create" if creating else "supervisor.update", obj=supervisor,
+                 object_repr=f"{school.name}：{supervisor.name}", region_code=school.region_id, before=before,
+                 after=snapshot(supervisor, SUPERVISOR_SNAPSHOT))
+    return supervisor
+
+
+@transaction.atomic
+def supervisor_end(*, actor, supervisor: SchoolSupervisor, date: datetime.date, reason: str) -> SchoolSupervisor:
+    """离任: the record stays (with its training file); the school role this record gave its account is revoked."""
+    supervisor = SchoolSupervisor.objects.select_for_update().select_related("school").get(pk=supervisor.pk)
+    require_supervisor_manager(actor, supervisor.school)
+    if not supervisor.is_active:
+        raise ApplicationError(f"{supervisor.name}已于 {supervisor.ended_on:%Y-%m-%d} 离任。")
+    reason = _clean_line(reason, 255)
+    if not reason:
+        raise ApplicationError("请填写离任原因。")
+    if date is None or date > timezone.localdate():
+        raise ApplicationError("离任日期不能晚于今天。")
+    if date < supervisor.appointed_on:
+        raise ApplicationError("离任日期不能早于任命日期。")
+    before = snapshot(supervisor, SUPERVISOR_SNAPSHOT)
+    supervisor.is_active, supervisor.ended_on, supervisor.end_reason = False, date, reason
+    supervisor.save(update_fields=["is_active", "ended_on", "end_reason"])
+    revoked = 0
+    if supervisor.role_granted and supervisor.user_id:
+        for assignment in RoleAssignment.objects.filter(user_id=supervisor.user_id, role=Role.SCHOOL,
+                                                        school_id=supervisor.school_id):
+            pk, repr_ = assignment.pk, str(assignment)
+            assignment.delete()
+            revoked += 1
+            audit_record(actor=actor, action="role.revoke", object_type="core.roleassignment", object_id=str(pk),
+                         object_repr=repr_, region_code=supervisor.school.region_id,
+                         before={"user": supervisor.user_id, "role": Role.SCHOOL, "school": supervisor.school_id})
+    audit_record(actor=actor, action="supervisor.end", obj=supervisor,
+                 object_repr=f"{supervisor.school.name}：{supervisor.name}", region_code=supervisor.school.region_id,
+                 before=before, after={**snapshot(supervisor, SUPERVISOR_SNAPSHOT), "roles_revoked": revoked})
+    return supervisor

@@ -13,16 +13,26 @@ from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.models import Role
 from dudao.core.policy import policy_value
 from dudao.core.registries import page_sections
-from dudao.core.scope import scope_for
+from dudao.core.scope import owns, scope_for
 from dudao.core.tabular import read_import_file
 from dudao.core.web import ensure_role, has_role, require_role
 from dudao.people import selectors, services
-from dudao.people.forms import ExpertForm, InspectorForm, RenewForm, ReviewForm, StatusForm, TrainingForm
+from dudao.people.forms import (
+    ExpertForm,
+    InspectorForm,
+    RenewForm,
+    ReviewForm,
+    StatusForm,
+    SupervisorEndForm,
+    SupervisorForm,
+    TrainingForm,
+)
 from dudao.people.imports import people_import as run_import
 from dudao.people.imports import template_bytes
 from dudao.people.models import ExpertCategory, InspectorKind, InspectorSource, InspectorStatus
 from dudao.regions.selectors import region_list
 from dudao.schools.forms import ImportForm
+from dudao.schools.models import School
 
 INSPECTOR_FILTERS = ("region", "kind", "source", "status", "q")
 INSPECTOR_EXPORT = [
@@ -197,3 +207,153 @@ def import_template(request):
     response = HttpResponse(template_bytes(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E7%9D%A3%E5%AD%A6%E4%B8%8E%E4%B8%93%E5%AE%B6%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
     return response
+
+
+# ---- 学校督导管理员 ---------------------------------------------------------------------------------------------
+
+SUPERVISOR_FILTERS = ("region", "school", "status", "q")
+SUPERVISOR_EXPORT = [
+    ("学校标识码", lambda s: s.school.code), ("学校", lambda s: s.school.name), ("姓名", lambda s: s.name),
+    ("联系电话", lambda s: s.phone), ("职务", lambda s: s.position), ("任命日期", lambda s: s.appointed_on),
+    ("状态", lambda s: "在任" if s.is_active else "已离任"), ("离任日期", lambda s: s.ended_on),
+    ("登录账号", lambda s: s.user.username if s.user_id else ""),
+    ("本年培训学时", lambda s: float(s.training_hours)),
+]
+
+
+def _supervisor_reader(user) -> None:
+    """Region staff (office, leader) and school users; others have no such page."""
+    scope = scope_for(user)
+    if not (scope.everything or scope.region_prefixes or scope.has_role(Role.SCHOOL)):
+        raise Http404
+
+
+def _manageable_schools(user):
+    scope = scope_for(user)
+    if scope.everything or scope.has_role(Role.OFFICE):
+        return School.objects.visible_to(user).only("id", "name", "code").order_by("code")
+    return School.objects.filter(pk__in=[s for s in scope.school_ids if owns(user, school_id=s)]).only(
+        "id", "name", "code").order_by("code")
+
+
+@login_required
+def supervisor_list(request):
+    _supervisor_reader(request.user)
+    filters = {k: request.GET.get(k, "").strip() for k in SUPERVISOR_FILTERS}
+    supervisors = selectors.supervisor_list(request.user, **filters)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response("学校督导管理员", "学校督导管理员", SUPERVISOR_EXPORT, supervisors.iterator(chunk_size=2000))
+    page, size = paginate(request, supervisors)
+    return render(request, "people/supervisor_list.html", {
+        "page": page, "size": size, "query": query_without_page(request), "filters": filters,
+        "can_add": _manageable_schools(request.user).exists(),
+        "training_min": policy_value("people.training_hours_min", filters["region"]),
+        "cap": policy_value("people.school_supervisors_max", filters["region"]),
+    })
+
+
+@login_required
+def supervisor_detail(request, pk: int):
+    supervisor = selectors.get_supervisor_for(request.user, pk)
+    year = timezone.localdate().year
+    return render(request, "people/supervisor_detail.html", {
+        "supervisor": supervisor, "training": selectors.training_summary(supervisor, year),
+        "trainings": selectors.trainings_of(supervisor),
+        "can_manage": selectors.supervisor_may_manage(request.user, supervisor.school),
+        "can_train": scope_for(request.user).holds(supervisor.school.region_id, Role.OFFICE),
+        "training_form": style_form(TrainingForm()), "end_form": style_form(SupervisorEndForm()),
+    })
+
+
+@login_required
+def supervisor_edit(request, pk: int | None = None):
+    supervisor = selectors.get_supervisor_for(request.user, pk) if pk else None
+    schools = _manageable_schools(request.user)
+    if supervisor is None and not schools.exists():
+        raise Http404
+    if supervisor is not None and not selectors.supervisor_may_manage(request.user, supervisor.school):
+        raise Http404
+    initial = {}
+    if supervisor is not None:
+        initial = {f: getattr(supervisor, f) for f in services.SUPERVISOR_FIELDS}
+    elif request.GET.get("school", "").isdigit():
+        initial["school"] = int(request.GET["school"])
+    form = SupervisorForm(request.POST or None, initial=initial, schools=schools, supervisor=supervisor)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        school = data.pop("school", None)
+        try:
+            saved = services.supervisor_save(actor=request.user, school=school, supervisor=supervisor, **data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "学校督导管理员已保存。")
+            return redirect("people:supervisor_detail", pk=saved.pk)
+    return render(request, "people/supervisor_edit.html", {"form": form, "supervisor": supervisor})
+
+
+@login_required
+@require_POST
+def supervisor_end(request, pk: int):
+    supervisor = selectors.get_supervisor_for(request.user, pk)
+    form = SupervisorEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写离任日期和离任原因。")
+    else:
+        try:
+            services.supervisor_end(actor=request.user, supervisor=supervisor, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"{supervisor.name}已离任，其账号的本校学校角色已按记录收回。")
+    return redirect("people:supervisor_detail", pk=pk)
+
+
+def _training_for(request, person, **trainee):
+    form = TrainingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label}：{v[0]}" for k, v in form.errors.items()
+                                         if k in form.fields) or "输入有误。")
+        return
+    try:
+        services.training_add(actor=request.user, **trainee, **form.cleaned_data)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"已为{person.name}登记培训记录。")
+
+
+@login_required
+@require_POST
+def supervisor_training_add(request, pk: int):
+    supervisor = selectors.get_supervisor_for(request.user, pk)
+    _training_for(request, supervisor, supervisor=supervisor)
+    return redirect("people:supervisor_detail", pk=pk)
+
+
+@login_required
+def expert_detail(request, pk: int):
+    expert = selectors.get_expert_for(request.user, pk)
+    year = timezone.localdate().year
+    return render(request, "people/expert_detail.html", {
+        "expert": expert, "training": selectors.training_summary(expert, year),
+        "trainings": selectors.trainings_of(expert), "can_edit": has_role(request.user, Role.OFFICE),
+        "training_form": style_form(TrainingForm()),
+    })
+
+
+@login_required
+@require_POST
+def expert_training_add(request, pk: int):
+    expert = selectors.get_expert_for(request.user, pk)
+    _training_for(request, expert, expert=expert)
+    return redirect("people:expert_detail", pk=pk)
+
+
+def school_supervisors_section(request, school) -> dict:
+    """The school page's 学校督导管理员 (page section "dashboard.school_detail")."""
+    return {"supervisors_section": {
+        "supervisors": selectors.school_supervisors(school),
+        "can_manage": selectors.supervisor_may_manage(request.user, school),
+        "cap": policy_value("people.school_supervisors_max", school.region_id),
+    }}

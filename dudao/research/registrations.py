@@ -3,17 +3,31 @@ its own block in each dict and in register(): append inside your block only."""
 
 from dudao.core.models import register_action_labels
 from dudao.core.policy import PolicyDefault, register_policy_defaults
+from dudao.core.registries import register_daily_job
+from dudao.research.services.projects import milestone_reminders_daily
 from dudao.research.todo import register_todo
 from dudao.research.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
     # calls
     # projects
+    "research.project_create": "课题立项",
+    "research.project_member_add": "添加课题成员",
+    "research.project_member_remove": "移出课题成员",
+    "research.milestone_add": "增加课题节点",
+    "research.milestone_submit": "提交课题节点材料",
+    "research.milestone_pass": "课题节点评审通过",
+    "research.milestone_return": "课题节点退回修改",
+    "research.project_conclude": "课题结题鉴定",
+    "research.project_extend": "课题延期结题",
+    "research.project_terminate": "终止课题",
 }
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     # calls
     # projects
+    "research.project_remind_days": PolicyDefault(7, "课题节点截止前提醒天数", "平台默认：课题过程管理"),
+    "research.project_todo_days": PolicyDefault(30, "课题节点进入负责人待办的提前天数", "平台默认：课题过程管理"),
 }
 
 
@@ -24,3 +38,4 @@ def register() -> None:
     register_year()
     # calls
     # projects
+    register_daily_job("project_milestones", milestone_reminders_daily, order=300)  # 课题节点到期/逾期 → 负责人

@@ -33,7 +33,7 @@ from dudao.documents.render import TEMPLATES as DOCUMENT_TEMPLATES
 from dudao.frameworks.models import Framework
 from dudao.inspections.models import BatchStatus, Inspection, OpinionBatch, Target, Transition
 from dudao.monitoring.models import Campaign, CampaignTask
-from dudao.people.models import Expert, Inspector
+from dudao.people.models import Expert, Inspector, SchoolSupervisor
 from dudao.planning.models import (
     ArchiveExport,
     ArchiveYear,
@@ -63,6 +63,7 @@ from dudao.rectification.models import (
     Talk,
 )
 from dudao.regions.models import GovUnit
+from dudao.research.models import ProjectMember, ProjectMilestone, ResearchProject
 from dudao.reviews.models import (
     Committee,
     CommitteeMember,
@@ -157,6 +158,12 @@ POST_ONLY = {
     "workforce:allowance_compute", "workforce:allowance_recompute", "workforce:allowance_review",
     "workforce:allowance_return", "workforce:allowance_approve", "workforce:allowance_delete",
     "workforce:allowance_adjust", "workforce:allowance_adjust_remove",
+    # people: 学校督导管理员 and training files of supervisors and experts (issue 24)
+    "people:supervisor_end", "people:supervisor_training_add", "people:expert_training_add",
+    # research: 课题 (issue 24, projects)
+    "research:project_member_add", "research:project_member_remove", "research:project_milestone_add",
+    "research:project_milestone_submit", "research:project_milestone_review", "research:project_conclude",
+    "research:project_terminate",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -416,6 +423,14 @@ def _samplers(state):
         # workforce: allowances (issue 24): the demo's approved month and one of its lines
         ("workforce/allowances", "pk"): lambda user: [_allowance_pk("AllowanceMonth", user)],
         ("workforce/adjust", "line"): lambda user: [_allowance_pk("AllowanceLine", user)],
+        # people: 学校督导管理员 (issue 24)
+        ("people/supervisors", "pk"): pk(SchoolSupervisor.objects),
+        # research: 课题 (issue 24, projects): the demo's project, its members and milestones
+        ("research/projects", "pk"): pk(ResearchProject.objects),
+        ("research/members", "member_pk"): lambda user: [ProjectMember.objects.order_by("pk").values_list(
+            "pk", flat=True).first()],
+        ("research/milestones", "milestone_pk"): lambda user: [ProjectMilestone.objects.order_by("pk").values_list(
+            "pk", flat=True).first()],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -31,9 +31,10 @@ from dudao.core.models import ApiToken, Notification, Role, RoleAssignment
 from dudao.frameworks.models import Framework
 from dudao.inspections.models import Inspection
 from dudao.monitoring.models import Campaign, CampaignTask
-from dudao.people.models import Expert, Inspector
+from dudao.people.models import Expert, Inspector, SchoolSupervisor
 from dudao.rectification import models as rect
 from dudao.regions.models import GovUnit, Region
+from dudao.research.models import ProjectMember, ProjectMilestone, ResearchProject
 from dudao.schools.models import School
 from dudao.surveys.models import Questionnaire, SurveyRound
 from dudao.zones.models import Assignment, Complaint, CrossSupervision, Visit, Zone
@@ -524,6 +525,30 @@ def make_check_rounds(w, n):
                                                              items=[{"text": "x"}]) for _ in rounds])
 
 
+# ---- people: 学校督导管理员 (issue 24) ----------------------------------------------------------------------------
+def make_school_supervisors(w, n):
+    """n supervisors, each at a school of its own with an account of its own (the list shows school and account)."""
+    schools = _schools(w, n)
+    users = User.objects.bulk_create([User(username=f"qc_sup{_n()}") for _ in range(n)])
+    SchoolSupervisor.objects.bulk_create([SchoolSupervisor(school=s, name=f"管理员{u.username}", phone="1",
+                                                           appointed_on=datetime.date(2025, 9, 1), user=u)
+                                          for s, u in zip(schools, users, strict=True)])
+
+
+# ---- research: 课题 (issue 24, projects) ---------------------------------------------------------------------------
+def make_research_projects(w, n):
+    """n projects, each with its own owner account, school, a member and a milestone."""
+    schools = _schools(w, n)
+    owners = User.objects.bulk_create([User(username=f"qc_owner{_n()}") for _ in range(n)])
+    projects = ResearchProject.objects.bulk_create([ResearchProject(
+        region=w.county_a, school=s, title=f"课题{_n()}", level="county", owner=o,
+        started_on=datetime.date(2026, 1, 1), planned_end=datetime.date(2027, 1, 1))
+        for s, o in zip(schools, owners, strict=True)])
+    ProjectMember.objects.bulk_create([ProjectMember(project=p, name="成员", role="member") for p in projects])
+    ProjectMilestone.objects.bulk_create([ProjectMilestone(project=p, kind="opening", title="开题报告",
+                                                           due_on=datetime.date(2026, 3, 1)) for p in projects])
+
+
 LISTS: dict[str, Case] = {
     "core:my_tokens": Case("office_a", make_tokens),
     "core:inbox": Case("office_a", make_notifications),
@@ -612,6 +637,8 @@ LISTS: dict[str, Case] = {
     "api/v1/checks": Case("office_a", make_check_rounds),  # checks rounds
     "workforce:allowance_list": Case("office_a", make_allowance_months),  # workforce: allowances (issue 24)
     "workforce:allowance_mine": Case("inspector_a", make_allowance_mine),  # workforce: allowances (issue 24)
+    "people:supervisor_list": Case("office_a", make_school_supervisors),  # people: 学校督导管理员 (issue 24)
+    "research:project_list": Case("office_a", make_research_projects),  # research: projects
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -626,6 +653,8 @@ NOT_LISTS: dict[str, str] = {
     "checks:institution_import_template": "a fixed workbook",  # institutions
     "people:inspector_new": "form", "people:expert_new": "form", "people:import": "upload form",
     "people:import_template": "a fixed workbook",
+    "people:supervisor_new": "form",  # issue 24
+    "research:project_new": "form",  # research: projects
     "zones:visit_new": "form", "zones:complaint_new": "form",
     "checks:annual_create": "form",  # annual
     "documents:templates": "the fixed set of document templates, not records",

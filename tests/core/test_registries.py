@@ -8,7 +8,9 @@ from dudao.core.policy import DEFAULTS, PolicyDefault, register_policy_defaults
 def test_daily_jobs_raise_findings_before_the_notice_deadlines():
     assert [name for name, _job in registries.daily_jobs()] == ["campaign", "deadlines", "quality_pending",
                                                                  "plan_overdue", "chronicle", "review_due",
-                                                                 "result_use_reminders", "cockpit"]
+                                                                 "result_use_reminders",
+                                                                 "project_milestones",  # research: projects
+                                                                 "cockpit"]
 
 
 def test_each_app_registered_its_policy_numbers_and_labels():
@@ -18,6 +20,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
                         "checks",  # issue 23: licence warning, report photo cap, violation and request days
                         "dashboard",  # area "home": dashboard.todo_soon_days
                         "workforce",  # issue 24, allowances: the 劳务补贴 rates (workforce.allowance_*)
+                        "research",  # issue 24, projects: research.project_remind_days, research.project_todo_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 

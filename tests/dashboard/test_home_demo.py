@@ -37,6 +37,7 @@ EXPECTED_PART = {
     "demo_school": "本校整改", "demo_unit": "本单位督办", "demo_bureau": "本单位督办",
     "demo_expert": "评估专家：评分进度", "demo_leader": "分管领导：全区概况",
     "demo_training": "本校整改",  # a training institution's user (issue 23): the school home page
+    "demo_supervisor": "本校整改",  # 学校督导管理员 (issue 24): the school role of demo_school's school
 }
 
 
