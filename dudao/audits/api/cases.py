@@ -55,35 +55,35 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_year(obj) -> int:
-        return obj.plan.year
+        return obj["year"] if isinstance(obj, dict) else obj.plan.year
 
     @staticmethod
     def resolve_school_name(obj) -> str:
-        return obj.school.name
+        return obj["school_name"] if isinstance(obj, dict) else obj.school.name
 
     @staticmethod
     def resolve_school(obj) -> int:
-        return obj.school_id
+        return obj["school"] if isinstance(obj, dict) else obj.school_id
 
     @staticmethod
     def resolve_auditee_position_label(obj) -> str:
-        return obj.get_auditee_position_display()
+        return obj["auditee_position_label"] if isinstance(obj, dict) else obj.get_auditee_position_display()
 
     @staticmethod
     def resolve_reason_label(obj) -> str:
-        return obj.get_reason_display()
+        return obj["reason_label"] if isinstance(obj, dict) else obj.get_reason_display()
 
     @staticmethod
     def resolve_status_label(obj) -> str:
-        return obj.get_status_display()
+        return obj["status_label"] if isinstance(obj, dict) else obj.get_status_display()
 
     @staticmethod
     def resolve_finding_count(obj) -> int:
-        return obj.n_findings
+        return obj["finding_count"] if isinstance(obj, dict) else obj.n_findings
 
     @staticmethod
     def resolve_published(obj) -> bool:
-        return bool(obj.publication_id)
+        return obj["published"] if isinstance(obj, dict) else bool(obj.publication_id)
 
 
 class FindingOut(Schema):
