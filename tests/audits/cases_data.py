@@ -10,7 +10,6 @@ from django.utils import timezone
 from dudao.audits.models import AuditCase, AuditPlan
 from dudao.audits.services import cases as services
 from dudao.audits.services import reports
-from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create
 from dudao.people.models import Inspector
 from tests.conftest import PASSWORD
