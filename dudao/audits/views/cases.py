@@ -94,8 +94,10 @@ def case_list(request):
     year = int_or_none(filters["year"]) or today.year
     office = selectors.is_office_reader(request.user)
     plans = list(selectors.plans(request.user, year)) if office else []
+    scope = scope_for(request.user)
     for plan in plans:
         plan.warning = services.plan_warning(plan, plan.n_cases)
+        plan.can_manage = scope.holds(plan.region_id, Role.OFFICE)
     requests = list(selectors.school_requests(request.user)[:200])
     return render(request, "audits/cases_list.html", {
         "page": page, "size": size, "query": query_without_page(request), "filters": filters,
