@@ -2,10 +2,9 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from dudao.audits.models import (
-    ISSUED_STATUSES,
     AuditCase,
     AuditCaseStatus,
     AuditDocRequest,
@@ -85,10 +84,6 @@ def school_requests(user):
         .select_related("case", "case__school", "file").order_by("due_on", "id")
 
 
-def overdue(today: datetime.date):
-    return AuditDocRequest.objects.filter(case__status=S.IN_PROGRESS, file__isnull=True, due_on__lt=today)
-
-
 def may_see_docs(user, item: AuditDocRequest) -> bool:
     """Downloading an uploaded document: whoever sees the case, or the audited school's users while 实施中."""
     if AuditCase.objects.visible_to(user).filter(pk=item.case_id).exists():
@@ -112,14 +107,3 @@ def year_counts(reader, start: datetime.date, end: datetime.date) -> dict:
         "by_reason": [(label, issued.filter(reason=value).count()) for value, label in AuditReason.choices],
     }
 
-
-def with_open_requests(rows):
-    return rows.annotate(n_open=Count("requests", filter=Q(requests__file__isnull=True), distinct=True))
-
-
-def issued_q() -> Q:
-    return Q(status__in=ISSUED_STATUSES)
-
-
-def has_member(user):
-    return Exists(AuditTeamMember.objects.filter(case=OuterRef("pk"), user_id=user.pk))
