@@ -190,7 +190,7 @@ def test_report_number_unique_per_county_and_year(world):
                              issued_on=timezone.localdate())
 
 
-@pytest.mark.parametrize("amount", ["1e5", "-1", "NaN", "1.234", "abc", "9" * 20, "Infinity"])
+@pytest.mark.parametrize("amount", ["1e5", "-1", "NaN", "1.234", "abc", "9" * 20, "Infinity", "１２", "+5"])
 def test_hostile_amounts_are_refused(world, amount):
     case = started(world, make_case(world))
     with pytest.raises(ApplicationError, match="涉及金额"):

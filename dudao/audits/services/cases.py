@@ -12,7 +12,8 @@ Decisions (stated in the guide):
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -51,6 +52,7 @@ NOTE_MAX = 500
 NAME_MAX = 64
 ORG_MAX = 128
 AMOUNT_MAX = Decimal("999999999999.99")  # max_digits=14
+AMOUNT_PATTERN = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")
 EARLIEST = datetime.date(1980, 1, 1)
 S = AuditCaseStatus
 
@@ -461,15 +463,16 @@ def request_upload(*, actor, item: AuditDocRequest, upload) -> AuditDocRequest:
 
 
 def parse_amount(value) -> Decimal | None:
+    """Yuan as typed: digits with at most two decimals (thousands commas allowed); a sign, an exponent, NaN or
+    Infinity is refused."""
     value = str(value or "").strip().replace(",", "").replace("，", "")
     if not value:
         return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise ApplicationError("涉及金额应为数字（元），最多两位小数。") from None
-    if not amount.is_finite() or amount < 0 or amount > AMOUNT_MAX or amount != amount.quantize(Decimal("0.01")):
+    if not AMOUNT_PATTERN.fullmatch(value):
         raise ApplicationError("涉及金额应为不小于 0 的数字（元），最多两位小数。")
+    amount = Decimal(value)
+    if amount > AMOUNT_MAX:
+        raise ApplicationError("涉及金额过大，请核对。")
     return amount
 
 
