@@ -455,6 +455,25 @@ def check_report() -> Document:
     return document
 
 
+def audit_report() -> Document:
+    """学校领导干部经济责任审计报告 (audits): 文号, the audit's basic facts, the findings table, the conclusion."""
+    document = _titled("{{ number }}")
+    document.add_heading("一、审计基本情况", level=2)
+    document.add_paragraph("被审计人：{{ auditee }}（{{ school }}{{ position }}）；审计类型：{{ reason }}审计；"
+                           "任职期间：{{ term }}；审计期间：{{ period }}；现场审计：{{ fieldwork }}。")
+    document.add_paragraph("审计组组长：{{ leader }}；组员：{{ members }}。")
+    document.add_heading("二、审计情况摘要", level=2)
+    document.add_paragraph("{{ summary }}")
+    document.add_heading("三、审计发现的问题", level=2)
+    document.add_paragraph("共发现问题 {{ finding_count }} 个，涉及金额合计 {{ amount_total }} 元。")
+    _table(document, ["序号", "问题类别", "问题描述", "涉及金额（元）", "严重程度"], "findings",
+           ["no", "category", "text", "amount", "severity"])
+    document.add_heading("四、审计评价与结论", level=2)
+    document.add_paragraph("{{ conclusion }}")
+    _signed(document, "{{ office }}\n{{ issued_on }}")
+    return document
+
+
 BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_notice, "balanced_report": balanced_report,
             "survey_report": survey_report, "inspection_opinion": inspection_opinion,
             "inspection_report": inspection_report, "inspection_notice": inspection_notice,
@@ -466,7 +485,9 @@ BUILDERS = {"zone_report": zone_report, "rectification_notice": rectification_no
             "review_report": review_report, "review_package_index": review_package_index,
             "review_visit_schedule": review_visit_schedule, "committee_duties": committee_duties,
             # checks (issue 23)
-            "check_report": check_report}
+            "check_report": check_report,
+            # audits (issue 24)
+            "audit_report": audit_report}
 
 
 def main(keys=None) -> None:

@@ -264,6 +264,18 @@ TEMPLATES: dict[str, tuple[str, dict]] = {
                     "image": ""}],
         "photos_note": "另有 3 张未列出。",
     }),
+    # audits (issue 24, cases): 审计报告 of a school leader (dudao/audits/services/reports.py report_context)
+    "audit_report": ("学校领导干部经济责任审计报告", {
+        "title": "关于示范区第一小学王明同志离任经济责任审计的报告", "number": "示督审〔2026〕1号",
+        "office": "示范区人民政府教育督导室", "school": "示范区第一小学", "auditee": "王明", "position": "校长",
+        "reason": "离任", "term": "2020年9月1日至2026年8月31日", "period": "2023年1月1日至2026年8月31日",
+        "fieldwork": "2026年10月12日至2026年10月16日", "leader": "李审计", "members": "张督学、赵专家",
+        "summary": "审计认为，王明同志任职期间能够贯彻执行财经法规，学校财务收支总体真实、合法。",
+        "conclusion": "王明同志任职期间学校经济责任履行情况总体较好，存在的问题须限期整改。",
+        "findings": [{"no": 1, "category": "财务收支", "text": "部分报销凭证附件不全。", "amount": "12,000.00",
+                      "severity": "一般"}],
+        "finding_count": 1, "amount_total": "12,000.00", "issued_on": "2026年11月2日",
+    }),
 }
 
 

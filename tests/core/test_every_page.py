@@ -164,6 +164,11 @@ POST_ONLY = {
     "research:project_member_add", "research:project_member_remove", "research:project_milestone_add",
     "research:project_milestone_submit", "research:project_milestone_review", "research:project_conclude",
     "research:project_terminate",
+    # audits: 内审 (issue 24, cases)
+    "audits:plan_create", "audits:plan_approve", "audits:case_start", "audits:case_close", "audits:team_add",
+    "audits:team_remove", "audits:request_add", "audits:request_remove", "audits:request_upload",
+    "audits:finding_add", "audits:finding_remove", "audits:finding_raise", "audits:report_issue",
+    "audits:report_publish", "audits:report_withdraw",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -277,6 +282,15 @@ def _allowance_pk(model: str, user):
     from dudao.workforce import models as workforce_models  # noqa: PLC0415 -- this block's own import
 
     return getattr(_sample(getattr(workforce_models, model).objects, user), "pk", None)
+def _audits_pk(model: str, user):
+    """An audits record (issue 24), one the user may see first (team, requests and findings: of such a case)."""
+    from dudao.audits import models as audits_models  # noqa: PLC0415 -- this block's own import
+
+    queryset = getattr(audits_models, model).objects
+    if model in ("AuditTeamMember", "AuditFinding"):
+        visible = queryset.filter(case__in=audits_models.AuditCase.objects.visible_to(user))
+        return getattr(visible.order_by("pk").first() or queryset.order_by("pk").first(), "pk", None)
+    return getattr(_sample(queryset, user), "pk", None)
 
 
 def _samplers(state):
@@ -431,6 +445,14 @@ def _samplers(state):
             "pk", flat=True).first()],
         ("research/milestones", "milestone_pk"): lambda user: [ProjectMilestone.objects.order_by("pk").values_list(
             "pk", flat=True).first()],
+        # audits (issue 24, cases): the demo's 内审 cases (one the user may see first), plan, team, requests, findings
+        ("audits", "pk"): lambda user: [_audits_pk("AuditCase", user)],
+        ("api/audits", "pk"): lambda user: [_audits_pk("AuditCase", user)],
+        ("audits/plans", "pk"): lambda user: [_audits_pk("AuditPlan", user)],
+        ("audits/plans", "plan_pk"): lambda user: [_audits_pk("AuditPlan", user)],
+        ("audits/team", "member_pk"): lambda user: [_audits_pk("AuditTeamMember", user)],
+        ("audits/requests", "item_pk"): lambda user: [_audits_pk("AuditDocRequest", user)],
+        ("audits/findings", "finding_pk"): lambda user: [_audits_pk("AuditFinding", user)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
