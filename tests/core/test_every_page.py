@@ -153,6 +153,9 @@ POST_ONLY = {
     # checks: 因需督导 (issue 23, requests)
     "checks:request_accept", "checks:request_decline", "checks:request_link_visit", "checks:request_done",
     "checks:topic_deactivate", "checks:topic_activate", "checks:topic_up", "checks:topic_down",
+    # workforce: training (issue 24)
+    "workforce:event_open", "workforce:event_close", "workforce:event_reopen", "workforce:session_add",
+    "workforce:attendance_add", "workforce:enrol_self", "workforce:withdraw", "workforce:session_delete",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -259,6 +262,13 @@ def _checks_pk(model: str, user):
     from dudao.checks import models as checks_models  # noqa: PLC0415 -- this block's own import
 
     return getattr(_sample(getattr(checks_models, model).objects, user), "pk", None)
+
+
+def _workforce_pk(model: str, user):
+    """A workforce record (issue 24), one the user may see first."""
+    from dudao.workforce import models as workforce_models  # noqa: PLC0415 -- this block's own import
+
+    return getattr(_sample(getattr(workforce_models, model).objects, user), "pk", None)
 
 
 def _samplers(state):
@@ -402,6 +412,14 @@ def _samplers(state):
         ("api/institutions", "school_id"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
         ("checks/menu", "pk"): lambda user: [_checks_pk("MenuTopic", user)],  # requests: 督导菜单
         ("checks/library", "pk"): lambda user: [_checks_pk("ChecklistTemplate", user)],  # rounds: office templates
+        # workforce: training (issue 24): the demo's events (finished and open), their sessions and enrolments
+        ("workforce/training", "pk"): lambda user: [_workforce_pk("TrainingEvent", user)],
+        ("workforce/sessions", "pk"): lambda user: [_workforce_pk("TrainingSession", user)],
+        ("workforce/enrolments", "pk"): lambda user: [_workforce_pk("TrainingEnrolment", user)],
+        ("workforce/file", "audience"): lambda user: ["inspector", "expert", "supervisor", "nobody"],
+        ("workforce/file", "pk"): lambda user: [Inspector.objects.filter(user__username="demo_inspector")
+                                                .values_list("pk", flat=True).first()],
+        ("api/trainings", "pk"): lambda user: [_workforce_pk("TrainingEvent", user)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,
