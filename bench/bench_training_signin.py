@@ -8,8 +8,9 @@ records the figures.
 
 The county: 500 inspectors, each with a login and a bearer token, all enrolled in one open online event whose
 session runs now. 20 client threads post POST /api/v1/trainings/{id}/sign-in with the session's current QR token
-(as the phone does after the scan) for their 25 trainees each; every 10th request is a second scan of the one before
-(must answer 200 and change nothing). Afterwards the attendance rows are counted: exactly 500, one per trainee.
+(as the phone does after the scan), the 500 scans paced evenly over 50 s (people arriving within the minute, an
+open loop: each is sent at its moment whatever the others do); every 10th trainee scans twice (the second must
+answer 200 and change nothing). The code rotates every 60 s as on the office's screen. Afterwards the attendance rows are counted: exactly 500, one per trainee.
 """
 
 import datetime
@@ -47,6 +48,8 @@ from bench_zones import _children_cpu, _cpu  # noqa: E402
 TRAINEES = 500
 CLIENTS = 20
 PORT = int(os.environ.get("BENCH_PORT", "8767"))
+SPREAD_SECONDS = 50  # the trainees' scans spread over this much of the minute
+ROTATE_SECONDS = 60  # workforce.training_qr_rotate_seconds' default
 
 
 def build(admin):
@@ -100,7 +103,7 @@ def run(event_pk: int, session_pk: int, keys: list[str]) -> None:
     from dudao.workforce.services import training as services
 
     vendor = connection.vendor
-    token = services.sign_in_token(TrainingSession.objects.get(pk=session_pk))
+    session = TrainingSession.objects.get(pk=session_pk)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "dudao.wsgi", "--bind", f"127.0.0.1:{PORT}", "--workers", "3",
@@ -118,10 +121,17 @@ def run(event_pk: int, session_pk: int, keys: list[str]) -> None:
         errors: list[str] = []
         counts = {"new": 0, "again": 0}
         lock = threading.Lock()
-        body = json.dumps({"token": token}).encode()
         path = f"/api/v1/trainings/{event_pk}/sign-in"
+        # the QR page: a fresh code every rotation interval (60 s), as the office's screen shows it
+        current = {"body": json.dumps({"token": services.sign_in_token(session)}).encode()}
+        done = threading.Event()
+
+        def rotate():
+            while not done.wait(ROTATE_SECONDS):
+                current["body"] = json.dumps({"token": services.sign_in_token(session)}).encode()
 
         def post(conn, key):
+            body = current["body"]
             start = time.perf_counter()
             conn.request("POST", path, body=body, headers={"Authorization": f"Bearer {key}",
                                                             "Content-Type": "application/json"})
@@ -129,25 +139,41 @@ def run(event_pk: int, session_pk: int, keys: list[str]) -> None:
             text = response.read()
             return response.status, text, (time.perf_counter() - start) * 1000
 
-        def client_loop(n: int, mine: list[str]) -> None:
+        # open loop: the 500 trainees scan at an even pace over SPREAD_SECONDS (as people arrive within the
+        # minute), every 10th scans twice; CLIENTS threads send them at their scheduled moments
+        plan = []
+        for r, key in enumerate(keys):
+            at = r * SPREAD_SECONDS / len(keys)
+            plan.append((at, key, 0))
+            if r % 10 == 9:
+                plan.append((at + 0.05, key, 1))
+        plan.sort(key=lambda row: row[0])
+        lags: list[float] = []
+        owner: dict[str, int] = {}
+        t0 = 0.0
+
+        def client_loop(n: int, mine: list) -> None:
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-            for r, key in enumerate(mine):
-                for attempt in ((0, 1) if r % 10 == 9 else (0,)):
-                    try:
-                        status, text, elapsed = post(conn, key)
-                    except (OSError, http.client.HTTPException) as exc:
-                        conn.close()
-                        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-                        with lock:
-                            errors.append(f"client {n}: {exc!r}")
-                        continue
-                    expected = 201 if attempt == 0 else 200
+            for at, key, attempt in mine:
+                delay = t0 + at - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                try:
+                    status, text, elapsed = post(conn, key)
+                except (OSError, http.client.HTTPException) as exc:
+                    conn.close()
+                    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
                     with lock:
-                        latencies.append(elapsed)
-                        if status != expected:
-                            errors.append(f"client {n}: HTTP {status} (expected {expected}) {text[:200]!r}")
-                        else:
-                            counts["new" if attempt == 0 else "again"] += 1
+                        errors.append(f"client {n}: {exc!r}")
+                    continue
+                expected = 201 if attempt == 0 else 200
+                with lock:
+                    latencies.append(elapsed)
+                    lags.append(max(0.0, -delay))
+                    if status != expected:
+                        errors.append(f"client {n}: HTTP {status} (expected {expected}) {text[:200]!r}")
+                    else:
+                        counts["new" if attempt == 0 else "again"] += 1
 
         for _ in range(15):  # warm the workers: imports, the API schema, a connection each
             conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
@@ -155,14 +181,23 @@ def run(event_pk: int, session_pk: int, keys: list[str]) -> None:
             conn.getresponse().read()
             conn.close()
         cpu_self, cpu_children = resource.getrusage(resource.RUSAGE_SELF), _children_cpu(server.pid)
-        per = len(keys) // CLIENTS
-        threads = [threading.Thread(target=client_loop, args=(n, keys[n * per:(n + 1) * per])) for n in range(CLIENTS)]
-        wall = time.perf_counter()
+        # a trainee's second scan goes to the same thread, after the first
+        shares = [[] for _ in range(CLIENTS)]
+        for i, row in enumerate(plan):
+            if row[2] == 0:
+                owner[row[1]] = i % CLIENTS
+            shares[owner[row[1]]].append(row)
+        threads = [threading.Thread(target=client_loop, args=(n, shares[n])) for n in range(CLIENTS)]
+        rotator = threading.Thread(target=rotate, daemon=True)
+        rotator.start()
+        current["body"] = json.dumps({"token": services.sign_in_token(session)}).encode()
+        wall = t0 = time.perf_counter()
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - wall
+        done.set()
         client_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - _cpu(cpu_self)
         server_cpu = _children_cpu(server.pid) - cpu_children
         rows = TrainingAttendance.objects.filter(session_id=session_pk).count()
@@ -172,7 +207,8 @@ def run(event_pk: int, session_pk: int, keys: list[str]) -> None:
         print(f"[{vendor}] POST /api/v1/trainings/{{id}}/sign-in, {CLIENTS} concurrent clients, {len(latencies)} "
               f"requests ({counts['new']} sign-ins 201, {counts['again']} second scans 200): median "
               f"{statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms, "
-              f"{len(latencies) / wall:.0f} req/s, all {len(keys)} signed in within {wall:.1f} s, "
+              f"{len(latencies) / wall:.0f} req/s, all {len(keys)} signed in within {wall:.1f} s (paced over "
+              f"{SPREAD_SECONDS} s; sent at most {max(lags) * 1000:.0f} ms behind schedule), "
               f"{len(errors)} errors; attendance rows {rows} for {people} people (expected {len(keys)}, no duplicates)")
         print(f"[{vendor}]   CPU during the run: server (gunicorn workers) {server_cpu:.1f} s = "
               f"{server_cpu * 1000 / max(len(latencies), 1):.0f} ms per request; client threads {client_cpu:.1f} s")
