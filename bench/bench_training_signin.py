@@ -218,7 +218,10 @@ def run(event_pk: int, session_pk: int, keys: list[str]) -> None:
             sys.exit(1)
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def main() -> None:

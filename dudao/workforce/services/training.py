@@ -18,7 +18,7 @@ from django.utils import timezone
 from dudao.core.audit import audit_record, snapshot
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import RoleAssignment
-from dudao.core.policy import policy_value
+from dudao.core.policy import PolicyTable, policy_value
 from dudao.core.roles import Role
 from dudao.core.scope import region_prefix, require_office_for, scope_for
 from dudao.people.models import Expert, Inspector, SchoolSupervisor, Training
@@ -443,7 +443,9 @@ def sign_in(*, actor, token: str, event_id: int | None = None, session_id: int |
     now = now or timezone.now()
     session = token_session(token)
     event = session.event
-    _read_token(token, max_age=token_max_age(event.region_id))
+    policy = PolicyTable(["workforce.training_qr_rotate_seconds", "workforce.training_signin_early_minutes",
+                          "workforce.training_signin_late_minutes"])
+    _read_token(token, max_age=2 * int(policy.get("workforce.training_qr_rotate_seconds", event.region_id)))
     if event_id is not None and event.pk != event_id:
         raise ApplicationError("该二维码不是本培训活动的签到码。")
     if session_id is not None and session.pk != session_id:
@@ -451,8 +453,8 @@ def sign_in(*, actor, token: str, event_id: int | None = None, session_id: int |
     if event.status != TrainingEventStatus.OPEN:
         raise ApplicationError(f"培训活动{TRAINING_EVENT_WORKFLOW.label(event.status)}，不能签到。")
     window = signin_window(session.starts_at, session.ends_at,
-                           early_minutes=int(policy_value("workforce.training_signin_early_minutes", event.region_id)),
-                           late_minutes=int(policy_value("workforce.training_signin_late_minutes", event.region_id)))
+                           early_minutes=int(policy.get("workforce.training_signin_early_minutes", event.region_id)),
+                           late_minutes=int(policy.get("workforce.training_signin_late_minutes", event.region_id)))
     if not in_window(now, window):
         opens, closes = (timezone.localtime(w).strftime("%m月%d日 %H:%M") for w in window)
         raise ApplicationError(f"不在签到时间内：本场次签到时间为 {opens} 至 {closes}（北京时间）。")
