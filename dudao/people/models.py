@@ -138,7 +138,7 @@ class Expert(models.Model):
 
 class SchoolSupervisorQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
-        return prefix_q("school__region_id", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
+        return prefix_q("school__region__code", scope.region_prefixes) | models.Q(school_id__in=scope.school_ids)
 
     def own_q(self, user) -> models.Q:
         return models.Q(user_id=user.pk)
@@ -176,7 +176,7 @@ class TrainingQuerySet(ScopedQuerySet):
     def scope_q(self, scope: Scope) -> models.Q:
         return (prefix_q("inspector__region__code", scope.region_prefixes)
                 | prefix_q("expert__region__code", scope.region_prefixes)
-                | prefix_q("supervisor__school__region_id", scope.region_prefixes)
+                | prefix_q("supervisor__school__region__code", scope.region_prefixes)
                 | models.Q(supervisor__school_id__in=scope.school_ids))
 
     def own_q(self, user) -> models.Q:

@@ -179,3 +179,18 @@ def test_calendar_day_is_beijing_at_00_30(world):
     assert calendar_training(world.office_a, datetime.date(2026, 6, 3), datetime.date(2026, 6, 3)) == []
     with mock.patch("django.utils.timezone.now", return_value=datetime.datetime(2026, 6, 1, 16, 0, tzinfo=datetime.UTC)):
         assert timezone.localdate() == datetime.date(2026, 6, 2)
+
+
+def test_supervisor_hours_and_file(world, login, tw):  # noqa: F811 -- the fixture
+    """学校督导管理员: the hours view and their file page (scope by the school's region)."""
+    services.enrol(actor=world.office_a, event=tw.event, person=tw.supervisor)
+    Training.objects.create(supervisor=tw.supervisor, date=datetime.date(timezone.localdate().year, 1, 5),
+                            title="学校督导管理员培训", hours=8)
+    office = login(world.office_a)
+    page = office.get(reverse("workforce:hours") + "?audience=supervisor").content.decode()
+    assert "管理员甲" in page and "8.0" in page
+    file_page = office.get(reverse("workforce:person_file", args=["supervisor", tw.supervisor.pk]))
+    assert file_page.status_code == 200 and "学校督导管理员培训" in file_page.content.decode()
+    assert login(world.office_b).get(reverse("workforce:person_file", args=["supervisor", tw.supervisor.pk])).status_code == 404
+    own = login(tw.sup_user).get(reverse("workforce:person_file", args=["supervisor", tw.supervisor.pk]))
+    assert own.status_code == 200

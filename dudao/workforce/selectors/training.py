@@ -127,7 +127,7 @@ def candidates(user, event: TrainingEvent, *, audience: str, q: str = "", limit:
         rows = (Expert.objects.visible_to(user).filter(region__code__startswith=prefix, is_active=True)
                 .exclude(pk__in=taken.exclude(expert=None).values("expert_id")))
     elif audience == TrainingAudience.SUPERVISOR:
-        rows = (SchoolSupervisor.objects.visible_to(user).filter(school__region_id__startswith=prefix, is_active=True)
+        rows = (SchoolSupervisor.objects.visible_to(user).filter(school__region__code__startswith=prefix, is_active=True)
                 .exclude(pk__in=taken.exclude(supervisor=None).values("supervisor_id")).select_related("school"))
     elif audience == TrainingAudience.STAFF:
         from_users = (RoleAssignment.objects.filter(role=Role.OFFICE, region_id__startswith=prefix)
@@ -147,7 +147,7 @@ def candidates(user, event: TrainingEvent, *, audience: str, q: str = "", limit:
 HOURS_KINDS = {
     TrainingAudience.INSPECTOR: (Inspector, "region__code", "region_id"),
     TrainingAudience.EXPERT: (Expert, "region__code", "region_id"),
-    TrainingAudience.SUPERVISOR: (SchoolSupervisor, "school__region_id", "school__region_id"),
+    TrainingAudience.SUPERVISOR: (SchoolSupervisor, "school__region__code", "school__region_id"),
 }
 
 
