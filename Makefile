@@ -85,3 +85,5 @@ bench: $(BIN)/.bench-installed
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_outputs_bench $(BIN)/python bench/bench_checks_outputs.py
 	DATABASE_URL=$(BENCH_CHECKS_ROUNDS_PG_URL) $(BIN)/python bench/bench_checks_rounds.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_allowance_bench $(BIN)/python bench/bench_allowances.py
+	# workforce: training (issue 24): 500 QR sign-ins through gunicorn (flushes and rebuilds its database)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_training_bench $(BIN)/python bench/bench_training_signin.py

@@ -8,6 +8,15 @@ from dudao.workforce.year import register_year
 
 ACTION_LABELS: dict[str, str] = {
     # training
+    "workforce.training_event_create": "新建培训活动",
+    "workforce.training_event_update": "修改培训活动",
+    "workforce.training_event_transition": "培训活动状态变更",
+    "workforce.training_session_add": "添加培训场次",
+    "workforce.training_session_delete": "删除培训场次",
+    "workforce.training_enrol": "培训报名",
+    "workforce.training_withdraw": "退出培训",
+    "workforce.training_sign_in": "培训签到",
+    "workforce.training_complete": "培训结业并写入培训档案",
     # appointments
     # allowances
     "workforce.allowance_compute": "计算劳务补贴",
@@ -21,6 +30,12 @@ ACTION_LABELS: dict[str, str] = {
 
 POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     # training
+    "workforce.training_completion_percent": PolicyDefault(
+        80, "培训结业要求：签到场次占全部场次的百分比（每个培训活动可另行设定）", "督学培训管理要求"),
+    "workforce.training_qr_rotate_seconds": PolicyDefault(
+        60, "签到二维码刷新间隔（秒）；二维码在两个间隔内有效", "平台安全要求"),
+    "workforce.training_signin_early_minutes": PolicyDefault(30, "场次开始前可提前签到的分钟数", "督学培训管理要求"),
+    "workforce.training_signin_late_minutes": PolicyDefault(0, "场次结束后仍可签到的分钟数", "督学培训管理要求"),
     # appointments
     # allowances
     "workforce.allowance_visit": PolicyDefault(0, "兼职督学劳务补贴：每次督导纪实（元，0 表示未设置）", "区督导工作意见（seed 004）：“妥善解决兼职督学因教育督导工作产生的通信、交通、食宿、劳务等费用”，未规定金额"),

@@ -4,8 +4,69 @@ area: put imports at the top of the file, your functions in your block, your reg
 
 from dudao.core.registries import register_todo_source  # noqa: F401
 from dudao.workforce.todo_allowances import register_allowance_todo
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from dudao.core.dates import local_span
+from dudao.core.models import RoleAssignment
+from dudao.core.registries import Todo, register_todo_source, url_for_pk
+from dudao.core.roles import Role
+from dudao.core.scope import prefix_q, region_prefix
+from dudao.workforce.models import (
+    TrainingEnrolment,
+    TrainingEnrolmentStatus,
+    TrainingEvent,
+    TrainingEventStatus,
+    TrainingSession,
+)
 
 # ---- training ----
+TRAINING_AHEAD_DAYS = 14
+
+
+def training_sessions_ahead(user, today) -> list[Todo]:
+    """培训场次: the next session (today or within TRAINING_AHEAD_DAYS) of each open event the user is enrolled in,
+    not yet signed in. One query."""
+    begin, _ = local_span(today, today)
+    _, stop = local_span(today, today + datetime.timedelta(days=TRAINING_AHEAD_DAYS))
+    mine = (Q(event__enrolments__inspector__user_id=user.pk) | Q(event__enrolments__expert__user_id=user.pk)
+            | Q(event__enrolments__supervisor__user_id=user.pk) | Q(event__enrolments__staff_id=user.pk))
+    rows = (TrainingSession.objects.filter(mine, event__status=TrainingEventStatus.OPEN,
+                                           event__enrolments__status=TrainingEnrolmentStatus.ENROLLED,
+                                           ends_at__gte=max(begin, timezone.now()), starts_at__lt=stop)
+            .exclude(attendances__enrolment__in=TrainingEnrolment.objects.filter(
+                Q(inspector__user_id=user.pk) | Q(expert__user_id=user.pk) | Q(supervisor__user_id=user.pk)
+                | Q(staff_id=user.pk)))
+            .select_related("event").distinct().order_by("starts_at", "id"))
+    url = url_for_pk("workforce:event_detail")
+    seen, items = set(), []
+    for session in rows:
+        if session.event_id in seen:
+            continue
+        seen.add(session.event_id)
+        start = timezone.localtime(session.starts_at)
+        items.append(Todo(kind="workforce.training_session", title="参加培训并扫码签到",
+                          object=f"{session.event.title} · {session.title}（{start:%m-%d %H:%M}）",
+                          url=url(session.event_id), due=start.date(),
+                          key=f"workforce.training_session:{session.pk}", region_code=session.event.region_id))
+    return items
+
+
+def training_events_to_close(user, today) -> list[Todo]:
+    """Open events of the user's office regions whose last day has passed: close them (completion, files). Two
+    queries."""
+    regions = sorted({region_prefix(code) for code in RoleAssignment.objects.filter(
+        user=user, role=Role.OFFICE, region__isnull=False).values_list("region_id", flat=True)})
+    if not regions:
+        return []
+    rows = (TrainingEvent.objects.filter(prefix_q("region__code", regions), status=TrainingEventStatus.OPEN,
+                                          ends_on__lt=today).order_by("ends_on", "id"))
+    url = url_for_pk("workforce:event_detail")
+    return [Todo(kind="workforce.training_close", title="结束培训并办理结业", object=e.title, url=url(e.pk),
+                 due=e.ends_on + datetime.timedelta(days=1), key=f"workforce.training_event:{e.pk}:close",
+                 region_code=e.region_id) for e in rows]
 
 # ---- appointments ----
 
@@ -14,6 +75,10 @@ from dudao.workforce.todo_allowances import register_allowance_todo
 
 def register_todo() -> None:
     # training
+    register_todo_source("workforce.training_sessions", "培训签到", training_sessions_ahead,
+                         roles=[Role.INSPECTOR, Role.EXPERT, Role.SCHOOL, Role.OFFICE], list_url="workforce:event_list")
+    register_todo_source("workforce.training_close", "培训结业", training_events_to_close, roles=[Role.OFFICE],
+                         list_url="workforce:event_list")
     # appointments
     # allowances
     register_allowance_todo()

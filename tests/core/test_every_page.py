@@ -169,6 +169,9 @@ POST_ONLY = {
     "audits:team_remove", "audits:request_add", "audits:request_remove", "audits:request_upload",
     "audits:finding_add", "audits:finding_remove", "audits:finding_raise", "audits:report_issue",
     "audits:report_publish", "audits:report_withdraw",
+    # workforce: training (issue 24)
+    "workforce:event_open", "workforce:event_close", "workforce:event_reopen", "workforce:session_add",
+    "workforce:attendance_add", "workforce:enrol_self", "workforce:withdraw", "workforce:session_delete",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -291,6 +294,11 @@ def _audits_pk(model: str, user):
         visible = queryset.filter(case__in=audits_models.AuditCase.objects.visible_to(user))
         return getattr(visible.order_by("pk").first() or queryset.order_by("pk").first(), "pk", None)
     return getattr(_sample(queryset, user), "pk", None)
+def _workforce_pk(model: str, user):
+    """A workforce record (issue 24), one the user may see first."""
+    from dudao.workforce import models as workforce_models  # noqa: PLC0415 -- this block's own import
+
+    return getattr(_sample(getattr(workforce_models, model).objects, user), "pk", None)
 
 
 def _samplers(state):
@@ -453,6 +461,14 @@ def _samplers(state):
         ("audits/team", "member_pk"): lambda user: [_audits_pk("AuditTeamMember", user)],
         ("audits/requests", "item_pk"): lambda user: [_audits_pk("AuditDocRequest", user)],
         ("audits/findings", "finding_pk"): lambda user: [_audits_pk("AuditFinding", user)],
+        # workforce: training (issue 24): the demo's events (finished and open), their sessions and enrolments
+        ("workforce/training", "pk"): lambda user: [_workforce_pk("TrainingEvent", user)],
+        ("workforce/sessions", "pk"): lambda user: [_workforce_pk("TrainingSession", user)],
+        ("workforce/enrolments", "pk"): lambda user: [_workforce_pk("TrainingEnrolment", user)],
+        ("workforce/file", "audience"): lambda user: ["inspector", "expert", "supervisor", "nobody"],
+        ("workforce/file", "pk"): lambda user: [Inspector.objects.filter(user__username="demo_inspector")
+                                                .values_list("pk", flat=True).first()],
+        ("api/trainings", "pk"): lambda user: [_workforce_pk("TrainingEvent", user)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -22,6 +22,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
                         "workforce",  # issue 24, allowances: the 劳务补贴 rates (workforce.allowance_*)
                         "research",  # issue 24, projects: research.project_remind_days, research.project_todo_days
                         "audits",  # issue 24, cases: audits.plan_min / plan_max (5–10 leaders a year)
+                        "workforce",  # issue 24 training: completion share, QR rotation, sign-in window
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 
