@@ -69,3 +69,19 @@ def recommend(world, batch, *, as_="office", renewing=None, **fields):
                                             as_recommender=CandidateRecommender.TOWN, unit=world.unit_a, **data)
     return services.candidate_recommend(actor=fresh(world.office_a), batch=batch,
                                         as_recommender=CandidateRecommender.OFFICE, renewing=renewing, **data)
+
+
+def appointed_batch(world, setup):
+    """A batch taken through every step: 王老师 (the principal's staff, new) and 督学乙 (renewed) appointed on
+    2026-03-09 with 文号 甲教督〔2026〕5号."""
+    with at(MONDAY):
+        batch = services.batch_create(actor=fresh(world.office_a), region=world.county_a, title="2026年兼职督学选聘")
+        recommend(world, batch, as_="school", name="王老师", phone="13800001111", employer="甲区第一小学")
+        recommend(world, batch, renewing=setup.second_term, birth_date=datetime.date(1975, 1, 1))
+        services.batch_review(actor=fresh(world.office_a), batch=batch)
+        services.batch_publish(actor=fresh(world.office_a), batch=batch)
+    with at(datetime.date(2026, 3, 9)):
+        services.batch_appoint(actor=fresh(world.office_a), batch=batch, doc_no="甲教督〔2026〕5号",
+                               term_start=datetime.date(2026, 3, 9))
+    batch.refresh_from_db()
+    return batch

@@ -2,7 +2,7 @@
 
 import datetime
 
-from dudao.workforce.appointments_engine import CandidateFact, Rules, RosterFact, age_on, review, shares_after
+from dudao.workforce.appointments_engine import CandidateFact, RosterFact, Rules, age_on, review, shares_after
 
 TODAY = datetime.date(2026, 6, 1)
 RULES = Rules(age_max=65, retired_years_max=5, fulltime_min=0.30, retired_parttime_max=0.40, max_terms=3)
