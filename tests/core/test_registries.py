@@ -16,6 +16,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
                         "quality", "planning", "reviews",
                         "checks",  # issue 23: licence warning, report photo cap, violation and request days
+                        "workforce",  # issue 24 appointments: age limit, 公示 working days, card checks per hour
                         "dashboard",  # area "home": dashboard.todo_soon_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"

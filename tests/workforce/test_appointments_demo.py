@@ -8,7 +8,13 @@ from django.contrib.auth import get_user_model
 
 from dudao.demo.workforce import appointments as demo_appointments
 from dudao.regions.models import Region
-from dudao.workforce.models import AppointmentBatch, AppointmentHead, CandidateRecommender, CandidateStatus
+from dudao.workforce.models import (
+    AppointmentBatch,
+    AppointmentHead,
+    CandidateRecommender,
+    CandidateStatus,
+    InspectorCertificate,
+)
 from tests.demo_snapshot import restore
 
 User = get_user_model()
@@ -30,7 +36,7 @@ def demo(demo_snapshot, django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 def test_the_demo_batch(demo, db, client):
-    batch = AppointmentBatch.objects.get()
+    batch = AppointmentBatch.objects.get(status="publicity")
     assert batch.status == "publicity" and batch.publication.kind == "publicity"
     rows = list(batch.candidates.order_by("id").values_list("recommender", "status"))
     assert rows == [(CandidateRecommender.SCHOOL, CandidateStatus.QUALIFIED),
@@ -49,8 +55,21 @@ def test_the_demo_batch(demo, db, client):
         assert c.name in body and c.phone not in body
 
 
+def test_the_renewal_batch_and_its_certificates(demo, db, client):
+    batch = AppointmentBatch.objects.get(status="appointed")
+    assert batch.doc_no.endswith("12号") and batch.publicity_end < batch.term_start <= batch.appointed_on
+    certs = list(InspectorCertificate.objects.filter(candidate__batch=batch).select_related("inspector"))
+    assert len(certs) == 2 and all(c.candidate.renewing_id == c.inspector_id for c in certs)
+    for cert in certs:
+        assert cert.inspector.term_start == batch.term_start and cert.inspector.term_no >= 2
+        html = client.get(f"/public/card/{cert.key}/").content.decode()
+        assert cert.inspector.name in html and "在岗" in html and cert.inspector.phone not in html
+    client.force_login(User.objects.get(username="demo_office"))
+    assert client.get(f"/workforce/appointments/certificates/{certs[0].pk}/").status_code == 200
+
+
 def test_the_pages_render_for_each_persona(demo, db, client):
-    batch = AppointmentBatch.objects.get()
+    batch = AppointmentBatch.objects.get(status="publicity")
     for username, status in (("demo_office", 200), ("demo_leader", 200), ("demo_school", 200), ("demo_unit", 200),
                              ("demo_inspector", 404)):
         client.force_login(User.objects.get(username=username))
@@ -63,6 +82,6 @@ def test_the_pages_render_for_each_persona(demo, db, client):
 
 def test_a_second_load_adds_nothing(demo, db):
     admin, office = User.objects.get(username="demo_admin"), User.objects.get(username="demo_office")
-    county = Region.objects.get(code=AppointmentBatch.objects.get().region_code)
+    county = Region.objects.get(code=AppointmentBatch.objects.first().region_code)
     demo_appointments.load(admin=admin, office_user=office, county=county)
-    assert AppointmentBatch.objects.count() == 1 and AppointmentHead.objects.count() == 1
+    assert AppointmentBatch.objects.count() == 2 and AppointmentHead.objects.count() == 1

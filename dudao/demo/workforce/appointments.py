@@ -13,6 +13,8 @@ from django.utils import timezone
 from dudao.core.models import RoleAssignment
 from dudao.core.roles import Role
 from dudao.people.engine import add_years
+from dudao.people.models import Inspector, InspectorKind, InspectorStatus
+from dudao.rectification.models import Publication
 from dudao.workforce.models import AppointmentBatch, AppointmentHead, CandidateRecommender, CandidateStatus
 from dudao.workforce.services import appointments as services
 
@@ -26,8 +28,9 @@ def load(*, admin, office_user, county) -> None:
     if not AppointmentHead.objects.filter(region=county, user=office_user, ended_at__isnull=True).exists():
         services.head_designate(actor=admin, region=county, user=office_user)
     title = f"{today.year}{TITLE_SUFFIX}"
-    if AppointmentBatch.objects.filter(region=county, title__endswith=TITLE_SUFFIX).exists():
+    if AppointmentBatch.objects.filter(region=county).exists():
         return
+    _renewal_batch(office_user=office_user, county=county, today=today)
     batch = services.batch_create(actor=office_user, region=county, title=title, note=(
         "按照《督学管理暂行办法》，面向全区选聘兼职督学。学校推荐本校在职教职工，乡镇（街道）推荐熟悉教育工作的干部，"
         "督导室可直接提名。选聘人员以在职人员为主，退休人员退休不超过 5 年、身体健康。"))
@@ -68,3 +71,32 @@ def load(*, admin, office_user, county) -> None:
     for other in batch.candidates.filter(status=CandidateStatus.FLAGGED):
         services.candidate_refuse(actor=office_user, candidate=other, reason="不符合选聘条件。")
     services.batch_publish(actor=office_user, batch=batch)
+
+
+def _renewal_batch(*, office_user, county, today: datetime.date) -> None:
+    """Two part-time inspectors renewed a month ago (their term ended or ends within a year)."""
+    serving = [i for i in Inspector.objects.filter(region=county, kind=InspectorKind.PART_TIME, term_no__lt=3,
+                                                   status=InspectorStatus.ACTIVE, retirement_date__isnull=True)
+               .order_by("card_no") if add_years(i.term_start, 3) <= add_years(today, 1)][:2]
+    if not serving:
+        return
+    batch = services.batch_create(actor=office_user, region=county, title=f"{today.year}年兼职督学续聘",
+                                  note="对聘期届满、考核合格的兼职督学办理续聘。")
+    for inspector in serving:
+        services.candidate_recommend(
+            actor=office_user, batch=batch, as_recommender=CandidateRecommender.OFFICE, renewing=inspector,
+            name=inspector.name, gender=inspector.gender or "男", birth_date=datetime.date(1978, 6, 1),
+            phone=inspector.phone, employer=inspector.employer or "—", position=inspector.position,
+            kind=inspector.kind, source=inspector.source, home_school=inspector.home_school,
+            retirement_date=None, reason="聘期届满，年度考核合格，本人愿意继续担任兼职督学。")
+    services.batch_review(actor=office_user, batch=batch)
+    for flagged in batch.candidates.filter(status=CandidateStatus.FLAGGED):
+        services.candidate_refuse(actor=office_user, candidate=flagged, reason="不符合续聘条件。")
+    services.batch_publish(actor=office_user, batch=batch)
+    start, end = today - datetime.timedelta(days=40), today - datetime.timedelta(days=34)
+    AppointmentBatch.objects.filter(pk=batch.pk).update(publicity_start=start, publicity_end=end)
+    Publication.objects.filter(pk=batch.publication_id).update(
+        published_at=timezone.now() - datetime.timedelta(days=40))
+    batch.refresh_from_db()
+    term_start = max(today - datetime.timedelta(days=30), *(i.term_start + datetime.timedelta(days=1) for i in serving))
+    services.batch_appoint(actor=office_user, batch=batch, doc_no=f"示教督〔{today.year}〕12号", term_start=term_start)
