@@ -3,15 +3,19 @@ by register_year(). One block per area: imports at the top, functions in your bl
 
 import datetime
 
+from django.db.models import Count, Q
+
 from dudao.core.registries import (
     CalendarItem,
     Figure,
+    KeyEvent,
     period_label,
     register_calendar_source,
+    register_key_events,
     register_year_figures,
     url_for_pk,
 )
-from dudao.workforce.models import AppointmentBatch
+from dudao.workforce.models import AppointmentBatch, AppointmentStatus, CandidateStatus
 from dudao.workforce.selectors import appointments as appointment_selectors
 
 # ---- training ----
@@ -29,6 +33,19 @@ def calendar_publicity(user, start, end):
                          detail=b.get_status_display()) for b in rows]
 
 
+def appointment_events(region_code: str, start: datetime.date, end: datetime.date) -> list[KeyEvent]:
+    """大事记: each 选聘批次 appointed in the period, with its 文号."""
+    rows = (AppointmentBatch.objects.filter(region_code__startswith=region_code, status=AppointmentStatus.APPOINTED,
+                                            appointed_on__gte=start, appointed_on__lte=end)
+            .annotate(n_appointed=Count("candidates", filter=Q(candidates__status=CandidateStatus.APPOINTED)))
+            .order_by("appointed_on", "id"))
+    url = url_for_pk("workforce:appointment_detail")
+    return [KeyEvent(key=f"workforce.appointment:{b.pk}", day=b.appointed_on,
+                     title=f"印发{b.doc_no}，聘任督学 {b.n_appointed} 名",
+                     text=f"{b.title}经推荐、资格审核和公示，聘期 {b.term_years} 年。", url=url(b.pk),
+                     region_code=b.region_code) for b in rows]
+
+
 def appointment_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
     counts = appointment_selectors.appointed_in(region_code, start, end)
     src = f"workforce.selectors.appointments.appointed_in：{period_label(start, end)} 任命的选聘批次"
@@ -43,6 +60,7 @@ def register_year() -> None:
     # training
     # appointments
     register_calendar_source("workforce.publicity", "督学聘任公示", calendar_publicity)
+    register_key_events("workforce.appointments", "督学聘任", appointment_events)
     register_year_figures("workforce.appointments", "督学聘任", appointment_figures, order=60)
     # allowances
     pass

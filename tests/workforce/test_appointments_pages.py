@@ -228,3 +228,15 @@ def test_todos_and_calendar(world, setup):
     figures = appointment_figures(world.county_a.code, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     assert [f.value for f in figures] == [0, 0]
     assert AppointmentBatch.objects.count() == 1
+
+
+def test_year_figures_and_key_event(world, setup):
+    from dudao.workforce.year import appointment_events, appointment_figures
+    batch = appointed_batch(world, setup)
+    figures = appointment_figures(world.county_a.code, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assert [(f.key, f.value) for f in figures] == [("workforce.appointed", 2), ("workforce.renewed", 1)]
+    assert [f.value for f in appointment_figures(world.county_b.code, datetime.date(2026, 1, 1),
+                                                 datetime.date(2026, 12, 31))] == [0, 0]
+    events = appointment_events(world.county_a.code, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
+    assert [(e.day, e.title) for e in events] == [(batch.appointed_on, "印发甲教督〔2026〕5号，聘任督学 2 名")]
+    assert appointment_events(world.county_a.code, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)) == []
