@@ -310,7 +310,7 @@ def batch_review(*, actor, batch: AppointmentBatch) -> AppointmentBatch:
     batch = _locked(batch)
     _require_office(actor, batch)
     today = timezone.localdate()
-    candidates = list(batch.candidates.select_for_update().filter(status=CandidateStatus.RECOMMENDED)
+    candidates = list(batch.candidates.select_for_update(of=("self",)).filter(status=CandidateStatus.RECOMMENDED)
                       .select_related("renewing"))
     APPOINTMENT_WORKFLOW.check(batch.status, AppointmentStatus.REVIEWING)
     if not candidates:
@@ -503,7 +503,7 @@ def batch_appoint(*, actor, batch: AppointmentBatch, doc_no: str, term_start: da
         raise ApplicationError("聘期开始日期不能晚于今天（任命文件印发后再办理任命）。")
     if term_start < batch.publicity_end:
         raise ApplicationError("聘期开始日期不能早于公示结束。")
-    passed = list(batch.candidates.select_for_update().filter(status__in=PASSED).select_related("renewing")
+    passed = list(batch.candidates.select_for_update(of=("self",)).filter(status__in=PASSED).select_related("renewing")
                   .order_by("id"))
     if not passed:
         raise ApplicationError("公示名单中已没有可任命的候选人。")
