@@ -10,6 +10,7 @@ from dudao.core.models import AuditLog, Policy
 from dudao.people.models import Inspector
 from dudao.rectification.models import Publication, PublicationKind
 from dudao.workforce.models import (
+    AppointmentBatch,
     AppointmentStatus,
     CandidateRecommender,
     CandidateStatus,
@@ -330,3 +331,16 @@ def test_head_designation(world, setup):
     assert services.is_head(fresh(setup.clerk), world.county_a.code)
     assert not services.is_head(fresh(world.office_a), world.county_a.code)  # the previous designation ended
     assert not services.is_head(world.admin, world.county_a.code)
+
+
+def test_batch_creation_refusals(world, setup):
+    town = world.schools_a[0].region
+    with pytest.raises(ApplicationError, match="聘期应在 1 到 3 年之间"):
+        services.batch_create(actor=fresh(world.office_a), region=world.county_a, title="选聘", term_years=5)
+    with pytest.raises(ApplicationError, match="聘期应在 1 到 3 年之间"):
+        services.batch_create(actor=fresh(world.office_a), region=world.county_a, title="选聘", term_years=0)
+    with pytest.raises(ApplicationError, match="请填写批次名称"):
+        services.batch_create(actor=fresh(world.office_a), region=world.county_a, title=" \x00 ")
+    with pytest.raises(ApplicationError, match="县（区）督导室发起"):
+        services.batch_create(actor=fresh(world.office_a), region=town, title="选聘")
+    assert not AppointmentBatch.objects.exists()
