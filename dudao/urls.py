@@ -29,6 +29,7 @@ urlpatterns = [
     path("public/plaque/", include("dudao.zones.public_urls")),
     path("public/results/", include("dudao.rectification.public_urls")),
     path("public/survey/", include("dudao.surveys.public_urls")),
+    path("public/card/", include("dudao.workforce.public_urls")),
     # The first releases printed QR codes and notices with these short prefixes: they keep working.
     path("gs/<path:rest>", legacy_public_redirect, {"prefix": "/public/plaque/"}),
     path("gk/", legacy_public_redirect, {"prefix": "/public/results/", "rest": ""}),

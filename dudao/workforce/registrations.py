@@ -18,6 +18,18 @@ ACTION_LABELS: dict[str, str] = {
     "workforce.training_sign_in": "培训签到",
     "workforce.training_complete": "培训结业并写入培训档案",
     # appointments
+    "appointment.head": "指定督导室负责人（破格审批）",
+    "appointment.create": "发起督学选聘",
+    "appointment.recommend": "推荐督学人选",
+    "appointment.withdraw": "撤回督学推荐",
+    "appointment.review": "督学选聘资格审核",
+    "appointment.except": "破格通过资格审核",
+    "appointment.refuse": "资格审核不通过",
+    "appointment.publish": "发布督学聘任公示",
+    "appointment.objection": "登记公示异议",
+    "appointment.objection_handle": "处理公示异议",
+    "appointment.appoint": "任命督学",
+    "appointment.cancel": "撤销督学选聘",
     # allowances
     "workforce.allowance_compute": "计算劳务补贴",
     "workforce.allowance_adjust": "劳务补贴人工调整",
@@ -37,6 +49,10 @@ POLICY_DEFAULTS: dict[str, PolicyDefault] = {
     "workforce.training_signin_early_minutes": PolicyDefault(30, "场次开始前可提前签到的分钟数", "督学培训管理要求"),
     "workforce.training_signin_late_minutes": PolicyDefault(0, "场次结束后仍可签到的分钟数", "督学培训管理要求"),
     # appointments
+    "workforce.appointment_age_max": PolicyDefault(65, "督学选聘年龄上限（周岁，退休人员退休不超过5年且身体健康）",
+                                                   "督学基本任职条件 [LOCAL]"),
+    "workforce.publicity_workdays": PolicyDefault(5, "督学聘任公示期（工作日）", "督学管理暂行办法：推荐→审核→公示→公布 [LOCAL]"),
+    "workforce.card_checks_per_hour": PolicyDefault(60, "同一地址每小时查验督学证次数上限", "平台安全要求"),
     # allowances
     "workforce.allowance_visit": PolicyDefault(0, "兼职督学劳务补贴：每次督导纪实（元，0 表示未设置）", "区督导工作意见（seed 004）：“妥善解决兼职督学因教育督导工作产生的通信、交通、食宿、劳务等费用”，未规定金额"),
     "workforce.allowance_half_day": PolicyDefault(0, "兼职督学劳务补贴：督导纪实每半天在校（元，0 表示未设置）", "区督导工作意见（seed 004）：“妥善解决兼职督学因教育督导工作产生的通信、交通、食宿、劳务等费用”，未规定金额"),

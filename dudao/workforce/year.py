@@ -8,6 +8,22 @@ from django.utils import timezone
 from dudao.core.dates import local_span
 from dudao.core.registries import CalendarItem, register_calendar_source, url_for_pk
 from dudao.workforce.models import TrainingEvent, TrainingEventStatus, TrainingSession
+import datetime
+
+from django.db.models import Count, Q
+
+from dudao.core.registries import (
+    CalendarItem,
+    Figure,
+    KeyEvent,
+    period_label,
+    register_calendar_source,
+    register_key_events,
+    register_year_figures,
+    url_for_pk,
+)
+from dudao.workforce.models import AppointmentBatch, AppointmentStatus, CandidateStatus
+from dudao.workforce.selectors import appointments as appointment_selectors
 
 # ---- training ----
 
@@ -32,6 +48,37 @@ def calendar_training(user, start, end) -> list[CalendarItem]:
 
 # ---- appointments ----
 
+
+def calendar_publicity(user, start, end):
+    """The 公示 window of each visible 选聘批次."""
+    rows = (AppointmentBatch.objects.visible_to(user).filter(publicity_start__lte=end, publicity_end__gte=start)
+            .only("pk", "title", "region_code", "publicity_start", "publicity_end", "status"))
+    url = url_for_pk("workforce:appointment_detail")
+    return [CalendarItem(source="workforce.publicity", key=str(b.pk), title=f"督学聘任公示：{b.title}",
+                         start=b.publicity_start, end=b.publicity_end, url=url(b.pk), region_code=b.region_code,
+                         detail=b.get_status_display()) for b in rows]
+
+
+def appointment_events(region_code: str, start: datetime.date, end: datetime.date) -> list[KeyEvent]:
+    """大事记: each 选聘批次 appointed in the period, with its 文号."""
+    rows = (AppointmentBatch.objects.filter(region_code__startswith=region_code, status=AppointmentStatus.APPOINTED,
+                                            appointed_on__gte=start, appointed_on__lte=end)
+            .annotate(n_appointed=Count("candidates", filter=Q(candidates__status=CandidateStatus.APPOINTED)))
+            .order_by("appointed_on", "id"))
+    url = url_for_pk("workforce:appointment_detail")
+    return [KeyEvent(key=f"workforce.appointment:{b.pk}", day=b.appointed_on,
+                     title=f"印发{b.doc_no}，聘任督学 {b.n_appointed} 名",
+                     text=f"{b.title}经推荐、资格审核和公示，聘期 {b.term_years} 年。", url=url(b.pk),
+                     region_code=b.region_code) for b in rows]
+
+
+def appointment_figures(region_code: str, start: datetime.date, end: datetime.date) -> list[Figure]:
+    counts = appointment_selectors.appointed_in(region_code, start, end)
+    src = f"workforce.selectors.appointments.appointed_in：{period_label(start, end)} 任命的选聘批次"
+    return [Figure("workforce.appointed", "新聘和续聘督学", counts["n_all"], "名", src),
+            Figure("workforce.renewed", "其中续聘督学", counts["n_renewed"], "名", src)]
+
+
 # ---- allowances ----
 
 
@@ -39,5 +86,8 @@ def register_year() -> None:
     # training
     register_calendar_source("workforce.training", "培训活动", calendar_training)
     # appointments
+    register_calendar_source("workforce.publicity", "督学聘任公示", calendar_publicity)
+    register_key_events("workforce.appointments", "督学聘任", appointment_events)
+    register_year_figures("workforce.appointments", "督学聘任", appointment_figures, order=60)
     # allowances
     register_allowance_year()

@@ -172,6 +172,10 @@ POST_ONLY = {
     # workforce: training (issue 24)
     "workforce:event_open", "workforce:event_close", "workforce:event_reopen", "workforce:session_add",
     "workforce:attendance_add", "workforce:enrol_self", "workforce:withdraw", "workforce:session_delete",
+    # workforce: appointments (issue 24)
+    "workforce:appointment_review", "workforce:appointment_publish", "workforce:appointment_appoint",
+    "workforce:appointment_cancel", "workforce:candidate_except", "workforce:candidate_refuse",
+    "workforce:candidate_withdraw", "workforce:objection_record", "workforce:objection_handle",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -271,6 +275,13 @@ def _review_package() -> int | None:
         found = ReviewPackage.objects.create(review=review, requested_by=User.objects.get(username="demo_office"),
                                              status=PackageStatus.FAILED, error="演示：未生成")
     return getattr(found, "pk", None)
+
+
+def _appointments_sample(model: str, user, field: str = "pk"):
+    """A workforce appointments record (issue 24), one the user may see first."""
+    from dudao.workforce import models as workforce_models  # noqa: PLC0415 -- this block's own import
+
+    return getattr(_sample(getattr(workforce_models, model).objects, user), field, None)
 
 
 def _checks_pk(model: str, user):
@@ -469,6 +480,14 @@ def _samplers(state):
         ("workforce/file", "pk"): lambda user: [Inspector.objects.filter(user__username="demo_inspector")
                                                 .values_list("pk", flat=True).first()],
         ("api/trainings", "pk"): lambda user: [_workforce_pk("TrainingEvent", user)],
+        # workforce: appointments (issue 24): the demo's batches, candidates, certificates; objections (the demo has
+        # none) are POST-only, refused before any lookup
+        ("workforce/appointments", "pk"): lambda user: [_appointments_sample("AppointmentBatch", user)],
+        ("workforce/candidates", "pk"): lambda user: [_appointments_sample("AppointmentCandidate", user)],
+        ("workforce/objections", "pk"): lambda user: [_appointments_sample("AppointmentObjection", user) or 1],
+        ("workforce/certificates", "pk"): lambda user: [_appointments_sample("InspectorCertificate", user)],
+        ("workforce/certificates", "kind"): lambda user: ["letter", "card", "other"],
+        ("public/card", "key"): lambda user: [_appointments_sample("InspectorCertificate", user, "key"), "forged-key"],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -508,6 +508,22 @@ def make_menu_topics(w, n):
 
     MenuTopic.objects.bulk_create([MenuTopic(region=w.county_a, title=f"督导主题{_n()}", content="内容", order=i)
                                    for i in range(n)])
+# ---- area: workforce appointments (issue 24) -----------------------------------------------------------------------
+def make_appointment_batches(w, n):
+    """n 选聘批次 of county A, each with one candidate, seen by the office."""
+    import datetime as _dt
+
+    from dudao.workforce.models import AppointmentBatch, AppointmentCandidate
+
+    batches = AppointmentBatch.objects.bulk_create([AppointmentBatch(
+        region=w.county_a, region_code=w.county_a.code, title=f"选聘{_n()}", created_by=w.office_a,
+        status="publicity" if i % 2 else "recommending") for i in range(n)])
+    AppointmentCandidate.objects.bulk_create([AppointmentCandidate(
+        batch=b, region_code=b.region_code, recommender="office", recommended_by=w.office_a, name=f"候选{_n()}",
+        gender="女", birth_date=_dt.date(1980, 1, 1), phone="1", employer="单位", kind="parttime", source="teacher",
+        status="flagged" if i % 3 == 0 else "qualified") for i, b in enumerate(batches)])
+
+
 # ---- area: checks rounds (issue 23) ---------------------------------------------------------------------------
 def make_check_rounds(w, n):
     """checks: n open rounds of county A, each with its item, a target checked by an inspector with a login (the
@@ -639,6 +655,7 @@ LISTS: dict[str, Case] = {
     "workforce:allowance_mine": Case("inspector_a", make_allowance_mine),  # workforce: allowances (issue 24)
     "people:supervisor_list": Case("office_a", make_school_supervisors),  # people: 学校督导管理员 (issue 24)
     "research:project_list": Case("office_a", make_research_projects),  # research: projects
+    "workforce:appointment_list": Case("office_a", make_appointment_batches),  # workforce: appointments
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -698,6 +715,7 @@ NOT_LISTS: dict[str, str] = {
     "checks:violation_create": "form", "checks:violation_sources": "the register form's two pickers (at most 100 each)",  # violations
     "checks:request_new": "form (its menu is the region's active topics, as checks:topic_list)",  # checks: requests
     "checks:topic_create": "form",  # checks: requests
+    "workforce:appointment_new": "form (its region picker lists the user's office counties, at most 200)",  # appointments
 }
 
 

@@ -18,6 +18,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
                         "quality", "planning", "reviews",
                         "checks",  # issue 23: licence warning, report photo cap, violation and request days
+                        "workforce",  # issue 24 appointments: age limit, 公示 working days, card checks per hour
                         "dashboard",  # area "home": dashboard.todo_soon_days
                         "workforce",  # issue 24, allowances: the 劳务补贴 rates (workforce.allowance_*)
                         "research",  # issue 24, projects: research.project_remind_days, research.project_todo_days
