@@ -2,34 +2,32 @@
 source runs a bounded number of queries, scoped by visible_to; see dudao/checks/todo.py for the shape. One block per
 area: put imports at the top of the file, your functions in your block, your registration in register_todo()."""
 
-from dudao.core.registries import register_todo_source  # noqa: F401
-from dudao.workforce.todo_allowances import register_allowance_todo
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dudao.core.dates import local_span
 from dudao.core.models import RoleAssignment
-from dudao.core.registries import Todo, register_todo_source, url_for_pk
+from dudao.core.registries import (
+    Todo,
+    register_todo_source,
+    url_for_pk,
+)
 from dudao.core.roles import Role
 from dudao.core.scope import prefix_q, region_prefix
 from dudao.workforce.models import (
+    AppointmentBatch,
+    AppointmentStatus,
+    CandidateStatus,
     TrainingEnrolment,
     TrainingEnrolmentStatus,
     TrainingEvent,
     TrainingEventStatus,
     TrainingSession,
 )
-import datetime
-
-from django.db.models import Count, Q
-
-from dudao.core.registries import Todo, register_todo_source, url_for_pk
-from dudao.core.roles import Role
-from dudao.core.scope import prefix_q
-from dudao.workforce.models import AppointmentBatch, AppointmentStatus, CandidateStatus
 from dudao.workforce.selectors import appointments as appointment_selectors
+from dudao.workforce.todo_allowances import register_allowance_todo
 
 # ---- training ----
 TRAINING_AHEAD_DAYS = 14

@@ -1,17 +1,12 @@
 """The office's year from workforce: calendar items, key events, year figures, archive documents (core.registries), registered
 by register_year(). One block per area: imports at the top, functions in your block, registration in register_year()."""
 
-from dudao.core.registries import register_calendar_source  # noqa: F401
-from dudao.workforce.year_allowances import register_allowance_year
-from django.utils import timezone
-
-from dudao.core.dates import local_span
-from dudao.core.registries import CalendarItem, register_calendar_source, url_for_pk
-from dudao.workforce.models import TrainingEvent, TrainingEventStatus, TrainingSession
 import datetime
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
+from dudao.core.dates import local_span
 from dudao.core.registries import (
     CalendarItem,
     Figure,
@@ -22,8 +17,16 @@ from dudao.core.registries import (
     register_year_figures,
     url_for_pk,
 )
-from dudao.workforce.models import AppointmentBatch, AppointmentStatus, CandidateStatus
+from dudao.workforce.models import (
+    AppointmentBatch,
+    AppointmentStatus,
+    CandidateStatus,
+    TrainingEvent,
+    TrainingEventStatus,
+    TrainingSession,
+)
 from dudao.workforce.selectors import appointments as appointment_selectors
+from dudao.workforce.year_allowances import register_allowance_year
 
 # ---- training ----
 

@@ -18,12 +18,13 @@ def test_each_app_registered_its_policy_numbers_and_labels():
     assert prefixes == {"auth", "files", "zones", "people", "rectification", "monitoring", "inspections", "surveys",
                         "quality", "planning", "reviews",
                         "checks",  # issue 23: licence warning, report photo cap, violation and request days
-                        "workforce",  # issue 24 appointments: age limit, 公示 working days, card checks per hour
+                        # issue 24 workforce: appointments (age limit, 公示 working days, card checks per hour),
+                        # allowances (the 劳务补贴 rates, workforce.allowance_*), training (completion share, QR
+                        # rotation, sign-in window)
+                        "workforce",
                         "dashboard",  # area "home": dashboard.todo_soon_days
-                        "workforce",  # issue 24, allowances: the 劳务补贴 rates (workforce.allowance_*)
                         "research",  # issue 24, projects: research.project_remind_days, research.project_todo_days
                         "audits",  # issue 24, cases: audits.plan_min / plan_max (5–10 leaders a year)
-                        "workforce",  # issue 24 training: completion share, QR rotation, sign-in window
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 
