@@ -153,6 +153,11 @@ POST_ONLY = {
     # checks: 因需督导 (issue 23, requests)
     "checks:request_accept", "checks:request_decline", "checks:request_link_visit", "checks:request_done",
     "checks:topic_deactivate", "checks:topic_activate", "checks:topic_up", "checks:topic_down",
+    # research: 征集评选 (issue 24, calls)
+    "research:call_default_framework", "research:call_open", "research:call_close", "research:call_rate",
+    "research:call_reopen", "research:call_publish", "research:call_expert_assign", "research:call_expert_remove",
+    "research:call_award_adjust", "research:call_anthology", "research:call_entry_submit",
+    "research:call_entry_withdraw",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -259,6 +264,13 @@ def _checks_pk(model: str, user):
     from dudao.checks import models as checks_models  # noqa: PLC0415 -- this block's own import
 
     return getattr(_sample(getattr(checks_models, model).objects, user), "pk", None)
+
+
+def _calls_pk(model: str, user):
+    """A 征集评选 record (issue 24, research calls), one the user may see first."""
+    from dudao.research import models as research_models  # noqa: PLC0415 -- this block's own import
+
+    return getattr(_sample(getattr(research_models, model).objects, user), "pk", None)
 
 
 def _samplers(state):
@@ -402,6 +414,13 @@ def _samplers(state):
         ("api/institutions", "school_id"): lambda user: [getattr(_sample(School.objects.filter(school_type="training"), user), "pk", None)],
         ("checks/menu", "pk"): lambda user: [_checks_pk("MenuTopic", user)],  # requests: 督导菜单
         ("checks/library", "pk"): lambda user: [_checks_pk("ChecklistTemplate", user)],  # rounds: office templates
+        # research: 征集评选 (issue 24, calls): the demo's call, its entries and expert assignments
+        ("research/calls", "pk"): lambda user: [_calls_pk("ResearchCall", user)],
+        ("api/calls", "pk"): lambda user: [_calls_pk("ResearchCall", user)],
+        ("research/entries", "pk"): lambda user: [_calls_pk("CallEntry", user)],
+        ("research/entries", "entry"): lambda user: [_calls_pk("CallEntry", user)],
+        ("research/score", "pk"): lambda user: [_calls_pk("CallEntry", user)],
+        ("research/experts", "assignment"): lambda user: [_calls_pk("CallExpert", user)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

@@ -17,6 +17,7 @@ def test_each_app_registered_its_policy_numbers_and_labels():
                         "quality", "planning", "reviews",
                         "checks",  # issue 23: licence warning, report photo cap, violation and request days
                         "dashboard",  # area "home": dashboard.todo_soon_days
+                        "research",  # issue 24, calls: research.call_trim_min_experts, research.call_deadline_soon_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 
