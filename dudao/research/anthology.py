@@ -159,19 +159,15 @@ def anonymised_docx(data: bytes) -> bytes:
     for name in ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category",
                  "content_status", "identifier"):
         setattr(props, name, "")
-    body = doc.element.body
-    for el in body.iter():
-        if el.get(qn("w:author")) is not None:
-            el.set(qn("w:author"), "评审")
-        if el.get(qn("w:initials")) is not None:
-            el.set(qn("w:initials"), "")
     out = io.BytesIO()
     doc.save(out)
     return _strip_app_props(out.getvalue())
 
 
 def _strip_app_props(data: bytes) -> bytes:
-    """docProps/app.xml may name the company (作者单位): rewrite it without <Company> and <Manager>."""
+    """docProps/app.xml may name the company (作者单位): rewrite it without <Company> and <Manager>; in every
+    word/*.xml part (body, comments, footnotes, people.xml) the authors of comments and tracked changes become
+    评审 and their initials are emptied."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -179,6 +175,9 @@ def _strip_app_props(data: bytes) -> bytes:
             content = source.read(item.filename)
             if item.filename == "docProps/app.xml":
                 content = re.sub(rb"<(Company|Manager)>[^<]*</\1>", rb"<\1></\1>", content)
+            elif item.filename.startswith("word/") and item.filename.endswith(".xml"):
+                content = re.sub(rb'(w1?5?:author)="[^"]*"', '\\1="评审"'.encode(), content)
+                content = re.sub(rb'(w:initials|w15:userId)="[^"]*"', rb'\1=""', content)
             target.writestr(item, content)
     return out.getvalue()
 
