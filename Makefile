@@ -84,3 +84,4 @@ bench: $(BIN)/.bench-installed
 	$(BIN)/python bench/bench_map.py
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_outputs_bench $(BIN)/python bench/bench_checks_outputs.py
 	DATABASE_URL=$(BENCH_CHECKS_ROUNDS_PG_URL) $(BIN)/python bench/bench_checks_rounds.py
+	$(BIN)/python bench/bench_calls.py

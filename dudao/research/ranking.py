@@ -81,9 +81,12 @@ def rank_entries(entries: list[EntryInput], *, trim_min: int, quotas: list[tuple
     for group in sorted(by_group):
         rows = by_group[group]
         rows.sort(key=lambda pair: (-pair[1].mean, -min(pair[0].totals), -len(pair[0].totals), pair[0].seq))
+        by_mean: dict[Decimal, list[tuple[EntryInput, Ranked]]] = {}
+        for pair in rows:
+            by_mean.setdefault(pair[1].mean, []).append(pair)
         for position, (e, row) in enumerate(rows, 1):
             row.rank = position
-            same = [(o, r) for o, r in rows if r.mean == row.mean and o.id != e.id]
+            same = [(o, r) for o, r in by_mean[row.mean] if o.id != e.id]
             if same:
                 row.tied_with = [r.code for _o, r in same]
                 row.note = _tie_note(e, [o for o, _r in same])

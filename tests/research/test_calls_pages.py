@@ -4,6 +4,7 @@ python-docx: the TOC field and every winner present)."""
 
 import io
 import zipfile
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
@@ -48,7 +49,7 @@ def test_expert_pages_and_document_are_anonymised(world, cw, login):
     with at(AFTER):
         doc = client.get(reverse("research:call_score_document", args=[a.pk]))
         pdf = client.get(reverse("research:call_score_document", args=[b.pk]))
-    assert doc.status_code == 200 and a.code in doc["Content-Disposition"] and "%E7%8E%8B" not in doc["Content-Disposition"]
+    assert doc.status_code == 200 and quote(a.code) in doc["Content-Disposition"] and "%E7%8E%8B" not in doc["Content-Disposition"]
     served = Document(io.BytesIO(doc.content))
     assert served.core_properties.author == "" and served.core_properties.last_modified_by == ""
     assert "家访制度第一段。" in [p.text for p in served.paragraphs]

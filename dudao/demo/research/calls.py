@@ -107,7 +107,7 @@ def load(*, admin, office_user, county) -> None:
         categories="德育与家校共育、课后服务与“双减”、督导工作", allow_inspectors=True, allow_schools=True,
         allow_offices=True, opens_on=opens, deadline=today + datetime.timedelta(days=1), framework=framework,
         quota_basis="count", quota_first=1, quota_second=1, quota_third=2, quota_merit=1)
-    services.call_open(actor=office_user, call=call)
+    call = services.call_open(actor=office_user, call=call)
     for e in experts:
         services.expert_assign(actor=office_user, call=call, expert=e)
     users = {"school": (school_user, f"school:{school_id}"), "inspector": (inspector_user, "inspector"),
