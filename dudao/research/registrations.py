@@ -13,6 +13,7 @@ ACTION_LABELS: dict[str, str] = {
     "call.open": "发布征集",
     "call.reviewing": "征集评选进入评审",
     "call.rated": "评定征集评选结果",
+    "call.reopen": "征集评选退回评审中",
     "call.published": "公布征集评选结果",
     "call.award_adjust": "调整作品奖项",
     "call.expert_assign": "指派评审专家",

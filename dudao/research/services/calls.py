@@ -205,14 +205,15 @@ def call_default_framework(*, actor, region) -> Framework:
         return framework_freeze(actor=actor, framework=framework)
 
 
-def _move(call: ResearchCall, to: str, actor, note: str = "") -> None:
+def _move(call: ResearchCall, to: str, actor, note: str = "") -> dict:
+    """Move the call and log the transition; the caller writes the audit record (its action named literally) with
+    the returned details."""
     CALL_WORKFLOW.check(call.status, to)
     before = call.status
     call.status = to
     call.save()
     CallTransition.record(call, from_status=before, to_status=to, actor=actor, note=note)
-    audit_record(actor=actor, action=f"call.{to}", obj=call, region_code=call.region_id,
-                 after={"from": before, "note": note})
+    return {"from": before, "note": note}
 
 
 @transaction.atomic
@@ -221,7 +222,8 @@ def call_open(*, actor, call: ResearchCall) -> ResearchCall:
     _require_office(actor, call)
     if call.deadline < _now_date():
         raise ApplicationError("截止日期已过，请先修改截止日期再发布征集。")
-    _move(call, CallStatus.OPEN, actor)
+    audit_record(actor=actor, action="call.open", obj=call, region_code=call.region_id,
+                 after=_move(call, CallStatus.OPEN, actor))
     return call
 
 
@@ -237,7 +239,8 @@ def call_close(*, actor, call: ResearchCall) -> ResearchCall:
         raise ApplicationError("没有收到作品，不能进入评审。")
     if not call.experts.exists():
         raise ApplicationError("请先指派评审专家。")
-    _move(call, CallStatus.REVIEWING, actor)
+    audit_record(actor=actor, action="call.reviewing", obj=call, region_code=call.region_id,
+                 after=_move(call, CallStatus.REVIEWING, actor))
     return call
 
 
@@ -266,8 +269,9 @@ def call_rate(*, actor, call: ResearchCall) -> ResearchCall:
     CallEntry.objects.bulk_update(entries, ["mean_score", "score_count", "rank", "rank_note", "award",
                                             "award_computed", "award_reason"])
     call.rated_at = timezone.now()
-    _move(call, CallStatus.RATED, actor,
-          note=f"排名 {len(entries)} 件，获奖 {sum(1 for e in entries if e.award)} 件（{trim_min} 位及以上专家评分时去掉最高分和最低分）")
+    details = _move(call, CallStatus.RATED, actor,
+                    note=f"排名 {len(entries)} 件，获奖 {sum(1 for e in entries if e.award)} 件（{trim_min} 位及以上专家评分时去掉最高分和最低分）")
+    audit_record(actor=actor, action="call.rated", obj=call, region_code=call.region_id, after=details)
     return call
 
 
@@ -276,7 +280,8 @@ def call_reopen_scoring(*, actor, call: ResearchCall, reason: str) -> ResearchCa
     call = ResearchCall.objects.select_for_update().get(pk=call.pk)
     _require_office(actor, call)
     reason = _text(reason, "重新评审的理由", 500)
-    _move(call, CallStatus.REVIEWING, actor, note=reason)
+    audit_record(actor=actor, action="call.reopen", obj=call, region_code=call.region_id,
+                 after=_move(call, CallStatus.REVIEWING, actor, note=reason))
     return call
 
 
@@ -358,7 +363,8 @@ def call_publish(*, actor, call: ResearchCall, recipient: str, sent_on: datetime
     call.submission = submission_create(actor=actor, region=call.region, kind=SubmissionKind.DOCUMENT,
                                         title=f"{call.title}获奖名单", sent_on=sent_on, recipient=recipient,
                                         upload=upload, note=f"征集评选：{len(rows)} 件获奖作品")
-    _move(call, CallStatus.PUBLISHED, actor, note=f"公布获奖作品 {len(rows)} 件，报送{recipient}")
+    audit_record(actor=actor, action="call.published", obj=call, region_code=call.region_id,
+                 after=_move(call, CallStatus.PUBLISHED, actor, note=f"公布获奖作品 {len(rows)} 件，报送{recipient}"))
     return call
 
 
