@@ -87,3 +87,4 @@ bench: $(BIN)/.bench-installed
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_allowance_bench $(BIN)/python bench/bench_allowances.py
 	# workforce: training (issue 24): 500 QR sign-ins through gunicorn (flushes and rebuilds its database)
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/dudao_training_bench $(BIN)/python bench/bench_training_signin.py
+	$(BIN)/python bench/bench_calls.py

@@ -176,6 +176,11 @@ POST_ONLY = {
     "workforce:appointment_review", "workforce:appointment_publish", "workforce:appointment_appoint",
     "workforce:appointment_cancel", "workforce:candidate_except", "workforce:candidate_refuse",
     "workforce:candidate_withdraw", "workforce:objection_record", "workforce:objection_handle",
+    # research: 征集评选 (issue 24, calls)
+    "research:call_default_framework", "research:call_open", "research:call_close", "research:call_rate",
+    "research:call_reopen", "research:call_publish", "research:call_expert_assign", "research:call_expert_remove",
+    "research:call_award_adjust", "research:call_anthology", "research:call_entry_submit",
+    "research:call_entry_withdraw",
 }
 
 # Patterns not crawled, each with its reason. Keep it short: every entry is a page nobody checks.
@@ -310,6 +315,11 @@ def _workforce_pk(model: str, user):
     from dudao.workforce import models as workforce_models  # noqa: PLC0415 -- this block's own import
 
     return getattr(_sample(getattr(workforce_models, model).objects, user), "pk", None)
+def _calls_pk(model: str, user):
+    """A 征集评选 record (issue 24, research calls), one the user may see first."""
+    from dudao.research import models as research_models  # noqa: PLC0415 -- this block's own import
+
+    return getattr(_sample(getattr(research_models, model).objects, user), "pk", None)
 
 
 def _samplers(state):
@@ -488,6 +498,13 @@ def _samplers(state):
         ("workforce/certificates", "pk"): lambda user: [_appointments_sample("InspectorCertificate", user)],
         ("workforce/certificates", "kind"): lambda user: ["letter", "card", "other"],
         ("public/card", "key"): lambda user: [_appointments_sample("InspectorCertificate", user, "key"), "forged-key"],
+        # research: 征集评选 (issue 24, calls): the demo's call, its entries and expert assignments
+        ("research/calls", "pk"): lambda user: [_calls_pk("ResearchCall", user)],
+        ("api/calls", "pk"): lambda user: [_calls_pk("ResearchCall", user)],
+        ("research/entries", "pk"): lambda user: [_calls_pk("CallEntry", user)],
+        ("research/entries", "entry"): lambda user: [_calls_pk("CallEntry", user)],
+        ("research/score", "pk"): lambda user: [_calls_pk("CallEntry", user)],
+        ("research/experts", "assignment"): lambda user: [_calls_pk("CallExpert", user)],
         # By kwarg name alone, wherever it appears:
         "school_pk": school,
         "school_id": school,

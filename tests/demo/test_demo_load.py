@@ -124,13 +124,14 @@ def test_it_loads_a_talk_and_accountability_cases(demo, db):
 def test_it_loads_commendations_rechecks_and_published_results(demo, db, client):
     from dudao.rectification.models import Commendation, Publication, RecheckItem
 
-    assert Commendation.objects.count() == 3 and Commendation.objects.exclude(person_name="").exists()
+    # research (issue 24, calls) adds the 征集评选 winners' commendations and its 评选结果 publication
+    assert Commendation.objects.exclude(basis__endswith="评选结果").count() == 3 and Commendation.objects.exclude(person_name="").exists()
     assert RecheckItem.objects.filter(result="failed").count() == 1 and RecheckItem.objects.filter(result="pending").exists()
     # reviews adds its own: the 述职评议 result (rating) and the 公报 (bulletin)
     assert Publication.objects.exclude(title__endswith="述职评议结果").exclude(kind="communique").exclude(
         title__endswith="年检结果公告").exclude(title__endswith="专项检查情况的通报").exclude(
-        kind="audit").exclude(kind="publicity").count() == 3  # issue 24: audits adds one 审计报告 summary,
-    # workforce two 督学聘任公示
+        kind__in=["audit", "publicity", "award"]).count() == 3  # issue 24: audits adds one 审计报告 summary,
+    # workforce two 督学聘任公示, research one 评选结果
     assert Publication.objects.filter(kind="audit", withdrawn_at__isnull=True).count() == 1
     # checks (issue 23) adds last year's 年检 results and the 节前安全稳定 round's 通报
     assert "整改情况" in client.get("/public/results/").content.decode()
