@@ -23,9 +23,10 @@ def test_each_app_registered_its_policy_numbers_and_labels():
                         # rotation, sign-in window)
                         "workforce",
                         "dashboard",  # area "home": dashboard.todo_soon_days
-                        "research",  # issue 24, projects: research.project_remind_days, research.project_todo_days
+                        # issue 24 research: projects (research.project_remind_days, project_todo_days), calls
+                        # (research.call_trim_min_experts, call_deadline_soon_days)
+                        "research",
                         "audits",  # issue 24, cases: audits.plan_min / plan_max (5–10 leaders a year)
-                        "research",  # issue 24, calls: research.call_trim_min_experts, research.call_deadline_soon_days
                         "regions"}  # area: map (regions.boundary_max_mb, regions.boundary_max_vertices)
     assert ACTION_LABELS["visit.submit"] == "提交督导纪实" and ACTION_LABELS["login.success"] == "登录成功"
 
