@@ -31,6 +31,7 @@ urlpatterns = [
     # appointments: 督学聘任、公示、聘书与督学证、公开验证 (views/appointments.py)
     path("appointments/", appointments.appointment_list, name="appointment_list"),
     path("appointments/new/", appointments.batch_new, name="appointment_new"),
+    path("appointments/heads/", appointments.head_list, name="appointment_heads"),
     path("appointments/<int:pk>/", appointments.appointment_detail, name="appointment_detail"),
     path("appointments/<int:pk>/recommend/", appointments.candidate_new, name="appointment_recommend"),
     path("appointments/<int:pk>/review/", appointments.batch_review, name="appointment_review"),

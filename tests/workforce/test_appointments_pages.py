@@ -240,3 +240,30 @@ def test_year_figures_and_key_event(world, setup):
     events = appointment_events(world.county_a.code, datetime.date(2026, 1, 1), datetime.date(2026, 12, 31))
     assert [(e.day, e.title) for e in events] == [(batch.appointed_on, "印发甲教督〔2026〕5号，聘任督学 2 名")]
     assert appointment_events(world.county_a.code, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31)) == []
+
+
+def test_administrator_designates_the_office_head_on_its_page(world, setup, login):
+    """The page an administrator uses to name a county's 督导室负责人 (the only one who may pass a candidate
+    breaking a rule): bad codes and accounts are refused in Chinese and change nothing; office users get 404."""
+    from dudao.workforce.models import AppointmentHead
+
+    admin = login(world.admin)
+    page = admin.get("/workforce/appointments/heads/").content.decode()
+    assert "督导室负责人" in page and world.county_a.name in page
+    before = AppointmentHead.objects.count()
+    refused = admin.post("/workforce/appointments/heads/", {"region": "000000", "username": setup.clerk.username})
+    assert refused.status_code == 400 and "没有这个区划代码" in refused.content.decode()
+    refused = admin.post("/workforce/appointments/heads/", {"region": world.county_a.code, "username": "nobody"})
+    assert refused.status_code == 400 and "没有这个启用的账号" in refused.content.decode()
+    # an account without the county's office role cannot be the head
+    refused = admin.post("/workforce/appointments/heads/", {"region": world.county_b.code,
+                                                            "username": setup.clerk.username})
+    assert refused.status_code == 400 and "须持有该县（区）督导室角色" in refused.content.decode()
+    assert AppointmentHead.objects.count() == before
+    done = admin.post("/workforce/appointments/heads/", {"region": world.county_a.code,
+                                                         "username": setup.clerk.username})
+    assert done.status_code == 302
+    current = AppointmentHead.objects.get(region_code=world.county_a.code, ended_at__isnull=True)
+    assert current.user == setup.clerk and AppointmentHead.objects.count() == before + 1
+    assert login(world.office_a).get("/workforce/appointments/heads/").status_code == 404
+    assert login(world.office_a).post("/workforce/appointments/heads/", {}).status_code == 404

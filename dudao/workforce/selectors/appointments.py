@@ -14,6 +14,7 @@ from dudao.regions.models import GovUnit, Region, RegionLevel
 from dudao.workforce.models import (
     AppointmentBatch,
     AppointmentCandidate,
+    AppointmentHead,
     AppointmentObjection,
     AppointmentStatus,
     AppointmentTransition,
@@ -183,3 +184,9 @@ def appointed_in(region_code: str, start: datetime.date, end: datetime.date) -> 
         region_code__startswith=region_code, status=CandidateStatus.APPOINTED,
         batch__appointed_on__gte=start, batch__appointed_on__lte=end)
     return rows.aggregate(n_all=Count("id"), n_renewed=Count("id", filter=Q(renewing__isnull=False)))
+
+
+def current_heads(user):
+    """The counties' current office heads (督导室负责人) the user may see."""
+    return (AppointmentHead.objects.visible_to(user).filter(ended_at__isnull=True)
+            .select_related("region", "user", "designated_by").order_by("region_code"))

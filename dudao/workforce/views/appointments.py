@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dudao.core.dates import cn_date
-from dudao.core.errors import ApplicationError
+from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.forms import style_form
 from dudao.core.listing import paginate, query_without_page, xlsx_response
 from dudao.core.roles import Role
@@ -23,6 +24,7 @@ from dudao.core.web import has_role, require_role
 from dudao.documents import files
 from dudao.documents.render import render_pdf_bytes
 from dudao.people.models import InspectorKind, InspectorSource
+from dudao.regions.models import Region
 from dudao.schools.models import School
 from dudao.workforce.models import AppointmentStatus, CandidateRecommender, CandidateStatus
 from dudao.workforce.selectors import appointments as selectors
@@ -103,7 +105,8 @@ def appointment_list(request):
     return render(request, "workforce/appointments_list.html", {
         "page": page, "size": size, "query": query_without_page(request), "filters": filters,
         "statuses": AppointmentStatus.choices, "filtered": any(filters.values()),
-        "can_create": bool(selectors.county_choices(request.user)) and has_role(request.user, Role.OFFICE)})
+        "can_create": bool(selectors.county_choices(request.user)) and has_role(request.user, Role.OFFICE),
+        "can_designate": has_role(request.user, Role.ADMIN)})
 
 
 @login_required
@@ -129,6 +132,35 @@ def batch_new(request):
             message = "输入有误，请按提示修改。"
     return render(request, "workforce/appointments_new.html", {"form": form, "message": message},
                   status=400 if form.is_bound else 200)
+
+
+# ---- 督导室负责人 (who may pass a candidate breaking a rule) ------------------------------------------------------
+
+@login_required
+@require_role(Role.ADMIN)
+def head_list(request):
+    """Administrators designate each county's office head (on the office's written instruction)."""
+    message = ""
+    if request.method == "POST":
+        region = Region.objects.filter(code=request.POST.get("region", "").strip()).first()
+        user = get_user_model().objects.filter(username=request.POST.get("username", "").strip(),
+                                               is_active=True).first()
+        if region is None:
+            message = "没有这个区划代码。"
+        elif user is None:
+            message = "没有这个启用的账号。"
+        else:
+            try:
+                services.head_designate(actor=request.user, region=region, user=user)
+            except (ApplicationError, PermissionDenied) as exc:
+                message = exc.message
+            else:
+                messages.success(request, f"已指定 {user.get_full_name() or user.username} 为{region.name}督导室负责人。")
+                return redirect("workforce:appointment_heads")
+    return render(request, "workforce/appointments_heads.html", {
+        "heads": selectors.current_heads(request.user), "message": message,
+        "entered": {k: request.POST.get(k, "") for k in ("region", "username")}},
+        status=400 if message else 200)
 
 
 # ---- one batch ---------------------------------------------------------------------------------------------------
