@@ -565,6 +565,107 @@ def make_research_projects(w, n):
                                                            due_on=datetime.date(2026, 3, 1)) for p in projects])
 
 
+# ---- issue 24: 内审 cases, 征集评选 calls, training events and hours, 督导室负责人 --------------------------------------
+def make_audit_cases(w, n):
+    """audits: n cases of this year's plan of county A, each at a school of its own with a finding; every other one
+    issued with a publication (the list shows the year, the school, the findings' count and the report number)."""
+    from dudao.audits.models import AuditCase, AuditFinding, AuditPlan
+
+    today, now = timezone.localdate(), timezone.now()
+    plan, _ = AuditPlan.objects.get_or_create(region=w.county_a, year=today.year, defaults={"created_by": w.office_a})
+    schools = _schools(w, n)
+    publications = rect.Publication.objects.bulk_create([rect.Publication(
+        kind="audit", region_code=w.county_a.code, title=f"审计报告{_n()}", body="摘要。", published_by=w.office_a,
+        published_at=now) for _ in schools])
+    cases = AuditCase.objects.bulk_create([AuditCase(
+        plan=plan, region_code=w.county_a.code, school=s, auditee_name=f"校长{_n()}", auditee_position="principal",
+        reason="departure", term_from=datetime.date(2019, 9, 1), term_to=datetime.date(2025, 8, 31),
+        period_from=datetime.date(2022, 1, 1), period_to=datetime.date(2025, 8, 31),
+        status="published" if i % 2 else "planned", report_number=f"甲审〔{today.year}〕{_n()}号" if i % 2 else "",
+        report_year=today.year if i % 2 else None, report_issued_on=today if i % 2 else None,
+        publication=p if i % 2 else None, created_by=w.office_a)
+        for i, (s, p) in enumerate(zip(schools, publications, strict=True))])
+    AuditFinding.objects.bulk_create([AuditFinding(case=c, text="公务接待超标准。", category="finance",
+                                                   created_by=w.office_a) for c in cases])
+
+
+def make_research_calls(w, n):
+    """research: n calls of county A, each with an entry (its own file) and an expert of its own."""
+    from dudao.documents.models import StoredFile
+    from dudao.research.models import CallEntry, CallExpert, ResearchCall
+
+    framework = _frameworks(w, 1)[0]
+    now = timezone.now()
+    calls = ResearchCall.objects.bulk_create([ResearchCall(
+        region=w.county_a, year=2026, title=f"优秀案例征集{_n()}", kind="case", opens_on=datetime.date(2026, 3, 1),
+        deadline=datetime.date(2026, 5, 31), framework=framework, status="reviewing" if i % 2 else "open",
+        categories=["德育"], created_by=w.office_a) for i in range(n)])
+    files = StoredFile.objects.bulk_create([StoredFile(
+        sha256=f"{_n():064d}", size=10, content_type="application/pdf", kind="document", original_name="案例.pdf",
+        path=f"qc/{_n()}.pdf") for _ in calls])
+    CallEntry.objects.bulk_create([CallEntry(
+        call=c, seq=1, code=f"2026-案例-{_n():03d}", title="课后服务案例", category="德育", abstract="摘要",
+        document=f, submitter=w.office_a, submitter_name="作者", origin_name="甲区督导室", submitted_as="office",
+        submitted_at=now) for c, f in zip(calls, files, strict=True)])
+    experts = Expert.objects.bulk_create([Expert(name=f"评审专家{k}", phone="138", id_key=f"qcr{k}", categories="school",
+                                                 region=w.county_a) for k in (_n() for _ in calls)])
+    CallExpert.objects.bulk_create([CallExpert(call=c, expert=e, assigned_by=w.office_a)
+                                    for c, e in zip(calls, experts, strict=True)])
+
+
+def make_training_events(w, n):
+    """workforce training: n open events of county A, each with a session; the office user is enrolled in each
+    (the list marks 我已报名, the API gives the enrolment) and signed in to its session."""
+    from dudao.workforce.models import TrainingAttendance, TrainingEnrolment, TrainingEvent, TrainingSession
+
+    today, now = timezone.localdate(), timezone.now()
+    events = TrainingEvent.objects.bulk_create([TrainingEvent(
+        region=w.county_a, title=f"专项督导培训{_n()}", kind="special", starts_on=today,
+        ends_on=today + datetime.timedelta(days=2), place="甲区教师发展中心", hours=8, audience=["inspector", "staff"],
+        capacity=60, enrolled_count=1, completion_percent=80, status="open", created_by=w.office_a) for _ in range(n)])
+    sessions = TrainingSession.objects.bulk_create([TrainingSession(
+        event=e, title="专题讲座", starts_at=now, ends_at=now + datetime.timedelta(hours=3)) for e in events])
+    enrolments = TrainingEnrolment.objects.bulk_create([TrainingEnrolment(event=e, staff=w.office_a,
+                                                                          enrolled_by=w.office_a) for e in events])
+    TrainingAttendance.objects.bulk_create([TrainingAttendance(session=s, enrolment=e, at=now, via="office",
+                                                               recorded_by=w.office_a)
+                                            for s, e in zip(sessions, enrolments, strict=True)])
+
+
+def make_training_hours(w, n):
+    """workforce training: n active inspectors of county A, each with a training record this year, and n open
+    events for inspectors (each row lists the events it may still join), one of them joined by every inspector."""
+    from dudao.people.models import Training
+    from dudao.workforce.models import TrainingEnrolment, TrainingEvent
+
+    today = timezone.localdate()
+    inspectors = _inspectors(w, n)
+    Training.objects.bulk_create([Training(inspector=i, date=today, title=f"任职培训{_n()}", hours=16)
+                                  for i in inspectors])
+    events = TrainingEvent.objects.bulk_create([TrainingEvent(
+        region=w.county_a, title=f"暑期培训{_n()}", kind="summer", starts_on=today,
+        ends_on=today + datetime.timedelta(days=5), hours=24, audience=["inspector"], capacity=500,
+        completion_percent=80, status="open", created_by=w.office_a) for _ in range(n)])
+    TrainingEnrolment.objects.bulk_create([TrainingEnrolment(event=events[0], inspector=i, enrolled_by=w.office_a)
+                                           for i in inspectors])
+
+
+def make_appointment_heads(w, n):
+    """workforce appointments: n counties, each with its current 督导室负责人 (an account of its own) designated by
+    the administrator."""
+    from dudao.workforce.models import AppointmentHead
+
+    counties = []
+    for _ in range(n):
+        k = _n()
+        assert k < 90, "county codes 990111–990199"
+        counties.append(Region(code=f"9901{k + 10:02d}", name=f"批量县{k}", level="county", parent=w.county_a.parent))
+    counties = Region.objects.bulk_create(counties)
+    users = User.objects.bulk_create([User(username=f"qc_head{_n()}", first_name="负责人") for _ in counties])
+    AppointmentHead.objects.bulk_create([AppointmentHead(region=c, region_code=c.code, user=u, designated_by=w.admin)
+                                         for c, u in zip(counties, users, strict=True)])
+
+
 LISTS: dict[str, Case] = {
     "core:my_tokens": Case("office_a", make_tokens),
     "core:inbox": Case("office_a", make_notifications),
@@ -656,6 +757,15 @@ LISTS: dict[str, Case] = {
     "people:supervisor_list": Case("office_a", make_school_supervisors),  # people: 学校督导管理员 (issue 24)
     "research:project_list": Case("office_a", make_research_projects),  # research: projects
     "workforce:appointment_list": Case("office_a", make_appointment_batches),  # workforce: appointments
+    # issue 24: 内审, 征集评选, training, 督导室负责人
+    "audits:case_list": Case("office_a", make_audit_cases),
+    "api/v1/audits": Case("office_a", make_audit_cases),
+    "research:call_list": Case("office_a", make_research_calls),
+    "api/v1/calls": Case("office_a", make_research_calls),
+    "workforce:event_list": Case("office_a", make_training_events),
+    "api/v1/trainings": Case("office_a", make_training_events),
+    "workforce:hours": Case("office_a", make_training_hours),
+    "workforce:appointment_heads": Case("admin", make_appointment_heads),
 }
 
 # Pages without URL kwargs that are not lists of records, each with its reason.
@@ -716,6 +826,11 @@ NOT_LISTS: dict[str, str] = {
     "checks:request_new": "form (its menu is the region's active topics, as checks:topic_list)",  # checks: requests
     "checks:topic_create": "form",  # checks: requests
     "workforce:appointment_new": "form (its region picker lists the user's office counties, at most 200)",  # appointments
+    # issue 24: 内审, 征集评选, training
+    "audits:plan_create": "POST-only action (the plan form sits on audits:case_list)",
+    "research:call_create": "form", "research:call_default_framework": "POST-only action",
+    "workforce:event_create": "form",
+    "workforce:sign_in": "the phone sign-in page of one session (its QR token), not a list",
 }
 
 
