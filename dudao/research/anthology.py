@@ -165,9 +165,11 @@ def anonymised_docx(data: bytes) -> bytes:
 
 
 def _strip_app_props(data: bytes) -> bytes:
-    """docProps/app.xml may name the company (作者单位): rewrite it without <Company> and <Manager>; in every
-    word/*.xml part (body, comments, footnotes, people.xml) the authors of comments and tracked changes become
-    评审 and their initials are emptied."""
+    """docProps/app.xml may name the company (作者单位): rewrite it without <Company> and <Manager>; the values of
+    custom properties (docProps/custom.xml) are emptied; a file: target of a relationship (the attached template
+    C:\\Users\\<user>\\...\\x.dotm, a link to a local file) becomes Normal.dotm; in every word/*.xml part (body,
+    comments, footnotes, people.xml) the authors of comments and tracked changes become 评审 and their initials are
+    emptied."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -175,6 +177,10 @@ def _strip_app_props(data: bytes) -> bytes:
             content = source.read(item.filename)
             if item.filename == "docProps/app.xml":
                 content = re.sub(rb"<(Company|Manager)>[^<]*</\1>", rb"<\1></\1>", content)
+            elif item.filename == "docProps/custom.xml":  # custom properties (作者单位…): every value emptied
+                content = re.sub(rb"<(vt:[A-Za-z0-9]+)>[^<]*</\1>", rb"<\1></\1>", content)
+            elif item.filename.endswith(".rels"):  # an attached template's path names the Windows user
+                content = re.sub(rb'Target="file:[^"]*"', rb'Target="file:///Normal.dotm"', content)
             elif item.filename.startswith("word/") and item.filename.endswith(".xml"):
                 content = re.sub(rb'(w1?5?:author)="[^"]*"', '\\1="评审"'.encode(), content)
                 content = re.sub(rb'(w:initials|w15:userId)="[^"]*"', rb'\1=""', content)

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dudao.audits.models import (
@@ -152,11 +153,21 @@ def plan_approve(*, actor, plan: AuditPlan, deviation_reason: str = "") -> Audit
 # ---- case ----------------------------------------------------------------------------------------------------
 
 
-def _auditee_user(user, school: School):
+AUDITEE_OUTSIDE = "账号“{}”不是本区（县）的用户，不能作为被审计人账号。"
+
+
+def _auditee_user(user, region_code: str):
+    """The auditee's account reads the issued case: an account of the county (a role on one of its schools or inside
+    it) or one with no role at all (a leader who has left); never another district's user or an administrator."""
     if user is None:
         return None
     if not user.is_active:
         raise ApplicationError("所选被审计人账号已停用。")
+    prefix = region_prefix(region_code)
+    inside = (Q(school__region__code__startswith=prefix) | Q(region__code__startswith=prefix)
+              | Q(unit__region__code__startswith=prefix))
+    if user.is_superuser or RoleAssignment.objects.filter(user_id=user.pk).exclude(inside).exists():
+        raise ApplicationError(AUDITEE_OUTSIDE.format(user.username))
     return user
 
 
@@ -204,7 +215,7 @@ def case_create(*, actor, plan: AuditPlan, school: School | None, auditee_name: 
                           term_from=term_from, term_to=term_to, reason=reason, period_from=period_from,
                           period_to=period_to, fieldwork_from=fieldwork_from, fieldwork_to=fieldwork_to,
                           region_code=plan.region_id)
-    case = AuditCase(plan=plan, region_code=plan.region_id, auditee_user=_auditee_user(auditee_user, school),
+    case = AuditCase(plan=plan, region_code=plan.region_id, auditee_user=_auditee_user(auditee_user, plan.region_id),
                      created_by=actor if getattr(actor, "is_authenticated", False) else None, **fields)
     case.save()
     AuditCaseTransition.record(case, to_status=S.PLANNED, actor=actor)
@@ -238,7 +249,7 @@ def case_update(*, actor, case: AuditCase, school: School | None, auditee_name: 
     before = snapshot(case)
     for name, value in fields.items():
         setattr(case, name, value)
-    case.auditee_user = _auditee_user(auditee_user, fields["school"])
+    case.auditee_user = _auditee_user(auditee_user, case.region_code)
     case.save()
     _recusal_recheck(case)
     audit_record(actor=actor, action="audits.case_update", obj=case, region_code=case.region_code, before=before,

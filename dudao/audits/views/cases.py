@@ -74,7 +74,7 @@ class CaseForm(forms.Form):
         if username:
             data["auditee_user"] = User.objects.filter(username=username).first()
             if data["auditee_user"] is None:
-                raise ApplicationError(f"没有用户名为“{username}”的账号。")
+                raise ApplicationError(services.AUDITEE_OUTSIDE.format(username))
         return data
 
 
