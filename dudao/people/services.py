@@ -321,6 +321,13 @@ def _account_for_supervisor(*, actor, school: School, supervisor: SchoolSupervis
     linked = SchoolSupervisor.objects.filter(user=existing).exclude(pk=supervisor.pk if supervisor else None).first()
     if linked is not None:
         raise ApplicationError(f"账号“{username}”已关联学校督导管理员记录（{linked.name}），不能重复关联。")
+    # An account with no role belongs to no school yet: only the office may give it this school (a school user
+    # could otherwise draw any unassigned account, of anyone, into their school). A school links accounts that
+    # already hold its school role (the principal's), or creates a new one.
+    holds_school = RoleAssignment.objects.filter(user=existing, role=Role.SCHOOL, school_id=school.pk).exists()
+    if not holds_school and not scope_for(actor).holds(school.region_id, Role.OFFICE):
+        raise ApplicationError(f"账号“{username}”不是本校的账号：学校只能关联已有本校角色的账号，或新建账号；"
+                               "关联其他已有账号请联系督导室。")
     return existing
 
 

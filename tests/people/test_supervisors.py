@@ -239,3 +239,15 @@ def test_cap_holds_under_concurrency(world):
     for t in threads:
         t.join()
     assert SchoolSupervisor.objects.filter(school=school, is_active=True).count() == 2 and len(errors) == 2
+
+
+def test_a_school_cannot_draw_an_unassigned_account_into_its_school(world):
+    """Security review (issue 24): an account with no role belongs to no school yet. A school user may link only an
+    account that already holds its school role, or create a new one; the office may link the role-less account."""
+    loose = User.objects.create_user(username="loose_account", password=PASSWORD, first_name="别人")
+    before = RoleAssignment.objects.count()
+    with pytest.raises(ApplicationError, match="不是本校的账号"):
+        _appoint(world.principal_a, world.schools_a[0], username="loose_account")
+    assert RoleAssignment.objects.count() == before and SchoolSupervisor.objects.count() == 0
+    sup = _appoint(world.office_a, world.schools_a[0], username="loose_account")
+    assert sup.user == loose and RoleAssignment.objects.filter(user=loose, role=Role.SCHOOL).count() == 1
