@@ -361,7 +361,7 @@ def call_publish(*, actor, call: ResearchCall, recipient: str, sent_on: datetime
             continue  # 表彰 needs a school or unit: entries of inspectors without a school and of the office are listed only
         e.commendation = commendation_record(
             actor=actor, title=f"{call.title}{e.get_award_display()}", reason=f"作品《{e.title}》获{e.get_award_display()}",
-            basis=f"{result_title(call)}（{call.year}年）", awarded_by=awarded_by, awarded_on=sent_on,
+            basis=f"{call.title}（{call.year}年）评选结果", awarded_by=awarded_by, awarded_on=sent_on,
             school=e.school, person_name=e.authors_display[:64])
         e.save(update_fields=["commendation"])
     upload = SimpleUploadedFile(f"{call.title}获奖名单.xlsx", winners_xlsx(call))
