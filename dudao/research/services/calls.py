@@ -68,6 +68,11 @@ DEFAULT_FRAMEWORK = {
 }
 
 
+def result_title(call) -> str:
+    """The title of a call's results: "…征集评选" + "结果", never "…评选评选结果"."""
+    return f"{call.title}结果" if call.title.endswith("评选") else f"{call.title}评选结果"
+
+
 def _require_office(actor, call_or_region_code) -> None:
     code = call_or_region_code if isinstance(call_or_region_code, str) else call_or_region_code.region_id
     require_office_for(actor, code, OFFICE_ONLY)
@@ -350,7 +355,7 @@ def call_publish(*, actor, call: ResearchCall, recipient: str, sent_on: datetime
     if not rows:
         raise ApplicationError("没有获奖作品，不能公布。")
     call.publication = publication_publish(actor=actor, kind=PublicationKind.AWARD, region_code=call.region_id,
-                                           title=f"{call.title}评选结果", body=publication_body(call, rows))
+                                           title=result_title(call), body=publication_body(call, rows))
     for e in rows:
         if e.school_id is None:
             continue  # 表彰 needs a school or unit: entries of inspectors without a school and of the office are listed only
