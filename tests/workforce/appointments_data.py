@@ -54,6 +54,8 @@ def make_setup(world) -> Setup:
     return Setup(full, full2, second, third, clerk)
 
 
+CONTACT = "甲区教育督导室，电话 0000-12345678"
+
 PERSON = dict(name="候选人甲", gender="女", birth_date=datetime.date(1980, 5, 1), phone="13800001111", employer="甲区第一小学",
               position="副校长", kind="parttime", source="principal", home_school=None, retirement_date=None,
               reason="业务能力强。")
@@ -79,7 +81,7 @@ def appointed_batch(world, setup):
         recommend(world, batch, as_="school", name="王老师", phone="13800001111", employer="甲区第一小学")
         recommend(world, batch, renewing=setup.second_term, birth_date=datetime.date(1975, 1, 1))
         services.batch_review(actor=fresh(world.office_a), batch=batch)
-        services.batch_publish(actor=fresh(world.office_a), batch=batch)
+        services.batch_publish(actor=fresh(world.office_a), batch=batch, contact=CONTACT)
     with at(datetime.date(2026, 3, 9)):
         services.batch_appoint(actor=fresh(world.office_a), batch=batch, doc_no="甲教督〔2026〕5号",
                                term_start=datetime.date(2026, 3, 9))

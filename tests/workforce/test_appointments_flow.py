@@ -18,7 +18,7 @@ from dudao.workforce.models import (
     InspectorCertificate,
 )
 from dudao.workforce.services import appointments as services
-from tests.workforce.appointments_data import MONDAY, PERSON, at, fresh, make_setup, recommend
+from tests.workforce.appointments_data import CONTACT, MONDAY, PERSON, at, fresh, make_setup, recommend
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_the_whole_procedure_in_order(world, setup, client):
         assert renew_c.phone == "13911112222" and renew_c.home_school == world.schools_a[1]  # from the register
 
         # out of order: nothing but the review may follow 推荐中
-        for step in (lambda: services.batch_publish(actor=fresh(world.office_a), batch=batch),
+        for step in (lambda: services.batch_publish(actor=fresh(world.office_a), batch=batch, contact=CONTACT),
                      lambda: services.batch_appoint(actor=fresh(world.office_a), batch=batch, doc_no="X〔2026〕1号",
                                                     term_start=MONDAY)):
             with pytest.raises(ApplicationError, match="当前为“推荐中”，不能变为"):
@@ -71,7 +71,7 @@ def test_the_whole_procedure_in_order(world, setup, client):
         with pytest.raises(ApplicationError, match="推荐已截止"):
             recommend(world, batch, name="迟到者")
         with pytest.raises(ApplicationError, match="资格审核未定"):
-            services.batch_publish(actor=fresh(world.office_a), batch=batch)
+            services.batch_publish(actor=fresh(world.office_a), batch=batch, contact=CONTACT)
 
         # the third term cannot be passed, not even by the head
         with pytest.raises(ApplicationError, match="不得破格"):
@@ -94,7 +94,7 @@ def test_the_whole_procedure_in_order(world, setup, client):
         retired_c.refresh_from_db()
         assert retired_c.status == CandidateStatus.EXCEPTED and retired_c.exception_by == world.office_a
 
-        services.batch_publish(actor=fresh(world.office_a), batch=batch)
+        services.batch_publish(actor=fresh(world.office_a), batch=batch, contact=CONTACT)
         batch.refresh_from_db()
         assert batch.status == AppointmentStatus.PUBLICITY
         assert (batch.publicity_start, batch.publicity_end) == (MONDAY, datetime.date(2026, 3, 6))  # 5 working days
@@ -292,7 +292,7 @@ def test_review_needs_candidates_and_publish_needs_someone_passed(world, setup):
         services.batch_review(actor=fresh(world.office_a), batch=batch)
         services.candidate_refuse(actor=fresh(world.office_a), candidate=c, reason="三届已满")
         with pytest.raises(ApplicationError, match="没有通过资格审核的候选人"):
-            services.batch_publish(actor=fresh(world.office_a), batch=batch)
+            services.batch_publish(actor=fresh(world.office_a), batch=batch, contact=CONTACT)
         assert not Publication.objects.exists()
 
 
@@ -301,7 +301,7 @@ def test_cancel_withdraws_the_publicity(world, setup):
         batch = _batch(world)
         recommend(world, batch, name="甲", kind="fulltime", source="official")
         services.batch_review(actor=fresh(world.office_a), batch=batch)
-        services.batch_publish(actor=fresh(world.office_a), batch=batch)
+        services.batch_publish(actor=fresh(world.office_a), batch=batch, contact=CONTACT)
         with pytest.raises(ApplicationError, match="须写明原因"):
             services.batch_cancel(actor=fresh(world.office_a), batch=batch, reason="")
         services.batch_cancel(actor=fresh(world.office_a), batch=batch, reason="名额调整")

@@ -11,7 +11,15 @@ from dudao.people.models import Inspector, InspectorStatus
 from dudao.people.services import inspector_set_status
 from dudao.workforce.models import AppointmentBatch, CandidateStatus, InspectorCertificate
 from dudao.workforce.services import appointments as services
-from tests.workforce.appointments_data import MONDAY, appointed_batch, at, fresh, make_setup, recommend
+from tests.workforce.appointments_data import (
+    CONTACT,
+    MONDAY,
+    appointed_batch,
+    at,
+    fresh,
+    make_setup,
+    recommend,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +111,11 @@ def test_office_actions_through_the_pages(world, setup, login):
         assert "不符合条件者只有督导室负责人可以同意通过" not in clerk.get(
             f"/workforce/appointments/{batch.pk}/").content.decode()  # nothing flagged any more
         office = login(world.office_a)
-        office.post(f"/workforce/appointments/{batch.pk}/publish/")
+        refused = office.post(f"/workforce/appointments/{batch.pk}/publish/", {"contact": "  "}, follow=True)
+        assert "请填写受理异议的电话或地址" in refused.content.decode()
+        assert AppointmentBatch.objects.get(pk=batch.pk).publication_id is None
+        office.post(f"/workforce/appointments/{batch.pk}/publish/", {"contact": CONTACT})
+        assert CONTACT in AppointmentBatch.objects.get(pk=batch.pk).publication.body
         page = office.get(f"/workforce/appointments/{batch.pk}/").content.decode()
         assert "在结果公开页查看" in page and "公示期满后方可任命" in page
         response = office.post(f"/workforce/appointments/candidates/{flagged.pk}/objection/",
@@ -216,7 +228,7 @@ def test_todos_and_calendar(world, setup):
         assert appointment_todos(fresh(world.office_b), MONDAY) == []
         services.candidate_except(actor=fresh(world.office_a), candidate=c, reason="本区急需学前教育督学，身体健康。",
                                   confirmed=True)
-        services.batch_publish(actor=fresh(world.office_a), batch=batch)
+        services.batch_publish(actor=fresh(world.office_a), batch=batch, contact=CONTACT)
         services.objection_record(actor=fresh(world.office_a), candidate=c, objector="匿名", content="年龄",
                                   received_on=MONDAY)
         kinds = {t.kind: t for t in appointment_todos(fresh(world.office_a), MONDAY)}

@@ -70,7 +70,7 @@ def load(*, admin, office_user, county) -> None:
             reason="本区学前教育督学紧缺，该同志身体健康，经督导室会议研究，同意破格纳入拟聘人选，聘期内不担任责任区组长。")
     for other in batch.candidates.filter(status=CandidateStatus.FLAGGED):
         services.candidate_refuse(actor=office_user, candidate=other, reason="不符合选聘条件。")
-    services.batch_publish(actor=office_user, batch=batch)
+    services.batch_publish(actor=office_user, batch=batch, contact="示范区教育督导室，电话 0000-88886666")
 
 
 def _renewal_batch(*, office_user, county, today: datetime.date) -> None:
@@ -92,7 +92,7 @@ def _renewal_batch(*, office_user, county, today: datetime.date) -> None:
     services.batch_review(actor=office_user, batch=batch)
     for flagged in batch.candidates.filter(status=CandidateStatus.FLAGGED):
         services.candidate_refuse(actor=office_user, candidate=flagged, reason="不符合续聘条件。")
-    services.batch_publish(actor=office_user, batch=batch)
+    services.batch_publish(actor=office_user, batch=batch, contact="示范区教育督导室，电话 0000-88886666")
     start, end = today - datetime.timedelta(days=40), today - datetime.timedelta(days=34)
     AppointmentBatch.objects.filter(pk=batch.pk).update(publicity_start=start, publicity_end=end)
     Publication.objects.filter(pk=batch.publication_id).update(

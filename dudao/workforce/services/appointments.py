@@ -378,7 +378,7 @@ def candidate_refuse(*, actor, candidate: AppointmentCandidate, reason: str) -> 
 # ---- 公示 ------------------------------------------------------------------------------------------------------
 
 def publicity_text(batch: AppointmentBatch, candidates: list[AppointmentCandidate], start: datetime.date,
-                   end: datetime.date, region_name: str) -> tuple[str, str]:
+                   end: datetime.date, region_name: str, contact: str = "") -> tuple[str, str]:
     """The 公示 as published: name, gender, employer, position, kind — no phone, birth date or home school."""
     lines = [f"根据《督学管理暂行办法》和督学选聘工作安排，经单位推荐、资格审核，拟聘任以下 {len(candidates)} 名同志为"
              f"{region_name}督学，聘期 {batch.term_years} 年，现予公示。", ""]
@@ -389,14 +389,20 @@ def publicity_text(batch: AppointmentBatch, candidates: list[AppointmentCandidat
     lines += ["", f"公示时间：{cn_date(start)}至{cn_date(end)}。",
               "公示期间，如对拟聘人选有异议，请以书面或电话方式向区教育督导室反映。反映情况应实事求是，"
               "署真实姓名并提供联系方式，以便核实；匿名反映的，请提供具体事实。"]
+    if contact:
+        lines.append(f"受理异议：{contact}")
     return f"{region_name}{batch.title}拟聘人选公示", "\n".join(lines)
 
 
 @transaction.atomic
-def batch_publish(*, actor, batch: AppointmentBatch) -> AppointmentBatch:
-    """公示: refused while a flagged candidate is undecided or when no one passed."""
+def batch_publish(*, actor, batch: AppointmentBatch, contact: str) -> AppointmentBatch:
+    """公示: refused while a flagged candidate is undecided or when no one passed, or without the telephone or
+    address where objections are received (the public cannot object otherwise)."""
     batch = _locked(batch)
     _require_office(actor, batch)
+    contact = _text(contact, 120)
+    if not contact:
+        raise ApplicationError("请填写受理异议的电话或地址（例如：区教育督导室，电话 0000-12345678），公示中须写明。")
     APPOINTMENT_WORKFLOW.check(batch.status, AppointmentStatus.PUBLICITY)
     undecided = list(batch.candidates.filter(status__in=[CandidateStatus.FLAGGED, CandidateStatus.RECOMMENDED])
                      .values_list("name", flat=True))
@@ -409,7 +415,7 @@ def batch_publish(*, actor, batch: AppointmentBatch) -> AppointmentBatch:
     today = timezone.localdate()
     days = int(PolicyTable(["workforce.publicity_workdays"]).get("workforce.publicity_workdays", batch.region_code))
     end = add_workdays(today, days - 1) if today.weekday() < 5 else add_workdays(today, days)
-    title, body = publicity_text(batch, passed, today, end, batch.region.name)
+    title, body = publicity_text(batch, passed, today, end, batch.region.name, contact)
     publication = publication_publish(actor=actor, kind=PublicationKind.PUBLICITY, region_code=batch.region_code,
                                       title=title, body=body)
     batch.publication, batch.publicity_start, batch.publicity_end = publication, today, end

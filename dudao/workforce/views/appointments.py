@@ -263,7 +263,8 @@ def batch_review(request, pk: int):
 @require_role(Role.OFFICE)
 def batch_publish(request, pk: int):
     batch = _office_batch(request, pk)
-    return _act(request, pk, lambda: services.batch_publish(actor=request.user, batch=batch),
+    return _act(request, pk, lambda: services.batch_publish(actor=request.user, batch=batch,
+                                                            contact=request.POST.get("contact", "")),
                 "已在结果公开页发布公示。")
 
 
