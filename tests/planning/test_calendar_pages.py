@@ -92,8 +92,9 @@ def test_the_page_runs_a_bounded_number_of_queries(world, data, login):
     client.get(URL + "?month=2026-12")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL + "?month=2026-12").status_code == 200
-    # one or two per registered calendar source, however many items (reviews added three sources: 33 here)
-    assert len(queries) <= 36, [q["sql"][:120] for q in queries]
+    # one or two per registered calendar source, however many items (reviews added three sources: 33 here; issue 24
+    # four: training sessions, 公示 windows, call deadlines, 内审 fieldwork)
+    assert len(queries) <= 44, [q["sql"][:120] for q in queries]
 
 
 def test_xlsx_export_opens_with_the_columns(world, data, login):

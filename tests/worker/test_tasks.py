@@ -77,7 +77,8 @@ def test_the_deadline_command_queues_one_daily_task_that_is_idempotent(world, ru
     assert first.status == "SUCCESSFUL"
     assert set(first.return_value) == {"campaign", "reminded", "orders", "talks", "recovered", "quality_pending",
                                       "plan_overdue", "chronicle", "review_due", "result_use_reminders",
-                                      "cockpit"}  # area "cockpit": the nightly snapshots
+                                      "cockpit",  # area "cockpit": the nightly snapshots
+                                      "project_milestones"}  # research (issue 24): 课题 milestone reminders
     call_command("run_deadlines", stdout=out)  # the next day (or a repeat): queued again, runs again
     assert run_tasks() == 1 and len(runs) == 2
 

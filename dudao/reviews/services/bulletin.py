@@ -73,6 +73,9 @@ SECTION_PAGES = {
     "rectification": "rectification:dashboard", "surveys": "surveys:round_list", "monitoring": "monitoring:balanced",
     "quality": "quality:round_list", "people": "people:inspector_list", "planning": "planning:plan_list",
     "reviews.uses": "reviews:use_list", "checks": "checks:round_list",
+    # issue 24 (url names are strings, not imports: reviews sits below these apps)
+    "workforce.appointments": "workforce:appointment_list", "workforce.allowances": "workforce:allowance_list",
+    "audits": "audits:case_list",
 }
 FIGURE_PAGES = {
     "rectification.orders": "rectification:order_list", "rectification.talks": "rectification:talk_list",
