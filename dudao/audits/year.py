@@ -43,7 +43,7 @@ def year_figures(region_code: str, start: datetime.date, end: datetime.date) -> 
                f"audits.selectors.cases.year_counts：{period} 出具审计报告的审计事项",
                columns=("审计类型", "人数"), rows=tuple(counts["by_reason"])),
         Figure("audits.published", "公开审计报告", counts["published"], "份",
-               f"audits.selectors.cases.year_counts：{period} 在结果公开页面发布、当前未撤回的审计报告摘要"),
+               f"audits.selectors.cases.year_counts：{period} 在结果公开页面发布且仍在公开的审计报告摘要"),
     ]
 
 
