@@ -271,13 +271,22 @@ def test_expired_token_refused(tw):
         sign(tw, tw.ins_user, tw.s2, bj(2026, 3, 10, 14, 5), token_time=bj(2026, 3, 10, 14, 3, 30))
 
 
-@pytest.mark.parametrize("token", [
-    "", "x" * 301, "abc", "eyJzIjoxfQ:1tXyZ:forged",
-    signing.dumps({"s": 1, "e": 1}, salt="another.salt"),
-    signing.dumps({"s": "1", "e": 1}, salt=services.TOKEN_SALT),
-    signing.dumps([1, 2], salt=services.TOKEN_SALT),
-])
-def test_forged_or_malformed_tokens_refused(tw, token):
+# Tokens are built inside the test: a signed token carries a timestamp, and a
+# parameter made at collection time differs between xdist workers (ids must not).
+FORGED_TOKENS = {
+    "empty": lambda: "",
+    "too_long": lambda: "x" * 301,
+    "not_signed": lambda: "abc",
+    "bad_signature": lambda: "eyJzIjoxfQ:1tXyZ:forged",
+    "another_salt": lambda: signing.dumps({"s": 1, "e": 1}, salt="another.salt"),
+    "string_session": lambda: signing.dumps({"s": "1", "e": 1}, salt=services.TOKEN_SALT),
+    "list_payload": lambda: signing.dumps([1, 2], salt=services.TOKEN_SALT),
+}
+
+
+@pytest.mark.parametrize("kind", list(FORGED_TOKENS))
+def test_forged_or_malformed_tokens_refused(tw, kind):
+    token = FORGED_TOKENS[kind]()
     services.enrol(actor=tw.world.office_a, event=tw.event, person=tw.inspector)
     with pytest.raises(ApplicationError, match="无效"):
         services.sign_in(actor=tw.ins_user, token=token, now=bj(2026, 3, 10, 9, 5))
