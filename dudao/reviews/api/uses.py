@@ -18,7 +18,7 @@ router = Router(tags=["督政与迎检"])
 
 
 class ResultUseFilters(Schema):
-    year: int | None = Field(None, ge=1, le=9999, description="运用年度（无此年度时为空列表）")
+    year: int | None = Field(None, description="运用年度（无此年度时为空列表）")
     purpose: Literal[tuple(["", *UsePurpose.values])] = Field("", description="运用方式")
     unit: int | None = Field(None, description="运用单位（政府单位编号；无此单位时为空列表）")
     kind: Literal[tuple(["", *results.KINDS])] = Field("", description="结果类型")

@@ -33,7 +33,9 @@ def use_list(user, *, year: str = "", user_unit: str = "", purpose: str = "", ki
                           (unit, "unit_id")):
         if str(value or "").strip():
             number = _int(value)
-            qs = qs.filter(**{lookup: number}) if number is not None else qs.none()
+            # a year outside 1..9999 cannot be a date's year (the database refuses the range): nothing matches
+            in_range = number is not None and (lookup != "used_on__year" or 1 <= number <= 9999)
+            qs = qs.filter(**{lookup: number}) if in_range else qs.none()
     if purpose:
         qs = qs.filter(purpose=purpose) if purpose in UsePurpose.values else qs.none()
     if kind:
