@@ -122,7 +122,7 @@ JOB = """
 import django, re
 django.setup()
 from django.core.management import call_command
-call_command("run_deadlines")
+call_command("run_deadlines", "--now")  # in this process, as the old cron did (not queued for the worker)
 status = open("/proc/self/status").read()
 print("VmHWM", re.search(r"VmHWM:\\s+(\\d+)", status).group(1))
 """
