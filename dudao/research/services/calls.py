@@ -484,7 +484,7 @@ def score_submit(*, actor, entry: CallEntry, values: dict, comment: str = "") ->
     if expert is None:
         raise PermissionDenied("只有评审专家可以评分。")
     with transaction.atomic():
-        entry = CallEntry.objects.select_for_update().select_related("call", "call__framework", "school").get(pk=entry.pk)
+        entry = CallEntry.objects.select_for_update(of=("self",)).select_related("call", "call__framework", "school").get(pk=entry.pk)
         call = entry.call
         assignment = selectors.assignment_for(call, expert)
         if assignment is None:
