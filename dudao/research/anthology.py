@@ -18,6 +18,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from dudao.documents import files
+from dudao.research import pdfmeta
 
 ENTRY_TEXT_MAX = 200_000  # characters copied from one entry (a runaway document stops there, with a note)
 
@@ -192,9 +193,16 @@ _PDF_INFO_KEYS = (b"Author", b"Creator", b"Producer", b"Title", b"Subject", b"Ke
 
 
 def anonymised_pdf(data: bytes) -> bytes:
-    """The PDF with the Info dictionary's Author (and Creator, Producer, Title, Subject, Keywords) and the XMP
-    dc:creator blanked byte for byte (same length, so the cross-reference offsets stay valid). Info stored inside a
-    compressed object stream is not reached (see the report)."""
+    """The PDF rewritten without its metadata (`pdfmeta.without_metadata`: Info, XMP, private data, wherever they
+    are stored), then scrubbed byte for byte as well. A file pypdf cannot read (only an entry stored before the
+    upload check could be one) keeps the byte scrub alone."""
+    return scrubbed_pdf_bytes(pdfmeta.without_metadata(data) or data)
+
+
+def scrubbed_pdf_bytes(data: bytes) -> bytes:
+    """The Info dictionary's Author (and Creator, Producer, Title, Subject, Keywords) and the XMP dc:creator
+    blanked byte for byte where they stand uncompressed (same length, so the cross-reference offsets stay
+    valid). Compressed object streams are not reached: that is what the pypdf rewrite is for."""
     for key in _PDF_INFO_KEYS:
         data = re.sub(rb"(/" + key + rb"\s*\()((?:\\.|[^\\)])*)(\))",
                       lambda m: m.group(1) + b" " * len(m.group(2)) + m.group(3), data)

@@ -10,6 +10,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
+from pypdf import PdfWriter
 
 from dudao.core.models import Role
 from dudao.core.services import role_assign, user_create
@@ -43,15 +44,21 @@ def docx_upload(name="作品.docx", *, author="张三", paragraphs=("正文第�
     return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
 
 
-def pdf_bytes(author="张三"):
-    return (b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n2 0 obj<</Author (" + author.encode("utf-16-be").hex().encode()
-            + b") /Creator (Word " + author.encode() + b")>>endobj\ntrailer<</Root 1 0 R/Info 2 0 R>>\n%%EOF\n")
+def pdf_bytes(author="张三", password=""):
+    """A real one-page PDF whose Info dictionary names the author (as Word's "Save as PDF" does); with `password`
+    it needs that password to open."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Author": author, "/Creator": f"Word {author}"})
+    if password:
+        writer.encrypt(user_password=password, owner_password=password + "-owner")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
-def pdf_upload(name="作品.pdf", author="Zhang San"):
-    data = (b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n2 0 obj<</Author (" + author.encode()
-            + b") /Producer (X)>>endobj\ntrailer<</Root 1 0 R/Info 2 0 R>>\n%%EOF\n")
-    return SimpleUploadedFile(name, data, content_type="application/pdf")
+def pdf_upload(name="作品.pdf", author="Zhang San", password=""):
+    return SimpleUploadedFile(name, pdf_bytes(author, password), content_type="application/pdf")
 
 
 @dataclass

@@ -1,12 +1,18 @@
 """The anonymised copies experts download (research/anthology.py), without a database: Word core properties,
-company, comment and tracked-change authors; PDF Info and XMP authors blanked byte for byte."""
+company, comment and tracked-change authors; a PDF rewritten without its Info, XMP and private data (compressed
+object streams included), and the byte-level scrub kept for a file pypdf cannot read."""
 
 import io
+import re
 import zipfile
+import zlib
 
 from docx import Document
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject, NameObject
+from weasyprint import HTML
 
-from dudao.research.anthology import anonymised_docx, anonymised_pdf
+from dudao.research.anthology import anonymised_docx, anonymised_pdf, scrubbed_pdf_bytes
 
 
 def _docx_with_traces() -> bytes:
@@ -42,11 +48,65 @@ def test_docx_traces_of_the_author_are_removed():
     assert doc.core_properties.author == "" and "正文保留。" in [p.text for p in doc.paragraphs]
 
 
-def test_pdf_info_and_xmp_authors_are_blanked_keeping_the_length():
+def test_unreadable_pdf_info_and_xmp_authors_are_blanked_keeping_the_length():
     pdf = (b"%PDF-1.4\n1 0 obj<</Author (Wang \\(Xiao\\) Ming) /Title <FEFF738B5C0F660E> /Producer (Word)>>endobj\n"
            b"2 0 obj<</Type/Metadata>>stream\n<dc:creator><rdf:Seq><rdf:li>Wang</rdf:li></rdf:Seq></dc:creator>"
            b"<pdf:Author>Wang</pdf:Author>\nendstream endobj\ntrailer<</Info 1 0 R>>\n%%EOF\n")
-    clean = anonymised_pdf(pdf)
+    assert anonymised_pdf(pdf) == scrubbed_pdf_bytes(pdf)  # pypdf cannot read it: the byte scrub alone
+    clean = scrubbed_pdf_bytes(pdf)
     assert len(clean) == len(pdf) and clean.startswith(b"%PDF-1.4")
     assert b"Wang" not in clean and b"738B5C0F660E" not in clean and b"Ming" not in clean
     assert b"/Author (" in clean and b"%%EOF" in clean
+
+
+SECRETS = ("张三作者", "李四的论文", "城关第一小学", "王小明")
+
+
+def _everything(pdf: bytes) -> bytes:
+    """The file's bytes plus every stream inflated: where a name could hide (object streams are compressed)."""
+    inflated = []
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            inflated.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            pass
+    return b"".join([pdf, *inflated])
+
+
+def _hidden(secret: str, pdf: bytes) -> bool:
+    whole, utf16 = _everything(pdf), secret.encode("utf-16-be")
+    return any(form in whole for form in (secret.encode(), utf16, utf16.hex().encode(), utf16.hex().upper().encode()))
+
+
+def test_pdf_metadata_in_compressed_object_streams_is_removed():
+    """WeasyPrint (like many PDF writers) stores the Info dictionary inside a compressed object stream, where the
+    byte scrub cannot see it; the rewrite removes it, and the text stays."""
+    pdf = HTML(string='<html><head><meta name="author" content="张三作者"><title>李四的论文</title>'
+                      '<meta name="keywords" content="城关第一小学"></head><body><p>正文保留</p></body></html>').write_pdf()
+    assert all(_hidden(secret, pdf) for secret in SECRETS[:3])  # the check below can fail
+    assert PdfReader(io.BytesIO(pdf)).metadata["/Author"] == "张三作者"
+    clean = anonymised_pdf(pdf)
+    reader = PdfReader(io.BytesIO(clean))
+    assert reader.metadata is None and "/Metadata" not in reader.root_object
+    assert not any(_hidden(secret, clean) for secret in SECRETS)
+    assert "正文保留" in reader.pages[0].extract_text()
+
+
+def test_compressed_xmp_and_private_data_are_removed_also_from_a_permissions_only_encrypted_pdf():
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    xmp = DecodedStreamObject()
+    xmp.set_data("<x:xmpmeta><dc:creator><rdf:Seq><rdf:li>王小明</rdf:li></rdf:Seq></dc:creator></x:xmpmeta>".encode())
+    xmp[NameObject("/Type")], xmp[NameObject("/Subtype")] = NameObject("/Metadata"), NameObject("/XML")
+    writer.root_object[NameObject("/Metadata")] = writer._add_object(xmp.flate_encode())
+    writer.pages[0][NameObject("/PieceInfo")] = writer._add_object(xmp.flate_encode())
+    writer.add_metadata({"/Author": "王小明"})
+    writer.encrypt(user_password="", owner_password="owner")  # opens without a password; strings are encrypted
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = out.getvalue()
+    assert PdfReader(io.BytesIO(pdf)).metadata["/Author"] == "王小明"
+    clean = anonymised_pdf(pdf)
+    reader = PdfReader(io.BytesIO(clean))
+    assert not reader.is_encrypted and reader.metadata is None and "/Metadata" not in reader.root_object
+    assert "/PieceInfo" not in reader.pages[0] and not _hidden("王小明", clean)

@@ -2,9 +2,11 @@
 adjustment and publication (评选结果, 表彰, 信息报送)."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from pypdf import PdfWriter
 
 from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import AuditLog
@@ -22,6 +24,7 @@ from tests.research.calls_support import (
     close,
     docx_upload,
     make_call,
+    pdf_bytes,
     pdf_upload,
     score,
     submit,
@@ -94,6 +97,9 @@ def test_inspector_entry_carries_their_employer(world, cw):
     (lambda: SimpleUploadedFile("a.xlsx", b"not a document"), "不是支持的文档"),
     (lambda: SimpleUploadedFile("evil.docx", b"MZ\x90\x00 an exe renamed"), "不是支持的文档"),
     (lambda: SimpleUploadedFile("empty.pdf", b""), "空文件"),
+    # a PDF the experts' copy could not be rewritten from: damaged, or locked with an opening password
+    (lambda: SimpleUploadedFile("damaged.pdf", b"%PDF-1.4\n1 0 obj<</Author (Wang)>>endobj\n%%EOF\n"), "PDF 文件无法读取"),
+    (lambda: pdf_upload(password="secret"), "设置了打开密码"),
 ])
 def test_hostile_documents_are_refused_and_nothing_is_stored(world, cw, upload, message):
     with pytest.raises(ApplicationError, match=message):
@@ -308,4 +314,11 @@ def test_experts_outside_the_region_or_without_account_are_refused(world, cw):
 def test_pdf_entries_are_accepted(world, cw):
     entry = submit(world.principal_a, cw.call, upload=pdf_upload())
     assert entry.document.content_type == "application/pdf" and not entry.is_docx
+    # a permissions-only password (no password to open) is not a lock: pypdf reads it, so it is accepted
+    permissions_only = PdfWriter(clone_from=io.BytesIO(pdf_bytes()))
+    permissions_only.encrypt(user_password="", owner_password="owner")
+    out = io.BytesIO()
+    permissions_only.write(out)
+    entry = submit(world.principal_a, cw.call, upload=SimpleUploadedFile("b.pdf", out.getvalue()))
+    assert entry.document.content_type == "application/pdf"
     assert DEADLINE.year == 2026

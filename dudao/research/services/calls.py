@@ -31,7 +31,7 @@ from dudao.planning.services.briefings import submission_create
 from dudao.rectification.accountability import commendation_record
 from dudao.rectification.followup import publication_publish
 from dudao.rectification.models import PublicationKind
-from dudao.research import ranking
+from dudao.research import pdfmeta, ranking
 from dudao.research.models import (
     CALL_WORKFLOW,
     KIND_CODE_WORD,
@@ -434,6 +434,8 @@ def entry_submit(*, actor, call: ResearchCall, option: str, title: str, category
     checked = files.check_and_write(upload, kind="document", region_code=call.region_id)
     if checked.content_type not in (DOCX, PDF):
         raise ApplicationError("作品文档只能是 Word（.docx）或 PDF 文件。")
+    if checked.content_type == PDF:
+        pdfmeta.check_readable(files.read_blob(checked.path))  # experts get it rewritten without its metadata
     with transaction.atomic():
         locked = ResearchCall.objects.select_for_update().get(pk=call.pk)
         _check_window(locked)
