@@ -32,8 +32,12 @@ def navigation(request) -> dict:
     if region_staff or scope.has_role(Role.INSPECTOR):
         supervise += [("专项检查", "checks:round_list")]
     if region_staff or scope.has_role(Role.INSPECTOR, Role.SCHOOL):
-        supervise += [("民办与培训机构", "checks:institution_list"), ("年检", "checks:annual_list")]
-    if region_staff or scope.has_role(Role.UNIT):
+        supervise += [("民办与培训机构", "checks:institution_list")]
+    # 年检: an expert may be given reports to review; 违规查处: an inspector follows the cases they registered, an
+    # institution reads the decided cases about it
+    if region_staff or scope.has_role(Role.INSPECTOR, Role.SCHOOL, Role.EXPERT):
+        supervise += [("年检", "checks:annual_list")]
+    if region_staff or scope.has_role(Role.UNIT, Role.INSPECTOR, Role.SCHOOL):
         supervise += [("违规查处", "checks:violation_list")]
     if not scope.is_empty:
         supervise += [("因需督导", "checks:request_list")]

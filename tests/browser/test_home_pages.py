@@ -30,3 +30,19 @@ def test_every_demo_role_lands_on_its_to_do_list(demo_snapshot, live_server, bro
         shot(page, f"home-{username}-{width}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width, username
         context.close()
+
+
+def test_the_to_do_table_fits_a_phone(demo_snapshot, live_server, browser, shot):
+    """At 390 px the 期限 column is in view without scrolling the table sideways (类别 moves under the title)."""
+    passwords = restore(demo_snapshot)
+    for username in ("demo_office", "demo_inspector", "demo_school"):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
+        page = context.new_page()
+        sign_in(page, live_server.url, username, passwords[username])
+        box = page.locator("#todos .table-responsive")
+        assert box.count() == 1, username
+        assert box.evaluate("el => el.scrollWidth <= el.clientWidth"), username
+        assert page.locator("#todos thead th", has_text="期限").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, username
+        shot(page, f"home-{username}-390")
+        context.close()

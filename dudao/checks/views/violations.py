@@ -113,6 +113,11 @@ def _int(value) -> int | None:
 
 # ---- list ----------------------------------------------------------------------------------------------
 
+def _sees_region(user) -> bool:
+    scope = scope_for(user)
+    return scope.everything or bool(scope.region_prefixes)
+
+
 @login_required
 @require_role()
 def violation_list(request):
@@ -126,6 +131,8 @@ def violation_list(request):
         "statuses": ViolationStatus.choices, "kinds": ViolationKind.choices, "sources": ViolationSource.choices,
         "towns": selectors.town_choices(request.user), "institutions": selectors.institution_choices(request.user),
         "can_register": selectors.may_register_any(request.user),
+        # the empty state must not say "nothing registered" to someone who sees only part of the region's cases
+        "sees_region": _sees_region(request.user),
         "filtered": any(filters.values())})
 
 
