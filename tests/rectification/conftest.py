@@ -1,9 +1,12 @@
 """Rectification fixtures: the county's education bureau (competent department) with a login, and findings."""
 
+import datetime
 import io
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dudao.core.models import Role
@@ -11,6 +14,12 @@ from dudao.core.services import role_assign, user_create
 from dudao.rectification.services import finding_raise
 from dudao.regions.models import GovUnit
 from tests.conftest import PASSWORD
+
+
+def on_the_day(day: datetime.date):
+    """Noon of `day` in Beijing with the clock running: a module that reads TODAY once, at import, keeps every
+    test on that day even when the run crosses midnight Beijing time (16:00 UTC)."""
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(12), ZoneInfo("Asia/Shanghai")), tick=True)
 
 
 def evidence(name="整改照片.jpg", colour=(20, 160, 60)) -> SimpleUploadedFile:

@@ -9,9 +9,15 @@ from dudao.core.errors import ApplicationError, PermissionDenied
 from dudao.core.models import Notification
 from dudao.rectification import accountability as acc
 from dudao.rectification.models import AccountabilityCase, Finding, FindingSource, Talk, TalkStatus
-from tests.rectification.conftest import evidence
+from tests.rectification.conftest import evidence, on_the_day
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    with on_the_day(TODAY):
+        yield
 
 
 def _steps_to_defence(case, office, start):

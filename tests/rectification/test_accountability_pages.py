@@ -2,12 +2,19 @@
 
 import datetime
 
+import pytest
 from django.utils import timezone
 
 from dudao.rectification.models import AccountabilityCase, Finding, Talk
-from tests.rectification.conftest import evidence
+from tests.rectification.conftest import evidence, on_the_day
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    with on_the_day(TODAY):
+        yield
 
 
 def test_talk_from_the_ledger_to_a_case_with_a_decision(world, ledger, login):

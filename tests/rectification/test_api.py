@@ -28,9 +28,15 @@ from dudao.rectification.models import (
     SupervisionOrder,
 )
 from dudao.rectification.services import finding_raise
-from tests.rectification.conftest import evidence
+from tests.rectification.conftest import evidence, on_the_day
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    with on_the_day(TODAY):
+        yield
 
 
 @pytest.fixture

@@ -11,8 +11,15 @@ from dudao.core.models import AuditLog
 from dudao.rectification import followup
 from dudao.rectification.models import Finding, Publication, RecheckItem
 from dudao.rectification.services import finding_raise
+from tests.rectification.conftest import on_the_day
 
 TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def _on_today():
+    with on_the_day(TODAY):
+        yield
 
 
 @pytest.fixture
