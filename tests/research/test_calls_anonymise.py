@@ -9,9 +9,10 @@ import zlib
 
 from docx import Document
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import DecodedStreamObject, NameObject
+from pypdf.generic import DecodedStreamObject, NameObject, StreamObject
 from weasyprint import HTML
 
+from dudao.research import pdfmeta
 from dudao.research.anthology import anonymised_docx, anonymised_pdf, scrubbed_pdf_bytes
 
 
@@ -110,3 +111,25 @@ def test_compressed_xmp_and_private_data_are_removed_also_from_a_permissions_onl
     reader = PdfReader(io.BytesIO(clean))
     assert not reader.is_encrypted and reader.metadata is None and "/Metadata" not in reader.root_object
     assert "/PieceInfo" not in reader.pages[0] and not _hidden("王小明", clean)
+
+
+def test_a_compression_bomb_is_never_inflated():
+    """A page whose content stream inflates to 100 MB: the upload check and the rewrite copy streams as they are
+    (pypdf decodes only the object and cross-reference streams it needs, within its own limits)."""
+    packer = zlib.compressobj(9)
+    bomb = b"".join(packer.compress(b"0" * 1_000_000) for _ in range(100)) + packer.flush()
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    content = StreamObject()
+    content.set_data(bomb)
+    content[NameObject("/Filter")] = NameObject("/FlateDecode")
+    page[NameObject("/Contents")] = writer._add_object(content)
+    writer.add_metadata({"/Author": "王小明"})
+    out = io.BytesIO()
+    writer.write(out)
+    pdf = out.getvalue()
+    assert len(pdf) < 200_000
+    pdfmeta.check_readable(pdf)
+    clean = anonymised_pdf(pdf)
+    # (the head and tail only: _hidden inflates every stream it finds, the bomb included)
+    assert PdfReader(io.BytesIO(clean)).metadata is None and not _hidden("王小明", clean[:1000] + clean[-2000:])
